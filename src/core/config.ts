@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { MissiveError } from './errors.ts';
+
+/**
+ * Every setting Missive reads from the environment, validated once, with its default.
+ * The README's "Configuration" table is this schema in prose; keep them together.
+ */
+const envSchema = z.object({
+  MISSIVE_DATA_DIR: z.string().min(1).default('./.missive'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
+  MISSIVE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  MISSIVE_QUEUE_PREFIX: z.string().min(1).default('missive'),
+  MISSIVE_CHUNK_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
+  MISSIVE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+});
+
+export interface Config {
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly sqlitePath: string;
+  readonly archiveDir: string;
+  readonly redisUrl: string | undefined;
+  readonly redisServerBin: string;
+  readonly redisDir: string;
+  readonly logLevel: string;
+  readonly queuePrefix: string;
+  readonly chunkSize: number;
+  readonly concurrency: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new MissiveError('MSV_CONFIG_INVALID', `invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.MISSIVE_DATA_DIR);
+  return Object.freeze({
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    sqlitePath: path.join(dataDir, 'missive.sqlite'),
+    archiveDir: path.join(dataDir, 'archive'),
+    redisUrl: e.REDIS_URL,
+    redisServerBin: e.REDIS_SERVER_BIN,
+    redisDir: path.join(dataDir, 'redis'),
+    logLevel: e.MISSIVE_LOG_LEVEL,
+    queuePrefix: e.MISSIVE_QUEUE_PREFIX,
+    chunkSize: e.MISSIVE_CHUNK_SIZE,
+    concurrency: e.MISSIVE_CONCURRENCY,
+  });
+}

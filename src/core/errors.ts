@@ -1,0 +1,65 @@
+/**
+ * Every error Missive raises on purpose is a MissiveError with a stable `code`.
+ * Codes follow the area-then-problem shape (MSV_<AREA>_<PROBLEM>); docs/errors.md lists them all
+ * and test/errors-doc.test.ts keeps the two in sync.
+ */
+export const ERROR_CODES = {
+  MSV_CONFIG_INVALID: 'An environment variable or option has an invalid value.',
+  MSV_INPUT_BAD_ROW: 'A customer row could not be imported (file, line, field and reason in details).',
+  MSV_INPUT_BAD_FILE: 'An input file could not be read or has an unknown format.',
+  MSV_INPUT_BAD_MAPPING: 'A column mapping file is invalid.',
+  MSV_STORE_MIGRATION_FAILED: 'A database migration failed.',
+  MSV_STORE_NOT_FOUND: 'A record that was asked for does not exist.',
+  MSV_REDIS_MISSING: 'redis-server is not installed and REDIS_URL is not set.',
+  MSV_REDIS_START_FAILED: 'The embedded redis-server did not start.',
+  MSV_REDIS_POLICY: 'Redis must run with maxmemory-policy noeviction.',
+  MSV_TEMPLATE_INVALID: 'A template package is missing a file or has an invalid manifest or layout.',
+  MSV_TEMPLATE_NOT_FOUND: 'No template package or version with that name.',
+  MSV_RENDER_FAILED: 'A document could not be rendered for a customer.',
+  MSV_RENDER_GLYPH_MISSING: 'A character has no glyph in any font of the fallback chain.',
+  MSV_ARCHIVE_TAMPERED: 'A stored blob no longer matches its sha256.',
+  MSV_ARCHIVE_NOT_FOUND: 'No blob is stored under that sha256.',
+  MSV_RUN_NOT_FOUND: 'No run with that id.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Where an error happened. Ids only: never names, addresses or account numbers. */
+export interface ErrorDetails {
+  file?: string;
+  line?: number;
+  field?: string;
+  customerId?: string;
+  runId?: string;
+  [key: string]: string | number | boolean | undefined;
+}
+
+export class MissiveError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.details = details;
+  }
+
+  /** One line for people: "file:line field: message [CODE]". */
+  describe(): string {
+    const where = [this.details.file, this.details.line].filter((v) => v !== undefined).join(':');
+    const field = this.details.field ? ` ${this.details.field}` : '';
+    return `${where}${field}${where || field ? ': ' : ''}${this.message} [${this.code}]`;
+  }
+}
+
+export function isMissiveError(value: unknown): value is MissiveError {
+  return value instanceof MissiveError;
+}
+
+/** The message of anything thrown, for reasons stored in the ledger and reports. */
+export function errorMessage(value: unknown): string {
+  if (value instanceof MissiveError) return value.describe();
+  if (value instanceof Error) return value.message;
+  return String(value);
+}

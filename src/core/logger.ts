@@ -1,0 +1,32 @@
+import { pino, type Logger } from 'pino';
+
+/**
+ * Logs carry ids (customerId, runId, communicationId), never personal data. The redaction list is
+ * the safety net for the day somebody logs a whole customer by mistake.
+ */
+export const REDACTED_PATHS = [
+  'name',
+  'email',
+  'phone',
+  'address',
+  'customer.name',
+  'customer.email',
+  'customer.phone',
+  'customer.address',
+  '*.name',
+  '*.email',
+  '*.phone',
+  '*.address',
+  'req.headers.authorization',
+  'req.headers.cookie',
+];
+
+export function createLogger(level: string, component = 'missive'): Logger {
+  return pino({
+    level,
+    base: { component },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  });
+}
+
+export type { Logger };

@@ -1,0 +1,145 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * The database schema as Kysely sees it. Portable between SQLite and PostgreSQL:
+ * JSON is stored as text (parsed at the repository edge), times as ISO-8601 UTC text.
+ */
+
+/** ISO-8601 UTC timestamp text, e.g. 2026-11-23T15:00:00.000Z. */
+type Timestamp = string;
+/** JSON document stored as text. */
+type JsonText = string;
+
+export interface CustomersTable {
+  id: string;
+  name: string;
+  locale: string;
+  time_zone: string;
+  email: string | null;
+  phone: string | null;
+  address: JsonText | null; // PostalAddress
+  consent: JsonText; // Record<ChannelKind, Consent>
+  e_delivery: number; // 0 | 1
+  traits: JsonText; // Traits
+  /** sha256 of the normalised record: an import that changes nothing updates nothing. */
+  record_sha256: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OffersTable {
+  id: string;
+  version: number;
+  definition: JsonText;
+  definition_sha256: string;
+  published_at: Timestamp;
+}
+
+export interface TemplatesTable {
+  name: string;
+  description: string;
+  created_at: Timestamp;
+}
+
+export interface TemplateVersionsTable {
+  /** `${name}@${sha256 prefix}`: content-addressed, so a version is immutable by construction. */
+  id: string;
+  template_name: string;
+  version: number;
+  sha256: string;
+  /** The whole package (manifest, layouts, strings) as a JSON document of files. */
+  files: JsonText;
+  status: 'draft' | 'published';
+  published_at: Timestamp | null;
+  published_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface RunsTable {
+  id: string;
+  communication_type: string;
+  template_version_id: string;
+  as_of: string; // YYYY-MM-DD
+  status: string; // RunStatus
+  source: string; // where the customers came from, e.g. "store:all"
+  customers_total: number | null;
+  options: JsonText;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface CommunicationsTable {
+  id: string; // deterministic: hash(run, customer, channel)
+  run_id: string;
+  customer_id: string;
+  channel: string; // ChannelKind
+  template_version_id: string;
+  status: string; // CommunicationStatus
+  reason: string | null;
+  input_sha256: string;
+  artifact_sha256: string | null;
+  artifact_size: number | null;
+  pages: number | null;
+  provider_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CommunicationStatusHistoryTable {
+  id: Generated<number>;
+  communication_id: string;
+  status: string;
+  reason: string | null;
+  at: Timestamp;
+}
+
+export interface RunFailuresTable {
+  id: Generated<number>;
+  run_id: string;
+  customer_id: string;
+  stage: string; // decide | render | archive | dispatch
+  code: string;
+  reason: string;
+  at: Timestamp;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  /** The provider's own id (or a derived one): replays of the same event are dropped. */
+  source: string;
+  source_id: string;
+  type: string;
+  communication_id: string | null;
+  customer_id: string | null;
+  offer_id: string | null;
+  payload: JsonText;
+  occurred_at: Timestamp;
+  recorded_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  actor: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  details: JsonText;
+  at: Timestamp;
+}
+
+export interface Database {
+  customers: CustomersTable;
+  offers: OffersTable;
+  templates: TemplatesTable;
+  template_versions: TemplateVersionsTable;
+  runs: RunsTable;
+  communications: CommunicationsTable;
+  communication_status_history: CommunicationStatusHistoryTable;
+  run_failures: RunFailuresTable;
+  events: EventsTable;
+  audit_log: AuditLogTable;
+}
+
+// ColumnType is re-exported for repositories that need insert/update shapes.
+export type { ColumnType };
