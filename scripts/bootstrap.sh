@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Makes a fresh Debian machine (Node 20 + root) ready for Missive: the Debian packages it needs,
+# then the npm packages. Idempotent and quick when everything is already there.
+#   scripts/bootstrap.sh        what the demo needs (redis-server)
+#   scripts/bootstrap.sh test   what the test suite needs too (postgresql, poppler-utils, qpdf)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-run}"
+
+need=()
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+if [ "$mode" = "test" ]; then
+  command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+  command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
+  compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || need+=(postgresql)
+fi
+
+if [ "${#need[@]}" -gt 0 ]; then
+  install_line="apt-get update && apt-get install -y ${need[*]}"
+  if [ "$(id -u)" = "0" ]; then
+    echo "missive: installing Debian packages: ${need[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    echo "missive: installing Debian packages with sudo: ${need[*]}" >&2
+    sudo -n sh -c "DEBIAN_FRONTEND=noninteractive $install_line -qq" >&2
+  else
+    echo "missive: these Debian packages are missing: ${need[*]}" >&2
+    echo "missive: run as root:  $install_line" >&2
+    exit 1
+  fi
+fi
+
+# npm packages: install when node_modules is missing or older than the lockfile.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "missive: installing npm packages (npm ci)" >&2
+  npm ci --no-audit --no-fund >&2
+fi

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { MissiveError } from '../core/errors.ts';
+import { sha256Hex } from '../core/hash.ts';
+import type { BlobRef, BlobStore } from './blob-store.ts';
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * Blobs as read-only files under `<root>/sha256/ab/cd/<sha256>`. Writes go to a temp file in the
+ * same folder and are renamed into place, so a crash never leaves a half-written blob under its key.
+ */
+export function createFsBlobStore(root: string): BlobStore {
+  const pathOf = (sha256: string) => {
+    if (!SHA256_HEX.test(sha256)) throw new MissiveError('MSV_ARCHIVE_NOT_FOUND', `not a sha256: ${sha256}`);
+    return path.join(root, 'sha256', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  };
+
+  async function has(sha256: string): Promise<boolean> {
+    try {
+      await fs.access(pathOf(sha256));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async function put(bytes: Uint8Array, expectedSha256?: string): Promise<BlobRef> {
+    const sha256 = sha256Hex(bytes);
+    if (expectedSha256 && expectedSha256 !== sha256) {
+      throw new MissiveError('MSV_ARCHIVE_TAMPERED', `bytes hash to ${sha256}, expected ${expectedSha256}`);
+    }
+    const target = pathOf(sha256);
+    if (await has(sha256)) return { sha256, size: bytes.byteLength, created: false };
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+    await fs.writeFile(temp, bytes, { mode: 0o444 });
+    await fs.rename(temp, target);
+    return { sha256, size: bytes.byteLength, created: true };
+  }
+
+  async function get(sha256: string): Promise<Uint8Array> {
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(pathOf(sha256));
+    } catch (err) {
+      throw new MissiveError('MSV_ARCHIVE_NOT_FOUND', `no blob ${sha256} in ${root}`, {}, { cause: err });
+    }
+    const actual = sha256Hex(bytes);
+    if (actual !== sha256) {
+      throw new MissiveError('MSV_ARCHIVE_TAMPERED', `blob ${sha256} now hashes to ${actual}: it was altered`);
+    }
+    return bytes;
+  }
+
+  return { name: 'fs', put, get, has, locate: pathOf };
+}

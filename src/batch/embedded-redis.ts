@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { MissiveError } from '../core/errors.ts';
+
+/**
+ * A private redis-server for one machine: loopback only, a free port, data under the data folder,
+ * `noeviction` (BullMQ loses jobs under any other policy) and append-only persistence so a crashed
+ * run can resume. Started by the CLI when REDIS_URL is unset; stopped when the CLI exits.
+ */
+export interface EmbeddedRedis {
+  readonly url: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedRedisOptions {
+  bin: string;
+  dir: string;
+  /** Persist to an append-only file (default true). Tests turn it off. */
+  persist?: boolean;
+  startTimeoutMs?: number;
+}
+
+export const REDIS_INSTALL_HINT = 'apt-get update && apt-get install -y redis-server';
+
+export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
+  fs.mkdirSync(options.dir, { recursive: true });
+  const port = await freeLoopbackPort();
+  const args = [
+    '--bind', '127.0.0.1',
+    '--port', String(port),
+    '--dir', options.dir,
+    '--maxmemory-policy', 'noeviction',
+    '--appendonly', options.persist === false ? 'no' : 'yes',
+    '--appendfsync', 'everysec',
+    '--save', '',
+    '--daemonize', 'no',
+    '--protected-mode', 'yes',
+    '--logfile', path.join(options.dir, 'redis.log'),
+  ]; // biome-ignore format: one flag per line pair reads best
+  const child = spawn(options.bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  await waitForStart(child, port, options);
+  const url = `redis://127.0.0.1:${port}`;
+  return { url, pid: child.pid ?? 0, stop: () => stopChild(child) };
+}
+
+async function waitForStart(child: ChildProcess, port: number, options: EmbeddedRedisOptions): Promise<void> {
+  const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
+  let spawnError: NodeJS.ErrnoException | undefined;
+  let exited = false;
+  let stderr = '';
+  child.once('error', (err: NodeJS.ErrnoException) => {
+    spawnError = err;
+  });
+  child.once('exit', () => {
+    exited = true;
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  while (Date.now() < deadline) {
+    if (spawnError?.code === 'ENOENT') {
+      throw new MissiveError(
+        'MSV_REDIS_MISSING',
+        `redis-server not found (${options.bin}). Install it with: ${REDIS_INSTALL_HINT} — or set REDIS_URL to use an existing Redis.`,
+      );
+    }
+    if (spawnError || exited) {
+      const log = readTail(path.join(options.dir, 'redis.log'));
+      throw new MissiveError(
+        'MSV_REDIS_START_FAILED',
+        `redis-server exited during start: ${spawnError?.message ?? ''}${stderr}${log}`.trim(),
+      );
+    }
+    if (await canConnect(port)) return;
+    await sleep(25);
+  }
+  child.kill('SIGKILL');
+  throw new MissiveError('MSV_REDIS_START_FAILED', `redis-server did not accept connections on port ${port}`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function readTail(file: string): string {
+  try {
+    return `\n${fs.readFileSync(file, 'utf8').split('\n').slice(-5).join('\n')}`;
+  } catch {
+    return '';
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,87 @@
+import type { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import type { BlobStore } from '../archive/blob-store.ts';
+import { stableId } from '../core/hash.ts';
+import type { Logger } from '../core/logger.ts';
+import { countCustomers } from '../store/customers.ts';
+import { createRunIfAbsent, setRunTotal, updateRunStatus } from '../store/runs.ts';
+import type { Database } from '../store/schema.ts';
+import { planRun } from './planner.ts';
+import { type RunProgress, readRunProgress, waitForRun } from './progress.ts';
+import { createRenderQueue } from './queues.ts';
+import { createTemplateCache } from './template-cache.ts';
+import { startRenderWorker } from './workers/render-worker.ts';
+
+export interface RunRequest {
+  communicationType: string;
+  templateVersionId: string;
+  asOf: string; // YYYY-MM-DD
+  /** Where the customers come from; today every customer in the store. */
+  source: 'store:all';
+}
+
+export interface BatchDeps {
+  db: Kysely<Database>;
+  blobs: BlobStore;
+  logger: Logger;
+  connect(): Redis;
+  queuePrefix: string;
+  chunkSize: number;
+  concurrency: number;
+}
+
+export interface RunOutcome {
+  runId: string;
+  /** False when the run had been completed before and this call found nothing left to do. */
+  didWork: boolean;
+  chunks: number;
+  progress: RunProgress;
+}
+
+/**
+ * A run is named by what it produces — (type, as-of date, template version, source) — so asking for
+ * the same run again resumes it instead of starting a second one: nothing is rendered or sent twice.
+ */
+export function runIdFor(request: RunRequest): string {
+  return stableId('run', request.communicationType, request.asOf, request.templateVersionId, request.source);
+}
+
+export async function executeRun(
+  deps: BatchDeps,
+  request: RunRequest,
+  onProgress?: (progress: RunProgress) => void,
+): Promise<RunOutcome> {
+  const runId = runIdFor(request);
+  await createRunIfAbsent(deps.db, {
+    id: runId,
+    communicationType: request.communicationType,
+    templateVersionId: request.templateVersionId,
+    asOf: request.asOf,
+    source: request.source,
+    options: {},
+  });
+  const before = await readRunProgress(deps.db, runId, 0, Date.now());
+  const customers = await countCustomers(deps.db);
+  if (before.done >= customers) {
+    // Completed before: report it as it stands, queue nothing.
+    await updateRunStatus(deps.db, runId, 'completed');
+    return { runId, didWork: false, chunks: 0, progress: { ...before, total: customers } };
+  }
+  const queue = createRenderQueue(deps.connect(), deps.queuePrefix);
+  const worker = startRenderWorker(
+    { db: deps.db, blobs: deps.blobs, logger: deps.logger, templates: createTemplateCache(deps.db) },
+    { connection: deps.connect(), prefix: deps.queuePrefix, concurrency: deps.concurrency },
+  );
+  try {
+    await updateRunStatus(deps.db, runId, 'running');
+    const plan = await planRun(deps.db, queue, runId, deps.chunkSize);
+    await setRunTotal(deps.db, runId, plan.customers);
+    deps.logger.info({ runId, customers: plan.customers, chunks: plan.chunks }, 'run planned');
+    const progress = await waitForRun(deps.db, runId, plan.customers, { onProgress });
+    await updateRunStatus(deps.db, runId, 'completed');
+    return { runId, didWork: true, chunks: plan.chunks, progress };
+  } finally {
+    await worker.close();
+    await queue.close();
+  }
+}

@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+import { summarizeRunCommunications } from '../store/run-progress.ts';
+import type { Database } from '../store/schema.ts';
+
+export interface RunProgress {
+  total: number;
+  done: number;
+  byStatus: Record<string, number>;
+  pages: number;
+  bytes: number;
+  elapsedMs: number;
+  /** Customers finished per second since the watch began (work found already done is not counted). */
+  ratePerSecond: number;
+}
+
+export async function readRunProgress(
+  db: Kysely<Database>,
+  runId: string,
+  total: number,
+  startedAt: number,
+  doneAtStart = 0,
+): Promise<RunProgress> {
+  const summary = await summarizeRunCommunications(db, runId);
+  const done = Object.values(summary.byStatus).reduce((a, b) => a + b, 0);
+  const elapsedMs = Date.now() - startedAt;
+  return { total, done, ...summary, elapsedMs, ratePerSecond: elapsedMs > 0 ? ((done - doneAtStart) / elapsedMs) * 1000 : 0 };
+}
+
+/**
+ * Polls the ledger until every customer of the run has a row (archived or failed). The ledger is the
+ * truth: it counts work done by any worker process, on any machine.
+ */
+export async function waitForRun(
+  db: Kysely<Database>,
+  runId: string,
+  total: number,
+  options: { intervalMs?: number; onProgress?: (p: RunProgress) => void; signal?: AbortSignal } = {},
+): Promise<RunProgress> {
+  const startedAt = Date.now();
+  const doneAtStart = (await readRunProgress(db, runId, total, startedAt)).done;
+  for (;;) {
+    const progress = await readRunProgress(db, runId, total, startedAt, doneAtStart);
+    options.onProgress?.(progress);
+    if (progress.done >= total || options.signal?.aborted) return progress;
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 250));
+  }
+}

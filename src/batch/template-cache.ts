@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely';
+import { MissiveError } from '../core/errors.ts';
+import { type CompiledTemplate, compileTemplate } from '../templates/compile.ts';
+import { templatePackageFromFiles } from '../templates/package-loader.ts';
+import { getTemplateVersion } from '../store/templates.ts';
+import type { Database } from '../store/schema.ts';
+
+/** Published template versions, compiled once per process: versions are immutable, so never stale. */
+export interface TemplateCache {
+  get(versionId: string): Promise<CompiledTemplate>;
+}
+
+export function createTemplateCache(db: Kysely<Database>): TemplateCache {
+  const compiled = new Map<string, Promise<CompiledTemplate>>();
+  return {
+    get(versionId) {
+      let entry = compiled.get(versionId);
+      if (!entry) {
+        entry = load(db, versionId);
+        entry.catch(() => compiled.delete(versionId));
+        compiled.set(versionId, entry);
+      }
+      return entry;
+    },
+  };
+}
+
+async function load(db: Kysely<Database>, versionId: string): Promise<CompiledTemplate> {
+  const version = await getTemplateVersion(db, versionId);
+  if (!version) throw new MissiveError('MSV_TEMPLATE_NOT_FOUND', `no template version ${versionId}`);
+  return compileTemplate(templatePackageFromFiles(version.templateName, version.files));
+}

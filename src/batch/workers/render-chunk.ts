@@ -1,0 +1,106 @@
+import type { Kysely } from 'kysely';
+import type { BlobStore } from '../../archive/blob-store.ts';
+import { archiveDocument } from '../../archive/ledger.ts';
+import { errorMessage, isMissiveError } from '../../core/errors.ts';
+import { sha256Hex } from '../../core/hash.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { ChannelKind, Customer } from '../../core/types.ts';
+import { documentDataFor } from '../../customers/document-data.ts';
+import { renderPrint } from '../../render/print.ts';
+import { getCustomers } from '../../store/customers.ts';
+import { insertCommunicationIfAbsent, recordRunFailure } from '../../store/communications.ts';
+import { listCustomerIdsWithCommunication } from '../../store/run-progress.ts';
+import { getRun } from '../../store/runs.ts';
+import type { Database } from '../../store/schema.ts';
+import type { RenderChunkJob } from '../queues.ts';
+import type { TemplateCache } from '../template-cache.ts';
+
+export interface RenderChunkDeps {
+  db: Kysely<Database>;
+  blobs: BlobStore;
+  templates: TemplateCache;
+  logger: Logger;
+}
+
+export interface ChunkOutcome {
+  archived: number;
+  skipped: number;
+  failed: number;
+}
+
+const CHANNEL: ChannelKind = 'print';
+
+/**
+ * Renders and archives one chunk of a run. Customers that already have a ledger row for this run
+ * are skipped (a retried or re-planned chunk does no work twice); a customer whose document cannot
+ * be made gets a `failed` ledger row with the reason, and the chunk goes on with the others.
+ */
+export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunkJob): Promise<ChunkOutcome> {
+  const run = await getRun(deps.db, job.runId);
+  if (!run) throw new Error(`run ${job.runId} does not exist`);
+  const template = await deps.templates.get(run.templateVersionId);
+  const done = new Set(await listCustomerIdsWithCommunication(deps.db, job.runId, CHANNEL, job.customerIds));
+  const todo = job.customerIds.filter((id) => !done.has(id));
+  const customers = new Map((await getCustomers(deps.db, todo)).map((c) => [c.id, c]));
+  const outcome: ChunkOutcome = { archived: 0, skipped: done.size, failed: 0 };
+  for (const customerId of todo) {
+    const customer = customers.get(customerId);
+    try {
+      if (!customer) throw new Error('customer no longer exists in the store');
+      await renderAndArchive(deps, customer, run.id, run.asOf, run.templateVersionId, template);
+      outcome.archived += 1;
+    } catch (err) {
+      outcome.failed += 1;
+      await recordCustomerFailure(deps, job.runId, customerId, run.templateVersionId, 'render', err);
+    }
+  }
+  return outcome;
+}
+
+async function renderAndArchive(
+  deps: RenderChunkDeps,
+  customer: Customer,
+  runId: string,
+  asOf: string,
+  templateVersionId: string,
+  template: Awaited<ReturnType<TemplateCache['get']>>,
+): Promise<void> {
+  const data = documentDataFor(template.name, customer, asOf);
+  const inputSha256 = sha256Hex(JSON.stringify({ templateVersionId, asOf, data }));
+  const artifact = await renderPrint(template, data, { asOf, locale: customer.locale });
+  await archiveDocument(deps.db, deps.blobs, {
+    runId,
+    customerId: customer.id,
+    channel: CHANNEL,
+    templateVersionId,
+    inputSha256,
+    artifact,
+  });
+}
+
+/** The customer ends in `failed` with its reason: counted, reported, retryable — never lost. */
+export async function recordCustomerFailure(
+  deps: Pick<RenderChunkDeps, 'db' | 'logger'>,
+  runId: string,
+  customerId: string,
+  templateVersionId: string,
+  stage: string,
+  err: unknown,
+): Promise<void> {
+  const reason = errorMessage(err);
+  const code = isMissiveError(err) ? err.code : 'MSV_RENDER_FAILED';
+  deps.logger.warn({ runId, customerId, code }, `customer failed at ${stage}`);
+  await recordRunFailure(deps.db, { runId, customerId, stage, code, reason });
+  await insertCommunicationIfAbsent(deps.db, {
+    runId,
+    customerId,
+    channel: CHANNEL,
+    templateVersionId,
+    status: 'failed',
+    reason,
+    inputSha256: '',
+    artifactSha256: null,
+    artifactSize: null,
+    pages: null,
+  });
+}

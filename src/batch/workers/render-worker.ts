@@ -1,0 +1,41 @@
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { getRun } from '../../store/runs.ts';
+import { RENDER_QUEUE, type RenderChunkJob } from '../queues.ts';
+import { type ChunkOutcome, processRenderChunk, type RenderChunkDeps, recordCustomerFailure } from './render-chunk.ts';
+
+export interface RenderWorkerOptions {
+  connection: Redis;
+  prefix: string;
+  concurrency: number;
+}
+
+/**
+ * Consumes chunk jobs. A chunk whose job fails for good (every attempt spent, e.g. the database was
+ * unreachable) still ends each of its customers in `failed`, so the run's counts always add up.
+ */
+export function startRenderWorker(deps: RenderChunkDeps, options: RenderWorkerOptions): Worker<RenderChunkJob, ChunkOutcome> {
+  const worker = new Worker<RenderChunkJob, ChunkOutcome>(RENDER_QUEUE, (job) => processRenderChunk(deps, job.data), {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    lockDuration: 120_000,
+  });
+  worker.on('failed', (job, err) => {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    void failWholeChunk(deps, job.data, err);
+  });
+  worker.on('error', (err) => deps.logger.error({ err: err.message }, 'render worker error'));
+  return worker;
+}
+
+async function failWholeChunk(deps: RenderChunkDeps, job: RenderChunkJob, err: unknown): Promise<void> {
+  try {
+    const run = await getRun(deps.db, job.runId);
+    for (const customerId of job.customerIds) {
+      await recordCustomerFailure(deps, job.runId, customerId, run?.templateVersionId ?? '', 'render', err);
+    }
+  } catch (recordErr) {
+    deps.logger.error({ runId: job.runId, chunk: job.chunk, err: (recordErr as Error).message }, 'could not record chunk failure');
+  }
+}

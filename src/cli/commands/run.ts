@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { parseIsoDate, lastDayOfPreviousMonth } from '../../core/dates.ts';
+import { MissiveError } from '../../core/errors.ts';
+import { getLatestTemplateVersion, getTemplateVersion } from '../../store/templates.ts';
+import { formatRunSummary, runWithProgress } from '../run-with-progress.ts';
+import { withQueueRuntime } from '../with-runtime.ts';
+
+export function parseAsOf(value: string | undefined): string {
+  if (value === undefined) return lastDayOfPreviousMonth(new Date());
+  const date = parseIsoDate(value);
+  if (!date) throw new MissiveError('MSV_CONFIG_INVALID', `--as-of must be a date YYYY-MM-DD, got "${value}"`);
+  return date;
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('Run a communication for every customer in the store (resumes if it ran before)')
+    .argument('<type>', 'communication type = published template name, e.g. monthly-statement')
+    .option('--all', 'every customer in the store (the default and, for now, the only source)')
+    .option('--as-of <date>', 'statement date YYYY-MM-DD (default: last day of the previous month)')
+    .option('--template-version <id>', 'pin a published template version (default: the latest)')
+    .action(async (type: string, opts: { asOf?: string; templateVersion?: string }) => {
+      const asOf = parseAsOf(opts.asOf);
+      await withQueueRuntime(async (rt) => {
+        const version = opts.templateVersion
+          ? await getTemplateVersion(rt.store.db, opts.templateVersion)
+          : await getLatestTemplateVersion(rt.store.db, type);
+        if (!version || version.templateName !== type) {
+          throw new MissiveError(
+            'MSV_TEMPLATE_NOT_FOUND',
+            `no published version of "${type}"${opts.templateVersion ? ` with id ${opts.templateVersion}` : ''}; publish one with: missive templates publish templates/${type}`,
+          );
+        }
+        const outcome = await runWithProgress(rt, {
+          communicationType: type,
+          templateVersionId: version.id,
+          asOf,
+          source: 'store:all',
+        });
+        process.stdout.write(formatRunSummary(outcome, rt.config.archiveDir));
+      });
+    });
+}

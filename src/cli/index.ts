@@ -1,0 +1,39 @@
+import { Command, CommanderError } from 'commander';
+import { isMissiveError } from '../core/errors.ts';
+import { registerCustomersCommands } from './commands/customers.ts';
+import { registerDemoCommand } from './commands/demo.ts';
+import { registerDocumentsCommands } from './commands/documents.ts';
+import { registerRunCommand } from './commands/run.ts';
+import { registerRunsCommands } from './commands/runs.ts';
+import { registerTemplatesCommands } from './commands/templates.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('missive')
+    .description('Missive: the right personalised document, on the right channel, exactly once.')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerDemoCommand(program);
+  registerCustomersCommands(program);
+  registerTemplatesCommands(program);
+  registerRunCommand(program);
+  registerRunsCommands(program);
+  registerDocumentsCommands(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 failed, 2 bad usage. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (isMissiveError(err)) {
+      process.stderr.write(`missive: ${err.describe()}\n`);
+      return 1;
+    }
+    process.stderr.write(`missive: ${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,177 @@
+import type { Kysely, Selectable } from 'kysely';
+import { sha256Hex } from '../core/hash.ts';
+import type { Customer } from '../core/types.ts';
+import { canonicalJson, nowIso, parseJson } from './json.ts';
+import type { CustomersTable, Database } from './schema.ts';
+import { inTransaction } from './transaction.ts';
+
+export interface UpsertCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+type CustomerRow = Selectable<CustomersTable>;
+type CustomerFields = Omit<CustomerRow, 'created_at' | 'updated_at'>;
+
+/** Rows per statement and per transaction: well under SQLite's and PostgreSQL's parameter limits. */
+const BATCH = 500;
+
+/**
+ * Inserts new customers, rewrites changed ones and leaves identical ones untouched (their
+ * `updated_at` stays), one transaction per batch of 500. Within one call a repeated id counts once,
+ * the last record winning. Returns how many of each there were.
+ */
+export async function upsertCustomers(db: Kysely<Database>, customers: Customer[]): Promise<UpsertCounts> {
+  const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  const unique = [...new Map(customers.map((c) => [c.id, customerFields(c)])).values()];
+  for (let i = 0; i < unique.length; i += BATCH) {
+    const batch = await upsertBatch(db, unique.slice(i, i + BATCH));
+    counts.inserted += batch.inserted;
+    counts.updated += batch.updated;
+    counts.unchanged += batch.unchanged;
+  }
+  return counts;
+}
+
+async function upsertBatch(db: Kysely<Database>, rows: CustomerFields[]): Promise<UpsertCounts> {
+  return inTransaction(db, async (trx) => {
+    const existing = await trx
+      .selectFrom('customers')
+      .select(['id', 'record_sha256'])
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
+    const known = new Map(existing.map((r) => [r.id, r.record_sha256]));
+    const fresh = rows.filter((r) => !known.has(r.id));
+    const changed = rows.filter((r) => known.has(r.id) && known.get(r.id) !== r.record_sha256);
+    const now = nowIso();
+    if (fresh.length > 0) await insertRows(trx, fresh, now);
+    for (const row of changed) {
+      await trx
+        .updateTable('customers')
+        .set({ ...row, updated_at: now })
+        .where('id', '=', row.id)
+        .execute();
+    }
+    return {
+      inserted: fresh.length,
+      updated: changed.length,
+      unchanged: rows.length - fresh.length - changed.length,
+    };
+  });
+}
+
+/** A concurrent importer may have inserted the same id since we looked: then this becomes an update. */
+async function insertRows(db: Kysely<Database>, rows: CustomerFields[], now: string): Promise<void> {
+  await db
+    .insertInto('customers')
+    .values(rows.map((r) => ({ ...r, created_at: now, updated_at: now })))
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'),
+        locale: eb.ref('excluded.locale'),
+        time_zone: eb.ref('excluded.time_zone'),
+        email: eb.ref('excluded.email'),
+        phone: eb.ref('excluded.phone'),
+        address: eb.ref('excluded.address'),
+        consent: eb.ref('excluded.consent'),
+        e_delivery: eb.ref('excluded.e_delivery'),
+        traits: eb.ref('excluded.traits'),
+        record_sha256: eb.ref('excluded.record_sha256'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute();
+}
+
+/** The row for a customer, JSON canonicalised, with the sha256 of exactly those fields. */
+export function customerFields(customer: Customer): CustomerFields {
+  const fields: Omit<CustomerFields, 'record_sha256'> = {
+    id: customer.id,
+    name: customer.name,
+    locale: customer.locale,
+    time_zone: customer.timeZone,
+    email: customer.email,
+    phone: customer.phone,
+    address: customer.address === null ? null : canonicalJson(customer.address),
+    consent: canonicalJson(customer.consent),
+    e_delivery: customer.eDelivery ? 1 : 0,
+    traits: canonicalJson(customer.traits),
+  };
+  return { ...fields, record_sha256: sha256Hex(canonicalJson(fields)) };
+}
+
+export function rowToCustomer(row: CustomerRow): Customer {
+  return {
+    id: row.id,
+    name: row.name,
+    locale: row.locale,
+    timeZone: row.time_zone,
+    email: row.email,
+    phone: row.phone,
+    address: row.address === null ? null : parseJson<Customer['address']>(row.address),
+    consent: parseJson<Customer['consent']>(row.consent),
+    eDelivery: Number(row.e_delivery) === 1,
+    traits: parseJson<Customer['traits']>(row.traits),
+  };
+}
+
+export async function getCustomer(db: Kysely<Database>, id: string): Promise<Customer | undefined> {
+  const row = await db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? rowToCustomer(row) : undefined;
+}
+
+/** The customers with these ids, in the order asked; unknown ids are left out. */
+export async function getCustomers(db: Kysely<Database>, ids: readonly string[]): Promise<Customer[]> {
+  const found = new Map<string, Customer>();
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const rows = await db
+      .selectFrom('customers')
+      .selectAll()
+      .where('id', 'in', ids.slice(i, i + BATCH))
+      .execute();
+    for (const row of rows) found.set(row.id, rowToCustomer(row));
+  }
+  return ids.flatMap((id) => found.get(id) ?? []);
+}
+
+export async function countCustomers(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('customers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Keyset page: up to `limit` customers with id > `afterId` (null: from the start), ordered by id. */
+export async function listCustomersAfter(
+  db: Kysely<Database>,
+  afterId: string | null,
+  limit: number,
+): Promise<Customer[]> {
+  let query = db.selectFrom('customers').selectAll().orderBy('id').limit(limit);
+  if (afterId !== null) query = query.where('id', '>', afterId);
+  return (await query.execute()).map(rowToCustomer);
+}
+
+/** Every customer id in id order, a batch at a time, never the whole table in memory. */
+export async function* streamCustomerIds(
+  db: Kysely<Database>,
+  options: { batchSize?: number; afterId?: string | null } = {},
+): AsyncGenerator<string[]> {
+  const batchSize = options.batchSize ?? 1000;
+  let after = options.afterId ?? null;
+  for (;;) {
+    let query = db.selectFrom('customers').select('id').orderBy('id').limit(batchSize);
+    if (after !== null) query = query.where('id', '>', after);
+    const ids = (await query.execute()).map((r) => r.id);
+    if (ids.length === 0) return;
+    yield ids;
+    if (ids.length < batchSize) return;
+    after = ids[ids.length - 1] ?? null;
+  }
+}

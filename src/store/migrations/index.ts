@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { StoreDialect } from '../dialect.ts';
+import * as initial from './0001-initial.ts';
+
+/**
+ * Every migration, in code (no filesystem scanning, so bundles and `tsx` behave the same).
+ * Names sort in the order they run; never rename or edit one that has shipped, add the next.
+ */
+export function migrationProvider(dialect: StoreDialect): MigrationProvider {
+  const migrations: Record<string, Migration> = {
+    '0001-initial': { up: (db) => initial.up(db, dialect) },
+  };
+  return { getMigrations: async () => migrations };
+}

@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import type { ChannelKind } from '../core/types.ts';
+import type { Database } from './schema.ts';
+
+export interface RunLedgerSummary {
+  /** Ledger rows by status (only statuses present). */
+  byStatus: Record<string, number>;
+  pages: number;
+  bytes: number;
+}
+
+/** What a run has produced so far, from the ledger: counts by status, pages and bytes archived. */
+export async function summarizeRunCommunications(db: Kysely<Database>, runId: string): Promise<RunLedgerSummary> {
+  const rows = await db
+    .selectFrom('communications')
+    .select((eb) => [
+      'status',
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.sum<number>('pages').as('pages'),
+      eb.fn.sum<number>('artifact_size').as('bytes'),
+    ])
+    .where('run_id', '=', runId)
+    .groupBy('status')
+    .execute();
+  const summary: RunLedgerSummary = { byStatus: {}, pages: 0, bytes: 0 };
+  for (const row of rows) {
+    summary.byStatus[row.status] = Number(row.n);
+    summary.pages += Number(row.pages ?? 0);
+    summary.bytes += Number(row.bytes ?? 0);
+  }
+  return summary;
+}
+
+/** Which of these customers already have a ledger row in the run on the channel (one query). */
+export async function listCustomerIdsWithCommunication(
+  db: Kysely<Database>,
+  runId: string,
+  channel: ChannelKind,
+  customerIds: readonly string[],
+): Promise<string[]> {
+  if (customerIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('communications')
+    .select('customer_id')
+    .where('run_id', '=', runId)
+    .where('channel', '=', channel)
+    .where('customer_id', 'in', customerIds)
+    .execute();
+  return rows.map((r) => r.customer_id);
+}

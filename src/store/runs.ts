@@ -1,0 +1,132 @@
+import type { Kysely, Selectable } from 'kysely';
+import { MissiveError } from '../core/errors.ts';
+import type { RunStatus } from '../core/types.ts';
+import { canonicalJson, nowIso, parseJson } from './json.ts';
+import type { Database, RunsTable } from './schema.ts';
+
+export interface RunRecord {
+  id: string;
+  communicationType: string;
+  templateVersionId: string;
+  asOf: string;
+  status: RunStatus;
+  source: string;
+  customersTotal: number | null;
+  options: Record<string, unknown>;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface NewRun {
+  id: string;
+  communicationType: string;
+  templateVersionId: string;
+  asOf: string;
+  source: string;
+  status?: RunStatus;
+  options?: Record<string, unknown>;
+}
+
+const FINISHED: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
+
+/** Creates the run unless one with this id exists; either way returns the stored run. */
+export async function createRunIfAbsent(
+  db: Kysely<Database>,
+  run: NewRun,
+): Promise<{ run: RunRecord; created: boolean }> {
+  const result = await db
+    .insertInto('runs')
+    .values({
+      id: run.id,
+      communication_type: run.communicationType,
+      template_version_id: run.templateVersionId,
+      as_of: run.asOf,
+      status: run.status ?? 'planning',
+      source: run.source,
+      customers_total: null,
+      options: canonicalJson(run.options ?? {}),
+      created_at: nowIso(),
+      started_at: null,
+      finished_at: null,
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
+  const stored = await getRun(db, run.id);
+  if (!stored)
+    throw new MissiveError('MSV_RUN_NOT_FOUND', `run ${run.id} vanished after insert`, { runId: run.id });
+  return { run: stored, created: Number(result.numInsertedOrUpdatedRows ?? 0) > 0 };
+}
+
+export async function getRun(db: Kysely<Database>, id: string): Promise<RunRecord | undefined> {
+  const row = await db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? rowToRun(row) : undefined;
+}
+
+/**
+ * Moves a run to `status`. The first move to `running` stamps `started_at`; completed, failed and
+ * cancelled stamp `finished_at`; anything else clears it (a resumed run is not finished).
+ */
+export async function updateRunStatus(
+  db: Kysely<Database>,
+  id: string,
+  status: RunStatus,
+  at: string = nowIso(),
+): Promise<RunRecord> {
+  const result = await db
+    .updateTable('runs')
+    .set((eb) => ({
+      status,
+      started_at: status === 'running' ? eb.fn.coalesce('started_at', eb.val(at)) : eb.ref('started_at'),
+      finished_at: FINISHED.includes(status) ? at : null,
+    }))
+    .where('id', '=', id)
+    .executeTakeFirst();
+  const run = Number(result.numUpdatedRows) > 0 ? await getRun(db, id) : undefined;
+  if (!run) throw runNotFound(id);
+  return run;
+}
+
+export async function setRunTotal(db: Kysely<Database>, id: string, total: number): Promise<void> {
+  const result = await db
+    .updateTable('runs')
+    .set({ customers_total: total })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw runNotFound(id);
+}
+
+/** Newest first. */
+export async function listRuns(
+  db: Kysely<Database>,
+  options: { status?: RunStatus; limit?: number } = {},
+): Promise<RunRecord[]> {
+  let query = db
+    .selectFrom('runs')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit ?? 100);
+  if (options.status) query = query.where('status', '=', options.status);
+  return (await query.execute()).map(rowToRun);
+}
+
+function rowToRun(row: Selectable<RunsTable>): RunRecord {
+  return {
+    id: row.id,
+    communicationType: row.communication_type,
+    templateVersionId: row.template_version_id,
+    asOf: row.as_of,
+    status: row.status as RunStatus,
+    source: row.source,
+    customersTotal: row.customers_total === null ? null : Number(row.customers_total),
+    options: parseJson<Record<string, unknown>>(row.options),
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+function runNotFound(id: string): MissiveError {
+  return new MissiveError('MSV_RUN_NOT_FOUND', `no run with id ${id}`, { runId: id });
+}
