@@ -10,7 +10,7 @@ export const ERROR_CODES = {
   MSV_INPUT_BAD_MAPPING: 'A column mapping file is invalid.',
   MSV_INPUT_BAD_ENCODING: 'A customer row is not valid UTF-8.',
   MSV_INPUT_COLUMN_COUNT: 'A customer row has more or fewer columns than the header.',
-  MSV_INPUT_BAD_VALUE: 'A customer field has a value of the wrong type or shape (number, date, email, phone…).',
+  MSV_INPUT_BAD_VALUE: 'A customer field value has the wrong type or shape (number, date, e-mail, phone…).',
   MSV_INPUT_MISSING_VALUE: 'A required customer field (such as the id) is empty.',
   MSV_INPUT_DUPLICATE_ID: 'A customer id appears more than once in one import file.',
   MSV_STORE_MIGRATION_FAILED: 'A database migration failed.',

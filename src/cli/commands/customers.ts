@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { MissiveError } from '../../core/errors.ts';
+import { listCommunicationsForCustomer } from '../../store/communications.ts';
+import { getCustomer } from '../../store/customers.ts';
+import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
+import { withRuntime } from '../with-runtime.ts';
+
+interface ImportOptions {
+  mapping?: string;
+  format?: string;
+  delimiter?: string;
+  rejects?: string;
+}
+
+export function registerCustomersCommands(program: Command): void {
+  const customers = program.command('customers').description('Customers: import files, look one up');
+  customers
+    .command('import')
+    .description('Import customers from CSV (any delimiter) or NDJSON; bad rows go to a reject report')
+    .argument('<file>', 'CSV or NDJSON file')
+    .option('-m, --mapping <file>', 'column mapping JSON (default: columns named like the fields)')
+    .option('--format <format>', 'csv or ndjson (default: from the mapping or the file extension)')
+    .option('--delimiter <char>', 'CSV delimiter: , ; tab or | (default: detected from the header)')
+    .option('--rejects <file>', 'where to write the reject report (default: the data folder)')
+    .action(async (file: string, opts: ImportOptions) => {
+      await withRuntime(async (rt) => {
+        const summary = await importWithProgress(rt, {
+          file,
+          mapping: opts.mapping,
+          format: opts.format,
+          delimiter: opts.delimiter,
+          rejectReportPath: opts.rejects,
+        });
+        process.stdout.write(formatImportSummary(summary));
+      });
+    });
+  customers
+    .command('show')
+    .description('Show a customer and every communication sent to them')
+    .argument('<id>', 'customer id')
+    .option('--full', 'also print name, contact points and traits (personal data)')
+    .action(async (id: string, opts: { full?: boolean }) => {
+      await withRuntime(async (rt) => {
+        const customer = await getCustomer(rt.store.db, id);
+        if (!customer) throw new MissiveError('MSV_STORE_NOT_FOUND', `no customer ${id}`);
+        const lines = [`customer ${customer.id} (${customer.locale}, ${customer.timeZone})`];
+        if (opts.full) lines.push(JSON.stringify(customer, null, 2));
+        const communications = await listCommunicationsForCustomer(rt.store.db, id);
+        lines.push(`communications: ${communications.length}`);
+        for (const c of communications) {
+          const doc = c.artifactSha256 ? ` sha256 ${c.artifactSha256.slice(0, 16)}… ${c.pages} page(s)` : '';
+          lines.push(`  ${c.id}  ${c.channel}  ${c.status}${c.reason ? ` (${c.reason})` : ''}  run ${c.runId}${doc}`);
+        }
+        if (communications.some((c) => c.artifactSha256)) {
+          lines.push(`open one with: missive documents get ${communications.find((c) => c.artifactSha256)!.id}`);
+        }
+        process.stdout.write(`${lines.join('\n')}\n`);
+      });
+    });
+}

@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { listCommunicationsForRun } from '../../store/communications.ts';
+import { publishTemplatePackage } from '../../templates/publish.ts';
+import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
+import { SHIPPED } from '../project-paths.ts';
+import { formatRunSummary, runWithProgress } from '../run-with-progress.ts';
+import { withQueueRuntime } from '../with-runtime.ts';
+import { parseAsOf } from './run.ts';
+
+interface DemoOptions {
+  customers?: string;
+  mapping?: string;
+  asOf?: string;
+}
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('Import customers, publish the monthly statement and run it end to end (embedded defaults)')
+    .option('--customers <file>', 'customer file (default: the shipped sample of 200 bank customers)')
+    .option('--mapping <file>', 'column mapping (default with the sample: examples/bank-marketing/mapping.json)')
+    .option('--as-of <date>', 'statement date YYYY-MM-DD (default: last day of the previous month)')
+    .action(async (opts: DemoOptions) => {
+      const asOf = parseAsOf(opts.asOf);
+      const file = opts.customers ?? SHIPPED.sampleCustomers;
+      const mapping = opts.mapping ?? (opts.customers ? undefined : SHIPPED.bankMapping);
+      await withQueueRuntime(async (rt) => {
+        const out = (text: string) => process.stdout.write(text);
+        out(`missive demo: data folder ${rt.config.dataDir}\n`);
+        out(formatImportSummary(await importWithProgress(rt, { file, mapping })));
+        const template = await publishTemplatePackage(rt.store.db, SHIPPED.statementTemplate);
+        out(`template ${template.name} version ${template.version} (${template.id})\n`);
+        const outcome = await runWithProgress(rt, {
+          communicationType: template.name,
+          templateVersionId: template.id,
+          asOf,
+          source: 'store:all',
+        });
+        out(formatRunSummary(outcome, rt.config.archiveDir));
+        const [first] = await listCommunicationsForRun(rt.store.db, outcome.runId, {
+          statuses: ['archived'],
+          limit: 1,
+        });
+        if (first) {
+          out('look one up:\n');
+          out(`  npx missive customers show ${first.customerId}\n`);
+          out(`  npx missive documents get ${first.id} --out statement.pdf\n`);
+          out(`  npx missive runs show ${outcome.runId}\n`);
+        }
+      });
+    });
+}

@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { importCustomers, type ImportSummary } from '../customers/import.ts';
+import { upsertCustomers } from '../store/customers.ts';
+import { createProgressBar } from './progress-bar.ts';
+import type { Runtime } from './runtime.ts';
+
+export interface ImportRequest {
+  file: string;
+  mapping?: string | undefined;
+  format?: string | undefined;
+  delimiter?: string | undefined;
+  rejectReportPath?: string | undefined;
+}
+
+/** Imports a customer file into the store with a progress bar; every reject goes to a report file. */
+export async function importWithProgress(rt: Runtime, request: ImportRequest): Promise<ImportSummary> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const rejectReportPath =
+    request.rejectReportPath ??
+    path.join(rt.config.dataDir, 'rejects', `${path.basename(request.file)}.${stamp}.rejects.csv`);
+  fs.mkdirSync(path.dirname(rejectReportPath), { recursive: true });
+  const bar = createProgressBar('importing', ' | rejected {rejected}');
+  try {
+    const summary = await importCustomers({
+      file: request.file,
+      mapping: request.mapping,
+      format: request.format,
+      delimiter: request.delimiter,
+      rejectReportPath,
+      sink: (batch) => upsertCustomers(rt.store.db, batch),
+      onProgress: (p) => bar.update(p.bytesRead, p.totalBytes, { rate: p.rows, rejected: p.rejected }),
+    });
+    // No rejects, no report: an empty file would only make people look for problems.
+    if (summary.rejected === 0 && summary.rejectReportPath && !request.rejectReportPath) {
+      fs.rmSync(summary.rejectReportPath, { force: true });
+      return { ...summary, rejectReportPath: null };
+    }
+    return summary;
+  } finally {
+    bar.stop();
+  }
+}
+
+export function formatImportSummary(s: ImportSummary): string {
+  const lines = [
+    `imported ${s.file} (${s.format}): ${s.rows} rows — ${s.imported} new, ${s.updated} updated, ${s.unchanged} unchanged, ${s.rejected} rejected`,
+  ];
+  for (const r of s.rejects.slice(0, 10)) {
+    lines.push(`  line ${r.line}${r.field ? ` ${r.field}` : ''}: ${r.reason} [${r.code}]`);
+  }
+  if (s.rejected > 10) lines.push(`  … ${s.rejected - 10} more`);
+  if (s.rejected > 0 && s.rejectReportPath) lines.push(`  every reject: ${s.rejectReportPath}`);
+  if (!s.complete) lines.push('  the file could not be read to its end (see the rejects above)');
+  return `${lines.join('\n')}\n`;
+}

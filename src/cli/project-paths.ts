@@ -1,0 +1,11 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The folder Missive is installed in: shipped templates and examples are found from here, not the cwd. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const SHIPPED = {
+  statementTemplate: path.join(PROJECT_ROOT, 'templates', 'monthly-statement'),
+  sampleCustomers: path.join(PROJECT_ROOT, 'examples', 'customers-sample.csv'),
+  bankMapping: path.join(PROJECT_ROOT, 'examples', 'bank-marketing', 'mapping.json'),
+} as const;

@@ -1,0 +1,39 @@
+/** The customer import stage: files (CSV, NDJSON) + a column mapping → Customer records for the store. */
+export * from './coerce.ts';
+export { type CsvReader, MAX_RECORD_BYTES, openCsvReader } from './csv-reader.ts';
+export {
+  type CustomerSink,
+  DEFAULT_BATCH_SIZE,
+  type ImportCustomersOptions,
+  type ImportProgress,
+  type ImportSummary,
+  importCustomers,
+} from './import.ts';
+export {
+  type CustomerMapping,
+  DELIMITERS,
+  defaultMapping,
+  loadMapping,
+  type MappingInput,
+  parseMapping,
+  ROW_NUMBER,
+  SOURCE_FORMATS,
+  type SourceFormat,
+  SYNTHETIC_FIELDS,
+  type SyntheticField,
+  type TraitSpec,
+} from './mapping.ts';
+export { MAX_LINE_BYTES, type NdjsonReader, openNdjsonReader } from './ndjson-reader.ts';
+export { csvCell, type ImportReject, REJECT_REPORT_HEADER, RejectReportWriter } from './reject-report.ts';
+export { compileRowMapper, FALLBACK_LOCALE, type MapResult } from './row-mapper.ts';
+export { hash32, type SeededRandom, seededRandom } from './seeded-random.ts';
+export { detectDelimiter, detectFormat } from './source-format.ts';
+export type { RowProblem, RowValues, SourceItem, SourceRow } from './source-row.ts';
+export {
+  CHINESE_SHARE,
+  type IdentityCulture,
+  type SyntheticIdentity,
+  type SyntheticIdentityOptions,
+  synthesizeIdentity,
+  syntheticIdentity,
+} from './synthetic-identity.ts';

@@ -1,0 +1,58 @@
+import type { Block, BlockType, LeafBlock } from '../../../templates/print-layout/blocks/index.ts';
+import { type DrawContext, fixedContext } from '../context.ts';
+import { drawAddress } from './address.ts';
+import { columnsDrawer } from './columns.ts';
+import { drawKeyValue } from './key-value.ts';
+import { drawPageBreak, drawRule, drawSpacer } from './simple.ts';
+import { drawTable } from './table.ts';
+import { drawTextBlock } from './text.ts';
+
+type Drawer<B> = (ctx: DrawContext, block: B, path: string) => void;
+type Drawers<U extends { type: string }> = { [K in U['type']]: Drawer<Extract<U, { type: K }>> };
+
+/** One drawer per leaf block type: a new block type is one file and one line here. */
+const LEAF_DRAWERS: Drawers<LeafBlock> = {
+  text: drawTextBlock,
+  address: drawAddress,
+  'key-value': drawKeyValue,
+  table: drawTable,
+  spacer: drawSpacer,
+  rule: drawRule,
+  'page-break': drawPageBreak,
+};
+
+function drawPlaced<B extends Block>(drawer: Drawer<B>, ctx: DrawContext, block: B, path: string): void {
+  const at = 'at' in block ? block.at : undefined;
+  const before = 'spaceBefore' in block ? (block.spaceBefore ?? 0) : 0;
+  const after = 'spaceAfter' in block && block.type !== 'address' ? (block.spaceAfter ?? 0) : 0;
+  if (!at) {
+    if (ctx.y > ctx.frame.top) ctx.y += before; // no leading space at the top of a page or band
+    drawer(ctx, block, path);
+    ctx.y += after;
+    return;
+  }
+  const { margins } = ctx.layout.page;
+  const width = at.width ?? ctx.page.width - margins.right - at.left;
+  const box = fixedContext(ctx, {
+    left: at.left,
+    width,
+    top: at.top,
+    bottom: ctx.page.height - margins.bottom,
+  });
+  drawer(box, block, path);
+  ctx.y = Math.max(ctx.y, box.y + after);
+}
+
+export function drawLeafBlock(ctx: DrawContext, block: LeafBlock, path: string): void {
+  drawPlaced(LEAF_DRAWERS[block.type] as Drawer<LeafBlock>, ctx, block, path);
+}
+
+const drawColumns = columnsDrawer(drawLeafBlock);
+
+/** Draws any block at the context's cursor (or at its `at` place) and moves the cursor past it. */
+export function drawBlock(ctx: DrawContext, block: Block, path: string): void {
+  if (block.type === 'columns') drawPlaced(drawColumns, ctx, block, path);
+  else drawLeafBlock(ctx, block, path);
+}
+
+export const BLOCK_TYPES: readonly BlockType[] = [...(Object.keys(LEAF_DRAWERS) as BlockType[]), 'columns'];

@@ -1,0 +1,44 @@
+import type { KeyValueBlock } from '../../../templates/print-layout/blocks/index.ts';
+import { resolveStyle } from '../../../templates/print-layout/style.ts';
+import { type DrawContext, ensureRoom, evaluate } from '../context.ts';
+import { drawText, measureText } from '../text.ts';
+
+const ROW_GAP = 2;
+
+/** A summary box: label on the left, value on the right, all rows kept together on one page. */
+export function drawKeyValue(ctx: DrawContext, block: KeyValueBlock, path: string): void {
+  const pad = block.padding;
+  const inner = ctx.frame.width - 2 * pad;
+  const labelWidth = Math.min(block.labelWidth ?? inner / 2, inner);
+  const valueWidth = inner - labelWidth;
+  const base = resolveStyle(ctx.layout.styles, block.style, ctx.base);
+  const rows = block.rows.map((row) => {
+    const style = resolveStyle(ctx.layout.styles, row.style, base);
+    const labelStyle = resolveStyle(ctx.layout.styles, block.labelStyle, style);
+    const label = evaluate(ctx, row.label);
+    const value = evaluate(ctx, row.value);
+    const height = Math.max(
+      measureText(ctx, label, labelStyle, labelWidth),
+      measureText(ctx, value, style, valueWidth),
+    );
+    return { row, style, labelStyle, label, value, height };
+  });
+  const total = 2 * pad + rows.reduce((sum, r) => sum + r.height, 0) + ROW_GAP * (rows.length - 1);
+  ensureRoom(ctx, total, path);
+  const { left, width } = ctx.frame;
+  if (block.fill || block.border) {
+    ctx.doc.save().rect(left, ctx.y, width, total).lineWidth(0.6);
+    if (block.fill && block.border) ctx.doc.fillAndStroke(block.fill, block.border);
+    else if (block.fill) ctx.doc.fill(block.fill);
+    else if (block.border) ctx.doc.stroke(block.border);
+    ctx.doc.restore();
+  }
+  let y = ctx.y + pad;
+  for (const r of rows) {
+    drawText(ctx, r.label, r.labelStyle, { x: left + pad, y, width: labelWidth }, r.row.label.location);
+    const box = { x: left + pad + labelWidth, y, width: valueWidth, align: block.valueAlign };
+    drawText(ctx, r.value, r.style, box, r.row.value.location);
+    y += r.height + ROW_GAP;
+  }
+  ctx.y += total;
+}

@@ -1,0 +1,181 @@
+import { MissiveError } from '../../../core/errors.ts';
+import type { TextLocation } from '../../../templates/handlebars/template-text.ts';
+import type { TableBlock } from '../../../templates/print-layout/blocks/index.ts';
+import { type ResolvedStyle, resolveStyle } from '../../../templates/print-layout/style.ts';
+import { type Align, resolveWidths } from '../../../templates/print-layout/units.ts';
+import { type DrawContext, ensureRoom, evaluate, type Scope } from '../context.ts';
+import { drawText, measureText } from '../text.ts';
+import { addToSums, tableRows } from './table-rows.ts';
+
+/** One line of the table ready to draw: a text per cell box, measured. */
+interface Line {
+  cells: { text: string; x: number; width: number; align: Align | undefined; where: TextLocation }[];
+  style: ResolvedStyle;
+  height: number;
+}
+
+interface Table {
+  ctx: DrawContext;
+  block: TableBlock;
+  path: string;
+  xs: number[];
+  widths: number[];
+  styles: { row: ResolvedStyle; header: ResolvedStyle; carry: ResolvedStyle };
+  rule: string;
+}
+
+function measure(t: Table, cells: Line['cells'], style: ResolvedStyle): Line {
+  const pad = t.block.cellPadding;
+  const inner = Math.max(
+    ...cells.map((c) => measureText(t.ctx, c.text, style, c.width - 2 * pad)),
+    style.size,
+  );
+  return { cells, style, height: inner + 2 * pad };
+}
+
+function columnLine(t: Table, pick: 'header' | 'value', style: ResolvedStyle, scope?: Scope): Line {
+  const cells = t.block.columns.map((column, i) => ({
+    text: evaluate(t.ctx, column[pick], scope),
+    x: t.xs[i] ?? 0,
+    width: t.widths[i] ?? 0,
+    align: column.align,
+    where: column[pick].location,
+  }));
+  return measure(t, cells, style);
+}
+
+/** "Carried forward" / "Brought forward": the label spans the columns left of the carry column. */
+function carryLine(t: Table, which: 'carried' | 'brought', scope: Scope): Line {
+  const carry = t.block.carry!;
+  const at = t.block.columns.findIndex((c) => c.id === carry.column);
+  const left = t.ctx.frame.left;
+  const labelBox =
+    at > 0
+      ? { x: left, width: (t.xs[at] ?? 0) - left }
+      : { x: (t.xs[0] ?? 0) + (t.widths[0] ?? 0), width: t.ctx.frame.width - (t.widths[0] ?? 0) };
+  const cells = [
+    {
+      text: evaluate(t.ctx, carry[which], scope),
+      ...labelBox,
+      align: undefined,
+      where: carry[which].location,
+    },
+    {
+      text: evaluate(t.ctx, carry.value, scope),
+      x: t.xs[at] ?? 0,
+      width: t.widths[at] ?? 0,
+      align: t.block.columns[at]?.align,
+      where: carry.value.location,
+    },
+  ];
+  return measure(t, cells, t.styles.carry);
+}
+
+function hline(t: Table, y: number, width = 0.5): void {
+  const { left, width: w } = t.ctx.frame;
+  t.ctx.doc
+    .save()
+    .moveTo(left, y)
+    .lineTo(left + w, y)
+    .lineWidth(width)
+    .strokeColor(t.rule)
+    .stroke()
+    .restore();
+}
+
+function drawLine(t: Table, line: Line, fill?: string): void {
+  const { ctx } = t;
+  const pad = t.block.cellPadding;
+  if (fill) ctx.doc.save().rect(ctx.frame.left, ctx.y, ctx.frame.width, line.height).fill(fill).restore();
+  for (const c of line.cells) {
+    drawText(
+      ctx,
+      c.text,
+      line.style,
+      { x: c.x + pad, y: ctx.y + pad, width: c.width - 2 * pad, align: c.align },
+      c.where,
+    );
+  }
+  ctx.y += line.height;
+}
+
+function drawHeader(t: Table, header: Line): void {
+  drawLine(t, header, t.block.headerFill);
+  hline(t, t.ctx.y, 0.8);
+}
+
+function overflow(t: Table, what: string): MissiveError {
+  const field = `${t.path}.rows`;
+  return new MissiveError('MSV_RENDER_FAILED', `print.yaml ${field}: ${what} does not fit on a page`, {
+    file: 'print.yaml',
+    field,
+  });
+}
+
+/**
+ * Rows in order; before a row that would not leave room for the "carried forward" line, the page is
+ * closed with that line and the next opens with the repeated header and "brought forward". The room
+ * for the carry line is reserved with every row but the last, so it always fits.
+ */
+export function drawTable(ctx: DrawContext, block: TableBlock, path: string): void {
+  const row = resolveStyle(ctx.layout.styles, block.style, ctx.base);
+  const styles = {
+    row,
+    header: resolveStyle(ctx.layout.styles, block.headerStyle, row),
+    carry: resolveStyle(ctx.layout.styles, block.carryStyle, row),
+  };
+  const widths = resolveWidths(
+    block.columns.map((c) => c.width),
+    ctx.frame.width,
+  );
+  const xs = widths.map((_, i) => ctx.frame.left + widths.slice(0, i).reduce((a, b) => a + b, 0));
+  const t: Table = { ctx, block, path, xs, widths, styles, rule: block.ruleColor ?? '#999999' };
+  const rows = tableRows(ctx, block, path);
+  const header = columnLine(t, 'header', styles.header);
+  const lines = rows.map((item, i) => columnLine(t, 'value', styles.row, { row: item, index: i + 1 }));
+  const firstSum: Record<string, number> = {};
+  addToSums(firstSum, rows[0]);
+  const carryHeight =
+    block.carry && rows.length > 0 ? carryLine(t, 'carried', { row: rows[0], sum: firstSum }).height : 0;
+  if (rows.length === 0) {
+    const empty = block.empty ? evaluate(ctx, block.empty) : '';
+    const line = measure(
+      t,
+      [
+        {
+          text: empty,
+          x: ctx.frame.left,
+          width: ctx.frame.width,
+          align: undefined,
+          where: block.empty?.location ?? { file: 'print.yaml', path },
+        },
+      ],
+      row,
+    );
+    ensureRoom(ctx, header.height + line.height, path);
+    drawHeader(t, header);
+    drawLine(t, line);
+    return;
+  }
+  ensureRoom(ctx, header.height + (lines[0]?.height ?? 0) + (rows.length > 1 ? carryHeight : 0), path);
+  drawHeader(t, header);
+  const sum: Record<string, number> = {};
+  lines.forEach((line, i) => {
+    const reserve = i < lines.length - 1 ? carryHeight : 0;
+    if (ctx.y + line.height + reserve > ctx.frame.bottom + 0.01) {
+      if (!ctx.breakPage) throw overflow(t, 'the table');
+      const scope = { row: rows[i - 1], sum: { ...sum } };
+      if (block.carry) {
+        hline(t, ctx.y);
+        drawLine(t, carryLine(t, 'carried', scope));
+      }
+      ctx.breakPage();
+      if (block.repeatHeader) drawHeader(t, header);
+      if (block.carry) drawLine(t, carryLine(t, 'brought', scope), block.zebraFill);
+      if (ctx.y + line.height + reserve > ctx.frame.bottom + 0.01) throw overflow(t, `row ${i + 1}`);
+    }
+    drawLine(t, line, i % 2 === 1 ? block.zebraFill : undefined);
+    addToSums(sum, rows[i]);
+  });
+  hline(t, ctx.y);
+}

@@ -1,0 +1,60 @@
+import { MissiveError } from '../core/errors.ts';
+import type { Artifact } from '../core/types.ts';
+import type { CompiledTemplate } from '../templates/compile.ts';
+import type { PrintLayout } from '../templates/print-layout/schema.ts';
+import type { DocumentData } from '../templates/types.ts';
+import { makeArtifact } from './artifact.ts';
+import { collectBytes, createPdfDocument } from './pdf/document.ts';
+import { type FontFace, getFont, resetGlyphCaches } from './pdf/fonts.ts';
+import { drawLayout } from './pdf/layout.ts';
+
+export interface PrintOptions {
+  /** YYYY-MM-DD: fixes the PDF's dates and file ID. */
+  asOf: string;
+  /** One of the template's locales, e.g. zh-CN. */
+  locale: string;
+}
+
+/** The fonts a layout's styles name (base defaults to `regular`), checked once per layout. */
+const layoutFonts = new WeakMap<PrintLayout, readonly FontFace[]>();
+
+function fontsOf(layout: PrintLayout): readonly FontFace[] {
+  let faces = layoutFonts.get(layout);
+  if (!faces) {
+    const names = new Set([
+      'regular',
+      ...Object.values(layout.styles).flatMap((s) => (s.font ? [s.font] : [])),
+    ]);
+    faces = [...names].sort().map((name) => getFont(name));
+    layoutFonts.set(layout, faces);
+  }
+  return faces;
+}
+
+/**
+ * Renders one printed document. Pure apart from reading the font files once per process: the same
+ * template version, data, asOf and locale give the same bytes, in any process, in any order.
+ */
+export async function renderPrint(
+  template: CompiledTemplate,
+  data: DocumentData,
+  options: PrintOptions,
+): Promise<Artifact> {
+  const layout = template.print;
+  if (!layout) {
+    throw new MissiveError('MSV_TEMPLATE_INVALID', `template ${template.name} has no print layout`, {
+      file: 'manifest.json',
+      field: 'channels',
+    });
+  }
+  const runtime = template.runtime(options.locale);
+  const checked = template.validateData(data);
+  const fonts = fontsOf(layout);
+  const doc = createPdfDocument({ asOf: options.asOf, title: template.name, lang: options.locale, fonts });
+  const bytes = collectBytes(doc);
+  // From here to doc.end() everything is synchronous: no other document can touch the shared fonts.
+  resetGlyphCaches();
+  const pages = drawLayout(doc, layout, checked, runtime);
+  doc.end();
+  return makeArtifact(await bytes, 'application/pdf', { pages });
+}

@@ -1,0 +1,14 @@
+import { dateHelper } from './date.ts';
+import { maskHelper } from './mask.ts';
+import { moneyHelper } from './money.ts';
+import { numberHelper } from './number.ts';
+import { tHelper } from './t.ts';
+
+/** Every helper a template may call; a new helper is one file plus one line here. */
+export const HELPERS: Readonly<Record<string, (...args: unknown[]) => string>> = {
+  money: moneyHelper,
+  date: dateHelper,
+  number: numberHelper,
+  mask: maskHelper,
+  t: tHelper,
+};

@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { MissiveError } from '../core/errors.ts';
+import { fileError, problemsError, problemsFromZod } from './issues.ts';
+import { checkSameIds, type LocaleStrings, readLocaleStrings } from './locales.ts';
+import { MANIFEST_FILE, type Manifest, manifestSchema, PRINT_LAYOUT_FILE } from './manifest.ts';
+import { parsePrintLayout } from './print-layout/parse.ts';
+import { parseJsonFile } from './source-file.ts';
+import type { TemplatePackage } from './types.ts';
+
+/** sha256 over every file, sorted by path, each framed by its path and byte length: the version identity. */
+export function packageSha256(files: Readonly<Record<string, string>>): string {
+  const hash = createHash('sha256');
+  for (const name of Object.keys(files).sort()) {
+    const bytes = Buffer.from(files[name] ?? '', 'utf8');
+    hash.update(`${name}\n${bytes.length}\n`).update(bytes).update('\n');
+  }
+  return hash.digest('hex');
+}
+
+function readManifest(name: string, files: Readonly<Record<string, string>>): Manifest {
+  const text = files[MANIFEST_FILE];
+  if (text === undefined) throw fileError(MANIFEST_FILE, '(file)', 'missing: every template package has one');
+  const source = parseJsonFile(MANIFEST_FILE, text);
+  const parsed = manifestSchema.safeParse(source.value);
+  if (!parsed.success) {
+    throw problemsError(
+      'MSV_TEMPLATE_INVALID',
+      MANIFEST_FILE,
+      problemsFromZod(parsed.error.issues, source.lineOf),
+    );
+  }
+  if (parsed.data.name !== name) {
+    throw fileError(
+      MANIFEST_FILE,
+      'name',
+      `is "${parsed.data.name}" but the package is "${name}"`,
+      source.lineOf(['name']),
+    );
+  }
+  try {
+    z.fromJSONSchema(parsed.data.dataSchema as Parameters<typeof z.fromJSONSchema>[0]);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw fileError(
+      MANIFEST_FILE,
+      'dataSchema',
+      `not a usable JSON Schema: ${message}`,
+      source.lineOf(['dataSchema']),
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * A package from its files (as stored in the database for a published version, or read from disk).
+ * Checks the manifest, the layout of every channel it declares and every locale file; the first file
+ * with problems raises MSV_TEMPLATE_INVALID listing all of that file's problems with path and line.
+ */
+export function templatePackageFromFiles(
+  name: string,
+  files: Readonly<Record<string, string>>,
+): TemplatePackage {
+  const manifest = readManifest(name, files);
+  if (manifest.channels.includes('print')) {
+    const text = files[PRINT_LAYOUT_FILE];
+    if (text === undefined)
+      throw fileError(PRINT_LAYOUT_FILE, '(file)', 'missing: the manifest lists the print channel');
+    parsePrintLayout(text);
+  }
+  const locales = new Map<string, LocaleStrings>(
+    manifest.locales.map((l) => [l, readLocaleStrings(files, l)]),
+  );
+  checkSameIds(locales);
+  const frozen = Object.freeze({ ...files });
+  return Object.freeze({ name, manifest, files: frozen, sha256: packageSha256(frozen) });
+}
+
+async function listFiles(root: string, dir = ''): Promise<string[]> {
+  const entries = await readdir(path.join(root, dir), { withFileTypes: true });
+  const out: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const rel = dir === '' ? entry.name : `${dir}/${entry.name}`;
+    if (entry.isDirectory()) out.push(...(await listFiles(root, rel)));
+    else if (entry.isFile()) out.push(rel);
+  }
+  return out;
+}
+
+/** Reads a package folder (every non-hidden file, as UTF-8 text); the folder name is the package name. */
+export async function loadTemplatePackage(dir: string): Promise<TemplatePackage> {
+  let names: string[];
+  try {
+    names = await listFiles(dir);
+  } catch (error) {
+    throw new MissiveError(
+      'MSV_TEMPLATE_NOT_FOUND',
+      `no template package folder at ${dir}`,
+      { file: dir },
+      { cause: error },
+    );
+  }
+  const files: Record<string, string> = {};
+  for (const name of names.sort()) files[name] = await readFile(path.join(dir, name), 'utf8');
+  return templatePackageFromFiles(path.basename(path.resolve(dir)), files);
+}

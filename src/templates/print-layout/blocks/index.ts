@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { blockCommon } from '../template-field.ts';
+import { length, width } from '../units.ts';
+import { addressBlock } from './address.ts';
+import { keyValueBlock } from './key-value.ts';
+import { pageBreakBlock, ruleBlock, spacerBlock } from './simple.ts';
+import { tableBlock } from './table.ts';
+import { textBlock } from './text.ts';
+
+/**
+ * Every block type of the print layout language. A new type (chart, qr, offer slot) is one schema
+ * file here plus one drawer in src/render/pdf/blocks, each registered by one line.
+ */
+export const leafBlock = z.discriminatedUnion('type', [
+  textBlock,
+  addressBlock,
+  keyValueBlock,
+  tableBlock,
+  spacerBlock,
+  ruleBlock,
+  pageBreakBlock,
+]);
+
+/** Side-by-side blocks; the tallest column moves the flow on. Columns do not nest. */
+export const columnsBlock = z.strictObject({
+  type: z.literal('columns'),
+  gap: length.default(0),
+  columns: z.array(z.strictObject({ width, blocks: z.array(leafBlock) })).min(1),
+  ...blockCommon,
+});
+
+export const block = z.discriminatedUnion('type', [...leafBlock.options, columnsBlock]);
+
+export type LeafBlock = z.output<typeof leafBlock>;
+export type ColumnsBlock = z.output<typeof columnsBlock>;
+export type Block = z.output<typeof block>;
+export type BlockType = Block['type'];
+
+export type { AddressBlock } from './address.ts';
+export type { KeyValueBlock } from './key-value.ts';
+export type { PageBreakBlock, RuleBlock, SpacerBlock } from './simple.ts';
+export type { TableBlock, TableColumn } from './table.ts';
+export type { TextBlock } from './text.ts';

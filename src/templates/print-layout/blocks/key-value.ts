@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { blockCommon, styleRefs, templateField } from '../template-field.ts';
+import { align, color, length } from '../units.ts';
+
+/** A boxed list of label → value rows (account summary); kept together on one page. */
+export const keyValueBlock = z.strictObject({
+  type: z.literal('key-value'),
+  rows: z
+    .array(z.strictObject({ label: templateField, value: templateField, style: styleRefs.optional() }))
+    .min(1),
+  labelWidth: length.optional(),
+  labelStyle: styleRefs.optional(),
+  valueAlign: align.default('right'),
+  border: color.optional(),
+  fill: color.optional(),
+  padding: length.default(6),
+  ...blockCommon,
+});
+
+export type KeyValueBlock = z.output<typeof keyValueBlock>;

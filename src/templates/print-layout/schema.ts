@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { block } from './blocks/index.ts';
+import { styleSchema } from './style.ts';
+import { length } from './units.ts';
+
+/** Page sizes in points (width, height). */
+export const PAGE_SIZES = {
+  A4: [595.28, 841.89],
+  A5: [419.53, 595.28],
+  LETTER: [612, 792],
+} as const satisfies Record<string, readonly [number, number]>;
+
+/** A band at the top or bottom of every page: a fixed height the body never enters. */
+const region = z.strictObject({ height: length, blocks: z.array(block) });
+export type Region = z.output<typeof region>;
+
+/** print.yaml. Lengths are points once parsed. */
+export const printLayoutSchema = z.strictObject({
+  page: z.strictObject({
+    size: z.enum(Object.keys(PAGE_SIZES) as [keyof typeof PAGE_SIZES]),
+    margins: z.strictObject({ top: length, right: length, bottom: length, left: length }),
+  }),
+  styles: z.record(z.string().regex(/^[A-Za-z][\w-]*$/), styleSchema).default({}),
+  header: z.strictObject({ first: region, following: region.optional() }).optional(),
+  footer: region.optional(),
+  body: z.array(block).min(1),
+});
+
+export type PrintLayout = z.output<typeof printLayoutSchema>;

@@ -1,0 +1,31 @@
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.ts';
+import { saveTemplateVersion } from '../store/templates.ts';
+import { compileTemplate } from './compile.ts';
+import { loadTemplatePackage } from './package-loader.ts';
+
+export interface PublishedTemplate {
+  id: string;
+  name: string;
+  version: number;
+  sha256: string;
+  /** False when these exact files were published before: the existing version is returned. */
+  created: boolean;
+}
+
+/**
+ * Validates a template package by compiling it, then stores it as an immutable, content-hashed
+ * version. Publishing unchanged files again returns the existing version.
+ */
+export async function publishTemplatePackage(db: Kysely<Database>, dir: string): Promise<PublishedTemplate> {
+  const pkg = await loadTemplatePackage(path.resolve(dir));
+  compileTemplate(pkg);
+  const { templateVersion, created } = await saveTemplateVersion(db, {
+    name: pkg.name,
+    description: pkg.manifest.description,
+    sha256: pkg.sha256,
+    files: pkg.files,
+  });
+  return { id: templateVersion.id, name: pkg.name, version: templateVersion.version, sha256: pkg.sha256, created };
+}
