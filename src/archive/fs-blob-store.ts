@@ -49,7 +49,10 @@ export function createFsBlobStore(root: string): BlobStore {
     }
     const actual = sha256Hex(bytes);
     if (actual !== sha256) {
-      throw new MissiveError('MSV_ARCHIVE_TAMPERED', `blob ${sha256} now hashes to ${actual}: it was altered`);
+      throw new MissiveError(
+        'MSV_ARCHIVE_TAMPERED',
+        `blob ${sha256} now hashes to ${actual}: it was altered`,
+      );
     }
     return bytes;
   }

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.ts';
 import { streamCustomerIds } from '../store/customers.ts';
+import type { Database } from '../store/schema.ts';
 import { CHUNK_JOB_OPTIONS, chunkJobId, type RenderChunkJob } from './queues.ts';
 
 export interface PlanResult {

@@ -23,7 +23,13 @@ export async function readRunProgress(
   const summary = await summarizeRunCommunications(db, runId);
   const done = Object.values(summary.byStatus).reduce((a, b) => a + b, 0);
   const elapsedMs = Date.now() - startedAt;
-  return { total, done, ...summary, elapsedMs, ratePerSecond: elapsedMs > 0 ? ((done - doneAtStart) / elapsedMs) * 1000 : 0 };
+  return {
+    total,
+    done,
+    ...summary,
+    elapsedMs,
+    ratePerSecond: elapsedMs > 0 ? ((done - doneAtStart) / elapsedMs) * 1000 : 0,
+  };
 }
 
 /**

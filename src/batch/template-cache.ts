@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
+import type { Database } from '../store/schema.ts';
+import { getTemplateVersion } from '../store/templates.ts';
 import { type CompiledTemplate, compileTemplate } from '../templates/compile.ts';
 import { templatePackageFromFiles } from '../templates/package-loader.ts';
-import { getTemplateVersion } from '../store/templates.ts';
-import type { Database } from '../store/schema.ts';
 
 /** Published template versions, compiled once per process: versions are immutable, so never stale. */
 export interface TemplateCache {

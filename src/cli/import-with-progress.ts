@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { importCustomers, type ImportSummary } from '../customers/import.ts';
+import { type ImportSummary, importCustomers } from '../customers/import.ts';
 import { upsertCustomers } from '../store/customers.ts';
 import { createProgressBar } from './progress-bar.ts';
 import type { Runtime } from './runtime.ts';

@@ -13,7 +13,9 @@ export async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T
 export async function withQueueRuntime<T>(fn: (rt: QueueRuntime) => Promise<T>): Promise<T> {
   const rt = await openQueueRuntime();
   const onSignal = () => {
-    process.stderr.write('\nmissive: interrupted; stopping (the run resumes where it stopped when you start it again)\n');
+    process.stderr.write(
+      '\nmissive: interrupted; stopping (the run resumes where it stopped when you start it again)\n',
+    );
     void rt.close().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 /**
  * Logs carry ids (customerId, runId, communicationId), never personal data. The redaction list is

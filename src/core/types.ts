@@ -47,7 +47,14 @@ export interface Artifact {
 
 export type RunStatus = 'planning' | 'running' | 'completed' | 'failed' | 'cancelled' | 'paused';
 
-export type CommunicationStatus = 'pending' | 'archived' | 'sending' | 'sent' | 'unknown' | 'failed' | 'suppressed';
+export type CommunicationStatus =
+  | 'pending'
+  | 'archived'
+  | 'sending'
+  | 'sent'
+  | 'unknown'
+  | 'failed'
+  | 'suppressed';
 
 /** A document for one customer in one run on one channel: a ledger row. */
 export interface Communication {

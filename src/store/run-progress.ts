@@ -10,7 +10,10 @@ export interface RunLedgerSummary {
 }
 
 /** What a run has produced so far, from the ledger: counts by status, pages and bytes archived. */
-export async function summarizeRunCommunications(db: Kysely<Database>, runId: string): Promise<RunLedgerSummary> {
+export async function summarizeRunCommunications(
+  db: Kysely<Database>,
+  runId: string,
+): Promise<RunLedgerSummary> {
   const rows = await db
     .selectFrom('communications')
     .select((eb) => [

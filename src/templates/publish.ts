@@ -27,5 +27,11 @@ export async function publishTemplatePackage(db: Kysely<Database>, dir: string):
     sha256: pkg.sha256,
     files: pkg.files,
   });
-  return { id: templateVersion.id, name: pkg.name, version: templateVersion.version, sha256: pkg.sha256, created };
+  return {
+    id: templateVersion.id,
+    name: pkg.name,
+    version: templateVersion.version,
+    sha256: pkg.sha256,
+    created,
+  };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedRedis, type EmbeddedRedis } from '../../src/batch/embedded-redis.ts';
+import { type EmbeddedRedis, startEmbeddedRedis } from '../../src/batch/embedded-redis.ts';
 import { assertNoEviction, connectRedis } from '../../src/batch/redis-connection.ts';
 import { MissiveError } from '../../src/core/errors.ts';
 
@@ -46,15 +46,20 @@ describe('embedded redis-server', () => {
   });
 
   it('stops the process it started', async () => {
-    const other = await startEmbeddedRedis({ bin: 'redis-server', dir: path.join(dir, 'other'), persist: false });
+    const other = await startEmbeddedRedis({
+      bin: 'redis-server',
+      dir: path.join(dir, 'other'),
+      persist: false,
+    });
     await other.stop();
     expect(() => process.kill(other.pid, 0)).toThrow();
   });
 
   it('says how to install redis-server when the binary is missing', async () => {
-    const err = await startEmbeddedRedis({ bin: '/nonexistent/redis-server', dir: path.join(dir, 'missing') }).catch(
-      (e: unknown) => e,
-    );
+    const err = await startEmbeddedRedis({
+      bin: '/nonexistent/redis-server',
+      dir: path.join(dir, 'missing'),
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MissiveError);
     expect((err as MissiveError).code).toBe('MSV_REDIS_MISSING');
     expect((err as MissiveError).message).toContain('apt-get install -y redis-server');

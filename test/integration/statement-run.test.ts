@@ -1,7 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
@@ -12,8 +12,8 @@ import { createLogger } from '../../src/core/logger.ts';
 import type { Customer } from '../../src/core/types.ts';
 import { synthesizeIdentity } from '../../src/customers/synthetic-identity.ts';
 import { listCommunicationsForRun, listRunFailures } from '../../src/store/communications.ts';
-import { openStoreAt, type Store } from '../../src/store/db.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
+import { openStoreAt, type Store } from '../../src/store/db.ts';
 import { getRun } from '../../src/store/runs.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 
@@ -51,7 +51,12 @@ describe('a statement run through BullMQ on real Redis', () => {
       chunkSize: 5,
       concurrency: 2,
     };
-    request = { communicationType: 'monthly-statement', templateVersionId: template.id, asOf: '2026-10-31', source: 'store:all' };
+    request = {
+      communicationType: 'monthly-statement',
+      templateVersionId: template.id,
+      asOf: '2026-10-31',
+      source: 'store:all',
+    };
   });
 
   afterAll(async () => {

@@ -2,7 +2,12 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { getRun } from '../../store/runs.ts';
 import { RENDER_QUEUE, type RenderChunkJob } from '../queues.ts';
-import { type ChunkOutcome, processRenderChunk, type RenderChunkDeps, recordCustomerFailure } from './render-chunk.ts';
+import {
+  type ChunkOutcome,
+  processRenderChunk,
+  type RenderChunkDeps,
+  recordCustomerFailure,
+} from './render-chunk.ts';
 
 export interface RenderWorkerOptions {
   connection: Redis;
@@ -14,13 +19,20 @@ export interface RenderWorkerOptions {
  * Consumes chunk jobs. A chunk whose job fails for good (every attempt spent, e.g. the database was
  * unreachable) still ends each of its customers in `failed`, so the run's counts always add up.
  */
-export function startRenderWorker(deps: RenderChunkDeps, options: RenderWorkerOptions): Worker<RenderChunkJob, ChunkOutcome> {
-  const worker = new Worker<RenderChunkJob, ChunkOutcome>(RENDER_QUEUE, (job) => processRenderChunk(deps, job.data), {
-    connection: options.connection,
-    prefix: options.prefix,
-    concurrency: options.concurrency,
-    lockDuration: 120_000,
-  });
+export function startRenderWorker(
+  deps: RenderChunkDeps,
+  options: RenderWorkerOptions,
+): Worker<RenderChunkJob, ChunkOutcome> {
+  const worker = new Worker<RenderChunkJob, ChunkOutcome>(
+    RENDER_QUEUE,
+    (job) => processRenderChunk(deps, job.data),
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      lockDuration: 120_000,
+    },
+  );
   worker.on('failed', (job, err) => {
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     void failWholeChunk(deps, job.data, err);
@@ -36,6 +48,9 @@ async function failWholeChunk(deps: RenderChunkDeps, job: RenderChunkJob, err: u
       await recordCustomerFailure(deps, job.runId, customerId, run?.templateVersionId ?? '', 'render', err);
     }
   } catch (recordErr) {
-    deps.logger.error({ runId: job.runId, chunk: job.chunk, err: (recordErr as Error).message }, 'could not record chunk failure');
+    deps.logger.error(
+      { runId: job.runId, chunk: job.chunk, err: (recordErr as Error).message },
+      'could not record chunk failure',
+    );
   }
 }

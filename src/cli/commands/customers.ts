@@ -49,10 +49,14 @@ export function registerCustomersCommands(program: Command): void {
         lines.push(`communications: ${communications.length}`);
         for (const c of communications) {
           const doc = c.artifactSha256 ? ` sha256 ${c.artifactSha256.slice(0, 16)}… ${c.pages} page(s)` : '';
-          lines.push(`  ${c.id}  ${c.channel}  ${c.status}${c.reason ? ` (${c.reason})` : ''}  run ${c.runId}${doc}`);
+          lines.push(
+            `  ${c.id}  ${c.channel}  ${c.status}${c.reason ? ` (${c.reason})` : ''}  run ${c.runId}${doc}`,
+          );
         }
         if (communications.some((c) => c.artifactSha256)) {
-          lines.push(`open one with: missive documents get ${communications.find((c) => c.artifactSha256)!.id}`);
+          lines.push(
+            `open one with: missive documents get ${communications.find((c) => c.artifactSha256)!.id}`,
+          );
         }
         process.stdout.write(`${lines.join('\n')}\n`);
       });

@@ -18,7 +18,10 @@ export function registerDemoCommand(program: Command): void {
     .command('demo')
     .description('Import customers, publish the monthly statement and run it end to end (embedded defaults)')
     .option('--customers <file>', 'customer file (default: the shipped sample of 200 bank customers)')
-    .option('--mapping <file>', 'column mapping (default with the sample: examples/bank-marketing/mapping.json)')
+    .option(
+      '--mapping <file>',
+      'column mapping (default with the sample: examples/bank-marketing/mapping.json)',
+    )
     .option('--as-of <date>', 'statement date YYYY-MM-DD (default: last day of the previous month)')
     .action(async (opts: DemoOptions) => {
       const asOf = parseAsOf(opts.asOf);

@@ -7,7 +7,9 @@ import { getCommunication } from '../../store/communications.ts';
 import { withRuntime } from '../with-runtime.ts';
 
 export function registerDocumentsCommands(program: Command): void {
-  const documents = program.command('documents').description('Archived documents: fetch the exact bytes a customer received');
+  const documents = program
+    .command('documents')
+    .description('Archived documents: fetch the exact bytes a customer received');
   documents
     .command('get')
     .description('Write the archived document of a communication to a file, verified against its sha256')
@@ -18,7 +20,10 @@ export function registerDocumentsCommands(program: Command): void {
         const communication = await getCommunication(rt.store.db, id);
         if (!communication) throw new MissiveError('MSV_STORE_NOT_FOUND', `no communication ${id}`);
         if (!communication.artifactSha256) {
-          throw new MissiveError('MSV_ARCHIVE_NOT_FOUND', `communication ${id} has no document (${communication.status}: ${communication.reason ?? ''})`);
+          throw new MissiveError(
+            'MSV_ARCHIVE_NOT_FOUND',
+            `communication ${id} has no document (${communication.status}: ${communication.reason ?? ''})`,
+          );
         }
         const bytes = await rt.blobs.get(communication.artifactSha256);
         const out = opts.out ?? `${id}.pdf`;
@@ -30,7 +35,9 @@ export function registerDocumentsCommands(program: Command): void {
           targetId: id,
           details: { sha256: communication.artifactSha256, customerId: communication.customerId },
         });
-        process.stdout.write(`${out}: ${bytes.byteLength} bytes, sha256 ${communication.artifactSha256} (verified)\n`);
+        process.stdout.write(
+          `${out}: ${bytes.byteLength} bytes, sha256 ${communication.artifactSha256} (verified)\n`,
+        );
       });
     });
 }

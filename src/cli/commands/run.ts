@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseIsoDate, lastDayOfPreviousMonth } from '../../core/dates.ts';
+import { lastDayOfPreviousMonth, parseIsoDate } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { getLatestTemplateVersion, getTemplateVersion } from '../../store/templates.ts';
 import { formatRunSummary, runWithProgress } from '../run-with-progress.ts';
@@ -8,7 +8,8 @@ import { withQueueRuntime } from '../with-runtime.ts';
 export function parseAsOf(value: string | undefined): string {
   if (value === undefined) return lastDayOfPreviousMonth(new Date());
   const date = parseIsoDate(value);
-  if (!date) throw new MissiveError('MSV_CONFIG_INVALID', `--as-of must be a date YYYY-MM-DD, got "${value}"`);
+  if (!date)
+    throw new MissiveError('MSV_CONFIG_INVALID', `--as-of must be a date YYYY-MM-DD, got "${value}"`);
   return date;
 }
 

@@ -6,7 +6,9 @@ import { getRun, listRuns } from '../../store/runs.ts';
 import { withRuntime } from '../with-runtime.ts';
 
 export function registerRunsCommands(program: Command): void {
-  const runs = program.command('runs').description('Runs: list them and show one with its counts and failures');
+  const runs = program
+    .command('runs')
+    .description('Runs: list them and show one with its counts and failures');
   runs
     .command('list')
     .description('List runs, newest first')
@@ -16,7 +18,9 @@ export function registerRunsCommands(program: Command): void {
         const rows = await listRuns(rt.store.db);
         if (opts.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         for (const r of rows) {
-          process.stdout.write(`${r.id}  ${r.communicationType}  as-of ${r.asOf}  ${r.status}  ${r.customersTotal ?? '?'} customers\n`);
+          process.stdout.write(
+            `${r.id}  ${r.communicationType}  as-of ${r.asOf}  ${r.status}  ${r.customersTotal ?? '?'} customers\n`,
+          );
         }
         if (rows.length === 0) process.stdout.write('no runs yet: try `missive demo`\n');
       });
@@ -32,18 +36,23 @@ export function registerRunsCommands(program: Command): void {
         if (!run) throw new MissiveError('MSV_RUN_NOT_FOUND', `no run ${id}`);
         const summary = await summarizeRunCommunications(rt.store.db, id);
         const failures = await listRunFailures(rt.store.db, id);
-        if (opts.json) return void process.stdout.write(`${JSON.stringify({ run, summary, failures }, null, 2)}\n`);
+        if (opts.json)
+          return void process.stdout.write(`${JSON.stringify({ run, summary, failures }, null, 2)}\n`);
         process.stdout.write(
-          [
+          `${[
             `run ${run.id}: ${run.communicationType} as of ${run.asOf}, ${run.status}`,
             `  template version ${run.templateVersionId}`,
-            `  customers ${run.customersTotal ?? '?'}; ${Object.entries(summary.byStatus).map(([s, n]) => `${s} ${n}`).join(', ') || 'nothing yet'}`,
+            `  customers ${run.customersTotal ?? '?'}; ${
+              Object.entries(summary.byStatus)
+                .map(([s, n]) => `${s} ${n}`)
+                .join(', ') || 'nothing yet'
+            }`,
             `  pages ${summary.pages}, bytes ${summary.bytes}`,
             ...failures.slice(0, 20).map((f) => `  failed ${f.customerId} at ${f.stage}: ${f.reason}`),
             failures.length > 20 ? `  … and ${failures.length - 20} more (--json for all)` : '',
           ]
             .filter(Boolean)
-            .join('\n') + '\n',
+            .join('\n')}\n`,
         );
       });
     });

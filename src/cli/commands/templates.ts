@@ -3,7 +3,9 @@ import { publishTemplatePackage } from '../../templates/publish.ts';
 import { withRuntime } from '../with-runtime.ts';
 
 export function registerTemplatesCommands(program: Command): void {
-  const templates = program.command('templates').description('Template packages: validate and publish versions');
+  const templates = program
+    .command('templates')
+    .description('Template packages: validate and publish versions');
   templates
     .command('publish')
     .description('Validate a template package folder and publish it as an immutable version')
