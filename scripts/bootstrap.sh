@@ -34,6 +34,8 @@ fi
 
 # npm packages: install when node_modules is missing or older than the lockfile.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "missive: installing npm packages (npm ci)" >&2
-  npm ci --no-audit --no-fund >&2
+  # `npm install`, not `npm ci`: npm 11 leaves other platforms' optional binaries (biome,
+  # msgpackr-extract) out of the lockfile and `npm ci` then refuses it; install keeps the locked versions.
+  echo "missive: installing npm packages (npm install)" >&2
+  npm install --no-audit --no-fund >&2
 fi
