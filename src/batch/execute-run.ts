@@ -10,6 +10,7 @@ import { planRun } from './planner.ts';
 import { type RunProgress, readRunProgress, waitForRun } from './progress.ts';
 import { createRenderQueue } from './queues.ts';
 import { createTemplateCache } from './template-cache.ts';
+import type { SandboxLocation } from './workers/render-sandbox.ts';
 import { startRenderWorker } from './workers/render-worker.ts';
 
 export interface RunRequest {
@@ -28,6 +29,8 @@ export interface BatchDeps {
   queuePrefix: string;
   chunkSize: number;
   concurrency: number;
+  /** Render in sandboxed child processes that open the store and archive here (see render-sandbox.ts). */
+  sandbox?: SandboxLocation | undefined;
 }
 
 export interface RunOutcome {
@@ -70,7 +73,12 @@ export async function executeRun(
   const queue = createRenderQueue(deps.connect(), deps.queuePrefix);
   const worker = startRenderWorker(
     { db: deps.db, blobs: deps.blobs, logger: deps.logger, templates: createTemplateCache(deps.db) },
-    { connection: deps.connect(), prefix: deps.queuePrefix, concurrency: deps.concurrency },
+    {
+      connection: deps.connect(),
+      prefix: deps.queuePrefix,
+      concurrency: deps.concurrency,
+      sandbox: deps.sandbox,
+    },
   );
   try {
     await updateRunStatus(deps.db, runId, 'running');

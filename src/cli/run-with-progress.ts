@@ -12,6 +12,14 @@ export function batchDeps(rt: QueueRuntime): BatchDeps {
     queuePrefix: rt.config.queuePrefix,
     chunkSize: rt.config.chunkSize,
     concurrency: rt.config.concurrency,
+    sandbox: rt.config.renderSandbox
+      ? {
+          store: rt.config.databaseUrl
+            ? { databaseUrl: rt.config.databaseUrl }
+            : { sqlitePath: rt.config.sqlitePath },
+          archiveDir: rt.config.archiveDir,
+        }
+      : undefined,
   };
 }
 

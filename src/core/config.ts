@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { MissiveError } from './errors.ts';
@@ -20,7 +21,8 @@ const envSchema = z.object({
   MISSIVE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   MISSIVE_QUEUE_PREFIX: z.string().min(1).default('missive'),
   MISSIVE_CHUNK_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
-  MISSIVE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  MISSIVE_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  MISSIVE_RENDER_SANDBOX: z.enum(['on', 'off']).default('on'),
 });
 
 export interface Config {
@@ -34,7 +36,10 @@ export interface Config {
   readonly logLevel: string;
   readonly queuePrefix: string;
   readonly chunkSize: number;
+  /** Chunks rendered at once: child processes when sandboxed (default: one per core), else 4. */
   readonly concurrency: number;
+  /** Render in BullMQ sandboxed child processes, using every core. */
+  readonly renderSandbox: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -58,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.MISSIVE_LOG_LEVEL,
     queuePrefix: e.MISSIVE_QUEUE_PREFIX,
     chunkSize: e.MISSIVE_CHUNK_SIZE,
-    concurrency: e.MISSIVE_CONCURRENCY,
+    concurrency: e.MISSIVE_CONCURRENCY ?? (e.MISSIVE_RENDER_SANDBOX === 'on' ? os.availableParallelism() : 4),
+    renderSandbox: e.MISSIVE_RENDER_SANDBOX === 'on',
   });
 }

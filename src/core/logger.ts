@@ -22,11 +22,15 @@ export const REDACTED_PATHS = [
 ];
 
 export function createLogger(level: string, component = 'missive'): Logger {
-  return pino({
-    level,
-    base: { component },
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-  });
+  // stderr: a command's stdout is its result (summaries, JSON), logs must not mix into it.
+  return pino(
+    {
+      level,
+      base: { component },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    },
+    pino.destination(2),
+  );
 }
 
 export type { Logger };

@@ -116,4 +116,36 @@ describe('a statement run through BullMQ on real Redis', () => {
       await fresh.close();
     }
   });
+  it('renders in sandboxed child processes, one per core, with the same bytes as in-process', async () => {
+    const inProcess = await listCommunicationsForRun(store.db, (await executeRun(deps, request)).runId);
+    const sqlitePath = path.join(dir, 'sandboxed.sqlite');
+    const sandboxed = await openStoreAt({ sqlitePath });
+    try {
+      await upsertCustomers(sandboxed.db, customers);
+      await publishTemplatePackage(sandboxed.db, 'templates/monthly-statement');
+      const outcome = await executeRun(
+        {
+          ...deps,
+          db: sandboxed.db,
+          queuePrefix: `test-${randomUUID()}`,
+          sandbox: {
+            store: { sqlitePath },
+            archiveDir: path.join(dir, 'sandboxed-archive'),
+            logLevel: 'silent',
+          },
+        },
+        request,
+      );
+      const rows = await listCommunicationsForRun(sandboxed.db, outcome.runId);
+      expect(rows.map((r) => [r.customerId, r.status, r.artifactSha256])).toEqual(
+        inProcess.map((r) => [r.customerId, r.status, r.artifactSha256]),
+      );
+      const archived = rows.find((r) => r.status === 'archived')!;
+      expect(
+        fs.existsSync(path.join(dir, 'sandboxed-archive', 'sha256', archived.artifactSha256!.slice(0, 2))),
+      ).toBe(true);
+    } finally {
+      await sandboxed.close();
+    }
+  });
 });

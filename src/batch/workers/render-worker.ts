@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { getRun } from '../../store/runs.ts';
@@ -8,12 +9,18 @@ import {
   type RenderChunkDeps,
   recordCustomerFailure,
 } from './render-chunk.ts';
+import { type SandboxLocation, sandboxEnvironment } from './render-sandbox.ts';
 
 export interface RenderWorkerOptions {
   connection: Redis;
   prefix: string;
+  /** Chunks processed at once: child processes when sandboxed, else async slots in this process. */
   concurrency: number;
+  /** Render in BullMQ sandboxed child processes (one core each); without it, in this process. */
+  sandbox?: SandboxLocation | undefined;
 }
+
+const SANDBOX_PROCESSOR = fileURLToPath(new URL('./render-sandbox.mjs', import.meta.url));
 
 /**
  * Consumes chunk jobs. A chunk whose job fails for good (every attempt spent, e.g. the database was
@@ -23,16 +30,22 @@ export function startRenderWorker(
   deps: RenderChunkDeps,
   options: RenderWorkerOptions,
 ): Worker<RenderChunkJob, ChunkOutcome> {
-  const worker = new Worker<RenderChunkJob, ChunkOutcome>(
-    RENDER_QUEUE,
-    (job) => processRenderChunk(deps, job.data),
-    {
-      connection: options.connection,
-      prefix: options.prefix,
-      concurrency: options.concurrency,
-      lockDuration: 120_000,
-    },
-  );
+  const common = {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    lockDuration: 120_000,
+  };
+  const worker = options.sandbox
+    ? new Worker<RenderChunkJob, ChunkOutcome>(RENDER_QUEUE, SANDBOX_PROCESSOR, {
+        ...common,
+        workerForkOptions: { env: { ...process.env, ...sandboxEnvironment(options.sandbox) } },
+      })
+    : new Worker<RenderChunkJob, ChunkOutcome>(
+        RENDER_QUEUE,
+        (job) => processRenderChunk(deps, job.data),
+        common,
+      );
   worker.on('failed', (job, err) => {
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     void failWholeChunk(deps, job.data, err);

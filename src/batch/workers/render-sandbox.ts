@@ -1,0 +1,53 @@
+import type { SandboxedJob } from 'bullmq';
+import { createFsBlobStore } from '../../archive/fs-blob-store.ts';
+import { createLogger } from '../../core/logger.ts';
+import { openStoreAt, type StoreLocation } from '../../store/db.ts';
+import type { RenderChunkJob } from '../queues.ts';
+import { createTemplateCache } from '../template-cache.ts';
+import { type ChunkOutcome, processRenderChunk, type RenderChunkDeps } from './render-chunk.ts';
+
+/**
+ * The render worker's processor as a BullMQ sandboxed processor: each child process renders whole
+ * chunks on its own core. The parent hands the child where the store and the archive are through
+ * the environment (see sandboxEnvironment); the child opens them once and keeps them.
+ */
+export const SANDBOX_STORE_ENV = 'MISSIVE_SANDBOX_STORE';
+export const SANDBOX_ARCHIVE_ENV = 'MISSIVE_SANDBOX_ARCHIVE';
+
+export interface SandboxLocation {
+  store: StoreLocation;
+  archiveDir: string;
+  /** The children's pino level (default: MISSIVE_LOG_LEVEL, else warn). */
+  logLevel?: string;
+}
+
+export function sandboxEnvironment(location: SandboxLocation): Record<string, string> {
+  return {
+    [SANDBOX_STORE_ENV]: JSON.stringify(location.store),
+    [SANDBOX_ARCHIVE_ENV]: location.archiveDir,
+    ...(location.logLevel ? { MISSIVE_LOG_LEVEL: location.logLevel } : {}),
+  };
+}
+
+let deps: Promise<RenderChunkDeps> | undefined;
+
+async function openDeps(): Promise<RenderChunkDeps> {
+  const store = process.env[SANDBOX_STORE_ENV];
+  const archiveDir = process.env[SANDBOX_ARCHIVE_ENV];
+  if (!store || !archiveDir)
+    throw new Error(`the render sandbox needs ${SANDBOX_STORE_ENV} and ${SANDBOX_ARCHIVE_ENV}`);
+  const opened = await openStoreAt(JSON.parse(store) as StoreLocation);
+  return {
+    db: opened.db,
+    blobs: createFsBlobStore(archiveDir),
+    templates: createTemplateCache(opened.db),
+    logger: createLogger(process.env.MISSIVE_LOG_LEVEL ?? 'warn', 'render-sandbox'),
+  };
+}
+
+export default async function renderChunkInSandbox(
+  job: SandboxedJob<RenderChunkJob, ChunkOutcome>,
+): Promise<ChunkOutcome> {
+  deps ??= openDeps();
+  return processRenderChunk(await deps, job.data);
+}
