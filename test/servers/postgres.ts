@@ -1,9 +1,9 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { freeLoopbackPort } from '../../src/core/free-port.ts';
 
 /**
  * A throwaway PostgreSQL for the test run: initdb into a temp folder, loopback only, a free port,
@@ -25,7 +25,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   try {
     if (owner) fs.chownSync(dir, owner.uid, owner.gid);
     initDb(bin, dir, owner);
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const server = startServer(bin, dir, port, owner);
     const stop = () => stopServer(server.child, dir);
     try {
@@ -180,16 +180,4 @@ async function stopServer(child: ChildProcess, dir: string): Promise<void> {
     clearTimeout(timer);
   }
   fs.rmSync(dir, { recursive: true, force: true });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
