@@ -26,8 +26,11 @@ export interface EmbeddedRedisOptions {
 
 export const REDIS_INSTALL_HINT = 'apt-get update && apt-get install -y redis-server';
 
+const PID_FILE = 'missive-redis.pid';
+
 export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
   fs.mkdirSync(options.dir, { recursive: true });
+  await stopOrphan(path.join(options.dir, PID_FILE));
   const port = await freeLoopbackPort();
   const args = [
     '--bind', '127.0.0.1',
@@ -43,8 +46,54 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   ]; // biome-ignore format: one flag per line pair reads best
   const child = spawn(options.bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   await waitForStart(child, port, options);
+  const pidFile = path.join(options.dir, PID_FILE);
+  fs.writeFileSync(pidFile, String(child.pid));
   const url = `redis://127.0.0.1:${port}`;
-  return { url, pid: child.pid ?? 0, stop: () => stopChild(child) };
+  return {
+    url,
+    pid: child.pid ?? 0,
+    stop: async () => {
+      await stopChild(child);
+      fs.rmSync(pidFile, { force: true });
+    },
+  };
+}
+
+/**
+ * A command killed with SIGKILL cannot stop its redis-server. The next one to use the same data
+ * folder stops it (SIGTERM: it writes its append-only file and exits), so two servers never share
+ * one folder and the queued work survives in the append-only file.
+ */
+async function stopOrphan(pidFile: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return;
+  }
+  if (Number.isInteger(pid) && pid > 0 && isRedisServer(pid)) {
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 200 && isAlive(pid); i += 1) await sleep(25);
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  fs.rmSync(pidFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isRedisServer(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('redis-server');
+  } catch {
+    return isAlive(pid); // no /proc: trust the pid file
+  }
 }
 
 async function waitForStart(child: ChildProcess, port: number, options: EmbeddedRedisOptions): Promise<void> {

@@ -55,6 +55,21 @@ describe('embedded redis-server', () => {
     expect(() => process.kill(other.pid, 0)).toThrow();
   });
 
+  it('stops a redis-server left running in its folder by a killed command before starting its own', async () => {
+    const folder = path.join(dir, 'orphan');
+    const orphan = await startEmbeddedRedis({ bin: 'redis-server', dir: folder, persist: false });
+    const next = await startEmbeddedRedis({ bin: 'redis-server', dir: folder, persist: false });
+    try {
+      expect(() => process.kill(orphan.pid, 0)).toThrow();
+      const client = connectRedis(next.url);
+      expect(await client.ping()).toBe('PONG');
+      await client.quit();
+    } finally {
+      await next.stop();
+    }
+    expect(fs.existsSync(path.join(folder, 'missive-redis.pid'))).toBe(false);
+  });
+
   it('says how to install redis-server when the binary is missing', async () => {
     const err = await startEmbeddedRedis({
       bin: '/nonexistent/redis-server',

@@ -29,6 +29,10 @@ export function sandboxEnvironment(location: SandboxLocation): Record<string, st
   };
 }
 
+// A sandbox child lives only as long as the worker that forked it: if that process dies (even by
+// SIGKILL) the IPC channel closes, and an orphaned child must not linger holding the store open.
+if (process.send) process.once('disconnect', () => process.exit(0));
+
 let deps: Promise<RenderChunkDeps> | undefined;
 
 async function openDeps(): Promise<RenderChunkDeps> {
