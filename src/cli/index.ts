@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { isMissiveError } from '../core/errors.ts';
 import { registerCustomersCommands } from './commands/customers.ts';
+import { registerDecideCommand } from './commands/decide.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDocumentsCommands } from './commands/documents.ts';
+import { registerOffersCommands } from './commands/offers.ts';
+import { registerPreviewCommand } from './commands/preview.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerRunsCommands } from './commands/runs.ts';
 import { registerTemplatesCommands } from './commands/templates.ts';
@@ -16,9 +19,12 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerCustomersCommands(program);
   registerTemplatesCommands(program);
+  registerPreviewCommand(program);
   registerRunCommand(program);
   registerRunsCommands(program);
   registerDocumentsCommands(program);
+  registerOffersCommands(program);
+  registerDecideCommand(program);
   return program;
 }
 
@@ -26,7 +32,8 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return 0;
+    // A command that finished but found problems (e.g. lint errors) sets process.exitCode.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     if (isMissiveError(err)) {

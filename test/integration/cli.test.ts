@@ -107,4 +107,47 @@ describe('the missive command', () => {
     expect(err.stderr).toContain('--as-of must be a date YYYY-MM-DD');
     expect(err.stderr).not.toContain('    at ');
   });
+  it('lints template packages: clean for the shipped one, a misspelt variable named with its file and exit 1', async () => {
+    const ok = await missive('templates', 'lint', path.join(root, 'templates', 'monthly-statement'));
+    expect(ok.stdout).toContain('monthly-statement: 0 error(s)');
+    const draft = path.join(dataDir, 'drafts', 'monthly-statement');
+    fs.cpSync(path.join(root, 'templates', 'monthly-statement'), draft, { recursive: true });
+    const strings = path.join(draft, 'locales', 'en-GB.json');
+    fs.writeFileSync(
+      strings,
+      fs.readFileSync(strings, 'utf8').replace('Dear {{customer.name}}', 'Dear {{customer.nmae}}'),
+    );
+    const err = await fails('templates', 'lint', draft);
+    expect(err.code).toBe(1);
+    expect((err as unknown as { stdout: string }).stdout).toMatch(
+      /error \[en-GB print\]: locales\/en-GB\.json .*customer\.nmae/,
+    );
+  });
+
+  it('previews a draft folder and a published template for a stored customer', async () => {
+    const draftOut = path.join(dataDir, 'draft.pdf');
+    const draft = await missive(
+      'preview',
+      path.join(root, 'templates', 'monthly-statement'),
+      '--out',
+      draftOut,
+    );
+    expect(draft.stdout).toMatch(/monthly-statement print en-GB, \d+ bytes, \d page/);
+    expect(fs.readFileSync(draftOut).subarray(0, 5).toString()).toBe('%PDF-');
+    const mine = await missive(
+      'preview',
+      'monthly-statement',
+      '--customer',
+      '2',
+      '--as-of',
+      '2026-10-31',
+      '--out',
+      path.join(dataDir, 'c2.pdf'),
+    );
+    expect(mine.stdout).toContain('monthly-statement print');
+    // The preview of a published version for a customer is the very document the run archived.
+    const shown = await missive('customers', 'show', '2');
+    const sha = shown.stdout.match(/sha256 ([0-9a-f]{16})/)![1]!;
+    expect(sha256Hex(fs.readFileSync(path.join(dataDir, 'c2.pdf')))).toMatch(new RegExp(`^${sha}`));
+  });
 });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { lintTemplatePackage } from '../../render/lint-render.ts';
 import { publishTemplatePackage } from '../../templates/publish.ts';
 import { withRuntime } from '../with-runtime.ts';
 
@@ -6,6 +7,26 @@ export function registerTemplatesCommands(program: Command): void {
   const templates = program
     .command('templates')
     .description('Template packages: validate and publish versions');
+  templates
+    .command('lint')
+    .description('Check template package folders: schema, layout, strict variables, sample renders, glyphs')
+    .argument('<dirs...>', 'template package folders')
+    .action(async (dirs: string[]) => {
+      let errors = 0;
+      for (const dir of dirs) {
+        const report = await lintTemplatePackage(dir);
+        const e = report.issues.filter((i) => i.severity === 'error').length;
+        errors += e;
+        process.stdout.write(
+          `${report.name}: ${e} error(s), ${report.issues.length - e} warning(s), ${report.rendered} sample render(s)\n`,
+        );
+        for (const i of report.issues) {
+          const where = [i.locale, i.channel].filter(Boolean).join(' ');
+          process.stdout.write(`  ${i.severity}${where ? ` [${where}]` : ''}: ${i.message}\n`);
+        }
+      }
+      if (errors > 0) process.exitCode = 1;
+    });
   templates
     .command('publish')
     .description('Validate a template package folder and publish it as an immutable version')

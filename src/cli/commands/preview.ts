@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import fs2 from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { MissiveError } from '../../core/errors.ts';
+import { CHANNEL_KINDS, type ChannelKind } from '../../core/types.ts';
+import { documentDataFor } from '../../customers/document-data.ts';
+import { renderForChannel } from '../../render/render-channel.ts';
+import { getCustomer } from '../../store/customers.ts';
+import { getLatestTemplateVersion, getTemplateVersion } from '../../store/templates.ts';
+import { type CompiledTemplate, compileTemplate } from '../../templates/compile.ts';
+import { loadTemplatePackage, templatePackageFromFiles } from '../../templates/package-loader.ts';
+import type { DocumentData } from '../../templates/types.ts';
+import type { Runtime } from '../runtime.ts';
+import { withRuntime } from '../with-runtime.ts';
+import { parseAsOf } from './run.ts';
+
+interface PreviewOptions {
+  customer?: string;
+  data?: string;
+  channel: string;
+  locale?: string;
+  asOf?: string;
+  out?: string;
+}
+
+/** A folder is a draft; anything else names a published template (latest version) or a version id. */
+async function loadTemplate(
+  rt: Runtime,
+  ref: string,
+): Promise<{ template: CompiledTemplate; files: Record<string, string> }> {
+  if (fs.existsSync(ref) && fs.statSync(ref).isDirectory()) {
+    const pkg = await loadTemplatePackage(path.resolve(ref));
+    return { template: compileTemplate(pkg), files: { ...pkg.files } };
+  }
+  const version = ref.includes('@')
+    ? await getTemplateVersion(rt.store.db, ref)
+    : await getLatestTemplateVersion(rt.store.db, ref);
+  if (!version)
+    throw new MissiveError('MSV_TEMPLATE_NOT_FOUND', `no template folder or published template "${ref}"`);
+  return {
+    template: compileTemplate(templatePackageFromFiles(version.templateName, version.files)),
+    files: version.files,
+  };
+}
+
+export function registerPreviewCommand(program: Command): void {
+  program
+    .command('preview')
+    .description('Render a template (draft folder or published) for one customer or a data file')
+    .argument('<template>', 'template folder (draft), published name, or version id name@hash')
+    .option('--customer <id>', 'render for this customer from the store')
+    .option('--data <file>', 'render this JSON data file (default: the package sample-data.json)')
+    .option('--channel <channel>', 'print, email or sms', 'print')
+    .option('--locale <locale>', "locale (default: the customer's, else the template's first)")
+    .option('--as-of <date>', 'document date YYYY-MM-DD (default: last day of the previous month)')
+    .option('-o, --out <file>', 'where to write the document (default: preview.<ext>)')
+    .action(async (ref: string, opts: PreviewOptions) => {
+      const channel = opts.channel as ChannelKind;
+      if (!CHANNEL_KINDS.includes(channel)) {
+        throw new MissiveError('MSV_CONFIG_INVALID', `--channel must be one of ${CHANNEL_KINDS.join(', ')}`);
+      }
+      const asOf = parseAsOf(opts.asOf);
+      await withRuntime(async (rt) => {
+        const { template, files } = await loadTemplate(rt, ref);
+        let data: DocumentData;
+        let locale = opts.locale ?? template.manifest.locales[0] ?? 'en-GB';
+        if (opts.customer) {
+          const customer = await getCustomer(rt.store.db, opts.customer);
+          if (!customer) throw new MissiveError('MSV_STORE_NOT_FOUND', `no customer ${opts.customer}`);
+          data = documentDataFor(template.name, customer, asOf);
+          locale = opts.locale ?? customer.locale;
+        } else if (opts.data) {
+          data = JSON.parse(await fs2.readFile(opts.data, 'utf8')) as DocumentData;
+        } else if (files['sample-data.json']) {
+          data = JSON.parse(files['sample-data.json']) as DocumentData;
+        } else {
+          throw new MissiveError('MSV_TEMPLATE_INVALID', 'no --customer, no --data and no sample-data.json');
+        }
+        const artifact = await renderForChannel(template, channel, data, { asOf, locale });
+        const out =
+          opts.out ?? `preview.${channel === 'print' ? 'pdf' : channel === 'email' ? 'eml' : 'txt'}`;
+        await fs2.writeFile(out, artifact.bytes);
+        const pages = artifact.pages ? `, ${artifact.pages} page(s)` : '';
+        const segments = artifact.segments ? `, ${artifact.segments} segment(s)` : '';
+        process.stdout.write(
+          `${out}: ${template.name} ${channel} ${locale}, ${artifact.size} bytes${pages}${segments}\n`,
+        );
+      });
+    });
+}

@@ -1,0 +1,68 @@
+import { errorMessage, isMissiveError } from '../core/errors.ts';
+import type { ChannelKind } from '../core/types.ts';
+import { compileTemplate } from '../templates/compile.ts';
+import { loadTemplatePackage } from '../templates/package-loader.ts';
+import type { DocumentData } from '../templates/types.ts';
+import { renderForChannel } from './render-channel.ts';
+
+export interface LintIssue {
+  severity: 'error' | 'warning';
+  message: string;
+  code?: string;
+  locale?: string;
+  channel?: ChannelKind;
+}
+
+export interface LintReport {
+  name: string;
+  issues: LintIssue[];
+  /** Documents rendered from the sample data, one per locale × channel. */
+  rendered: number;
+}
+
+const LINT_AS_OF = '2026-01-31';
+
+/**
+ * Everything an author needs to know before publishing: the package loads, compiles (schema, layout,
+ * strict variables) and renders its sample data in every locale on every channel — which also checks
+ * that every character has a glyph. Problems are collected, not thrown, so one lint shows them all.
+ */
+export async function lintTemplatePackage(dir: string): Promise<LintReport> {
+  const issues: LintIssue[] = [];
+  let name = dir;
+  try {
+    const pkg = await loadTemplatePackage(dir);
+    name = pkg.name;
+    const template = compileTemplate(pkg);
+    const sample = pkg.files['sample-data.json'];
+    if (sample === undefined) {
+      issues.push({ severity: 'warning', message: 'no sample-data.json: the layout was not rendered' });
+      return { name, issues, rendered: 0 };
+    }
+    const data = JSON.parse(sample) as DocumentData;
+    let rendered = 0;
+    for (const locale of pkg.manifest.locales) {
+      for (const channel of pkg.manifest.channels as ChannelKind[]) {
+        try {
+          await renderForChannel(template, channel, data, { asOf: LINT_AS_OF, locale });
+          rendered += 1;
+        } catch (err) {
+          issues.push(issueOf(err, { locale, channel }));
+        }
+      }
+    }
+    return { name, issues, rendered };
+  } catch (err) {
+    issues.push(issueOf(err, {}));
+    return { name, issues, rendered: 0 };
+  }
+}
+
+function issueOf(err: unknown, where: { locale?: string; channel?: ChannelKind }): LintIssue {
+  return {
+    severity: 'error',
+    message: errorMessage(err),
+    ...(isMissiveError(err) ? { code: err.code } : {}),
+    ...where,
+  };
+}
