@@ -1,10 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { isMissiveError } from '../core/errors.ts';
 import { registerCustomersCommands } from './commands/customers.ts';
-import { registerDecideCommand } from './commands/decide.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDocumentsCommands } from './commands/documents.ts';
-import { registerOffersCommands } from './commands/offers.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerRunsCommands } from './commands/runs.ts';
@@ -23,8 +21,6 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerRunsCommands(program);
   registerDocumentsCommands(program);
-  registerOffersCommands(program);
-  registerDecideCommand(program);
   return program;
 }
 
