@@ -7,6 +7,7 @@ import { registerPreviewCommand } from './commands/preview.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerRunsCommands } from './commands/runs.ts';
 import { registerTemplatesCommands } from './commands/templates.ts';
+import { registerWorkerCommand } from './commands/worker.ts';
 
 export function buildProgram(): Command {
   const program = new Command('missive')
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerRunsCommands(program);
   registerDocumentsCommands(program);
+  registerWorkerCommand(program);
   return program;
 }
 

@@ -1,0 +1,19 @@
+import type { Worker } from 'bullmq';
+
+/**
+ * Closes workers gracefully within a deadline. BullMQ's `close()` waits for active jobs and "will
+ * not time out by itself"; past the deadline we force-close, and the jobs still active are left
+ * to BullMQ's stalled-job check, which hands them to another worker (the ledger keeps that safe).
+ * Returns true when every worker closed gracefully in time.
+ */
+export async function closeWorkersWithin(workers: readonly Worker[], deadlineMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), deadlineMs);
+  });
+  const graceful = Promise.all(workers.map((w) => w.close())).then(() => true as const);
+  const inTime = await Promise.race([graceful, timedOut]);
+  clearTimeout(timer);
+  if (!inTime) await Promise.allSettled(workers.map((w) => w.close(true)));
+  return inTime;
+}
