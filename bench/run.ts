@@ -22,6 +22,8 @@ import { renderPrint } from '../src/render/print.ts';
 import { compileTemplate } from '../src/templates/compile.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
 import type { DocumentData } from '../src/templates/types.ts';
+import { benchDecide } from './decide.ts';
+import { benchEmailSms } from './email-sms.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BANK = path.resolve(root, '..', 'shared', 'data', 'bank-marketing', 'bank-full.csv');
@@ -123,6 +125,8 @@ async function benchImport(): Promise<Row> {
 const results: Row[] = [await benchRender('zh-CN'), await benchRender('en-GB')];
 if (fs.existsSync(BANK)) results.push(await benchImport());
 else console.warn(`skipping the import benchmark: ${BANK} not found`);
+if (fs.existsSync(BANK)) results.push(await benchDecide());
+results.push(...(await benchEmailSms()));
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`;
 console.log(`\nMissive benchmark — ${new Date().toISOString()} — ${machine}\n`);

@@ -9,6 +9,8 @@ mode="${1:-run}"
 
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# DejaVu Sans: the `symbols` fallback font of print layouts (src/render/pdf/fonts.ts).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if [ "$mode" = "test" ]; then
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
   command -v qpdf >/dev/null 2>&1 || need+=(qpdf)

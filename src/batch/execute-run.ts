@@ -9,6 +9,7 @@ import type { Database } from '../store/schema.ts';
 import { planRun } from './planner.ts';
 import { type RunProgress, readRunProgress, waitForRun } from './progress.ts';
 import { createRenderQueue } from './queues.ts';
+import { createRunDecisions } from './run-decisions.ts';
 import { createTemplateCache } from './template-cache.ts';
 import type { SandboxLocation } from './workers/render-sandbox.ts';
 import { startRenderWorker } from './workers/render-worker.ts';
@@ -72,7 +73,13 @@ export async function executeRun(
   }
   const queue = createRenderQueue(deps.connect(), deps.queuePrefix);
   const worker = startRenderWorker(
-    { db: deps.db, blobs: deps.blobs, logger: deps.logger, templates: createTemplateCache(deps.db) },
+    {
+      db: deps.db,
+      blobs: deps.blobs,
+      logger: deps.logger,
+      templates: createTemplateCache(deps.db),
+      decisions: createRunDecisions(deps.db),
+    },
     {
       connection: deps.connect(),
       prefix: deps.queuePrefix,

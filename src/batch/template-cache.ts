@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import type { Database } from '../store/schema.ts';
 import { getTemplateVersion } from '../store/templates.ts';
-import { type CompiledTemplate, compileTemplate } from '../templates/compile.ts';
+import { type CompiledTemplate, compileTemplateAsync } from '../templates/compile.ts';
 import { templatePackageFromFiles } from '../templates/package-loader.ts';
 
 /** Published template versions, compiled once per process: versions are immutable, so never stale. */
@@ -28,5 +28,5 @@ export function createTemplateCache(db: Kysely<Database>): TemplateCache {
 async function load(db: Kysely<Database>, versionId: string): Promise<CompiledTemplate> {
   const version = await getTemplateVersion(db, versionId);
   if (!version) throw new MissiveError('MSV_TEMPLATE_NOT_FOUND', `no template version ${versionId}`);
-  return compileTemplate(templatePackageFromFiles(version.templateName, version.files));
+  return compileTemplateAsync(templatePackageFromFiles(version.templateName, version.files));
 }

@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { isMissiveError } from '../core/errors.ts';
 import { registerCustomersCommands } from './commands/customers.ts';
+import { registerDecideCommand } from './commands/decide.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDocumentsCommands } from './commands/documents.ts';
+import { registerOffersCommands } from './commands/offers.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerRunsCommands } from './commands/runs.ts';
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   registerRunsCommands(program);
   registerDocumentsCommands(program);
   registerWorkerCommand(program);
+  registerOffersCommands(program);
+  registerDecideCommand(program);
   return program;
 }
 

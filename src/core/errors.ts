@@ -20,15 +20,33 @@ export const ERROR_CODES = {
   MSV_REDIS_START_FAILED: 'The embedded redis-server did not start.',
   MSV_REDIS_POLICY: 'Redis must run with maxmemory-policy noeviction.',
   MSV_TEMPLATE_INVALID: 'A template package is missing a file or has an invalid manifest or layout.',
+  MSV_TEMPLATE_IMAGE_INVALID:
+    'A package image is missing, not a real PNG/JPEG, corrupt, or over the size limits (4000×4000 px, 2 MB).',
   MSV_TEMPLATE_NOT_FOUND: 'No template package or version with that name.',
   MSV_TEMPLATE_VARIABLE_MISSING:
     'A template refers to a variable the document data does not have (file, path and variable in details).',
   MSV_RENDER_FAILED: 'A document could not be rendered for a customer.',
   MSV_RENDER_DATA_INVALID: "Document data does not match the template's data schema (field in details).",
+  MSV_RENDER_BARCODE_INVALID:
+    'A QR code or barcode value cannot be encoded in its symbology (field in details).',
   MSV_RENDER_GLYPH_MISSING: 'A character has no glyph in any font of the fallback chain.',
   MSV_ARCHIVE_TAMPERED: 'A stored blob no longer matches its sha256.',
   MSV_ARCHIVE_NOT_FOUND: 'No blob is stored under that sha256.',
   MSV_RUN_NOT_FOUND: 'No run with that id.',
+  MSV_RULES_CATALOG_INVALID:
+    'An offer catalog file is missing, is not valid YAML or does not match its schema (file and path in details).',
+  MSV_RULES_UNKNOWN_OPERATOR:
+    'A json-logic rule uses an operator json-logic does not have (offer and path in details).',
+  MSV_RULES_UNKNOWN_VARIABLE:
+    'A json-logic rule reads a variable that is not a trait, computed trait or segment (offer and path in details).',
+  MSV_RULES_TYPE_MISMATCH:
+    'A json-logic rule compares values of different types, e.g. a string trait with a number (offer and path in details).',
+  MSV_RULES_NEVER_TRUE:
+    'A rule is false for every sample customer, so it can never select anyone (offer and path in details).',
+  MSV_RULES_UNKNOWN_TYPE: 'The catalog has no communication type with that name.',
+  MSV_RULES_NOT_PUBLISHED: 'No offer catalog has been published (run `missive offers publish DIR`).',
+  MSV_API_BAD_REQUEST: 'An API request body or parameter is invalid (path in details).',
+  MSV_API_INTERNAL: 'An unexpected error in the API; the response carries no internals.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -185,6 +185,29 @@ const pad2 = (n: number): string => String(n).padStart(2, '0');
 const major = (cents: number): number => cents / 100;
 
 /** The monthly-statement document data for `customer` as of `asOf` (YYYY-MM-DD). */
+/**
+ * Card and account spending for the 12 months ending with the statement's month (oldest first), for
+ * the statement's chart. The last month is this statement's money out; the earlier ones come from
+ * their own seeded stream, so adding them left the transactions unchanged.
+ */
+function spendingSeries(
+  customer: Customer,
+  asOf: string,
+  year: number,
+  month: number,
+  paidOut: number,
+): JsonValue[] {
+  const rng = seededRandom('missive-spending-v1', customer.id, asOf);
+  const typical = Math.max(20_000, paidOut);
+  return Array.from({ length: 12 }, (_, i) => {
+    const back = 11 - i;
+    const m0 = (year * 12 + (month - 1) - back) % 12;
+    const y = Math.floor((year * 12 + (month - 1) - back) / 12);
+    const cents = back === 0 ? paidOut : Math.round((typical * rng.between(60, 140)) / 100);
+    return { month: `${y}-${pad2(m0 + 1)}-01`, amount: major(cents) };
+  });
+}
+
 export function buildStatementData(customer: Customer, asOf: string): DocumentData {
   const { year, month, day: lastDay } = parseAsOf(asOf);
   const culture: Culture = /^zh\b/i.test(customer.locale) ? 'zh' : 'en';
@@ -220,5 +243,6 @@ export function buildStatementData(customer: Customer, asOf: string): DocumentDa
     closingBalance: major(closing),
     totals: { paidIn: major(paidIn), paidOut: major(paidOut) },
     transactions,
+    spending: spendingSeries(customer, asOf, year, month, paidOut),
   };
 }

@@ -1,6 +1,6 @@
 import { errorMessage, isMissiveError } from '../core/errors.ts';
 import type { ChannelKind } from '../core/types.ts';
-import { compileTemplate } from '../templates/compile.ts';
+import { compileTemplateAsync } from '../templates/compile.ts';
 import { loadTemplatePackage } from '../templates/package-loader.ts';
 import type { DocumentData } from '../templates/types.ts';
 import { renderForChannel } from './render-channel.ts';
@@ -33,7 +33,7 @@ export async function lintTemplatePackage(dir: string): Promise<LintReport> {
   try {
     const pkg = await loadTemplatePackage(dir);
     name = pkg.name;
-    const template = compileTemplate(pkg);
+    const template = await compileTemplateAsync(pkg);
     const sample = pkg.files['sample-data.json'];
     if (sample === undefined) {
       issues.push({ severity: 'warning', message: 'no sample-data.json: the layout was not rendered' });
@@ -44,7 +44,8 @@ export async function lintTemplatePackage(dir: string): Promise<LintReport> {
     for (const locale of pkg.manifest.locales) {
       for (const channel of pkg.manifest.channels as ChannelKind[]) {
         try {
-          await renderForChannel(template, channel, data, { asOf: LINT_AS_OF, locale });
+          const { warnings } = await renderForChannel(template, channel, data, { asOf: LINT_AS_OF, locale });
+          for (const message of warnings) issues.push({ severity: 'warning', message, locale, channel });
           rendered += 1;
         } catch (err) {
           issues.push(issueOf(err, { locale, channel }));

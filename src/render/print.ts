@@ -1,6 +1,7 @@
 import { MissiveError } from '../core/errors.ts';
 import type { Artifact } from '../core/types.ts';
 import type { CompiledTemplate } from '../templates/compile.ts';
+import type { TemplateText } from '../templates/handlebars/template-text.ts';
 import type { PrintLayout } from '../templates/print-layout/schema.ts';
 import type { DocumentData } from '../templates/types.ts';
 import { makeArtifact } from './artifact.ts';
@@ -23,12 +24,24 @@ function fontsOf(layout: PrintLayout): readonly FontFace[] {
   if (!faces) {
     const names = new Set([
       'regular',
-      ...Object.values(layout.styles).flatMap((s) => (s.font ? [s.font] : [])),
+      ...Object.values(layout.styles).flatMap((s) => [...(s.font ? [s.font] : []), ...(s.fonts ?? [])]),
     ]);
     faces = [...names].sort().map((name) => getFont(name));
     layoutFonts.set(layout, faces);
   }
   return faces;
+}
+
+/** Adds the customer id (never the name) to a render error, so a glyph error names the customer. */
+function withCustomer(error: unknown, data: DocumentData): unknown {
+  const customer = (data as { customer?: { id?: unknown } }).customer;
+  if (!(error instanceof MissiveError) || typeof customer?.id !== 'string') return error;
+  return new MissiveError(
+    error.code,
+    `${error.message} (customer ${customer.id})`,
+    { ...error.details, customerId: customer.id },
+    { cause: error },
+  );
 }
 
 /**
@@ -50,11 +63,28 @@ export async function renderPrint(
   const runtime = template.runtime(options.locale);
   const checked = template.validateData(data);
   const fonts = fontsOf(layout);
-  const doc = createPdfDocument({ asOf: options.asOf, title: template.name, lang: options.locale, fonts });
+  const meta = layout.document;
+  const text = (t: TemplateText | undefined): string | undefined => t?.render(checked, runtime);
+  const doc = createPdfDocument({
+    asOf: options.asOf,
+    title: text(meta.title) ?? template.name,
+    author: text(meta.author),
+    subject: text(meta.subject),
+    keywords: text(meta.keywords),
+    lang: options.locale,
+    pdfa: meta.pdfa,
+    fonts,
+  });
   const bytes = collectBytes(doc);
   // From here to doc.end() everything is synchronous: no other document can touch the shared fonts.
   resetGlyphCaches();
-  const pages = drawLayout(doc, layout, checked, runtime);
+  let pages: number;
+  try {
+    pages = drawLayout(doc, layout, checked, runtime);
+  } catch (error) {
+    doc.end();
+    throw withCustomer(error, checked);
+  }
   doc.end();
   return makeArtifact(await bytes, 'application/pdf', { pages });
 }

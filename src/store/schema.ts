@@ -128,6 +128,38 @@ export interface AuditLogTable {
   at: Timestamp;
 }
 
+/** A published offer catalog: its whole definition, content-addressed. */
+export interface CatalogVersionsTable {
+  id: string; // `${name}@${sha256 prefix}`
+  name: string;
+  version: number;
+  sha256: string;
+  definition: JsonText;
+  published_at: Timestamp;
+}
+
+/** One decision per (run, customer): what the rules chose and why. */
+export interface DecisionsTable {
+  run_id: string;
+  customer_id: string;
+  communication_type: string;
+  catalog_version: string;
+  model_version: string;
+  seed: string;
+  holdout: number; // 0 | 1
+  decision: JsonText;
+  created_at: Timestamp;
+}
+
+/** Exposures and successes per (offer, segment): the Beta posteriors' counts. */
+export interface ModelStatsTable {
+  offer_id: string;
+  segment: string;
+  exposures: number;
+  successes: number;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   customers: CustomersTable;
   offers: OffersTable;
@@ -139,6 +171,9 @@ export interface Database {
   run_failures: RunFailuresTable;
   events: EventsTable;
   audit_log: AuditLogTable;
+  catalog_versions: CatalogVersionsTable;
+  decisions: DecisionsTable;
+  model_stats: ModelStatsTable;
 }
 
 // ColumnType is re-exported for repositories that need insert/update shapes.

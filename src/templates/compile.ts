@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { MissiveError } from '../core/errors.ts';
+import { type CompiledEmail, compileEmail } from './compile-email.ts';
+import { type CompiledSms, compileSms } from './compile-sms.ts';
 import { compileText, type TextContext } from './handlebars/env.ts';
 import type { TemplateRuntime } from './handlebars/runtime.ts';
 import { lintText } from './handlebars/string-ids.ts';
@@ -7,6 +9,7 @@ import { TemplateText } from './handlebars/template-text.ts';
 import { formatPath, type Problem, problemsError, problemsFromZod } from './issues.ts';
 import { readLocaleStrings } from './locales.ts';
 import { localeFile, type Manifest, PRINT_LAYOUT_FILE } from './manifest.ts';
+import { attachImages } from './print-layout/images.ts';
 import { parsePrintLayout } from './print-layout/parse.ts';
 import type { PrintLayout } from './print-layout/schema.ts';
 import { forEachText } from './print-layout/walk.ts';
@@ -20,6 +23,10 @@ export interface CompiledTemplate {
   readonly manifest: Manifest;
   /** The print layout, when the package has the print channel. */
   readonly print: PrintLayout | undefined;
+  /** The email channel; compiled only by compileTemplateAsync (MJML 5 is asynchronous). */
+  readonly email: CompiledEmail | undefined;
+  /** The SMS body, when the package has the sms channel. */
+  readonly sms: CompiledSms | undefined;
   /** Locale and strings for the print context; MSV_TEMPLATE_INVALID for a locale the package lacks. */
   runtime(locale: string): TemplateRuntime;
   /** The data checked against the manifest's dataSchema; MSV_RENDER_DATA_INVALID lists every problem. */
@@ -63,6 +70,7 @@ function compileLayout(pkg: TemplatePackage, ids: ReadonlySet<string>): PrintLay
       problems.push(withLine({ path: formatPath(path), message }, source.lineOf(path)));
   });
   if (problems.length > 0) throw problemsError('MSV_TEMPLATE_INVALID', PRINT_LAYOUT_FILE, problems);
+  attachImages(layout, pkg.files);
   return layout;
 }
 
@@ -104,6 +112,8 @@ export function compileTemplate(pkg: TemplatePackage): CompiledTemplate {
     sha256: pkg.sha256,
     manifest: pkg.manifest,
     print,
+    email: undefined,
+    sms: pkg.manifest.channels.includes('sms') ? compileSms(pkg, ids) : undefined,
     validateData,
     runtime(locale: string): TemplateRuntime {
       const runtime = runtimes.get(locale);
@@ -115,4 +125,12 @@ export function compileTemplate(pkg: TemplatePackage): CompiledTemplate {
       );
     },
   });
+}
+
+/** compileTemplate plus the email channel (MJML 5 compiles asynchronously): use it wherever emails render. */
+export async function compileTemplateAsync(pkg: TemplatePackage): Promise<CompiledTemplate> {
+  const template = compileTemplate(pkg);
+  if (!pkg.manifest.channels.includes('email')) return template;
+  const ids = new Set(pkg.manifest.locales.flatMap((l) => [...template.runtime(l).strings.keys()]));
+  return Object.freeze({ ...template, email: await compileEmail(pkg, ids) });
 }

@@ -21,6 +21,10 @@ export const manifestSchema = z.strictObject({
   dataSchema: z
     .record(z.string(), z.unknown())
     .refine((s) => s.type === 'object', 'the document data must be an object: set "type": "object"'),
+  /** Email: the subject, a Handlebars string (default `{{t 'email.subject'}}`, one per locale file). */
+  email: z.strictObject({ subject: z.string().min(1).optional() }).optional(),
+  /** SMS: lint warns when a message needs more parts than this (default 3). */
+  sms: z.strictObject({ maxSegments: z.number().int().min(1).max(20).optional() }).optional(),
 });
 
 export type Manifest = z.output<typeof manifestSchema>;

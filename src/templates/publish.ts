@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import { saveTemplateVersion } from '../store/templates.ts';
-import { compileTemplate } from './compile.ts';
+import { compileTemplateAsync } from './compile.ts';
 import { loadTemplatePackage } from './package-loader.ts';
 
 export interface PublishedTemplate {
@@ -20,7 +20,7 @@ export interface PublishedTemplate {
  */
 export async function publishTemplatePackage(db: Kysely<Database>, dir: string): Promise<PublishedTemplate> {
   const pkg = await loadTemplatePackage(path.resolve(dir));
-  compileTemplate(pkg);
+  await compileTemplateAsync(pkg);
   const { templateVersion, created } = await saveTemplateVersion(db, {
     name: pkg.name,
     description: pkg.manifest.description,

@@ -13,10 +13,13 @@ import { listCustomerIdsWithCommunication } from '../../store/run-progress.ts';
 import { getRun } from '../../store/runs.ts';
 import type { Database } from '../../store/schema.ts';
 import type { RenderChunkJob } from '../queues.ts';
+import type { RunDecisions } from '../run-decisions.ts';
 import type { TemplateCache } from '../template-cache.ts';
 
 export interface RenderChunkDeps {
   db: Kysely<Database>;
+  /** The rules stage: a stored Decision per customer when a catalog is published. */
+  decisions?: RunDecisions | undefined;
   blobs: BlobStore;
   templates: TemplateCache;
   logger: Logger;
@@ -24,6 +27,7 @@ export interface RenderChunkDeps {
 
 export interface ChunkOutcome {
   archived: number;
+  suppressed: number;
   skipped: number;
   failed: number;
 }
@@ -42,11 +46,17 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
   const done = new Set(await listCustomerIdsWithCommunication(deps.db, job.runId, CHANNEL, job.customerIds));
   const todo = job.customerIds.filter((id) => !done.has(id));
   const customers = new Map((await getCustomers(deps.db, todo)).map((c) => [c.id, c]));
-  const outcome: ChunkOutcome = { archived: 0, skipped: done.size, failed: 0 };
+  const outcome: ChunkOutcome = { archived: 0, suppressed: 0, skipped: done.size, failed: 0 };
   for (const customerId of todo) {
     const customer = customers.get(customerId);
     try {
       if (!customer) throw new Error('customer no longer exists in the store');
+      const decision = await deps.decisions?.decideFor(customer, run);
+      if (decision?.suppressed) {
+        await recordSuppression(deps, run.id, customer.id, run.templateVersionId, decision.suppressed.reason);
+        outcome.suppressed += 1;
+        continue;
+      }
       await renderAndArchive(deps, customer, run.id, run.asOf, run.templateVersionId, template);
       outcome.archived += 1;
     } catch (err) {
@@ -102,5 +112,24 @@ export async function recordCustomerFailure(
     artifactSha256: null,
     artifactSize: null,
     pages: null,
+  });
+}
+
+/** The decision says stay silent (consent, do-not-contact…): the customer ends in `suppressed`. */
+async function recordSuppression(
+  deps: Pick<RenderChunkDeps, 'db'>,
+  runId: string,
+  customerId: string,
+  templateVersionId: string,
+  reason: string,
+): Promise<void> {
+  await insertCommunicationIfAbsent(deps.db, {
+    runId,
+    customerId,
+    channel: CHANNEL,
+    templateVersionId,
+    status: 'suppressed',
+    reason,
+    inputSha256: '',
   });
 }

@@ -3,6 +3,7 @@ import { createFsBlobStore } from '../../archive/fs-blob-store.ts';
 import { createLogger } from '../../core/logger.ts';
 import { openStoreAt, type StoreLocation } from '../../store/db.ts';
 import type { RenderChunkJob } from '../queues.ts';
+import { createRunDecisions } from '../run-decisions.ts';
 import { createTemplateCache } from '../template-cache.ts';
 import { type ChunkOutcome, processRenderChunk, type RenderChunkDeps } from './render-chunk.ts';
 
@@ -45,6 +46,7 @@ async function openDeps(): Promise<RenderChunkDeps> {
     db: opened.db,
     blobs: createFsBlobStore(archiveDir),
     templates: createTemplateCache(opened.db),
+    decisions: createRunDecisions(opened.db),
     logger: createLogger(process.env.MISSIVE_LOG_LEVEL ?? 'warn', 'render-sandbox'),
   };
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { publishCatalogDir } from '../../rules/publish.ts';
 import { listCommunicationsForRun } from '../../store/communications.ts';
 import { publishTemplatePackage } from '../../templates/publish.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
@@ -31,6 +32,8 @@ export function registerDemoCommand(program: Command): void {
         const out = (text: string) => process.stdout.write(text);
         out(`missive demo: data folder ${rt.config.dataDir}\n`);
         out(formatImportSummary(await importWithProgress(rt, { file, mapping })));
+        const catalog = await publishCatalogDir(rt.store.db, SHIPPED.bankCatalog, asOf);
+        out(`offer catalog ${catalog.catalogVersion.id} (decisions are stored per customer)\n`);
         const template = await publishTemplatePackage(rt.store.db, SHIPPED.statementTemplate);
         out(`template ${template.name} version ${template.version} (${template.id})\n`);
         const outcome = await runWithProgress(rt, {
@@ -47,6 +50,7 @@ export function registerDemoCommand(program: Command): void {
         if (first) {
           out('look one up:\n');
           out(`  npx missive customers show ${first.customerId}\n`);
+          out(`  npx missive decide --customer ${first.customerId} --type monthly-statement\n`);
           out(`  npx missive documents get ${first.id} --out statement.pdf\n`);
           out(`  npx missive runs show ${outcome.runId}\n`);
         }

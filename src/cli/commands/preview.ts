@@ -8,7 +8,7 @@ import { documentDataFor } from '../../customers/document-data.ts';
 import { renderForChannel } from '../../render/render-channel.ts';
 import { getCustomer } from '../../store/customers.ts';
 import { getLatestTemplateVersion, getTemplateVersion } from '../../store/templates.ts';
-import { type CompiledTemplate, compileTemplate } from '../../templates/compile.ts';
+import { type CompiledTemplate, compileTemplateAsync } from '../../templates/compile.ts';
 import { loadTemplatePackage, templatePackageFromFiles } from '../../templates/package-loader.ts';
 import type { DocumentData } from '../../templates/types.ts';
 import type { Runtime } from '../runtime.ts';
@@ -31,7 +31,7 @@ async function loadTemplate(
 ): Promise<{ template: CompiledTemplate; files: Record<string, string> }> {
   if (fs.existsSync(ref) && fs.statSync(ref).isDirectory()) {
     const pkg = await loadTemplatePackage(path.resolve(ref));
-    return { template: compileTemplate(pkg), files: { ...pkg.files } };
+    return { template: await compileTemplateAsync(pkg), files: { ...pkg.files } };
   }
   const version = ref.includes('@')
     ? await getTemplateVersion(rt.store.db, ref)
@@ -39,7 +39,7 @@ async function loadTemplate(
   if (!version)
     throw new MissiveError('MSV_TEMPLATE_NOT_FOUND', `no template folder or published template "${ref}"`);
   return {
-    template: compileTemplate(templatePackageFromFiles(version.templateName, version.files)),
+    template: await compileTemplateAsync(templatePackageFromFiles(version.templateName, version.files)),
     files: version.files,
   };
 }
@@ -77,7 +77,8 @@ export function registerPreviewCommand(program: Command): void {
         } else {
           throw new MissiveError('MSV_TEMPLATE_INVALID', 'no --customer, no --data and no sample-data.json');
         }
-        const artifact = await renderForChannel(template, channel, data, { asOf, locale });
+        const { artifact, warnings } = await renderForChannel(template, channel, data, { asOf, locale });
+        for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
         const out =
           opts.out ?? `preview.${channel === 'print' ? 'pdf' : channel === 'email' ? 'eml' : 'txt'}`;
         await fs2.writeFile(out, artifact.bytes);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { createRunDecisions } from '../../batch/run-decisions.ts';
 import { closeWorkersWithin } from '../../batch/shutdown.ts';
 import { createTemplateCache } from '../../batch/template-cache.ts';
 import { startRenderWorker } from '../../batch/workers/render-worker.ts';
@@ -28,7 +29,13 @@ export function registerWorkerCommand(program: Command): void {
       const deps = batchDeps(rt);
       const concurrency = opts.concurrency ? Number(opts.concurrency) : deps.concurrency;
       const worker = startRenderWorker(
-        { db: deps.db, blobs: deps.blobs, logger: deps.logger, templates: createTemplateCache(deps.db) },
+        {
+          db: deps.db,
+          blobs: deps.blobs,
+          logger: deps.logger,
+          templates: createTemplateCache(deps.db),
+          decisions: createRunDecisions(deps.db),
+        },
         { connection: rt.connect(), prefix: deps.queuePrefix, concurrency, sandbox: deps.sandbox },
       );
       await worker.waitUntilReady();

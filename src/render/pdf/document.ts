@@ -6,7 +6,12 @@ export interface PdfDocumentOptions {
   /** YYYY-MM-DD: the document's creation and modification date, and so its file ID. */
   asOf: string;
   title: string;
+  author?: string | undefined;
+  subject?: string | undefined;
+  keywords?: string | undefined;
   lang: string;
+  /** PDF/A-2b: pdfkit adds the XMP metadata (dates from asOf) and the sRGB output intent. */
+  pdfa: boolean;
   fonts: readonly FontFace[];
 }
 
@@ -35,8 +40,13 @@ export function createPdfDocument(options: PdfDocumentOptions): PDFKit.PDFDocume
     compress: true,
     font: null as unknown as string,
     lang: options.lang,
+    displayTitle: true,
+    ...(options.pdfa ? { pdfVersion: '1.7' as const, subset: 'PDF/A-2b' as const } : {}),
     info: {
       Title: options.title,
+      ...(options.author ? { Author: options.author } : {}),
+      ...(options.subject ? { Subject: options.subject } : {}),
+      ...(options.keywords ? { Keywords: options.keywords } : {}),
       Producer: 'Missive',
       Creator: 'Missive',
       CreationDate: date,

@@ -16,6 +16,10 @@ const require = createRequire(import.meta.url);
 const SOURCES: Readonly<Record<string, string>> = {
   regular: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
   bold: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf',
+  // DejaVu Sans (Debian fonts-dejavu-core, installed by scripts/bootstrap.sh): Greek, Cyrillic and
+  // the symbols Noto Sans SC lacks (✓ ✗ ☎ ★ ⚠ arrows, box drawing), for fallback chains.
+  symbols: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+  'symbols-bold': '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
 };
 
 export interface FontFace {
@@ -28,7 +32,18 @@ export interface FontFace {
 const faces = new Map<string, FontFace>();
 
 function load(name: string, source: string): FontFace {
-  const font = fontkit.create(readFileSync(require.resolve(source)));
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(source.startsWith('/') ? source : require.resolve(source));
+  } catch (error) {
+    throw new MissiveError(
+      'MSV_TEMPLATE_INVALID',
+      `font ${name} is not installed (${source}); run scripts/bootstrap.sh`,
+      { file: 'print.yaml', field: 'styles', font: name },
+      { cause: error },
+    );
+  }
+  const font = fontkit.create(bytes);
   if (typeof (font as unknown as { _glyphs?: unknown })._glyphs !== 'object') {
     throw new Error(`fontkit changed: ${name} has no glyph cache to reset (see resetGlyphCaches)`);
   }
@@ -83,6 +98,60 @@ export function resetGlyphCaches(): void {
 /** `U+4E2D` */
 export function codePointLabel(cp: number): string {
   return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+export interface Run {
+  readonly face: FontFace;
+  readonly text: string;
+}
+
+const isLayout = (cp: number): boolean => cp === 0x0a || cp === 0x0d || cp === 0x09;
+
+function missing(
+  chain: readonly FontFace[],
+  cp: number,
+  where: { file: string; path: string },
+): MissiveError {
+  const label = codePointLabel(cp);
+  const names = chain.map((f) => f.name).join(', ');
+  return new MissiveError(
+    'MSV_RENDER_GLYPH_MISSING',
+    `${where.file} ${where.path}: no glyph for ${label} in font ${names}`,
+    { file: where.file, field: where.path, character: label, font: names },
+  );
+}
+
+/**
+ * Splits `text` into runs by font: each character goes to the first face of `chain` that has it
+ * (spaces and line breaks stay with the run they are in). MSV_RENDER_GLYPH_MISSING, naming the
+ * character (U+XXXX), when no face has it. A text the first face covers is one run.
+ */
+export function splitRuns(
+  chain: readonly FontFace[],
+  text: string,
+  where: { file: string; path: string },
+): Run[] {
+  const runs: Run[] = [];
+  let face: FontFace | undefined;
+  let start = 0;
+  let at = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    const keep = face && (isLayout(cp) || (cp === 0x20 && face.hasGlyph(cp)));
+    if (!keep) {
+      const next = chain.find((f) => f.hasGlyph(cp));
+      if (!next) {
+        if (!isLayout(cp)) throw missing(chain, cp, where);
+      } else if (next !== face) {
+        if (face && at > start) runs.push({ face, text: text.slice(start, at) });
+        face = next;
+        start = at;
+      }
+    }
+    at += ch.length;
+  }
+  if (face && at > start) runs.push({ face, text: text.slice(start, at) });
+  return runs;
 }
 
 /**

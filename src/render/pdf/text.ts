@@ -2,7 +2,7 @@ import type { TextLocation } from '../../templates/handlebars/template-text.ts';
 import type { ResolvedStyle } from '../../templates/print-layout/style.ts';
 import type { Align } from '../../templates/print-layout/units.ts';
 import type { DrawContext } from './context.ts';
-import { assertCovered, getFont } from './fonts.ts';
+import { type FontFace, getFont, splitRuns } from './fonts.ts';
 
 /** pdfkit breaks pages by itself unless a text has a height; Missive breaks pages itself, so always give one. */
 const NO_AUTO_PAGE_BREAK = 1e6;
@@ -31,9 +31,23 @@ export interface TextBox {
   align?: Align | undefined;
 }
 
+const chains = new WeakMap<ResolvedStyle, readonly FontFace[]>();
+
+/** The style's font and its fallbacks, looked up once per resolved style object. */
+function chainOf(style: ResolvedStyle): readonly FontFace[] {
+  let chain = chains.get(style);
+  if (!chain) {
+    chain = [style.font, ...style.fallback].map((name) => getFont(name));
+    chains.set(style, chain);
+  }
+  return chain;
+}
+
 /**
- * Draws wrapped text at a box's top-left. Every character must have a glyph in the style's font
- * (MSV_RENDER_GLYPH_MISSING names it and `where` the text came from).
+ * Draws wrapped text at a box's top-left. Every character must have a glyph in a font of the
+ * style's chain (MSV_RENDER_GLYPH_MISSING names it and `where` the text came from); text needing
+ * several fonts is drawn as continued runs, one per font. The height of such mixed text is measured
+ * in the main font (its .notdef advance stands in for the fallback glyphs), close for symbols.
  */
 export function drawText(
   ctx: DrawContext,
@@ -43,12 +57,23 @@ export function drawText(
   where: TextLocation,
 ): void {
   if (text === '') return;
-  assertCovered(getFont(style.font), text, where);
+  const runs = splitRuns(chainOf(style), text, where);
   useStyle(ctx, style);
-  ctx.doc.text(text, box.x, box.y, {
+  const options = {
     width: box.width,
     align: box.align ?? 'left',
     lineGap: style.lineGap,
     height: NO_AUTO_PAGE_BREAK,
+  };
+  const only = runs[0];
+  if (runs.length === 1 && only) {
+    ctx.doc.font(only.face.name).text(only.text, box.x, box.y, options);
+    return;
+  }
+  runs.forEach((run, i) => {
+    const continued = i < runs.length - 1;
+    ctx.doc.font(run.face.name);
+    if (i === 0) ctx.doc.text(run.text, box.x, box.y, { ...options, continued });
+    else ctx.doc.text(run.text, { continued });
   });
 }

@@ -5,6 +5,7 @@ const STYLES = {
   medium: { dateStyle: 'medium' }, // 30 Nov 2026 | 2026年11月30日
   short: { dateStyle: 'short' }, // 30/11/2026 | 2026/11/30
   dayMonth: { day: 'numeric', month: 'short' }, // 30 Nov | 11月30日
+  month: { month: 'short' }, // Nov | 11月 (chart axes)
 } satisfies Record<string, Intl.DateTimeFormatOptions>;
 
 export type DateStyle = keyof typeof STYLES;
@@ -36,7 +37,7 @@ export function formatDate(value: string, locale: string, style: DateStyle = 'lo
   return format.format(date);
 }
 
-/** `{{date period.to}}` or `{{date row.date 'dayMonth'}}` (styles: long, medium, short, dayMonth). */
+/** `{{date period.to}}` or `{{date row.date 'dayMonth'}}` (styles: long, medium, short, dayMonth, month). */
 export function dateHelper(...args: unknown[]): string {
   const { params, options } = splitHelperArgs(args);
   const [value, style = 'long'] = params;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { block } from './blocks/index.ts';
 import { styleSchema } from './style.ts';
+import { templateField } from './template-field.ts';
 import { length } from './units.ts';
 
 /** Page sizes in points (width, height). */
@@ -16,6 +17,17 @@ export type Region = z.output<typeof region>;
 
 /** print.yaml. Lengths are points once parsed. */
 export const printLayoutSchema = z.strictObject({
+  /** PDF metadata (Handlebars, evaluated per document); the language is the render's locale. */
+  document: z
+    .strictObject({
+      title: templateField.optional(),
+      author: templateField.optional(),
+      subject: templateField.optional(),
+      keywords: templateField.optional(),
+      /** PDF/A-2b (archival: embedded fonts, sRGB output intent, XMP metadata). On by default. */
+      pdfa: z.boolean().default(true),
+    })
+    .default({ pdfa: true }),
   page: z.strictObject({
     size: z.enum(Object.keys(PAGE_SIZES) as [keyof typeof PAGE_SIZES]),
     margins: z.strictObject({ top: length, right: length, bottom: length, left: length }),

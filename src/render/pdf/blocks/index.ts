@@ -1,7 +1,10 @@
 import type { Block, BlockType, LeafBlock } from '../../../templates/print-layout/blocks/index.ts';
 import { type DrawContext, fixedContext } from '../context.ts';
 import { drawAddress } from './address.ts';
+import { drawChart } from './chart.ts';
+import { drawBarcode, drawQr } from './code.ts';
 import { columnsDrawer } from './columns.ts';
+import { drawImage } from './image.ts';
 import { drawKeyValue } from './key-value.ts';
 import { drawPageBreak, drawRule, drawSpacer } from './simple.ts';
 import { drawTable } from './table.ts';
@@ -19,6 +22,10 @@ const LEAF_DRAWERS: Drawers<LeafBlock> = {
   spacer: drawSpacer,
   rule: drawRule,
   'page-break': drawPageBreak,
+  qr: drawQr,
+  barcode: drawBarcode,
+  chart: drawChart,
+  image: drawImage,
 };
 
 function drawPlaced<B extends Block>(drawer: Drawer<B>, ctx: DrawContext, block: B, path: string): void {

@@ -1,9 +1,12 @@
 import { MissiveError } from '../../../core/errors.ts';
-import type { TableBlock } from '../../../templates/print-layout/blocks/index.ts';
 import type { DrawContext } from '../context.ts';
 
-/** The array a table iterates, found by its dotted path in the data (own properties only). */
-export function tableRows(ctx: DrawContext, block: TableBlock, path: string): readonly unknown[] {
+/** The array a table or chart iterates, found by its dotted path in the data (own properties only). */
+export function dataList(
+  ctx: DrawContext,
+  block: { readonly rows: string },
+  path: string,
+): readonly unknown[] {
   let value: unknown = ctx.data;
   for (const key of block.rows.split('.')) {
     value =
@@ -34,3 +37,6 @@ export function addToSums(sums: Record<string, number>, row: unknown): void {
     if (typeof value === 'number') sums[key] = (sums[key] ?? 0) + value;
   }
 }
+
+/** The array a table iterates. */
+export const tableRows = dataList;

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { blockCommon } from '../template-field.ts';
 import { length, width } from '../units.ts';
 import { addressBlock } from './address.ts';
+import { chartBlock } from './chart.ts';
+import { barcodeBlock, qrBlock } from './code.ts';
+import { imageBlock } from './image.ts';
 import { keyValueBlock } from './key-value.ts';
 import { pageBreakBlock, ruleBlock, spacerBlock } from './simple.ts';
 import { tableBlock } from './table.ts';
@@ -19,6 +22,10 @@ export const leafBlock = z.discriminatedUnion('type', [
   spacerBlock,
   ruleBlock,
   pageBreakBlock,
+  qrBlock,
+  barcodeBlock,
+  chartBlock,
+  imageBlock,
 ]);
 
 /** Side-by-side blocks; the tallest column moves the flow on. Columns do not nest. */
@@ -37,6 +44,9 @@ export type Block = z.output<typeof block>;
 export type BlockType = Block['type'];
 
 export type { AddressBlock } from './address.ts';
+export type { ChartBlock } from './chart.ts';
+export type { BarcodeBlock, QrBlock } from './code.ts';
+export type { ImageBlock } from './image.ts';
 export type { KeyValueBlock } from './key-value.ts';
 export type { PageBreakBlock, RuleBlock, SpacerBlock } from './simple.ts';
 export type { TableBlock, TableColumn } from './table.ts';

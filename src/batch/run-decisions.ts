@@ -1,0 +1,63 @@
+import type { Kysely } from 'kysely';
+import { isMissiveError } from '../core/errors.ts';
+import type { Customer } from '../core/types.ts';
+import type { CompiledCatalog } from '../rules/compile.ts';
+import { loadCustomerHistory, loadModel, loadPublishedCatalog } from '../rules/context-loader.ts';
+import { decide } from '../rules/decide.ts';
+import type { Decision } from '../rules/decision.ts';
+import type { ModelSnapshot } from '../rules/ranking.ts';
+import { saveDecisionIfAbsent } from '../store/decisions.ts';
+import type { RunRecord } from '../store/runs.ts';
+import type { Database } from '../store/schema.ts';
+
+/**
+ * The rules stage inside a run: one Decision per customer, stored before the document is made, so a
+ * retried or resumed run reuses it (the same offers, holdout and channel) and an agent can later
+ * answer "why was I offered this?". No published catalog, or a catalog without this communication
+ * type, means the run makes documents without decisions (the foundation's behaviour).
+ */
+export interface RunDecisions {
+  decideFor(customer: Customer, run: RunRecord): Promise<Decision | undefined>;
+}
+
+export function createRunDecisions(db: Kysely<Database>): RunDecisions {
+  let context: Promise<{ catalog: CompiledCatalog; model: ModelSnapshot } | undefined> | undefined;
+  const load = async () => {
+    try {
+      return { catalog: await loadPublishedCatalog(db), model: await loadModel(db) };
+    } catch (err) {
+      if (isMissiveError(err) && err.code === 'MSV_RULES_NOT_PUBLISHED') return undefined;
+      throw err;
+    }
+  };
+  return {
+    async decideFor(customer, run) {
+      context ??= load();
+      const ctx = await context;
+      if (!ctx || !(run.communicationType in ctx.catalog.types)) return undefined;
+      // "now" is the run's creation: fixed per run, so a resumed run sees the same windows.
+      const now = run.createdAt;
+      const history = await loadCustomerHistory(db, customer.id, ctx.catalog, now);
+      const fresh = decide(customer, {
+        asOf: run.asOf,
+        now,
+        runId: run.id,
+        communicationType: run.communicationType,
+        catalog: ctx.catalog,
+        model: ctx.model,
+        history,
+      });
+      const { stored } = await saveDecisionIfAbsent(db, {
+        runId: run.id,
+        customerId: customer.id,
+        communicationType: run.communicationType,
+        catalogVersion: fresh.catalogVersion,
+        modelVersion: fresh.modelVersion,
+        seed: fresh.seed,
+        holdout: fresh.holdout,
+        decision: fresh,
+      });
+      return stored.decision;
+    },
+  };
+}

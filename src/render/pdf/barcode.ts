@@ -1,0 +1,67 @@
+import bwipjs from 'bwip-js';
+import { MissiveError } from '../../core/errors.ts';
+
+/** A 2-D code as a square matrix of modules, row by row (1 = dark), quiet zone not included. */
+export interface Matrix {
+  readonly columns: number;
+  readonly rows: number;
+  readonly dark: readonly number[];
+}
+
+/** A linear code as alternating bar/space widths in modules, starting with a bar. */
+export interface Bars {
+  readonly widths: readonly number[];
+  readonly modules: number;
+}
+
+interface RawMatrix {
+  pixs: number[];
+  pixx: number;
+  pixy: number;
+}
+interface RawBars {
+  sbs: number[];
+}
+
+function fail(symbology: string, field: string, error: unknown): never {
+  const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  throw new MissiveError(
+    'MSV_RENDER_BARCODE_INVALID',
+    `print.yaml ${field}: the value cannot be encoded as ${symbology}: ${reason}`,
+    { file: 'print.yaml', field, symbology },
+    { cause: error },
+  );
+}
+
+/**
+ * Encodes a QR code or DataMatrix with bwip-js's raw encoder (pure and synchronous: the same text
+ * gives the same modules), so the PDF gets vector squares rather than a bitmap.
+ */
+export function encodeMatrix(
+  symbology: 'qrcode' | 'datamatrix',
+  text: string,
+  errorCorrection: string,
+  field: string,
+): Matrix {
+  if (text === '') fail(symbology, field, new Error('empty value'));
+  try {
+    const options = symbology === 'qrcode' ? { eclevel: errorCorrection } : {};
+    const [raw] = bwipjs.raw({ bcid: symbology, text, ...options }) as unknown as RawMatrix[];
+    if (!raw) throw new Error('no symbol');
+    return { columns: raw.pixx, rows: raw.pixy, dark: raw.pixs };
+  } catch (error) {
+    return fail(symbology, field, error);
+  }
+}
+
+/** Encodes a linear barcode to bar and space widths. */
+export function encodeBars(symbology: string, text: string, field: string): Bars {
+  if (text === '') fail(symbology, field, new Error('empty value'));
+  try {
+    const [raw] = bwipjs.raw({ bcid: symbology, text }) as unknown as RawBars[];
+    if (!raw) throw new Error('no symbol');
+    return { widths: raw.sbs, modules: raw.sbs.reduce((a, b) => a + b, 0) };
+  } catch (error) {
+    return fail(symbology, field, error);
+  }
+}

@@ -1,0 +1,46 @@
+import { MissiveError } from '../core/errors.ts';
+import type { Artifact } from '../core/types.ts';
+import type { CompiledTemplate } from '../templates/compile.ts';
+import type { DocumentData } from '../templates/types.ts';
+import { makeArtifact } from './artifact.ts';
+import { type SmsEncoding, smsSegments } from './sms-segments.ts';
+
+export interface SmsOptions {
+  /** One of the template's locales, e.g. zh-CN. */
+  locale: string;
+}
+
+export interface SmsArtifact {
+  /** The message as sent: plain text, not HTML-escaped (see compile-sms.ts); CR/LF from the data kept. */
+  text: string;
+  encoding: SmsEncoding;
+  /** Septets (GSM-7) or UTF-16 code units (UCS-2). */
+  units: number;
+  segments: number;
+  /** The UTF-8 text, mime text/plain, with `segments`. */
+  artifact: Artifact;
+  /** Lint-level findings, e.g. more parts than the manifest's sms.maxSegments. */
+  warnings: string[];
+}
+
+export const SMS_MIME = 'text/plain; charset=utf-8';
+
+/** Renders one SMS. Pure: the same template version, data and locale give the same bytes. */
+export function renderSms(template: CompiledTemplate, data: DocumentData, options: SmsOptions): SmsArtifact {
+  const sms = template.sms;
+  if (!sms) {
+    throw new MissiveError('MSV_TEMPLATE_INVALID', `template ${template.name} has no sms channel`, {
+      file: 'manifest.json',
+      field: 'channels',
+    });
+  }
+  const runtime = template.runtime(options.locale);
+  const text = sms.body.render(template.validateData(data), runtime);
+  const { encoding, units, segments } = smsSegments(text);
+  const warnings =
+    segments > sms.maxSegments
+      ? [`sms.hbs: ${segments} parts (${encoding}, ${units} units) exceed sms.maxSegments ${sms.maxSegments}`]
+      : [];
+  const artifact = makeArtifact(Buffer.from(text, 'utf8'), SMS_MIME, { segments });
+  return { text, encoding, units, segments, artifact, warnings };
+}

@@ -1,0 +1,82 @@
+import type { Kysely } from 'kysely';
+import { MissiveError } from '../core/errors.ts';
+import { listEvents } from '../store/events.ts';
+import { loadModelStats } from '../store/model-stats.ts';
+import { getLatestCatalogVersion } from '../store/offers.ts';
+import type { Database } from '../store/schema.ts';
+import type { Catalog } from './catalog.ts';
+import { type CompiledCatalog, compileCatalog } from './compile.ts';
+import type { CustomerHistory } from './decision.ts';
+import { type ModelSnapshot, modelSnapshot } from './ranking.ts';
+
+/**
+ * The rules' only I/O: what decide() needs from the store, read and shaped into plain data —
+ * the published catalog (compiled once per version), the model statistics, and one customer's
+ * history (ledger rows for frequency caps, feedback events for declines, conversions and
+ * do-not-contact).
+ */
+
+const DAY_MS = 86_400_000;
+const compiledById = new Map<string, CompiledCatalog>();
+
+export async function loadPublishedCatalog(db: Kysely<Database>, name?: string): Promise<CompiledCatalog> {
+  const record = await getLatestCatalogVersion(db, name);
+  if (!record) {
+    const which = name ? `catalog ${name}` : 'offer catalog';
+    throw new MissiveError(
+      'MSV_RULES_NOT_PUBLISHED',
+      `no ${which} is published (missive offers publish DIR)`,
+    );
+  }
+  let compiled = compiledById.get(record.id);
+  if (!compiled) {
+    compiled = compileCatalog({ ...(record.definition as unknown as Catalog), offerFiles: {} });
+    compiledById.set(record.id, compiled);
+  }
+  return compiled;
+}
+
+export async function loadModel(db: Kysely<Database>): Promise<ModelSnapshot> {
+  return modelSnapshot(await loadModelStats(db));
+}
+
+export async function loadCustomerHistory(
+  db: Kysely<Database>,
+  customerId: string,
+  catalog: CompiledCatalog,
+  now: string,
+): Promise<CustomerHistory> {
+  const windowDays = Math.max(...Object.values(catalog.types).map((t) => t.frequencyCap.days), 1);
+  const since = new Date(Date.parse(now) - windowDays * DAY_MS).toISOString();
+  const rows = await db
+    .selectFrom('communications')
+    .innerJoin('runs', 'runs.id', 'communications.run_id')
+    .select(['communications.run_id', 'communications.created_at', 'runs.communication_type'])
+    .where('communications.customer_id', '=', customerId)
+    .where('communications.created_at', '>=', since)
+    .where('communications.status', 'not in', ['failed', 'suppressed'])
+    .execute();
+  const communications = rows.map((r) => ({
+    runId: r.run_id,
+    at: r.created_at,
+    purpose: catalog.types[r.communication_type]?.purpose ?? ('service' as const),
+  }));
+  const productOf = new Map(catalog.offers.map((o) => [o.id, o.product]));
+  const declined: { offerId: string; at: string }[] = [];
+  const heldProducts: string[] = [];
+  let doNotContact = false;
+  for (const e of await listEvents(db, { customerId, limit: 10_000 })) {
+    const outcome = e.payload.outcome;
+    if (e.offerId && (e.type === 'declined' || (e.type === 'disposition' && outcome === 'declined'))) {
+      declined.push({ offerId: e.offerId, at: e.occurredAt });
+    } else if (e.offerId && e.type === 'converted') {
+      heldProducts.push(productOf.get(e.offerId) ?? e.offerId);
+    } else if (
+      e.type === 'do-not-contact' ||
+      (e.type === 'unsubscribed' && e.payload.scope === 'marketing')
+    ) {
+      doNotContact = true;
+    }
+  }
+  return { communications, declined, heldProducts, doNotContact };
+}

@@ -1,0 +1,19 @@
+import path from 'node:path';
+import type { Customer } from '../core/types.ts';
+import { importCustomers } from '../customers/import.ts';
+import type { Catalog } from './catalog.ts';
+
+/** The catalog's sample customers (its `sample` file, read through the import stage), for validation. */
+export async function loadSampleCustomers(dir: string, catalog: Catalog): Promise<Customer[]> {
+  if (!catalog.sample) return [];
+  const customers: Customer[] = [];
+  await importCustomers({
+    file: path.resolve(dir, catalog.sample.file),
+    mapping: catalog.sample.mapping ? path.resolve(dir, catalog.sample.mapping) : undefined,
+    sink: async (batch) => {
+      customers.push(...batch);
+      return { inserted: batch.length, updated: 0, unchanged: 0 };
+    },
+  });
+  return customers;
+}

@@ -1,0 +1,85 @@
+import type { Kysely, Selectable } from 'kysely';
+import { canonicalJson, nowIso, parseJson } from './json.ts';
+import type { Database, DecisionsTable } from './schema.ts';
+
+/** Decisions of the rules stage, one per (run, customer): kept so a re-run reuses it and an agent can explain it. */
+
+export interface StoredDecision<D = Record<string, unknown>> {
+  runId: string;
+  customerId: string;
+  communicationType: string;
+  catalogVersion: string;
+  modelVersion: string;
+  seed: string;
+  holdout: boolean;
+  decision: D;
+  createdAt: string;
+}
+
+/** Saves the decision unless the run already has one for the customer; returns the stored one either way. */
+export async function saveDecisionIfAbsent<D>(
+  db: Kysely<Database>,
+  d: Omit<StoredDecision<D>, 'createdAt'>,
+): Promise<{ inserted: boolean; stored: StoredDecision<D> }> {
+  const result = await db
+    .insertInto('decisions')
+    .values({
+      run_id: d.runId,
+      customer_id: d.customerId,
+      communication_type: d.communicationType,
+      catalog_version: d.catalogVersion,
+      model_version: d.modelVersion,
+      seed: d.seed,
+      holdout: d.holdout ? 1 : 0,
+      decision: canonicalJson(d.decision),
+      created_at: nowIso(),
+    })
+    .onConflict((oc) => oc.columns(['run_id', 'customer_id']).doNothing())
+    .executeTakeFirst();
+  const stored = await getDecision<D>(db, d.runId, d.customerId);
+  return { inserted: Number(result.numInsertedOrUpdatedRows ?? 0) > 0, stored: stored! };
+}
+
+export async function getDecision<D = Record<string, unknown>>(
+  db: Kysely<Database>,
+  runId: string,
+  customerId: string,
+): Promise<StoredDecision<D> | undefined> {
+  const row = await db
+    .selectFrom('decisions')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
+  return row ? rowToDecision<D>(row) : undefined;
+}
+
+/** Newest first. */
+export async function listDecisionsForCustomer<D = Record<string, unknown>>(
+  db: Kysely<Database>,
+  customerId: string,
+  options: { limit?: number } = {},
+): Promise<StoredDecision<D>[]> {
+  const rows = await db
+    .selectFrom('decisions')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('created_at', 'desc')
+    .limit(options.limit ?? 100)
+    .execute();
+  return rows.map((r) => rowToDecision<D>(r));
+}
+
+function rowToDecision<D>(row: Selectable<DecisionsTable>): StoredDecision<D> {
+  return {
+    runId: row.run_id,
+    customerId: row.customer_id,
+    communicationType: row.communication_type,
+    catalogVersion: row.catalog_version,
+    modelVersion: row.model_version,
+    seed: row.seed,
+    holdout: Number(row.holdout) === 1,
+    decision: parseJson<D>(row.decision),
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
+import { type BatchDeps, executeRun, type RunRequest } from '../../src/batch/execute-run.ts';
+import { connectRedis } from '../../src/batch/redis-connection.ts';
+import { createLogger } from '../../src/core/logger.ts';
+import { importCustomers } from '../../src/customers/import.ts';
+import { publishCatalogDir } from '../../src/rules/publish.ts';
+import { listCommunicationsForRun } from '../../src/store/communications.ts';
+import { upsertCustomers } from '../../src/store/customers.ts';
+import { openStoreAt, type Store } from '../../src/store/db.ts';
+import { getDecision } from '../../src/store/decisions.ts';
+import { publishTemplatePackage } from '../../src/templates/publish.ts';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+/** With a published catalog, a run decides for every customer before making the document, and keeps it. */
+describe('decisions inside a run', () => {
+  let dir: string;
+  let store: Store;
+  let deps: BatchDeps;
+  let request: RunRequest;
+  const clients: Redis[] = [];
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'missive-run-decisions-'));
+    store = await openStoreAt({ sqlitePath: path.join(dir, 'missive.sqlite') });
+    await importCustomers({
+      file: path.join(root, 'test', 'fixtures', 'customers-bank-20.csv'),
+      mapping: path.join(root, 'examples', 'bank-marketing', 'mapping.json'),
+      sink: (batch) => upsertCustomers(store.db, batch),
+    });
+    await publishCatalogDir(store.db, path.join(root, 'catalogs', 'bank'), '2026-10-31');
+    const template = await publishTemplatePackage(
+      store.db,
+      path.join(root, 'templates', 'monthly-statement'),
+    );
+    deps = {
+      db: store.db,
+      blobs: createFsBlobStore(path.join(dir, 'archive')),
+      logger: createLogger('silent'),
+      connect: () => {
+        const c = connectRedis(inject('redisUrl'));
+        clients.push(c);
+        return c;
+      },
+      queuePrefix: `test-${randomUUID()}`,
+      chunkSize: 7,
+      concurrency: 2,
+    };
+    request = {
+      communicationType: 'monthly-statement',
+      templateVersionId: template.id,
+      asOf: '2026-10-31',
+      source: 'store:all',
+    };
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled(clients.map((c) => c.quit()));
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores one decision per customer, with channel and reasons, and ends each customer in one state', async () => {
+    const outcome = await executeRun(deps, request);
+    const rows = await listCommunicationsForRun(store.db, outcome.runId);
+    expect(rows).toHaveLength(20);
+    for (const row of rows) {
+      expect(['archived', 'suppressed']).toContain(row.status);
+      const stored = await getDecision<{ channelReason: string; seed: string }>(
+        store.db,
+        outcome.runId,
+        row.customerId,
+      );
+      expect(stored?.communicationType).toBe('monthly-statement');
+      expect(stored?.decision.channelReason.length).toBeGreaterThan(0);
+      if (row.status === 'suppressed') expect(row.reason).toBeTruthy();
+    }
+  });
+
+  it('reuses the stored decisions when the run is asked for again', async () => {
+    const runId = (await executeRun(deps, request)).runId;
+    const rows = await listCommunicationsForRun(store.db, runId);
+    const before = await Promise.all(rows.map((r) => getDecision(store.db, runId, r.customerId)));
+    await executeRun(deps, request);
+    const after = await Promise.all(rows.map((r) => getDecision(store.db, runId, r.customerId)));
+    expect(after).toEqual(before);
+  });
+});
