@@ -2,7 +2,7 @@
 # Makes a fresh Debian machine (Node 20 + root) ready for Missive: the Debian packages it needs,
 # then the npm packages. Idempotent and quick when everything is already there.
 #   scripts/bootstrap.sh        what the demo needs (redis-server)
-#   scripts/bootstrap.sh test   what the test suite needs too (postgresql, poppler-utils, qpdf)
+#   scripts/bootstrap.sh test   what the test suite needs too (postgresql, poppler-utils, qpdf, zbar-tools)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-run}"
@@ -14,6 +14,7 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ "$mode" = "test" ]; then
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
   command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
+  command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools) # decodes the QR codes and barcodes we draw
   compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || need+=(postgresql)
 fi
 
