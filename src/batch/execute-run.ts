@@ -9,8 +9,7 @@ import type { Database } from '../store/schema.ts';
 import { planRun } from './planner.ts';
 import { type RunProgress, readRunProgress, waitForRun } from './progress.ts';
 import { createRenderQueue } from './queues.ts';
-import { createRunDecisions } from './run-decisions.ts';
-import { createTemplateCache } from './template-cache.ts';
+import { createRenderChunkDeps } from './workers/chunk-deps.ts';
 import type { SandboxLocation } from './workers/render-sandbox.ts';
 import { startRenderWorker } from './workers/render-worker.ts';
 
@@ -72,21 +71,12 @@ export async function executeRun(
     return { runId, didWork: false, chunks: 0, progress: { ...before, total: customers } };
   }
   const queue = createRenderQueue(deps.connect(), deps.queuePrefix);
-  const worker = startRenderWorker(
-    {
-      db: deps.db,
-      blobs: deps.blobs,
-      logger: deps.logger,
-      templates: createTemplateCache(deps.db),
-      decisions: createRunDecisions(deps.db),
-    },
-    {
-      connection: deps.connect(),
-      prefix: deps.queuePrefix,
-      concurrency: deps.concurrency,
-      sandbox: deps.sandbox,
-    },
-  );
+  const worker = startRenderWorker(createRenderChunkDeps(deps.db, deps.blobs, deps.logger), {
+    connection: deps.connect(),
+    prefix: deps.queuePrefix,
+    concurrency: deps.concurrency,
+    sandbox: deps.sandbox,
+  });
   try {
     await updateRunStatus(deps.db, runId, 'running');
     const plan = await planRun(deps.db, queue, runId, deps.chunkSize);

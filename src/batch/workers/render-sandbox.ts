@@ -3,8 +3,7 @@ import { createFsBlobStore } from '../../archive/fs-blob-store.ts';
 import { createLogger } from '../../core/logger.ts';
 import { openStoreAt, type StoreLocation } from '../../store/db.ts';
 import type { RenderChunkJob } from '../queues.ts';
-import { createRunDecisions } from '../run-decisions.ts';
-import { createTemplateCache } from '../template-cache.ts';
+import { createRenderChunkDeps } from './chunk-deps.ts';
 import { type ChunkOutcome, processRenderChunk, type RenderChunkDeps } from './render-chunk.ts';
 
 /**
@@ -42,13 +41,11 @@ async function openDeps(): Promise<RenderChunkDeps> {
   if (!store || !archiveDir)
     throw new Error(`the render sandbox needs ${SANDBOX_STORE_ENV} and ${SANDBOX_ARCHIVE_ENV}`);
   const opened = await openStoreAt(JSON.parse(store) as StoreLocation);
-  return {
-    db: opened.db,
-    blobs: createFsBlobStore(archiveDir),
-    templates: createTemplateCache(opened.db),
-    decisions: createRunDecisions(opened.db),
-    logger: createLogger(process.env.MISSIVE_LOG_LEVEL ?? 'warn', 'render-sandbox'),
-  };
+  return createRenderChunkDeps(
+    opened.db,
+    createFsBlobStore(archiveDir),
+    createLogger(process.env.MISSIVE_LOG_LEVEL ?? 'warn', 'render-sandbox'),
+  );
 }
 
 export default async function renderChunkInSandbox(

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { createRunDecisions } from '../../batch/run-decisions.ts';
 import { closeWorkersWithin } from '../../batch/shutdown.ts';
-import { createTemplateCache } from '../../batch/template-cache.ts';
+import { createRenderChunkDeps } from '../../batch/workers/chunk-deps.ts';
 import { startRenderWorker } from '../../batch/workers/render-worker.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { batchDeps } from '../run-with-progress.ts';
@@ -28,16 +27,12 @@ export function registerWorkerCommand(program: Command): void {
       const rt = await openQueueRuntime();
       const deps = batchDeps(rt);
       const concurrency = opts.concurrency ? Number(opts.concurrency) : deps.concurrency;
-      const worker = startRenderWorker(
-        {
-          db: deps.db,
-          blobs: deps.blobs,
-          logger: deps.logger,
-          templates: createTemplateCache(deps.db),
-          decisions: createRunDecisions(deps.db),
-        },
-        { connection: rt.connect(), prefix: deps.queuePrefix, concurrency, sandbox: deps.sandbox },
-      );
+      const worker = startRenderWorker(createRenderChunkDeps(deps.db, deps.blobs, deps.logger), {
+        connection: rt.connect(),
+        prefix: deps.queuePrefix,
+        concurrency,
+        sandbox: deps.sandbox,
+      });
       await worker.waitUntilReady();
       process.stdout.write(`missive worker ready: concurrency ${concurrency}, pid ${process.pid}\n`);
       await new Promise<void>((resolve) => {
