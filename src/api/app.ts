@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { type ErrorCode, isMissiveError } from '../core/errors.ts';
 import type { Database } from '../store/schema.ts';
 import { registerDecideRoutes } from './routes/decide.ts';
+import { registerPreviewRoutes } from './routes/preview.ts';
 
 /** What the API works with: the store, and a clock (tests pin it). */
 export interface ApiDeps {
@@ -14,6 +15,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   MSV_API_BAD_REQUEST: 400,
   MSV_CONFIG_INVALID: 400,
   MSV_STORE_NOT_FOUND: 404,
+  MSV_TEMPLATE_NOT_FOUND: 404,
   MSV_RULES_UNKNOWN_TYPE: 404,
   MSV_RULES_NOT_PUBLISHED: 409,
 };
@@ -41,6 +43,8 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
       .status(500)
       .send({ error: { code: 'MSV_API_INTERNAL', message: 'internal error', details: {} } });
   });
-  registerDecideRoutes(app, { db: deps.db, now: deps.now ?? (() => new Date()) });
+  const now = deps.now ?? (() => new Date());
+  registerDecideRoutes(app, { db: deps.db, now });
+  registerPreviewRoutes(app, { db: deps.db, now });
   return app;
 }

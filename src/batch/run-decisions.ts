@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { isMissiveError } from '../core/errors.ts';
 import type { Customer } from '../core/types.ts';
+import type { Catalog } from '../rules/catalog.ts';
 import type { CompiledCatalog } from '../rules/compile.ts';
 import { loadCustomerHistory, loadModel, loadPublishedCatalog } from '../rules/context-loader.ts';
 import { decide } from '../rules/decide.ts';
@@ -18,6 +19,8 @@ import type { Database } from '../store/schema.ts';
  */
 export interface RunDecisions {
   decideFor(customer: Customer, run: RunRecord): Promise<Decision | undefined>;
+  /** The published catalog the decisions are made with (offer content lives there), if any. */
+  catalog(): Promise<Catalog | undefined>;
 }
 
 export function createRunDecisions(db: Kysely<Database>): RunDecisions {
@@ -31,6 +34,10 @@ export function createRunDecisions(db: Kysely<Database>): RunDecisions {
     }
   };
   return {
+    async catalog() {
+      context ??= load();
+      return (await context)?.catalog.catalog;
+    },
     async decideFor(customer, run) {
       context ??= load();
       const ctx = await context;

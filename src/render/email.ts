@@ -51,16 +51,18 @@ export function renderEmail(
   }
   const runtime = template.runtime(options.locale);
   const checked = template.validateData(data);
-  const subject = email.subject.render(checked, runtime).replace(/[\r\n]+/g, ' ');
+  const subjectString = email.subjectId === undefined ? undefined : runtime.strings.get(email.subjectId);
+  const subject = (subjectString ?? email.subject).render(checked, runtime).replace(/[\r\n]+/g, ' ');
   const parts = email.locales.get(runtime.locale) ?? email;
   const html = parts.html.render(checked, runtime);
   const text = parts.text.render(checked, runtime);
-  const sizeBytes = Buffer.byteLength(html, 'utf8');
+  const { bytes, sizes } = encodeParts({ subject, html, text });
+  const sizeBytes = sizes.html;
   const warnings =
     sizeBytes > GMAIL_CLIP_BYTES
       ? [`email.mjml: the HTML is ${(sizeBytes / 1024).toFixed(1)} KB; Gmail clips messages over 102 KB`]
       : [];
-  const artifact = makeArtifact(encodeEmail({ subject, html, text }), EMAIL_MIME);
+  const artifact = makeArtifact(bytes, EMAIL_MIME);
   return { subject, html, text, artifact, sizeBytes, warnings };
 }
 
@@ -79,12 +81,30 @@ const MAGIC = 'missive-email 1\n';
  * time), nothing depends on the clock; decodeEmail reads it back.
  */
 export function encodeEmail(parts: EmailParts): Buffer {
-  const chunks: Buffer[] = [Buffer.from(MAGIC)];
-  for (const name of PART_NAMES) {
-    const body = Buffer.from(parts[name], 'utf8');
-    chunks.push(Buffer.from(`${name} ${body.length}\n`), body, Buffer.from('\n'));
+  return encodeParts(parts).bytes;
+}
+
+/** encodeEmail, with each part's UTF-8 size: every part measured once and written once into one buffer. */
+function encodeParts(parts: EmailParts): { bytes: Buffer; sizes: Record<keyof EmailParts, number> } {
+  const sizes = {
+    subject: Buffer.byteLength(parts.subject, 'utf8'),
+    html: Buffer.byteLength(parts.html, 'utf8'),
+    text: Buffer.byteLength(parts.text, 'utf8'),
+  };
+  const heads = PART_NAMES.map((name) => `${name} ${sizes[name]}\n`); // ASCII: one byte per character
+  let total = MAGIC.length;
+  for (let i = 0; i < PART_NAMES.length; i += 1) total += heads[i]!.length + sizes[PART_NAMES[i]!] + 1;
+  const bytes = Buffer.allocUnsafe(total); // every byte is written below
+  let at = bytes.write(MAGIC, 0, 'latin1');
+  for (let i = 0; i < PART_NAMES.length; i += 1) {
+    const name = PART_NAMES[i]!;
+    at += bytes.write(heads[i]!, at, 'latin1');
+    at += bytes.write(parts[name], at, sizes[name], 'utf8');
+    bytes[at] = 10;
+    at += 1;
   }
-  return Buffer.concat(chunks);
+  if (at !== total) throw new Error(`encodeEmail: wrote ${at} of ${total} bytes`);
+  return { bytes, sizes };
 }
 
 export function decodeEmail(bytes: Uint8Array): EmailParts {

@@ -73,22 +73,23 @@ export function splitSms(text: string): { encoding: SmsEncoding; units: number; 
   return { encoding, units, parts };
 }
 
-/** Encoding, length and part count without building the parts (the per-message hot path). */
+/**
+ * Encoding, length and part count (the per-message hot path): one pass over the text; the parts are
+ * only walked when the text does not fit a single message. UCS-2 costs one unit per UTF-16 code unit
+ * (a surrogate pair costs its two), so its length is the string's.
+ */
 export function smsSegments(text: string): SmsSegments {
-  const encoding = smsEncoding(text);
-  const limit = LIMITS[encoding];
+  let encoding: SmsEncoding = 'GSM-7';
   let units = 0;
-  let segments = 1;
-  let used = 0;
-  for (let i = 0; i < text.length; ) {
-    const { cost, span } = unitAt(text, i, encoding);
-    if (used + cost > limit.part) {
-      segments += 1;
-      used = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const septets = SEPTETS[text.charCodeAt(i)]!;
+    if (septets === 0) {
+      encoding = 'UCS-2';
+      units = text.length;
+      break;
     }
-    used += cost;
-    units += cost;
-    i += span;
+    units += septets;
   }
-  return { encoding, units, segments: units <= limit.single ? 1 : segments };
+  if (units <= LIMITS[encoding].single) return { encoding, units, segments: 1 };
+  return { encoding, units, segments: splitSms(text).parts.length };
 }

@@ -35,7 +35,9 @@ export function renderSms(template: CompiledTemplate, data: DocumentData, option
     });
   }
   const runtime = template.runtime(options.locale);
-  const text = sms.body.render(template.validateData(data), runtime);
+  const checked = template.validateData(data);
+  const direct = sms.stringId === undefined ? undefined : runtime.strings.get(sms.stringId);
+  const text = (direct ?? sms.body).render(checked, runtime);
   const { encoding, units, segments } = smsSegments(text);
   const warnings =
     segments > sms.maxSegments

@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { compileChannelText } from './compile-sms.ts';
+import { parseText } from './handlebars/env.ts';
 import type { TemplateText } from './handlebars/template-text.ts';
 import { type LocaleStrings, readLocaleStrings } from './locales.ts';
 import { MANIFEST_FILE } from './manifest.ts';
@@ -27,6 +28,8 @@ export interface CompiledEmail {
   readonly text: TemplateText;
   /** Per locale: the same parts with static locale strings inlined (the per-customer hot path). */
   readonly locales: ReadonlyMap<string, EmailParts>;
+  /** When the subject is exactly one `{{t 'id'}}`: that id, rendered directly from the locale strings. */
+  readonly subjectId?: string;
 }
 
 export interface EmailParts {
@@ -91,13 +94,40 @@ const STATIC_T = /^\{\{~?\s*t\s+(['"])([\w.-]+)\1\s*~?\}\}$/;
  * a helper call per customer.
  */
 function inlineStatic(source: MaskedSource, strings: LocaleStrings, html: boolean): MaskedSource {
-  const expressions = source.expressions.map((expression) => {
-    const id = STATIC_T.exec(expression)?.[2];
-    const value = id === undefined ? undefined : strings[id];
-    if (value === undefined || /[{}\\]/.test(value)) return expression;
-    return html ? Handlebars.Utils.escapeExpression(value) : value;
-  });
+  const expressions = source.expressions.map((expression) => inlineT(expression, strings, html));
   return { ...source, expressions };
+}
+
+/**
+ * One expression with `{{t 'id'}}` replaced by its locale string when that gives the same bytes: static
+ * text escaped as the helper's output would be; or, for a string made only of text and escaped `{{…}}`
+ * (no blocks, no `@` data, no `..`, no whitespace control, no nested `t`), the string's own source — the
+ * helper renders it unescaped and the caller escapes the result, and escaping character by character
+ * gives the same as escaping each piece, so in HTML its literal text must have nothing to escape.
+ */
+function inlineT(expression: string, strings: LocaleStrings, html: boolean): string {
+  const id = STATIC_T.exec(expression)?.[2];
+  const value = id === undefined ? undefined : strings[id];
+  if (value === undefined || value.includes('\\')) return expression;
+  if (!/[{}]/.test(value)) return html ? Handlebars.Utils.escapeExpression(value) : value;
+  return inlinableString(value, html) ? value : expression;
+}
+
+function inlinableString(value: string, html: boolean): boolean {
+  if (/[@~]|\.\./.test(value)) return false;
+  let program: hbs.AST.Program;
+  try {
+    program = parseText(value);
+  } catch {
+    return false;
+  }
+  return program.body.every((node) => {
+    if (node.type === 'ContentStatement')
+      return !html || !/[&<>"'`=]/.test((node as hbs.AST.ContentStatement).value);
+    if (node.type !== 'MustacheStatement') return false;
+    const mustache = node as hbs.AST.MustacheStatement;
+    return mustache.escaped && (mustache.path as hbs.AST.PathExpression).original !== 't';
+  });
 }
 
 /**
@@ -145,5 +175,6 @@ export async function compileEmail(pkg: TemplatePackage, ids: ReadonlySet<string
     'text',
     ids,
   );
-  return Object.freeze({ subject, ...all, locales });
+  const subjectId = STATIC_T.exec(subject.source)?.[2];
+  return Object.freeze({ subject, ...all, locales, ...(subjectId === undefined ? {} : { subjectId }) });
 }

@@ -12,7 +12,14 @@ export interface CompiledSms {
   readonly body: TemplateText;
   /** Lint warns past this many parts (manifest `sms.maxSegments`, default 3). */
   readonly maxSegments: number;
+  /**
+   * When the body is exactly one `{{t 'id'}}` (the usual case): that id. renderSms then renders the
+   * locale string directly, which is what the helper would do, without the outer template and call.
+   */
+  readonly stringId?: string;
 }
+
+const ONLY_T = /^\{\{~?\s*t\s+(['"])([\w.-]+)\1\s*~?\}\}$/;
 
 /**
  * Compiles one channel string (email HTML, plain text, subject, SMS body) and binds it to its place, so
@@ -53,5 +60,10 @@ export function compileSms(pkg: TemplatePackage, ids: ReadonlySet<string>): Comp
   if (source === undefined)
     throw fileError(SMS_FILE, '(file)', 'missing: the manifest lists the sms channel');
   const body = compileChannelText(SMS_FILE, '(body)', source.replace(/\r?\n$/, ''), 'text', ids);
-  return Object.freeze({ body, maxSegments: pkg.manifest.sms?.maxSegments ?? DEFAULT_MAX_SEGMENTS });
+  const stringId = ONLY_T.exec(body.source)?.[2];
+  return Object.freeze({
+    body,
+    maxSegments: pkg.manifest.sms?.maxSegments ?? DEFAULT_MAX_SEGMENTS,
+    ...(stringId === undefined ? {} : { stringId }),
+  });
 }

@@ -134,19 +134,22 @@ describe('the missive command', () => {
     );
     expect(draft.stdout).toMatch(/monthly-statement print en-GB, \d+ bytes, \d page/);
     expect(fs.readFileSync(draftOut).subarray(0, 5).toString()).toBe('%PDF-');
+    const shown = await missive('customers', 'show', '2');
+    const runId = shown.stdout.match(/run (run_\w+)/)![1]!;
     const mine = await missive(
       'preview',
       'monthly-statement',
       '--customer',
       '2',
+      '--run',
+      runId,
       '--as-of',
       '2026-10-31',
       '--out',
       path.join(dataDir, 'c2.pdf'),
     );
     expect(mine.stdout).toContain('monthly-statement print');
-    // The preview of a published version for a customer is the very document the run archived.
-    const shown = await missive('customers', 'show', '2');
+    // The preview of a published version for a customer and run is the very document the run archived.
     const sha = shown.stdout.match(/sha256 ([0-9a-f]{16})/)![1]!;
     expect(sha256Hex(fs.readFileSync(path.join(dataDir, 'c2.pdf')))).toMatch(new RegExp(`^${sha}`));
   });

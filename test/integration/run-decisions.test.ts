@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,9 +10,12 @@ import { type BatchDeps, executeRun, type RunRequest } from '../../src/batch/exe
 import { connectRedis } from '../../src/batch/redis-connection.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { importCustomers } from '../../src/customers/import.ts';
+import { loadCatalogDirOrThrow } from '../../src/rules/catalog-loader.ts';
+import type { Decision } from '../../src/rules/decision.ts';
+import { offerContentFor } from '../../src/rules/offer-content.ts';
 import { publishCatalogDir } from '../../src/rules/publish.ts';
 import { listCommunicationsForRun } from '../../src/store/communications.ts';
-import { upsertCustomers } from '../../src/store/customers.ts';
+import { getCustomers, upsertCustomers } from '../../src/store/customers.ts';
 import { openStoreAt, type Store } from '../../src/store/db.ts';
 import { getDecision } from '../../src/store/decisions.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
@@ -90,5 +94,46 @@ describe('decisions inside a run', () => {
     await executeRun(deps, request);
     const after = await Promise.all(rows.map((r) => getDecision(store.db, runId, r.customerId)));
     expect(after).toEqual(before);
+  });
+
+  it('prints the chosen offers in the statement, and no offer section for holdout customers', async () => {
+    const runId = (await executeRun(deps, request)).runId;
+    const catalog = await loadCatalogDirOrThrow(path.join(root, 'catalogs', 'bank'));
+    const rows = (await listCommunicationsForRun(store.db, runId)).filter((r) => r.status === 'archived');
+    const customers = new Map(
+      (
+        await getCustomers(
+          store.db,
+          rows.map((r) => r.customerId),
+        )
+      ).map((c) => [c.id, c]),
+    );
+    const textOf = async (sha256: string) => {
+      const file = path.join(dir, `${sha256}.pdf`);
+      fs.writeFileSync(file, await deps.blobs.get(sha256));
+      return execFileSync('pdftotext', [file, '-']).toString().replace(/\s+/g, ' ');
+    };
+    let withOffers = 0;
+    let holdouts = 0;
+    for (const row of rows) {
+      const decision = (await getDecision<Decision>(store.db, runId, row.customerId))?.decision;
+      const customer = customers.get(row.customerId);
+      if (!decision || !customer || !row.artifactSha256) continue;
+      const offers = offerContentFor(decision, catalog, customer.locale, 'print');
+      const text = await textOf(row.artifactSha256);
+      if (decision.holdout) {
+        holdouts += 1;
+        for (const offer of catalog.offers) {
+          const headline = offer.content.print?.[customer.locale]?.headline;
+          if (headline) expect(text).not.toContain(headline);
+        }
+      } else if (offers.length > 0) {
+        withOffers += 1;
+        expect(offers.length).toBeLessThanOrEqual(2);
+        for (const offer of offers) expect(text).toContain(offer.headline);
+      }
+    }
+    expect(withOffers).toBeGreaterThan(0);
+    expect(holdouts).toBeGreaterThan(0);
   });
 });

@@ -19,6 +19,16 @@ const body = z.strictObject({
   runId: z.string().min(1).optional(),
 });
 
+/** A 400 naming the first failing field (`details.field`) and every issue in the message. */
+export function badRequest(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): MissiveError {
+  const where = (path: readonly PropertyKey[]) => path.map(String).join('.') || '(body)';
+  const field = issues[0] ? where(issues[0].path) : '(body)';
+  const all = issues.map((i) => `${where(i.path)}: ${i.message}`).join('; ');
+  return new MissiveError('MSV_API_BAD_REQUEST', all, { field });
+}
+
 /** POST /api/decide: the customer's decision with its reasons, as `missive decide` prints it, in JSON. */
 export function registerDecideRoutes(
   app: FastifyInstance,
@@ -26,12 +36,7 @@ export function registerDecideRoutes(
 ): void {
   app.post('/api/decide', async (request) => {
     const parsed = body.safeParse(request.body ?? {});
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      const field = first?.path.join('.') || '(body)';
-      const all = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-      throw new MissiveError('MSV_API_BAD_REQUEST', all, { field });
-    }
+    if (!parsed.success) throw badRequest(parsed.error.issues);
     const req = parsed.data;
     const now = deps.now();
     const { decision, offerNames } = await decideForCustomer(deps.db, {

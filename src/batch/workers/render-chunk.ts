@@ -7,6 +7,8 @@ import type { Logger } from '../../core/logger.ts';
 import type { ChannelKind, Customer } from '../../core/types.ts';
 import { documentDataFor } from '../../customers/document-data.ts';
 import { renderPrint } from '../../render/print.ts';
+import type { Decision } from '../../rules/decision.ts';
+import { type OfferContent, offerContentFor, withOffers } from '../../rules/offer-content.ts';
 import { insertCommunicationIfAbsent, recordRunFailure } from '../../store/communications.ts';
 import { getCustomers } from '../../store/customers.ts';
 import { listCustomerIdsWithCommunication } from '../../store/run-progress.ts';
@@ -34,6 +36,12 @@ export interface ChunkOutcome {
 
 const CHANNEL: ChannelKind = 'print';
 
+/** The print content of the decision's chosen offers, in the customer's locale. */
+async function offersFor(deps: RenderChunkDeps, decision: Decision, locale: string): Promise<OfferContent[]> {
+  const catalog = await deps.decisions?.catalog();
+  return catalog ? offerContentFor(decision, catalog, locale, CHANNEL) : [];
+}
+
 /**
  * Renders and archives one chunk of a run. Customers that already have a ledger row for this run
  * are skipped (a retried or re-planned chunk does no work twice); a customer whose document cannot
@@ -57,7 +65,8 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
         outcome.suppressed += 1;
         continue;
       }
-      await renderAndArchive(deps, customer, run.id, run.asOf, run.templateVersionId, template);
+      const offers = decision ? await offersFor(deps, decision, customer.locale) : [];
+      await renderAndArchive(deps, customer, run.id, run.asOf, run.templateVersionId, template, offers);
       outcome.archived += 1;
     } catch (err) {
       outcome.failed += 1;
@@ -74,8 +83,9 @@ async function renderAndArchive(
   asOf: string,
   templateVersionId: string,
   template: Awaited<ReturnType<TemplateCache['get']>>,
+  offers: readonly OfferContent[],
 ): Promise<void> {
-  const data = documentDataFor(template.name, customer, asOf);
+  const data = withOffers(documentDataFor(template.name, customer, asOf), offers);
   const inputSha256 = sha256Hex(JSON.stringify({ templateVersionId, asOf, data }));
   const artifact = await renderPrint(template, data, { asOf, locale: customer.locale });
   await archiveDocument(deps.db, deps.blobs, {

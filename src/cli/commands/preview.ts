@@ -2,14 +2,16 @@ import fs from 'node:fs';
 import fs2 from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { MissiveError } from '../../core/errors.ts';
+import { isMissiveError, MissiveError } from '../../core/errors.ts';
 import { CHANNEL_KINDS, type ChannelKind } from '../../core/types.ts';
 import { documentDataFor } from '../../customers/document-data.ts';
 import { renderForChannel } from '../../render/render-channel.ts';
+import { withOffers } from '../../rules/offer-content.ts';
+import { previewOffers } from '../../rules/preview-offers.ts';
 import { getCustomer } from '../../store/customers.ts';
-import { getLatestTemplateVersion, getTemplateVersion } from '../../store/templates.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../../templates/compile.ts';
-import { loadTemplatePackage, templatePackageFromFiles } from '../../templates/package-loader.ts';
+import { loadPublishedTemplate } from '../../templates/load-published.ts';
+import { loadTemplatePackage } from '../../templates/package-loader.ts';
 import type { DocumentData } from '../../templates/types.ts';
 import type { Runtime } from '../runtime.ts';
 import { withRuntime } from '../with-runtime.ts';
@@ -17,6 +19,7 @@ import { parseAsOf } from './run.ts';
 
 interface PreviewOptions {
   customer?: string;
+  run?: string;
   data?: string;
   channel: string;
   locale?: string;
@@ -33,15 +36,14 @@ async function loadTemplate(
     const pkg = await loadTemplatePackage(path.resolve(ref));
     return { template: await compileTemplateAsync(pkg), files: { ...pkg.files } };
   }
-  const version = ref.includes('@')
-    ? await getTemplateVersion(rt.store.db, ref)
-    : await getLatestTemplateVersion(rt.store.db, ref);
-  if (!version)
-    throw new MissiveError('MSV_TEMPLATE_NOT_FOUND', `no template folder or published template "${ref}"`);
-  return {
-    template: await compileTemplateAsync(templatePackageFromFiles(version.templateName, version.files)),
-    files: version.files,
-  };
+  try {
+    const { template, files } = await loadPublishedTemplate(rt.store.db, ref);
+    return { template, files };
+  } catch (error) {
+    if (isMissiveError(error) && error.code === 'MSV_TEMPLATE_NOT_FOUND')
+      throw new MissiveError('MSV_TEMPLATE_NOT_FOUND', `no template folder or published template "${ref}"`);
+    throw error;
+  }
 }
 
 export function registerPreviewCommand(program: Command): void {
@@ -50,6 +52,7 @@ export function registerPreviewCommand(program: Command): void {
     .description('Render a template (draft folder or published) for one customer or a data file')
     .argument('<template>', 'template folder (draft), published name, or version id name@hash')
     .option('--customer <id>', 'render for this customer from the store')
+    .option('--run <id>', 'with --customer: the offers this run decided (the document the customer got)')
     .option('--data <file>', 'render this JSON data file (default: the package sample-data.json)')
     .option('--channel <channel>', 'print, email or sms', 'print')
     .option('--locale <locale>', "locale (default: the customer's, else the template's first)")
@@ -68,7 +71,13 @@ export function registerPreviewCommand(program: Command): void {
         if (opts.customer) {
           const customer = await getCustomer(rt.store.db, opts.customer);
           if (!customer) throw new MissiveError('MSV_STORE_NOT_FOUND', `no customer ${opts.customer}`);
-          data = documentDataFor(template.name, customer, asOf);
+          const offers = await previewOffers(rt.store.db, customer, {
+            communicationType: template.name,
+            asOf,
+            channel,
+            runId: opts.run,
+          });
+          data = withOffers(documentDataFor(template.name, customer, asOf), offers);
           locale = opts.locale ?? customer.locale;
         } else if (opts.data) {
           data = JSON.parse(await fs2.readFile(opts.data, 'utf8')) as DocumentData;

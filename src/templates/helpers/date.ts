@@ -11,6 +11,13 @@ const STYLES = {
 export type DateStyle = keyof typeof STYLES;
 
 const formats = new Map<string, Intl.DateTimeFormat>();
+/**
+ * Formatted dates by locale × style × date: a run renders the same few dates (due date, period end) for
+ * every customer, and formatting through Intl costs more than the rest of an SMS. Only valid dates are
+ * kept (an invalid one still throws every time); bounded, cleared when full.
+ */
+const formatted = new Map<string, string>();
+const FORMATTED_MAX = 10_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Parses a YYYY-MM-DD calendar date to UTC midnight; anything else (including 2026-02-30) is rejected. */
@@ -26,6 +33,9 @@ export function parseIsoDate(value: string): Date | undefined {
  * time zone nor its clock can change the output.
  */
 export function formatDate(value: string, locale: string, style: DateStyle = 'long'): string {
+  const memoKey = `${locale}|${style}|${value}`;
+  const known = formatted.get(memoKey);
+  if (known !== undefined) return known;
   const date = parseIsoDate(value);
   if (!date) throw new HelperError('date: expected a calendar date as YYYY-MM-DD');
   const key = `${locale}|${style}`;
@@ -34,7 +44,10 @@ export function formatDate(value: string, locale: string, style: DateStyle = 'lo
     format = new Intl.DateTimeFormat(locale, { ...STYLES[style], timeZone: 'UTC' });
     formats.set(key, format);
   }
-  return format.format(date);
+  const text = format.format(date);
+  if (formatted.size >= FORMATTED_MAX) formatted.clear();
+  formatted.set(memoKey, text);
+  return text;
 }
 
 /** `{{date period.to}}` or `{{date row.date 'dayMonth'}}` (styles: long, medium, short, dayMonth, month). */

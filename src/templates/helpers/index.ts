@@ -1,4 +1,5 @@
 import { dateHelper } from './date.ts';
+import { eqHelper } from './eq.ts';
 import { maskHelper } from './mask.ts';
 import { moneyHelper } from './money.ts';
 import { numberHelper } from './number.ts';
@@ -11,4 +12,5 @@ export const HELPERS: Readonly<Record<string, (...args: unknown[]) => string>> =
   number: numberHelper,
   mask: maskHelper,
   t: tHelper,
+  eq: eqHelper,
 };

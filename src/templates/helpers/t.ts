@@ -13,5 +13,7 @@ export function tHelper(this: unknown, ...args: unknown[]): string {
   const text = runtime.strings.get(id);
   if (!text) throw new HelperError(`t: no string "${id}" for locale ${runtime.locale}`);
   const scope = typeof this === 'object' && this !== null ? this : {};
-  return text.render({ ...scope, ...options.hash }, runtime);
+  // Without hash arguments the context itself is the scope: no copy of the data per call.
+  for (const _ in options.hash) return text.render({ ...scope, ...options.hash }, runtime);
+  return text.render(scope, runtime);
 }

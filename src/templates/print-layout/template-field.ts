@@ -14,6 +14,18 @@ export const position = z.strictObject({ left: length, top: length, width: lengt
 export type Position = z.output<typeof position>;
 
 /**
+ * A condition on the document data: a dotted path such as `offers` or `offers.1.cta`, optionally
+ * negated with `!`. The block is drawn only when the value is present and truthy (an empty array is
+ * false); a skipped block's strings are never evaluated, so they may name data that is absent.
+ */
+export const condition = z
+  .string()
+  .regex(
+    /^!?[A-Za-z_$][\w$]*(\.[\w$]+)*$/,
+    'a data path such as offers or offers.1.cta, optionally !negated',
+  );
+
+/**
  * Fields every block accepts. `at` takes a block out of the flow and draws it at that place on the
  * current page; the flow then continues below whichever is lower, the flow or the block.
  */
@@ -22,4 +34,6 @@ export const blockCommon = {
   spaceBefore: length.optional(),
   spaceAfter: length.optional(),
   at: position.optional(),
+  /** Draw the block only when this data path holds a truthy value (see `condition`). */
+  when: condition.optional(),
 };

@@ -28,7 +28,24 @@ const LEAF_DRAWERS: Drawers<LeafBlock> = {
   image: drawImage,
 };
 
+/** A block's `when` condition: a dotted path into the data (and scope), `!` negates; no condition is true. */
+export function conditionHolds(ctx: DrawContext, when: string | undefined): boolean {
+  if (when === undefined) return true;
+  const negate = when.startsWith('!');
+  let value: unknown = { ...ctx.data, ...ctx.scope };
+  for (const key of (negate ? when.slice(1) : when).split('.')) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) {
+      value = undefined;
+      break;
+    }
+    value = (value as Record<string, unknown>)[key];
+  }
+  const truthy = Array.isArray(value) ? value.length > 0 : Boolean(value);
+  return negate ? !truthy : truthy;
+}
+
 function drawPlaced<B extends Block>(drawer: Drawer<B>, ctx: DrawContext, block: B, path: string): void {
+  if (!conditionHolds(ctx, 'when' in block ? block.when : undefined)) return;
   const at = 'at' in block ? block.at : undefined;
   const before = 'spaceBefore' in block ? (block.spaceBefore ?? 0) : 0;
   const after = 'spaceAfter' in block && block.type !== 'address' ? (block.spaceAfter ?? 0) : 0;

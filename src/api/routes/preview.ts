@@ -1,0 +1,100 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { lastDayOfPreviousMonth, parseIsoDate } from '../../core/dates.ts';
+import { MissiveError } from '../../core/errors.ts';
+import { CHANNEL_KINDS } from '../../core/types.ts';
+import { documentDataFor } from '../../customers/document-data.ts';
+import { decodeEmail } from '../../render/email.ts';
+import { renderForChannel } from '../../render/render-channel.ts';
+import { smsSegments } from '../../render/sms-segments.ts';
+import { withOffers } from '../../rules/offer-content.ts';
+import { previewOffers } from '../../rules/preview-offers.ts';
+import { getCustomer } from '../../store/customers.ts';
+import type { Database } from '../../store/schema.ts';
+import { loadPublishedTemplate } from '../../templates/load-published.ts';
+import type { DocumentData } from '../../templates/types.ts';
+import { badRequest } from './decide.ts';
+
+const body = z.strictObject({
+  template: z.string().min(1),
+  channel: z.enum(CHANNEL_KINDS),
+  customerId: z.string().min(1).optional(),
+  /** With customerId: the offers this run decided for the customer. */
+  runId: z.string().min(1).optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+  locale: z.string().min(1).optional(),
+  asOf: z
+    .string()
+    .refine((v) => parseIsoDate(v) !== undefined, 'a date YYYY-MM-DD')
+    .optional(),
+});
+
+/**
+ * POST /api/preview: a published template (name → latest version, or version id name@hash) rendered
+ * for a stored customer, for given data, or for the package's sample data — exactly as a run renders
+ * it. Print answers with the PDF bytes (`x-missive-sha256`, `x-missive-pages`); email and SMS with JSON.
+ */
+export function registerPreviewRoutes(
+  app: FastifyInstance,
+  deps: { db: Kysely<Database>; now: () => Date },
+): void {
+  app.post('/api/preview', async (request, reply) => {
+    const parsed = body.safeParse(request.body ?? {});
+    if (!parsed.success) throw badRequest(parsed.error.issues);
+    const req = parsed.data;
+    if (req.customerId !== undefined && req.data !== undefined) {
+      throw new MissiveError('MSV_API_BAD_REQUEST', 'data: give customerId or data, not both', {
+        field: 'data',
+      });
+    }
+    const asOf = req.asOf ?? lastDayOfPreviousMonth(deps.now());
+    const { template, files } = await loadPublishedTemplate(deps.db, req.template);
+    let data: DocumentData;
+    let locale = req.locale ?? template.manifest.locales[0] ?? 'en-GB';
+    if (req.customerId !== undefined) {
+      const customer = await getCustomer(deps.db, req.customerId);
+      if (!customer) {
+        throw new MissiveError('MSV_STORE_NOT_FOUND', `no customer ${req.customerId}`, {
+          field: 'customerId',
+        });
+      }
+      const offers = await previewOffers(deps.db, customer, {
+        communicationType: template.name,
+        asOf,
+        channel: req.channel,
+        runId: req.runId,
+      });
+      data = withOffers(documentDataFor(template.name, customer, asOf), offers);
+      locale = req.locale ?? customer.locale;
+    } else if (req.data !== undefined) {
+      data = req.data as DocumentData;
+    } else if (files['sample-data.json'] !== undefined) {
+      data = JSON.parse(files['sample-data.json']) as DocumentData;
+    } else {
+      throw new MissiveError(
+        'MSV_API_BAD_REQUEST',
+        `data: template ${template.name} has no sample data; give customerId or data`,
+        { field: 'data' },
+      );
+    }
+    const { artifact, warnings } = await renderForChannel(template, req.channel, data, { asOf, locale });
+    switch (req.channel) {
+      case 'print':
+        return reply
+          .header('content-type', 'application/pdf')
+          .header('x-missive-sha256', artifact.sha256)
+          .header('x-missive-pages', String(artifact.pages ?? 0))
+          .send(Buffer.from(artifact.bytes.buffer, artifact.bytes.byteOffset, artifact.bytes.byteLength));
+      case 'email': {
+        const { subject, html, text } = decodeEmail(artifact.bytes);
+        return { subject, html, text, warnings, sha256: artifact.sha256 };
+      }
+      case 'sms': {
+        const text = Buffer.from(artifact.bytes).toString('utf8');
+        const { encoding, segments } = smsSegments(text);
+        return { text, encoding, segments, warnings, sha256: artifact.sha256 };
+      }
+    }
+  });
+}

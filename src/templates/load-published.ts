@@ -1,0 +1,31 @@
+import type { Kysely } from 'kysely';
+import { MissiveError } from '../core/errors.ts';
+import type { Database } from '../store/schema.ts';
+import { getLatestTemplateVersion, getTemplateVersion } from '../store/templates.ts';
+import { type CompiledTemplate, compileTemplateAsync } from './compile.ts';
+import { templatePackageFromFiles } from './package-loader.ts';
+
+export interface LoadedTemplate {
+  template: CompiledTemplate;
+  /** The version's package files by relative path (sample-data.json among them, when shipped). */
+  files: Record<string, string>;
+  /** The version id, name@hash. */
+  versionId: string;
+}
+
+/**
+ * A published template by name (its latest version) or by version id `name@hash`, compiled with
+ * every channel (email included). MSV_TEMPLATE_NOT_FOUND when the store has neither.
+ */
+export async function loadPublishedTemplate(db: Kysely<Database>, ref: string): Promise<LoadedTemplate> {
+  const version = ref.includes('@')
+    ? await getTemplateVersion(db, ref)
+    : await getLatestTemplateVersion(db, ref);
+  if (!version)
+    throw new MissiveError('MSV_TEMPLATE_NOT_FOUND', `no published template "${ref}"`, { template: ref });
+  return {
+    template: await compileTemplateAsync(templatePackageFromFiles(version.templateName, version.files)),
+    files: version.files,
+    versionId: version.id,
+  };
+}
