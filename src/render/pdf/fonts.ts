@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as fontkit from 'fontkit';
 import { MissiveError } from '../../core/errors.ts';
+import { cacheLayout } from './layout-cache.ts';
 
 /**
  * The fonts a print layout can name (`styles.*.font`). Each is parsed ONCE per process with
@@ -47,6 +48,7 @@ function load(name: string, source: string): FontFace {
   if (typeof (font as unknown as { _glyphs?: unknown })._glyphs !== 'object') {
     throw new Error(`fontkit changed: ${name} has no glyph cache to reset (see resetGlyphCaches)`);
   }
+  cacheLayout(font);
   const covered = new Set<number>();
   const hasGlyph = (cp: number): boolean => {
     if (covered.has(cp)) return true;
