@@ -1,46 +1,36 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import type { Customer } from '../../src/core/types.ts';
-import { importCustomers } from '../../src/customers/import.ts';
-import { upsertCustomers } from '../../src/store/customers.ts';
-import { openStoreAt, type Store } from '../../src/store/db.ts';
+import type { Store } from '../../src/store/db.ts';
 import { type PublishedTemplate, publishTemplatePackage } from '../../src/templates/publish.ts';
+import { importBankCustomers, openTempStore, type TempStore } from '../support/stores.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const NOW = new Date('2026-11-23T10:00:00.000Z');
 
 /** POST /api/preview against a SQLite store with the shipped statement and reminder published. */
 describe('POST /api/preview', () => {
-  let dir: string;
   let store: Store;
+  let temp: TempStore | undefined;
   let app: FastifyInstance;
   let reminder: PublishedTemplate;
   const customers: Customer[] = [];
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'missive-api-preview-'));
-    store = await openStoreAt({ sqlitePath: path.join(dir, 'store.sqlite') });
-    await importCustomers({
-      file: path.join(root, 'examples', 'customers-sample.csv'),
-      mapping: path.join(root, 'examples', 'bank-marketing', 'mapping.json'),
-      sink: async (batch) => {
-        customers.push(...batch);
-        return upsertCustomers(store.db, batch);
-      },
-    });
+    temp = await openTempStore('api-preview');
+    ({ store } = temp);
+    customers.push(...(await importBankCustomers(store)));
     await publishTemplatePackage(store.db, path.join(root, 'templates', 'monthly-statement'));
     reminder = await publishTemplatePackage(store.db, path.join(root, 'templates', 'payment-reminder'));
     app = buildApp({ db: store.db, now: () => NOW });
   }, 60_000);
   afterAll(async () => {
     await app?.close();
-    await store?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await temp?.close();
   });
 
   const post = (payload: object) => app.inject({ method: 'POST', url: '/api/preview', payload });

@@ -1,22 +1,19 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import type { Customer } from '../../src/core/types.ts';
-import { importCustomers } from '../../src/customers/import.ts';
 import { loadCustomerHistory, loadModel, loadPublishedCatalog } from '../../src/rules/context-loader.ts';
 import { decide } from '../../src/rules/decide.ts';
 import type { Decision } from '../../src/rules/decision.ts';
 import { isHeldOut } from '../../src/rules/holdout.ts';
 import { publishCatalogDir } from '../../src/rules/publish.ts';
 import { insertCommunicationIfAbsent } from '../../src/store/communications.ts';
-import { upsertCustomers } from '../../src/store/customers.ts';
-import { openStoreAt, type Store } from '../../src/store/db.ts';
+import type { Store } from '../../src/store/db.ts';
 import { getDecision, saveDecisionIfAbsent } from '../../src/store/decisions.ts';
 import { appendEvent } from '../../src/store/events.ts';
 import { addModelStats } from '../../src/store/model-stats.ts';
 import { createRunIfAbsent } from '../../src/store/runs.ts';
+import { importBankCustomers, openTempStore, type TempStore } from '../support/stores.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const AS_OF = '2026-10-31';
@@ -24,26 +21,18 @@ const NOW = '2026-11-23T10:00:00.000Z';
 
 /** The sample bank customers, imported and stored, decided with the shipped bank catalog. */
 describe('deciding for imported customers with the shipped bank catalog', () => {
-  let dir: string;
   let store: Store;
+  let temp: TempStore | undefined;
   const customers: Customer[] = [];
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'missive-rules-'));
-    store = await openStoreAt({ sqlitePath: path.join(dir, 'store.sqlite') });
-    await importCustomers({
-      file: path.join(root, 'examples', 'customers-sample.csv'),
-      mapping: path.join(root, 'examples', 'bank-marketing', 'mapping.json'),
-      sink: async (batch) => {
-        customers.push(...batch);
-        return upsertCustomers(store.db, batch);
-      },
-    });
+    temp = await openTempStore('rules');
+    ({ store } = temp);
+    customers.push(...(await importBankCustomers(store)));
     await publishCatalogDir(store.db, path.join(root, 'catalogs', 'bank'), AS_OF);
   });
   afterAll(async () => {
-    await store?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await temp?.close();
   });
 
   it('decides for every sample customer: each gets a channel or a suppression reason, offers obey the slots', async () => {

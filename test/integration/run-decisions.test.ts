@@ -1,24 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BatchDeps, executeRun, type RunRequest } from '../../src/batch/execute-run.ts';
-import { connectRedis } from '../../src/batch/redis-connection.ts';
-import { createLogger } from '../../src/core/logger.ts';
-import { importCustomers } from '../../src/customers/import.ts';
 import { loadCatalogDirOrThrow } from '../../src/rules/catalog-loader.ts';
 import type { Decision } from '../../src/rules/decision.ts';
 import { offerContentFor } from '../../src/rules/offer-content.ts';
 import { publishCatalogDir } from '../../src/rules/publish.ts';
 import { listCommunicationsForRun } from '../../src/store/communications.ts';
-import { getCustomers, upsertCustomers } from '../../src/store/customers.ts';
-import { openStoreAt, type Store } from '../../src/store/db.ts';
+import { getCustomers } from '../../src/store/customers.ts';
+import type { Store } from '../../src/store/db.ts';
 import { getDecision } from '../../src/store/decisions.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { importBankCustomers, openTempStore, type TempStore, testBatchDeps } from '../support/stores.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -28,34 +22,20 @@ describe('decisions inside a run', () => {
   let store: Store;
   let deps: BatchDeps;
   let request: RunRequest;
-  const clients: Redis[] = [];
+  let temp: TempStore;
+  let batch: ReturnType<typeof testBatchDeps>;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'missive-run-decisions-'));
-    store = await openStoreAt({ sqlitePath: path.join(dir, 'missive.sqlite') });
-    await importCustomers({
-      file: path.join(root, 'test', 'fixtures', 'customers-bank-20.csv'),
-      mapping: path.join(root, 'examples', 'bank-marketing', 'mapping.json'),
-      sink: (batch) => upsertCustomers(store.db, batch),
-    });
+    temp = await openTempStore('run-decisions');
+    ({ dir, store } = temp);
+    await importBankCustomers(store, path.join(root, 'test', 'fixtures', 'customers-bank-20.csv'));
     await publishCatalogDir(store.db, path.join(root, 'catalogs', 'bank'), '2026-10-31');
     const template = await publishTemplatePackage(
       store.db,
       path.join(root, 'templates', 'monthly-statement'),
     );
-    deps = {
-      db: store.db,
-      blobs: createFsBlobStore(path.join(dir, 'archive')),
-      logger: createLogger('silent'),
-      connect: () => {
-        const c = connectRedis(inject('redisUrl'));
-        clients.push(c);
-        return c;
-      },
-      queuePrefix: `test-${randomUUID()}`,
-      chunkSize: 7,
-      concurrency: 2,
-    };
+    batch = testBatchDeps(store, dir, { chunkSize: 7, concurrency: 2 });
+    deps = batch.deps;
     request = {
       communicationType: 'monthly-statement',
       templateVersionId: template.id,
@@ -65,9 +45,8 @@ describe('decisions inside a run', () => {
   });
 
   afterAll(async () => {
-    await Promise.allSettled(clients.map((c) => c.quit()));
-    await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await batch.close();
+    await temp.close();
   });
 
   it('stores one decision per customer, with channel and reasons, and ends each customer in one state', async () => {

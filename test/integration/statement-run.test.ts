@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BatchDeps, executeRun, type RunRequest } from '../../src/batch/execute-run.ts';
-import { connectRedis } from '../../src/batch/redis-connection.ts';
 import { sha256Hex } from '../../src/core/hash.ts';
-import { createLogger } from '../../src/core/logger.ts';
 import type { Customer } from '../../src/core/types.ts';
 import { synthesizeIdentity } from '../../src/customers/synthetic-identity.ts';
 import { listCommunicationsForRun, listRunFailures } from '../../src/store/communications.ts';
@@ -16,6 +11,7 @@ import { upsertCustomers } from '../../src/store/customers.ts';
 import { openStoreAt, type Store } from '../../src/store/db.ts';
 import { getRun } from '../../src/store/runs.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { openTempStore, type TempStore, testBatchDeps } from '../support/stores.ts';
 
 /** The first end-to-end slice: customers in the store → BullMQ chunks → PDFs archived + ledger rows. */
 describe('a statement run through BullMQ on real Redis', () => {
@@ -23,12 +19,13 @@ describe('a statement run through BullMQ on real Redis', () => {
   let store: Store;
   let deps: BatchDeps;
   let request: RunRequest;
-  const clients: Redis[] = [];
+  let temp: TempStore;
+  let batch: ReturnType<typeof testBatchDeps>;
   const customers: Customer[] = [];
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'missive-run-'));
-    store = await openStoreAt({ sqlitePath: path.join(dir, 'missive.sqlite') });
+    temp = await openTempStore('run');
+    ({ dir, store } = temp);
     for (let i = 1; i <= 24; i += 1) {
       const id = `T${String(i).padStart(4, '0')}`;
       customers.push({ ...synthesizeIdentity(id), traits: { balance: i * 137.5, age: 20 + i } });
@@ -37,20 +34,8 @@ describe('a statement run through BullMQ on real Redis', () => {
     customers[5] = { ...customers[5]!, name: 'Glyph \u{1F47E} Missing' };
     await upsertCustomers(store.db, customers);
     const template = await publishTemplatePackage(store.db, 'templates/monthly-statement');
-    const redisUrl = inject('redisUrl');
-    deps = {
-      db: store.db,
-      blobs: createFsBlobStore(path.join(dir, 'archive')),
-      logger: createLogger('silent'),
-      connect: () => {
-        const c = connectRedis(redisUrl);
-        clients.push(c);
-        return c;
-      },
-      queuePrefix: `test-${randomUUID()}`,
-      chunkSize: 5,
-      concurrency: 2,
-    };
+    batch = testBatchDeps(store, dir, { chunkSize: 5, concurrency: 2 });
+    deps = batch.deps;
     request = {
       communicationType: 'monthly-statement',
       templateVersionId: template.id,
@@ -60,9 +45,8 @@ describe('a statement run through BullMQ on real Redis', () => {
   });
 
   afterAll(async () => {
-    await Promise.allSettled(clients.map((c) => c.quit()));
-    await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await batch.close();
+    await temp.close();
   });
 
   it('gives every customer exactly one ledger row: archived with a verified PDF, or failed with a reason', async () => {

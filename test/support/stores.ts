@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
+import type { BatchDeps } from '../../src/batch/execute-run.ts';
+import { connectRedis } from '../../src/batch/redis-connection.ts';
+import { createLogger } from '../../src/core/logger.ts';
+import type { Customer } from '../../src/core/types.ts';
+import { importCustomers } from '../../src/customers/import.ts';
+import { upsertCustomers } from '../../src/store/customers.ts';
+import { openStoreAt, type Store } from '../../src/store/db.ts';
+
+/** Shared set-up of integration tests: a SQLite store in a temp folder, sample customers, batch deps. */
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const SAMPLE_CUSTOMERS = path.join(ROOT, 'examples', 'customers-sample.csv');
+export const BANK_MAPPING = path.join(ROOT, 'examples', 'bank-marketing', 'mapping.json');
+
+export interface TempStore {
+  dir: string;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export async function openTempStore(prefix: string): Promise<TempStore> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `missive-${prefix}-`));
+  const store = await openStoreAt({ sqlitePath: path.join(dir, 'missive.sqlite') });
+  return {
+    dir,
+    store,
+    close: async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Imports a bank-marketing file (the shipped sample by default) into the store; returns the customers. */
+export async function importBankCustomers(store: Store, file = SAMPLE_CUSTOMERS): Promise<Customer[]> {
+  const customers: Customer[] = [];
+  await importCustomers({
+    file,
+    mapping: BANK_MAPPING,
+    sink: async (batch) => {
+      customers.push(...batch);
+      return upsertCustomers(store.db, batch);
+    },
+  });
+  return customers;
+}
+
+/** Batch deps on the test Redis with a queue prefix of their own; `close()` quits their clients. */
+export function testBatchDeps(
+  store: Store,
+  dir: string,
+  options: { chunkSize: number; concurrency: number },
+): { deps: BatchDeps; close(): Promise<void> } {
+  const clients: Redis[] = [];
+  const deps: BatchDeps = {
+    db: store.db,
+    blobs: createFsBlobStore(path.join(dir, 'archive')),
+    logger: createLogger('silent'),
+    connect: () => {
+      const client = connectRedis(inject('redisUrl'));
+      clients.push(client);
+      return client;
+    },
+    queuePrefix: `test-${randomUUID()}`,
+    ...options,
+  };
+  return { deps, close: async () => void (await Promise.allSettled(clients.map((c) => c.quit()))) };
+}
