@@ -2,7 +2,9 @@
 # Makes a fresh Debian machine (Node 20 + root) ready for Missive: the Debian packages it needs,
 # then the npm packages. Idempotent and quick when everything is already there.
 #   scripts/bootstrap.sh        what the demo needs (redis-server)
-#   scripts/bootstrap.sh test   what the test suite needs too (postgresql, poppler-utils, qpdf, zbar-tools)
+#   scripts/bootstrap.sh test   what the test suite needs too (postgresql, poppler-utils, qpdf, zbar-tools,
+#                               dmtx-utils, chromium)
+#   scripts/bootstrap.sh bench  what `npm run bench` needs too (chromium: the HTML→PDF reference)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-run}"
@@ -16,6 +18,11 @@ if [ "$mode" = "test" ]; then
   command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
   command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools) # decodes the QR codes and barcodes we draw
   compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || need+=(postgresql)
+  command -v dmtxread >/dev/null 2>&1 || need+=(dmtx-utils) # decodes the DataMatrix marks on print-stream sheets
+fi
+if [ "$mode" = "test" ] || [ "$mode" = "bench" ]; then
+  # Debian's Chromium, driven by playwright-core (never a downloaded browser): browser tests, HTML→PDF bench.
+  [ -x /usr/bin/chromium ] || need+=(chromium)
 fi
 
 if [ "${#need[@]}" -gt 0 ]; then
