@@ -12,22 +12,22 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse';
-import PDFDocument from 'pdfkit';
 import type { Customer } from '../src/core/types.ts';
 import { importCustomers } from '../src/customers/import.ts';
 import { buildStatementData } from '../src/customers/synthetic-activity.ts';
 import { synthesizeIdentity } from '../src/customers/synthetic-identity.ts';
-import { getFont } from '../src/render/pdf/fonts.ts';
 import { renderPrint } from '../src/render/print.ts';
 import { compileTemplate } from '../src/templates/compile.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
-import type { DocumentData } from '../src/templates/types.ts';
 import { benchDecide } from './decide.ts';
 import { benchEmailSms } from './email-sms.ts';
+import { drawStatementByHand } from './statement-by-hand.ts';
+import { CHROMIUM, openChromiumReference } from './statement-chromium.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BANK = path.resolve(root, '..', 'shared', 'data', 'bank-marketing', 'bank-full.csv');
 const DOCS = Number(process.env.BENCH_DOCS ?? 200);
+const CHROMIUM_DOCS = Number(process.env.BENCH_CHROMIUM_DOCS ?? 40);
 const AS_OF = '2026-10-31';
 
 interface Row {
@@ -53,54 +53,60 @@ async function rate(n: number, fn: (i: number) => Promise<unknown>): Promise<num
   return n / ((performance.now() - start) / 1000);
 }
 
-/** The same statement content drawn by hand: header, address, summary, transaction table, footer. */
-function drawByHand(data: DocumentData, locale: string): Promise<Buffer> {
-  const regular = getFont('regular').font;
-  const bold = getFont('bold').font;
-  const doc = new PDFDocument({ autoFirstPage: false, font: null as unknown as string, compress: true });
-  doc.registerFont('r', regular as unknown as string);
-  doc.registerFont('b', bold as unknown as string);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
-  // biome-ignore lint/suspicious/noExplicitAny: the reference drawing reads the data loosely
-  const d = data as Record<string, any>;
-  const money = new Intl.NumberFormat(locale, { style: 'currency', currency: d.account.currency });
-  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
-  const day = (iso: string) => date.format(new Date(`${iso}T00:00:00Z`));
-  doc.addPage({ size: 'A4', margin: 50 });
-  doc.font('b').fontSize(16).text('Missive Bank', 50, 50);
-  doc
-    .font('r')
-    .fontSize(10)
-    .text(String(d.customer?.name ?? ''), 57, 128);
-  for (const line of (d.customer?.address?.lines ?? []) as string[]) doc.text(line);
-  doc.moveDown().text(`${day(d.period.from)} – ${day(d.period.to)}  ${String(d.account.number).slice(-4)}`);
-  doc.text(`${money.format(d.openingBalance)} → ${money.format(d.closingBalance)}`);
-  let y = 300;
-  for (const t of (d.transactions ?? []) as Record<string, unknown>[]) {
-    if (y > 760) {
-      doc.addPage({ size: 'A4', margin: 50 });
-      y = 60;
-    }
-    doc.text(day(String(t.date)), 50, y, { width: 80 });
-    doc.text(String(t.description), 130, y, { width: 250 });
-    doc.text(money.format(Number(t.amount)), 380, y, { width: 80, align: 'right' });
-    doc.text(money.format(Number(t.balance)), 460, y, { width: 80, align: 'right' });
-    y += 16;
+/**
+ * Two rates measured interleaved, in rounds of `round` items each, so that load from other processes
+ * on a shared machine falls on both sides alike and the ratio stays meaningful.
+ */
+async function interleavedRates(
+  n: number,
+  a: (i: number) => Promise<unknown>,
+  b: (i: number) => Promise<unknown>,
+  round = 10,
+): Promise<[number, number]> {
+  await a(0);
+  await b(0);
+  let ta = 0;
+  let tb = 0;
+  for (let done = 0; done < n; done += round) {
+    const count = Math.min(round, n - done);
+    let start = performance.now();
+    for (let i = done; i < done + count; i += 1) await a(i);
+    ta += performance.now() - start;
+    start = performance.now();
+    for (let i = done; i < done + count; i += 1) await b(i);
+    tb += performance.now() - start;
   }
-  doc.end();
-  return done;
+  return [n / (ta / 1000), n / (tb / 1000)];
 }
 
-async function benchRender(locale: 'zh-CN' | 'en-GB'): Promise<Row> {
+async function benchRender(locale: 'zh-CN' | 'en-GB'): Promise<Row[]> {
   const template = compileTemplate(
     await loadTemplatePackage(path.join(root, 'templates', 'monthly-statement')),
   );
   const data = customersOf(locale, DOCS).map((c) => buildStatementData(c, AS_OF));
-  const missive = await rate(DOCS, (i) => renderPrint(template, data[i % DOCS]!, { asOf: AS_OF, locale }));
-  const reference = await rate(DOCS, (i) => drawByHand(data[i % DOCS]!, locale));
-  return { name: `render statement ${locale}`, missive, reference, unit: 'docs/s' };
+  const [missive, reference] = await interleavedRates(
+    DOCS,
+    (i) => renderPrint(template, data[i % DOCS]!, { asOf: AS_OF, locale }),
+    (i) => drawStatementByHand(root, data[i % DOCS]!, locale),
+  );
+  const rows: Row[] = [
+    { name: `render statement ${locale} vs hand-drawn pdfkit`, missive, reference, unit: 'docs/s' },
+  ];
+  if (fs.existsSync(CHROMIUM)) {
+    const browser = await openChromiumReference(root);
+    try {
+      const chromiumRate = await rate(CHROMIUM_DOCS, (i) => browser.render(data[i % DOCS]!, locale));
+      rows.push({
+        name: `render statement ${locale} vs Chromium HTML→PDF`,
+        missive,
+        reference: chromiumRate,
+        unit: 'docs/s',
+      });
+    } finally {
+      await browser.close();
+    }
+  } else console.warn(`skipping the Chromium reference: ${CHROMIUM} not found`);
+  return rows;
 }
 
 async function benchImport(): Promise<Row> {
@@ -122,11 +128,17 @@ async function benchImport(): Promise<Row> {
   return { name: 'import bank-full.csv', missive, reference, unit: 'rows/s' };
 }
 
-const results: Row[] = [await benchRender('zh-CN'), await benchRender('en-GB')];
-if (fs.existsSync(BANK)) results.push(await benchImport());
-else console.warn(`skipping the import benchmark: ${BANK} not found`);
-if (fs.existsSync(BANK)) results.push(await benchDecide());
-results.push(...(await benchEmailSms()));
+// BENCH_ONLY=render,import,decide,email (comma-separated) runs a subset.
+const only = process.env.BENCH_ONLY?.split(',');
+const want = (name: string) => !only || only.includes(name);
+const results: Row[] = [];
+if (want('render')) results.push(...(await benchRender('zh-CN')), ...(await benchRender('en-GB')));
+if (want('import')) {
+  if (fs.existsSync(BANK)) results.push(await benchImport());
+  else console.warn(`skipping the import benchmark: ${BANK} not found`);
+}
+if (want('decide') && fs.existsSync(BANK)) results.push(await benchDecide());
+if (want('email')) results.push(...(await benchEmailSms()));
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`;
 console.log(`\nMissive benchmark — ${new Date().toISOString()} — ${machine}\n`);

@@ -8,6 +8,7 @@ import { makeArtifact } from './artifact.ts';
 import { collectBytes, createPdfDocument } from './pdf/document.ts';
 import { type FontFace, getFont, resetGlyphCaches } from './pdf/fonts.ts';
 import { drawLayout } from './pdf/layout.ts';
+import { preloadBaseGlyphs } from './pdf/subset-cache.ts';
 
 export interface PrintOptions {
   /** YYYY-MM-DD: fixes the PDF's dates and file ID. */
@@ -78,6 +79,7 @@ export async function renderPrint(
   const bytes = collectBytes(doc);
   // From here to doc.end() everything is synchronous: no other document can touch the shared fonts.
   resetGlyphCaches();
+  preloadBaseGlyphs(doc, fonts);
   let pages: number;
   try {
     pages = drawLayout(doc, layout, checked, runtime);

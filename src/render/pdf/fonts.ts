@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import * as fontkit from 'fontkit';
 import { MissiveError } from '../../core/errors.ts';
 import { cacheLayout } from './layout-cache.ts';
+import { cacheSubsets } from './subset-cache.ts';
 
 /**
  * The fonts a print layout can name (`styles.*.font`). Each is parsed ONCE per process with
@@ -49,6 +50,7 @@ function load(name: string, source: string): FontFace {
     throw new Error(`fontkit changed: ${name} has no glyph cache to reset (see resetGlyphCaches)`);
   }
   cacheLayout(font);
+  cacheSubsets(font);
   const covered = new Set<number>();
   const hasGlyph = (cp: number): boolean => {
     if (covered.has(cp)) return true;

@@ -51,20 +51,39 @@ interface ShapingFont {
 
 const MAX_ENTRIES = 20_000;
 
+let enabled = true;
+/** Tests switch the cache off to prove it never changes the bytes. */
+export function setLayoutCacheEnabled(on: boolean): void {
+  enabled = on;
+}
+
 const same = (a: readonly number[], b: readonly number[]): boolean =>
   a.length === b.length && a.every((v, i) => v === b[i]);
 
+type PositionClass = new (xAdvance: number, yAdvance: number, xOffset: number, yOffset: number) => Position;
+
+function copyPosition(p: Position): Position {
+  // fontkit's GlyphPosition(xAdvance, yAdvance, xOffset, yOffset): constructing keeps V8's fast
+  // object shape, where Object.create + assign made dictionary objects (replay was 6 % of a render).
+  const PositionOf = (p as unknown as { constructor: PositionClass }).constructor;
+  return new PositionOf(p.xAdvance, p.yAdvance, p.xOffset, p.yOffset);
+}
+
 function replay(font: ShapingFont, entry: Entry): Run | undefined {
+  const glyphs = font._glyphs;
   for (const call of entry.calls) {
-    const glyph = font._glyphs[call.id];
-    if (!same(glyph ? glyph.codePoints : call.asked, call.seen)) return undefined;
-    font.getGlyph(call.id, [...call.asked]);
+    const glyph = glyphs[call.id];
+    if (glyph) {
+      // getGlyph returns an existing glyph untouched: nothing to replay, only to check.
+      if (!same(glyph.codePoints, call.seen)) return undefined;
+    } else {
+      if (!same(call.asked, call.seen)) return undefined;
+      font.getGlyph(call.id, [...call.asked]);
+    }
   }
   const run: Run = Object.assign(Object.create(entry.proto) as Run, entry.run);
-  run.glyphs = entry.glyphIds.map((id) => font.getGlyph(id));
-  run.positions = entry.positions.map((p) =>
-    Object.assign(Object.create(Object.getPrototypeOf(p) as object), p),
-  );
+  run.glyphs = entry.glyphIds.map((id) => glyphs[id] ?? font.getGlyph(id));
+  run.positions = entry.positions.map(copyPosition);
   return run;
 }
 
@@ -85,9 +104,7 @@ function record(font: ShapingFont, layout: ShapingFont['layout'], text: string):
   }
   if (run.glyphs.some((g) => !g) || calls.some((c) => !font._glyphs[c.id])) return { run };
   const glyphIds = run.glyphs.map((g) => g?.id ?? 0);
-  const positions = run.positions.map((p) =>
-    Object.assign(Object.create(Object.getPrototypeOf(p) as object), p),
-  );
+  const positions = run.positions.map(copyPosition);
   return {
     run,
     entry: { calls, run: { ...run }, proto: Object.getPrototypeOf(run) as object, glyphIds, positions },
@@ -99,12 +116,20 @@ export function cacheLayout(target: fontkit.Font): void {
   const font = target as unknown as ShapingFont;
   const layout = font.layout;
   const cache = new Map<string, Entry>();
+  // Recording costs more than a plain layout, and many strings (a customer's own amounts and
+  // names) are never seen again: record a string only the second time it is laid out.
+  const seenOnce = new Set<string>();
   font.layout = (text: unknown, ...rest: unknown[]): Run => {
-    if (typeof text !== 'string' || rest.some((r) => r !== undefined))
+    if (!enabled || typeof text !== 'string' || rest.some((r) => r !== undefined))
       return layout.call(font, text, ...rest);
     const hit = cache.get(text);
     const run = hit && replay(font, hit);
     if (run) return run;
+    if (!hit && !seenOnce.has(text)) {
+      if (seenOnce.size >= MAX_ENTRIES) seenOnce.clear();
+      seenOnce.add(text);
+      return layout.call(font, text);
+    }
     const fresh = record(font, layout, text);
     if (fresh.entry) {
       if (cache.size >= MAX_ENTRIES) cache.clear();

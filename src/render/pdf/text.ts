@@ -11,10 +11,31 @@ function useStyle(ctx: DrawContext, style: ResolvedStyle): void {
   ctx.doc.font(style.font).fontSize(style.size).fillColor(style.color);
 }
 
+/**
+ * Most texts of a statement (table cells, labels, amounts) fit on one line. For those, pdfkit's
+ * LineWrapper (word by word: measure, break, emit) is the main cost of a render, measured twice (to
+ * size a row, then to draw it). `singleLineWidth` finds them with one width measurement; they are
+ * measured as one line and drawn without the wrapper. A small slack keeps every text that the wrapper
+ * could break on a hair's difference on the wrapper's path, so the layout is the same either way.
+ */
+const FIT_SLACK = 0.01;
+
+function singleLineWidth(ctx: DrawContext, text: string, width: number): number | undefined {
+  if (text.includes('\n') || text.includes('\u00ad')) return undefined;
+  const w = ctx.doc.widthOfString(text);
+  return w <= width - FIT_SLACK ? w : undefined;
+}
+
+/** The height of one line in the current font and size, as pdfkit's wrapper advances it. */
+function lineHeight(ctx: DrawContext, style: ResolvedStyle): number {
+  return ctx.doc.currentLineHeight(true) + style.lineGap;
+}
+
 /** The height `text` takes when wrapped to `width` in `style`. */
 export function measureText(ctx: DrawContext, text: string, style: ResolvedStyle, width: number): number {
   if (text === '') return 0;
   useStyle(ctx, style);
+  if (singleLineWidth(ctx, text, width) !== undefined) return lineHeight(ctx, style);
   return ctx.doc.heightOfString(text, { width, lineGap: style.lineGap });
 }
 
@@ -67,7 +88,17 @@ export function drawText(
   };
   const only = runs[0];
   if (runs.length === 1 && only) {
-    ctx.doc.font(only.face.name).text(only.text, box.x, box.y, options);
+    ctx.doc.font(only.face.name);
+    const w = singleLineWidth(ctx, only.text, box.width);
+    if (w !== undefined) {
+      // Without `width` pdfkit draws the line as is (no wrapper); alignment is ours to place.
+      const align = box.align ?? 'left';
+      const x =
+        align === 'right' ? box.x + box.width - w : align === 'center' ? box.x + (box.width - w) / 2 : box.x;
+      ctx.doc.text(only.text, x, box.y, { lineBreak: false, lineGap: style.lineGap });
+      return;
+    }
+    ctx.doc.text(only.text, box.x, box.y, options);
     return;
   }
   runs.forEach((run, i) => {

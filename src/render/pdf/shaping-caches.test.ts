@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildStatementData } from '../../customers/synthetic-activity.ts';
+import { synthesizeIdentity } from '../../customers/synthetic-identity.ts';
+import { compileTemplate } from '../../templates/compile.ts';
+import { loadTemplatePackage } from '../../templates/package-loader.ts';
+import { renderPrint } from '../print.ts';
+import { setLayoutCacheEnabled } from './layout-cache.ts';
+import { setSubsetCacheEnabled } from './subset-cache.ts';
+
+/**
+ * The process-wide caches of the print renderer (word layouts, encoded font subsets) may only change
+ * the speed: statements in both locales, rendered with warm caches in two orders, must give the bytes
+ * of the same statements rendered with the caches off.
+ */
+const root = path.resolve(import.meta.dirname, '..', '..', '..');
+
+describe('print shaping caches', () => {
+  it('never change the bytes of a statement', async () => {
+    const template = compileTemplate(
+      await loadTemplatePackage(path.join(root, 'templates', 'monthly-statement')),
+    );
+    const docs = Array.from({ length: 24 }, (_, i) => {
+      const customer = synthesizeIdentity(String(i + 1));
+      return {
+        locale: customer.locale,
+        data: buildStatementData({ ...customer, traits: { balance: i * 911, job: 'admin.' } }, '2026-10-31'),
+      };
+    });
+    const render = async (order: number[]) => {
+      const out: string[] = [];
+      for (const i of order) {
+        const { data, locale } = docs[i]!;
+        out[i] = (await renderPrint(template, data, { asOf: '2026-10-31', locale })).sha256;
+      }
+      return out;
+    };
+    const forward = docs.map((_, i) => i);
+    await render(forward); // fills the caches
+    const warm = await render(forward);
+    const warmReversed = await render([...forward].reverse());
+    setLayoutCacheEnabled(false);
+    setSubsetCacheEnabled(false);
+    try {
+      const cold = await render(forward);
+      expect(new Set(docs.map((d) => d.locale))).toEqual(new Set(['en-GB', 'zh-CN']));
+      expect(warm).toEqual(cold);
+      expect(warmReversed).toEqual(cold);
+    } finally {
+      setLayoutCacheEnabled(true);
+      setSubsetCacheEnabled(true);
+    }
+  }, 60_000);
+});
