@@ -29,6 +29,10 @@ export const ERROR_CODES = {
   MSV_RENDER_DATA_INVALID: "Document data does not match the template's data schema (field in details).",
   MSV_RENDER_BARCODE_INVALID:
     'A QR code or barcode value cannot be encoded in its symbology (field in details).',
+  MSV_RENDER_TIMEOUT:
+    'Rendering one document took longer than its time cap (MISSIVE_RENDER_TIMEOUT_MS); it was stopped and only that document failed.',
+  MSV_RENDER_MEMORY:
+    'Rendering one document needed more heap than its cap (MISSIVE_RENDER_MAX_HEAP_MB); it was stopped and only that document failed.',
   MSV_RENDER_GLYPH_MISSING: 'A character has no glyph in any font of the fallback chain.',
   MSV_ARCHIVE_TAMPERED: 'A stored blob no longer matches its sha256.',
   MSV_ARCHIVE_NOT_FOUND: 'No blob is stored under that sha256.',
@@ -78,6 +82,11 @@ export class MissiveError extends Error {
     const field = this.details.field ? ` ${this.details.field}` : '';
     return `${where}${field}${where || field ? ': ' : ''}${this.message} [${this.code}]`;
   }
+}
+
+/** True when `value` is one of the stable codes (e.g. a code that crossed a thread boundary). */
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, value);
 }
 
 export function isMissiveError(value: unknown): value is MissiveError {

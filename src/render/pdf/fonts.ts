@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as fontkit from 'fontkit';
 import { MissiveError } from '../../core/errors.ts';
+import { cacheGlyphMetrics } from './glyph-metrics-cache.ts';
 import { cacheLayout } from './layout-cache.ts';
 import { cacheSubsets } from './subset-cache.ts';
 
@@ -51,6 +52,7 @@ function load(name: string, source: string): FontFace {
   }
   cacheLayout(font);
   cacheSubsets(font);
+  cacheGlyphMetrics(font);
   const covered = new Set<number>();
   const hasGlyph = (cp: number): boolean => {
     if (covered.has(cp)) return true;

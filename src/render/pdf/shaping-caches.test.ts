@@ -5,11 +5,12 @@ import { synthesizeIdentity } from '../../customers/synthetic-identity.ts';
 import { compileTemplate } from '../../templates/compile.ts';
 import { loadTemplatePackage } from '../../templates/package-loader.ts';
 import { renderPrint } from '../print.ts';
+import { setGlyphMetricsCacheEnabled } from './glyph-metrics-cache.ts';
 import { setLayoutCacheEnabled } from './layout-cache.ts';
 import { setSubsetCacheEnabled } from './subset-cache.ts';
 
 /**
- * The process-wide caches of the print renderer (word layouts, encoded font subsets) may only change
+ * The process-wide caches of the print renderer (word layouts, encoded font subsets, glyph metrics) may only change
  * the speed: statements in both locales, rendered with warm caches in two orders, must give the bytes
  * of the same statements rendered with the caches off.
  */
@@ -41,6 +42,7 @@ describe('print shaping caches', () => {
     const warmReversed = await render([...forward].reverse());
     setLayoutCacheEnabled(false);
     setSubsetCacheEnabled(false);
+    setGlyphMetricsCacheEnabled(false);
     try {
       const cold = await render(forward);
       expect(new Set(docs.map((d) => d.locale))).toEqual(new Set(['en-GB', 'zh-CN']));
@@ -49,6 +51,7 @@ describe('print shaping caches', () => {
     } finally {
       setLayoutCacheEnabled(true);
       setSubsetCacheEnabled(true);
+      setGlyphMetricsCacheEnabled(true);
     }
   }, 60_000);
 });
