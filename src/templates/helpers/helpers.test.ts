@@ -106,3 +106,34 @@ describe('t', () => {
     expect(text('{{#with o}}{{x}}{{/with}}').render({ o: { x: 'own' } }, runtime('en-GB'))).toBe('own');
   });
 });
+
+describe('percent', () => {
+  it('formats a fraction as a percentage by locale', () => {
+    const t = text('{{percent rate}} / {{percent rate 2}}');
+    expect(t.render({ rate: 0.035 }, runtime('en-GB'))).toBe('3.5% / 3.50%');
+    expect(t.render({ rate: 0.035 }, runtime('zh-CN'))).toBe('3.5% / 3.50%');
+  });
+
+  it('rejects a non-number', () => {
+    expect(() => text('{{percent rate}}').render({ rate: '5%' }, runtime('en-GB'))).toThrow(
+      /percent: expected a number, got a string/,
+    );
+  });
+});
+
+describe('plural', () => {
+  const t = text("{{plural n zero='no transactions' one='# transaction' other='# transactions'}}");
+
+  it('chooses the form by the locale’s plural rules and formats the count', () => {
+    expect(t.render({ n: 0 }, runtime('en-GB'))).toBe('no transactions');
+    expect(t.render({ n: 1 }, runtime('en-GB'))).toBe('1 transaction');
+    expect(t.render({ n: 1234 }, runtime('en-GB'))).toBe('1,234 transactions');
+    expect(t.render({ n: 1 }, runtime('zh-CN'))).toBe('1 transactions');
+  });
+
+  it('needs an other form', () => {
+    expect(() => text("{{plural n one='x'}}").render({ n: 2 }, runtime('en-GB'))).toThrow(
+      /plural: other='…' is required/,
+    );
+  });
+});

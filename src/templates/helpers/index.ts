@@ -3,6 +3,8 @@ import { eqHelper } from './eq.ts';
 import { maskHelper } from './mask.ts';
 import { moneyHelper } from './money.ts';
 import { numberHelper } from './number.ts';
+import { percentHelper } from './percent.ts';
+import { pluralHelper } from './plural.ts';
 import { tHelper } from './t.ts';
 
 /** Every helper a template may call; a new helper is one file plus one line here. */
@@ -10,6 +12,8 @@ export const HELPERS: Readonly<Record<string, (...args: unknown[]) => string>> =
   money: moneyHelper,
   date: dateHelper,
   number: numberHelper,
+  percent: percentHelper,
+  plural: pluralHelper,
   mask: maskHelper,
   t: tHelper,
   eq: eqHelper,
