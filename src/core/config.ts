@@ -23,6 +23,15 @@ const envSchema = z.object({
   MISSIVE_CHUNK_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
   MISSIVE_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   MISSIVE_RENDER_SANDBOX: z.enum(['on', 'off']).default('on'),
+  MISSIVE_COOKIE_SECURE: z.enum(['on', 'off', 'auto']).default('auto'),
+  MISSIVE_SESSION_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(480),
+  MISSIVE_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+  MISSIVE_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
 });
 
 export interface Config {
@@ -40,6 +49,13 @@ export interface Config {
   readonly concurrency: number;
   /** Render in BullMQ sandboxed child processes, using every core. */
   readonly renderSandbox: boolean;
+  /** Session cookies carry `Secure`: always (`on`), never (`off`), or when the request came over https (`auto`). */
+  readonly cookieSecure: 'on' | 'off' | 'auto';
+  readonly sessionTtlMinutes: number;
+  /** API requests per minute per client address. */
+  readonly rateLimit: number;
+  /** Sign-in attempts per minute per client address. */
+  readonly loginRateLimit: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -65,5 +81,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chunkSize: e.MISSIVE_CHUNK_SIZE,
     concurrency: e.MISSIVE_CONCURRENCY ?? (e.MISSIVE_RENDER_SANDBOX === 'on' ? os.availableParallelism() : 4),
     renderSandbox: e.MISSIVE_RENDER_SANDBOX === 'on',
+    cookieSecure: e.MISSIVE_COOKIE_SECURE,
+    sessionTtlMinutes: e.MISSIVE_SESSION_TTL_MINUTES,
+    rateLimit: e.MISSIVE_RATE_LIMIT,
+    loginRateLimit: e.MISSIVE_LOGIN_RATE_LIMIT,
   });
 }
