@@ -305,7 +305,7 @@ describe('API security', () => {
     const file = blobs.locate(sha);
     fs.chmodSync(file, 0o644);
     const bytes = fs.readFileSync(file);
-    bytes[bytes.length - 3] ^= 0x01;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 3) ^ 0x01, bytes.length - 3);
     fs.writeFileSync(file, bytes);
     fs.chmodSync(file, 0o444);
     const res = await app.inject({ url: doc('C0003', id), headers: bearer(tokens.agent) });
