@@ -40,6 +40,9 @@ export function installSecurity(app: FastifyInstance, options: SecurityOptions):
     // Same-origin frames (the PDF and email viewers) must load: SAMEORIGIN, not DENY.
     frameguard: { action: 'sameorigin' },
     crossOriginEmbedderPolicy: false,
+    // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on our own form
+    // posts, and the sign-in form's Origin check (CSRF) needs the real one.
+    referrerPolicy: { policy: 'same-origin' },
   });
   app.register(rateLimit, {
     global: true,

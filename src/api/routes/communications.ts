@@ -91,13 +91,18 @@ export function registerCommunicationRoutes(app: FastifyInstance, deps: RouteDep
       );
       const extension =
         communication.channel === 'print' ? 'pdf' : communication.channel === 'sms' ? 'txt' : 'email';
-      return reply
-        .header('content-type', MEDIA_TYPES[communication.channel])
-        .header('x-missive-sha256', communication.artifactSha256!)
-        .header('x-missive-verified', 'sha256')
-        .header('content-disposition', `inline; filename="${communication.id}.${extension}"`)
-        .header('cache-control', 'no-store')
-        .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      return (
+        reply
+          .header('content-type', MEDIA_TYPES[communication.channel])
+          .header('x-missive-sha256', communication.artifactSha256!)
+          .header('x-missive-verified', 'sha256')
+          .header('content-disposition', `inline; filename="${communication.id}.${extension}"`)
+          .header('cache-control', 'no-store')
+          // The page CSP's object-src 'none' would stop the browser's own PDF viewer; the bytes are
+          // never HTML (fixed content-type, nosniff), so only framing is restricted.
+          .header('content-security-policy', "frame-ancestors 'self'")
+          .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+      );
     },
   );
 
