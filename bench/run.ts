@@ -24,6 +24,7 @@ import { loadTemplatePackage } from '../src/templates/package-loader.ts';
 import type { DocumentData } from '../src/templates/types.ts';
 import { benchDecide } from './decide.ts';
 import { benchEmailSms } from './email-sms.ts';
+import { benchLookup, printLookup } from './lookup.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BANK = path.resolve(root, '..', 'shared', 'data', 'bank-marketing', 'bank-full.csv');
@@ -137,8 +138,11 @@ for (const r of results) {
     `| ${r.name} | ${r.missive.toFixed(1)} ${r.unit} | ${r.reference.toFixed(1)} ${r.unit} | ${(r.missive / r.reference).toFixed(2)} |`,
   );
 }
+// Latency, not throughput against a reference: its own table (BENCH_LOOKUP=0 skips it, ~1 min).
+const lookup = process.env.BENCH_LOOKUP === '0' ? undefined : await benchLookup();
+if (lookup) printLookup(lookup);
 fs.mkdirSync(path.join(root, 'bench', 'out'), { recursive: true });
 fs.writeFileSync(
   path.join(root, 'bench', 'out', 'latest.json'),
-  JSON.stringify({ machine, docs: DOCS, results }, null, 2),
+  JSON.stringify({ machine, docs: DOCS, results, lookup }, null, 2),
 );
