@@ -15,6 +15,7 @@ import {
   type ViewContext,
 } from '../lookup/document-access.ts';
 import { toTimelineEvent } from '../lookup/timeline.ts';
+import { maskPans } from '../mask.ts';
 import { type RouteDeps, requireBlobs } from './route-deps.ts';
 import { communicationParams, DISPOSITION_OUTCOMES, type DispositionOutcome } from './schemas.ts';
 
@@ -62,7 +63,9 @@ export function registerCommunicationRoutes(app: FastifyInstance, deps: RouteDep
       ]);
       return {
         communication: { ...c, type: run?.communicationType ?? null, asOf: run?.asOf ?? null },
-        decision: stored ? { ...stored.decision, explanation: explainDecision(stored.decision) } : null,
+        decision: stored
+          ? { ...stored.decision, explanation: explainDecision(stored.decision).map(maskPans) }
+          : null,
         history,
         events: events.map(toTimelineEvent),
       };

@@ -13,7 +13,7 @@ ${message ? html`<div class="alert error" role="alert">${message}</div>` : ''}
 <table id="users"><thead><tr><th>${t.userName}</th><th>${t.role}</th><th>${t.created}</th></tr></thead><tbody>
 ${users.map((u) => html`<tr><td>${u.name}</td><td>${u.role}</td><td>${u.createdAt.slice(0, 16).replace('T', ' ')}</td></tr>`)}
 </tbody></table>
-<form class="card stack" method="post" action="/ui/admin/users" style="max-width:420px;margin-top:12px">
+<form class="card stack narrow" method="post" action="/ui/admin/users">
   <h2>${t.addUser}</h2>
   <input type="hidden" name="_csrf" value="${ctx.principal?.csrfToken ?? ''}">
   <label>${t.userName}<br><input name="name" required minlength="2" maxlength="64"></label>

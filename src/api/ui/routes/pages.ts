@@ -20,6 +20,7 @@ import {
   type ViewContext,
 } from '../../lookup/document-access.ts';
 import { customerTimeline, toTimelineEvent } from '../../lookup/timeline.ts';
+import { maskPans } from '../../mask.ts';
 import { viewContext } from '../../routes/communications.ts';
 import { type RouteDeps, requireBlobs } from '../../routes/route-deps.ts';
 import {
@@ -112,7 +113,7 @@ export function registerAgentPages(app: FastifyInstance, deps: RouteDeps): void 
           communication: { ...communication, type: run?.communicationType ?? null, asOf: run?.asOf ?? null },
           state,
           smsText,
-          explanation: stored ? explainDecision(stored.decision) : [],
+          explanation: stored ? explainDecision(stored.decision).map(maskPans) : [],
           offers: stored?.decision.offers.map((o) => o.offerId) ?? [],
           history,
           events: events.map(toTimelineEvent),
