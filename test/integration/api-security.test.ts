@@ -245,6 +245,29 @@ describe('API security', () => {
     expect(sms.body).toBe('Your statement is ready.');
   });
 
+  it('an email is shown with remote images and tracking pixels removed, under a CSP that loads nothing', async () => {
+    const id = seeded.ids.C0001!.email!;
+    const res = await app.inject({
+      url: `/ui/customers/C0001/communications/${id}/email`,
+      headers: bearer(tokens.agent),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<p>Hello</p>');
+    expect(res.body).not.toContain('tracker.example.com');
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    const viewer = await app.inject({
+      url: `/ui/customers/C0001/communications/${id}`,
+      headers: bearer(tokens.agent),
+    });
+    expect(viewer.body).toMatch(/<iframe[^>]*id="document"[^>]*sandbox=""/);
+    const sms = await app.inject({
+      url: `/ui/customers/C0001/communications/${seeded.ids.C0001!.sms!}`,
+      headers: bearer(tokens.agent),
+    });
+    expect(sms.body).toContain('Your statement is ready.');
+    expect(sms.body).not.toMatch(/(?<![\da-f])\d{13,19}(?![\da-f])/);
+  });
+
   it('dispositions: CSRF-protected with a session, deduplicated on the client id, on the timeline', async () => {
     const login = await app.inject({
       method: 'POST',
