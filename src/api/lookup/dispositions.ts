@@ -33,7 +33,8 @@ export async function recordDisposition(
   }
   const recorded = await appendEvent(db, {
     source: 'call-center',
-    sourceId: input.clientId,
+    // Scoped to the communication, so two clients' ids can never collide across communications.
+    sourceId: `${target.communicationId}/${input.clientId}`,
     type: 'disposition',
     communicationId: target.communicationId,
     customerId: target.customerId,
