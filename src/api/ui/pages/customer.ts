@@ -7,7 +7,7 @@ import { type PageContext, page } from '../layout.ts';
 
 /** Traits shown first when present; the rest follow, up to a screenful. */
 const KEY_TRAITS = ['segment', 'age', 'job', 'balance', 'marital', 'education', 'housing', 'loan', 'default'];
-const MAX_TRAITS = 14;
+const MAX_TRAITS = 8;
 
 export function customerPage(
   ctx: PageContext,
@@ -19,7 +19,7 @@ export function customerPage(
   const traits = Object.entries(customer.traits)
     .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
     .slice(0, MAX_TRAITS);
-  const summary = html`<div class="grid2">
+  const summary = html`<div class="grid3">
 <section class="card"><h2>${customer.name}</h2><dl class="kv">
   <dt>${t.customerId}</dt><dd id="customer-id">${customer.id}</dd>
   <dt>${t.phone}</dt><dd>${customer.phone ?? '—'}</dd>
@@ -28,8 +28,8 @@ export function customerPage(
   <dt>${t.locale}</dt><dd>${customer.locale} · ${customer.timeZone}</dd>
   <dt>${t.accounts}</dt><dd>${customer.accounts.join(', ') || '—'}</dd>
 </dl></section>
-<section class="card"><h2>${t.keyTraits}</h2><dl class="kv">${traits.map(([k, v]) => html`<dt>${k}</dt><dd>${String(v)}</dd>`)}</dl>
-<h2>${t.consent}</h2><table><thead><tr><th>${t.channel}</th><th>${t.service}</th><th>${t.marketing}</th></tr></thead><tbody>
+<section class="card"><h2>${t.keyTraits}</h2><dl class="kv">${traits.map(([k, v]) => html`<dt>${k}</dt><dd>${String(v)}</dd>`)}</dl></section>
+<section class="card"><h2>${t.consent}</h2><table><thead><tr><th>${t.channel}</th><th>${t.service}</th><th>${t.marketing}</th></tr></thead><tbody>
 ${CHANNEL_KINDS.map((ch) => html`<tr><td>${ch}</td><td>${yes(customer.consent[ch]?.service ?? false)}</td><td>${yes(customer.consent[ch]?.marketing ?? false)}</td></tr>`)}
 </tbody></table><p>${t.eDelivery}: ${yes(customer.eDelivery)}</p></section>
 </div>`;
