@@ -23,6 +23,7 @@ import { benchDecide } from './decide.ts';
 import { benchEmailSms } from './email-sms.ts';
 import { drawStatementByHand } from './statement-by-hand.ts';
 import { CHROMIUM, openChromiumReference } from './statement-chromium.ts';
+import { benchLookup, printLookup } from './lookup.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BANK = path.resolve(root, '..', 'shared', 'data', 'bank-marketing', 'bank-full.csv');
@@ -128,7 +129,7 @@ async function benchImport(): Promise<Row> {
   return { name: 'import bank-full.csv', missive, reference, unit: 'rows/s' };
 }
 
-// BENCH_ONLY=render,import,decide,email (comma-separated) runs a subset.
+// BENCH_ONLY=render,import,decide,email,lookup (comma-separated) runs a subset.
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (name: string) => !only || only.includes(name);
 const results: Row[] = [];
@@ -149,8 +150,11 @@ for (const r of results) {
     `| ${r.name} | ${r.missive.toFixed(1)} ${r.unit} | ${r.reference.toFixed(1)} ${r.unit} | ${(r.missive / r.reference).toFixed(2)} |`,
   );
 }
+// Latency, not throughput against a reference: its own table (BENCH_LOOKUP=0 skips it, ~1 min).
+const lookup = process.env.BENCH_LOOKUP === '0' || !want('lookup') ? undefined : await benchLookup();
+if (lookup) printLookup(lookup);
 fs.mkdirSync(path.join(root, 'bench', 'out'), { recursive: true });
 fs.writeFileSync(
   path.join(root, 'bench', 'out', 'latest.json'),
-  JSON.stringify({ machine, docs: DOCS, results }, null, 2),
+  JSON.stringify({ machine, docs: DOCS, results, lookup }, null, 2),
 );

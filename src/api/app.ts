@@ -1,50 +1,91 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Kysely } from 'kysely';
-import { type ErrorCode, isMissiveError } from '../core/errors.ts';
+import type { BlobStore } from '../archive/blob-store.ts';
+import { createLogger, type Logger } from '../core/logger.ts';
 import type { Database } from '../store/schema.ts';
+import type { SessionOptions } from './auth/sessions.ts';
+import { installAuth } from './plugins/auth.ts';
+import { installErrorHandling } from './plugins/errors.ts';
+import { apiLogger, installRequestLogging } from './plugins/logging.ts';
+import { installMetrics, registerMetricsRoute } from './plugins/metrics.ts';
+import { installOpenApi } from './plugins/openapi.ts';
+import { installSecurity, type SecurityOptions } from './plugins/security.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
+import { registerCommunicationRoutes } from './routes/communications.ts';
+import { registerCustomerRoutes } from './routes/customers.ts';
 import { registerDecideRoutes } from './routes/decide.ts';
+import { registerHealthRoutes } from './routes/health.ts';
 import { registerPreviewRoutes } from './routes/preview.ts';
+import type { RouteDeps } from './routes/route-deps.ts';
+import { registerRunRoutes } from './routes/runs.ts';
+import { registerUserRoutes } from './routes/users.ts';
+import { renderHtmlError } from './ui/error-pages.ts';
+import { registerAdminPages } from './ui/routes/admin.ts';
+import { registerAgentPages } from './ui/routes/pages.ts';
+import { registerSessionRoutes } from './ui/routes/session.ts';
 
-/** What the API works with: the store, and a clock (tests pin it). */
+/** What the API works with: the store, the archive, a clock (tests pin it), a logger, security settings. */
 export interface ApiDeps {
   db: Kysely<Database>;
+  /** The archive; without it the document routes answer MSV_ARCHIVE_NOT_FOUND. */
+  blobs?: BlobStore;
   now?: () => Date;
+  /** pino logger (default: silent); request logs carry ids only. */
+  logger?: Logger;
+  security?: Partial<SecurityOptions & SessionOptions>;
+  /** Behind a reverse proxy that sets X-Forwarded-For/-Proto (then `request.ip` and https are the client's). */
+  trustProxy?: boolean;
 }
 
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  MSV_API_BAD_REQUEST: 400,
-  MSV_CONFIG_INVALID: 400,
-  MSV_STORE_NOT_FOUND: 404,
-  MSV_TEMPLATE_NOT_FOUND: 404,
-  MSV_RULES_UNKNOWN_TYPE: 404,
-  MSV_RULES_NOT_PUBLISHED: 409,
+export const DEFAULT_SECURITY: SecurityOptions & SessionOptions = {
+  rateLimit: 600,
+  loginRateLimit: 10,
+  ttlMinutes: 480,
+  cookieSecure: 'auto',
 };
 
 /**
- * The HTTP API, built but not listening (server.ts listens; tests use inject()). Errors are JSON:
- * `{ error: { code, message, details } }` with the MissiveError code; unexpected errors are a 500
- * without internals.
+ * The HTTP API and the call-center UI, built but not listening (server.ts listens; tests use
+ * inject()). Order matters: security plugins and the auth hooks first, then routes — every route
+ * outside /webhooks/, /t/ and /docs must declare its roles or the app refuses to start.
+ * Errors are JSON `{ error: { code, message, details } }` (pages for the UI).
  */
 export function buildApp(deps: ApiDeps): FastifyInstance {
-  const app = Fastify({ logger: false });
-  app.setErrorHandler((error, _request, reply) => {
-    if (isMissiveError(error)) {
-      return reply
-        .status(STATUS[error.code] ?? 422)
-        .send({ error: { code: error.code, message: error.message, details: error.details } });
-    }
-    const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status < 500) {
-      return reply
-        .status(status)
-        .send({ error: { code: 'MSV_API_BAD_REQUEST', message: (error as Error).message, details: {} } });
-    }
-    return reply
-      .status(500)
-      .send({ error: { code: 'MSV_API_INTERNAL', message: 'internal error', details: {} } });
+  const security = { ...DEFAULT_SECURITY, ...deps.security };
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast keeps the app's type the default one routes expect.
+    loggerInstance: apiLogger(deps.logger ?? createLogger('silent')) as FastifyBaseLogger,
+    // Fastify's own request lines would log URLs with their queries; logging.ts logs ids only.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: deps.trustProxy ?? false,
+    bodyLimit: 1024 * 1024,
   });
   const now = deps.now ?? (() => new Date());
-  registerDecideRoutes(app, { db: deps.db, now });
-  registerPreviewRoutes(app, { db: deps.db, now });
+  const routeDeps: RouteDeps = { db: deps.db, blobs: deps.blobs, now };
+  installErrorHandling(app, renderHtmlError);
+  installRequestLogging(app);
+  installSecurity(app, security);
+  installAuth(app, { db: deps.db, now });
+  installOpenApi(app);
+  const metrics = installMetrics(app);
+  app.register(async (scope) => {
+    registerMetricsRoute(scope, metrics);
+    registerHealthRoutes(scope, routeDeps);
+    registerSessionRoutes(scope, {
+      ...routeDeps,
+      session: security,
+      loginRateLimit: security.loginRateLimit,
+    });
+    registerCustomerRoutes(scope, routeDeps);
+    registerCommunicationRoutes(scope, routeDeps);
+    registerRunRoutes(scope, routeDeps);
+    registerAuditRoutes(scope, routeDeps);
+    registerUserRoutes(scope, routeDeps);
+    registerDecideRoutes(scope, { db: deps.db, now });
+    registerPreviewRoutes(scope, { db: deps.db, now });
+    registerAgentPages(scope, routeDeps);
+    registerAdminPages(scope, routeDeps);
+    // Public routes that verify their own signatures go here too, under /webhooks/ or /t/.
+  });
   return app;
 }

@@ -8,7 +8,9 @@ import { registerOffersCommands } from './commands/offers.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerRunsCommands } from './commands/runs.ts';
+import { registerServeCommand } from './commands/serve.ts';
 import { registerTemplatesCommands } from './commands/templates.ts';
+import { registerUsersCommands } from './commands/users.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
 
 export function buildProgram(): Command {
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerOffersCommands(program);
   registerDecideCommand(program);
+  registerServeCommand(program);
+  registerUsersCommands(program);
   return program;
 }
 

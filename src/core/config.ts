@@ -25,6 +25,15 @@ const envSchema = z.object({
   MISSIVE_RENDER_SANDBOX: z.enum(['on', 'off']).default('on'),
   MISSIVE_RENDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   MISSIVE_RENDER_MAX_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(1024),
+  MISSIVE_COOKIE_SECURE: z.enum(['on', 'off', 'auto']).default('auto'),
+  MISSIVE_SESSION_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(480),
+  MISSIVE_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+  MISSIVE_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
 });
 
 export interface Config {
@@ -44,6 +53,13 @@ export interface Config {
   readonly renderSandbox: boolean;
   /** Per-document caps of the guarded renderer (src/render/guard). */
   readonly renderLimits: { readonly timeoutMs: number; readonly maxHeapMb: number };
+  /** Session cookies carry `Secure`: always (`on`), never (`off`), or when the request came over https (`auto`). */
+  readonly cookieSecure: 'on' | 'off' | 'auto';
+  readonly sessionTtlMinutes: number;
+  /** API requests per minute per client address. */
+  readonly rateLimit: number;
+  /** Sign-in attempts per minute per client address. */
+  readonly loginRateLimit: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -70,5 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     concurrency: e.MISSIVE_CONCURRENCY ?? (e.MISSIVE_RENDER_SANDBOX === 'on' ? os.availableParallelism() : 4),
     renderSandbox: e.MISSIVE_RENDER_SANDBOX === 'on',
     renderLimits: { timeoutMs: e.MISSIVE_RENDER_TIMEOUT_MS, maxHeapMb: e.MISSIVE_RENDER_MAX_HEAP_MB },
+    cookieSecure: e.MISSIVE_COOKIE_SECURE,
+    sessionTtlMinutes: e.MISSIVE_SESSION_TTL_MINUTES,
+    rateLimit: e.MISSIVE_RATE_LIMIT,
+    loginRateLimit: e.MISSIVE_LOGIN_RATE_LIMIT,
   });
 }

@@ -51,6 +51,15 @@ export const ERROR_CODES = {
   MSV_RULES_NOT_PUBLISHED: 'No offer catalog has been published (run `missive offers publish DIR`).',
   MSV_API_BAD_REQUEST: 'An API request body or parameter is invalid (path in details).',
   MSV_API_INTERNAL: 'An unexpected error in the API; the response carries no internals.',
+  MSV_API_NOT_FOUND: 'No API route or page at that path and method.',
+  MSV_API_RATE_LIMITED:
+    'Too many requests from this address; wait and try again (Retry-After says how long).',
+  MSV_AUTH_REQUIRED: 'The route needs a session (sign in) or an API token (Authorization: Bearer).',
+  MSV_AUTH_BAD_CREDENTIALS: 'Wrong user name or password, or a disabled user.',
+  MSV_AUTH_FORBIDDEN:
+    "The signed-in user's role may not use this route, or the object does not belong to the customer in the route.",
+  MSV_AUTH_CSRF: "A form post or API call with a session cookie lacked the session's CSRF token.",
+  MSV_AUTH_USER_EXISTS: 'A user with that name already exists.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -21,15 +21,19 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
 ];
 
-export function createLogger(level: string, component = 'missive'): Logger {
-  // stderr: a command's stdout is its result (summaries, JSON), logs must not mix into it.
+export function createLogger(
+  level: string,
+  component = 'missive',
+  destination: pino.DestinationStream = pino.destination(2),
+): Logger {
+  // stderr by default: a command's stdout is its result (summaries, JSON), logs must not mix into it.
   return pino(
     {
       level,
       base: { component },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     },
-    pino.destination(2),
+    destination,
   );
 }
 

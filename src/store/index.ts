@@ -1,6 +1,7 @@
 /** The database behind every stage: open it with `openStore(config)`, pass `store.db` to the repositories. */
 export * from './audit.ts';
 export * from './communications.ts';
+export * from './customer-search.ts';
 export * from './customers.ts';
 export * from './db.ts';
 export * from './decisions.ts';
@@ -12,3 +13,4 @@ export * from './runs.ts';
 export type { Database } from './schema.ts';
 export * from './templates.ts';
 export { inTransaction } from './transaction.ts';
+export * from './users.ts';

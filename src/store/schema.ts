@@ -160,6 +160,38 @@ export interface ModelStatsTable {
   updated_at: Timestamp;
 }
 
+/** A person or system that uses the API; `password_hash` is scrypt (null: token-only account). */
+export interface UsersTable {
+  name: string;
+  role: string; // Role: agent | marketer | admin
+  password_hash: string | null;
+  disabled: number; // 0 | 1
+  created_at: Timestamp;
+}
+
+/** A signed-in browser: only the sha256 of the cookie's secret is stored. */
+export interface SessionsTable {
+  token_sha256: string;
+  user_name: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+/** An API token for a system (e.g. the telephony screen-pop): only its sha256 is stored. */
+export interface ApiTokensTable {
+  token_sha256: string;
+  user_name: string;
+  label: string;
+  created_at: Timestamp;
+}
+
+/** Account numbers (digits only) the call center can search by. */
+export interface CustomerAccountsTable {
+  account_digits: string;
+  customer_id: string;
+}
+
 export interface Database {
   customers: CustomersTable;
   offers: OffersTable;
@@ -174,6 +206,10 @@ export interface Database {
   catalog_versions: CatalogVersionsTable;
   decisions: DecisionsTable;
   model_stats: ModelStatsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  customer_accounts: CustomerAccountsTable;
 }
 
 // ColumnType is re-exported for repositories that need insert/update shapes.

@@ -7,6 +7,7 @@ import { buildApp } from '../../src/api/app.ts';
 import type { Customer } from '../../src/core/types.ts';
 import type { Store } from '../../src/store/db.ts';
 import { type PublishedTemplate, publishTemplatePackage } from '../../src/templates/publish.ts';
+import { bearer, seedUsers } from '../support/api.ts';
 import { importBankCustomers, openTempStore, type TempStore } from '../support/stores.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -18,6 +19,7 @@ describe('POST /api/preview', () => {
   let temp: TempStore | undefined;
   let app: FastifyInstance;
   let reminder: PublishedTemplate;
+  let token: string;
   const customers: Customer[] = [];
 
   beforeAll(async () => {
@@ -26,6 +28,7 @@ describe('POST /api/preview', () => {
     customers.push(...(await importBankCustomers(store)));
     await publishTemplatePackage(store.db, path.join(root, 'templates', 'monthly-statement'));
     reminder = await publishTemplatePackage(store.db, path.join(root, 'templates', 'payment-reminder'));
+    token = (await seedUsers(store.db)).marketer;
     app = buildApp({ db: store.db, now: () => NOW });
   }, 60_000);
   afterAll(async () => {
@@ -33,7 +36,8 @@ describe('POST /api/preview', () => {
     await temp?.close();
   });
 
-  const post = (payload: object) => app.inject({ method: 'POST', url: '/api/preview', payload });
+  const post = (payload: object) =>
+    app.inject({ method: 'POST', url: '/api/preview', payload, headers: bearer(token) });
 
   it('print: the PDF bytes for a stored customer, with sha256 and page count headers', async () => {
     const customer = customers[0]!;

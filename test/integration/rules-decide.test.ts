@@ -13,6 +13,7 @@ import { getDecision, saveDecisionIfAbsent } from '../../src/store/decisions.ts'
 import { appendEvent } from '../../src/store/events.ts';
 import { addModelStats } from '../../src/store/model-stats.ts';
 import { createRunIfAbsent } from '../../src/store/runs.ts';
+import { bearer, seedUsers } from '../support/api.ts';
 import { importBankCustomers, openTempStore, type TempStore } from '../support/stores.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -157,11 +158,13 @@ describe('deciding for imported customers with the shipped bank catalog', () => 
     await addModelStats(store.db, [
       { offerId: 'term-deposit', segment: '50-64|white-collar', exposures: 100, successes: 40 },
     ]);
+    const headers = bearer((await seedUsers(store.db)).marketer);
     const app = buildApp({ db: store.db, now: () => new Date(NOW) });
     try {
       const ok = await app.inject({
         method: 'POST',
         url: '/api/decide',
+        headers,
         payload: { customerId: customers[1]!.id, asOf: AS_OF, type: 'monthly-statement' },
       });
       expect(ok.statusCode).toBe(200);
@@ -172,6 +175,7 @@ describe('deciding for imported customers with the shipped bank catalog', () => 
       const again = await app.inject({
         method: 'POST',
         url: '/api/decide',
+        headers,
         payload: { customerId: customers[1]!.id, asOf: AS_OF, type: 'monthly-statement' },
       });
       expect(again.json()).toEqual(json);
@@ -179,6 +183,7 @@ describe('deciding for imported customers with the shipped bank catalog', () => 
       const bad = await app.inject({
         method: 'POST',
         url: '/api/decide',
+        headers,
         payload: { customerId: '', asOf: '31/10/2026' },
       });
       expect(bad.statusCode).toBe(400);
@@ -188,6 +193,7 @@ describe('deciding for imported customers with the shipped bank catalog', () => 
       const missing = await app.inject({
         method: 'POST',
         url: '/api/decide',
+        headers,
         payload: { customerId: 'nobody' },
       });
       expect(missing.statusCode).toBe(404);
@@ -195,6 +201,7 @@ describe('deciding for imported customers with the shipped bank catalog', () => 
       const type = await app.inject({
         method: 'POST',
         url: '/api/decide',
+        headers,
         payload: { customerId: customers[1]!.id, type: 'nope' },
       });
       expect(type.json()).toMatchObject({ error: { code: 'MSV_RULES_UNKNOWN_TYPE' } });

@@ -6,6 +6,7 @@ import { MissiveError } from '../../core/errors.ts';
 import { explainDecision } from '../../rules/explain.ts';
 import { decideForCustomer } from '../../rules/publish.ts';
 import type { Database } from '../../store/schema.ts';
+import { ROUTE_ROLES } from '../auth/principal.ts';
 
 const body = z.strictObject({
   customerId: z.string().min(1),
@@ -34,7 +35,11 @@ export function registerDecideRoutes(
   app: FastifyInstance,
   deps: { db: Kysely<Database>; now: () => Date },
 ): void {
-  app.post('/api/decide', async (request) => {
+  const options = {
+    config: { roles: ROUTE_ROLES.marketer },
+    schema: { tags: ['rules'], summary: "A customer's decision with its reasons (stores nothing)" },
+  };
+  app.post('/api/decide', options, async (request) => {
     const parsed = body.safeParse(request.body ?? {});
     if (!parsed.success) throw badRequest(parsed.error.issues);
     const req = parsed.data;

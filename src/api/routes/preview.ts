@@ -14,6 +14,7 @@ import { getCustomer } from '../../store/customers.ts';
 import type { Database } from '../../store/schema.ts';
 import { loadPublishedTemplate } from '../../templates/load-published.ts';
 import type { DocumentData } from '../../templates/types.ts';
+import { ROUTE_ROLES } from '../auth/principal.ts';
 import { badRequest } from './decide.ts';
 
 const body = z.strictObject({
@@ -39,7 +40,14 @@ export function registerPreviewRoutes(
   app: FastifyInstance,
   deps: { db: Kysely<Database>; now: () => Date },
 ): void {
-  app.post('/api/preview', async (request, reply) => {
+  const options = {
+    config: { roles: ROUTE_ROLES.marketer },
+    schema: {
+      tags: ['templates'],
+      summary: 'A published template rendered for a customer, data or its sample data',
+    },
+  };
+  app.post('/api/preview', options, async (request, reply) => {
     const parsed = body.safeParse(request.body ?? {});
     if (!parsed.success) throw badRequest(parsed.error.issues);
     const req = parsed.data;

@@ -10,6 +10,7 @@ import { renderPrint } from '../../render/print.ts';
 import type { Decision } from '../../rules/decision.ts';
 import { type OfferContent, offerContentFor, withOffers } from '../../rules/offer-content.ts';
 import { insertCommunicationIfAbsent, recordRunFailure } from '../../store/communications.ts';
+import { recordCustomerAccount } from '../../store/customer-search.ts';
 import { getCustomers } from '../../store/customers.ts';
 import { listCustomerIdsWithCommunication } from '../../store/run-progress.ts';
 import { getRun } from '../../store/runs.ts';
@@ -96,6 +97,9 @@ async function renderAndArchive(
     inputSha256,
     artifact,
   });
+  // The call center searches by the account number the document shows.
+  const account = (data as { account?: { number?: unknown } }).account?.number;
+  if (typeof account === 'string') await recordCustomerAccount(deps.db, customer.id, account);
 }
 
 /** The customer ends in `failed` with its reason: counted, reported, retryable — never lost. */

@@ -1,0 +1,123 @@
+import type { Kysely } from 'kysely';
+import type { ChannelKind, CommunicationStatus } from '../../core/types.ts';
+import { listCommunicationsForCustomer } from '../../store/communications.ts';
+import type { EventRecord } from '../../store/events.ts';
+import { parseJson } from '../../store/json.ts';
+import type { Database } from '../../store/schema.ts';
+import { maskPans } from '../mask.ts';
+
+export interface TimelineCommunication {
+  id: string;
+  runId: string;
+  type: string | null;
+  asOf: string | null;
+  channel: ChannelKind;
+  status: CommunicationStatus;
+  reason: string | null;
+  createdAt: string;
+  pages: number | null;
+  sha256: string | null;
+  offers: string[];
+}
+
+export interface TimelineEvent {
+  id: number;
+  type: string;
+  source: string;
+  communicationId: string | null;
+  offerId: string | null;
+  occurredAt: string;
+  /** Dispositions: outcome, note (card numbers masked), agent. */
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Everything Missive sent a customer, newest first, across channels and runs, with each run's type
+ * and as-of date and the offers its decision chose; and every event (delivery, clicks, the call
+ * center's dispositions). Four indexed queries, whatever the size of the ledger.
+ */
+export async function customerTimeline(
+  db: Kysely<Database>,
+  customerId: string,
+  options: { limit?: number } = {},
+): Promise<{ communications: TimelineCommunication[]; events: TimelineEvent[] }> {
+  const limit = options.limit ?? 200;
+  const communications = await listCommunicationsForCustomer(db, customerId, { limit });
+  const runIds = [...new Set(communications.map((c) => c.runId))];
+  const [runs, decisions, events] = await Promise.all([
+    runIds.length === 0
+      ? []
+      : db
+          .selectFrom('runs')
+          .select(['id', 'communication_type', 'as_of'])
+          .where('id', 'in', runIds)
+          .execute(),
+    runIds.length === 0
+      ? []
+      : db
+          .selectFrom('decisions')
+          .select(['run_id', 'decision'])
+          .where('customer_id', '=', customerId)
+          .where('run_id', 'in', runIds)
+          .execute(),
+    db
+      .selectFrom('events')
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .orderBy('occurred_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute(),
+  ]);
+  const runById = new Map(runs.map((r) => [r.id, r]));
+  const offersByRun = new Map(decisions.map((d) => [d.run_id, offerIdsOf(d.decision)]));
+  return {
+    communications: communications.map((c) => ({
+      id: c.id,
+      runId: c.runId,
+      type: runById.get(c.runId)?.communication_type ?? null,
+      asOf: runById.get(c.runId)?.as_of ?? null,
+      channel: c.channel,
+      status: c.status,
+      reason: c.reason,
+      createdAt: c.createdAt,
+      pages: c.pages,
+      sha256: c.artifactSha256,
+      offers: offersByRun.get(c.runId) ?? [],
+    })),
+    events: events.map((e) =>
+      toTimelineEvent({
+        id: Number(e.id),
+        type: e.type,
+        source: e.source,
+        sourceId: e.source_id,
+        communicationId: e.communication_id,
+        customerId: e.customer_id,
+        offerId: e.offer_id,
+        payload: parseJson<Record<string, unknown>>(e.payload),
+        occurredAt: e.occurred_at,
+        recordedAt: e.recorded_at,
+      }),
+    ),
+  };
+}
+
+export function toTimelineEvent(e: EventRecord): TimelineEvent {
+  const payload = Object.fromEntries(
+    Object.entries(e.payload).map(([k, v]) => [k, typeof v === 'string' ? maskPans(v) : v]),
+  );
+  return {
+    id: e.id,
+    type: e.type,
+    source: e.source,
+    communicationId: e.communicationId,
+    offerId: e.offerId,
+    occurredAt: e.occurredAt,
+    payload,
+  };
+}
+
+function offerIdsOf(decisionJson: string): string[] {
+  const decision = parseJson<{ offers?: { offerId?: unknown }[] }>(decisionJson);
+  return (decision.offers ?? []).flatMap((o) => (typeof o.offerId === 'string' ? [o.offerId] : []));
+}

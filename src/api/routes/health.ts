@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { MissiveError } from '../../core/errors.ts';
+import { ROUTE_ROLES } from '../auth/principal.ts';
+import type { RouteDeps } from './route-deps.ts';
+
+const tags = ['operations'];
+
+/** Liveness (the process answers), readiness (the store answers), and who am I. */
+export function registerHealthRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  app.get('/healthz', { config: { public: true }, schema: { tags, summary: 'Liveness' } }, async () => ({
+    status: 'ok',
+  }));
+  app.get(
+    '/readyz',
+    { config: { public: true }, schema: { tags, summary: 'Readiness: the store is reachable' } },
+    async () => {
+      try {
+        await sql`select 1`.execute(deps.db);
+      } catch (cause) {
+        throw new MissiveError('MSV_STORE_UNAVAILABLE', 'the store does not answer', {}, { cause });
+      }
+      return { status: 'ready' };
+    },
+  );
+  app.get(
+    '/api/me',
+    {
+      config: { roles: ROUTE_ROLES.anyone },
+      schema: { tags, summary: 'The caller: user, role, and how they signed in' },
+    },
+    async (request) => {
+      const p = request.principal!;
+      return { user: p.user, role: p.role, via: p.via, ...(p.csrfToken ? { csrfToken: p.csrfToken } : {}) };
+    },
+  );
+}

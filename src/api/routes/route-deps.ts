@@ -1,0 +1,16 @@
+import type { Kysely } from 'kysely';
+import type { BlobStore } from '../../archive/blob-store.ts';
+import { MissiveError } from '../../core/errors.ts';
+import type { Database } from '../../store/schema.ts';
+
+/** What the routes work with. */
+export interface RouteDeps {
+  db: Kysely<Database>;
+  blobs: BlobStore | undefined;
+  now: () => Date;
+}
+
+export function requireBlobs(deps: RouteDeps): BlobStore {
+  if (!deps.blobs) throw new MissiveError('MSV_ARCHIVE_NOT_FOUND', 'this server has no archive configured');
+  return deps.blobs;
+}

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import type { BlobStore } from '../archive/blob-store.ts';
+import type { Config } from '../core/config.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Store } from '../store/db.ts';
+import { buildApp } from './app.ts';
+
+export interface ServeOptions {
+  port: number;
+  /** Loopback unless told otherwise: the call center's data does not belong on every interface. */
+  host: string;
+}
+
+/** Builds the app from a runtime and listens; returns the app and the address it listens on. */
+export async function startServer(
+  rt: { config: Config; logger: Logger; store: Store; blobs: BlobStore },
+  options: ServeOptions,
+): Promise<{ app: FastifyInstance; url: string }> {
+  const app = buildApp({
+    db: rt.store.db,
+    blobs: rt.blobs,
+    logger: rt.logger,
+    security: {
+      rateLimit: rt.config.rateLimit,
+      loginRateLimit: rt.config.loginRateLimit,
+      ttlMinutes: rt.config.sessionTtlMinutes,
+      cookieSecure: rt.config.cookieSecure,
+    },
+  });
+  const url = await app.listen({ port: options.port, host: options.host });
+  return { app, url };
+}

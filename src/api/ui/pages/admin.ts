@@ -1,0 +1,37 @@
+import type { AuditEntry } from '../../../store/audit.ts';
+import { ROLES, type UserRecord } from '../../../store/users.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { type PageContext, page } from '../layout.ts';
+
+export function usersPage(ctx: PageContext, users: UserRecord[], message?: string): SafeHtml {
+  const { t } = ctx;
+  return page(
+    ctx,
+    t.users,
+    html`<h1>${t.users}</h1>
+${message ? html`<div class="alert error" role="alert">${message}</div>` : ''}
+<table id="users"><thead><tr><th>${t.userName}</th><th>${t.role}</th><th>${t.created}</th></tr></thead><tbody>
+${users.map((u) => html`<tr><td>${u.name}</td><td>${u.role}</td><td>${u.createdAt.slice(0, 16).replace('T', ' ')}</td></tr>`)}
+</tbody></table>
+<form class="card stack narrow" method="post" action="/ui/admin/users">
+  <h2>${t.addUser}</h2>
+  <input type="hidden" name="_csrf" value="${ctx.principal?.csrfToken ?? ''}">
+  <label>${t.userName}<br><input name="name" required minlength="2" maxlength="64"></label>
+  <label>${t.role}<br><select name="role">${ROLES.map((r) => html`<option>${r}</option>`)}</select></label>
+  <label>${t.password}<br><input name="password" type="password" minlength="12" required autocomplete="new-password"></label>
+  <button class="primary" type="submit">${t.addUser}</button>
+</form>`,
+  );
+}
+
+export function auditPage(ctx: PageContext, entries: AuditEntry[]): SafeHtml {
+  const { t } = ctx;
+  return page(
+    ctx,
+    t.auditLog,
+    html`<h1>${t.auditLog}</h1>
+<table id="audit"><thead><tr><th>${t.when}</th><th>${t.who}</th><th>${t.action}</th><th>${t.target}</th><th>${t.details}</th></tr></thead><tbody>
+${entries.map((e) => html`<tr><td>${e.at.slice(0, 19).replace('T', ' ')}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.targetType} ${e.targetId}</td><td><code>${JSON.stringify(e.details)}</code></td></tr>`)}
+</tbody></table>`,
+  );
+}

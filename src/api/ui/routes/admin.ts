@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { isMissiveError } from '../../../core/errors.ts';
+import { appendAudit } from '../../../store/audit.ts';
+import { listUsers, ROLES, type Role } from '../../../store/users.ts';
+import { actorOf, ROUTE_ROLES } from '../../auth/principal.ts';
+import { addUser } from '../../lookup/users.ts';
+import { readAuditLog } from '../../routes/audit.ts';
+import type { RouteDeps } from '../../routes/route-deps.ts';
+import { pageContext, sendPage } from '../layout.ts';
+import { auditPage, usersPage } from '../pages/admin.ts';
+
+/** Administration pages: users and the audit log (admins only; reading the log is audited). */
+export function registerAdminPages(app: FastifyInstance, deps: RouteDeps): void {
+  const options = { config: { roles: ROUTE_ROLES.admin }, schema: { hide: true } };
+  app.get('/ui/admin/users', options, async (request, reply) =>
+    sendPage(reply, usersPage(pageContext(request), await listUsers(deps.db))),
+  );
+  app.post<{ Body: { name?: string; role?: string; password?: string } }>(
+    '/ui/admin/users',
+    options,
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const role = (ROLES as readonly string[]).includes(body.role ?? '') ? (body.role as Role) : undefined;
+      try {
+        if (!role) throw new Error('role: choose agent, marketer or admin');
+        const user = await addUser(deps.db, { name: body.name ?? '', role, password: body.password ?? '' });
+        await appendAudit(deps.db, {
+          actor: actorOf(request.principal!),
+          action: 'user.add',
+          targetType: 'user',
+          targetId: user.name,
+          details: { role: user.role, ip: request.ip },
+        });
+        return reply.redirect('/ui/admin/users', 303);
+      } catch (err) {
+        const message = isMissiveError(err) || err instanceof Error ? err.message : String(err);
+        return sendPage(reply, usersPage(pageContext(request), await listUsers(deps.db), message), 400);
+      }
+    },
+  );
+  app.get('/ui/admin/audit', options, async (request, reply) => {
+    const entries = await readAuditLog(deps, actorOf(request.principal!), request.ip, { limit: 200 });
+    return sendPage(reply, auditPage(pageContext(request), entries));
+  });
+}

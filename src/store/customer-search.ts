@@ -1,0 +1,98 @@
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import type { Customer } from '../core/types.ts';
+import { rowToCustomer } from './customers.ts';
+import type { Database } from './schema.ts';
+
+/**
+ * The call-center lookup: one box that finds a customer by id, name (prefix, case-insensitive),
+ * phone (as typed, with or without the country code), e-mail or account number. Every value is a
+ * bound parameter: the text typed is data, never SQL.
+ */
+export type SearchKind = 'any' | 'id' | 'name' | 'phone' | 'email' | 'account';
+
+export interface CustomerSearch {
+  q: string;
+  kind?: SearchKind;
+  limit?: number;
+}
+
+/** Country codes tried before a phone number typed without one (the locales Missive ships). */
+const COUNTRY_CODES = ['86', '44'];
+
+export async function searchCustomers(db: Kysely<Database>, search: CustomerSearch): Promise<Customer[]> {
+  const q = search.q.trim();
+  if (q === '') return [];
+  const kind = search.kind ?? 'any';
+  const rows = await db
+    .selectFrom('customers')
+    .selectAll()
+    .where((eb) => eb.or(conditions(eb, q, kind)))
+    .orderBy('id')
+    .limit(search.limit ?? 50)
+    .execute();
+  return rows.map(rowToCustomer);
+}
+
+function conditions(
+  eb: ExpressionBuilder<Database, 'customers'>,
+  q: string,
+  kind: SearchKind,
+): Expression<SqlBool>[] {
+  const want = (k: SearchKind) => kind === 'any' || kind === k;
+  const out: Expression<SqlBool>[] = [];
+  if (want('id')) out.push(eb('id', '=', q));
+  if (want('email') && q.includes('@')) out.push(eb(eb.fn('lower', ['email']), '=', q.toLowerCase()));
+  const digits = q.replace(/[\s\-().]/g, '');
+  if (want('phone') && /^\+?\d{6,15}$/.test(digits)) out.push(eb('phone', 'in', phoneCandidates(digits)));
+  const accountDigits = q.replace(/[\s-]/g, '');
+  if (want('account') && /^\d{6,34}$/.test(accountDigits)) {
+    out.push(
+      eb(
+        'id',
+        'in',
+        eb.selectFrom('customer_accounts').select('customer_id').where('account_digits', '=', accountDigits),
+      ),
+    );
+  }
+  if (want('name') && !q.includes('@')) {
+    out.push(sql<SqlBool>`lower(name) like ${`${escapeLike(q.toLowerCase())}%`} escape '\\'`);
+  }
+  return out.length > 0 ? out : [sql<SqlBool>`1 = 0`];
+}
+
+function phoneCandidates(digits: string): string[] {
+  if (digits.startsWith('+')) return [digits];
+  const national = digits.replace(/^0+/, '');
+  return [`+${digits}`, ...COUNTRY_CODES.map((cc) => `+${cc}${national}`)];
+}
+
+/** `%`, `_` and the escape character itself match literally. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Remembers the account numbers a customer's documents show, so the call center can search by them. */
+export async function recordCustomerAccount(
+  db: Kysely<Database>,
+  customerId: string,
+  accountNumber: string,
+): Promise<void> {
+  const digits = accountNumber.replace(/\D/g, '');
+  if (digits.length < 6) return;
+  await db
+    .insertInto('customer_accounts')
+    .values({ account_digits: digits, customer_id: customerId })
+    .onConflict((oc) => oc.columns(['account_digits', 'customer_id']).doNothing())
+    .execute();
+}
+
+/** The account numbers known for a customer (digits only). */
+export async function listCustomerAccounts(db: Kysely<Database>, customerId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('customer_accounts')
+    .select('account_digits')
+    .where('customer_id', '=', customerId)
+    .orderBy('account_digits')
+    .execute();
+  return rows.map((r) => r.account_digits);
+}
