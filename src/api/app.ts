@@ -18,6 +18,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerPreviewRoutes } from './routes/preview.ts';
 import type { RouteDeps } from './routes/route-deps.ts';
 import { registerRunRoutes } from './routes/runs.ts';
+import { registerStudioRoutes } from './routes/studio.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { renderHtmlError } from './ui/error-pages.ts';
 import { registerAdminPages } from './ui/routes/admin.ts';
@@ -83,6 +84,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     registerUserRoutes(scope, routeDeps);
     registerDecideRoutes(scope, { db: deps.db, now });
     registerPreviewRoutes(scope, { db: deps.db, now });
+    registerStudioRoutes(scope, routeDeps);
     registerAgentPages(scope, routeDeps);
     registerAdminPages(scope, routeDeps);
     // Public routes that verify their own signatures go here too, under /webhooks/ or /t/.

@@ -60,6 +60,13 @@ export const ERROR_CODES = {
     "The signed-in user's role may not use this route, or the object does not belong to the customer in the route.",
   MSV_AUTH_CSRF: "A form post or API call with a session cookie lacked the session's CSRF token.",
   MSV_AUTH_USER_EXISTS: 'A user with that name already exists.',
+  MSV_STUDIO_DRAFT_NOT_FOUND: 'No studio draft with that id.',
+  MSV_STUDIO_DRAFT_STATE:
+    'The studio draft is not in the state the step needs (only a draft is edited or submitted, only a submitted draft approved).',
+  MSV_STUDIO_SELF_APPROVAL:
+    'Four eyes: whoever submitted a studio draft cannot approve it; another approver must.',
+  MSV_STUDIO_LINT_FAILED:
+    'A studio draft has lint errors (compile, missing variables, render); fix them before submitting.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

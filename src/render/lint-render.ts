@@ -1,8 +1,8 @@
 import { errorMessage, isMissiveError } from '../core/errors.ts';
 import type { ChannelKind } from '../core/types.ts';
 import { compileTemplateAsync } from '../templates/compile.ts';
-import { loadTemplatePackage } from '../templates/package-loader.ts';
-import type { DocumentData } from '../templates/types.ts';
+import { loadTemplatePackage, templatePackageFromFiles } from '../templates/package-loader.ts';
+import type { DocumentData, TemplatePackage } from '../templates/types.ts';
 import { renderForChannel } from './render-channel.ts';
 
 export interface LintIssue {
@@ -28,10 +28,22 @@ const LINT_AS_OF = '2026-01-31';
  * that every character has a glyph. Problems are collected, not thrown, so one lint shows them all.
  */
 export async function lintTemplatePackage(dir: string): Promise<LintReport> {
+  return lintLoaded(dir, () => loadTemplatePackage(dir));
+}
+
+/** The same for files held in memory (a studio draft). */
+export async function lintTemplateFiles(
+  name: string,
+  files: Readonly<Record<string, string>>,
+): Promise<LintReport> {
+  return lintLoaded(name, async () => templatePackageFromFiles(name, files));
+}
+
+async function lintLoaded(label: string, load: () => Promise<TemplatePackage>): Promise<LintReport> {
   const issues: LintIssue[] = [];
-  let name = dir;
+  let name = label;
   try {
-    const pkg = await loadTemplatePackage(dir);
+    const pkg = await load();
     name = pkg.name;
     const template = await compileTemplateAsync(pkg);
     const sample = pkg.files['sample-data.json'];

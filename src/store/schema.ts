@@ -192,6 +192,31 @@ export interface CustomerAccountsTable {
   customer_id: string;
 }
 
+/** A studio draft: an editable copy of a template's files and its four-eyes state (migration 0008). */
+export interface StudioDraftsTable {
+  id: string;
+  template_name: string;
+  /** The published version the draft was copied from; null when created from a package on disk. */
+  base_version_id: string | null;
+  /** Package files by relative path, as a JSON document. */
+  files: JsonText;
+  status: 'draft' | 'submitted' | 'published' | 'discarded';
+  created_by: string;
+  submitted_by: string | null;
+  submitted_at: Timestamp | null;
+  approved_by: string | null;
+  published_version_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Marketers with the approver right (admins have it by role). */
+export interface StudioApproversTable {
+  user_name: string;
+  granted_by: string;
+  granted_at: Timestamp;
+}
+
 export interface Database {
   customers: CustomersTable;
   offers: OffersTable;
@@ -210,6 +235,8 @@ export interface Database {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   customer_accounts: CustomerAccountsTable;
+  studio_drafts: StudioDraftsTable;
+  studio_approvers: StudioApproversTable;
 }
 
 // ColumnType is re-exported for repositories that need insert/update shapes.

@@ -3,6 +3,7 @@ import type { StoreDialect } from '../dialect.ts';
 import * as initial from './0001-initial.ts';
 import * as rules from './0002-rules.ts';
 import * as users from './0006-users.ts';
+import * as studio from './0008-studio.ts';
 
 /**
  * Every migration, in code (no filesystem scanning, so bundles and `tsx` behave the same).
@@ -13,6 +14,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     '0001-initial': { up: (db) => initial.up(db, dialect) },
     '0002-rules': { up: (db) => rules.up(db, dialect) },
     '0006-users': { up: (db) => users.up(db, dialect) },
+    '0008-studio': { up: (db) => studio.up(db, dialect) },
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,0 +1,203 @@
+import path from 'node:path';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { MissiveError } from '../../core/errors.ts';
+import { decodeEmail } from '../../render/email.ts';
+import type { Database } from '../../store/schema.ts';
+import { listDrafts } from '../../store/studio-drafts.ts';
+import { listTemplateVersions } from '../../store/templates.ts';
+import { pdfPageToPng } from '../../studio/pdf-png.ts';
+import { previewDraft, renderDraftChannel } from '../../studio/render-draft.ts';
+import {
+  approveDraft,
+  canApprove,
+  createDraftFromPackage,
+  createDraftFromVersion,
+  discardDraft,
+  editDraftFiles,
+  grantApprover,
+  rejectDraft,
+  requireDraft,
+  type StudioActor,
+  submitDraft,
+} from '../../studio/workflow.ts';
+import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
+import { EMAIL_FRAME_CSP, neutraliseEmailHtml } from '../email-view.ts';
+import { badRequest } from './decide.ts';
+import type { RouteDeps } from './route-deps.ts';
+
+export interface StudioRouteDeps extends RouteDeps {
+  /** Where `POST /api/studio/drafts {package}` finds template packages (default ./templates). */
+  templatesDir?: string;
+}
+
+export function studioActor(request: FastifyRequest): StudioActor {
+  const p = request.principal!;
+  return { actor: actorOf(p), user: p.user, role: p.role, ip: request.ip };
+}
+
+const createBody = z.union([
+  z.strictObject({ from: z.string().min(1).max(200) }),
+  z.strictObject({
+    package: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'a package name, e.g. monthly-statement'),
+  }),
+]);
+const filesBody = z.strictObject({ files: z.record(z.string().min(1).max(200), z.string()) });
+const previewQuery = z.strictObject({
+  locale: z
+    .string()
+    .regex(/^[a-z]{2}(-[A-Z]{2})?$/)
+    .optional(),
+  customerId: z.string().min(1).max(100).optional(),
+});
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', maxLength: 64 } },
+} as const;
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) throw badRequest(parsed.error.issues);
+  return parsed.data;
+}
+
+/** Drafts of a template's files, their live preview and the four-eyes publishing (src/studio). */
+export function registerStudioRoutes(app: FastifyInstance, deps: StudioRouteDeps): void {
+  const db = deps.db;
+  const options = { config: { roles: ROUTE_ROLES.marketer }, schema: { tags: ['studio'], params: idParams } };
+  const listOptions = { config: { roles: ROUTE_ROLES.marketer }, schema: { tags: ['studio'] } };
+  type WithId = { Params: { id: string } };
+
+  app.get('/api/studio/templates', listOptions, async () => listTemplatesWithVersions(db));
+  app.get('/api/studio/drafts', listOptions, async () => ({
+    drafts: (await listDrafts(db)).map(draftSummary),
+  }));
+
+  app.post('/api/studio/drafts', listOptions, async (request, reply) => {
+    const body = parse(createBody, request.body);
+    const who = studioActor(request);
+    const draft =
+      'from' in body
+        ? await createDraftFromVersion(db, who, body.from)
+        : await createDraftFromPackage(
+            db,
+            who,
+            path.join(deps.templatesDir ?? path.resolve('templates'), body.package),
+          );
+    return reply.status(201).send(draft);
+  });
+
+  app.get<WithId>('/api/studio/drafts/:id', options, async (request) => {
+    const draft = await requireDraft(db, request.params.id);
+    return { ...draft, canApprove: await canApprove(db, studioActor(request)) };
+  });
+
+  app.put<WithId>('/api/studio/drafts/:id/files', options, async (request) => {
+    const { files } = parse(filesBody, request.body);
+    return draftSummary(await editDraftFiles(db, studioActor(request), request.params.id, files));
+  });
+
+  app.post<WithId>('/api/studio/drafts/:id/preview', options, async (request) => {
+    const q = parse(previewQuery, request.body);
+    const draft = await requireDraft(db, request.params.id);
+    return previewDraft(db, { templateName: draft.templateName, files: draft.files, ...q });
+  });
+
+  app.post<WithId>('/api/studio/drafts/:id/submit', options, async (request) =>
+    draftSummary(await submitDraft(db, studioActor(request), request.params.id)),
+  );
+  app.post<WithId>('/api/studio/drafts/:id/approve', options, async (request) => {
+    const { draft, published } = await approveDraft(db, studioActor(request), request.params.id);
+    return { draft: draftSummary(draft), published };
+  });
+  app.post<WithId>('/api/studio/drafts/:id/reject', options, async (request) =>
+    draftSummary(await rejectDraft(db, studioActor(request), request.params.id)),
+  );
+  app.post<WithId>('/api/studio/drafts/:id/discard', options, async (request, reply) => {
+    await discardDraft(db, studioActor(request), request.params.id);
+    return reply.status(204).send();
+  });
+
+  app.post(
+    '/api/studio/approvers',
+    { config: { roles: ROUTE_ROLES.admin }, schema: { tags: ['studio'] } },
+    async (request, reply) => {
+      const { user } = parse(z.strictObject({ user: z.string().min(1).max(100) }), request.body);
+      await grantApprover(db, studioActor(request), user);
+      return reply.status(204).send();
+    },
+  );
+
+  // The preview's images and email frame: rendered from the draft's current files on each request.
+  const frameOptions = { config: { roles: ROUTE_ROLES.marketer }, schema: { hide: true } };
+  app.get<{ Params: { id: string; page: string }; Querystring: Record<string, string> }>(
+    '/ui/studio/drafts/:id/page/:page',
+    frameOptions,
+    async (request, reply) => {
+      const page = Number.parseInt(request.params.page, 10);
+      if (!Number.isInteger(page) || page < 1 || page > 50)
+        throw badRequest([{ path: ['page'], message: '1..50' }]);
+      const { locale, customerId } = parse(previewQuery, pick(request.query));
+      const draft = await requireDraft(db, request.params.id);
+      const { artifact } = await renderDraftChannel(
+        db,
+        { templateName: draft.templateName, files: draft.files, locale, customerId },
+        'print',
+      );
+      if (page > (artifact.pages ?? 0))
+        throw new MissiveError('MSV_API_NOT_FOUND', `the document has no page ${page}`);
+      const png = await pdfPageToPng(artifact.bytes, page);
+      return reply.header('content-type', 'image/png').header('cache-control', 'no-store').send(png);
+    },
+  );
+  app.get<{ Params: { id: string }; Querystring: Record<string, string> }>(
+    '/ui/studio/drafts/:id/email',
+    frameOptions,
+    async (request, reply) => {
+      const { locale, customerId } = parse(previewQuery, pick(request.query));
+      const draft = await requireDraft(db, request.params.id);
+      const { artifact } = await renderDraftChannel(
+        db,
+        { templateName: draft.templateName, files: draft.files, locale, customerId },
+        'email',
+      );
+      const { html } = neutraliseEmailHtml(decodeEmail(artifact.bytes).html);
+      return reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('content-security-policy', EMAIL_FRAME_CSP)
+        .header('referrer-policy', 'no-referrer')
+        .header('cache-control', 'no-store')
+        .send(html);
+    },
+  );
+}
+
+/** locale and customerId from a query string (the rest, e.g. a cache-busting `v`, is ignored). */
+function pick(query: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (query.locale) out.locale = query.locale;
+  if (query.customerId) out.customerId = query.customerId;
+  return out;
+}
+
+export function draftSummary(d: Awaited<ReturnType<typeof requireDraft>>) {
+  const { files, ...rest } = d;
+  return { ...rest, files: Object.keys(files).sort() };
+}
+
+export async function listTemplatesWithVersions(db: import('kysely').Kysely<Database>) {
+  const names = await db.selectFrom('templates').select(['name', 'description']).orderBy('name').execute();
+  const templates = [];
+  for (const t of names) {
+    const versions = (await listTemplateVersions(db, t.name)).map((v) => ({
+      id: v.id,
+      version: v.version,
+      sha256: v.sha256,
+      publishedAt: v.publishedAt,
+      publishedBy: v.publishedBy,
+    }));
+    templates.push({ name: t.name, description: t.description, versions });
+  }
+  return { templates };
+}

@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { MissiveError } from '../core/errors.ts';
+
+/**
+ * One PDF page as a PNG, through poppler's `pdftoppm` (Debian poppler-utils): the PDF goes in on
+ * stdin, the PNG comes out on stdout, nothing touches the disk. A modest resolution (default 60 dpi,
+ * an A4 page ≈ 500×700 px) keeps the side-by-side preview fast.
+ */
+export function pdfPageToPng(pdf: Uint8Array, page: number, dpi = 60): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'pdftoppm',
+      ['-png', '-r', String(dpi), '-f', String(page), '-l', String(page), '-singlefile', '-'],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', (e) =>
+      reject(
+        new MissiveError('MSV_RENDER_FAILED', `pdftoppm could not start: ${e.message}`, { tool: 'pdftoppm' }),
+      ),
+    );
+    child.on('close', (code) => {
+      const png = Buffer.concat(out);
+      if (code === 0 && png.length > 0) resolve(png);
+      else
+        reject(
+          new MissiveError(
+            'MSV_RENDER_FAILED',
+            `pdftoppm failed on page ${page}: ${Buffer.concat(err).toString().trim()}`,
+            {
+              tool: 'pdftoppm',
+              page,
+            },
+          ),
+        );
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(pdf);
+  });
+}

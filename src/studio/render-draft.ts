@@ -1,0 +1,157 @@
+import type { Kysely } from 'kysely';
+import { errorMessage, isMissiveError, MissiveError } from '../core/errors.ts';
+import type { ChannelKind } from '../core/types.ts';
+import { documentDataFor } from '../customers/document-data.ts';
+import { decodeEmail } from '../render/email.ts';
+import type { LintIssue } from '../render/lint-render.ts';
+import { type ChannelRender, renderForChannel } from '../render/render-channel.ts';
+import { type SmsEncoding, smsSegments } from '../render/sms-segments.ts';
+import { withOffers } from '../rules/offer-content.ts';
+import { previewOffers } from '../rules/preview-offers.ts';
+import { getCustomer } from '../store/customers.ts';
+import type { Database } from '../store/schema.ts';
+import { type CompiledTemplate, compileTemplateAsync } from '../templates/compile.ts';
+import { templatePackageFromFiles } from '../templates/package-loader.ts';
+import type { DocumentData } from '../templates/types.ts';
+
+/** The date documents are rendered "as of" in the studio (statement periods end the month before). */
+export const STUDIO_AS_OF = '2026-10-31';
+
+/** What to preview: the draft's files, for a stored customer or the package's sample data, in a locale. */
+export interface DraftPreviewRequest {
+  templateName: string;
+  files: Readonly<Record<string, string>>;
+  locale?: string;
+  customerId?: string;
+  asOf?: string;
+}
+
+/** Compiled templates by package hash: typing in one file recompiles once, not per preview request. */
+const compiled = new Map<string, Promise<CompiledTemplate>>();
+const COMPILED_CACHE = 32;
+
+export async function compileDraft(
+  name: string,
+  files: Readonly<Record<string, string>>,
+): Promise<CompiledTemplate> {
+  const pkg = templatePackageFromFiles(name, files);
+  let entry = compiled.get(pkg.sha256);
+  if (!entry) {
+    entry = compileTemplateAsync(pkg);
+    compiled.set(pkg.sha256, entry);
+    entry.catch(() => compiled.delete(pkg.sha256));
+    if (compiled.size > COMPILED_CACHE) compiled.delete(compiled.keys().next().value!);
+  }
+  return entry;
+}
+
+/** The document data: a stored customer's (with the offers the rules choose now) or the sample data. */
+export async function draftData(
+  db: Kysely<Database>,
+  template: CompiledTemplate,
+  req: DraftPreviewRequest,
+): Promise<{ data: DocumentData; locale: string }> {
+  const asOf = req.asOf ?? STUDIO_AS_OF;
+  const fallbackLocale = template.manifest.locales[0] ?? 'en-GB';
+  if (req.customerId) {
+    const customer = await getCustomer(db, req.customerId);
+    if (!customer) {
+      throw new MissiveError('MSV_STORE_NOT_FOUND', `no customer ${req.customerId}`, { field: 'customerId' });
+    }
+    let data = documentDataFor(template.name, customer, asOf);
+    try {
+      const offers = await previewOffers(db, customer, {
+        communicationType: template.name,
+        asOf,
+        channel: 'print',
+      });
+      data = withOffers(data, offers);
+    } catch (err) {
+      // No catalog yet (or none for this type): the document simply has no offers.
+      if (!isMissiveError(err) || !err.code.startsWith('MSV_RULES_')) throw err;
+    }
+    return { data, locale: req.locale ?? customer.locale };
+  }
+  const sample = req.files['sample-data.json'];
+  if (sample === undefined) {
+    throw new MissiveError(
+      'MSV_API_BAD_REQUEST',
+      `template ${template.name} has no sample data; choose a customer`,
+      {
+        field: 'customerId',
+      },
+    );
+  }
+  return { data: JSON.parse(sample) as DocumentData, locale: req.locale ?? fallbackLocale };
+}
+
+export async function renderDraftChannel(
+  db: Kysely<Database>,
+  req: DraftPreviewRequest,
+  channel: ChannelKind,
+): Promise<ChannelRender> {
+  const template = await compileDraft(req.templateName, req.files);
+  const { data, locale } = await draftData(db, template, req);
+  return renderForChannel(template, channel, data, { asOf: req.asOf ?? STUDIO_AS_OF, locale });
+}
+
+export interface DraftPreview {
+  locale: string;
+  channels: ChannelKind[];
+  /** Errors stop a channel's preview; warnings (size, segments) do not. */
+  issues: LintIssue[];
+  print?: { pages: number; bytes: number };
+  email?: { subject: string; bytes: number; htmlBytes: number };
+  sms?: { text: string; encoding: SmsEncoding; segments: number; units: number };
+}
+
+/**
+ * Renders a draft on every channel of its manifest, as the editor shows it side by side, collecting
+ * problems instead of throwing: a misspelt variable becomes an issue naming it, not a 500.
+ */
+export async function previewDraft(db: Kysely<Database>, req: DraftPreviewRequest): Promise<DraftPreview> {
+  const issues: LintIssue[] = [];
+  let template: CompiledTemplate;
+  try {
+    template = await compileDraft(req.templateName, req.files);
+  } catch (err) {
+    issues.push(issueOf(err));
+    return { locale: req.locale ?? 'en-GB', channels: [], issues };
+  }
+  const { data, locale } = await draftData(db, template, req);
+  const channels = template.manifest.channels as ChannelKind[];
+  const out: DraftPreview = { locale, channels, issues };
+  for (const channel of channels) {
+    try {
+      const { artifact, warnings } = await renderForChannel(template, channel, data, {
+        asOf: req.asOf ?? STUDIO_AS_OF,
+        locale,
+      });
+      for (const message of warnings) issues.push({ severity: 'warning', message, channel, locale });
+      if (channel === 'print') out.print = { pages: artifact.pages ?? 0, bytes: artifact.bytes.byteLength };
+      if (channel === 'email') {
+        const email = decodeEmail(artifact.bytes);
+        out.email = {
+          subject: email.subject,
+          bytes: artifact.bytes.byteLength,
+          htmlBytes: Buffer.byteLength(email.html),
+        };
+      }
+      if (channel === 'sms') {
+        const text = Buffer.from(artifact.bytes).toString('utf8');
+        out.sms = { text, ...smsSegments(text) };
+      }
+    } catch (err) {
+      issues.push({ ...issueOf(err), channel, locale });
+    }
+  }
+  return out;
+}
+
+function issueOf(err: unknown): LintIssue {
+  return {
+    severity: 'error',
+    message: errorMessage(err),
+    ...(isMissiveError(err) ? { code: err.code } : {}),
+  };
+}
