@@ -24,6 +24,7 @@ import { renderHtmlError } from './ui/error-pages.ts';
 import { registerAdminPages } from './ui/routes/admin.ts';
 import { registerAgentPages } from './ui/routes/pages.ts';
 import { registerSessionRoutes } from './ui/routes/session.ts';
+import { registerStudioPages } from './ui/routes/studio.ts';
 
 /** What the API works with: the store, the archive, a clock (tests pin it), a logger, security settings. */
 export interface ApiDeps {
@@ -87,6 +88,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     registerStudioRoutes(scope, routeDeps);
     registerAgentPages(scope, routeDeps);
     registerAdminPages(scope, routeDeps);
+    registerStudioPages(scope, routeDeps);
     // Public routes that verify their own signatures go here too, under /webhooks/ or /t/.
   });
   return app;

@@ -107,6 +107,6 @@ export function registerSessionRoutes(
   );
 
   app.get('/', { config: { roles: ROUTE_ROLES.anyone }, schema: hide }, async (request, reply) =>
-    reply.redirect(request.principal?.role === 'marketer' ? '/docs' : '/ui/search', 303),
+    reply.redirect(request.principal?.role === 'marketer' ? '/ui/studio' : '/ui/search', 303),
   );
 }

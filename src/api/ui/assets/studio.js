@@ -1,0 +1,145 @@
+// The studio's draft editor: switch files, save as you type (debounced), then refresh the live
+// preview (lint issues, SMS text and segments, e-mail frame, PDF page images). Same-origin only;
+// the page's CSP allows no inline script, so everything is wired here.
+(() => {
+  const root = document.getElementById('studio-draft');
+  if (!root) return;
+  const draftId = root.dataset.draft;
+  const csrf = root.dataset.csrf;
+  const editable = root.dataset.editable === 'true';
+  const state = document.getElementById('save-state');
+  const options = document.getElementById('preview-options');
+  const pending = new Map();
+  let timer;
+  let generation = 0;
+
+  // Files: one editor shown at a time.
+  const tabs = [...document.querySelectorAll('.file-tab')];
+  const editors = [...document.querySelectorAll('.file-editor')];
+  const show = (file) => {
+    for (const tab of tabs) tab.setAttribute('aria-pressed', String(tab.dataset.file === file));
+    for (const ed of editors) ed.hidden = ed.dataset.file !== file;
+  };
+  for (const tab of tabs) tab.addEventListener('click', () => show(tab.dataset.file));
+  if (tabs[0]) show(tabs[0].dataset.file);
+
+  const say = (text) => {
+    if (state) state.textContent = text;
+  };
+
+  async function api(method, url, body) {
+    const res = await fetch(url, {
+      method,
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = res.status === 204 ? {} : await res.json();
+    if (!res.ok) throw new Error(json.error ? `${json.error.code}: ${json.error.message}` : res.statusText);
+    return json;
+  }
+
+  function query() {
+    const form = new FormData(options);
+    const q = new URLSearchParams();
+    const locale = form.get('locale');
+    const customerId = String(form.get('customerId') || '').trim();
+    if (locale) q.set('locale', String(locale));
+    if (customerId) q.set('customerId', customerId);
+    return q;
+  }
+
+  function renderIssues(issues) {
+    const list = document.getElementById('issues');
+    list.replaceChildren();
+    if (issues.length === 0) {
+      const li = document.createElement('li');
+      li.className = 'ok';
+      li.textContent = '✓';
+      list.append(li);
+    }
+    for (const issue of issues) {
+      const li = document.createElement('li');
+      li.className = issue.severity;
+      const where = [issue.channel, issue.locale].filter(Boolean).join(' · ');
+      li.textContent = `${issue.severity}${where ? ` (${where})` : ''}: ${issue.message}`;
+      list.append(li);
+    }
+  }
+
+  async function refresh() {
+    const mine = ++generation;
+    const q = query();
+    const body = Object.fromEntries(q.entries());
+    let preview;
+    try {
+      preview = await api('POST', `/api/studio/drafts/${draftId}/preview`, body);
+    } catch (err) {
+      renderIssues([{ severity: 'error', message: String(err.message || err) }]);
+      return;
+    }
+    if (mine !== generation) return;
+    renderIssues(preview.issues);
+    q.set('v', String(Date.now()));
+    const sms = document.getElementById('sms-preview');
+    sms.hidden = !preview.sms;
+    if (preview.sms) {
+      document.getElementById('sms-text').textContent = preview.sms.text;
+      document.getElementById('sms-segments').textContent =
+        `${preview.sms.segments} (${preview.sms.encoding})`;
+    }
+    const email = document.getElementById('email-preview');
+    email.hidden = !preview.email;
+    if (preview.email) {
+      document.getElementById('email-subject').textContent = preview.email.subject;
+      document.getElementById('email-size').textContent = `${Math.round(preview.email.htmlBytes / 1024)} KB`;
+      document.getElementById('email-frame').src = `/ui/studio/drafts/${draftId}/email?${q}`;
+    }
+    const print = document.getElementById('print-preview');
+    print.hidden = !preview.print;
+    if (preview.print) {
+      document.getElementById('print-pages').textContent = String(preview.print.pages);
+      const pages = document.getElementById('pages');
+      pages.replaceChildren();
+      for (let n = 1; n <= preview.print.pages; n += 1) {
+        const img = document.createElement('img');
+        img.alt = `page ${n}`;
+        img.src = `/ui/studio/drafts/${draftId}/page/${n}?${q}`;
+        pages.append(img);
+      }
+    }
+    root.dataset.previewGeneration = String(mine);
+  }
+
+  async function save() {
+    if (pending.size === 0) return refresh();
+    const files = Object.fromEntries(pending);
+    pending.clear();
+    say(root.dataset.saving || '…');
+    try {
+      await api('PUT', `/api/studio/drafts/${draftId}/files`, { files });
+      say('✓');
+    } catch (err) {
+      say(String(err.message || err));
+      return;
+    }
+    await refresh();
+  }
+
+  if (editable) {
+    for (const area of document.querySelectorAll('textarea[data-file]')) {
+      area.addEventListener('input', () => {
+        pending.set(area.dataset.file, area.value);
+        say('…');
+        clearTimeout(timer);
+        timer = setTimeout(save, 400);
+      });
+    }
+  }
+  options.addEventListener('submit', (event) => {
+    event.preventDefault();
+    refresh();
+  });
+  options.addEventListener('change', () => refresh());
+  refresh();
+})();

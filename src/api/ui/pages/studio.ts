@@ -1,0 +1,138 @@
+import type { DraftRecord } from '../../../store/studio-drafts.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { type PageContext, page } from '../layout.ts';
+
+export interface TemplateListing {
+  name: string;
+  description: string;
+  versions: { id: string; version: number; publishedAt: string | null; publishedBy: string | null }[];
+}
+
+const csrfField = (ctx: PageContext) =>
+  html`<input type="hidden" name="_csrf" value="${ctx.principal?.csrfToken ?? ''}">`;
+const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
+
+/** The studio's start: templates with their versions (the id to pin a run), drafts, a new draft. */
+export function studioHomePage(
+  ctx: PageContext,
+  templates: TemplateListing[],
+  drafts: Omit<DraftRecord, 'files'>[],
+  packages: string[],
+): SafeHtml {
+  const { t } = ctx;
+  const versionOptions = templates.flatMap((tpl) =>
+    [...tpl.versions]
+      .reverse()
+      .map((v) => html`<option value="${v.id}">${tpl.name} v${v.version} (${v.id})</option>`),
+  );
+  return page(
+    ctx,
+    t.studio,
+    html`<h1>${t.studio}</h1>
+<div class="grid2">
+<section class="card"><h2>${t.studioTemplates}</h2>
+<table id="templates"><thead><tr><th>${t.studioTemplate}</th><th>${t.studioVersion}</th><th>${t.studioVersionId}</th><th>${t.studioPublishedBy}</th><th></th></tr></thead><tbody>
+${templates.flatMap((tpl) =>
+  [...tpl.versions]
+    .reverse()
+    .map(
+      (v, i) =>
+        html`<tr><td>${i === 0 ? tpl.name : ''}</td><td>v${v.version}</td><td><code class="version-id">${v.id}</code></td><td>${v.publishedBy ?? ''} ${when(v.publishedAt)}</td><td>${
+          i + 1 < tpl.versions.length
+            ? html`<a href="/ui/studio/diff?a=${encodeURIComponent(tpl.versions[tpl.versions.length - i - 2]!.id)}&amp;b=${encodeURIComponent(v.id)}">${t.studioDiff}</a>`
+            : ''
+        }</td></tr>`,
+    ),
+)}
+</tbody></table></section>
+<section class="card"><h2>${t.studioNewDraft}</h2>
+<form class="stack" method="post" action="/ui/studio/drafts">${csrfField(ctx)}
+  <label>${t.studioFromVersion}<br><select name="from">${versionOptions}</select></label>
+  <button class="primary" type="submit">${t.studioCreate}</button>
+</form>
+<form class="stack" method="post" action="/ui/studio/drafts">${csrfField(ctx)}
+  <label>${t.studioFromPackage}<br><select name="package">${packages.map((p) => html`<option>${p}</option>`)}</select></label>
+  <button type="submit">${t.studioCreate}</button>
+</form></section>
+</div>
+<section class="card"><h2>${t.studioDrafts}</h2>
+<table id="drafts"><thead><tr><th>id</th><th>${t.studioTemplate}</th><th>${t.studioStatus}</th><th>${t.studioBase}</th><th>${t.studioSubmittedBy}</th><th>${t.studioPublishedAs}</th></tr></thead><tbody>
+${drafts.map(
+  (d) =>
+    html`<tr><td><a href="/ui/studio/drafts/${d.id}">${d.id}</a></td><td>${d.templateName}</td><td><span class="status ${d.status}">${d.status}</span></td><td><code>${d.baseVersionId ?? ''}</code></td><td>${d.submittedBy ?? ''}</td><td><code>${d.publishedVersionId ?? ''}</code></td></tr>`,
+)}
+</tbody></table></section>`,
+  );
+}
+
+/**
+ * The editor: files on the left (a textarea each, one shown at a time), the live preview on the right
+ * (studio.js saves as you type, then refreshes lint, SMS, e-mail frame and PDF page images).
+ * Without JavaScript every textarea shows and the forms still work.
+ */
+export function draftEditorPage(
+  ctx: PageContext,
+  draft: DraftRecord,
+  options: { canApprove: boolean; locales: string[]; message?: string },
+): SafeHtml {
+  const { t } = ctx;
+  const user = ctx.principal?.user;
+  const editable = draft.status === 'draft';
+  const files = Object.keys(draft.files)
+    .filter((f) => isTextFile(f))
+    .sort();
+  const action = (name: string, label: string, cls = '') =>
+    html`<form method="post" action="/ui/studio/drafts/${draft.id}/${name}" class="inline">${csrfField(ctx)}<button type="submit" class="${cls}" id="${name}-button">${label}</button></form>`;
+  const actions = [
+    editable ? action('submit', t.studioSubmit, 'primary') : '',
+    draft.status === 'submitted' && options.canApprove && draft.submittedBy !== user
+      ? [action('approve', t.studioApprove, 'primary'), action('reject', t.studioReject)]
+      : '',
+    draft.status === 'submitted' && draft.submittedBy === user
+      ? [
+          html`<span class="note" id="own-draft">${t.studioOwnDraft}</span>`,
+          action('approve', t.studioApprove),
+          action('reject', t.studioWithdraw),
+        ]
+      : '',
+  ];
+  return page(
+    ctx,
+    `${t.studio} · ${draft.templateName}`,
+    html`<div id="studio-draft" data-draft="${draft.id}" data-csrf="${ctx.principal?.csrfToken ?? ''}" data-editable="${String(editable)}">
+<h1>${draft.templateName} <small><code>${draft.id}</code> · <span class="status ${draft.status}" id="draft-status">${draft.status}</span>
+${draft.baseVersionId ? html` · ${t.studioBase} <code>${draft.baseVersionId}</code>` : ''}
+${draft.publishedVersionId ? html` · ${t.studioPublishedAs} <code id="published-version">${draft.publishedVersionId}</code>` : ''}</small></h1>
+${options.message ? html`<div class="alert error" role="alert">${options.message}</div>` : ''}
+<div class="actions">${actions} <span id="save-state" aria-live="polite"></span>
+${draft.baseVersionId ? html`<a href="/ui/studio/diff?a=${encodeURIComponent(draft.baseVersionId)}&amp;b=${encodeURIComponent(`draft:${draft.id}`)}">${t.studioDiff}</a>` : ''}</div>
+<div class="studio">
+<section class="files card"><h2>${t.studioFiles}</h2>
+<ul class="file-list">${files.map((f, i) => html`<li><button type="button" class="file-tab" data-file="${f}" aria-pressed="${String(i === 0)}">${f}</button></li>`)}</ul>
+${files.map(
+  (f) =>
+    html`<div class="file-editor" data-file="${f}"><label class="file-name">${f}</label><textarea data-file="${f}" spellcheck="false" rows="28" ${editable ? '' : 'readonly'}>${draft.files[f] ?? ''}</textarea></div>`,
+)}
+</section>
+<section class="preview card"><h2>${t.studioPreview}</h2>
+<form class="preview-options" id="preview-options">
+  <label>${t.studioLocale} <select name="locale">${options.locales.map((l) => html`<option>${l}</option>`)}</select></label>
+  <label>${t.studioCustomer} <input name="customerId" size="10" maxlength="100"></label>
+  <button type="submit">${t.studioRefresh}</button>
+</form>
+<h3>${t.studioLint}</h3><ul id="issues" class="issues"><li class="muted">…</li></ul>
+<div id="sms-preview" hidden><h3>${t.studioSms} · <span id="sms-segments"></span> ${t.studioSegments}</h3><pre id="sms-text" class="sms"></pre></div>
+<div id="email-preview" hidden><h3>${t.studioEmail} · <span id="email-subject"></span> · <span id="email-size"></span></h3>
+<iframe id="email-frame" sandbox="" title="${t.studioEmail}" src="about:blank"></iframe></div>
+<div id="print-preview" hidden><h3>${t.studioPrint} · <span id="print-pages"></span></h3><div id="pages" class="pages"></div></div>
+</section>
+</div>
+</div>
+<script src="/assets/studio.js"></script>`,
+  );
+}
+
+/** Files edited as text: everything but images and fonts (which a textarea would mangle). */
+export function isTextFile(file: string): boolean {
+  return !/\.(png|jpe?g|gif|webp|ttf|otf|woff2?|pdf)$/i.test(file);
+}

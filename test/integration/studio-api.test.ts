@@ -1,0 +1,120 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/api/app.ts';
+import type { Customer } from '../../src/core/types.ts';
+import { synthesizeIdentity } from '../../src/customers/synthetic-identity.ts';
+import { upsertCustomers } from '../../src/store/customers.ts';
+import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { bearer, seedUsers } from '../support/api.ts';
+import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
+
+/** The studio's HTTP side: drafts, live preview (lint, PDF page images, e-mail frame, SMS), four eyes. */
+describe('studio API', () => {
+  let temp: TempStore;
+  let app: FastifyInstance;
+  let tokens: Awaited<ReturnType<typeof seedUsers>>;
+  let statementDraft: string;
+
+  beforeAll(async () => {
+    temp = await openTempStore('studio-api');
+    tokens = await seedUsers(temp.store.db);
+    const customer: Customer = {
+      ...synthesizeIdentity('S0001', { locale: 'zh-CN' }),
+      traits: { balance: 12 },
+    };
+    await upsertCustomers(temp.store.db, [customer]);
+    await publishTemplatePackage(temp.store.db, `${ROOT}/templates/monthly-statement`);
+    app = buildApp({ db: temp.store.db });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await temp?.close();
+  });
+
+  const call = (role: keyof typeof tokens, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+    app.inject({ method, url, headers: bearer(tokens[role]), ...(payload ? { payload } : {}) });
+
+  it('lists templates with the version id a run pins', async () => {
+    const res = await call('marketer', 'GET', '/api/studio/templates');
+    expect(res.statusCode).toBe(200);
+    const statement = res.json().templates.find((t: { name: string }) => t.name === 'monthly-statement');
+    expect(statement.versions[0].id).toMatch(/^monthly-statement@[0-9a-f]{12}$/);
+    expect((await call('agent', 'GET', '/api/studio/templates')).statusCode).toBe(403);
+  });
+
+  it('previews a draft as it is edited: a misspelt variable is a lint issue, the fix renders two pages', async () => {
+    const created = await call('marketer', 'POST', '/api/studio/drafts', { from: 'monthly-statement' });
+    expect(created.statusCode).toBe(201);
+    statementDraft = created.json().id;
+    const yaml: string = created.json().files['print.yaml'];
+    const put = await call('marketer', 'PUT', `/api/studio/drafts/${statementDraft}/files`, {
+      files: { 'print.yaml': yaml.replace('{{offers.[0].headline}}', '{{offers.[0].hedline}}') },
+    });
+    expect(put.statusCode).toBe(200);
+    const broken = (
+      await call('marketer', 'POST', `/api/studio/drafts/${statementDraft}/preview`, {})
+    ).json();
+    expect(broken.issues[0]).toMatchObject({ severity: 'error', code: 'MSV_TEMPLATE_VARIABLE_MISSING' });
+    expect(broken.issues[0].message).toContain('hedline');
+    await call('marketer', 'PUT', `/api/studio/drafts/${statementDraft}/files`, {
+      files: { 'print.yaml': yaml },
+    });
+    const fixed = (await call('marketer', 'POST', `/api/studio/drafts/${statementDraft}/preview`, {})).json();
+    expect(fixed.issues).toEqual([]);
+    expect(fixed.print.pages).toBe(2);
+
+    const png = await call('marketer', 'GET', `/ui/studio/drafts/${statementDraft}/page/2?locale=zh-CN`);
+    expect(png.statusCode).toBe(200);
+    expect(png.headers['content-type']).toBe('image/png');
+    expect(png.rawPayload.subarray(1, 4).toString()).toBe('PNG');
+    const forCustomer = (
+      await call('marketer', 'POST', `/api/studio/drafts/${statementDraft}/preview`, { customerId: 'S0001' })
+    ).json();
+    expect(forCustomer).toMatchObject({ locale: 'zh-CN', issues: [] });
+  });
+
+  it('previews e-mail (sandboxed frame, strict CSP) and SMS with its segment count', async () => {
+    await publishTemplatePackage(temp.store.db, `${ROOT}/templates/payment-reminder`);
+    const id = (await call('marketer', 'POST', '/api/studio/drafts', { package: 'payment-reminder' })).json()
+      .id;
+    const preview = (
+      await call('marketer', 'POST', `/api/studio/drafts/${id}/preview`, { locale: 'en-GB' })
+    ).json();
+    expect(preview.issues.filter((i: { severity: string }) => i.severity === 'error')).toEqual([]);
+    expect(preview.sms.segments).toBeGreaterThanOrEqual(1);
+    expect(preview.email.subject.length).toBeGreaterThan(0);
+    const frame = await call('marketer', 'GET', `/ui/studio/drafts/${id}/email?locale=en-GB`);
+    expect(frame.statusCode).toBe(200);
+    expect(frame.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+
+  it('four eyes over HTTP: the submitter gets 403, another approver publishes', async () => {
+    const submit = await call('admin', 'POST', `/api/studio/drafts/${statementDraft}/submit`);
+    expect(submit.statusCode).toBe(200);
+    const self = await call('admin', 'POST', `/api/studio/drafts/${statementDraft}/approve`);
+    expect(self.statusCode).toBe(403);
+    expect(self.json().error.code).toBe('MSV_STUDIO_SELF_APPROVAL');
+    expect((await call('marketer', 'POST', `/api/studio/drafts/${statementDraft}/approve`)).statusCode).toBe(
+      403,
+    );
+    expect((await call('admin', 'POST', '/api/studio/approvers', { user: 'marketer1' })).statusCode).toBe(
+      204,
+    );
+    const approved = await call('marketer', 'POST', `/api/studio/drafts/${statementDraft}/approve`);
+    expect(approved.statusCode).toBe(200);
+    expect(approved.json().published).toMatchObject({ name: 'monthly-statement', created: false });
+    const audit = (await call('admin', 'GET', `/api/audit?targetId=${statementDraft}`)).json();
+    expect(JSON.stringify(audit)).toContain('studio.draft.approve.refused');
+  });
+
+  it('serves the studio pages to marketers', async () => {
+    const home = await call('marketer', 'GET', '/ui/studio');
+    expect(home.statusCode).toBe(200);
+    expect(home.body).toContain('monthly-statement@');
+    const editor = await call('marketer', 'GET', `/ui/studio/drafts/${statementDraft}`);
+    expect(editor.body).toContain('<script src="/assets/studio.js"></script>');
+    const script = await app.inject({ method: 'GET', url: '/assets/studio.js' });
+    expect(script.statusCode).toBe(200);
+  });
+});
