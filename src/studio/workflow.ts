@@ -186,12 +186,6 @@ export async function canApprove(
 }
 
 async function requireApprover(db: Kysely<Database>, who: StudioActor, draft: DraftRecord, action: string) {
-  if (!(await canApprove(db, who))) {
-    await audit(db, who, `studio.draft.${action}.refused`, draft.id, { reason: 'not an approver' });
-    throw new MissiveError('MSV_AUTH_FORBIDDEN', `${who.user} does not have the approver right`, {
-      draftId: draft.id,
-    });
-  }
   if (draft.submittedBy === who.user) {
     await audit(db, who, `studio.draft.${action}.refused`, draft.id, { reason: 'own submission' });
     throw new MissiveError(
@@ -201,6 +195,12 @@ async function requireApprover(db: Kysely<Database>, who: StudioActor, draft: Dr
         draftId: draft.id,
       },
     );
+  }
+  if (!(await canApprove(db, who))) {
+    await audit(db, who, `studio.draft.${action}.refused`, draft.id, { reason: 'not an approver' });
+    throw new MissiveError('MSV_AUTH_FORBIDDEN', `${who.user} does not have the approver right`, {
+      draftId: draft.id,
+    });
   }
 }
 

@@ -1,0 +1,173 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/api/app.ts';
+import { executeRun } from '../../src/batch/execute-run.ts';
+import { publishCatalogDir } from '../../src/rules/publish.ts';
+import { listAudit } from '../../src/store/audit.ts';
+import { listCommunicationsForRun } from '../../src/store/communications.ts';
+import { grantStudioApprover } from '../../src/store/studio-drafts.ts';
+import { getLatestTemplateVersion } from '../../src/store/templates.ts';
+import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { PASSWORD, seedUsers } from '../support/api.ts';
+import {
+  importBankCustomers,
+  openTempStore,
+  ROOT,
+  type TempStore,
+  testBatchDeps,
+} from '../support/stores.ts';
+
+/**
+ * The marketer's acceptance path in Debian's Chromium against a real server on 127.0.0.1: edit the
+ * statement's offer text, watch the preview, see and fix a misspelt variable, submit; the submitter
+ * is refused approval; an admin approves; the next run (latest version) prints the new text.
+ */
+describe('studio in Chromium', () => {
+  let temp: TempStore;
+  let batch: ReturnType<typeof testBatchDeps>;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let base: string;
+  let firstVersion: string;
+
+  beforeAll(async () => {
+    temp = await openTempStore('studio-ui');
+    await importBankCustomers(temp.store, path.join(ROOT, 'test', 'fixtures', 'customers-bank-20.csv'));
+    await publishCatalogDir(temp.store.db, path.join(ROOT, 'catalogs', 'bank'), '2026-10-31');
+    firstVersion = (await publishTemplatePackage(temp.store.db, `${ROOT}/templates/monthly-statement`)).id;
+    await seedUsers(temp.store.db);
+    // marketer1 may approve others' drafts: what stops them below is four eyes, not the role.
+    await grantStudioApprover(temp.store.db, 'marketer1', 'admin1');
+    batch = testBatchDeps(temp.store, temp.dir, { chunkSize: 10, concurrency: 1 });
+    app = buildApp({ db: temp.store.db, blobs: batch.deps.blobs });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await batch?.close();
+    await temp?.close();
+  });
+
+  async function signedIn(user: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    await page.fill('input[name=name]', user);
+    await page.fill('input[name=password]', PASSWORD);
+    await Promise.all([page.waitForURL(/\/ui\//), page.click('button[type=submit]')]);
+    return page;
+  }
+
+  /** Waits for the preview the editor starts after `action` (saves are debounced, then it re-renders). */
+  async function nextPreview(page: Page, action: () => Promise<void>): Promise<void> {
+    const before = Number((await page.getAttribute('#studio-draft', 'data-preview-generation')) ?? 0);
+    await action();
+    await page.waitForFunction(
+      (n) => Number(document.getElementById('studio-draft')?.dataset.previewGeneration ?? 0) > n,
+      before,
+      { timeout: 15_000 },
+    );
+  }
+
+  it('marketer edits, sees lint and preview, submits; cannot self-approve; admin publishes; the next run uses it', async () => {
+    const errors: string[] = [];
+    const page = await signedIn('marketer1');
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    expect(new URL(page.url()).pathname).toBe('/ui/studio');
+    expect(await page.textContent('#templates')).toContain(firstVersion);
+
+    await page.selectOption('select[name=from]', firstVersion);
+    await Promise.all([
+      page.waitForURL(/\/ui\/studio\/drafts\/drf_/),
+      page.click('form:has(select[name=from]) button'),
+    ]);
+    await page.waitForSelector('#pages img');
+    expect(await page.textContent('#print-pages')).toBe('2');
+
+    await page.click('.file-tab[data-file="locales/en-GB.json"]');
+    const strings = page.locator('textarea[data-file="locales/en-GB.json"]');
+    const original = await strings.inputValue();
+    await nextPreview(page, () =>
+      strings.fill(original.replace('"Chosen for you"', '"Picked for you, {{customer.nme}}"')),
+    );
+    expect(await page.textContent('#issues li.error')).toContain('nme');
+    expect(await page.locator('#print-preview').isVisible()).toBe(false);
+
+    await nextPreview(page, () => strings.fill(original.replace('"Chosen for you"', '"Picked for you"')));
+    expect(await page.locator('#issues li.error').count()).toBe(0);
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('#pages img')].every(
+        (i) => i.complete && i.naturalWidth > 0,
+      ),
+    );
+    expect(await page.locator('#pages img').count()).toBe(2);
+    await page.screenshot({ path: `${temp.dir}/studio-editor.png` });
+
+    await Promise.all([page.waitForURL(/\/ui\/studio\/drafts\/drf_/), page.click('#submit-button')]);
+    expect(await page.textContent('#draft-status')).toBe('submitted');
+    const draftUrl = page.url();
+
+    // Four eyes: the submitter's own approval is refused (403) and audited.
+    const [refusal] = await Promise.all([page.waitForResponse(/\/approve$/), page.click('#approve-button')]);
+    expect(refusal.status()).toBe(403);
+    expect(await page.textContent('[role=alert]')).toContain('cannot approve');
+
+    const admin = await signedIn('admin1');
+    await admin.goto(draftUrl);
+    await Promise.all([admin.waitForURL(draftUrl), admin.click('#approve-button')]);
+    expect(await admin.textContent('#draft-status')).toBe('published');
+    const published = (await admin.textContent('#published-version'))!;
+    expect(published).not.toBe(firstVersion);
+    // The only console error is the refused approval's own 403 page load.
+    expect(errors.filter((e) => !e.includes('403'))).toEqual([]);
+
+    const draftId = draftUrl.split('/').at(-1)!;
+    const actions = (await listAudit(temp.store.db, { targetId: draftId })).map((e) => e.action).reverse();
+    expect(actions).toEqual([
+      'studio.draft.create',
+      ...actions.filter((a) => a === 'studio.draft.edit'),
+      'studio.draft.submit',
+      'studio.draft.approve.refused',
+      'studio.draft.approve',
+    ]);
+
+    // The next run takes the latest version (as `missive run` does without --template-version).
+    const latest = (await getLatestTemplateVersion(temp.store.db, 'monthly-statement'))!;
+    expect(latest.id).toBe(published);
+    const outcome = await executeRun(batch.deps, {
+      communicationType: 'monthly-statement',
+      templateVersionId: latest.id,
+      asOf: '2026-10-31',
+      source: 'store:all',
+    });
+    const rows = (await listCommunicationsForRun(temp.store.db, outcome.runId)).filter(
+      (r) => r.artifactSha256,
+    );
+    expect(rows.every((r) => r.templateVersionId === published)).toBe(true);
+    let printed = 0;
+    for (const row of rows) {
+      const file = path.join(temp.dir, `${row.artifactSha256}.pdf`);
+      fs.writeFileSync(file, await batch.deps.blobs.get(row.artifactSha256!));
+      if (execFileSync('pdftotext', [file, '-']).toString().includes('Picked for you')) printed += 1;
+    }
+    expect(printed).toBeGreaterThan(0);
+  }, 60_000);
+});
