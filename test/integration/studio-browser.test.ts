@@ -79,11 +79,11 @@ describe('studio in Chromium', () => {
   async function nextPreview(page: Page, action: () => Promise<void>): Promise<void> {
     const before = Number((await page.getAttribute('#studio-draft', 'data-preview-generation')) ?? 0);
     await action();
-    await page.waitForFunction(
-      (n) => Number(document.getElementById('studio-draft')?.dataset.previewGeneration ?? 0) > n,
-      before,
-      { timeout: 15_000 },
-    );
+    await expect
+      .poll(async () => Number((await page.getAttribute('#studio-draft', 'data-preview-generation')) ?? 0), {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(before);
   }
 
   it('marketer edits, sees lint and preview, submits; cannot self-approve; admin publishes; the next run uses it', async () => {
@@ -113,11 +113,18 @@ describe('studio in Chromium', () => {
 
     await nextPreview(page, () => strings.fill(original.replace('"Chosen for you"', '"Picked for you"')));
     expect(await page.locator('#issues li.error').count()).toBe(0);
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll<HTMLImageElement>('#pages img')].every(
-        (i) => i.complete && i.naturalWidth > 0,
-      ),
-    );
+    // (The project's TypeScript has no DOM types: the image is typed by what is read.)
+    await expect
+      .poll(() =>
+        page
+          .locator('#pages img')
+          .evaluateAll((imgs) =>
+            (imgs as unknown as { complete: boolean; naturalWidth: number }[]).every(
+              (i) => i.complete && i.naturalWidth > 0,
+            ),
+          ),
+      )
+      .toBe(true);
     expect(await page.locator('#pages img').count()).toBe(2);
     await page.screenshot({ path: `${temp.dir}/studio-editor.png` });
 
