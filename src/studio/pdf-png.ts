@@ -7,10 +7,29 @@ import { MissiveError } from '../core/errors.ts';
  * an A4 page ≈ 500×700 px) keeps the side-by-side preview fast.
  */
 export function pdfPageToPng(pdf: Uint8Array, page: number, dpi = 60): Promise<Buffer> {
+  return pdfPageImage(pdf, page, dpi, 'png');
+}
+
+/** The same page as a binary PPM (P6): raw RGB, what the pixel diff reads without a PNG decoder. */
+export function pdfPageToPpm(pdf: Uint8Array, page: number, dpi = 60): Promise<Buffer> {
+  return pdfPageImage(pdf, page, dpi, 'ppm');
+}
+
+function pdfPageImage(pdf: Uint8Array, page: number, dpi: number, format: 'png' | 'ppm'): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'pdftoppm',
-      ['-png', '-r', String(dpi), '-f', String(page), '-l', String(page), '-singlefile', '-'],
+      [
+        ...(format === 'png' ? ['-png'] : []),
+        '-r',
+        String(dpi),
+        '-f',
+        String(page),
+        '-l',
+        String(page),
+        '-singlefile',
+        '-',
+      ],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
     const out: Buffer[] = [];
@@ -23,8 +42,8 @@ export function pdfPageToPng(pdf: Uint8Array, page: number, dpi = 60): Promise<B
       ),
     );
     child.on('close', (code) => {
-      const png = Buffer.concat(out);
-      if (code === 0 && png.length > 0) resolve(png);
+      const image = Buffer.concat(out);
+      if (code === 0 && image.length > 0) resolve(image);
       else
         reject(
           new MissiveError(

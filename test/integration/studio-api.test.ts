@@ -118,3 +118,57 @@ describe('studio API', () => {
     expect(script.statusCode).toBe(200);
   });
 });
+
+describe('studio diff', () => {
+  let temp: TempStore;
+  let app: FastifyInstance;
+  let token: string;
+
+  beforeAll(async () => {
+    temp = await openTempStore('studio-diff');
+    token = (await seedUsers(temp.store.db)).marketer;
+    await publishTemplatePackage(temp.store.db, `${ROOT}/templates/monthly-statement`);
+    app = buildApp({ db: temp.store.db });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await temp?.close();
+  });
+
+  it('shows a draft against its base: the changed line and the pixels that moved on page 1', async () => {
+    const get = (url: string) => app.inject({ method: 'GET', url, headers: bearer(token) });
+    const draft = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/studio/drafts',
+        headers: bearer(token),
+        payload: { from: 'monthly-statement' },
+      })
+    ).json();
+    const strings: string = draft.files['locales/en-GB.json'];
+    await app.inject({
+      method: 'PUT',
+      url: `/api/studio/drafts/${draft.id}/files`,
+      headers: bearer(token),
+      payload: {
+        files: {
+          'locales/en-GB.json': strings.replace('"Current Account Statement"', '"Your current account"'),
+        },
+      },
+    });
+    const a = encodeURIComponent(draft.baseVersionId);
+    const b = encodeURIComponent(`draft:${draft.id}`);
+    const page = await get(`/ui/studio/diff?a=${a}&b=${b}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('data-file="locales/en-GB.json"');
+    expect(page.body).not.toContain('data-file="print.yaml"');
+    expect(page.body).toMatch(/<pre class="add">\+ .*Your current account/);
+    const pixels = await get(`/ui/studio/diff/pixels?a=${a}&b=${b}&locale=en-GB`);
+    expect(pixels.statusCode).toBe(200);
+    expect(pixels.headers['content-type']).toBe('image/png');
+    expect(Number(pixels.headers['x-missive-changed-pixels'])).toBeGreaterThan(100);
+    const same = await get(`/ui/studio/diff/pixels?a=${a}&b=${a}`);
+    expect(same.headers['x-missive-changed-pixels']).toBe('0');
+  });
+});

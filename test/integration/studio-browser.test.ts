@@ -127,7 +127,10 @@ describe('studio in Chromium', () => {
       .toBe(true);
     expect(await page.locator('#pages img').count()).toBe(2);
     if (process.env.MISSIVE_UI_SCREENSHOTS)
-      await page.screenshot({ path: `${process.env.MISSIVE_UI_SCREENSHOTS}/studio-editor.png`, fullPage: true });
+      await page.screenshot({
+        path: `${process.env.MISSIVE_UI_SCREENSHOTS}/studio-editor.png`,
+        fullPage: true,
+      });
 
     await Promise.all([page.waitForURL(/\/ui\/studio\/drafts\/drf_/), page.click('#submit-button')]);
     expect(await page.textContent('#draft-status')).toBe('submitted');

@@ -1,4 +1,5 @@
 import type { DraftRecord } from '../../../store/studio-drafts.ts';
+import type { DiffHunk } from '../../../studio/line-diff.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { type PageContext, page } from '../layout.ts';
 
@@ -135,4 +136,50 @@ ${files.map(
 /** Files edited as text: everything but images and fonts (which a textarea would mangle). */
 export function isTextFile(file: string): boolean {
   return !/\.(png|jpe?g|gif|webp|ttf|otf|woff2?|pdf)$/i.test(file);
+}
+
+export interface FileDiff {
+  file: string;
+  change: 'added' | 'removed' | 'changed';
+  hunks: DiffHunk[];
+}
+
+/** Two versions (or a draft and its base) side by side: text diff per file, first PDF page pixels. */
+export function diffPage(
+  ctx: PageContext,
+  a: string,
+  b: string,
+  files: FileDiff[],
+  options: { print: boolean; locale: string },
+): SafeHtml {
+  const { t } = ctx;
+  const q = (extra: Record<string, string>) =>
+    new URLSearchParams({ locale: options.locale, ...extra }).toString();
+  return page(
+    ctx,
+    t.studioDiff,
+    html`<h1>${t.studioDiff}: <code>${a}</code> → <code>${b}</code></h1>
+${
+  options.print
+    ? html`<section class="card"><h2>${t.studioPrint}</h2><div class="grid3 visual-diff">
+<figure><img id="diff-a" alt="${a}" src="/ui/studio/diff/page?${q({ ref: a })}"><figcaption>${a}</figcaption></figure>
+<figure><img id="diff-b" alt="${b}" src="/ui/studio/diff/page?${q({ ref: b })}"><figcaption>${b}</figcaption></figure>
+<figure><img id="diff-pixels" alt="pixel difference" src="/ui/studio/diff/pixels?${q({ a, b })}"><figcaption>Δ</figcaption></figure>
+</div></section>`
+    : ''
+}
+<section class="card diff" id="file-diffs"><h2>${t.studioFiles}</h2>
+${files.length === 0 ? html`<p>${t.studioNoIssues}</p>` : ''}
+${files.map(
+  (f) => html`<h3 class="file-diff" data-file="${f.file}">${f.file} <small>(${f.change})</small></h3>
+${f.hunks.map(
+  (h) =>
+    html`<div class="hunk"><pre class="muted">@@ -${h.aStart} +${h.bStart} @@</pre>${h.lines.map(
+      (l) =>
+        html`<pre class="${l.kind === 'same' ? '' : l.kind}">${l.kind === 'add' ? '+' : l.kind === 'del' ? '-' : ' '} ${l.text}</pre>`,
+    )}</div>`,
+)}`,
+)}
+</section>`,
+  );
 }

@@ -3,6 +3,11 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { isMissiveError, MissiveError } from '../../../core/errors.ts';
 import { listDrafts } from '../../../store/studio-drafts.ts';
+import { diffHunks } from '../../../studio/line-diff.ts';
+import { pdfPageToPng, pdfPageToPpm } from '../../../studio/pdf-png.ts';
+import { encodePng, parsePpm, pixelDiff } from '../../../studio/pixel-diff.ts';
+import { type FileSet, resolveFileSet } from '../../../studio/refs.ts';
+import { renderDraftChannel } from '../../../studio/render-draft.ts';
 import {
   approveDraft,
   canApprove,
@@ -23,7 +28,7 @@ import {
   studioActor,
 } from '../../routes/studio.ts';
 import { pageContext, sendPage } from '../layout.ts';
-import { draftEditorPage, studioHomePage } from '../pages/studio.ts';
+import { diffPage, draftEditorPage, type FileDiff, isTextFile, studioHomePage } from '../pages/studio.ts';
 
 const SCRIPT = fs.readFileSync(path.join(import.meta.dirname, '..', 'assets', 'studio.js'));
 const STEPS = ['submit', 'approve', 'reject', 'discard'] as const;
@@ -106,6 +111,66 @@ export function registerStudioPages(app: FastifyInstance, deps: StudioRouteDeps)
       }
     },
   );
+
+  type DiffQuery = { Querystring: { a?: string; b?: string; ref?: string; locale?: string } };
+  const localeOf = (locale: string | undefined) =>
+    locale && /^[a-z]{2}-[A-Z]{2}$/.test(locale) ? locale : undefined;
+  const firstPage = async (set: FileSet, locale: string | undefined) => {
+    const { artifact } = await renderDraftChannel(
+      db,
+      { templateName: set.templateName, files: set.files, locale },
+      'print',
+    );
+    return artifact.bytes;
+  };
+  const sendPng = (reply: import('fastify').FastifyReply, png: Buffer) =>
+    reply.header('content-type', 'image/png').header('cache-control', 'no-store').send(png);
+  const needRef = (value: string | undefined, field: string) => {
+    if (!value || value.length > 200)
+      throw new MissiveError('MSV_API_BAD_REQUEST', `${field}: a version id or draft:ID`, { field });
+    return value;
+  };
+
+  app.get<DiffQuery>('/ui/studio/diff', options, async (request, reply) => {
+    const a = await resolveFileSet(db, needRef(request.query.a, 'a'));
+    const b = await resolveFileSet(db, needRef(request.query.b, 'b'));
+    const files: FileDiff[] = [];
+    for (const file of [...new Set([...Object.keys(a.files), ...Object.keys(b.files)])].sort()) {
+      if (!isTextFile(file) || a.files[file] === b.files[file]) continue;
+      const change =
+        a.files[file] === undefined ? 'added' : b.files[file] === undefined ? 'removed' : 'changed';
+      files.push({ file, change, hunks: diffHunks(a.files[file] ?? '', b.files[file] ?? '') });
+    }
+    let print = false;
+    let locale = localeOf(request.query.locale) ?? 'en-GB';
+    try {
+      const manifest = templatePackageFromFiles(b.templateName, b.files).manifest;
+      print = manifest.channels.includes('print');
+      locale = localeOf(request.query.locale) ?? manifest.locales[0] ?? locale;
+    } catch {
+      // A broken manifest: the text diff still shows what changed.
+    }
+    return sendPage(reply, diffPage(pageContext(request), a.ref, b.ref, files, { print, locale }));
+  });
+
+  app.get<DiffQuery>('/ui/studio/diff/page', options, async (request, reply) => {
+    const set = await resolveFileSet(db, needRef(request.query.ref, 'ref'));
+    return sendPng(reply, await pdfPageToPng(await firstPage(set, localeOf(request.query.locale)), 1));
+  });
+
+  app.get<DiffQuery>('/ui/studio/diff/pixels', options, async (request, reply) => {
+    const locale = localeOf(request.query.locale);
+    const [a, b] = await Promise.all([
+      resolveFileSet(db, needRef(request.query.a, 'a')),
+      resolveFileSet(db, needRef(request.query.b, 'b')),
+    ]);
+    const [pa, pb] = await Promise.all([
+      firstPage(a, locale).then((pdf) => pdfPageToPpm(pdf, 1)),
+      firstPage(b, locale).then((pdf) => pdfPageToPpm(pdf, 1)),
+    ]);
+    const { image, changed } = pixelDiff(parsePpm(pa), parsePpm(pb));
+    return sendPng(reply.header('x-missive-changed-pixels', String(changed)), encodePng(image));
+  });
 
   async function editor(request: Parameters<typeof studioActor>[0], id: string, message?: string) {
     const draft = await requireDraft(db, id);

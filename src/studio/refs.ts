@@ -1,0 +1,23 @@
+import type { Kysely } from 'kysely';
+import { MissiveError } from '../core/errors.ts';
+import type { Database } from '../store/schema.ts';
+import { getTemplateVersion } from '../store/templates.ts';
+import { requireDraft } from './workflow.ts';
+
+/** What the diff compares: a published version (`name@hash`) or a draft (`draft:drf_…`). */
+export interface FileSet {
+  ref: string;
+  templateName: string;
+  files: Record<string, string>;
+}
+
+export async function resolveFileSet(db: Kysely<Database>, ref: string): Promise<FileSet> {
+  if (ref.startsWith('draft:')) {
+    const draft = await requireDraft(db, ref.slice('draft:'.length));
+    return { ref, templateName: draft.templateName, files: draft.files };
+  }
+  const version = await getTemplateVersion(db, ref);
+  if (!version)
+    throw new MissiveError('MSV_TEMPLATE_NOT_FOUND', `no template version "${ref}"`, { template: ref });
+  return { ref, templateName: version.templateName, files: version.files };
+}
