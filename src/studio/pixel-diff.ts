@@ -15,7 +15,7 @@ export interface RgbImage {
 export function parsePpm(buf: Uint8Array): RgbImage {
   const text = Buffer.from(buf.subarray(0, 64)).toString('latin1');
   const match = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(text);
-  if (!match || match[3] !== '255') throw new Error('not an 8-bit binary PPM (P6)');
+  if (match?.[3] !== '255') throw new Error('not an 8-bit binary PPM (P6)');
   const width = Number(match[1]);
   const height = Number(match[2]);
   const data = buf.subarray(match[0].length, match[0].length + width * height * 3);
