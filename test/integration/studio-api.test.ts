@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import type { Customer } from '../../src/core/types.ts';
 import { synthesizeIdentity } from '../../src/customers/synthetic-identity.ts';
+import { publishCatalogDir } from '../../src/rules/publish.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { bearer, seedUsers } from '../support/api.ts';
-import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
+import { importBankCustomers, openTempStore, ROOT, type TempStore } from '../support/stores.ts';
 
 /** The studio's HTTP side: drafts, live preview (lint, PDF page images, e-mail frame, SMS), four eyes. */
 describe('studio API', () => {
@@ -170,5 +171,65 @@ describe('studio diff', () => {
     expect(Number(pixels.headers['x-missive-changed-pixels'])).toBeGreaterThan(100);
     const same = await get(`/ui/studio/diff/pixels?a=${a}&b=${a}`);
     expect(same.headers['x-missive-changed-pixels']).toBe('0');
+  });
+});
+
+describe('studio offers', () => {
+  let temp: TempStore;
+  let app: FastifyInstance;
+  let tokens: Awaited<ReturnType<typeof seedUsers>>;
+
+  beforeAll(async () => {
+    temp = await openTempStore('studio-offers');
+    tokens = await seedUsers(temp.store.db);
+    await importBankCustomers(temp.store, `${ROOT}/test/fixtures/customers-bank-20.csv`);
+    await publishCatalogDir(temp.store.db, `${ROOT}/catalogs/bank`, '2026-10-31');
+    app = buildApp({ db: temp.store.db, now: () => new Date('2026-11-02T09:00:00Z') });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await temp?.close();
+  });
+
+  const call = (role: keyof typeof tokens, method: 'GET' | 'POST', url: string, payload?: object) =>
+    app.inject({ method, url, headers: bearer(tokens[role]), ...(payload ? { payload } : {}) });
+
+  it('checks an edited offer: schema and rule issues, then who qualifies in the store; an approver publishes', async () => {
+    const { offers, catalogVersion } = (await call('marketer', 'GET', '/api/studio/offers')).json();
+    const offer = offers[0];
+    const everyone = { ...offer, eligibility: { '==': [1, 1] }, validFrom: undefined, validTo: undefined };
+    delete everyone.heldWhen;
+    const all = (await call('marketer', 'POST', '/api/studio/offers/check', { offer: everyone })).json();
+    expect(all.issues).toEqual([]);
+    expect(all.qualifies).toMatchObject({ count: 20, scanned: 20, total: 20 });
+    expect(all.qualifies.sample).toHaveLength(10);
+
+    const unknownVar = (
+      await call('marketer', 'POST', '/api/studio/offers/check', {
+        offer: { ...offer, eligibility: { '>': [{ var: 'balanse' }, 0] } },
+      })
+    ).json();
+    expect(unknownVar.issues[0]).toMatchObject({ code: 'MSV_RULES_UNKNOWN_VARIABLE' });
+    expect(unknownVar.qualifies).toBeUndefined();
+    const badShape = (
+      await call('marketer', 'POST', '/api/studio/offers/check', {
+        offer: { ...offer, validTo: '31/12/2026' },
+      })
+    ).json();
+    expect(badShape.issues[0]).toMatchObject({ code: 'MSV_RULES_CATALOG_INVALID', path: 'validTo' });
+
+    const edited = { ...offer, name: { ...offer.name, 'en-GB': 'A better name' } };
+    expect((await call('marketer', 'POST', '/api/studio/offers/publish', { offer: edited })).statusCode).toBe(
+      403,
+    );
+    const published = await call('admin', 'POST', '/api/studio/offers/publish', { offer: edited });
+    expect(published.statusCode).toBe(200);
+    expect(published.json().catalogVersion.id).not.toBe(catalogVersion);
+    const after = (await call('marketer', 'GET', '/api/studio/offers')).json();
+    expect(after.offers[0].name['en-GB']).toBe('A better name');
+    const page = await call('marketer', 'GET', `/ui/studio/offers/${offer.id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('A better name');
   });
 });

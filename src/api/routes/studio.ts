@@ -6,6 +6,7 @@ import { decodeEmail } from '../../render/email.ts';
 import type { Database } from '../../store/schema.ts';
 import { listDrafts } from '../../store/studio-drafts.ts';
 import { listTemplateVersions } from '../../store/templates.ts';
+import { checkOffer, latestCatalog, publishOffer } from '../../studio/offers.ts';
 import { pdfPageToPng } from '../../studio/pdf-png.ts';
 import { previewDraft, renderDraftChannel } from '../../studio/render-draft.ts';
 import {
@@ -128,6 +129,34 @@ export function registerStudioRoutes(app: FastifyInstance, deps: StudioRouteDeps
       return reply.status(204).send();
     },
   );
+
+  // Offers: the latest catalog's offers; one edited offer checked (and who qualifies), then published.
+  const offerBody = z.strictObject({
+    offer: z.unknown(),
+    asOf: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+  });
+  const today = () => deps.now().toISOString().slice(0, 10);
+  app.get('/api/studio/offers', listOptions, async () => {
+    const { versionId, catalog } = await latestCatalog(db);
+    return { catalogVersion: versionId, locales: catalog.locales, offers: catalog.offers };
+  });
+  app.post('/api/studio/offers/check', listOptions, async (request) => {
+    const body = parse(offerBody, request.body);
+    return checkOffer(db, body.offer, body.asOf ?? today());
+  });
+  app.post('/api/studio/offers/publish', listOptions, async (request) => {
+    const body = parse(offerBody, request.body);
+    const { check: _check, ...result } = await publishOffer(
+      db,
+      studioActor(request),
+      body.offer,
+      body.asOf ?? today(),
+    );
+    return result;
+  });
 
   // The preview's images and email frame: rendered from the draft's current files on each request.
   const frameOptions = { config: { roles: ROUTE_ROLES.marketer }, schema: { hide: true } };

@@ -1,6 +1,66 @@
 // The studio's draft editor: switch files, save as you type (debounced), then refresh the live
 // preview (lint issues, SMS text and segments, e-mail frame, PDF page images). Same-origin only;
 // the page's CSP allows no inline script, so everything is wired here.
+// The offer editor: the offer's JSON is checked as you type (issues, who qualifies in the store).
+(() => {
+  const root = document.getElementById('offer-editor');
+  if (!root) return;
+  const area = document.getElementById('offer-json');
+  const issues = document.getElementById('offer-issues');
+  const count = document.getElementById('qualifies-count');
+  const sample = document.getElementById('qualifies-sample');
+  let timer;
+  let generation = 0;
+  const item = (cls, text) => {
+    const li = document.createElement('li');
+    li.className = cls;
+    li.textContent = text;
+    return li;
+  };
+  async function check() {
+    const mine = ++generation;
+    issues.replaceChildren();
+    let offer;
+    try {
+      offer = JSON.parse(area.value);
+    } catch (err) {
+      issues.append(item('error', `JSON: ${err.message}`));
+      count.textContent = '';
+      sample.replaceChildren();
+      root.dataset.checkGeneration = String(mine);
+      return;
+    }
+    const res = await fetch('/api/studio/offers/check', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': root.dataset.csrf },
+      body: JSON.stringify({ offer }),
+    });
+    const json = await res.json();
+    if (mine !== generation) return;
+    if (!res.ok) issues.append(item('error', json.error ? json.error.message : res.statusText));
+    for (const issue of json.issues || []) {
+      issues.append(item('error', `${issue.path || '(root)'}: ${issue.message} [${issue.code}]`));
+    }
+    if ((json.issues || []).length === 0 && res.ok) issues.append(item('ok', '✓'));
+    sample.replaceChildren();
+    if (json.qualifies) {
+      const q = json.qualifies;
+      count.textContent = `${q.count} / ${q.scanned}${q.total > q.scanned ? ` (of ${q.total})` : ''}`;
+      for (const id of q.sample) sample.append(item('', id));
+    } else {
+      count.textContent = '';
+    }
+    root.dataset.checkGeneration = String(mine);
+  }
+  area.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(check, 400);
+  });
+  document.getElementById('check-offer').addEventListener('click', check);
+  check();
+})();
+
 (() => {
   const root = document.getElementById('studio-draft');
   if (!root) return;

@@ -122,6 +122,18 @@ export const enGB = {
   studioSegments: 'segments',
   studioDiff: 'Diff',
   studioCompare: 'Compare',
+  studioOffers: 'Offers',
+  studioCatalogVersion: 'Catalog version',
+  studioOfferName: 'Name',
+  studioValidity: 'Valid',
+  studioExclusion: 'Exclusion group',
+  studioPrior: 'Prior (weight, α, β)',
+  studioOfferJson:
+    'The offer as JSON: names and texts per locale, validity, prior, exclusion group, eligibility (json-logic)',
+  studioCheck: 'Check and count who qualifies',
+  studioQualifies: 'Who qualifies',
+  studioPublishOffer: 'Publish the catalog with this offer',
+  studioPublished: 'Published',
 } as const;
 
 export type UiStrings = Record<keyof typeof enGB, string>;

@@ -1,3 +1,4 @@
+import type { Offer } from '../../../rules/catalog.ts';
 import type { DraftRecord } from '../../../store/studio-drafts.ts';
 import type { DiffHunk } from '../../../studio/line-diff.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -29,7 +30,7 @@ export function studioHomePage(
   return page(
     ctx,
     t.studio,
-    html`<h1>${t.studio}</h1>
+    html`<h1>${t.studio} <small><a href="/ui/studio/offers" id="offers-link">${t.studioOffers}</a></small></h1>
 <div class="grid2">
 <section class="card"><h2>${t.studioTemplates}</h2>
 <table id="templates"><thead><tr><th>${t.studioTemplate}</th><th>${t.studioVersion}</th><th>${t.studioVersionId}</th><th>${t.studioPublishedBy}</th><th></th></tr></thead><tbody>
@@ -181,5 +182,50 @@ ${f.hunks.map(
 )}`,
 )}
 </section>`,
+  );
+}
+
+/** The latest catalog's offers, each opening the offer editor. */
+export function offersPage(ctx: PageContext, catalogVersion: string, offers: Offer[]): SafeHtml {
+  const { t } = ctx;
+  return page(
+    ctx,
+    t.studioOffers,
+    html`<h1>${t.studioOffers} <small>${t.studioCatalogVersion} <code id="catalog-version">${catalogVersion}</code></small></h1>
+<table id="offers"><thead><tr><th>id</th><th>${t.studioOfferName}</th><th>${t.studioValidity}</th><th>${t.studioExclusion}</th><th>${t.studioPrior}</th></tr></thead><tbody>
+${offers.map(
+  (o) =>
+    html`<tr><td><a href="/ui/studio/offers/${o.id}">${o.id}</a></td><td>${o.name[ctx.locale] ?? Object.values(o.name)[0] ?? ''}</td><td>${o.validFrom ?? '…'} – ${o.validTo ?? '…'}</td><td>${o.exclusionGroup ?? ''}</td><td>${o.prior.weight}, ${o.prior.alpha}, ${o.prior.beta}</td></tr>`,
+)}
+</tbody></table>`,
+  );
+}
+
+/** One offer as JSON; studio.js checks it as you type (issues, who qualifies); approvers publish. */
+export function offerEditorPage(
+  ctx: PageContext,
+  offer: Offer,
+  options: { canPublish: boolean; message?: string; published?: string },
+): SafeHtml {
+  const { t } = ctx;
+  return page(
+    ctx,
+    `${t.studioOffers} · ${offer.id}`,
+    html`<div id="offer-editor" data-csrf="${ctx.principal?.csrfToken ?? ''}">
+<h1>${t.studioOffers} · ${offer.id}</h1>
+${options.message ? html`<div class="alert error" role="alert">${options.message}</div>` : ''}
+${options.published ? html`<div class="alert" id="offer-published">${t.studioPublished}: <code>${options.published}</code></div>` : ''}
+<div class="studio">
+<form class="card" method="post" action="/ui/studio/offers/${offer.id}/publish">
+  <input type="hidden" name="_csrf" value="${ctx.principal?.csrfToken ?? ''}">
+  <label for="offer-json">${t.studioOfferJson}</label>
+  <textarea id="offer-json" name="offer" rows="34" spellcheck="false">${JSON.stringify(offer, null, 2)}</textarea>
+  ${options.canPublish ? html`<button class="primary" type="submit" id="publish-offer">${t.studioPublishOffer}</button>` : ''}
+</form>
+<section class="card"><h2>${t.studioLint}</h2><button type="button" id="check-offer">${t.studioCheck}</button>
+<ul id="offer-issues" class="issues"></ul>
+<h2>${t.studioQualifies}</h2><p id="qualifies-count"></p><ul id="qualifies-sample"></ul></section>
+</div></div>
+<script src="/assets/studio.js"></script>`,
   );
 }

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { isMissiveError, MissiveError } from '../../../core/errors.ts';
 import { listDrafts } from '../../../store/studio-drafts.ts';
 import { diffHunks } from '../../../studio/line-diff.ts';
+import { latestCatalog, publishOffer } from '../../../studio/offers.ts';
 import { pdfPageToPng, pdfPageToPpm } from '../../../studio/pdf-png.ts';
 import { encodePng, parsePpm, pixelDiff } from '../../../studio/pixel-diff.ts';
 import { type FileSet, resolveFileSet } from '../../../studio/refs.ts';
@@ -28,7 +29,15 @@ import {
   studioActor,
 } from '../../routes/studio.ts';
 import { pageContext, sendPage } from '../layout.ts';
-import { diffPage, draftEditorPage, type FileDiff, isTextFile, studioHomePage } from '../pages/studio.ts';
+import {
+  diffPage,
+  draftEditorPage,
+  type FileDiff,
+  isTextFile,
+  offerEditorPage,
+  offersPage,
+  studioHomePage,
+} from '../pages/studio.ts';
 
 const SCRIPT = fs.readFileSync(path.join(import.meta.dirname, '..', 'assets', 'studio.js'));
 const STEPS = ['submit', 'approve', 'reject', 'discard'] as const;
@@ -171,6 +180,63 @@ export function registerStudioPages(app: FastifyInstance, deps: StudioRouteDeps)
     const { image, changed } = pixelDiff(parsePpm(pa), parsePpm(pb));
     return sendPng(reply.header('x-missive-changed-pixels', String(changed)), encodePng(image));
   });
+
+  app.get('/ui/studio/offers', options, async (request, reply) => {
+    const { versionId, catalog } = await latestCatalog(db);
+    return sendPage(reply, offersPage(pageContext(request), versionId, catalog.offers));
+  });
+
+  const offerPage = async (
+    request: Parameters<typeof studioActor>[0],
+    id: string,
+    extra: { message?: string; published?: string } = {},
+  ) => {
+    const { catalog } = await latestCatalog(db);
+    const offer = catalog.offers.find((o) => o.id === id);
+    if (!offer) throw new MissiveError('MSV_API_NOT_FOUND', `no offer ${id} in the published catalog`);
+    return offerEditorPage(pageContext(request), offer, {
+      canPublish: await canApprove(db, studioActor(request)),
+      ...extra,
+    });
+  };
+  app.get<{ Params: { id: string }; Querystring: { published?: string } }>(
+    '/ui/studio/offers/:id',
+    options,
+    async (request, reply) => {
+      const published = request.query.published?.slice(0, 100);
+      return sendPage(reply, await offerPage(request, request.params.id, published ? { published } : {}));
+    },
+  );
+  app.post<{ Params: { id: string }; Body: { offer?: string } }>(
+    '/ui/studio/offers/:id/publish',
+    options,
+    async (request, reply) => {
+      const { id } = request.params;
+      try {
+        let offer: unknown;
+        try {
+          offer = JSON.parse(request.body?.offer ?? '');
+        } catch (err) {
+          throw new MissiveError('MSV_API_BAD_REQUEST', `offer: not JSON (${(err as Error).message})`, {
+            field: 'offer',
+          });
+        }
+        const asOf = deps.now().toISOString().slice(0, 10);
+        const result = await publishOffer(db, studioActor(request), offer, asOf);
+        return reply.redirect(
+          `/ui/studio/offers/${id}?published=${encodeURIComponent(result.catalogVersion.id)}`,
+          303,
+        );
+      } catch (err) {
+        if (!isMissiveError(err)) throw err;
+        return sendPage(
+          reply,
+          await offerPage(request, id, { message: err.message }),
+          STATUS[err.code] ?? 422,
+        );
+      }
+    },
+  );
 
   async function editor(request: Parameters<typeof studioActor>[0], id: string, message?: string) {
     const draft = await requireDraft(db, id);
