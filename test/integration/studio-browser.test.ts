@@ -181,4 +181,22 @@ describe('studio in Chromium', () => {
     }
     expect(printed).toBeGreaterThan(0);
   }, 60_000);
+
+  it('offer editor: a misspelt trait is an issue, the fixed rule shows who qualifies', async () => {
+    const page = await signedIn('marketer1');
+    await Promise.all([page.waitForURL(/\/ui\/studio\/offers$/), page.click('#offers-link')]);
+    const first = page.locator('#offers tbody a').first();
+    await Promise.all([page.waitForURL(/\/ui\/studio\/offers\/[a-z]/), first.click()]);
+    await page.waitForSelector('#offer-issues li');
+    const json = page.locator('#offer-json');
+    const offer = JSON.parse(await json.inputValue()) as Record<string, unknown>;
+    await json.fill(JSON.stringify({ ...offer, eligibility: { '>=': [{ var: 'balanse' }, 0] } }, null, 2));
+    await page.waitForSelector('#offer-issues li.error');
+    expect(await page.textContent('#offer-issues')).toContain('balanse');
+    await json.fill(
+      JSON.stringify({ ...offer, eligibility: { '>=': [{ var: 'balance' }, -1000000] } }, null, 2),
+    );
+    await page.waitForSelector('#offer-issues li.ok');
+    expect(await page.textContent('#qualifies-count')).toMatch(/^\d+ \/ 20$/);
+  }, 30_000);
 });
