@@ -118,7 +118,16 @@ export async function previewDraft(db: Kysely<Database>, req: DraftPreviewReques
     issues.push(issueOf(err));
     return { locale: req.locale ?? 'en-GB', channels: [], issues };
   }
-  const { data, locale } = await draftData(db, template, req);
+  let prepared: Awaited<ReturnType<typeof draftData>>;
+  try {
+    prepared = await draftData(db, template, req);
+  } catch (err) {
+    // An unknown customer is the caller's mistake (404); broken sample data is the author's (an issue).
+    if (isMissiveError(err) && err.code === 'MSV_STORE_NOT_FOUND') throw err;
+    issues.push({ ...issueOf(err), message: `sample-data.json: ${errorMessage(err)}` });
+    return { locale: req.locale ?? 'en-GB', channels: [], issues };
+  }
+  const { data, locale } = prepared;
   const channels = template.manifest.channels as ChannelKind[];
   const out: DraftPreview = { locale, channels, issues };
   for (const channel of channels) {

@@ -14,7 +14,7 @@ import {
   updateDraftIf,
 } from '../store/studio-drafts.ts';
 import { getLatestTemplateVersion, getTemplateVersion } from '../store/templates.ts';
-import type { Role } from '../store/users.ts';
+import { getUser, type Role } from '../store/users.ts';
 import { loadTemplatePackage } from '../templates/package-loader.ts';
 import { type PublishedTemplate, publishTemplateFiles } from '../templates/publish.ts';
 
@@ -265,6 +265,16 @@ export async function discardDraft(db: Kysely<Database>, who: StudioActor, id: s
 export async function grantApprover(db: Kysely<Database>, who: StudioActor, userName: string): Promise<void> {
   if (who.role !== 'admin')
     throw new MissiveError('MSV_AUTH_FORBIDDEN', 'only an admin grants the approver right');
+  const user = await getUser(db, userName);
+  if (!user || user.role !== 'marketer') {
+    throw new MissiveError(
+      'MSV_API_BAD_REQUEST',
+      `user: ${userName} is not a marketer (admins approve by role)`,
+      {
+        field: 'user',
+      },
+    );
+  }
   await grantStudioApprover(db, userName, who.user);
   await appendAudit(db, {
     actor: who.actor,

@@ -73,6 +73,21 @@ describe('studio API', () => {
       await call('marketer', 'POST', `/api/studio/drafts/${statementDraft}/preview`, { customerId: 'S0001' })
     ).json();
     expect(forCustomer).toMatchObject({ locale: 'zh-CN', issues: [] });
+    const unknown = await call('marketer', 'POST', `/api/studio/drafts/${statementDraft}/preview`, {
+      customerId: 'NOPE',
+    });
+    expect(unknown.statusCode).toBe(404);
+    const sample = created.json().files['sample-data.json'] as string;
+    await call('marketer', 'PUT', `/api/studio/drafts/${statementDraft}/files`, {
+      files: { 'sample-data.json': '{ "customer": ' },
+    });
+    const brokenSample = (
+      await call('marketer', 'POST', `/api/studio/drafts/${statementDraft}/preview`, {})
+    ).json();
+    expect(brokenSample.issues[0].message).toMatch(/^sample-data.json: /);
+    await call('marketer', 'PUT', `/api/studio/drafts/${statementDraft}/files`, {
+      files: { 'sample-data.json': sample },
+    });
   });
 
   it('previews e-mail (sandboxed frame, strict CSP) and SMS with its segment count', async () => {
@@ -115,8 +130,8 @@ describe('studio API', () => {
     expect(home.body).toContain('monthly-statement@');
     const editor = await call('marketer', 'GET', `/ui/studio/drafts/${statementDraft}`);
     expect(editor.body).toContain('<script src="/assets/studio.js"></script>');
-    const script = await app.inject({ method: 'GET', url: '/assets/studio.js' });
-    expect(script.statusCode).toBe(200);
+    expect((await call('marketer', 'GET', '/assets/studio.js')).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/assets/studio.js' })).statusCode).toBe(303);
   });
 });
 

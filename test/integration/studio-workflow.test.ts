@@ -75,6 +75,12 @@ describe.each(['sqlite', 'postgres'] as const)('studio drafts on %s', (dialect) 
       code: 'MSV_AUTH_FORBIDDEN',
     });
     await expect(grantApprover(store.db, bob, 'bob')).rejects.toMatchObject({ code: 'MSV_AUTH_FORBIDDEN' });
+    await expect(grantApprover(store.db, carol, 'dave')).rejects.toMatchObject({
+      code: 'MSV_API_BAD_REQUEST',
+    });
+    await expect(grantApprover(store.db, carol, 'nobody')).rejects.toMatchObject({
+      code: 'MSV_API_BAD_REQUEST',
+    });
     await grantApprover(store.db, carol, 'bob');
 
     const { draft: done, published } = await approveDraft(store.db, bob, draft.id);

@@ -73,6 +73,61 @@
   let timer;
   let generation = 0;
 
+  // Syntax highlighting: a <pre> behind each transparent textarea, rebuilt from tokens on input.
+  // Hand-written (a few regular expressions) because no highlighter may come from a CDN and the
+  // files are small: Handlebars {{…}}, strings, YAML keys and comments, JSON keys, MJML tags.
+  const TOKENS = {
+    yaml: /(\{\{[\s\S]*?\}\})|("(?:[^"\\\n]|\\.)*")|((?:^|[ \t])#[^\n]*)|(^[ \t]*-?[ \t]*[A-Za-z_][\w.-]*(?=:))/gm,
+    json: /(\{\{[\s\S]*?\}\})|("(?:[^"\\\n]|\\.)*"(?=\s*:))|("(?:[^"\\\n]|\\.)*")/g,
+    markup: /(\{\{[\s\S]*?\}\})|("(?:[^"\\\n]|\\.)*")|(<!--[\s\S]*?-->)|(<\/?[A-Za-z][\w-]*|\/?>)/g,
+  };
+  const CLASSES = {
+    yaml: ['hb', 'str', 'com', 'key'],
+    json: ['hb', 'key', 'str'],
+    markup: ['hb', 'str', 'com', 'tag'],
+  };
+  const kindOf = (file) => (/\.ya?ml$/.test(file) ? 'yaml' : /\.json$/.test(file) ? 'json' : 'markup');
+  function highlight(pre, text, kind) {
+    const re = TOKENS[kind];
+    const classes = CLASSES[kind];
+    const frag = document.createDocumentFragment();
+    let last = 0;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (m[0] === '') {
+        re.lastIndex += 1;
+        continue;
+      }
+      if (m.index > last) frag.append(text.slice(last, m.index));
+      const group = m.findIndex((g, i) => i > 0 && g !== undefined);
+      const span = document.createElement('span');
+      span.className = `hl-${classes[group - 1]}`;
+      span.textContent = m[0];
+      frag.append(span);
+      last = m.index + m[0].length;
+    }
+    frag.append(`${text.slice(last)}\n`);
+    pre.replaceChildren(frag);
+  }
+  for (const area of document.querySelectorAll('textarea[data-file]')) {
+    const wrap = document.createElement('div');
+    wrap.className = 'code-wrap';
+    const pre = document.createElement('pre');
+    pre.className = 'code-hl';
+    pre.setAttribute('aria-hidden', 'true');
+    area.before(wrap);
+    wrap.append(pre, area);
+    area.classList.add('code-input');
+    const kind = kindOf(area.dataset.file);
+    const paint = () => highlight(pre, area.value, kind);
+    area.addEventListener('input', paint);
+    area.addEventListener('scroll', () => {
+      pre.scrollTop = area.scrollTop;
+      pre.scrollLeft = area.scrollLeft;
+    });
+    paint();
+  }
+
   // Files: one editor shown at a time.
   const tabs = [...document.querySelectorAll('.file-tab')];
   const editors = [...document.querySelectorAll('.file-editor')];

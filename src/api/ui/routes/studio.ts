@@ -50,11 +50,12 @@ export function registerStudioPages(app: FastifyInstance, deps: StudioRouteDeps)
 
   app.get(
     '/assets/studio.js',
-    { config: { public: true }, schema: { hide: true } },
+    // Only the studio's pages load it: marketers and admins fetch it with their session cookie.
+    options,
     async (_request, reply) =>
       reply
         .header('content-type', 'text/javascript; charset=utf-8')
-        .header('cache-control', 'public, max-age=3600')
+        .header('cache-control', 'private, max-age=3600')
         .send(SCRIPT),
   );
 
