@@ -266,7 +266,7 @@ export async function grantApprover(db: Kysely<Database>, who: StudioActor, user
   if (who.role !== 'admin')
     throw new MissiveError('MSV_AUTH_FORBIDDEN', 'only an admin grants the approver right');
   const user = await getUser(db, userName);
-  if (!user || user.role !== 'marketer') {
+  if (user?.role !== 'marketer') {
     throw new MissiveError(
       'MSV_API_BAD_REQUEST',
       `user: ${userName} is not a marketer (admins approve by role)`,
