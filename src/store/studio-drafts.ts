@@ -100,6 +100,12 @@ export async function isStudioApprover(db: Kysely<Database>, userName: string): 
   return row !== undefined;
 }
 
+/** Marketers with the approver right, by name. */
+export async function listStudioApprovers(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('studio_approvers').select('user_name').orderBy('user_name').execute();
+  return rows.map((r) => r.user_name);
+}
+
 export async function grantStudioApprover(
   db: Kysely<Database>,
   userName: string,

@@ -131,6 +131,10 @@ describe('studio API', () => {
     const editor = await call('marketer', 'GET', `/ui/studio/drafts/${statementDraft}`);
     expect(editor.body).toContain('<script src="/assets/studio.js"></script>');
     expect((await call('marketer', 'GET', '/assets/studio.js')).statusCode).toBe(200);
+    expect(home.body).not.toContain('id="approvers"');
+    const admin = await call('admin', 'GET', '/ui/studio');
+    expect(admin.body).toContain('id="approvers"');
+    expect(admin.body).toContain('marketer1');
     expect((await app.inject({ method: 'GET', url: '/assets/studio.js' })).statusCode).toBe(303);
   });
 });

@@ -9,7 +9,6 @@ import { executeRun } from '../../src/batch/execute-run.ts';
 import { publishCatalogDir } from '../../src/rules/publish.ts';
 import { listAudit } from '../../src/store/audit.ts';
 import { listCommunicationsForRun } from '../../src/store/communications.ts';
-import { grantStudioApprover } from '../../src/store/studio-drafts.ts';
 import { getLatestTemplateVersion } from '../../src/store/templates.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { PASSWORD, seedUsers } from '../support/api.ts';
@@ -40,8 +39,6 @@ describe('studio in Chromium', () => {
     await publishCatalogDir(temp.store.db, path.join(ROOT, 'catalogs', 'bank'), '2026-10-31');
     firstVersion = (await publishTemplatePackage(temp.store.db, `${ROOT}/templates/monthly-statement`)).id;
     await seedUsers(temp.store.db);
-    // marketer1 may approve others' drafts: what stops them below is four eyes, not the role.
-    await grantStudioApprover(temp.store.db, 'marketer1', 'admin1');
     batch = testBatchDeps(temp.store, temp.dir, { chunkSize: 10, concurrency: 1 });
     app = buildApp({ db: temp.store.db, blobs: batch.deps.blobs });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -87,6 +84,13 @@ describe('studio in Chromium', () => {
   }
 
   it('marketer edits, sees lint and preview, submits; cannot self-approve; admin publishes; the next run uses it', async () => {
+    // An admin gives marketer1 the approver right: what stops marketer1 below is four eyes, not the role.
+    const grant = await signedIn('admin1');
+    await grant.goto(`${base}/ui/studio`);
+    await grant.selectOption('#approvers select[name=user]', 'marketer1');
+    await Promise.all([grant.waitForURL(/\/ui\/studio#approvers$/), grant.click('#approvers button')]);
+    expect(await grant.textContent('#approvers p')).toBe('marketer1');
+
     const errors: string[] = [];
     const page = await signedIn('marketer1');
     page.on('pageerror', (e) => errors.push(e.message));

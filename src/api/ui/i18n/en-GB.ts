@@ -134,6 +134,8 @@ export const enGB = {
   studioQualifies: 'Who qualifies',
   studioPublishOffer: 'Publish the catalog with this offer',
   studioPublished: 'Published',
+  studioApprovers: 'Marketers who may approve (admins always may)',
+  studioGrant: 'Grant the approver right',
 } as const;
 
 export type UiStrings = Record<keyof typeof enGB, string>;

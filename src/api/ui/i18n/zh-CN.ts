@@ -134,4 +134,6 @@ export const zhCN: UiStrings = {
   studioQualifies: '符合条件的客户',
   studioPublishOffer: '发布包含此优惠的目录',
   studioPublished: '已发布',
+  studioApprovers: '可审批的营销人员（管理员始终可以）',
+  studioGrant: '授予审批权',
 };

@@ -20,6 +20,7 @@ export function studioHomePage(
   templates: TemplateListing[],
   drafts: Omit<DraftRecord, 'files'>[],
   packages: string[],
+  approvers?: { approvers: string[]; marketers: string[] },
 ): SafeHtml {
   const { t } = ctx;
   const versionOptions = templates.flatMap((tpl) =>
@@ -57,6 +58,16 @@ ${templates.flatMap((tpl) =>
   <button type="submit">${t.studioCreate}</button>
 </form></section>
 </div>
+${
+  approvers
+    ? html`<section class="card" id="approvers"><h2>${t.studioApprovers}</h2>
+<p>${approvers.approvers.length ? approvers.approvers.join(', ') : '—'}</p>
+<form class="search" method="post" action="/ui/studio/approvers">${csrfField(ctx)}
+  <select name="user">${approvers.marketers.filter((m) => !approvers.approvers.includes(m)).map((m) => html`<option>${m}</option>`)}</select>
+  <button type="submit">${t.studioGrant}</button>
+</form></section>`
+    : ''
+}
 <section class="card"><h2>${t.studioDrafts}</h2>
 <table id="drafts"><thead><tr><th>id</th><th>${t.studioTemplate}</th><th>${t.studioStatus}</th><th>${t.studioBase}</th><th>${t.studioSubmittedBy}</th><th>${t.studioPublishedAs}</th></tr></thead><tbody>
 ${drafts.map(

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { isMissiveError, MissiveError } from '../../../core/errors.ts';
-import { listDrafts } from '../../../store/studio-drafts.ts';
+import { listDrafts, listStudioApprovers } from '../../../store/studio-drafts.ts';
+import { listUsers } from '../../../store/users.ts';
 import { diffHunks } from '../../../studio/line-diff.ts';
 import { latestCatalog, publishOffer } from '../../../studio/offers.ts';
 import { pdfPageToPng, pdfPageToPpm } from '../../../studio/pdf-png.ts';
@@ -15,6 +16,7 @@ import {
   createDraftFromPackage,
   createDraftFromVersion,
   discardDraft,
+  grantApprover,
   rejectDraft,
   requireDraft,
   submitDraft,
@@ -62,11 +64,29 @@ export function registerStudioPages(app: FastifyInstance, deps: StudioRouteDeps)
   app.get('/ui/studio', options, async (request, reply) => {
     const { templates } = await listTemplatesWithVersions(db);
     const drafts = (await listDrafts(db)).map(draftSummary);
+    const approvers =
+      request.principal?.role === 'admin'
+        ? {
+            approvers: await listStudioApprovers(db),
+            marketers: (await listUsers(db))
+              .filter((u) => u.role === 'marketer' && !u.disabled)
+              .map((u) => u.name),
+          }
+        : undefined;
     return sendPage(
       reply,
-      studioHomePage(pageContext(request), templates, drafts, listPackages(templatesDir)),
+      studioHomePage(pageContext(request), templates, drafts, listPackages(templatesDir), approvers),
     );
   });
+
+  app.post<{ Body: { user?: string } }>(
+    '/ui/studio/approvers',
+    { config: { roles: ROUTE_ROLES.admin }, schema: { hide: true } },
+    async (request, reply) => {
+      await grantApprover(db, studioActor(request), String(request.body?.user ?? ''));
+      return reply.redirect('/ui/studio#approvers', 303);
+    },
+  );
 
   app.post<{ Body: { from?: string; package?: string } }>(
     '/ui/studio/drafts',
