@@ -202,5 +202,17 @@ describe('studio in Chromium', () => {
     );
     await page.waitForSelector('#offer-issues li.ok');
     expect(await page.textContent('#qualifies-count')).toMatch(/^\d+ \/ 20$/);
+
+    // The builder: one condition, written into the JSON as json-logic, checked like a typed rule.
+    expect(await page.locator('.builder-row').count()).toBe(1);
+    await page.click('#builder-add');
+    const row = page.locator('.builder-row').last();
+    await row.locator('[name=variable]').selectOption('age');
+    await row.locator('[name=op]').selectOption('>=');
+    await row.locator('[name=value]').fill('60');
+    await page.click('#builder-apply');
+    const rule = (JSON.parse(await json.inputValue()) as { eligibility: { and: unknown[] } }).eligibility;
+    expect(rule.and.at(-1)).toEqual({ '>=': [{ var: 'age' }, 60] });
+    await expect.poll(async () => page.textContent('#qualifies-count')).toMatch(/^\d+ \/ 20$/);
   }, 30_000);
 });

@@ -55,9 +55,107 @@
   }
   area.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = setTimeout(check, 400);
+    timer = setTimeout(() => {
+      load(); // the JSON is the source of truth: the builder follows it
+      check();
+    }, 400);
   });
   document.getElementById('check-offer').addEventListener('click', check);
+
+  // Rule builder: an "and" of comparisons of a trait with a value, read from and written to the
+  // offer's `eligibility`. Anything richer stays in the JSON (the builder says so and stays empty).
+  const variables = JSON.parse(root.dataset.variables || '{}');
+  const OPS = ['==', '!=', '>', '>=', '<', '<=', 'in'];
+  const builder = document.getElementById('rule-builder');
+  const note = document.getElementById('builder-note');
+  const parseClause = (c) => {
+    if (!c || typeof c !== 'object' || Array.isArray(c)) return null;
+    const keys = Object.keys(c);
+    if (keys.length !== 1 || !OPS.includes(keys[0])) return null;
+    const args = c[keys[0]];
+    if (!Array.isArray(args) || args.length !== 2 || !args[0] || typeof args[0].var !== 'string') return null;
+    return { variable: args[0].var, op: keys[0], value: args[1] };
+  };
+  const option = (value, selected) => {
+    const o = document.createElement('option');
+    o.value = value;
+    o.textContent = value;
+    o.selected = value === selected;
+    return o;
+  };
+  function addRow(clause) {
+    const row = document.createElement('div');
+    row.className = 'builder-row';
+    const variable = document.createElement('select');
+    variable.name = 'variable';
+    for (const name of Object.keys(variables)) variable.append(option(name, clause.variable));
+    const op = document.createElement('select');
+    op.name = 'op';
+    for (const o of OPS) op.append(option(o, clause.op));
+    const value = document.createElement('input');
+    value.name = 'value';
+    value.value = clause.value === undefined ? '' : JSON.stringify(clause.value).replace(/^"(.*)"$/, '$1');
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.textContent = '×';
+    remove.addEventListener('click', () => row.remove());
+    row.append(variable, op, value, remove);
+    builder.append(row);
+  }
+  function typed(variable, text, op) {
+    if (op === 'in') {
+      try {
+        return JSON.parse(text);
+      } catch {
+        return text.split(',').map((v) => v.trim());
+      }
+    }
+    const type = variables[variable];
+    if (type === 'number' || type === 'integer') return Number(text);
+    if (type === 'boolean') return text === 'true';
+    return text;
+  }
+  function load() {
+    builder.replaceChildren();
+    note.hidden = true;
+    let offer;
+    try {
+      offer = JSON.parse(area.value);
+    } catch {
+      return;
+    }
+    const rule = offer.eligibility;
+    const clauses = rule && Array.isArray(rule.and) ? rule.and : [rule];
+    const parsed = clauses.map(parseClause);
+    if (parsed.some((c) => c === null)) {
+      note.hidden = false;
+      return;
+    }
+    for (const c of parsed) addRow(c);
+  }
+  document
+    .getElementById('builder-add')
+    .addEventListener('click', () =>
+      addRow({ variable: Object.keys(variables)[0], op: '>=', value: undefined }),
+    );
+  document.getElementById('builder-apply').addEventListener('click', () => {
+    let offer;
+    try {
+      offer = JSON.parse(area.value);
+    } catch {
+      return;
+    }
+    const clauses = [...builder.querySelectorAll('.builder-row')].map((row) => {
+      const variable = row.querySelector('[name=variable]').value;
+      const op = row.querySelector('[name=op]').value;
+      return { [op]: [{ var: variable }, typed(variable, row.querySelector('[name=value]').value, op)] };
+    });
+    offer.eligibility = clauses.length === 1 ? clauses[0] : { and: clauses };
+    area.value = JSON.stringify(offer, null, 2);
+    note.hidden = true;
+    check();
+  });
+  load();
   check();
 })();
 

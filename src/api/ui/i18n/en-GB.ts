@@ -136,6 +136,10 @@ export const enGB = {
   studioPublished: 'Published',
   studioApprovers: 'Marketers who may approve (admins always may)',
   studioGrant: 'Grant the approver right',
+  studioRuleBuilder: 'Rule builder (writes the eligibility as json-logic)',
+  studioBuilderTooComplex: 'This rule is more than an "and" of comparisons: edit it in the JSON.',
+  studioBuilderAdd: 'Add a condition',
+  studioBuilderApply: 'Write the rule into the JSON',
 } as const;
 
 export type UiStrings = Record<keyof typeof enGB, string>;

@@ -136,4 +136,8 @@ export const zhCN: UiStrings = {
   studioPublished: '已发布',
   studioApprovers: '可审批的营销人员（管理员始终可以）',
   studioGrant: '授予审批权',
+  studioRuleBuilder: '规则构建器（生成 json-logic 资格规则）',
+  studioBuilderTooComplex: '此规则不只是比较条件的“与”：请在 JSON 中编辑。',
+  studioBuilderAdd: '添加条件',
+  studioBuilderApply: '写入 JSON',
 };

@@ -216,13 +216,19 @@ ${offers.map(
 export function offerEditorPage(
   ctx: PageContext,
   offer: Offer,
-  options: { canPublish: boolean; message?: string; published?: string },
+  options: {
+    canPublish: boolean;
+    message?: string;
+    published?: string;
+    /** What a rule may read, for the rule builder: trait (raw and computed) name → type. */
+    variables: Record<string, string>;
+  },
 ): SafeHtml {
   const { t } = ctx;
   return page(
     ctx,
     `${t.studioOffers} · ${offer.id}`,
-    html`<div id="offer-editor" data-csrf="${ctx.principal?.csrfToken ?? ''}">
+    html`<div id="offer-editor" data-csrf="${ctx.principal?.csrfToken ?? ''}" data-variables="${JSON.stringify(options.variables)}">
 <h1>${t.studioOffers} · ${offer.id}</h1>
 ${options.message ? html`<div class="alert error" role="alert">${options.message}</div>` : ''}
 ${options.published ? html`<div class="alert" id="offer-published">${t.studioPublished}: <code>${options.published}</code></div>` : ''}
@@ -235,7 +241,13 @@ ${options.published ? html`<div class="alert" id="offer-published">${t.studioPub
 </form>
 <section class="card"><h2>${t.studioLint}</h2><button type="button" id="check-offer">${t.studioCheck}</button>
 <ul id="offer-issues" class="issues"></ul>
-<h2>${t.studioQualifies}</h2><p id="qualifies-count"></p><ul id="qualifies-sample"></ul></section>
+<h2>${t.studioQualifies}</h2><p id="qualifies-count"></p><ul id="qualifies-sample"></ul>
+<h2>${t.studioRuleBuilder}</h2>
+<p class="muted" id="builder-note" hidden>${t.studioBuilderTooComplex}</p>
+<div id="rule-builder"></div>
+<button type="button" id="builder-add">${t.studioBuilderAdd}</button>
+<button type="button" id="builder-apply">${t.studioBuilderApply}</button>
+</section>
 </div></div>
 <script src="/assets/studio.js"></script>`,
   );

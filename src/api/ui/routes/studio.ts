@@ -215,8 +215,12 @@ export function registerStudioPages(app: FastifyInstance, deps: StudioRouteDeps)
     const { catalog } = await latestCatalog(db);
     const offer = catalog.offers.find((o) => o.id === id);
     if (!offer) throw new MissiveError('MSV_API_NOT_FOUND', `no offer ${id} in the published catalog`);
+    const variables: Record<string, string> = {};
+    for (const [name, trait] of Object.entries(catalog.traits.traits)) variables[name] = trait.type;
+    for (const c of catalog.traits.computed) variables[c.name] = c.type;
     return offerEditorPage(pageContext(request), offer, {
       canPublish: await canApprove(db, studioActor(request)),
+      variables,
       ...extra,
     });
   };
