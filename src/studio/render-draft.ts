@@ -14,7 +14,7 @@ import { type CompiledTemplate, compileTemplateAsync } from '../templates/compil
 import { templatePackageFromFiles } from '../templates/package-loader.ts';
 import type { DocumentData } from '../templates/types.ts';
 
-/** The date documents are rendered "as of" in the studio (statement periods end the month before). */
+/** The as-of date when a caller gives none (the routes pass the end of last month). */
 export const STUDIO_AS_OF = '2026-10-31';
 
 /** What to preview: the draft's files, for a stored customer or the package's sample data, in a locale. */

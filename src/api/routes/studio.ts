@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { lastDayOfPreviousMonth } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { decodeEmail } from '../../render/email.ts';
 import type { Database } from '../../store/schema.ts';
@@ -66,6 +67,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 /** Drafts of a template's files, their live preview and the four-eyes publishing (src/studio). */
 export function registerStudioRoutes(app: FastifyInstance, deps: StudioRouteDeps): void {
   const db = deps.db;
+  /** Documents are previewed as a run today would make them: as of the end of last month. */
+  const asOf = () => lastDayOfPreviousMonth(deps.now());
   const options = { config: { roles: ROUTE_ROLES.marketer }, schema: { tags: ['studio'], params: idParams } };
   const listOptions = { config: { roles: ROUTE_ROLES.marketer }, schema: { tags: ['studio'] } };
   type WithId = { Params: { id: string } };
@@ -102,7 +105,7 @@ export function registerStudioRoutes(app: FastifyInstance, deps: StudioRouteDeps
   app.post<WithId>('/api/studio/drafts/:id/preview', options, async (request) => {
     const q = parse(previewQuery, request.body);
     const draft = await requireDraft(db, request.params.id);
-    return previewDraft(db, { templateName: draft.templateName, files: draft.files, ...q });
+    return previewDraft(db, { templateName: draft.templateName, files: draft.files, asOf: asOf(), ...q });
   });
 
   app.post<WithId>('/api/studio/drafts/:id/submit', options, async (request) =>
@@ -171,7 +174,7 @@ export function registerStudioRoutes(app: FastifyInstance, deps: StudioRouteDeps
       const draft = await requireDraft(db, request.params.id);
       const { artifact } = await renderDraftChannel(
         db,
-        { templateName: draft.templateName, files: draft.files, locale, customerId },
+        { templateName: draft.templateName, files: draft.files, locale, customerId, asOf: asOf() },
         'print',
       );
       if (page > (artifact.pages ?? 0))
@@ -188,7 +191,7 @@ export function registerStudioRoutes(app: FastifyInstance, deps: StudioRouteDeps
       const draft = await requireDraft(db, request.params.id);
       const { artifact } = await renderDraftChannel(
         db,
-        { templateName: draft.templateName, files: draft.files, locale, customerId },
+        { templateName: draft.templateName, files: draft.files, locale, customerId, asOf: asOf() },
         'email',
       );
       const { html } = neutraliseEmailHtml(decodeEmail(artifact.bytes).html);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { lastDayOfPreviousMonth } from '../../../core/dates.ts';
 import { isMissiveError, MissiveError } from '../../../core/errors.ts';
 import { listDrafts, listStudioApprovers } from '../../../store/studio-drafts.ts';
 import { listUsers } from '../../../store/users.ts';
@@ -148,7 +149,7 @@ export function registerStudioPages(app: FastifyInstance, deps: StudioRouteDeps)
   const firstPage = async (set: FileSet, locale: string | undefined) => {
     const { artifact } = await renderDraftChannel(
       db,
-      { templateName: set.templateName, files: set.files, locale },
+      { templateName: set.templateName, files: set.files, locale, asOf: lastDayOfPreviousMonth(deps.now()) },
       'print',
     );
     return artifact.bytes;
