@@ -73,6 +73,8 @@ describe('studio API', () => {
       await call('marketer', 'POST', `/api/studio/drafts/${statementDraft}/preview`, { customerId: 'S0001' })
     ).json();
     expect(forCustomer).toMatchObject({ locale: 'zh-CN', issues: [] });
+    const audit = (await call('admin', 'GET', '/api/audit?targetId=S0001')).json();
+    expect(JSON.stringify(audit)).toContain('studio.preview');
     const unknown = await call('marketer', 'POST', `/api/studio/drafts/${statementDraft}/preview`, {
       customerId: 'NOPE',
     });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { lastDayOfPreviousMonth } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { decodeEmail } from '../../render/email.ts';
+import { appendAudit } from '../../store/audit.ts';
 import type { Database } from '../../store/schema.ts';
 import { listDrafts } from '../../store/studio-drafts.ts';
 import { listTemplateVersions } from '../../store/templates.ts';
@@ -67,6 +68,22 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 /** Drafts of a template's files, their live preview and the four-eyes publishing (src/studio). */
 export function registerStudioRoutes(app: FastifyInstance, deps: StudioRouteDeps): void {
   const db = deps.db;
+  /** A draft rendered with a stored customer's data shows personal data: audited (invariant 4). */
+  const auditCustomerPreview = async (
+    request: FastifyRequest,
+    draftId: string,
+    customerId: string | undefined,
+    what: string,
+  ) => {
+    if (customerId === undefined) return;
+    await appendAudit(db, {
+      actor: actorOf(request.principal!),
+      action: 'studio.preview',
+      targetType: 'customer',
+      targetId: customerId,
+      details: { draftId, what, ip: request.ip },
+    });
+  };
   /** Documents are previewed as a run today would make them: as of the end of last month. */
   const asOf = () => lastDayOfPreviousMonth(deps.now());
   const options = { config: { roles: ROUTE_ROLES.marketer }, schema: { tags: ['studio'], params: idParams } };
@@ -105,6 +122,7 @@ export function registerStudioRoutes(app: FastifyInstance, deps: StudioRouteDeps
   app.post<WithId>('/api/studio/drafts/:id/preview', options, async (request) => {
     const q = parse(previewQuery, request.body);
     const draft = await requireDraft(db, request.params.id);
+    await auditCustomerPreview(request, draft.id, q.customerId, 'preview');
     return previewDraft(db, { templateName: draft.templateName, files: draft.files, asOf: asOf(), ...q });
   });
 
@@ -172,6 +190,7 @@ export function registerStudioRoutes(app: FastifyInstance, deps: StudioRouteDeps
         throw badRequest([{ path: ['page'], message: '1..50' }]);
       const { locale, customerId } = parse(previewQuery, pick(request.query));
       const draft = await requireDraft(db, request.params.id);
+      await auditCustomerPreview(request, draft.id, customerId, `page-${page}`);
       const { artifact } = await renderDraftChannel(
         db,
         { templateName: draft.templateName, files: draft.files, locale, customerId, asOf: asOf() },
@@ -189,6 +208,7 @@ export function registerStudioRoutes(app: FastifyInstance, deps: StudioRouteDeps
     async (request, reply) => {
       const { locale, customerId } = parse(previewQuery, pick(request.query));
       const draft = await requireDraft(db, request.params.id);
+      await auditCustomerPreview(request, draft.id, customerId, 'email');
       const { artifact } = await renderDraftChannel(
         db,
         { templateName: draft.templateName, files: draft.files, locale, customerId, asOf: asOf() },
