@@ -6,6 +6,7 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { registerDocumentsCommands } from './commands/documents.ts';
 import { registerOffersCommands } from './commands/offers.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
+import { registerPrintStreamsCommand } from './commands/print-streams.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerRunsCommands } from './commands/runs.ts';
 import { registerTemplatesCommands } from './commands/templates.ts';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerOffersCommands(program);
   registerDecideCommand(program);
+  registerPrintStreamsCommand(program);
   return program;
 }
 

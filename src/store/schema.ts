@@ -160,6 +160,26 @@ export interface ModelStatsTable {
   updated_at: Timestamp;
 }
 
+/** A print file of a run's print streams (one set of options): archived, counted. */
+export interface PrintStreamsTable {
+  id: string; // deterministic: hash(run, options key, index)
+  run_id: string;
+  options_key: string;
+  options: JsonText; // PrintStreamOptions
+  stream_index: number;
+  file_name: string;
+  sha256: string;
+  size: number;
+  manifest_sha256: string;
+  documents: number;
+  pages: number;
+  physical_pages: number;
+  blank_pages: number;
+  sheets: number;
+  envelopes: number;
+  created_at: Timestamp;
+}
+
 export interface Database {
   customers: CustomersTable;
   offers: OffersTable;
@@ -174,6 +194,7 @@ export interface Database {
   catalog_versions: CatalogVersionsTable;
   decisions: DecisionsTable;
   model_stats: ModelStatsTable;
+  print_streams: PrintStreamsTable;
 }
 
 // ColumnType is re-exported for repositories that need insert/update shapes.
