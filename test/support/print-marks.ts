@@ -69,6 +69,7 @@ export async function decodeMarks(
         String(DPI),
         ...crop,
         '-gray',
+        ...(options.oddOnly ? ['-o'] : []),
         '-f',
         String(f),
         '-l',

@@ -10,7 +10,7 @@ export async function up(db: Kysely<unknown>, _dialect: StoreDialect): Promise<v
   await db.schema
     .createTable('print_streams')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('run_id', 'text', (c) => c.notNull())
+    .addColumn('run_id', 'text', (c) => c.notNull().references('runs.id'))
     .addColumn('options_key', 'text', (c) => c.notNull())
     .addColumn('options', 'text', (c) => c.notNull())
     .addColumn('stream_index', 'integer', (c) => c.notNull())
