@@ -340,6 +340,12 @@ describe('print streams for the print house', () => {
       for (const s of outcome.streams) {
         expect(sha256Hex(fs.readFileSync(path.join(out, s.file)))).toBe(s.sha256);
       }
+      const shown = await exec('node', [path.join(ROOT, 'bin', 'missive.js'), 'runs', 'show', RUN], { env });
+      expect(shown.stdout).toMatch(
+        new RegExp(
+          `print streams \\(duplex, datamatrix, householding\\): ${outcome.streams.length} files, 12 documents, \\d+ pages \\(\\d+ printed\\), ${outcome.totals.sheets} sheets`,
+        ),
+      );
       const failures = await listRunFailures(temp.store.db, RUN);
       expect(failures.map((f) => [f.customerId, f.code])).toEqual([
         ['H-no-address', 'MSV_PRINT_ADDRESS_INVALID'],
