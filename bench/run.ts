@@ -24,6 +24,7 @@ import { loadTemplatePackage } from '../src/templates/package-loader.ts';
 import type { DocumentData } from '../src/templates/types.ts';
 import { benchDecide } from './decide.ts';
 import { benchEmailSms } from './email-sms.ts';
+import { benchPrintStream } from './print-stream.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BANK = path.resolve(root, '..', 'shared', 'data', 'bank-marketing', 'bank-full.csv');
@@ -127,6 +128,7 @@ if (fs.existsSync(BANK)) results.push(await benchImport());
 else console.warn(`skipping the import benchmark: ${BANK} not found`);
 if (fs.existsSync(BANK)) results.push(await benchDecide());
 results.push(...(await benchEmailSms()));
+results.push(await benchPrintStream());
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`;
 console.log(`\nMissive benchmark — ${new Date().toISOString()} — ${machine}\n`);

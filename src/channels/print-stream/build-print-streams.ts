@@ -205,7 +205,8 @@ async function recordFailures(
 
 /** Files of an earlier making of this run's streams (there may have been more of them). */
 async function removeOldFiles(outDir: string, runId: string): Promise<void> {
-  const ours = new RegExp(`^${runId}-(p\\d{3,}(\\.manifest)?\\.(pdf|json|csv)|manifest\\.(json|csv))$`);
+  const id = runId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const ours = new RegExp(`^${id}-(p\\d{3,}(\\.manifest)?\\.(pdf|json|csv)|manifest\\.(json|csv))$`);
   for (const name of await fs.readdir(outDir)) {
     if (ours.test(name)) await fs.rm(path.join(outDir, name));
   }
