@@ -10,9 +10,7 @@ import { hasRunFailure, type NewPrintStream, replacePrintStreams } from '../../s
 import { recordRunFailure } from '../../store/run-failures.ts';
 import { getRun } from '../../store/runs.ts';
 import type { Database } from '../../store/schema.ts';
-import { assembleStream } from './assemble-stream.ts';
-import { groupEnvelopes, splitStreams } from './envelopes.ts';
-import { entryHouseholdKey } from './household.ts';
+import { type AssembledStream, assembleStream, type LeftOut } from './assemble-stream.ts';
 import { loadPrintEntries } from './load-entries.ts';
 import {
   CSV_HEADER,
@@ -29,7 +27,7 @@ import {
 import { shortRunId } from './mark-payload.ts';
 import { SHEET_MARKS } from './marks.ts';
 import type { PrintStreamOptions } from './options.ts';
-import { sortForPrint } from './postal-order.ts';
+import { planPrintStreams } from './plan-streams.ts';
 
 export interface PrintStreamDeps {
   db: Kysely<Database>;
@@ -70,9 +68,8 @@ export async function buildPrintStreams(
   deps: PrintStreamDeps,
   request: PrintStreamRequest,
 ): Promise<PrintStreamOutcome> {
-  const { db, blobs, logger } = deps;
   const { options, outDir } = request;
-  const stored = await getRun(db, request.runId);
+  const stored = await getRun(deps.db, request.runId);
   if (!stored)
     throw new MissiveError('MSV_RUN_NOT_FOUND', `no run ${request.runId}`, { runId: request.runId });
   const run: RunInfo = {
@@ -82,90 +79,47 @@ export async function buildPrintStreams(
     asOf: stored.asOf,
   };
   const optionsKey = sha256Hex(canonicalJson(options)).slice(0, 12);
-  const { entries, unprintable } = await loadPrintEntries(db, run.id);
-  const householdKey = options.householding ? entryHouseholdKey : undefined;
-  const envelopes = groupEnvelopes(sortForPrint(entries, householdKey), {
-    duplex: options.duplex,
-    householdKey,
-    maxSheets: options.envelopeMaxSheets,
-  });
-  const plan = splitStreams(envelopes, options.size);
+  const { entries, unprintable } = await loadPrintEntries(deps.db, run.id);
+  const plan = planPrintStreams(entries, options);
   const failures: RunManifestFailure[] = unprintable.map((u) => ({ ...u }));
   await fs.mkdir(outDir, { recursive: true });
   await removeOldFiles(outDir, run.id);
-  const runCsv = path.join(outDir, `${run.id}-manifest.csv`);
-  await fs.writeFile(runCsv, CSV_HEADER);
+  const ctx: StreamContext = {
+    deps,
+    run,
+    options,
+    optionsKey,
+    outDir,
+    runCsv: path.join(outDir, `${run.id}-manifest.csv`),
+  };
+  await fs.writeFile(ctx.runCsv, CSV_HEADER);
   const mark = SHEET_MARKS[options.marks]();
-  const streams: StreamSummary[] = [];
-  const records: NewPrintStream[] = [];
+  const made: { summary: StreamSummary; record: NewPrintStream }[] = [];
   let done = 0;
   request.onProgress?.(0, entries.length);
-  for (const [i, stream] of plan.entries()) {
-    const index = i + 1;
-    const name = `${run.id}-p${String(index).padStart(3, '0')}`;
+  for (const [i, envelopes] of plan.entries()) {
     const assembled = await assembleStream({
       runId: run.id,
       asOf: run.asOf,
-      title: `${run.id} print stream ${index} of ${plan.length}`,
-      envelopes: stream,
+      title: `${run.id} print stream ${i + 1} of ${plan.length}`,
+      envelopes,
       duplex: options.duplex,
       mark,
-      load: (entry) => blobs.get(entry.sha256),
+      load: (entry) => deps.blobs.get(entry.sha256),
       onProgress: (n) => request.onProgress?.(done + n, entries.length),
     });
-    done += stream.reduce((n, e) => n + e.entries.length, 0);
-    for (const left of assembled.leftOut) {
-      failures.push({
-        customerId: left.entry.customerId,
-        communicationId: left.entry.communicationId,
-        code: left.code,
-        reason: left.reason,
-      });
-    }
-    const blob = await blobs.put(assembled.bytes);
-    const { totals } = assembled;
-    const summary: StreamSummary = {
-      index,
-      file: `${name}.pdf`,
-      sha256: blob.sha256,
-      size: blob.size,
-      documents: totals.documents,
-      pages: totals.pages,
-      physicalPages: totals.physicalPages,
-      blankPages: totals.blankPages,
-      sheets: totals.sheets,
-      envelopes: totals.envelopes,
-    };
-    const documents = assembled.placements.map((p) => manifestDocument(summary.file, p));
-    const manifest = `${JSON.stringify(streamManifest(run, options, summary, documents), null, 2)}\n`;
-    const manifestBlob = await blobs.put(new TextEncoder().encode(manifest));
-    const csv = documents.map(csvRow).join('');
-    await fs.writeFile(path.join(outDir, summary.file), assembled.bytes);
-    await fs.writeFile(path.join(outDir, `${name}.manifest.json`), manifest);
-    await fs.writeFile(path.join(outDir, `${name}.manifest.csv`), CSV_HEADER + csv);
-    await fs.appendFile(runCsv, csv);
-    streams.push(summary);
-    records.push({
-      ...summary,
-      runId: run.id,
-      optionsKey,
-      options: { ...options },
-      fileName: summary.file,
-      manifestSha256: manifestBlob.sha256,
-    });
-    logger.info(
-      {
-        runId: run.id,
-        stream: index,
-        documents: summary.documents,
-        sheets: summary.sheets,
-        sha256: summary.sha256,
-      },
-      'print stream archived',
-    );
+    done += envelopes.reduce((n, e) => n + e.entries.length, 0);
+    failures.push(...assembled.leftOut.map(leftOutFailure));
+    made.push(await storeStream(ctx, i + 1, assembled));
   }
   await recordFailures(deps, run.id, failures);
-  await replacePrintStreams(db, run.id, optionsKey, records);
+  await replacePrintStreams(
+    deps.db,
+    run.id,
+    optionsKey,
+    made.map((s) => s.record),
+  );
+  const streams = made.map((s) => s.summary);
   const totals = { ...sumTotals(streams), streams: streams.length, failed: failures.length };
   const runManifest: RunManifest = {
     format: 'missive-print-run/1',
@@ -178,7 +132,77 @@ export async function buildPrintStreams(
   };
   const runJson = path.join(outDir, `${run.id}-manifest.json`);
   await fs.writeFile(runJson, `${JSON.stringify(runManifest, null, 2)}\n`);
-  return { run, optionsKey, outDir, streams, totals, failures, manifests: { json: runJson, csv: runCsv } };
+  return {
+    run,
+    optionsKey,
+    outDir,
+    streams,
+    totals,
+    failures,
+    manifests: { json: runJson, csv: ctx.runCsv },
+  };
+}
+
+interface StreamContext {
+  deps: PrintStreamDeps;
+  run: RunInfo;
+  options: PrintStreamOptions;
+  optionsKey: string;
+  outDir: string;
+  runCsv: string;
+}
+
+const leftOutFailure = (left: LeftOut): RunManifestFailure => ({
+  customerId: left.entry.customerId,
+  communicationId: left.entry.communicationId,
+  code: left.code,
+  reason: left.reason,
+});
+
+/**
+ * One assembled file: into the archive, then to the output folder with its manifest (JSON, also
+ * archived, and CSV), its rows appended to the run's CSV. Returns its summary and its table row.
+ */
+async function storeStream(
+  ctx: StreamContext,
+  index: number,
+  assembled: AssembledStream,
+): Promise<{ summary: StreamSummary; record: NewPrintStream }> {
+  const { run, options, outDir, deps } = ctx;
+  const name = `${run.id}-p${String(index).padStart(3, '0')}`;
+  const blob = await deps.blobs.put(assembled.bytes);
+  const { totals } = assembled;
+  const summary: StreamSummary = {
+    index,
+    file: `${name}.pdf`,
+    sha256: blob.sha256,
+    size: blob.size,
+    documents: totals.documents,
+    pages: totals.pages,
+    physicalPages: totals.physicalPages,
+    blankPages: totals.blankPages,
+    sheets: totals.sheets,
+    envelopes: totals.envelopes,
+  };
+  const documents = assembled.placements.map((p) => manifestDocument(summary.file, p));
+  const manifest = `${JSON.stringify(streamManifest(run, options, summary, documents), null, 2)}\n`;
+  const manifestBlob = await deps.blobs.put(new TextEncoder().encode(manifest));
+  const csv = documents.map(csvRow).join('');
+  await fs.writeFile(path.join(outDir, summary.file), assembled.bytes);
+  await fs.writeFile(path.join(outDir, `${name}.manifest.json`), manifest);
+  await fs.writeFile(path.join(outDir, `${name}.manifest.csv`), CSV_HEADER + csv);
+  await fs.appendFile(ctx.runCsv, csv);
+  const { sha256, documents: n, sheets } = summary;
+  deps.logger.info({ runId: run.id, stream: index, documents: n, sheets, sha256 }, 'print stream archived');
+  const record: NewPrintStream = {
+    ...summary,
+    runId: run.id,
+    optionsKey: ctx.optionsKey,
+    options: { ...options },
+    fileName: summary.file,
+    manifestSha256: manifestBlob.sha256,
+  };
+  return { summary, record };
 }
 
 /** Each failure once in the run's failure list, however often the print streams are made. */

@@ -12,6 +12,7 @@ export { loadPrintEntries } from './load-entries.ts';
 export * from './manifest.ts';
 export * from './mark-payload.ts';
 export { DEFAULT_PRINT_STREAM_OPTIONS, type PrintStreamOptions, printStreamOptions } from './options.ts';
+export { planPrintStreams } from './plan-streams.ts';
 export { comparePostalOrder, sortForPrint } from './postal-order.ts';
 export type { PrintEntry, UsableAddress } from './print-entry.ts';
 export { planSheets } from './sheet-plan.ts';

@@ -56,6 +56,20 @@ describe('usableAddress', () => {
       address: { lines: ['5 Manor Terrace'], postalCode: 'YO1 8BZ', city: 'York', country: 'GB' },
     });
     expect(usableAddress(null)).toEqual({ ok: false, reason: 'no postal address' });
+    const squeezed = usableAddress({
+      lines: ['7 Mill Lane'],
+      postalCode: 'ls14ap',
+      city: 'Leeds',
+      country: 'GB',
+    });
+    expect(squeezed.ok && squeezed.address.postalCode).toBe('LS1 4AP');
+    const dutch = usableAddress({
+      lines: ['Kerkstraat 1'],
+      postalCode: '1234ab',
+      city: 'Delft',
+      country: 'NL',
+    });
+    expect(dutch.ok && dutch.address.postalCode).toBe('1234AB');
     const bad = usableAddress({
       lines: ['5 Manor Terrace'],
       postalCode: ' ',

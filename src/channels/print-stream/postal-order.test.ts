@@ -31,6 +31,15 @@ describe('postal order', () => {
       expect(comparePostalOrder(sorted[i - 1]!, sorted[i]!)).toBeLessThan(0);
   });
 
+  it('sorts British postcodes as Royal Mail does and ignores spaces elsewhere', () => {
+    const gb = ['YO10 1AA', 'YO1 8BZ'].map((code, i) => testEntry(`g${i}`, { postalCode: code }));
+    expect(sortForPrint(gb).map((e) => e.address.postalCode)).toEqual(['YO1 8BZ', 'YO10 1AA']);
+    const nl = ['1234 AC', '1234AB', '1234 AB'].map((code, i) =>
+      testEntry(`n${i}`, { postalCode: code, country: 'NL' }),
+    );
+    expect(sortForPrint(nl).map((e) => e.customerId)).toEqual(['n1', 'n2', 'n0']);
+  });
+
   it('keeps a household together within its postal code when householding', () => {
     const a = { lines: ['1 High Street'], postalCode: 'YO1 8BZ', city: 'York', country: 'GB' };
     const b = { lines: ['2 High Street'], postalCode: 'YO1 8BZ', city: 'York', country: 'GB' };

@@ -1,4 +1,4 @@
-import type { PrintEntry } from './print-entry.ts';
+import type { PrintEntry, UsableAddress } from './print-entry.ts';
 
 /**
  * Code-unit comparison: the same order on every machine and locale (localeCompare is not).
@@ -8,11 +8,20 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * The postal code as sorted: without spaces ("1234 AB" and "1234AB" are one code), except British
+ * postcodes, already written one way (`canonicalPostalCode`), whose space keeps "YO1 8BZ" before
+ * "YO10 1AA" as Royal Mail sorts them. Same household ⇒ same key, so a household stays together.
+ */
+export function postalSortKey(address: UsableAddress): string {
+  return address.country === 'GB' ? address.postalCode : address.postalCode.replace(/ /g, '');
+}
+
 /** Mail order: country, then postal code, then customer id, which makes it a total order. */
 export function comparePostalOrder(a: PrintEntry, b: PrintEntry): number {
   return (
     compareText(a.address.country, b.address.country) ||
-    compareText(a.address.postalCode, b.address.postalCode) ||
+    compareText(postalSortKey(a.address), postalSortKey(b.address)) ||
     compareText(a.customerId, b.customerId)
   );
 }
@@ -30,7 +39,7 @@ export function sortForPrint(
   return [...entries].sort(
     (a, b) =>
       compareText(a.address.country, b.address.country) ||
-      compareText(a.address.postalCode, b.address.postalCode) ||
+      compareText(postalSortKey(a.address), postalSortKey(b.address)) ||
       compareText(keys.get(a)!, keys.get(b)!) ||
       compareText(a.customerId, b.customerId),
   );
