@@ -112,13 +112,15 @@ async function copyDocument(
   input: AssembleInput,
   run: string,
 ): Promise<void> {
-  const copied = await out.copyPages(source, source.getPageIndices());
-  for (const page of copied) out.addPage(page);
-  const last = copied[copied.length - 1]!;
-  for (let b = 0; b < placement.blankPages; b += 1) out.addPage([last.getWidth(), last.getHeight()]);
-  const first = placement.firstPage - 1;
+  // The document's pages in the file, kept here: out.getPage() walks the whole page tree after
+  // every addPage, which made assembly quadratic in the file's length.
+  const pages = await out.copyPages(source, source.getPageIndices());
+  for (const page of pages) out.addPage(page);
+  const last = pages[pages.length - 1]!;
+  for (let b = 0; b < placement.blankPages; b += 1)
+    pages.push(out.addPage([last.getWidth(), last.getHeight()]));
   for (let s = 1; s <= placement.sheets; s += 1) {
-    const page = out.getPage(first + frontPageIndex(s, input.duplex));
+    const page = pages[frontPageIndex(s, input.duplex)]!;
     const box = page.getMediaBox();
     const ops = input.mark.draw(
       {
