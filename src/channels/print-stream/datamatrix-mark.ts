@@ -19,28 +19,25 @@ const QUIET = 1;
 /** One symbol size for every sheet while the payload fits: the inserter's camera sees one shape. */
 const FIXED_VERSION = '22x22';
 
-interface RawMatrix {
-  pixs: number[];
-  pixx: number;
-  pixy: number;
-}
-
 /**
  * Encodes with bwip-js's raw encoder (pure: same text, same modules), fixed at 22×22 modules,
  * falling back to the smallest size that fits for long sheet counts.
  */
 export function encodeMarkMatrix(text: string): Matrix {
-  let raw: RawMatrix | undefined;
+  let symbols: ReturnType<typeof matrixOf>;
   try {
-    [raw] = bwipjs.raw({
-      bcid: 'datamatrix',
-      text,
-      version: FIXED_VERSION,
-    } as never) as unknown as RawMatrix[];
+    symbols = matrixOf(bwipjs.raw('datamatrix', text, `version=${FIXED_VERSION}`));
   } catch {
-    [raw] = bwipjs.raw({ bcid: 'datamatrix', text }) as unknown as RawMatrix[];
+    symbols = matrixOf(bwipjs.raw('datamatrix', text, ''));
   }
-  if (!raw) throw new Error(`bwip-js returned no DataMatrix for ${text}`);
+  if (!symbols) throw new Error(`bwip-js returned no DataMatrix for ${text}`);
+  return symbols;
+}
+
+/** bwip-js returns linear and 2-D results from one function; a 2-D one has `pixs`. */
+function matrixOf(result: readonly object[]): Matrix | undefined {
+  const raw = result[0] as { pixs?: number[]; pixx?: number; pixy?: number } | undefined;
+  if (!raw?.pixs || raw.pixx === undefined || raw.pixy === undefined) return undefined;
   return { columns: raw.pixx, rows: raw.pixy, dark: raw.pixs };
 }
 
