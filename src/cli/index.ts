@@ -6,6 +6,7 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { registerDocumentsCommands } from './commands/documents.ts';
 import { registerOffersCommands } from './commands/offers.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
+import { registerPrintStreamsCommand } from './commands/print-streams.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerRunsCommands } from './commands/runs.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerDecideCommand(program);
   registerServeCommand(program);
   registerUsersCommands(program);
+  registerPrintStreamsCommand(program);
   return program;
 }
 

@@ -37,6 +37,10 @@ export const ERROR_CODES = {
   MSV_ARCHIVE_TAMPERED: 'A stored blob no longer matches its sha256.',
   MSV_ARCHIVE_NOT_FOUND: 'No blob is stored under that sha256.',
   MSV_RUN_NOT_FOUND: 'No run with that id.',
+  MSV_PRINT_ADDRESS_INVALID:
+    "A customer's postal address cannot go on an envelope (no lines, postal code, city or ISO country); the document is left out of the print stream.",
+  MSV_PRINT_DOCUMENT_INVALID:
+    'An archived PDF cannot be read, or its page count differs from the ledger; the document is left out of the print stream.',
   MSV_RULES_CATALOG_INVALID:
     'An offer catalog file is missing, is not valid YAML or does not match its schema (file and path in details).',
   MSV_RULES_UNKNOWN_OPERATOR:

@@ -192,6 +192,26 @@ export interface CustomerAccountsTable {
   customer_id: string;
 }
 
+/** A print file of a run's print streams (one set of options): archived, counted. */
+export interface PrintStreamsTable {
+  id: string; // deterministic: hash(run, options key, index)
+  run_id: string;
+  options_key: string;
+  options: JsonText; // PrintStreamOptions
+  stream_index: number;
+  file_name: string;
+  sha256: string;
+  size: number;
+  manifest_sha256: string;
+  documents: number;
+  pages: number;
+  physical_pages: number;
+  blank_pages: number;
+  sheets: number;
+  envelopes: number;
+  created_at: Timestamp;
+}
+
 export interface Database {
   customers: CustomersTable;
   offers: OffersTable;
@@ -210,6 +230,7 @@ export interface Database {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   customer_accounts: CustomerAccountsTable;
+  print_streams: PrintStreamsTable;
 }
 
 // ColumnType is re-exported for repositories that need insert/update shapes.
