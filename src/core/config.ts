@@ -23,6 +23,8 @@ const envSchema = z.object({
   MISSIVE_CHUNK_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
   MISSIVE_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   MISSIVE_RENDER_SANDBOX: z.enum(['on', 'off']).default('on'),
+  MISSIVE_LOG_KEY_FILE: z.string().min(1).optional(),
+  MISSIVE_RETENTION_FILE: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -40,6 +42,10 @@ export interface Config {
   readonly concurrency: number;
   /** Render in BullMQ sandboxed child processes, using every core. */
   readonly renderSandbox: boolean;
+  /** Ed25519 key (PKCS#8 PEM) that signs archive log checkpoints; created on first use. */
+  readonly logKeyFile: string;
+  /** Retention policy per communication type (YAML); default: retention.yaml shipped with Missive. */
+  readonly retentionFile: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -65,5 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chunkSize: e.MISSIVE_CHUNK_SIZE,
     concurrency: e.MISSIVE_CONCURRENCY ?? (e.MISSIVE_RENDER_SANDBOX === 'on' ? os.availableParallelism() : 4),
     renderSandbox: e.MISSIVE_RENDER_SANDBOX === 'on',
+    logKeyFile: path.resolve(e.MISSIVE_LOG_KEY_FILE ?? path.join(dataDir, 'keys', 'log-ed25519.pem')),
+    retentionFile:
+      e.MISSIVE_RETENTION_FILE === undefined ? undefined : path.resolve(e.MISSIVE_RETENTION_FILE),
   });
 }
