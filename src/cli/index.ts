@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isMissiveError } from '../core/errors.ts';
+import { registerArchiveCommands } from './commands/archive.ts';
 import { registerCustomersCommands } from './commands/customers.ts';
 import { registerDecideCommand } from './commands/decide.ts';
 import { registerDemoCommand } from './commands/demo.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerRunsCommands(program);
   registerDocumentsCommands(program);
+  registerArchiveCommands(program);
   registerWorkerCommand(program);
   registerOffersCommands(program);
   registerDecideCommand(program);
