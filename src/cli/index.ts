@@ -10,6 +10,7 @@ import { registerPreviewCommand } from './commands/preview.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerRunsCommands } from './commands/runs.ts';
 import { registerTemplatesCommands } from './commands/templates.ts';
+import { registerVerifyCommand } from './commands/verify.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerRunsCommands(program);
   registerDocumentsCommands(program);
   registerArchiveCommands(program);
+  registerVerifyCommand(program);
   registerWorkerCommand(program);
   registerOffersCommands(program);
   registerDecideCommand(program);
