@@ -4,6 +4,7 @@ import { listCommunicationsForCustomer } from '../../store/communications.ts';
 import { getCustomer } from '../../store/customers.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
 import { withRuntime } from '../with-runtime.ts';
+import { registerCustomersEraseCommand } from './customers-erase.ts';
 
 interface ImportOptions {
   mapping?: string;
@@ -13,7 +14,10 @@ interface ImportOptions {
 }
 
 export function registerCustomersCommands(program: Command): void {
-  const customers = program.command('customers').description('Customers: import files, look one up');
+  const customers = program
+    .command('customers')
+    .description('Customers: import files, look one up, erase on request');
+  registerCustomersEraseCommand(customers);
   customers
     .command('import')
     .description('Import customers from CSV (any delimiter) or NDJSON; bad rows go to a reject report')
