@@ -90,43 +90,60 @@ async function walkLog(db: Kysely<Database>, pageSize: number): Promise<Walk> {
     const page = await readLogPage(db, after, pageSize);
     if (page.length === 0) return { leaves, frontier, problems: [] };
     const crossProblems = await crossCheck(db, page);
-    for (const row of page) {
-      const index = leaves.length;
-      if (row.seq !== index) {
-        const message =
-          row.seq > index
-            ? `entry ${index} is missing (the next stored entry is ${row.seq}): entries were removed`
-            : `entry ${row.seq} appears twice or out of order`;
-        return { leaves, frontier, problems: [{ index, message }] };
-      }
-      const leaf = leafHash(row.entry);
-      if (hex(leaf) !== row.leafHash) {
-        return stop(
-          leaves,
-          frontier,
-          index,
-          `entry ${index} was changed: its content no longer hashes to its leaf hash`,
-        );
-      }
-      frontier = appendToFrontier(frontier, index, leaf);
-      leaves.push(leaf);
-      if (hex(foldFrontier(frontier)) !== row.treeHead) {
-        return stop(
-          leaves,
-          frontier,
-          index,
-          `entry ${index}: the tree head differs from the one recorded when it was appended (an entry was inserted, removed or rewritten at or before ${index})`,
-        );
-      }
-      const cross = crossProblems.get(row.seq);
-      if (cross) return stop(leaves, frontier, index, cross);
+    // Fast path: fold the tree head once per page. Only when the page's last recorded head differs
+    // is the page walked again entry by entry, to name the first entry whose head differs.
+    const start = { frontier, size: leaves.length };
+    const fast = walkPage(page, leaves, frontier, crossProblems, false);
+    if (!fast.problem && hex(foldFrontier(fast.frontier)) === page[page.length - 1]!.treeHead) {
+      frontier = fast.frontier;
+    } else {
+      // Something is wrong in this page: walk it again checking every head, so the earliest problem wins.
+      leaves.truncate(start.size);
+      const slow = walkPage(page, leaves, start.frontier, crossProblems, true);
+      return { leaves, frontier: slow.frontier, problems: slow.problem ? [slow.problem] : [] };
     }
     after = page[page.length - 1]!.seq;
   }
 }
 
-function stop(leaves: PackedHashes, frontier: Uint8Array[], index: number, message: string): Walk {
-  return { leaves, frontier, problems: [{ index, message }] };
+/** Appends a page's leaves; stops at the first bad entry. `everyHead` checks each recorded tree head. */
+function walkPage(
+  page: Awaited<ReturnType<typeof readLogPage>>,
+  leaves: PackedHashes,
+  startFrontier: Uint8Array[],
+  crossProblems: Map<number, string>,
+  everyHead: boolean,
+): { frontier: Uint8Array[]; problem?: LogProblem } {
+  let frontier = startFrontier;
+  for (const row of page) {
+    const index = leaves.length;
+    if (row.seq !== index) {
+      const message =
+        row.seq > index
+          ? `entry ${index} is missing (the next stored entry is ${row.seq}): entries were removed`
+          : `entry ${row.seq} appears twice or out of order`;
+      return { frontier, problem: { index, message } };
+    }
+    const leaf = leafHash(row.entry);
+    if (hex(leaf) !== row.leafHash) {
+      return {
+        frontier,
+        problem: {
+          index,
+          message: `entry ${index} was changed: its content no longer hashes to its leaf hash`,
+        },
+      };
+    }
+    frontier = appendToFrontier(frontier, index, leaf);
+    leaves.push(leaf);
+    if (everyHead && hex(foldFrontier(frontier)) !== row.treeHead) {
+      const message = `entry ${index}: the tree head differs from the one recorded when it was appended (an entry was inserted, removed or rewritten at or before ${index})`;
+      return { frontier, problem: { index, message } };
+    }
+    const cross = crossProblems.get(row.seq);
+    if (cross) return { frontier, problem: { index, message: cross } };
+  }
+  return { frontier };
 }
 
 /** Each document/audit entry against the row it describes: a changed ledger or audit row is caught here. */

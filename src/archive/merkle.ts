@@ -282,6 +282,11 @@ export class PackedHashes implements HashList {
     this.#length += 1;
   }
 
+  /** Drops the hashes from `length` on (to re-walk part of a log). */
+  truncate(length: number): void {
+    this.#length = Math.max(0, Math.min(length, this.#length));
+  }
+
   at(index: number): Uint8Array | undefined {
     if (index < 0 || index >= this.#length) return undefined;
     return this.#buffer.subarray(index * HASH_SIZE, (index + 1) * HASH_SIZE);
