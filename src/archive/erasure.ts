@@ -146,6 +146,41 @@ function oneLine(text: string): string {
     .slice(0, 500);
 }
 
+/**
+ * After a purge: a restricted customer (erased but for documents under a legal hold) whose held
+ * documents of a type are all gone loses that type's data key; with nothing left at all, the
+ * restriction becomes a full erasure (a `customer.erased` tombstone). Returns those customers.
+ */
+export async function completeRestrictedErasures(
+  db: Kysely<Database>,
+  customerIds: readonly string[],
+): Promise<string[]> {
+  const completed: string[] = [];
+  for (const customerId of customerIds) {
+    const [latest] = await erasureRecords(db, customerId);
+    if (latest?.kind !== 'customer.restricted') continue;
+    const remaining = new Set((await listCustomerDocuments(db, customerId)).map((d) => d.communicationType));
+    const scopes = (await listDataKeyScopes(db, customerId)).filter((s) => !remaining.has(s));
+    await inTransaction(db, async (trx) => {
+      const shredded = await shredDataKeys(trx, customerId, scopes);
+      if (remaining.size > 0) return;
+      await addTombstone(trx, {
+        kind: 'customer.erased',
+        targetType: 'customer',
+        targetId: customerId,
+        details: {
+          outcome: 'erased',
+          after: 'retention',
+          shreddedKeys: shredded.length,
+          restrictedBy: latest.id,
+        },
+      });
+      completed.push(customerId);
+    });
+  }
+  return completed;
+}
+
 /** The customer's erasure or restriction, newest first (e.g. for the API to refuse or limit access). */
 export async function erasureRecords(db: Kysely<Database>, customerId: string): Promise<Tombstone[]> {
   return (await listTombstones(db, 'customer', customerId)).filter((t) => t.kind.startsWith('customer.'));

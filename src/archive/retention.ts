@@ -3,6 +3,7 @@ import { type ArchivedDocument, listDocumentsDatedBefore } from '../store/archiv
 import { appendAudit } from '../store/audit.ts';
 import type { Database } from '../store/schema.ts';
 import type { BlobStore } from './blob-store.ts';
+import { completeRestrictedErasures } from './erasure.ts';
 import { removeDocuments } from './remove-documents.ts';
 import { ageInDays, cutoffDate, type RetentionPolicy } from './retention-policy.ts';
 
@@ -15,6 +16,8 @@ import { ageInDays, cutoffDate, type RetentionPolicy } from './retention-policy.
 export interface PurgeItem {
   communicationId: string;
   runId: string;
+  /** An id, never personal data: lets the purge finish erasures that were waiting on a legal hold. */
+  customerId: string;
   communicationType: string;
   channel: string;
   asOf: string;
@@ -68,6 +71,7 @@ function toItem(doc: ArchivedDocument, today: string, keep: string): PurgeItem {
   return {
     communicationId: doc.communicationId,
     runId: doc.runId,
+    customerId: doc.customerId,
     communicationType: doc.communicationType,
     channel: doc.channel,
     asOf: doc.asOf,
@@ -82,6 +86,8 @@ export interface PurgeOutcome {
   purged: number;
   blobsDeleted: number;
   bytesFreed: number;
+  /** Restricted customers whose last held documents went: now erased for good. */
+  erasuresCompleted: number;
 }
 
 export async function executePurge(
@@ -89,7 +95,7 @@ export async function executePurge(
   plan: PurgePlan,
   options: { actor: string },
 ): Promise<PurgeOutcome> {
-  const outcome: PurgeOutcome = { purged: 0, blobsDeleted: 0, bytesFreed: 0 };
+  const outcome: PurgeOutcome = { purged: 0, blobsDeleted: 0, bytesFreed: 0, erasuresCompleted: 0 };
   const byKeep = new Map<string, PurgeItem[]>();
   for (const item of plan.items) byKeep.set(item.keep, [...(byKeep.get(item.keep) ?? []), item]);
   for (const [keep, items] of byKeep) {
@@ -111,6 +117,10 @@ export async function executePurge(
     outcome.blobsDeleted += removed.blobsDeleted;
     outcome.bytesFreed += removed.bytesFreed;
   }
+  const completed = await completeRestrictedErasures(deps.db, [
+    ...new Set(plan.items.map((i) => i.customerId)),
+  ]);
+  outcome.erasuresCompleted = completed.length;
   await appendAudit(deps.db, {
     actor: options.actor,
     action: 'archive.purge',

@@ -196,4 +196,20 @@ describe('retention and erasure', () => {
     expect(verified.ok).toBe(true);
     expect(verified.documents.removed).toBe(9);
   });
+
+  it('finishes a restricted erasure once the held documents expire and are purged', async () => {
+    const id = customers[0]!.id;
+    const held = (await getCommunicationInput(store.db, of('recent', id).id))!;
+    const plan = await planPurge({ db: store.db }, policy, { today: '2033-11-01' });
+    expect(plan.items.map((i) => i.communicationId).sort()).toEqual(
+      [0, 2, 3].map((i) => of('recent', customers[i]!.id).id).sort(),
+    );
+    const outcome = await executePurge({ db: store.db, blobs: deps.blobs }, plan, { actor: 'ops:retention' });
+    expect(outcome).toMatchObject({ purged: 3, erasuresCompleted: 1 });
+    expect((await erasureRecords(store.db, id))[0]?.kind).toBe('customer.erased');
+    expect(await getDataKey(store.db, held.keyId)).toBeUndefined();
+    // The last documents using the shared statement/promotion bytes are gone: so are the blobs.
+    expect(fs.existsSync(deps.blobs.locate(of('recent', customers[2]!.id).artifactSha256!))).toBe(false);
+    expect((await verifyArchive({ db: store.db, blobs: deps.blobs })).ok).toBe(true);
+  });
 });
