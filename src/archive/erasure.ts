@@ -62,10 +62,10 @@ export async function eraseCustomer(
   const policy = deps.policy ?? loadRetentionPolicy();
   const today = request.today ?? new Date().toISOString().slice(0, 10);
   const customer = await getCustomer(deps.db, customerId);
-  if (!customer && (await listTombstones(deps.db, 'customer', customerId)).length === 0) {
+  const documents = await listCustomerDocuments(deps.db, customerId);
+  if (!customer && documents.length === 0 && (await erasureRecords(deps.db, customerId)).length === 0) {
     throw new MissiveError('MSV_STORE_NOT_FOUND', `no customer ${customerId}`, { customerId });
   }
-  const documents = await listCustomerDocuments(deps.db, customerId);
   const held = (d: (typeof documents)[number]) => {
     const rule = ruleFor(policy, d.communicationType);
     return rule.legalHold && expiryDate(d.asOf, rule.keep) > today;

@@ -1,16 +1,21 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifyArchive } from '../../src/archive/archive-verify.ts';
 import { openEnvelope } from '../../src/archive/envelope.ts';
 import { eraseCustomer, erasureRecords } from '../../src/archive/erasure.ts';
-import { loadInputSnapshot } from '../../src/archive/input-snapshot.ts';
+import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
+import { loadInputSnapshot, snapshotInput } from '../../src/archive/input-snapshot.ts';
+import { archiveDocument } from '../../src/archive/ledger.ts';
 import { verifyCommunication } from '../../src/archive/replay.ts';
 import { executePurge, planPurge } from '../../src/archive/retention.ts';
 import { loadRetentionPolicy } from '../../src/archive/retention-policy.ts';
 import { executeRun } from '../../src/batch/execute-run.ts';
+import { sha256Hex } from '../../src/core/hash.ts';
 import type { Customer } from '../../src/core/types.ts';
 import { synthesizeIdentity } from '../../src/customers/synthetic-identity.ts';
 import { listAudit } from '../../src/store/audit.ts';
@@ -18,7 +23,8 @@ import { getCommunicationInput } from '../../src/store/communication-inputs.ts';
 import { type CommunicationRecord, listCommunicationsForRun } from '../../src/store/communications.ts';
 import { getDataKey } from '../../src/store/customer-keys.ts';
 import { getCustomer, upsertCustomers } from '../../src/store/customers.ts';
-import type { Store } from '../../src/store/db.ts';
+import { openStoreAt, type Store } from '../../src/store/db.ts';
+import { createRunIfAbsent } from '../../src/store/runs.ts';
 import { listTombstones } from '../../src/store/tombstones.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { openTempStore, ROOT, type TempStore, testBatchDeps } from '../support/stores.ts';
@@ -211,5 +217,84 @@ describe('retention and erasure', () => {
     // The last documents using the shared statement/promotion bytes are gone: so are the blobs.
     expect(fs.existsSync(deps.blobs.locate(of('recent', customers[2]!.id).artifactSha256!))).toBe(false);
     expect((await verifyArchive({ db: store.db, blobs: deps.blobs })).ok).toBe(true);
+  });
+});
+
+/** The same queries on PostgreSQL: documents written through archiveDocument (SMS-sized bytes, no render). */
+describe('retention and erasure on PostgreSQL', () => {
+  let store: Store;
+  let dir: string;
+  let blobs: ReturnType<typeof createFsBlobStore>;
+
+  beforeAll(async () => {
+    store = await openStoreAt({
+      databaseUrl: inject('databaseUrl'),
+      schema: `r_${randomUUID().slice(0, 8)}`,
+    });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'missive-pg-retention-'));
+    blobs = createFsBlobStore(path.join(dir, 'archive'));
+    await upsertCustomers(store.db, [
+      { ...synthesizeIdentity('P1'), traits: {} },
+      { ...synthesizeIdentity('P2'), traits: {} },
+    ]);
+    const docs: [string, string, string][] = [
+      ['monthly-statement', '2019-01-31', 'P1'],
+      ['monthly-statement', '2026-10-31', 'P1'],
+      ['cross-sell-promotion', '2026-10-31', 'P1'],
+      ['monthly-statement', '2019-01-31', 'P2'],
+    ];
+    for (const [type, asOf, customerId] of docs) {
+      const runId = `run_${type}_${asOf}`;
+      await createRunIfAbsent(store.db, {
+        id: runId,
+        communicationType: type,
+        templateVersionId: 'tv',
+        asOf,
+        source: 'test',
+      });
+      const bytes = Buffer.from(`${type} ${asOf} for ${customerId}`);
+      const input = snapshotInput({
+        templateVersionId: 'tv',
+        communicationType: type,
+        channel: 'sms',
+        asOf,
+        locale: 'en-GB',
+        data: { customer: { id: customerId, name: 'Pat Example' } },
+      });
+      await archiveDocument(store.db, blobs, {
+        runId,
+        customerId,
+        channel: 'sms',
+        templateVersionId: 'tv',
+        inputSha256: input.sha256,
+        artifact: { bytes, mime: 'text/plain', sha256: sha256Hex(bytes), size: bytes.length },
+        input,
+      });
+    }
+  });
+
+  afterAll(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('plans, erases with a restriction, purges and verifies', async () => {
+    const policy = loadRetentionPolicy();
+    const plan = await planPurge({ db: store.db }, policy, { today: '2026-11-23' });
+    expect(plan.items).toHaveLength(2);
+    const erased = await eraseCustomer({ db: store.db, blobs, policy }, 'P1', {
+      actor: 'admin',
+      reason: 'request',
+      today: '2026-11-23',
+    });
+    expect(erased).toMatchObject({ outcome: 'restricted', erasedDocuments: 2, shreddedKeys: 1 });
+    expect(await getCustomer(store.db, 'P1')).toBeUndefined();
+    expect(await getCustomer(store.db, 'P2')).toBeDefined();
+    const after = await planPurge({ db: store.db }, policy, { today: '2026-11-23' });
+    expect(after.items.map((i) => i.customerId)).toEqual(['P2']);
+    expect((await executePurge({ db: store.db, blobs }, after, { actor: 'ops' })).purged).toBe(1);
+    const verified = await verifyArchive({ db: store.db, blobs });
+    expect(verified.problems).toEqual([]);
+    expect(verified.ok).toBe(true);
   });
 });
