@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { sha256Hex } from '../core/hash.ts';
 import { appendLogEntry } from './archive-log.ts';
 import { canonicalJson, nowIso, parseJson } from './json.ts';
 import type { Database } from './schema.ts';
@@ -50,7 +51,11 @@ export async function appendAudit(db: Kysely<Database>, entry: NewAuditEntry): P
   });
 }
 
-/** What the log records of an audit row: every column, so any change to the row is detected. */
+/**
+ * What the log records of an audit row: every column, so any change to the row is detected; the
+ * details only as their sha256, so free text in them (an erasure's reason) is not copied into the
+ * append-only log.
+ */
 export function auditLogData(entry: AuditEntry): Record<string, unknown> {
   return {
     auditId: entry.id,
@@ -58,7 +63,7 @@ export function auditLogData(entry: AuditEntry): Record<string, unknown> {
     action: entry.action,
     targetType: entry.targetType,
     targetId: entry.targetId,
-    details: entry.details,
+    detailsSha256: sha256Hex(canonicalJson(entry.details)),
   };
 }
 

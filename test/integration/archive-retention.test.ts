@@ -18,6 +18,7 @@ import { executeRun } from '../../src/batch/execute-run.ts';
 import { sha256Hex } from '../../src/core/hash.ts';
 import type { Customer } from '../../src/core/types.ts';
 import { synthesizeIdentity } from '../../src/customers/synthetic-identity.ts';
+import { readLogPage } from '../../src/store/archive-log.ts';
 import { listAudit } from '../../src/store/audit.ts';
 import { getCommunicationInput } from '../../src/store/communication-inputs.ts';
 import { type CommunicationRecord, listCommunicationsForRun } from '../../src/store/communications.ts';
@@ -152,6 +153,10 @@ describe('retention and erasure', () => {
     const audit = await listAudit(store.db, { targetType: 'customer', targetId: id });
     expect(audit[0]).toMatchObject({ actor: 'admin:dpo', action: 'customer.erase' });
     expect(audit[0]!.details.reason).toBe('GDPR request 2026-117  Bcc: x');
+    // The append-only log holds the audit row's details only as a hash, and the tombstone's facts.
+    const log = (await readLogPage(store.db, -1, 1000)).map((e) => e.entry).join('\n');
+    expect(log).not.toContain('GDPR request');
+    expect(log).toContain('"tombstoneKind":"customer.restricted"');
   });
 
   it('`missive customers erase` erases fully once nothing is under a legal hold any more', async () => {
