@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isMissiveError } from '../core/errors.ts';
+import { registerArchiveCommands } from './commands/archive.ts';
 import { registerCustomersCommands } from './commands/customers.ts';
 import { registerDecideCommand } from './commands/decide.ts';
 import { registerDemoCommand } from './commands/demo.ts';
@@ -12,6 +13,7 @@ import { registerRunsCommands } from './commands/runs.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerTemplatesCommands } from './commands/templates.ts';
 import { registerUsersCommands } from './commands/users.ts';
+import { registerVerifyCommand } from './commands/verify.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
 
 export function buildProgram(): Command {
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerRunsCommands(program);
   registerDocumentsCommands(program);
+  registerArchiveCommands(program);
+  registerVerifyCommand(program);
   registerWorkerCommand(program);
   registerOffersCommands(program);
   registerDecideCommand(program);

@@ -34,6 +34,8 @@ const envSchema = z.object({
     .default(480),
   MISSIVE_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
   MISSIVE_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  MISSIVE_LOG_KEY_FILE: z.string().min(1).optional(),
+  MISSIVE_RETENTION_FILE: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -60,6 +62,10 @@ export interface Config {
   readonly rateLimit: number;
   /** Sign-in attempts per minute per client address. */
   readonly loginRateLimit: number;
+  /** Ed25519 key (PKCS#8 PEM) that signs archive log checkpoints; created on first use. */
+  readonly logKeyFile: string;
+  /** Retention policy per communication type (YAML); default: retention.yaml shipped with Missive. */
+  readonly retentionFile: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -90,5 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlMinutes: e.MISSIVE_SESSION_TTL_MINUTES,
     rateLimit: e.MISSIVE_RATE_LIMIT,
     loginRateLimit: e.MISSIVE_LOGIN_RATE_LIMIT,
+    logKeyFile: path.resolve(e.MISSIVE_LOG_KEY_FILE ?? path.join(dataDir, 'keys', 'log-ed25519.pem')),
+    retentionFile:
+      e.MISSIVE_RETENTION_FILE === undefined ? undefined : path.resolve(e.MISSIVE_RETENTION_FILE),
   });
 }

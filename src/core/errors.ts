@@ -36,6 +36,19 @@ export const ERROR_CODES = {
   MSV_RENDER_GLYPH_MISSING: 'A character has no glyph in any font of the fallback chain.',
   MSV_ARCHIVE_TAMPERED: 'A stored blob no longer matches its sha256.',
   MSV_ARCHIVE_NOT_FOUND: 'No blob is stored under that sha256.',
+  MSV_ARCHIVE_DECRYPT_FAILED:
+    'A sealed archive object (a merge-data snapshot) does not decrypt with its data key.',
+  MSV_ARCHIVE_SHREDDED:
+    'The data key of an archived object was deleted by an erasure (crypto-shredded): its content is gone for good.',
+  MSV_ARCHIVE_INPUT_MISSING:
+    'A communication has no stored input snapshot (rendered before snapshots existed, or purged), so it cannot be replayed.',
+  MSV_ARCHIVE_LOG_INVALID:
+    'The tamper-evident archive log does not verify: an entry was changed, inserted or removed (first bad index in details).',
+  MSV_ARCHIVE_CHECKPOINT_INVALID:
+    'A log checkpoint file is malformed, signed by another key, or its signature does not verify.',
+  MSV_ARCHIVE_KEY_INVALID: 'The log signing key file cannot be read or is not an Ed25519 private key.',
+  MSV_ARCHIVE_RETENTION_INVALID:
+    'The retention policy file is missing, not valid YAML or does not match its schema.',
   MSV_RUN_NOT_FOUND: 'No run with that id.',
   MSV_PRINT_ADDRESS_INVALID:
     "A customer's postal address cannot go on an envelope (no lines, postal code, city or ISO country); the document is left out of the print stream.",

@@ -212,6 +212,61 @@ export interface PrintStreamsTable {
   created_at: Timestamp;
 }
 
+/** The tamper-evident log (RFC 6962 Merkle tree): one row per leaf, `seq` = leaf index. */
+export interface ArchiveLogTable {
+  seq: number;
+  kind: string; // document | audit | tombstone
+  /** What the entry is about: a communication id, an audit row id, a tombstone id. */
+  ref: string;
+  /** The leaf data: canonical JSON, hashed as UTF-8. */
+  entry: JsonText;
+  leaf_hash: string; // hex
+  /** The tree head after this entry (size seq + 1), hex. */
+  tree_head: string;
+  at: Timestamp;
+}
+
+/** One row per log: its size and the heads of its right-edge perfect subtrees (JSON hex array). */
+export interface ArchiveLogStateTable {
+  name: string;
+  size: number;
+  frontier: JsonText;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** The inputs a document was rendered from: an encrypted snapshot blob, for replay. */
+export interface CommunicationInputsTable {
+  communication_id: string;
+  /** sha256 of the snapshot's plaintext (canonical JSON); equals communications.input_sha256. */
+  input_sha256: string;
+  /** sha256 of the stored (encrypted) blob. */
+  blob_sha256: string;
+  key_id: string;
+  node_version: string;
+  icu_version: string;
+  created_at: Timestamp;
+}
+
+/** Per-customer, per-scope (communication type) data keys; deleting one crypto-shreds its snapshots. */
+export interface CustomerKeysTable {
+  id: string;
+  customer_id: string;
+  scope: string;
+  key: string; // base64, 32 bytes
+  created_at: Timestamp;
+}
+
+/** PII-free records of what retention or erasure removed. */
+export interface ArchiveTombstonesTable {
+  id: Generated<number>;
+  kind: string;
+  target_type: string;
+  target_id: string;
+  details: JsonText;
+  at: Timestamp;
+}
+
 export interface Database {
   customers: CustomersTable;
   offers: OffersTable;
@@ -231,6 +286,11 @@ export interface Database {
   api_tokens: ApiTokensTable;
   customer_accounts: CustomerAccountsTable;
   print_streams: PrintStreamsTable;
+  archive_log: ArchiveLogTable;
+  archive_log_state: ArchiveLogStateTable;
+  communication_inputs: CommunicationInputsTable;
+  customer_keys: CustomerKeysTable;
+  archive_tombstones: ArchiveTombstonesTable;
 }
 
 // ColumnType is re-exported for repositories that need insert/update shapes.

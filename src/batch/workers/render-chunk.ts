@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/blob-store.ts';
+import { snapshotInput } from '../../archive/input-snapshot.ts';
 import { archiveDocument } from '../../archive/ledger.ts';
 import { errorMessage, isMissiveError } from '../../core/errors.ts';
-import { sha256Hex } from '../../core/hash.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ChannelKind, Customer } from '../../core/types.ts';
 import { documentDataFor } from '../../customers/document-data.ts';
@@ -13,7 +13,7 @@ import { insertCommunicationIfAbsent, recordRunFailure } from '../../store/commu
 import { recordCustomerAccount } from '../../store/customer-search.ts';
 import { getCustomers } from '../../store/customers.ts';
 import { listCustomerIdsWithCommunication } from '../../store/run-progress.ts';
-import { getRun } from '../../store/runs.ts';
+import { getRun, type RunRecord } from '../../store/runs.ts';
 import type { Database } from '../../store/schema.ts';
 import type { RenderChunkJob } from '../queues.ts';
 import type { RunDecisions } from '../run-decisions.ts';
@@ -67,7 +67,7 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
         continue;
       }
       const offers = decision ? await offersFor(deps, decision, customer.locale) : [];
-      await renderAndArchive(deps, customer, run.id, run.asOf, run.templateVersionId, template, offers);
+      await renderAndArchive(deps, customer, run, template, offers);
       outcome.archived += 1;
     } catch (err) {
       outcome.failed += 1;
@@ -80,22 +80,29 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
 async function renderAndArchive(
   deps: RenderChunkDeps,
   customer: Customer,
-  runId: string,
-  asOf: string,
-  templateVersionId: string,
+  run: RunRecord,
   template: Awaited<ReturnType<TemplateCache['get']>>,
   offers: readonly OfferContent[],
 ): Promise<void> {
-  const data = withOffers(documentDataFor(template.name, customer, asOf), offers);
-  const inputSha256 = sha256Hex(JSON.stringify({ templateVersionId, asOf, data }));
-  const artifact = await renderPrint(template, data, { asOf, locale: customer.locale });
+  const data = withOffers(documentDataFor(template.name, customer, run.asOf), offers);
+  // The exact inputs, kept (sealed) with the document so `missive verify` can replay it later.
+  const input = snapshotInput({
+    templateVersionId: run.templateVersionId,
+    communicationType: run.communicationType,
+    channel: CHANNEL,
+    asOf: run.asOf,
+    locale: customer.locale,
+    data,
+  });
+  const artifact = await renderPrint(template, data, { asOf: run.asOf, locale: customer.locale });
   await archiveDocument(deps.db, deps.blobs, {
-    runId,
+    runId: run.id,
     customerId: customer.id,
     channel: CHANNEL,
-    templateVersionId,
-    inputSha256,
+    templateVersionId: run.templateVersionId,
+    inputSha256: input.sha256,
     artifact,
+    input,
   });
   // The call center searches by the account number the document shows.
   const account = (data as { account?: { number?: unknown } }).account?.number;
