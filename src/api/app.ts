@@ -4,11 +4,14 @@ import { type ErrorCode, isMissiveError } from '../core/errors.ts';
 import type { Database } from '../store/schema.ts';
 import { registerDecideRoutes } from './routes/decide.ts';
 import { registerPreviewRoutes } from './routes/preview.ts';
+import { registerTwilioStatusRoutes } from './routes/twilio-status.ts';
 
 /** What the API works with: the store, and a clock (tests pin it). */
 export interface ApiDeps {
   db: Kysely<Database>;
   now?: () => Date;
+  /** Twilio webhooks: the auth token their signatures are checked with and Missive's public URL. */
+  twilio?: { authToken: string | undefined; publicUrl: string };
 }
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -46,5 +49,10 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   const now = deps.now ?? (() => new Date());
   registerDecideRoutes(app, { db: deps.db, now });
   registerPreviewRoutes(app, { db: deps.db, now });
+  registerTwilioStatusRoutes(app, {
+    db: deps.db,
+    authToken: deps.twilio?.authToken,
+    publicUrl: deps.twilio?.publicUrl ?? '',
+  });
   return app;
 }
