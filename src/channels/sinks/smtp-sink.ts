@@ -104,6 +104,7 @@ export async function startSmtpSink(options: { port?: number; dir?: string } = {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    disableReverseLookup: true,
     logger: false,
     size: 25 * 1024 * 1024,
     onMailFrom(_address, _session, cb) {
