@@ -44,6 +44,8 @@ export interface DispatchOutcome {
   retryAfterMs?: number;
   /** The retry is a rate limit or quiet hours, not a spent attempt (F6). */
   throttled?: boolean;
+  /** The provider's or Missive's code of the last result (smtp-451, MSV_CHANNEL_QUIET_HOURS…). */
+  code?: string;
   /** Nothing was done: already final, not this stage's channel, or another worker has it. */
   skipped?: boolean;
   fallbackId?: string;

@@ -8,6 +8,7 @@ import { registerOffersCommands } from './commands/offers.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerRunsCommands } from './commands/runs.ts';
+import { registerSinksCommand } from './commands/sinks.ts';
 import { registerTemplatesCommands } from './commands/templates.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
 
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerOffersCommands(program);
   registerDecideCommand(program);
+  registerSinksCommand(program);
   return program;
 }
 

@@ -128,7 +128,13 @@ export async function postSigned(
 }
 
 export async function startTwilioSink(
-  options: { port?: number; accountSid?: string; authToken?: string } = {},
+  options: {
+    port?: number;
+    accountSid?: string;
+    authToken?: string;
+    /** Fire `sent` then `delivered` callbacks for every accepted message (the demo, `missive sinks`). */
+    autoDeliver?: boolean;
+  } = {},
 ): Promise<TwilioSink> {
   const accountSid = options.accountSid ?? `AC${randomBytes(16).toString('hex')}`;
   const authToken = options.authToken ?? randomBytes(16).toString('hex');
@@ -174,12 +180,21 @@ export async function startTwilioSink(
     };
     messages.push(message);
     if (key) byKey.set(key, message);
+    if (options.autoDeliver && message.statusCallback) autoDeliver(message);
     if (answer === 'accept-then-500') {
       const e = errorBody(20500);
       return send(res, e.status, e.body);
     }
     return send(res, 201, toJson(message));
   };
+
+  // Callbacks go out after the answer, as Twilio's do; a webhook that is down only loses its copy.
+  const autoDeliver = (m: SinkSms) =>
+    setTimeout(() => {
+      void (async () => {
+        for (const status of ['sent', 'delivered']) await sink.fireStatus(m.sid, status);
+      })().catch(() => undefined);
+    }, 20);
 
   const list = (url: URL, res: http.ServerResponse) => {
     const to = url.searchParams.get('To');
@@ -235,7 +250,7 @@ export async function startTwilioSink(
     });
   });
 
-  return {
+  const sink: TwilioSink = {
     url: `http://127.0.0.1:${port}`,
     accountSid,
     authToken,
@@ -283,4 +298,5 @@ export async function startTwilioSink(
         server.close(() => resolve());
       }),
   };
+  return sink;
 }
