@@ -72,6 +72,7 @@ describe('a run that sends through the dispatch queues', () => {
   };
 
   it('sends the statement by email to e-delivery customers and on paper to the others, once', async () => {
+    smtp.throttleNext(3); // the relay says "slow down" three times: the queue waits, nothing is lost
     const first = await run('monthly-statement');
     const rows = await listCommunicationsForRun(temp.store.db, first.runId);
     const customers = new Map(

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchAll } from '../../src/channels/dispatch-loop.ts';
 import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
@@ -172,5 +173,36 @@ describe('email over SMTP into the sink', () => {
       errorCode: 'MSV_CHANNEL_HEADER_INJECTION',
       attempts: 1,
     });
+  });
+
+  it('DKIM-signs when a key is configured', async () => {
+    const customers = [channelCustomer(8000)];
+    const seeded = await seedRun(temp.store.db, temp.dir, {
+      runId: 'run-dkim',
+      type: 'monthly-statement',
+      channel: 'email',
+      customers,
+    });
+    sink.clear();
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const email = createSmtpChannel({
+      url: sink.url,
+      from: 'statements@bank.test',
+      messageIdDomain: 'bank.test',
+      publicUrl: 'https://missive.test',
+      dkim: {
+        domainName: 'bank.test',
+        keySelector: 'm1',
+        privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      },
+    });
+    expect(await dispatchAll(dispatchDeps(temp.store.db, seeded.blobs, { email }), seeded.ids)).toEqual({
+      sent: 1,
+    });
+    await email.close?.();
+    const signature =
+      sink.messages[0]!.parsed.headerLines.find((h) => h.key === 'dkim-signature')?.line ?? '';
+    expect(signature).toMatch(/d=bank\.test/);
+    expect(signature).toMatch(/s=m1/);
   });
 });
