@@ -1,5 +1,9 @@
 import type { ChannelKind, CommunicationStatus } from '../core/types.ts';
-import { listCommunicationsForRun, transitionCommunicationStatus } from '../store/communications.ts';
+import {
+  type CommunicationRecord,
+  listCommunicationsForRun,
+  transitionCommunicationStatus,
+} from '../store/communications.ts';
 import { type DispatchDeps, dispatchCommunication } from './dispatch.ts';
 
 /**
@@ -61,22 +65,34 @@ export async function dispatchAll(
   return counts;
 }
 
-/** The ids of a run's communications on these channels that are not final yet, in id order. */
-export async function listDispatchable(
+/** A run's communications on these channels that are not final yet, page by page in id order. */
+export async function* dispatchablePages(
   deps: Pick<DispatchDeps, 'db'>,
   runId: string,
   channels: readonly ChannelKind[],
-): Promise<string[]> {
-  const ids: string[] = [];
+  pageSize = 1000,
+): AsyncGenerator<CommunicationRecord[]> {
   let afterId: string | null = null;
   for (;;) {
     const page = await listCommunicationsForRun(deps.db, runId, {
       statuses: ['pending', 'archived', 'sending', 'unknown'],
       afterId,
-      limit: 1000,
+      limit: pageSize,
     });
-    if (page.length === 0) return ids;
-    for (const c of page) if (channels.includes(c.channel)) ids.push(c.id);
+    if (page.length === 0) return;
+    const mine = page.filter((c) => channels.includes(c.channel));
+    if (mine.length > 0) yield mine;
     afterId = page[page.length - 1]!.id;
   }
+}
+
+/** All of them at once (small runs, tests). */
+export async function listDispatchable(
+  deps: Pick<DispatchDeps, 'db'>,
+  runId: string,
+  channels: readonly ChannelKind[],
+): Promise<CommunicationRecord[]> {
+  const all: CommunicationRecord[] = [];
+  for await (const page of dispatchablePages(deps, runId, channels)) all.push(...page);
+  return all;
 }

@@ -75,7 +75,7 @@ describe('the missive command', () => {
     const bytes = fs.readFileSync(out);
     expect(got.stdout).toContain(`sha256 ${sha256Hex(bytes)} (verified)`);
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
-  });
+  }, 180_000); // two runs (statement and campaign) that send into the sinks
 
   it('refuses a document whose archived bytes were altered', async () => {
     const { stdout } = await missive('customers', 'show', '1');

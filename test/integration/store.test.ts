@@ -134,7 +134,7 @@ describe.each([
     try {
       expect(again.dialect).toBe(target.name);
       const { rows } = await sql<{ n: number }>`select count(*) as n from kysely_migration`.execute(again.db);
-      expect(Number(rows[0]?.n)).toBe(2);
+      expect(Number(rows[0]?.n)).toBe(3);
       expect(await getCustomer(again.db, 'mig-1')).toEqual(customer('mig-1'));
     } finally {
       await again.close();

@@ -22,7 +22,7 @@ const deps = {
   channels,
   policy: async (type: string) => policyByName(type),
 };
-const ids = await listDispatchable(deps, runId, ['email', 'sms']);
+const ids = (await listDispatchable(deps, runId, ['email', 'sms'])).map((c) => c.id);
 const counts = await dispatchAll(deps, ids, { concurrency: 4, maxDelayMs: 20 });
 process.stdout.write(`${JSON.stringify(counts)}\n`);
 await closeChannels(channels);

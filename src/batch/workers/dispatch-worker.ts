@@ -1,7 +1,7 @@
 import { DelayedError, type Job, type Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type DispatchDeps, dispatchCommunication } from '../../channels/dispatch.ts';
-import { listDispatchable } from '../../channels/dispatch-loop.ts';
+import { dispatchablePages } from '../../channels/dispatch-loop.ts';
 import { getCommunication, transitionCommunicationStatus } from '../../store/communications.ts';
 import {
   createDispatchQueue,
@@ -89,14 +89,12 @@ export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOp
     async enqueueRun(runId) {
       let added = 0;
       for (const [channel, queue] of queues) {
-        const ids = await listDispatchable(deps, runId, [channel]);
-        for (let i = 0; i < ids.length; i += 500) {
-          const batch = await Promise.all(ids.slice(i, i + 500).map((id) => getCommunication(deps.db, id)));
+        for await (const batch of dispatchablePages(deps, runId, [channel], 500)) {
           await queue.addBulk(
             batch.map((c) => ({
               name: 'send',
-              data: { communicationId: c!.id },
-              opts: { ...DISPATCH_JOB_OPTIONS, jobId: c!.deliveryKey ?? c!.id },
+              data: { communicationId: c.id },
+              opts: { ...DISPATCH_JOB_OPTIONS, jobId: c.deliveryKey ?? c.id },
             })),
           );
           added += batch.length;
