@@ -14,6 +14,7 @@ import { type RunProgress, readRunProgress, waitForRun } from './progress.ts';
 import { createRenderQueue, type DispatchChannel } from './queues.ts';
 import { createRenderChunkDeps } from './workers/chunk-deps.ts';
 import { startDispatchStage } from './workers/dispatch-worker.ts';
+import { renderPendingPrint } from './workers/render-fallback.ts';
 import type { SandboxLocation } from './workers/render-sandbox.ts';
 import { startRenderWorker } from './workers/render-worker.ts';
 
@@ -127,6 +128,9 @@ async function dispatchRun(deps: BatchDeps, runId: string): Promise<number> {
       deps.logger.info({ runId, queued }, 'dispatch queued');
       await stage.drained();
     }
+    // Bounced documents the law wants delivered go on paper.
+    const paper = await renderPendingPrint(createRenderChunkDeps(deps.db, deps.blobs, deps.logger), runId);
+    if (paper > 0) deps.logger.info({ runId, paper }, 'fallback print documents rendered');
     return queued;
   } finally {
     await stage.close();

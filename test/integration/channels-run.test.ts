@@ -8,6 +8,7 @@ import { createTwilioChannel } from '../../src/channels/twilio.ts';
 import { publishCatalogDir } from '../../src/rules/publish.ts';
 import { listCommunicationsForRun } from '../../src/store/communications.ts';
 import { getCustomers } from '../../src/store/customers.ts';
+import { listEvents } from '../../src/store/events.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import {
   importBankCustomers,
@@ -73,6 +74,12 @@ describe('a run that sends through the dispatch queues', () => {
 
   it('sends the statement by email to e-delivery customers and on paper to the others, once', async () => {
     smtp.throttleNext(3); // the relay says "slow down" three times: the queue waits, nothing is lost
+    const customersAll = await getCustomers(
+      temp.store.db,
+      Array.from({ length: 40 }, (_, i) => String(i)),
+    );
+    const bouncing = customersAll.find((c) => c.eDelivery && c.email && c.consent.email.service)!;
+    smtp.reject(bouncing.email!, 550);
     const first = await run('monthly-statement');
     const rows = await listCommunicationsForRun(temp.store.db, first.runId);
     const customers = new Map(
@@ -85,7 +92,20 @@ describe('a run that sends through the dispatch queues', () => {
     );
     const email = rows.filter((r) => r.channel === 'email');
     expect(email.length).toBeGreaterThan(0);
-    for (const row of rows) {
+    // The bounced statement: a bounce event, and a PDF on paper in its place.
+    const bounced = rows.find((r) => r.customerId === bouncing.id && r.channel === 'email')!;
+    expect(bounced).toMatchObject({ status: 'failed', errorCode: 'smtp-550' });
+    expect((await listEvents(temp.store.db, { communicationId: bounced.id })).map((e) => e.type)).toEqual([
+      'bounced',
+    ]);
+    const paper = rows.find((r) => r.customerId === bouncing.id && r.channel === 'print')!;
+    expect(paper).toMatchObject({ status: 'archived', fallbackOf: bounced.id });
+    expect(
+      Buffer.from(await batch.deps.blobs.get(paper.artifactSha256!))
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    for (const row of rows.filter((r) => r.customerId !== bouncing.id)) {
       const customer = customers.get(row.customerId)!;
       if (row.channel === 'email') {
         expect(customer.eDelivery).toBe(true);
@@ -96,10 +116,11 @@ describe('a run that sends through the dispatch queues', () => {
         expect(['archived', 'suppressed']).toContain(row.status);
       }
     }
-    expect(smtp.messages.map((m) => m.messageId).sort()).toEqual(email.map((r) => r.providerId).sort());
+    const delivered = email.filter((r) => r.status === 'sent');
+    expect(smtp.messages.map((m) => m.messageId).sort()).toEqual(delivered.map((r) => r.providerId).sort());
     const again = await run('monthly-statement');
     expect(again.runId).toBe(first.runId);
-    expect(smtp.messages).toHaveLength(email.length);
+    expect(smtp.messages).toHaveLength(delivered.length);
   });
 
   it('sends the campaign by email or SMS by consent and reachability', async () => {
