@@ -43,7 +43,7 @@ describe('a sending process killed mid-batch, then run again', () => {
   let smtp: SmtpSink;
   let twilio: TwilioSink;
   let env: Record<string, string>;
-  const N = 400;
+  const N = 300;
 
   beforeAll(async () => {
     temp = await openTempStore('kill');

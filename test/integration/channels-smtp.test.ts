@@ -132,7 +132,7 @@ describe('email over SMTP into the sink', () => {
       customers,
     });
     sink.clear();
-    sink.throttleNext(6);
+    sink.throttleNext(3);
     const email = createSmtpChannel({
       url: sink.url,
       from: 'news@bank.test',

@@ -57,28 +57,31 @@ export async function seedRun(
     source: 'store:all',
   });
   const ids: string[] = [];
-  for (const customer of options.customers) {
-    const artifact =
-      options.channel === 'email'
-        ? makeArtifact(
-            encodeEmail({
-              subject: `Your ${options.type} (${customer.id})`,
-              html: `<html><body><p>Hello ${customer.id}</p></body></html>`,
-              text: `Hello ${customer.id}`,
-            }),
-            'application/vnd.missive.email',
-          )
-        : makeArtifact(Buffer.from(`Missive: hello ${customer.id}, your offer awaits.`), 'text/plain');
-    const { communicationId } = await archiveDocument(db, blobs, {
-      runId: options.runId,
-      customerId: customer.id,
-      channel: options.channel,
-      templateVersionId: `${options.type}@test`,
-      inputSha256: artifact.sha256,
-      artifact,
-    });
-    ids.push(communicationId);
-  }
+  // One transaction for the whole seed: a thousand rows in well under a second on SQLite.
+  await db.transaction().execute(async (trx) => {
+    for (const customer of options.customers) {
+      const artifact =
+        options.channel === 'email'
+          ? makeArtifact(
+              encodeEmail({
+                subject: `Your ${options.type} (${customer.id})`,
+                html: `<html><body><p>Hello ${customer.id}</p></body></html>`,
+                text: `Hello ${customer.id}`,
+              }),
+              'application/vnd.missive.email',
+            )
+          : makeArtifact(Buffer.from(`Missive: hello ${customer.id}, your offer awaits.`), 'text/plain');
+      const { communicationId } = await archiveDocument(trx, blobs, {
+        runId: options.runId,
+        customerId: customer.id,
+        channel: options.channel,
+        templateVersionId: `${options.type}@test`,
+        inputSha256: artifact.sha256,
+        artifact,
+      });
+      ids.push(communicationId);
+    }
+  });
   return { runId: options.runId, blobs, ids, customers: options.customers };
 }
 
