@@ -18,6 +18,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerPreviewRoutes } from './routes/preview.ts';
 import type { RouteDeps } from './routes/route-deps.ts';
 import { registerRunRoutes } from './routes/runs.ts';
+import { registerTwilioStatusRoutes } from './routes/twilio-status.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { renderHtmlError } from './ui/error-pages.ts';
 import { registerAdminPages } from './ui/routes/admin.ts';
@@ -35,6 +36,8 @@ export interface ApiDeps {
   security?: Partial<SecurityOptions & SessionOptions>;
   /** Behind a reverse proxy that sets X-Forwarded-For/-Proto (then `request.ip` and https are the client's). */
   trustProxy?: boolean;
+  /** Twilio webhooks: the auth token their signatures are checked with and Missive's public URL. */
+  twilio?: { authToken: string | undefined; publicUrl: string };
 }
 
 export const DEFAULT_SECURITY: SecurityOptions & SessionOptions = {
@@ -86,6 +89,11 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     registerAgentPages(scope, routeDeps);
     registerAdminPages(scope, routeDeps);
     // Public routes that verify their own signatures go here too, under /webhooks/ or /t/.
+    registerTwilioStatusRoutes(scope, {
+      db: deps.db,
+      authToken: deps.twilio?.authToken,
+      publicUrl: deps.twilio?.publicUrl ?? '',
+    });
   });
   return app;
 }

@@ -11,6 +11,7 @@ import { registerPrintStreamsCommand } from './commands/print-streams.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerRunsCommands } from './commands/runs.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerSinksCommand } from './commands/sinks.ts';
 import { registerTemplatesCommands } from './commands/templates.ts';
 import { registerUsersCommands } from './commands/users.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerUsersCommands(program);
   registerPrintStreamsCommand(program);
+  registerSinksCommand(program);
   return program;
 }
 

@@ -36,6 +36,27 @@ const envSchema = z.object({
   MISSIVE_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   MISSIVE_LOG_KEY_FILE: z.string().min(1).optional(),
   MISSIVE_RETENTION_FILE: z.string().min(1).optional(),
+  MISSIVE_PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
+  MISSIVE_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MISSIVE_MAIL_FROM: z.string().min(3).default('Missive <noreply@missive.localhost>'),
+  MISSIVE_MESSAGE_ID_DOMAIN: z.string().min(1).default('missive.localhost'),
+  MISSIVE_SMTP_RATE: z.coerce.number().positive().default(200),
+  MISSIVE_SMTP_TLS_VERIFY: z.enum(['on', 'off']).default('on'),
+  MISSIVE_DKIM_DOMAIN: z.string().min(1).optional(),
+  MISSIVE_DKIM_SELECTOR: z.string().min(1).optional(),
+  MISSIVE_DKIM_KEY_FILE: z.string().min(1).optional(),
+  MISSIVE_TWILIO_API_BASE: z.string().url().optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC + 32 hex digits')
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  MISSIVE_SMS_FROM: z.string().min(1).default('+15005550006'),
+  MISSIVE_SMS_RATE: z.coerce.number().positive().default(100),
+  MISSIVE_EMAIL_RATE: z.coerce.number().positive().default(200),
 });
 
 export interface Config {
@@ -66,6 +87,26 @@ export interface Config {
   readonly logKeyFile: string;
   /** Retention policy per communication type (YAML); default: retention.yaml shipped with Missive. */
   readonly retentionFile: string | undefined;
+  readonly channels: ChannelConfig;
+}
+
+/** Where email and SMS go (src/channels); unset SMTP URL or Twilio account means that channel is off. */
+export interface ChannelConfig {
+  readonly publicUrl: string;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly messageIdDomain: string;
+  /** Messages per second per SMTP relay (the token bucket's top rate). */
+  readonly smtpRate: number;
+  readonly smtpTlsVerify: boolean;
+  readonly dkim: { domainName: string; keySelector: string; keyFile: string } | undefined;
+  readonly twilioApiBase: string | undefined;
+  readonly twilioAccountSid: string | undefined;
+  readonly twilioAuthToken: string | undefined;
+  readonly smsFrom: string;
+  /** BullMQ rate limits of the dispatch queues, jobs per second. */
+  readonly emailRate: number;
+  readonly smsRate: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -99,5 +140,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logKeyFile: path.resolve(e.MISSIVE_LOG_KEY_FILE ?? path.join(dataDir, 'keys', 'log-ed25519.pem')),
     retentionFile:
       e.MISSIVE_RETENTION_FILE === undefined ? undefined : path.resolve(e.MISSIVE_RETENTION_FILE),
+    channels: Object.freeze({
+      publicUrl: e.MISSIVE_PUBLIC_URL,
+      smtpUrl: e.MISSIVE_SMTP_URL,
+      mailFrom: e.MISSIVE_MAIL_FROM,
+      messageIdDomain: e.MISSIVE_MESSAGE_ID_DOMAIN,
+      smtpRate: e.MISSIVE_SMTP_RATE,
+      smtpTlsVerify: e.MISSIVE_SMTP_TLS_VERIFY === 'on',
+      dkim:
+        e.MISSIVE_DKIM_DOMAIN && e.MISSIVE_DKIM_SELECTOR && e.MISSIVE_DKIM_KEY_FILE
+          ? {
+              domainName: e.MISSIVE_DKIM_DOMAIN,
+              keySelector: e.MISSIVE_DKIM_SELECTOR,
+              keyFile: e.MISSIVE_DKIM_KEY_FILE,
+            }
+          : undefined,
+      twilioApiBase: e.MISSIVE_TWILIO_API_BASE,
+      twilioAccountSid: e.TWILIO_ACCOUNT_SID,
+      twilioAuthToken: e.TWILIO_AUTH_TOKEN,
+      smsFrom: e.MISSIVE_SMS_FROM,
+      emailRate: e.MISSIVE_EMAIL_RATE,
+      smsRate: e.MISSIVE_SMS_RATE,
+    }),
   });
 }

@@ -66,6 +66,21 @@ export const ERROR_CODES = {
     'A rule is false for every sample customer, so it can never select anyone (offer and path in details).',
   MSV_RULES_UNKNOWN_TYPE: 'The catalog has no communication type with that name.',
   MSV_RULES_NOT_PUBLISHED: 'No offer catalog has been published (run `missive offers publish DIR`).',
+  MSV_CHANNEL_HEADER_INJECTION:
+    'A header value or envelope address contains CR or LF (header injection); nothing was sent.',
+  MSV_CHANNEL_REJECTED:
+    'The provider refused the message for good (SMTP 5xx, a Twilio error code such as 21211); recorded as a bounce.',
+  MSV_CHANNEL_TEMPORARY:
+    'The provider refused the message for now (SMTP 4xx, HTTP 429/503); it is retried later.',
+  MSV_CHANNEL_UNKNOWN:
+    'The provider may have accepted the message (timeout, connection lost after DATA, HTTP 5xx on the POST); it is reconciled, never resent blindly.',
+  MSV_CHANNEL_UNREACHABLE:
+    "The customer has no usable contact point on this channel; the decision's fallback channel is used.",
+  MSV_CHANNEL_NOT_CONFIGURED:
+    'A channel is needed that is not configured (SMTP URL, Twilio account and token).',
+  MSV_CHANNEL_QUIET_HOURS: "An SMS would arrive in the customer's quiet hours; it is sent after them.",
+  MSV_WEBHOOK_SIGNATURE_INVALID:
+    'A webhook request whose X-Twilio-Signature does not match its URL and parameters: 403, nothing recorded.',
   MSV_API_BAD_REQUEST: 'An API request body or parameter is invalid (path in details).',
   MSV_API_INTERNAL: 'An unexpected error in the API; the response carries no internals.',
   MSV_API_NOT_FOUND: 'No API route or page at that path and method.',

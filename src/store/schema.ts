@@ -84,6 +84,19 @@ export interface CommunicationsTable {
   provider_id: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** hash(run, customer, template version, channel): Message-ID / idempotency key (0003, UNIQUE). */
+  delivery_key: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** The provider's code of the last failure, e.g. SMTP 550 or Twilio 21211. */
+  error_code: string | null;
+  /** The provider's last delivery status (queued, sent, delivered, undelivered…). */
+  provider_status: string | null;
+  segments: number | null;
+  /** Decimal text as the provider reports it (Twilio: "-0.0075"), with its currency. */
+  cost: string | null;
+  cost_unit: string | null;
+  /** The communication this one replaces (fallback to another channel). */
+  fallback_of: string | null;
 }
 
 export interface CommunicationStatusHistoryTable {
@@ -91,6 +104,8 @@ export interface CommunicationStatusHistoryTable {
   communication_id: string;
   status: string;
   reason: string | null;
+  /** The provider's or Missive's code for this change, if any (0003). */
+  code: string | null;
   at: Timestamp;
 }
 

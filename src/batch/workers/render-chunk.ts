@@ -6,13 +6,13 @@ import { errorMessage, isMissiveError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ChannelKind, Customer } from '../../core/types.ts';
 import { documentDataFor } from '../../customers/document-data.ts';
-import { renderPrint } from '../../render/print.ts';
+import { renderForChannel } from '../../render/render-channel.ts';
 import type { Decision } from '../../rules/decision.ts';
 import { type OfferContent, offerContentFor, withOffers } from '../../rules/offer-content.ts';
 import { insertCommunicationIfAbsent, recordRunFailure } from '../../store/communications.ts';
 import { recordCustomerAccount } from '../../store/customer-search.ts';
 import { getCustomers } from '../../store/customers.ts';
-import { listCustomerIdsWithCommunication } from '../../store/run-progress.ts';
+import { listCustomerIdsInRun } from '../../store/run-progress.ts';
 import { getRun, type RunRecord } from '../../store/runs.ts';
 import type { Database } from '../../store/schema.ts';
 import type { RenderChunkJob } from '../queues.ts';
@@ -35,12 +35,31 @@ export interface ChunkOutcome {
   failed: number;
 }
 
+/** Rows that stand for the whole customer (failed before a channel was known, suppressed). */
 const CHANNEL: ChannelKind = 'print';
 
-/** The print content of the decision's chosen offers, in the customer's locale. */
-async function offersFor(deps: RenderChunkDeps, decision: Decision, locale: string): Promise<OfferContent[]> {
+/**
+ * The channel a customer's document is made for: the decision's choice (paper by law unless
+ * e-delivery; email or SMS by consent and reachability), when the template has that channel;
+ * otherwise print, the channel every document type can fall back to. No decision: print.
+ */
+export function renderChannelFor(
+  decision: Decision | undefined,
+  templateChannels: readonly ChannelKind[],
+): ChannelKind {
+  const chosen = decision?.channel ?? 'print';
+  return templateChannels.includes(chosen) ? chosen : 'print';
+}
+
+/** The content of the decision's chosen offers on the channel, in the customer's locale. */
+async function offersFor(
+  deps: RenderChunkDeps,
+  decision: Decision,
+  locale: string,
+  channel: ChannelKind,
+): Promise<OfferContent[]> {
   const catalog = await deps.decisions?.catalog();
-  return catalog ? offerContentFor(decision, catalog, locale, CHANNEL) : [];
+  return catalog ? offerContentFor(decision, catalog, locale, channel) : [];
 }
 
 /**
@@ -52,7 +71,7 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
   const run = await getRun(deps.db, job.runId);
   if (!run) throw new Error(`run ${job.runId} does not exist`);
   const template = await deps.templates.get(run.templateVersionId);
-  const done = new Set(await listCustomerIdsWithCommunication(deps.db, job.runId, CHANNEL, job.customerIds));
+  const done = new Set(await listCustomerIdsInRun(deps.db, job.runId, job.customerIds));
   const todo = job.customerIds.filter((id) => !done.has(id));
   const customers = new Map((await getCustomers(deps.db, todo)).map((c) => [c.id, c]));
   const outcome: ChunkOutcome = { archived: 0, suppressed: 0, skipped: done.size, failed: 0 };
@@ -66,8 +85,9 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
         outcome.suppressed += 1;
         continue;
       }
-      const offers = decision ? await offersFor(deps, decision, customer.locale) : [];
-      await renderAndArchive(deps, customer, run, template, offers);
+      const channel = renderChannelFor(decision, template.manifest.channels);
+      const offers = decision ? await offersFor(deps, decision, customer.locale, channel) : [];
+      await renderAndArchive(deps, customer, run, template, channel, offers);
       outcome.archived += 1;
     } catch (err) {
       outcome.failed += 1;
@@ -82,6 +102,7 @@ async function renderAndArchive(
   customer: Customer,
   run: RunRecord,
   template: Awaited<ReturnType<TemplateCache['get']>>,
+  channel: ChannelKind,
   offers: readonly OfferContent[],
 ): Promise<void> {
   const data = withOffers(documentDataFor(template.name, customer, run.asOf), offers);
@@ -89,16 +110,19 @@ async function renderAndArchive(
   const input = snapshotInput({
     templateVersionId: run.templateVersionId,
     communicationType: run.communicationType,
-    channel: CHANNEL,
+    channel,
     asOf: run.asOf,
     locale: customer.locale,
     data,
   });
-  const artifact = await renderPrint(template, data, { asOf: run.asOf, locale: customer.locale });
+  const { artifact } = await renderForChannel(template, channel, data, {
+    asOf: run.asOf,
+    locale: customer.locale,
+  });
   await archiveDocument(deps.db, deps.blobs, {
     runId: run.id,
     customerId: customer.id,
-    channel: CHANNEL,
+    channel,
     templateVersionId: run.templateVersionId,
     inputSha256: input.sha256,
     artifact,
