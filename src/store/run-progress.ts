@@ -81,6 +81,10 @@ export async function countRunByChannel(
     .groupBy(['channel', 'status'])
     .execute();
   const out: Record<string, Record<string, number>> = {};
-  for (const row of rows) (out[row.channel] ??= {})[row.status] = Number(row.n);
+  for (const row of rows) {
+    const byStatus = out[row.channel] ?? {};
+    byStatus[row.status] = Number(row.n);
+    out[row.channel] = byStatus;
+  }
   return out;
 }
