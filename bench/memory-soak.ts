@@ -17,7 +17,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const total = Number(process.argv[2] ?? 100_000);
 const every = 5_000;
 const AS_OF = '2026-10-31';
-const template = compileTemplate(await loadTemplatePackage(path.join(root, 'templates', 'monthly-statement')));
+const template = compileTemplate(
+  await loadTemplatePackage(path.join(root, 'templates', 'monthly-statement')),
+);
 const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
 const start = performance.now();
 let pages = 0;
@@ -25,7 +27,10 @@ console.log('| documents | heap used MB | RSS MB | docs/s so far |');
 console.log('|---|---|---|---|');
 for (let i = 1; i <= total; i += 1) {
   const customer = synthesizeIdentity(String(i));
-  const data = buildStatementData({ ...customer, traits: { balance: (i * 7919) % 20_000, job: 'admin.' } }, AS_OF);
+  const data = buildStatementData(
+    { ...customer, traits: { balance: (i * 7919) % 20_000, job: 'admin.' } },
+    AS_OF,
+  );
   const artifact = await renderPrint(template, data, { asOf: AS_OF, locale: customer.locale });
   pages += artifact.pages ?? 0;
   if (i % every === 0 || i === 1) {

@@ -25,6 +25,9 @@ const envSchema = z.object({
   MISSIVE_RENDER_SANDBOX: z.enum(['on', 'off']).default('on'),
   MISSIVE_RENDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   MISSIVE_RENDER_MAX_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(1024),
+  MISSIVE_TRACKING_KEY: z.string().min(32, 'at least 32 characters').optional(),
+  MISSIVE_TRACKING_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  MISSIVE_SUCCESS_EVENTS: z.string().optional(),
 });
 
 export interface Config {
@@ -44,6 +47,13 @@ export interface Config {
   readonly renderSandbox: boolean;
   /** Per-document caps of the guarded renderer (src/render/guard). */
   readonly renderLimits: { readonly timeoutMs: number; readonly maxHeapMb: number };
+  /** HMAC key of tracked links (src/feedback/tracking-token.ts); unset: a key file in the data dir. */
+  readonly trackingKey: string | undefined;
+  readonly trackingKeyFile: string;
+  /** How long a tracked link or open pixel stays valid. */
+  readonly trackingTtlDays: number;
+  /** What counts as an offer's success per communication type (src/feedback/success.ts); unset: defaults. */
+  readonly successEvents: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -70,5 +80,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     concurrency: e.MISSIVE_CONCURRENCY ?? (e.MISSIVE_RENDER_SANDBOX === 'on' ? os.availableParallelism() : 4),
     renderSandbox: e.MISSIVE_RENDER_SANDBOX === 'on',
     renderLimits: { timeoutMs: e.MISSIVE_RENDER_TIMEOUT_MS, maxHeapMb: e.MISSIVE_RENDER_MAX_HEAP_MB },
+    trackingKey: e.MISSIVE_TRACKING_KEY,
+    trackingKeyFile: path.join(dataDir, 'tracking.key'),
+    trackingTtlDays: e.MISSIVE_TRACKING_TTL_DAYS,
+    successEvents: e.MISSIVE_SUCCESS_EVENTS,
   });
 }

@@ -51,6 +51,15 @@ export const ERROR_CODES = {
   MSV_RULES_NOT_PUBLISHED: 'No offer catalog has been published (run `missive offers publish DIR`).',
   MSV_API_BAD_REQUEST: 'An API request body or parameter is invalid (path in details).',
   MSV_API_INTERNAL: 'An unexpected error in the API; the response carries no internals.',
+  MSV_FEEDBACK_TOKEN_INVALID:
+    'A tracking token is malformed, tampered with, signed with another key or for another purpose.',
+  MSV_FEEDBACK_TOKEN_EXPIRED: 'A tracking token is past its expiry.',
+  MSV_FEEDBACK_BAD_TARGET: 'A tracked link target is not an absolute http(s) URL.',
+  MSV_FEEDBACK_BAD_SIGNATURE:
+    'A webhook request has a missing or wrong provider signature (e.g. X-Twilio-Signature).',
+  MSV_FEEDBACK_BAD_ROW:
+    'A conversion file row could not be imported (file, line, field and reason in details).',
+  MSV_FEEDBACK_NO_LOGS: 'Offline evaluation found no logged decisions with offers and propensities.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -160,6 +160,17 @@ export interface ModelStatsTable {
   updated_at: Timestamp;
 }
 
+/** One counted exposure or success: the key (`x|comm|offer`, `s|comm|offer`) makes it count once. */
+export interface ModelStatContributionsTable {
+  key: string;
+  kind: 'exposure' | 'success';
+  communication_id: string;
+  offer_id: string;
+  segment: string;
+  event_id: number | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   customers: CustomersTable;
   offers: OffersTable;
@@ -174,6 +185,7 @@ export interface Database {
   catalog_versions: CatalogVersionsTable;
   decisions: DecisionsTable;
   model_stats: ModelStatsTable;
+  model_stat_contributions: ModelStatContributionsTable;
 }
 
 // ColumnType is re-exported for repositories that need insert/update shapes.

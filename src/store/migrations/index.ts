@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { StoreDialect } from '../dialect.ts';
 import * as initial from './0001-initial.ts';
 import * as rules from './0002-rules.ts';
+import * as feedback from './0007-feedback.ts';
 
 /**
  * Every migration, in code (no filesystem scanning, so bundles and `tsx` behave the same).
@@ -11,6 +12,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001-initial': { up: (db) => initial.up(db, dialect) },
     '0002-rules': { up: (db) => rules.up(db, dialect) },
+    '0007-feedback': { up: (db) => feedback.up(db, dialect) },
   };
   return { getMigrations: async () => migrations };
 }
