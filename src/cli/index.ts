@@ -4,10 +4,13 @@ import { registerCustomersCommands } from './commands/customers.ts';
 import { registerDecideCommand } from './commands/decide.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDocumentsCommands } from './commands/documents.ts';
+import { registerFeedbackCommands } from './commands/feedback.ts';
+import { registerModelCommands } from './commands/model.ts';
 import { registerOffersCommands } from './commands/offers.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerRunsCommands } from './commands/runs.ts';
+import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerTemplatesCommands } from './commands/templates.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
 
@@ -27,6 +30,9 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerOffersCommands(program);
   registerDecideCommand(program);
+  registerFeedbackCommands(program);
+  registerModelCommands(program);
+  registerSimulateCommand(program);
   return program;
 }
 

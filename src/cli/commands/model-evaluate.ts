@@ -1,0 +1,1 @@
+export function registerModelEvaluateCommand(_m: unknown): void {}
