@@ -23,7 +23,7 @@ export function feedbackCustomer(id: string, phone = '+447700900123'): Customer 
       sms: { service: true, marketing: true },
     },
     eDelivery: true,
-    traits: { age: 30 },
+    traits: { age: 30, balance: 2500, hasCreditDefault: false, job: 'management', marital: 'single' },
   };
 }
 
@@ -59,6 +59,10 @@ export async function seedSentCommunication(db: Kysely<Database>, s: SentCommuni
     seed: 'seed',
     holdout: s.holdout ?? false,
     decision: {
+      runId: s.runId,
+      customerId: s.customerId,
+      communicationType,
+      asOf: '2026-10-31',
       segment: s.segment ?? '25-34|white-collar',
       holdout: s.holdout ?? false,
       offers: s.offers.map((offerId, slot) => ({ offerId, slot, propensity: 0.5 })),
