@@ -21,6 +21,7 @@ import { compileTemplate } from '../src/templates/compile.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
 import { benchDecide } from './decide.ts';
 import { benchEmailSms } from './email-sms.ts';
+import { benchSimulate } from './simulate.ts';
 import { drawStatementByHand } from './statement-by-hand.ts';
 import { CHROMIUM, openChromiumReference } from './statement-chromium.ts';
 
@@ -138,6 +139,7 @@ if (want('import')) {
   else console.warn(`skipping the import benchmark: ${BANK} not found`);
 }
 if (want('decide') && fs.existsSync(BANK)) results.push(await benchDecide());
+if (want('simulate') && fs.existsSync(BANK)) results.push(await benchSimulate());
 if (want('email')) results.push(...(await benchEmailSms()));
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`;

@@ -37,6 +37,8 @@ describe('simulate: the feedback loop on the bank-marketing outcomes (sample)', 
 
   it('the learning model beats static priors significantly, and random; the oracle bounds it', () => {
     const { learning, static: fixed, random, oracle } = result.totals;
+    expect(result.totals['segment-oracle'].rate).toBeGreaterThan(learning.rate);
+    expect(oracle.rate).toBeGreaterThan(result.totals['segment-oracle'].rate);
     expect(result.weeks[0]?.policies.learning.rate).toBe(result.weeks[0]?.policies.static.rate);
     expect(result.learningVsStatic.difference).toBeGreaterThan(0.01);
     expect(result.learningVsStatic.pValue).toBeLessThan(0.01);
@@ -48,7 +50,7 @@ describe('simulate: the feedback loop on the bank-marketing outcomes (sample)', 
 
   it('plots and serialises the weeks', () => {
     const svg = simulationSvg(result);
-    expect(svg.match(/<polyline/g)).toHaveLength(4);
+    expect(svg.match(/<polyline/g)).toHaveLength(5);
     expect(simulationTable(result)).toContain('learning vs static');
     const json = simulationJson(result);
     expect(json).not.toHaveProperty('logs');

@@ -56,12 +56,12 @@ export function registerModelEvaluateCommand(model: Command): void {
           return;
         }
         process.stdout.write(
-          [
+          `${[
             `${result.samples} logged decision(s) from ${result.runs.length} run(s); the policy agrees on ${result.matched} (effective sample ${result.effectiveSamples.toFixed(0)})`,
             `logged policy:    ${pct(result.logged.mean)}  [${pct(result.logged.low)}, ${pct(result.logged.high)}]`,
             `evaluated, IPS:   ${pct(result.ips.mean)}  [${pct(result.ips.low)}, ${pct(result.ips.high)}]`,
             `evaluated, SNIPS: ${pct(result.snips.mean)}  [${pct(result.snips.low)}, ${pct(result.snips.high)}]`,
-          ].join('\n') + '\n',
+          ].join('\n')}\n`,
         );
       });
     });

@@ -11,6 +11,7 @@ const COLOURS: Record<PolicyName, string> = {
   learning: '#1b7f3b',
   static: '#1f5fbf',
   random: '#888888',
+  'segment-oracle': '#e67e22',
   oracle: '#c0392b',
 };
 
@@ -55,22 +56,22 @@ export function simulationSvg(result: SimulationResult): string {
 }
 
 export function simulationTable(result: SimulationResult): string {
-  const pct = (r: number) => `${(r * 100).toFixed(1)} %`.padStart(8);
+  const pct = (r: number, p: string) => `${(r * 100).toFixed(1)} %`.padStart(Math.max(8, p.length));
   const lines = [`week  customers ${POLICIES.map((p) => p.padStart(8)).join(' ')}`];
   for (const w of result.weeks) {
     lines.push(
-      `${String(w.week).padStart(4)}  ${String(w.customers).padStart(9)} ${POLICIES.map((p) => pct(w.policies[p].rate)).join(' ')}`,
+      `${String(w.week).padStart(4)}  ${String(w.customers).padStart(9)} ${POLICIES.map((p) => pct(w.policies[p].rate, p)).join(' ')}`,
     );
   }
   lines.push(
-    `${'all'.padStart(4)}  ${String(result.customers).padStart(9)} ${POLICIES.map((p) => pct(result.totals[p].rate)).join(' ')}`,
+    `${'all'.padStart(4)}  ${String(result.customers).padStart(9)} ${POLICIES.map((p) => pct(result.totals[p].rate, p)).join(' ')}`,
   );
   const t = result.learningVsStatic;
   lines.push(
     `learning vs static (weeks ${t.weeks}): ${t.difference >= 0 ? '+' : ''}${(t.difference * 100).toFixed(2)} points, z = ${t.z.toFixed(2)}, p = ${t.pValue < 1e-4 ? '< 0.0001' : t.pValue.toFixed(4)}`,
   );
   lines.push(
-    `static → oracle gap closed by learning in the last week: ${(result.gapClosedLastWeek * 100).toFixed(0)} %`,
+    `static → segment-oracle gap closed by learning in the last week: ${(result.gapClosedLastWeek * 100).toFixed(0)} %`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -16,7 +16,11 @@ import { trueRate } from './true-rates.ts';
  *   learning — decide() with the model learned so far (Thompson sampling over the posteriors)
  *   static   — decide() with the priors only (the same engine, never learning)
  *   random   — uniform among the offers the customer is eligible for
- *   oracle   — the eligible offer with the best weight × true rate (what the engine aims at)
+ *   segment-oracle — the offer with the best weight × true mean rate of the customer's segment
+ *              (computed from the ground truth of the whole cohort): the best any model that ranks
+ *              per segment, as the engine does, can reach
+ *   oracle   — the eligible offer with the best weight × the customer's own true rate (an upper
+ *              bound no segment model reaches: it knows each customer's `y`)
  * Customers in the holdout or suppressed (no channel) get no offer under any policy and are left out.
  * The engine never sees `y`: the `subscribedTermDeposit` trait is cleared.
  */
@@ -27,7 +31,7 @@ export interface SimCustomer {
   subscribed: boolean;
 }
 
-export const POLICIES = ['learning', 'static', 'random', 'oracle'] as const;
+export const POLICIES = ['learning', 'static', 'random', 'segment-oracle', 'oracle'] as const;
 export type PolicyName = (typeof POLICIES)[number];
 
 export interface SimulationOptions {
@@ -64,7 +68,7 @@ export interface SimulationResult {
   totals: Record<PolicyName, { offered: number; successes: number; rate: number }>;
   /** Learning vs static over all weeks after the first (the first is the same policy). */
   learningVsStatic: ProportionTest & { weeks: string };
-  /** Share of the static → oracle gap the learning policy closed in the last week. */
+  /** Share of the static → segment-oracle gap the learning policy closed in the last week. */
   gapClosedLastWeek: number;
   finalModel: ModelSnapshot;
   logs: LoggedChoice[];
@@ -81,12 +85,9 @@ export function simulate(all: readonly SimCustomer[], options: SimulationOptions
   const perWeek = Math.ceil(cohort.length / options.weeks);
   const counts = new Map<string, ModelStatRow>();
   let model: ModelSnapshot = PRIOR_ONLY;
-  const weeks: WeekResult[] = [];
-  const logs: LoggedChoice[] = [];
-  for (let w = 0; w < options.weeks; w++) {
-    const start = w * perWeek;
+  const weekCtx = (w: number, m: ModelSnapshot): DecisionContext => {
     const monday = new Date(Date.UTC(2026, 1, 2 + 7 * w, 10));
-    const ctx = (m: ModelSnapshot): DecisionContext => ({
+    return {
       asOf: monday.toISOString().slice(0, 10),
       now: monday.toISOString(),
       runId: `sim-${seed}-w${w}`,
@@ -94,9 +95,17 @@ export function simulate(all: readonly SimCustomer[], options: SimulationOptions
       campaign: `sim-${seed}`,
       catalog: options.catalog,
       model: m,
-    });
-    const learnCtx = ctx(model);
-    const staticCtx = ctx(PRIOR_ONLY);
+    };
+  };
+  const staticDecisions = cohort.map((sc, i) =>
+    decide(sc.customer, weekCtx(Math.floor(i / perWeek), PRIOR_ONLY)),
+  );
+  const segmentRate = segmentTruth(cohort, staticDecisions);
+  const weeks: WeekResult[] = [];
+  const logs: LoggedChoice[] = [];
+  for (let w = 0; w < options.weeks; w++) {
+    const start = w * perWeek;
+    const learnCtx = weekCtx(w, model);
     const tally = Object.fromEntries(
       POLICIES.map((p) => [p, { offered: 0, successes: 0, value: 0 }]),
     ) as Record<PolicyName, { offered: number; successes: number; value: number }>;
@@ -104,7 +113,7 @@ export function simulate(all: readonly SimCustomer[], options: SimulationOptions
     let n = 0;
     for (let i = start; i < Math.min(start + perWeek, cohort.length); i++) {
       const sc = cohort[i] as SimCustomer;
-      const staticDecision = decide(sc.customer, staticCtx);
+      const staticDecision = staticDecisions[i] as Decision;
       const eligible = eligibleOffers(staticDecision);
       if (eligible.length === 0) continue;
       n++;
@@ -118,6 +127,10 @@ export function simulate(all: readonly SimCustomer[], options: SimulationOptions
         learning: learnDecision.offers[0]?.offerId,
         static: staticDecision.offers[0]?.offerId,
         random: eligible[seededRandom('sim-random', seed, sc.customer.id).int(eligible.length)],
+        'segment-oracle': bestBy(
+          eligible,
+          (o) => (weight.get(o) ?? 1) * (segmentRate.get(`${staticDecision.segment}\u0000${o}`) ?? 0),
+        ),
         oracle: bestBy(
           eligible,
           (o) => (weight.get(o) ?? 1) * trueRate(o, sc.customer.traits, sc.subscribed),
@@ -179,6 +192,22 @@ function learnFrom(
   return modelSnapshot([...counts.values()].map((r) => ({ ...r })));
 }
 
+/** The true mean rate of each (segment, offer) over the cohort's customers eligible for it. */
+function segmentTruth(cohort: readonly SimCustomer[], decisions: readonly Decision[]): Map<string, number> {
+  const sums = new Map<string, { total: number; n: number }>();
+  decisions.forEach((d, i) => {
+    const sc = cohort[i] as SimCustomer;
+    for (const offerId of eligibleOffers(d)) {
+      const key = `${d.segment}\u0000${offerId}`;
+      const s = sums.get(key) ?? { total: 0, n: 0 };
+      s.total += trueRate(offerId, sc.customer.traits, sc.subscribed);
+      s.n++;
+      sums.set(key, s);
+    }
+  });
+  return new Map([...sums].map(([k, s]) => [k, s.total / s.n]));
+}
+
 /** The offers the customer was eligible for: the one placed and those only outranked. */
 export function eligibleOffers(decision: Decision): string[] {
   const ids = decision.offers.map((o) => o.offerId);
@@ -206,7 +235,7 @@ function summarise(
   const a = total('learning', 1);
   const b = total('static', 1);
   const last = weeks.at(-1)?.policies;
-  const gap = last ? last.oracle.rate - last.static.rate : 0;
+  const gap = last ? last['segment-oracle'].rate - last.static.rate : 0;
   return {
     customers: weeks.reduce((s, w) => s + w.customers, 0),
     weeks,
