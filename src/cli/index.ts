@@ -8,6 +8,7 @@ import { registerFeedbackCommands } from './commands/feedback.ts';
 import { registerModelCommands } from './commands/model.ts';
 import { registerOffersCommands } from './commands/offers.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
+import { registerReportCommands } from './commands/report.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerRunsCommands } from './commands/runs.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerFeedbackCommands(program);
   registerModelCommands(program);
   registerSimulateCommand(program);
+  registerReportCommands(program);
   return program;
 }
 

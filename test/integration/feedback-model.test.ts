@@ -6,6 +6,7 @@ import { importConversions } from '../../src/feedback/conversions.ts';
 import { recordFeedbackEvent } from '../../src/feedback/events.ts';
 import { syncModel } from '../../src/feedback/model-stats.ts';
 import { evaluatePolicy } from '../../src/feedback/policy-evaluation.ts';
+import { campaignReport } from '../../src/feedback/reports.ts';
 import { DEFAULT_SUCCESS_RULES, parseSuccessRules } from '../../src/feedback/success.ts';
 import { loadCatalogDirOrThrow } from '../../src/rules/catalog-loader.ts';
 import { compileCatalog } from '../../src/rules/compile.ts';
@@ -53,6 +54,7 @@ describe.each(['sqlite', 'postgres'] as const)('feedback → model on %s', (dial
       fs
         .readFileSync(FIXTURE, 'utf8')
         .replaceAll('2026-11-20', today.slice(0, 10))
+        .replaceAll('2026-11-22', today.slice(0, 10))
         .replace('2026-11-21T09:30:00Z', today),
     );
   });
@@ -141,6 +143,41 @@ describe.each(['sqlite', 'postgres'] as const)('feedback → model on %s', (dial
     expect(result.matched).toBeLessThanOrEqual(2);
     expect(result.ips.mean).toBeGreaterThanOrEqual(0);
     expect(result.minPropensity).toBeCloseTo(0.5 / 0.95);
+  });
+
+  it('reports a campaign: intervals, contradictions of the prior, lift vs holdout, ranking changes', async () => {
+    const catalog = compileCatalog(await loadCatalogDirOrThrow(path.join(ROOT, 'catalogs', 'bank')));
+    for (let i = 0; i < 40; i++) {
+      await seedSentCommunication(store.db, {
+        runId: 'r3',
+        customerId: `y${i}`,
+        channel: 'email',
+        segment: '18-24|student',
+        offers: ['youth-account'],
+      });
+    }
+    await syncModel(store.db, rules);
+    const report = await campaignReport(store.db, 'r3', catalog, await loadModel(store.db));
+    expect(report.offers).toEqual([
+      expect.objectContaining({
+        offerId: 'youth-account',
+        segment: '18-24|student',
+        exposures: 40,
+        successes: 0,
+        contradicts: 'lower-than-prior',
+      }),
+    ]);
+    expect(report.offers[0]?.interval.high).toBeLessThan(1 / 9);
+    expect(report.contradictions[0]).toMatch(
+      /^youth-account in 18-24\|student: the prior says 11\.1 %, the data says 0\.0 %/,
+    );
+    expect(report.rankingChanges).toEqual([expect.objectContaining({ segment: '18-24|student' })]);
+    expect(report.rankingChanges[0]?.current.at(-1)).toBe('youth-account');
+    expect(report.lift.treated.customers).toBe(40);
+    const r1 = await campaignReport(store.db, 'r1', catalog, await loadModel(store.db));
+    expect(r1.lift.treated).toMatchObject({ customers: 2, converted: 2 });
+    expect(r1.lift.holdout).toMatchObject({ customers: 1, converted: 1 });
+    expect(r1.lift.test.pValue).toBeGreaterThan(0.05);
   });
 
   it('what counts as success is set per communication type', async () => {
