@@ -26,6 +26,7 @@ export function simulationSvg(result: SimulationResult): string {
   const y = (r: number) => height - pad.bottom - (r / top) * (height - pad.top - pad.bottom);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<title>Response rate per week: ${POLICIES.join(', ')}</title>`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="${pad.left}" y="14" font-size="12">Response rate per week (${result.customers} customers offered)</text>`,
   ];
