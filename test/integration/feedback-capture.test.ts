@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerFeedbackRoutes } from '../../src/api/routes/feedback.ts';
 import { registerTrackingRoutes } from '../../src/api/routes/tracking.ts';
 import { registerTwilioInboundRoutes } from '../../src/api/routes/twilio-inbound.ts';
 import { recordDisposition } from '../../src/feedback/events.ts';
@@ -11,6 +12,7 @@ import { loadCatalogDirOrThrow } from '../../src/rules/catalog-loader.ts';
 import { compileCatalog } from '../../src/rules/compile.ts';
 import { loadCustomerHistory, loadModel } from '../../src/rules/context-loader.ts';
 import { decide } from '../../src/rules/decide.ts';
+import { publishCatalogDir } from '../../src/rules/publish.ts';
 import { getCustomer } from '../../src/store/customers.ts';
 import type { Store } from '../../src/store/db.ts';
 import { listEvents } from '../../src/store/events.ts';
@@ -40,6 +42,7 @@ describe.each(['sqlite', 'postgres'] as const)('feedback capture on %s', (dialec
     const deps = { db: store.db, successRules: rules, now: () => clock };
     registerTrackingRoutes(app, { ...deps, trackingKey: KEY });
     registerTwilioInboundRoutes(app, { ...deps, authToken: AUTH, publicUrl: PUBLIC });
+    registerFeedbackRoutes(app, deps);
     await app.ready();
   });
 
@@ -282,5 +285,39 @@ describe.each(['sqlite', 'postgres'] as const)('feedback capture on %s', (dialec
     );
     // the decline is not a success, but the exposure of a sent, treated communication is counted by sync
     expect((await loadModel(store.db)).version).toBe(before);
+  });
+
+  it('records dispositions over the API once, and serves the campaign report', async () => {
+    await seedSentCommunication(store.db, {
+      runId: 'run_api',
+      customerId: 'c9',
+      channel: 'email',
+      offers: ['mortgage'],
+    });
+    const body = {
+      id: 'cc-77',
+      customerId: 'c9',
+      disposition: 'not-interested',
+      offerId: 'mortgage',
+      agent: 'agent-1',
+    };
+    const first = await app.inject({ method: 'POST', url: '/api/feedback/dispositions', payload: body });
+    expect(first.statusCode).toBe(201);
+    const again = await app.inject({ method: 'POST', url: '/api/feedback/dispositions', payload: body });
+    expect([again.statusCode, again.json().recorded]).toEqual([200, false]);
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/feedback/dispositions',
+      payload: { ...body, disposition: 'maybe' },
+    });
+    expect(bad.statusCode).toBeGreaterThanOrEqual(400);
+    const events = await listEvents(store.db, { customerId: 'c9' });
+    expect(events.map((e) => [e.type, e.payload.outcome, e.offerId])).toEqual([
+      ['disposition', 'declined', 'mortgage'],
+    ]);
+    await publishCatalogDir(store.db, `${ROOT}/catalogs/bank`, '2026-10-31');
+    const report = await app.inject({ method: 'GET', url: '/api/reports/campaign/run_t1' });
+    expect(report.statusCode).toBe(200);
+    expect(report.json().offers[0]).toMatchObject({ offerId: 'term-deposit', exposures: 1, successes: 1 });
   });
 });
