@@ -78,3 +78,25 @@ function decodeAmp(value: string): string {
 function trimSlash(url: string): string {
   return url.endsWith('/') ? url.slice(0, -1) : url;
 }
+
+/**
+ * The CTA URLs of the offers a decision placed, in every locale, mapped to their offer id: the
+ * `offerByTarget` of TrackingOptions, so a link in the rendered e-mail is attributed to its offer.
+ */
+export function offerTargets(
+  offers: readonly { id: string; offer: { content?: unknown } }[],
+  placedOfferIds: readonly string[],
+): Map<string, string> {
+  const placed = new Set(placedOfferIds);
+  const targets = new Map<string, string>();
+  for (const o of offers) {
+    if (!placed.has(o.id)) continue;
+    const byChannel = (o.offer.content ?? {}) as Record<string, Record<string, { cta?: { url: string } }>>;
+    for (const byLocale of Object.values(byChannel)) {
+      for (const block of Object.values(byLocale ?? {})) {
+        if (block?.cta?.url && !targets.has(block.cta.url)) targets.set(block.cta.url, o.id);
+      }
+    }
+  }
+  return targets;
+}

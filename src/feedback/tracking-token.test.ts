@@ -4,7 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyTraffic } from './machine-traffic.ts';
-import { openPixelUrl, trackEmailHtml, trackedUrl } from './tracked-links.ts';
+import { offerTargets, openPixelUrl, trackEmailHtml, trackedUrl } from './tracked-links.ts';
 import { loadTrackingKey, signToken, verifyToken } from './tracking-token.ts';
 
 const KEY = Buffer.from('k'.repeat(32));
@@ -153,6 +153,34 @@ describe('tracking tokens (property)', () => {
         return target === undefined || target === claims.target;
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('offer targets', () => {
+  it("maps the placed offers' CTA URLs to their offer ids", () => {
+    const offers = [
+      {
+        id: 'term-deposit',
+        offer: {
+          content: {
+            email: {
+              'en-GB': { cta: { url: 'https://bank.example/term-deposit' } },
+              'zh-CN': { cta: { url: 'https://bank.example/zh/term-deposit' } },
+            },
+          },
+        },
+      },
+      {
+        id: 'mortgage',
+        offer: { content: { email: { 'en-GB': { cta: { url: 'https://bank.example/mortgage' } } } } },
+      },
+    ];
+    expect(offerTargets(offers, ['term-deposit'])).toEqual(
+      new Map([
+        ['https://bank.example/term-deposit', 'term-deposit'],
+        ['https://bank.example/zh/term-deposit', 'term-deposit'],
+      ]),
     );
   });
 });
