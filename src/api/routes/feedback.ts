@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { DISPOSITIONS, recordDisposition } from '../../feedback/events.ts';
@@ -12,6 +12,8 @@ export interface FeedbackRouteDeps {
   db: Kysely<Database>;
   successRules: SuccessRules;
   now: () => Date;
+  /** Route config per route, e.g. `{ roles: ROUTE_ROLES.agent }` / `{ roles: ROUTE_ROLES.marketer }`. */
+  config?: { dispositions?: FastifyContextConfig; reports?: FastifyContextConfig };
 }
 
 const disposition = z.strictObject({
@@ -32,28 +34,33 @@ const disposition = z.strictObject({
  * - GET /api/reports/campaign/:run — the model validation report of a run (JSON, for the UI charts).
  */
 export function registerFeedbackRoutes(app: FastifyInstance, deps: FeedbackRouteDeps): void {
-  app.post('/api/feedback/dispositions', async (request, reply) => {
-    const parsed = disposition.safeParse(request.body ?? {});
-    if (!parsed.success) throw badRequest(parsed.error.issues);
-    const d = parsed.data;
-    const result = await recordDisposition(
-      deps.db,
-      {
-        sourceId: d.id,
-        customerId: d.customerId,
-        disposition: d.disposition,
-        communicationId: d.communicationId ?? null,
-        offerId: d.offerId ?? null,
-        ...(d.agent ? { agent: d.agent } : {}),
-        at: d.at ?? deps.now().toISOString(),
-      },
-      deps.successRules,
-    );
-    return reply.code(result.recorded ? 201 : 200).send(result);
-  });
+  app.post(
+    '/api/feedback/dispositions',
+    { config: deps.config?.dispositions ?? {} },
+    async (request, reply) => {
+      const parsed = disposition.safeParse(request.body ?? {});
+      if (!parsed.success) throw badRequest(parsed.error.issues);
+      const d = parsed.data;
+      const result = await recordDisposition(
+        deps.db,
+        {
+          sourceId: d.id,
+          customerId: d.customerId,
+          disposition: d.disposition,
+          communicationId: d.communicationId ?? null,
+          offerId: d.offerId ?? null,
+          ...(d.agent ? { agent: d.agent } : {}),
+          at: d.at ?? deps.now().toISOString(),
+        },
+        deps.successRules,
+      );
+      return reply.code(result.recorded ? 201 : 200).send(result);
+    },
+  );
 
   app.get<{ Params: { run: string }; Querystring: { catalog?: string } }>(
     '/api/reports/campaign/:run',
+    { config: deps.config?.reports ?? {} },
     async (request) => {
       const catalog = await loadPublishedCatalog(deps.db, request.query.catalog);
       return campaignReport(deps.db, request.params.run, catalog, await loadModel(deps.db));

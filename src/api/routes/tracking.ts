@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { isMissiveError } from '../../core/errors.ts';
 import type { SuccessRules } from '../../feedback/success.ts';
@@ -12,6 +12,8 @@ export interface TrackingRouteDeps {
   trackingKey: Uint8Array;
   successRules: SuccessRules;
   now: () => Date;
+  /** Route config of both routes; with the API's auth: `{ public: true }` (they verify their own MAC). */
+  routeConfig?: FastifyContextConfig;
 }
 
 /** The transparent 1×1 GIF (43 bytes). */
@@ -25,7 +27,8 @@ const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBR
  */
 export function registerTrackingRoutes(app: FastifyInstance, deps: TrackingRouteDeps): void {
   // Wildcards, not `:token`: a token is longer than fastify's default maxParamLength (100).
-  app.get<{ Params: { '*': string } }>('/t/*', async (request, reply) => {
+  const options = { config: deps.routeConfig ?? {} };
+  app.get<{ Params: { '*': string } }>('/t/*', options, async (request, reply) => {
     const token = request.params['*'];
     const claims = verify(token, 'click', deps);
     if ('error' in claims) {
@@ -38,7 +41,7 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: TrackingRoute
     return reply.code(302).header('cache-control', 'no-store').header('location', claims.target).send();
   });
 
-  app.get<{ Params: { '*': string } }>('/o/*', async (request, reply) => {
+  app.get<{ Params: { '*': string } }>('/o/*', options, async (request, reply) => {
     const file = request.params['*'];
     const token = file.endsWith('.gif') ? file.slice(0, -4) : file;
     const claims = verify(token, 'open', deps);
@@ -80,11 +83,15 @@ async function record(
 }
 
 function sendPixel(reply: FastifyReply): FastifyReply {
-  return reply
-    .code(200)
-    .header('content-type', 'image/gif')
-    .header('cache-control', 'no-store, no-cache, must-revalidate, private, max-age=0')
-    .header('pragma', 'no-cache')
-    .header('expires', '0')
-    .send(PIXEL);
+  return (
+    reply
+      .code(200)
+      .header('content-type', 'image/gif')
+      .header('cache-control', 'no-store, no-cache, must-revalidate, private, max-age=0')
+      .header('pragma', 'no-cache')
+      .header('expires', '0')
+      // webmail shows the pixel from its own origin: helmet's same-origin CORP would block it
+      .header('cross-origin-resource-policy', 'cross-origin')
+      .send(PIXEL)
+  );
 }

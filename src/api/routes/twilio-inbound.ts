@@ -1,5 +1,5 @@
 import formbody from '@fastify/formbody';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { SuccessRules } from '../../feedback/success.ts';
 import { handleInboundSms, isSignedByTwilio } from '../../feedback/webhooks/twilio-inbound.ts';
@@ -15,6 +15,8 @@ export interface TwilioInboundRouteDeps {
   now: () => Date;
   /** Default /webhooks/twilio/inbound. */
   path?: string;
+  /** Route config (e.g. `{ public: true }`; /webhooks/ is public in the API's auth already). */
+  routeConfig?: FastifyContextConfig;
 }
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
@@ -29,6 +31,7 @@ export function registerTwilioInboundRoutes(app: FastifyInstance, deps: TwilioIn
     if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) await scope.register(formbody);
     scope.post(
       deps.path ?? '/webhooks/twilio/inbound',
+      { config: deps.routeConfig ?? {} },
       async (request: FastifyRequest<{ Body: Record<string, string> | undefined }>, reply) => {
         if (!deps.authToken) {
           return reply.code(503).send({
