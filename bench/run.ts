@@ -23,6 +23,7 @@ import { benchDecide } from './decide.ts';
 import { benchEmailSms } from './email-sms.ts';
 import { benchLookup, printLookup } from './lookup.ts';
 import { benchPrintStream } from './print-stream.ts';
+import { benchSimulate } from './simulate.ts';
 import { drawStatementByHand } from './statement-by-hand.ts';
 import { CHROMIUM, openChromiumReference } from './statement-chromium.ts';
 
@@ -140,6 +141,7 @@ if (want('import')) {
   else console.warn(`skipping the import benchmark: ${BANK} not found`);
 }
 if (want('decide') && fs.existsSync(BANK)) results.push(await benchDecide());
+if (want('simulate') && fs.existsSync(BANK)) results.push(await benchSimulate());
 if (want('email')) results.push(...(await benchEmailSms()));
 if (want('print-stream')) results.push(await benchPrintStream());
 

@@ -5,12 +5,16 @@ import { registerCustomersCommands } from './commands/customers.ts';
 import { registerDecideCommand } from './commands/decide.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDocumentsCommands } from './commands/documents.ts';
+import { registerFeedbackCommands } from './commands/feedback.ts';
+import { registerModelCommands } from './commands/model.ts';
 import { registerOffersCommands } from './commands/offers.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerPrintStreamsCommand } from './commands/print-streams.ts';
+import { registerReportCommands } from './commands/report.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerRunsCommands } from './commands/runs.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerSinksCommand } from './commands/sinks.ts';
 import { registerTemplatesCommands } from './commands/templates.ts';
 import { registerUsersCommands } from './commands/users.ts';
@@ -39,6 +43,10 @@ export function buildProgram(): Command {
   registerUsersCommands(program);
   registerPrintStreamsCommand(program);
   registerSinksCommand(program);
+  registerFeedbackCommands(program);
+  registerModelCommands(program);
+  registerSimulateCommand(program);
+  registerReportCommands(program);
   return program;
 }
 

@@ -57,6 +57,9 @@ const envSchema = z.object({
   MISSIVE_SMS_FROM: z.string().min(1).default('+15005550006'),
   MISSIVE_SMS_RATE: z.coerce.number().positive().default(100),
   MISSIVE_EMAIL_RATE: z.coerce.number().positive().default(200),
+  MISSIVE_TRACKING_KEY: z.string().min(32, 'at least 32 characters').optional(),
+  MISSIVE_TRACKING_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  MISSIVE_SUCCESS_EVENTS: z.string().optional(),
 });
 
 export interface Config {
@@ -88,6 +91,13 @@ export interface Config {
   /** Retention policy per communication type (YAML); default: retention.yaml shipped with Missive. */
   readonly retentionFile: string | undefined;
   readonly channels: ChannelConfig;
+  /** HMAC key of tracked links (src/feedback/tracking-token.ts); unset: a key file in the data dir. */
+  readonly trackingKey: string | undefined;
+  readonly trackingKeyFile: string;
+  /** How long a tracked link or open pixel stays valid. */
+  readonly trackingTtlDays: number;
+  /** What counts as an offer's success per communication type (src/feedback/success.ts); unset: defaults. */
+  readonly successEvents: string | undefined;
 }
 
 /** Where email and SMS go (src/channels); unset SMTP URL or Twilio account means that channel is off. */
@@ -162,5 +172,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       emailRate: e.MISSIVE_EMAIL_RATE,
       smsRate: e.MISSIVE_SMS_RATE,
     }),
+    trackingKey: e.MISSIVE_TRACKING_KEY,
+    trackingKeyFile: path.join(dataDir, 'tracking.key'),
+    trackingTtlDays: e.MISSIVE_TRACKING_TTL_DAYS,
+    successEvents: e.MISSIVE_SUCCESS_EVENTS,
   });
 }

@@ -92,6 +92,15 @@ export const ERROR_CODES = {
     "The signed-in user's role may not use this route, or the object does not belong to the customer in the route.",
   MSV_AUTH_CSRF: "A form post or API call with a session cookie lacked the session's CSRF token.",
   MSV_AUTH_USER_EXISTS: 'A user with that name already exists.',
+  MSV_FEEDBACK_TOKEN_INVALID:
+    'A tracking token is malformed, tampered with, signed with another key or for another purpose.',
+  MSV_FEEDBACK_TOKEN_EXPIRED: 'A tracking token is past its expiry.',
+  MSV_FEEDBACK_BAD_TARGET: 'A tracked link target is not an absolute http(s) URL.',
+  MSV_FEEDBACK_BAD_SIGNATURE:
+    'A webhook request has a missing or wrong provider signature (e.g. X-Twilio-Signature).',
+  MSV_FEEDBACK_BAD_ROW:
+    'A conversion file row could not be imported (file, line, field and reason in details).',
+  MSV_FEEDBACK_NO_LOGS: 'Offline evaluation found no logged decisions with offers and propensities.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -282,6 +282,17 @@ export interface ArchiveTombstonesTable {
   at: Timestamp;
 }
 
+/** One counted exposure or success: the key (`x|comm|offer`, `s|comm|offer`) makes it count once. */
+export interface ModelStatContributionsTable {
+  key: string;
+  kind: 'exposure' | 'success';
+  communication_id: string;
+  offer_id: string;
+  segment: string;
+  event_id: number | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   customers: CustomersTable;
   offers: OffersTable;
@@ -306,6 +317,7 @@ export interface Database {
   communication_inputs: CommunicationInputsTable;
   customer_keys: CustomerKeysTable;
   archive_tombstones: ArchiveTombstonesTable;
+  model_stat_contributions: ModelStatContributionsTable;
 }
 
 // ColumnType is re-exported for repositories that need insert/update shapes.

@@ -170,6 +170,11 @@ describe('SMS over the real twilio client into the sink', () => {
 
   it('records an inbound reply once, however often it is delivered', async () => {
     const url = `${publicUrl}/webhooks/twilio/inbound`;
+    const replies = async () =>
+      (await listEvents(temp.store.db, {})).filter(
+        (e) => e.source === 'twilio' && ['unsubscribed', 'replied', 'accepted'].includes(e.type),
+      ).length;
+    const before = await replies();
     const { default: twilio } = await import('twilio');
     const params = {
       MessageSid: `SM${'1'.repeat(32)}`,
@@ -187,7 +192,7 @@ describe('SMS over the real twilio client into the sink', () => {
       expect(r.status).toBe(200);
     }
     expect(await sink.fireInbound(url, '+447700900002', '+15005550006', 'Yes please')).toBe(200);
-    const events = (await listEvents(temp.store.db, {})).filter((e) => e.sourceId.endsWith(':inbound'));
-    expect(events.map((e) => e.type)).toEqual(['unsubscribed', 'replied']);
+    // One event per MessageSid, whatever the retries (the keywords themselves: feedback-capture.test.ts).
+    expect((await replies()) - before).toBe(2);
   });
 });

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import twilio from 'twilio';
 import { applyTwilioStatus } from '../../channels/twilio-status.ts';
-import { appendEvent } from '../../store/events.ts';
 import type { Database } from '../../store/schema.ts';
 
 /**
@@ -43,8 +42,6 @@ function verified(deps: TwilioWebhookDeps, request: FormRequest, reply: FastifyR
   return true;
 }
 
-const OPT_OUT = /^\s*(stop|stopall|unsubscribe|cancel|end|quit)\s*$/i;
-
 export function registerTwilioStatusRoutes(app: FastifyInstance, deps: TwilioWebhookDeps): void {
   // Form bodies are parsed app-wide (@fastify/formbody in plugins/security.ts).
   void app.register(async (scope) => {
@@ -68,22 +65,6 @@ export function registerTwilioStatusRoutes(app: FastifyInstance, deps: TwilioWeb
       );
       return reply.status(200).type('text/xml').send('<Response/>');
     });
-    scope.post('/webhooks/twilio/inbound', async (request: FormRequest, reply) => {
-      if (!verified(deps, request, reply)) return reply;
-      const body = request.body ?? {};
-      if (!body.MessageSid) {
-        return reply
-          .status(400)
-          .send({ error: { code: 'MSV_API_BAD_REQUEST', message: 'MessageSid is required', details: {} } });
-      }
-      await appendEvent(deps.db, {
-        source: 'twilio',
-        sourceId: `${body.MessageSid}:inbound`,
-        type: OPT_OUT.test(body.Body ?? '') ? 'unsubscribed' : 'replied',
-        payload: { messageSid: body.MessageSid, body: (body.Body ?? '').slice(0, 1600) },
-        occurredAt: new Date().toISOString(),
-      });
-      return reply.status(200).type('text/xml').send('<Response/>');
-    });
+    // Inbound replies (STOP/退订, YES/是): src/api/routes/twilio-inbound.ts (the feedback loop).
   });
 }

@@ -6,6 +6,7 @@ import * as dispatch from './0003-dispatch.ts';
 import * as printStreams from './0004-print-streams.ts';
 import * as archiveLog from './0005-archive-log.ts';
 import * as users from './0006-users.ts';
+import * as feedback from './0007-feedback.ts';
 
 /**
  * Every migration, in code (no filesystem scanning, so bundles and `tsx` behave the same).
@@ -19,6 +20,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     '0004-print-streams': { up: (db) => printStreams.up(db, dialect) },
     '0005-archive-log': { up: (db) => archiveLog.up(db, dialect) },
     '0003-dispatch': { up: (db) => dispatch.up(db, dialect) },
+    '0007-feedback': { up: (db) => feedback.up(db, dialect) },
   };
   return { getMigrations: async () => migrations };
 }
