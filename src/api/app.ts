@@ -24,6 +24,7 @@ import { registerRunRoutes } from './routes/runs.ts';
 import { registerTrackingRoutes } from './routes/tracking.ts';
 import { registerTwilioInboundRoutes } from './routes/twilio-inbound.ts';
 import { registerTwilioStatusRoutes } from './routes/twilio-status.ts';
+import { registerUnsubscribeRoutes } from './routes/unsubscribe.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { renderHtmlError } from './ui/error-pages.ts';
 import { registerAdminPages } from './ui/routes/admin.ts';
@@ -109,6 +110,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
       authToken: deps.twilio?.authToken,
       publicUrl: deps.twilio?.publicUrl ?? '',
     });
+    registerUnsubscribeRoutes(scope, { db: deps.db, now, successRules, routeConfig: { public: true } });
     registerFeedbackRoutes(scope, {
       db: deps.db,
       now,
