@@ -23,7 +23,7 @@ export async function recordEmailUnsubscribe(
   now: Date,
 ): Promise<EmailUnsubscribeOutcome> {
   const communication = await findCommunicationByDeliveryKey(db, deliveryKey);
-  if (!communication || communication.channel !== 'email') {
+  if (communication?.channel !== 'email') {
     return { found: false, recorded: false, success: false };
   }
   const customerId = communication.customerId;
