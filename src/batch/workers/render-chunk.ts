@@ -6,7 +6,7 @@ import { errorMessage, isMissiveError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ChannelKind, Customer } from '../../core/types.ts';
 import { documentDataFor } from '../../customers/document-data.ts';
-import { renderForChannel } from '../../render/render-channel.ts';
+import { type ChannelRender, type RenderOptions, renderForChannel } from '../../render/render-channel.ts';
 import type { Decision } from '../../rules/decision.ts';
 import { type OfferContent, offerContentFor, withOffers } from '../../rules/offer-content.ts';
 import { insertCommunicationIfAbsent, recordRunFailure } from '../../store/communications.ts';
@@ -15,6 +15,7 @@ import { getCustomers } from '../../store/customers.ts';
 import { listCustomerIdsInRun } from '../../store/run-progress.ts';
 import { getRun, type RunRecord } from '../../store/runs.ts';
 import type { Database } from '../../store/schema.ts';
+import type { DocumentData } from '../../templates/types.ts';
 import type { RenderChunkJob } from '../queues.ts';
 import type { RunDecisions } from '../run-decisions.ts';
 import type { TemplateCache } from '../template-cache.ts';
@@ -26,6 +27,13 @@ export interface RenderChunkDeps {
   blobs: BlobStore;
   templates: TemplateCache;
   logger: Logger;
+  /** Renders one document under per-document caps (chunk-deps.ts); unset: in this thread. */
+  renderDocument?: (
+    templateVersionId: string,
+    channel: ChannelKind,
+    data: DocumentData,
+    options: RenderOptions,
+  ) => Promise<ChannelRender>;
 }
 
 export interface ChunkOutcome {
@@ -115,10 +123,10 @@ async function renderAndArchive(
     locale: customer.locale,
     data,
   });
-  const { artifact } = await renderForChannel(template, channel, data, {
-    asOf: run.asOf,
-    locale: customer.locale,
-  });
+  const renderOptions = { asOf: run.asOf, locale: customer.locale };
+  const { artifact } = deps.renderDocument
+    ? await deps.renderDocument(run.templateVersionId, channel, data, renderOptions)
+    : await renderForChannel(template, channel, data, renderOptions);
   await archiveDocument(deps.db, deps.blobs, {
     runId: run.id,
     customerId: customer.id,

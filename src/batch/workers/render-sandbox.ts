@@ -1,5 +1,6 @@
 import type { SandboxedJob } from 'bullmq';
 import { createFsBlobStore } from '../../archive/fs-blob-store.ts';
+import { loadConfig } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
 import { openStoreAt, type StoreLocation } from '../../store/db.ts';
 import type { RenderChunkJob } from '../queues.ts';
@@ -45,6 +46,7 @@ async function openDeps(): Promise<RenderChunkDeps> {
     opened.db,
     createFsBlobStore(archiveDir),
     createLogger(process.env.MISSIVE_LOG_LEVEL ?? 'warn', 'render-sandbox'),
+    { limits: loadConfig().renderLimits },
   );
 }
 
