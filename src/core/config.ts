@@ -23,6 +23,10 @@ const envSchema = z.object({
   MISSIVE_CHUNK_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
   MISSIVE_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   MISSIVE_RENDER_SANDBOX: z.enum(['on', 'off']).default('on'),
+  MISSIVE_ARCHIVE_S3_BUCKET: z.string().min(3).optional(),
+  MISSIVE_ARCHIVE_S3_ENDPOINT: z.string().url().optional(),
+  MISSIVE_ARCHIVE_S3_REGION: z.string().min(1).default('us-east-1'),
+  MISSIVE_ARCHIVE_S3_PREFIX: z.string().optional(),
   MISSIVE_RENDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   MISSIVE_RENDER_MAX_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(1024),
   MISSIVE_COOKIE_SECURE: z.enum(['on', 'off', 'auto']).default('auto'),
@@ -77,6 +81,11 @@ export interface Config {
   readonly concurrency: number;
   /** Render in BullMQ sandboxed child processes, using every core. */
   readonly renderSandbox: boolean;
+  /**
+   * The archive in an S3-compatible bucket instead of `archiveDir` (credentials from the AWS SDK's
+   * usual sources: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, profiles…).
+   */
+  readonly archiveS3: { bucket: string; endpoint?: string; region: string; prefix?: string } | undefined;
   /** Per-document caps of the guarded renderer (src/render/guard). */
   readonly renderLimits: { readonly timeoutMs: number; readonly maxHeapMb: number };
   /** Session cookies carry `Secure`: always (`on`), never (`off`), or when the request came over https (`auto`). */
@@ -142,6 +151,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chunkSize: e.MISSIVE_CHUNK_SIZE,
     concurrency: e.MISSIVE_CONCURRENCY ?? (e.MISSIVE_RENDER_SANDBOX === 'on' ? os.availableParallelism() : 4),
     renderSandbox: e.MISSIVE_RENDER_SANDBOX === 'on',
+    archiveS3: e.MISSIVE_ARCHIVE_S3_BUCKET
+      ? {
+          bucket: e.MISSIVE_ARCHIVE_S3_BUCKET,
+          region: e.MISSIVE_ARCHIVE_S3_REGION,
+          ...(e.MISSIVE_ARCHIVE_S3_ENDPOINT ? { endpoint: e.MISSIVE_ARCHIVE_S3_ENDPOINT } : {}),
+          ...(e.MISSIVE_ARCHIVE_S3_PREFIX ? { prefix: e.MISSIVE_ARCHIVE_S3_PREFIX } : {}),
+        }
+      : undefined,
     renderLimits: { timeoutMs: e.MISSIVE_RENDER_TIMEOUT_MS, maxHeapMb: e.MISSIVE_RENDER_MAX_HEAP_MB },
     cookieSecure: e.MISSIVE_COOKIE_SECURE,
     sessionTtlMinutes: e.MISSIVE_SESSION_TTL_MINUTES,

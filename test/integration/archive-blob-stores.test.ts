@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
+import { openBlobStore } from '../../src/archive/open-blob-store.ts';
 import { createS3BlobStore } from '../../src/archive/s3-blob-store.ts';
+import { loadConfig } from '../../src/core/config.ts';
 import { runBlobStoreContract } from '../contracts/blob-store.contract.ts';
 import { startS3 } from '../servers/s3.ts';
 
@@ -48,5 +50,39 @@ describe('the S3 blob store against a real S3-compatible server (s3rver on 127.0
       const key = store.locate(sha256).replace(`s3://${bucket}/`, '');
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes }));
     },
+  });
+});
+
+describe('the archive the configuration names', () => {
+  const bucket = 'missive-configured';
+  let s3: Awaited<ReturnType<typeof startS3>>;
+  beforeAll(async () => {
+    s3 = await startS3(bucket);
+  });
+  afterAll(async () => s3?.stop());
+
+  it('is the data folder by default and the bucket when MISSIVE_ARCHIVE_S3_BUCKET is set', async () => {
+    expect(openBlobStore(loadConfig({ MISSIVE_DATA_DIR: '/tmp/missive-x' })).name).toBe('fs');
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
+    process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
+    try {
+      const store = openBlobStore(
+        loadConfig({
+          MISSIVE_ARCHIVE_S3_BUCKET: bucket,
+          MISSIVE_ARCHIVE_S3_ENDPOINT: s3.endpoint,
+          MISSIVE_ARCHIVE_S3_PREFIX: 'archive/',
+        }),
+      );
+      const bytes = new TextEncoder().encode('a statement');
+      const ref = await store.put(bytes);
+      expect(Buffer.from(await store.get(ref.sha256)).toString()).toBe('a statement');
+      expect(store.locate(ref.sha256)).toContain(`${bucket}/archive/`);
+    } finally {
+      process.env.AWS_ACCESS_KEY_ID = saved.id;
+      process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+      if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+      if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+    }
   });
 });
