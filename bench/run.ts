@@ -22,6 +22,8 @@ import { loadTemplatePackage } from '../src/templates/package-loader.ts';
 import { benchDecide } from './decide.ts';
 import { benchEmailSms } from './email-sms.ts';
 import { benchLookup, printLookup } from './lookup.ts';
+import { benchPrintStream } from './print-stream.ts';
+import { benchSimulate } from './simulate.ts';
 import { drawStatementByHand } from './statement-by-hand.ts';
 import { CHROMIUM, openChromiumReference } from './statement-chromium.ts';
 
@@ -129,7 +131,7 @@ async function benchImport(): Promise<Row> {
   return { name: 'import bank-full.csv', missive, reference, unit: 'rows/s' };
 }
 
-// BENCH_ONLY=render,import,decide,email,lookup (comma-separated) runs a subset.
+// BENCH_ONLY=render,import,decide,email,print-stream,lookup (comma-separated) runs a subset.
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (name: string) => !only || only.includes(name);
 const results: Row[] = [];
@@ -139,7 +141,9 @@ if (want('import')) {
   else console.warn(`skipping the import benchmark: ${BANK} not found`);
 }
 if (want('decide') && fs.existsSync(BANK)) results.push(await benchDecide());
+if (want('simulate') && fs.existsSync(BANK)) results.push(await benchSimulate());
 if (want('email')) results.push(...(await benchEmailSms()));
+if (want('print-stream')) results.push(await benchPrintStream());
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`;
 console.log(`\nMissive benchmark — ${new Date().toISOString()} — ${machine}\n`);

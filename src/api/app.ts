@@ -2,7 +2,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../archive/blob-store.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
+import { DEFAULT_SUCCESS_RULES, type SuccessRules } from '../feedback/success.ts';
 import type { Database } from '../store/schema.ts';
+import { ROUTE_ROLES } from './auth/principal.ts';
 import type { SessionOptions } from './auth/sessions.ts';
 import { installAuth } from './plugins/auth.ts';
 import { installErrorHandling } from './plugins/errors.ts';
@@ -14,11 +16,16 @@ import { registerAuditRoutes } from './routes/audit.ts';
 import { registerCommunicationRoutes } from './routes/communications.ts';
 import { registerCustomerRoutes } from './routes/customers.ts';
 import { registerDecideRoutes } from './routes/decide.ts';
+import { registerFeedbackRoutes } from './routes/feedback.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerPreviewRoutes } from './routes/preview.ts';
 import type { RouteDeps } from './routes/route-deps.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerStudioRoutes } from './routes/studio.ts';
+import { registerTrackingRoutes } from './routes/tracking.ts';
+import { registerTwilioInboundRoutes } from './routes/twilio-inbound.ts';
+import { registerTwilioStatusRoutes } from './routes/twilio-status.ts';
+import { registerUnsubscribeRoutes } from './routes/unsubscribe.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { renderHtmlError } from './ui/error-pages.ts';
 import { registerAdminPages } from './ui/routes/admin.ts';
@@ -37,6 +44,10 @@ export interface ApiDeps {
   security?: Partial<SecurityOptions & SessionOptions>;
   /** Behind a reverse proxy that sets X-Forwarded-For/-Proto (then `request.ip` and https are the client's). */
   trustProxy?: boolean;
+  /** Twilio webhooks: the auth token their signatures are checked with and Missive's public URL. */
+  twilio?: { authToken: string | undefined; publicUrl: string };
+  /** Tracked links and the open pixel (/t/, /o/): without a key those routes are not served. */
+  feedback?: { trackingKey: Uint8Array; successRules?: SuccessRules };
 }
 
 export const DEFAULT_SECURITY: SecurityOptions & SessionOptions = {
@@ -90,6 +101,35 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     registerAdminPages(scope, routeDeps);
     registerStudioPages(scope, routeDeps);
     // Public routes that verify their own signatures go here too, under /webhooks/ or /t/.
+    registerTwilioStatusRoutes(scope, {
+      db: deps.db,
+      authToken: deps.twilio?.authToken,
+      publicUrl: deps.twilio?.publicUrl ?? '',
+    });
+    const successRules = deps.feedback?.successRules ?? DEFAULT_SUCCESS_RULES;
+    registerTwilioInboundRoutes(scope, {
+      db: deps.db,
+      now,
+      successRules,
+      authToken: deps.twilio?.authToken,
+      publicUrl: deps.twilio?.publicUrl ?? '',
+    });
+    registerUnsubscribeRoutes(scope, { db: deps.db, now, successRules, routeConfig: { public: true } });
+    registerFeedbackRoutes(scope, {
+      db: deps.db,
+      now,
+      successRules,
+      config: { dispositions: { roles: ROUTE_ROLES.agent }, reports: { roles: ROUTE_ROLES.marketer } },
+    });
+    if (deps.feedback) {
+      registerTrackingRoutes(scope, {
+        db: deps.db,
+        now,
+        successRules,
+        trackingKey: deps.feedback.trackingKey,
+        routeConfig: { public: true },
+      });
+    }
   });
   return app;
 }

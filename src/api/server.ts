@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { BlobStore } from '../archive/blob-store.ts';
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
+import { parseSuccessRules } from '../feedback/success.ts';
+import { loadTrackingKey } from '../feedback/tracking-token.ts';
 import type { Store } from '../store/db.ts';
 import { buildApp } from './app.ts';
 
@@ -25,6 +27,11 @@ export async function startServer(
       loginRateLimit: rt.config.loginRateLimit,
       ttlMinutes: rt.config.sessionTtlMinutes,
       cookieSecure: rt.config.cookieSecure,
+    },
+    twilio: { authToken: rt.config.channels.twilioAuthToken, publicUrl: rt.config.channels.publicUrl },
+    feedback: {
+      trackingKey: loadTrackingKey({ configured: rt.config.trackingKey, keyFile: rt.config.trackingKeyFile }),
+      successRules: parseSuccessRules(rt.config.successEvents),
     },
   });
   const url = await app.listen({ port: options.port, host: options.host });

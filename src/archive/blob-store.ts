@@ -10,6 +10,12 @@ export interface BlobStore {
   /** The bytes, verified against the sha256; throws MSV_ARCHIVE_TAMPERED or MSV_ARCHIVE_NOT_FOUND. */
   get(sha256: string): Promise<Uint8Array>;
   has(sha256: string): Promise<boolean>;
+  /**
+   * Removes a blob; true when it existed. Only retention and erasure call it (src/archive/retention.ts,
+   * erasure.ts), after checking no retained record refers to the blob. Optional so that stores which
+   * cannot delete (WORM) still fit; those rely on crypto-shredding.
+   */
+  delete?(sha256: string): Promise<boolean>;
   /** Where a person can find the blob (a path or URL), for summaries. */
   locate(sha256: string): string;
 }

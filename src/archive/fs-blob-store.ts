@@ -57,5 +57,16 @@ export function createFsBlobStore(root: string): BlobStore {
     return bytes;
   }
 
-  return { name: 'fs', put, get, has, locate: pathOf };
+  /** Unlinking needs write access to the folder only, so read-only (0444) blob files can go. */
+  async function remove(sha256: string): Promise<boolean> {
+    try {
+      await fs.unlink(pathOf(sha256));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+  }
+
+  return { name: 'fs', put, get, has, delete: remove, locate: pathOf };
 }

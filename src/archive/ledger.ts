@@ -1,42 +1,90 @@
 import type { Kysely } from 'kysely';
+import { MissiveError } from '../core/errors.ts';
 import type { Artifact, ChannelKind } from '../core/types.ts';
+import { appendLogEntry } from '../store/archive-log.ts';
+import { saveCommunicationInput } from '../store/communication-inputs.ts';
 import { insertCommunicationIfAbsent } from '../store/communications.ts';
 import type { Database } from '../store/schema.ts';
+import { inTransaction } from '../store/transaction.ts';
 import type { BlobStore } from './blob-store.ts';
+import { currentRuntime, type InputSnapshot, storeInputSnapshot } from './input-snapshot.ts';
 
 export interface ArchiveRequest {
   runId: string;
   customerId: string;
   channel: ChannelKind;
   templateVersionId: string;
-  /** sha256 of the inputs the document was rendered from (template version, data, as-of date). */
+  /** sha256 of the inputs the document was rendered from (the snapshot's sha256 when one is given). */
   inputSha256: string;
   artifact: Artifact;
+  /** The exact rendering inputs, kept (sealed) so `missive verify` can replay the document. */
+  input?: InputSnapshot | undefined;
 }
 
 /**
- * Stores the bytes first (content-addressed, idempotent), then the ledger row (unique on run ×
- * customer × channel). A crash between the two leaves an unreferenced blob that the next attempt
- * finds already stored; it can never leave a ledger row pointing at missing bytes.
+ * Stores the bytes first (content-addressed, idempotent), and the sealed input snapshot, then in one
+ * transaction the ledger row (unique on run × customer × channel), its entry in the tamper-evident
+ * log and the snapshot's row. A crash before the transaction leaves unreferenced blobs that the next
+ * attempt finds already stored; it can never leave a ledger row pointing at missing bytes, nor a
+ * ledger row without its log entry.
  */
 export async function archiveDocument(
   db: Kysely<Database>,
   blobs: BlobStore,
   request: ArchiveRequest,
 ): Promise<{ communicationId: string; inserted: boolean; blobCreated: boolean }> {
-  const { artifact } = request;
+  const { artifact, input } = request;
+  if (input && input.sha256 !== request.inputSha256) {
+    throw new MissiveError('MSV_ARCHIVE_TAMPERED', 'inputSha256 is not the sha256 of the input snapshot');
+  }
   const blob = await blobs.put(artifact.bytes, artifact.sha256);
-  const { inserted, id } = await insertCommunicationIfAbsent(db, {
-    runId: request.runId,
-    customerId: request.customerId,
-    channel: request.channel,
-    templateVersionId: request.templateVersionId,
-    status: 'archived',
-    reason: null,
-    inputSha256: request.inputSha256,
-    artifactSha256: artifact.sha256,
-    artifactSize: artifact.size,
-    pages: artifact.pages ?? null,
+  const sealed = input ? await storeInputSnapshot(db, blobs, request.customerId, input) : undefined;
+  const { inserted, id } = await inTransaction(db, async (trx) => {
+    const row = await insertCommunicationIfAbsent(trx, {
+      runId: request.runId,
+      customerId: request.customerId,
+      channel: request.channel,
+      templateVersionId: request.templateVersionId,
+      status: 'archived',
+      reason: null,
+      inputSha256: request.inputSha256,
+      artifactSha256: artifact.sha256,
+      artifactSize: artifact.size,
+      pages: artifact.pages ?? null,
+    });
+    if (!row.inserted) return row;
+    await appendLogEntry(trx, {
+      kind: 'document',
+      ref: row.id,
+      data: documentLogData(row.id, request.channel, artifact),
+    });
+    if (sealed) {
+      const runtime = currentRuntime();
+      await saveCommunicationInput(trx, {
+        communicationId: row.id,
+        inputSha256: request.inputSha256,
+        blobSha256: sealed.blobSha256,
+        keyId: sealed.keyId,
+        nodeVersion: runtime.node,
+        icuVersion: runtime.icu,
+      });
+    }
+    return row;
   });
   return { communicationId: id, inserted, blobCreated: blob.created };
+}
+
+/** What the log records of an archived document (RELIABILITY A4): hash, delivery key, channel. No PII. */
+export function documentLogData(
+  communicationId: string,
+  channel: ChannelKind,
+  artifact: Pick<Artifact, 'sha256' | 'size' | 'mime'>,
+): Record<string, unknown> {
+  return {
+    communicationId,
+    channel,
+    docHash: artifact.sha256,
+    size: artifact.size,
+    mime: artifact.mime,
+  };
 }

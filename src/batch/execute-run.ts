@@ -1,15 +1,20 @@
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../archive/blob-store.ts';
+import type { Channel } from '../channels/channel.ts';
+import { catalogDeliveryPolicy } from '../channels/delivery-policy.ts';
 import { stableId } from '../core/hash.ts';
 import type { Logger } from '../core/logger.ts';
+import type { ChannelKind } from '../core/types.ts';
 import { countCustomers } from '../store/customers.ts';
 import { createRunIfAbsent, setRunTotal, updateRunStatus } from '../store/runs.ts';
 import type { Database } from '../store/schema.ts';
 import { planRun } from './planner.ts';
 import { type RunProgress, readRunProgress, waitForRun } from './progress.ts';
-import { createRenderQueue } from './queues.ts';
+import { createRenderQueue, type DispatchChannel } from './queues.ts';
 import { createRenderChunkDeps } from './workers/chunk-deps.ts';
+import { startDispatchStage } from './workers/dispatch-worker.ts';
+import { renderPendingPrint } from './workers/render-fallback.ts';
 import type { SandboxLocation } from './workers/render-sandbox.ts';
 import { startRenderWorker } from './workers/render-worker.ts';
 
@@ -31,6 +36,10 @@ export interface BatchDeps {
   concurrency: number;
   /** Render in sandboxed child processes that open the store and archive here (see render-sandbox.ts). */
   sandbox?: SandboxLocation | undefined;
+  /** Email and SMS channels (src/channels/registry.ts); without them, those documents wait archived. */
+  channels?: Partial<Record<ChannelKind, Channel>> | undefined;
+  /** Jobs per second of each dispatch queue. */
+  dispatchRates?: Record<DispatchChannel, number> | undefined;
 }
 
 export interface RunOutcome {
@@ -66,9 +75,11 @@ export async function executeRun(
   const before = await readRunProgress(deps.db, runId, 0, Date.now());
   const customers = await countCustomers(deps.db);
   if (before.done >= customers) {
-    // Completed before: report it as it stands, queue nothing.
+    // Rendered before: only sends that did not finish (a killed dispatch) are picked up again.
+    const sent = await dispatchRun(deps, runId);
     await updateRunStatus(deps.db, runId, 'completed');
-    return { runId, didWork: false, chunks: 0, progress: { ...before, total: customers } };
+    const progress = sent > 0 ? await readRunProgress(deps.db, runId, customers, Date.now()) : before;
+    return { runId, didWork: sent > 0, chunks: 0, progress: { ...progress, total: customers } };
   }
   const queue = createRenderQueue(deps.connect(), deps.queuePrefix);
   const worker = startRenderWorker(createRenderChunkDeps(deps.db, deps.blobs, deps.logger), {
@@ -82,11 +93,46 @@ export async function executeRun(
     const plan = await planRun(deps.db, queue, runId, deps.chunkSize);
     await setRunTotal(deps.db, runId, plan.customers);
     deps.logger.info({ runId, customers: plan.customers, chunks: plan.chunks }, 'run planned');
-    const progress = await waitForRun(deps.db, runId, plan.customers, { onProgress });
+    const rendered = await waitForRun(deps.db, runId, plan.customers, { onProgress });
+    await dispatchRun(deps, runId);
+    // Statuses after sending; time and rate are the render stage's.
+    const after = await readRunProgress(deps.db, runId, plan.customers, Date.now());
+    const progress = { ...rendered, byStatus: after.byStatus, done: after.done };
     await updateRunStatus(deps.db, runId, 'completed');
     return { runId, didWork: true, chunks: plan.chunks, progress };
   } finally {
     await worker.close();
     await queue.close();
+  }
+}
+
+/**
+ * The dispatch stage: every email/SMS communication of the run that is not final goes on its
+ * channel's queue (the ledger is the outbox), and the stage waits until the queues are drained.
+ * Returns how many were queued; none when no electronic channel is configured.
+ */
+async function dispatchRun(deps: BatchDeps, runId: string): Promise<number> {
+  const channels = deps.channels ?? {};
+  if (!channels.email && !channels.sms) return 0;
+  const stage = startDispatchStage(
+    { db: deps.db, blobs: deps.blobs, logger: deps.logger, channels, policy: catalogDeliveryPolicy(deps.db) },
+    {
+      connect: deps.connect,
+      prefix: deps.queuePrefix,
+      rates: deps.dispatchRates ?? { email: 200, sms: 100 },
+    },
+  );
+  try {
+    const queued = await stage.enqueueRun(runId);
+    if (queued > 0) {
+      deps.logger.info({ runId, queued }, 'dispatch queued');
+      await stage.drained();
+    }
+    // Bounced documents the law wants delivered go on paper.
+    const paper = await renderPendingPrint(createRenderChunkDeps(deps.db, deps.blobs, deps.logger), runId);
+    if (paper > 0) deps.logger.info({ runId, paper }, 'fallback print documents rendered');
+    return queued;
+  } finally {
+    await stage.close();
   }
 }

@@ -28,3 +28,28 @@ export const CHUNK_JOB_OPTIONS = {
 export function createRenderQueue(connection: Redis, prefix: string): Queue<RenderChunkJob> {
   return new Queue<RenderChunkJob>(RENDER_QUEUE, { connection, prefix });
 }
+
+/** One dispatch queue per channel, each with its own rate limit (RELIABILITY F6). Print goes in print streams. */
+export const DISPATCH_QUEUES = { email: 'dispatch-email', sms: 'dispatch-sms' } as const;
+export type DispatchChannel = keyof typeof DISPATCH_QUEUES;
+export const DISPATCH_CHANNELS = Object.keys(DISPATCH_QUEUES) as DispatchChannel[];
+
+/** A send: the communication id only; the job id is the delivery key (RELIABILITY N1). */
+export interface DispatchJob {
+  communicationId: string;
+  /** Delays so far (retries and unresolved lookups), to give up after a bound. */
+  tries?: number;
+}
+
+export const DISPATCH_JOB_OPTIONS = {
+  removeOnComplete: { age: 3_600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3_600 },
+} as const;
+
+export function createDispatchQueue(
+  channel: DispatchChannel,
+  connection: Redis,
+  prefix: string,
+): Queue<DispatchJob> {
+  return new Queue<DispatchJob>(DISPATCH_QUEUES[channel], { connection, prefix });
+}

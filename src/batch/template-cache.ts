@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
+import type { TemplateSource } from '../render/guard/guarded-renderer.ts';
 import type { Database } from '../store/schema.ts';
 import { getTemplateVersion } from '../store/templates.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../templates/compile.ts';
@@ -8,11 +9,23 @@ import { templatePackageFromFiles } from '../templates/package-loader.ts';
 /** Published template versions, compiled once per process: versions are immutable, so never stale. */
 export interface TemplateCache {
   get(versionId: string): Promise<CompiledTemplate>;
+  /** The version's files, for a render thread that compiles it itself (src/render/guard). */
+  source(versionId: string): Promise<TemplateSource>;
 }
 
 export function createTemplateCache(db: Kysely<Database>): TemplateCache {
   const compiled = new Map<string, Promise<CompiledTemplate>>();
+  const sources = new Map<string, Promise<TemplateSource>>();
   return {
+    source(versionId) {
+      let entry = sources.get(versionId);
+      if (!entry) {
+        entry = loadSource(db, versionId);
+        entry.catch(() => sources.delete(versionId));
+        sources.set(versionId, entry);
+      }
+      return entry;
+    },
     get(versionId) {
       let entry = compiled.get(versionId);
       if (!entry) {
@@ -23,6 +36,12 @@ export function createTemplateCache(db: Kysely<Database>): TemplateCache {
       return entry;
     },
   };
+}
+
+async function loadSource(db: Kysely<Database>, versionId: string): Promise<TemplateSource> {
+  const version = await getTemplateVersion(db, versionId);
+  if (!version) throw new MissiveError('MSV_TEMPLATE_NOT_FOUND', `no template version ${versionId}`);
+  return { versionId, name: version.templateName, files: version.files };
 }
 
 async function load(db: Kysely<Database>, versionId: string): Promise<CompiledTemplate> {

@@ -1,16 +1,24 @@
 import { Command, CommanderError } from 'commander';
 import { isMissiveError } from '../core/errors.ts';
+import { registerArchiveCommands } from './commands/archive.ts';
 import { registerCustomersCommands } from './commands/customers.ts';
 import { registerDecideCommand } from './commands/decide.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDocumentsCommands } from './commands/documents.ts';
+import { registerFeedbackCommands } from './commands/feedback.ts';
+import { registerModelCommands } from './commands/model.ts';
 import { registerOffersCommands } from './commands/offers.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
+import { registerPrintStreamsCommand } from './commands/print-streams.ts';
+import { registerReportCommands } from './commands/report.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerRunsCommands } from './commands/runs.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerSimulateCommand } from './commands/simulate.ts';
+import { registerSinksCommand } from './commands/sinks.ts';
 import { registerTemplatesCommands } from './commands/templates.ts';
 import { registerUsersCommands } from './commands/users.ts';
+import { registerVerifyCommand } from './commands/verify.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
 
 export function buildProgram(): Command {
@@ -26,11 +34,19 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerRunsCommands(program);
   registerDocumentsCommands(program);
+  registerArchiveCommands(program);
+  registerVerifyCommand(program);
   registerWorkerCommand(program);
   registerOffersCommands(program);
   registerDecideCommand(program);
   registerServeCommand(program);
   registerUsersCommands(program);
+  registerPrintStreamsCommand(program);
+  registerSinksCommand(program);
+  registerFeedbackCommands(program);
+  registerModelCommands(program);
+  registerSimulateCommand(program);
+  registerReportCommands(program);
   return program;
 }
 

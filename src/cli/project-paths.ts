@@ -6,6 +6,7 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 
 export const SHIPPED = {
   statementTemplate: path.join(PROJECT_ROOT, 'templates', 'monthly-statement'),
+  crossSellTemplate: path.join(PROJECT_ROOT, 'templates', 'cross-sell-promotion'),
   bankCatalog: path.join(PROJECT_ROOT, 'catalogs', 'bank'),
   sampleCustomers: path.join(PROJECT_ROOT, 'examples', 'customers-sample.csv'),
   bankMapping: path.join(PROJECT_ROOT, 'examples', 'bank-marketing', 'mapping.json'),

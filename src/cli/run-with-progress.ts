@@ -1,10 +1,14 @@
 import { type BatchDeps, executeRun, type RunOutcome, type RunRequest } from '../batch/execute-run.ts';
 import type { RunProgress } from '../batch/progress.ts';
+import { closeChannels, createChannels } from '../channels/registry.ts';
+import type { ChannelConfig } from '../core/config.ts';
+import { countRunByChannel } from '../store/run-progress.ts';
 import { createProgressBar } from './progress-bar.ts';
 import type { QueueRuntime } from './runtime.ts';
 
 export function batchDeps(rt: QueueRuntime): BatchDeps {
   return {
+    dispatchRates: { email: rt.config.channels.emailRate, sms: rt.config.channels.smsRate },
     db: rt.store.db,
     blobs: rt.blobs,
     logger: rt.logger,
@@ -23,26 +27,57 @@ export function batchDeps(rt: QueueRuntime): BatchDeps {
   };
 }
 
-/** Executes a run with a live progress bar on stderr. */
-export async function runWithProgress(rt: QueueRuntime, request: RunRequest): Promise<RunOutcome> {
+/**
+ * Executes a run with a live progress bar on stderr; email and SMS go out through the channels the
+ * configuration names (or `channelConfig`, e.g. the demo's sinks).
+ */
+export async function runWithProgress(
+  rt: QueueRuntime,
+  request: RunRequest,
+  channelConfig: ChannelConfig = rt.config.channels,
+): Promise<RunOutcome> {
   const bar = createProgressBar('rendering', ' | failed {failed}');
+  const channels = createChannels(channelConfig);
+  let stopped = false;
   try {
-    return await executeRun(batchDeps(rt), request, (p: RunProgress) =>
-      bar.update(p.done, p.total, { rate: p.ratePerSecond.toFixed(1), failed: p.byStatus.failed ?? 0 }),
-    );
+    return await executeRun({ ...batchDeps(rt), channels }, request, (p: RunProgress) => {
+      if (p.done >= p.total && !stopped) {
+        stopped = true;
+        bar.stop();
+      }
+      if (!stopped)
+        bar.update(p.done, p.total, { rate: p.ratePerSecond.toFixed(1), failed: p.byStatus.failed ?? 0 });
+    });
   } finally {
-    bar.stop();
+    if (!stopped) bar.stop();
+    await closeChannels(channels);
   }
+}
+
+/** One line per channel: how many documents went where, by status. */
+export async function formatChannelSummary(rt: QueueRuntime, runId: string): Promise<string> {
+  const byChannel = await countRunByChannel(rt.store.db, runId);
+  const lines = Object.entries(byChannel)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([channel, statuses]) => {
+      const parts = Object.entries(statuses).map(([status, n]) => `${n} ${status}`);
+      return `  ${channel.padEnd(16)} ${parts.join(', ')}`;
+    });
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
 export function formatRunSummary(outcome: RunOutcome, archiveDir: string): string {
   const p = outcome.progress;
   const archived = p.byStatus.archived ?? 0;
   const failed = p.byStatus.failed ?? 0;
+  const others = ['sent', 'pending', 'unknown', 'suppressed']
+    .filter((s) => (p.byStatus[s] ?? 0) > 0)
+    .map((s) => `, ${p.byStatus[s]} ${s}`)
+    .join('');
   const lines = [
     `run ${outcome.runId}${outcome.didWork ? '' : ' (already complete: nothing new to do)'}`,
     `  customers        ${p.total}`,
-    `  documents        ${archived} archived, ${failed} failed`,
+    `  documents        ${archived} archived${others}, ${failed} failed`,
     `  pages            ${p.pages}`,
     `  bytes            ${p.bytes} (${(p.bytes / 1024 / 1024).toFixed(1)} MiB)`,
   ];

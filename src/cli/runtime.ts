@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { BlobStore } from '../archive/blob-store.ts';
-import { createFsBlobStore } from '../archive/fs-blob-store.ts';
+import { openBlobStore } from '../archive/open-blob-store.ts';
 import { type EmbeddedRedis, startEmbeddedRedis } from '../batch/embedded-redis.ts';
 import { assertNoEviction, connectRedis } from '../batch/redis-connection.ts';
 import { type Config, loadConfig } from '../core/config.ts';
@@ -31,7 +31,7 @@ export async function openRuntime(config: Config = loadConfig()): Promise<Runtim
   fs.mkdirSync(config.dataDir, { recursive: true });
   const logger = createLogger(config.logLevel);
   const store = await openStore(config);
-  const blobs = createFsBlobStore(config.archiveDir);
+  const blobs = openBlobStore(config);
   return { config, logger, store, blobs, close: () => store.close() };
 }
 

@@ -23,6 +23,10 @@ const envSchema = z.object({
   MISSIVE_CHUNK_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
   MISSIVE_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   MISSIVE_RENDER_SANDBOX: z.enum(['on', 'off']).default('on'),
+  MISSIVE_ARCHIVE_S3_BUCKET: z.string().min(3).optional(),
+  MISSIVE_ARCHIVE_S3_ENDPOINT: z.string().url().optional(),
+  MISSIVE_ARCHIVE_S3_REGION: z.string().min(1).default('us-east-1'),
+  MISSIVE_ARCHIVE_S3_PREFIX: z.string().optional(),
   MISSIVE_RENDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   MISSIVE_RENDER_MAX_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(1024),
   MISSIVE_COOKIE_SECURE: z.enum(['on', 'off', 'auto']).default('auto'),
@@ -34,6 +38,32 @@ const envSchema = z.object({
     .default(480),
   MISSIVE_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
   MISSIVE_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  MISSIVE_LOG_KEY_FILE: z.string().min(1).optional(),
+  MISSIVE_RETENTION_FILE: z.string().min(1).optional(),
+  MISSIVE_PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
+  MISSIVE_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MISSIVE_MAIL_FROM: z.string().min(3).default('Missive <noreply@missive.localhost>'),
+  MISSIVE_MESSAGE_ID_DOMAIN: z.string().min(1).default('missive.localhost'),
+  MISSIVE_SMTP_RATE: z.coerce.number().positive().default(200),
+  MISSIVE_SMTP_TLS_VERIFY: z.enum(['on', 'off']).default('on'),
+  MISSIVE_DKIM_DOMAIN: z.string().min(1).optional(),
+  MISSIVE_DKIM_SELECTOR: z.string().min(1).optional(),
+  MISSIVE_DKIM_KEY_FILE: z.string().min(1).optional(),
+  MISSIVE_TWILIO_API_BASE: z.string().url().optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC + 32 hex digits')
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  MISSIVE_SMS_FROM: z.string().min(1).default('+15005550006'),
+  MISSIVE_SMS_RATE: z.coerce.number().positive().default(100),
+  MISSIVE_EMAIL_RATE: z.coerce.number().positive().default(200),
+  MISSIVE_TRACKING_KEY: z.string().min(32, 'at least 32 characters').optional(),
+  MISSIVE_TRACKING_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  MISSIVE_SUCCESS_EVENTS: z.string().optional(),
 });
 
 export interface Config {
@@ -51,6 +81,11 @@ export interface Config {
   readonly concurrency: number;
   /** Render in BullMQ sandboxed child processes, using every core. */
   readonly renderSandbox: boolean;
+  /**
+   * The archive in an S3-compatible bucket instead of `archiveDir` (credentials from the AWS SDK's
+   * usual sources: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, profiles…).
+   */
+  readonly archiveS3: { bucket: string; endpoint?: string; region: string; prefix?: string } | undefined;
   /** Per-document caps of the guarded renderer (src/render/guard). */
   readonly renderLimits: { readonly timeoutMs: number; readonly maxHeapMb: number };
   /** Session cookies carry `Secure`: always (`on`), never (`off`), or when the request came over https (`auto`). */
@@ -60,6 +95,37 @@ export interface Config {
   readonly rateLimit: number;
   /** Sign-in attempts per minute per client address. */
   readonly loginRateLimit: number;
+  /** Ed25519 key (PKCS#8 PEM) that signs archive log checkpoints; created on first use. */
+  readonly logKeyFile: string;
+  /** Retention policy per communication type (YAML); default: retention.yaml shipped with Missive. */
+  readonly retentionFile: string | undefined;
+  readonly channels: ChannelConfig;
+  /** HMAC key of tracked links (src/feedback/tracking-token.ts); unset: a key file in the data dir. */
+  readonly trackingKey: string | undefined;
+  readonly trackingKeyFile: string;
+  /** How long a tracked link or open pixel stays valid. */
+  readonly trackingTtlDays: number;
+  /** What counts as an offer's success per communication type (src/feedback/success.ts); unset: defaults. */
+  readonly successEvents: string | undefined;
+}
+
+/** Where email and SMS go (src/channels); unset SMTP URL or Twilio account means that channel is off. */
+export interface ChannelConfig {
+  readonly publicUrl: string;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly messageIdDomain: string;
+  /** Messages per second per SMTP relay (the token bucket's top rate). */
+  readonly smtpRate: number;
+  readonly smtpTlsVerify: boolean;
+  readonly dkim: { domainName: string; keySelector: string; keyFile: string } | undefined;
+  readonly twilioApiBase: string | undefined;
+  readonly twilioAccountSid: string | undefined;
+  readonly twilioAuthToken: string | undefined;
+  readonly smsFrom: string;
+  /** BullMQ rate limits of the dispatch queues, jobs per second. */
+  readonly emailRate: number;
+  readonly smsRate: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -85,10 +151,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chunkSize: e.MISSIVE_CHUNK_SIZE,
     concurrency: e.MISSIVE_CONCURRENCY ?? (e.MISSIVE_RENDER_SANDBOX === 'on' ? os.availableParallelism() : 4),
     renderSandbox: e.MISSIVE_RENDER_SANDBOX === 'on',
+    archiveS3: e.MISSIVE_ARCHIVE_S3_BUCKET
+      ? {
+          bucket: e.MISSIVE_ARCHIVE_S3_BUCKET,
+          region: e.MISSIVE_ARCHIVE_S3_REGION,
+          ...(e.MISSIVE_ARCHIVE_S3_ENDPOINT ? { endpoint: e.MISSIVE_ARCHIVE_S3_ENDPOINT } : {}),
+          ...(e.MISSIVE_ARCHIVE_S3_PREFIX ? { prefix: e.MISSIVE_ARCHIVE_S3_PREFIX } : {}),
+        }
+      : undefined,
     renderLimits: { timeoutMs: e.MISSIVE_RENDER_TIMEOUT_MS, maxHeapMb: e.MISSIVE_RENDER_MAX_HEAP_MB },
     cookieSecure: e.MISSIVE_COOKIE_SECURE,
     sessionTtlMinutes: e.MISSIVE_SESSION_TTL_MINUTES,
     rateLimit: e.MISSIVE_RATE_LIMIT,
     loginRateLimit: e.MISSIVE_LOGIN_RATE_LIMIT,
+    logKeyFile: path.resolve(e.MISSIVE_LOG_KEY_FILE ?? path.join(dataDir, 'keys', 'log-ed25519.pem')),
+    retentionFile:
+      e.MISSIVE_RETENTION_FILE === undefined ? undefined : path.resolve(e.MISSIVE_RETENTION_FILE),
+    channels: Object.freeze({
+      publicUrl: e.MISSIVE_PUBLIC_URL,
+      smtpUrl: e.MISSIVE_SMTP_URL,
+      mailFrom: e.MISSIVE_MAIL_FROM,
+      messageIdDomain: e.MISSIVE_MESSAGE_ID_DOMAIN,
+      smtpRate: e.MISSIVE_SMTP_RATE,
+      smtpTlsVerify: e.MISSIVE_SMTP_TLS_VERIFY === 'on',
+      dkim:
+        e.MISSIVE_DKIM_DOMAIN && e.MISSIVE_DKIM_SELECTOR && e.MISSIVE_DKIM_KEY_FILE
+          ? {
+              domainName: e.MISSIVE_DKIM_DOMAIN,
+              keySelector: e.MISSIVE_DKIM_SELECTOR,
+              keyFile: e.MISSIVE_DKIM_KEY_FILE,
+            }
+          : undefined,
+      twilioApiBase: e.MISSIVE_TWILIO_API_BASE,
+      twilioAccountSid: e.TWILIO_ACCOUNT_SID,
+      twilioAuthToken: e.TWILIO_AUTH_TOKEN,
+      smsFrom: e.MISSIVE_SMS_FROM,
+      emailRate: e.MISSIVE_EMAIL_RATE,
+      smsRate: e.MISSIVE_SMS_RATE,
+    }),
+    trackingKey: e.MISSIVE_TRACKING_KEY,
+    trackingKeyFile: path.join(dataDir, 'tracking.key'),
+    trackingTtlDays: e.MISSIVE_TRACKING_TTL_DAYS,
+    successEvents: e.MISSIVE_SUCCESS_EVENTS,
   });
 }

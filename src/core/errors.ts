@@ -36,7 +36,24 @@ export const ERROR_CODES = {
   MSV_RENDER_GLYPH_MISSING: 'A character has no glyph in any font of the fallback chain.',
   MSV_ARCHIVE_TAMPERED: 'A stored blob no longer matches its sha256.',
   MSV_ARCHIVE_NOT_FOUND: 'No blob is stored under that sha256.',
+  MSV_ARCHIVE_DECRYPT_FAILED:
+    'A sealed archive object (a merge-data snapshot) does not decrypt with its data key.',
+  MSV_ARCHIVE_SHREDDED:
+    'The data key of an archived object was deleted by an erasure (crypto-shredded): its content is gone for good.',
+  MSV_ARCHIVE_INPUT_MISSING:
+    'A communication has no stored input snapshot (rendered before snapshots existed, or purged), so it cannot be replayed.',
+  MSV_ARCHIVE_LOG_INVALID:
+    'The tamper-evident archive log does not verify: an entry was changed, inserted or removed (first bad index in details).',
+  MSV_ARCHIVE_CHECKPOINT_INVALID:
+    'A log checkpoint file is malformed, signed by another key, or its signature does not verify.',
+  MSV_ARCHIVE_KEY_INVALID: 'The log signing key file cannot be read or is not an Ed25519 private key.',
+  MSV_ARCHIVE_RETENTION_INVALID:
+    'The retention policy file is missing, not valid YAML or does not match its schema.',
   MSV_RUN_NOT_FOUND: 'No run with that id.',
+  MSV_PRINT_ADDRESS_INVALID:
+    "A customer's postal address cannot go on an envelope (no lines, postal code, city or ISO country); the document is left out of the print stream.",
+  MSV_PRINT_DOCUMENT_INVALID:
+    'An archived PDF cannot be read, or its page count differs from the ledger; the document is left out of the print stream.',
   MSV_RULES_CATALOG_INVALID:
     'An offer catalog file is missing, is not valid YAML or does not match its schema (file and path in details).',
   MSV_RULES_UNKNOWN_OPERATOR:
@@ -49,6 +66,21 @@ export const ERROR_CODES = {
     'A rule is false for every sample customer, so it can never select anyone (offer and path in details).',
   MSV_RULES_UNKNOWN_TYPE: 'The catalog has no communication type with that name.',
   MSV_RULES_NOT_PUBLISHED: 'No offer catalog has been published (run `missive offers publish DIR`).',
+  MSV_CHANNEL_HEADER_INJECTION:
+    'A header value or envelope address contains CR or LF (header injection); nothing was sent.',
+  MSV_CHANNEL_REJECTED:
+    'The provider refused the message for good (SMTP 5xx, a Twilio error code such as 21211); recorded as a bounce.',
+  MSV_CHANNEL_TEMPORARY:
+    'The provider refused the message for now (SMTP 4xx, HTTP 429/503); it is retried later.',
+  MSV_CHANNEL_UNKNOWN:
+    'The provider may have accepted the message (timeout, connection lost after DATA, HTTP 5xx on the POST); it is reconciled, never resent blindly.',
+  MSV_CHANNEL_UNREACHABLE:
+    "The customer has no usable contact point on this channel; the decision's fallback channel is used.",
+  MSV_CHANNEL_NOT_CONFIGURED:
+    'A channel is needed that is not configured (SMTP URL, Twilio account and token).',
+  MSV_CHANNEL_QUIET_HOURS: "An SMS would arrive in the customer's quiet hours; it is sent after them.",
+  MSV_WEBHOOK_SIGNATURE_INVALID:
+    'A webhook request whose X-Twilio-Signature does not match its URL and parameters: 403, nothing recorded.',
   MSV_API_BAD_REQUEST: 'An API request body or parameter is invalid (path in details).',
   MSV_API_INTERNAL: 'An unexpected error in the API; the response carries no internals.',
   MSV_API_NOT_FOUND: 'No API route or page at that path and method.',
@@ -60,6 +92,15 @@ export const ERROR_CODES = {
     "The signed-in user's role may not use this route, or the object does not belong to the customer in the route.",
   MSV_AUTH_CSRF: "A form post or API call with a session cookie lacked the session's CSRF token.",
   MSV_AUTH_USER_EXISTS: 'A user with that name already exists.',
+  MSV_FEEDBACK_TOKEN_INVALID:
+    'A tracking token is malformed, tampered with, signed with another key or for another purpose.',
+  MSV_FEEDBACK_TOKEN_EXPIRED: 'A tracking token is past its expiry.',
+  MSV_FEEDBACK_BAD_TARGET: 'A tracked link target is not an absolute http(s) URL.',
+  MSV_FEEDBACK_BAD_SIGNATURE:
+    'A webhook request has a missing or wrong provider signature (e.g. X-Twilio-Signature).',
+  MSV_FEEDBACK_BAD_ROW:
+    'A conversion file row could not be imported (file, line, field and reason in details).',
+  MSV_FEEDBACK_NO_LOGS: 'Offline evaluation found no logged decisions with offers and propensities.',
   MSV_STUDIO_DRAFT_NOT_FOUND: 'No studio draft with that id.',
   MSV_STUDIO_DRAFT_STATE:
     'The studio draft is not in the state the step needs (only a draft is edited or submitted, only a submitted draft approved).',

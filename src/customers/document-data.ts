@@ -9,5 +9,18 @@ import { buildStatementData } from './synthetic-activity.ts';
  */
 export function documentDataFor(communicationType: string, customer: Customer, asOf: string): DocumentData {
   if (communicationType === 'monthly-statement') return buildStatementData(customer, asOf);
-  return { customer: { id: customer.id, name: customer.name, locale: customer.locale }, asOf };
+  return {
+    customer: {
+      id: customer.id,
+      name: customer.name,
+      locale: customer.locale,
+      address: addressData(customer),
+    },
+    asOf,
+  };
+}
+
+function addressData(customer: Customer): DocumentData | null {
+  const a = customer.address;
+  return a ? { lines: [...a.lines], postalCode: a.postalCode, city: a.city, country: a.country } : null;
 }

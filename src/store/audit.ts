@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
+import { sha256Hex } from '../core/hash.ts';
+import { appendLogEntry } from './archive-log.ts';
 import { canonicalJson, nowIso, parseJson } from './json.ts';
 import type { Database } from './schema.ts';
+import { inTransaction } from './transaction.ts';
 
 /** Who did what to which record: every view of a customer's document lands here (invariant 4). */
 export interface AuditEntry {
@@ -19,18 +22,49 @@ export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at' | 'details'> & {
   at?: string;
 };
 
+/**
+ * Adds the audit row and, in the same transaction, its entry in the tamper-evident archive log
+ * (RELIABILITY A4: the access log uses it too), so an audit row cannot be changed or dropped unseen.
+ */
 export async function appendAudit(db: Kysely<Database>, entry: NewAuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      actor: entry.actor,
-      action: entry.action,
-      target_type: entry.targetType,
-      target_id: entry.targetId,
-      details: canonicalJson(entry.details ?? {}),
-      at: entry.at ?? nowIso(),
-    })
-    .execute();
+  const at = entry.at ?? nowIso();
+  const details = canonicalJson(entry.details ?? {});
+  await inTransaction(db, async (trx) => {
+    const row = await trx
+      .insertInto('audit_log')
+      .values({
+        actor: entry.actor,
+        action: entry.action,
+        target_type: entry.targetType,
+        target_id: entry.targetId,
+        details,
+        at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await appendLogEntry(trx, {
+      kind: 'audit',
+      ref: String(row.id),
+      at,
+      data: auditLogData({ ...entry, id: Number(row.id), details: parseJson(details), at }),
+    });
+  });
+}
+
+/**
+ * What the log records of an audit row: every column, so any change to the row is detected; the
+ * details only as their sha256, so free text in them (an erasure's reason) is not copied into the
+ * append-only log.
+ */
+export function auditLogData(entry: AuditEntry): Record<string, unknown> {
+  return {
+    auditId: entry.id,
+    actor: entry.actor,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    detailsSha256: sha256Hex(canonicalJson(entry.details)),
+  };
 }
 
 /** Newest first, optionally narrowed to one target or one actor; `beforeId` pages backwards. */

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { deliveryKey } from '../core/delivery-key.ts';
 import { MissiveError } from '../core/errors.ts';
 import { stableId } from '../core/hash.ts';
 import type { ChannelKind, Communication, CommunicationStatus } from '../core/types.ts';
@@ -20,6 +21,15 @@ export const COMMUNICATION_STATUSES: readonly CommunicationStatus[] = [
 
 export interface CommunicationRecord extends Communication {
   providerId: string | null;
+  /** hash(run, customer, template version, channel); null on rows older than dispatch. */
+  deliveryKey: string | null;
+  attempts: number;
+  errorCode: string | null;
+  providerStatus: string | null;
+  segments: number | null;
+  cost: string | null;
+  costUnit: string | null;
+  fallbackOf: string | null;
 }
 
 export interface NewCommunication {
@@ -34,6 +44,8 @@ export interface NewCommunication {
   artifactSize?: number | null;
   pages?: number | null;
   providerId?: string | null;
+  /** The communication this one replaces (fallback to another channel). */
+  fallbackOf?: string | null;
 }
 
 /** Fields that a status change may fill in at the same time (after archiving, after sending). */
@@ -42,12 +54,21 @@ export interface CommunicationPatch {
   artifactSize?: number | null;
   pages?: number | null;
   providerId?: string | null;
+  errorCode?: string | null;
+  providerStatus?: string | null;
+  segments?: number | null;
+  cost?: string | null;
+  costUnit?: string | null;
+  /** Count one more send attempt. */
+  attempt?: boolean;
 }
 
 export interface StatusChange {
   status: CommunicationStatus;
   reason: string | null;
   at: string;
+  /** The provider's or Missive's code for the change (SMTP 451, Twilio 21211, MSV_…), if any. */
+  code?: string | null;
 }
 
 /** Deterministic: the same (run, customer, channel) always has the same id. */
@@ -85,6 +106,9 @@ export async function insertCommunicationIfAbsent(
         provider_id: row.providerId ?? null,
         created_at: now,
         updated_at: now,
+        delivery_key: deliveryKey(row.runId, row.customerId, row.templateVersionId, row.channel),
+        attempts: 0,
+        fallback_of: row.fallbackOf ?? null,
       })
       .onConflict((oc) => oc.columns(['run_id', 'customer_id', 'channel']).doNothing())
       .executeTakeFirst();
@@ -100,6 +124,46 @@ export async function getCommunication(
 ): Promise<CommunicationRecord | undefined> {
   const row = await db.selectFrom('communications').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? rowToCommunication(row) : undefined;
+}
+
+/** The communication a provider id (SMTP Message-ID, Twilio SID) belongs to: status callbacks. */
+export async function findCommunicationByProviderId(
+  db: Kysely<Database>,
+  providerId: string,
+): Promise<CommunicationRecord | undefined> {
+  const row = await db
+    .selectFrom('communications')
+    .selectAll()
+    .where('provider_id', '=', providerId)
+    .executeTakeFirst();
+  return row ? rowToCommunication(row) : undefined;
+}
+
+/** The communication with this delivery key (a status callback names it in its URL). */
+export async function findCommunicationByDeliveryKey(
+  db: Kysely<Database>,
+  deliveryKey: string,
+): Promise<CommunicationRecord | undefined> {
+  const row = await db
+    .selectFrom('communications')
+    .selectAll()
+    .where('delivery_key', '=', deliveryKey)
+    .executeTakeFirst();
+  return row ? rowToCommunication(row) : undefined;
+}
+
+/** Sets the provider's delivery status without a status change (queued → delivered is still `sent`). */
+export async function setProviderStatus(
+  db: Kysely<Database>,
+  id: string,
+  providerStatus: string,
+  patch: Pick<CommunicationPatch, 'cost' | 'costUnit' | 'errorCode' | 'segments'> = {},
+): Promise<void> {
+  await db
+    .updateTable('communications')
+    .set({ provider_status: providerStatus, updated_at: nowIso(), ...patchColumns(patch) })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function findCommunication(
@@ -141,10 +205,11 @@ export async function transitionCommunicationStatus(
     from: readonly CommunicationStatus[];
     to: CommunicationStatus;
     reason?: string | null;
+    code?: string | null;
     patch?: CommunicationPatch;
   },
 ): Promise<boolean> {
-  const next = { status: change.to, reason: change.reason ?? null, at: nowIso() };
+  const next = { status: change.to, reason: change.reason ?? null, code: change.code ?? null, at: nowIso() };
   const changed = await changeStatus(db, id, change.from, next, change.patch ?? {});
   if (!changed && !(await getCommunication(db, id))) throw notFound(id);
   return changed;
@@ -163,6 +228,7 @@ async function changeStatus(
       .updateTable('communications')
       .set({ status: next.status, reason: next.reason, updated_at: next.at, ...patchColumns(patch) })
       .where('id', '=', id);
+    if (patch.attempt) update = update.set((eb) => ({ attempts: eb('attempts', '+', 1) }));
     if (from) update = update.where('status', 'in', from);
     const result = await update.executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return false;
@@ -177,13 +243,24 @@ function patchColumns(patch: CommunicationPatch): Partial<Selectable<Communicati
   if (patch.artifactSize !== undefined) columns.artifact_size = patch.artifactSize;
   if (patch.pages !== undefined) columns.pages = patch.pages;
   if (patch.providerId !== undefined) columns.provider_id = patch.providerId;
+  if (patch.errorCode !== undefined) columns.error_code = patch.errorCode;
+  if (patch.providerStatus !== undefined) columns.provider_status = patch.providerStatus;
+  if (patch.segments !== undefined) columns.segments = patch.segments;
+  if (patch.cost !== undefined) columns.cost = patch.cost;
+  if (patch.costUnit !== undefined) columns.cost_unit = patch.costUnit;
   return columns;
 }
 
 async function appendHistory(db: Kysely<Database>, id: string, change: StatusChange): Promise<void> {
   await db
     .insertInto('communication_status_history')
-    .values({ communication_id: id, status: change.status, reason: change.reason, at: change.at })
+    .values({
+      communication_id: id,
+      status: change.status,
+      reason: change.reason,
+      code: change.code ?? null,
+      at: change.at,
+    })
     .execute();
 }
 
@@ -194,11 +271,16 @@ export async function listCommunicationStatusHistory(
 ): Promise<StatusChange[]> {
   const rows = await db
     .selectFrom('communication_status_history')
-    .select(['status', 'reason', 'at'])
+    .select(['status', 'reason', 'code', 'at'])
     .where('communication_id', '=', id)
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({ status: r.status as CommunicationStatus, reason: r.reason, at: r.at }));
+  return rows.map((r) => ({
+    status: r.status as CommunicationStatus,
+    reason: r.reason,
+    code: r.code,
+    at: r.at,
+  }));
 }
 
 /** Every status with its count for the run, zeros included. */
@@ -271,6 +353,14 @@ export function rowToCommunication(row: Selectable<CommunicationsTable>): Commun
     providerId: row.provider_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    deliveryKey: row.delivery_key,
+    attempts: Number(row.attempts ?? 0),
+    errorCode: row.error_code,
+    providerStatus: row.provider_status,
+    segments: row.segments === null ? null : Number(row.segments),
+    cost: row.cost,
+    costUnit: row.cost_unit,
+    fallbackOf: row.fallback_of,
   };
 }
 

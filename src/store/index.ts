@@ -8,6 +8,7 @@ export * from './decisions.ts';
 export * from './events.ts';
 export * from './model-stats.ts';
 export * from './offers.ts';
+export * from './print-streams.ts';
 export * from './run-failures.ts';
 export * from './runs.ts';
 export type { Database } from './schema.ts';

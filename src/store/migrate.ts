@@ -17,6 +17,9 @@ export async function migrateToLatest(
   const migrator = new Migrator({
     db,
     provider: migrationProvider(dialect),
+    // Migrations are numbered by feature and may land out of number order (0004 before 0003 on a
+    // store that ran an earlier build); each one only adds its own tables and columns.
+    allowUnorderedMigrations: true,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
   let outcome: Awaited<ReturnType<Migrator['migrateToLatest']>>;

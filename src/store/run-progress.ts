@@ -51,3 +51,40 @@ export async function listCustomerIdsWithCommunication(
     .execute();
   return rows.map((r) => r.customer_id);
 }
+
+/** Which of these customers already have a ledger row in the run, on any channel (one query). */
+export async function listCustomerIdsInRun(
+  db: Kysely<Database>,
+  runId: string,
+  customerIds: readonly string[],
+): Promise<string[]> {
+  if (customerIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('communications')
+    .select('customer_id')
+    .distinct()
+    .where('run_id', '=', runId)
+    .where('customer_id', 'in', customerIds)
+    .execute();
+  return rows.map((r) => r.customer_id);
+}
+
+/** A run's ledger rows by channel, then status: where the documents went. */
+export async function countRunByChannel(
+  db: Kysely<Database>,
+  runId: string,
+): Promise<Record<string, Record<string, number>>> {
+  const rows = await db
+    .selectFrom('communications')
+    .select((eb) => ['channel', 'status', eb.fn.countAll<number>().as('n')])
+    .where('run_id', '=', runId)
+    .groupBy(['channel', 'status'])
+    .execute();
+  const out: Record<string, Record<string, number>> = {};
+  for (const row of rows) {
+    const byStatus = out[row.channel] ?? {};
+    byStatus[row.status] = Number(row.n);
+    out[row.channel] = byStatus;
+  }
+  return out;
+}

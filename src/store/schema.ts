@@ -84,6 +84,19 @@ export interface CommunicationsTable {
   provider_id: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** hash(run, customer, template version, channel): Message-ID / idempotency key (0003, UNIQUE). */
+  delivery_key: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** The provider's code of the last failure, e.g. SMTP 550 or Twilio 21211. */
+  error_code: string | null;
+  /** The provider's last delivery status (queued, sent, delivered, undelivered…). */
+  provider_status: string | null;
+  segments: number | null;
+  /** Decimal text as the provider reports it (Twilio: "-0.0075"), with its currency. */
+  cost: string | null;
+  cost_unit: string | null;
+  /** The communication this one replaces (fallback to another channel). */
+  fallback_of: string | null;
 }
 
 export interface CommunicationStatusHistoryTable {
@@ -91,6 +104,8 @@ export interface CommunicationStatusHistoryTable {
   communication_id: string;
   status: string;
   reason: string | null;
+  /** The provider's or Missive's code for this change, if any (0003). */
+  code: string | null;
   at: Timestamp;
 }
 
@@ -192,6 +207,92 @@ export interface CustomerAccountsTable {
   customer_id: string;
 }
 
+/** A print file of a run's print streams (one set of options): archived, counted. */
+export interface PrintStreamsTable {
+  id: string; // deterministic: hash(run, options key, index)
+  run_id: string;
+  options_key: string;
+  options: JsonText; // PrintStreamOptions
+  stream_index: number;
+  file_name: string;
+  sha256: string;
+  size: number;
+  manifest_sha256: string;
+  documents: number;
+  pages: number;
+  physical_pages: number;
+  blank_pages: number;
+  sheets: number;
+  envelopes: number;
+  created_at: Timestamp;
+}
+
+/** The tamper-evident log (RFC 6962 Merkle tree): one row per leaf, `seq` = leaf index. */
+export interface ArchiveLogTable {
+  seq: number;
+  kind: string; // document | audit | tombstone
+  /** What the entry is about: a communication id, an audit row id, a tombstone id. */
+  ref: string;
+  /** The leaf data: canonical JSON, hashed as UTF-8. */
+  entry: JsonText;
+  leaf_hash: string; // hex
+  /** The tree head after this entry (size seq + 1), hex. */
+  tree_head: string;
+  at: Timestamp;
+}
+
+/** One row per log: its size and the heads of its right-edge perfect subtrees (JSON hex array). */
+export interface ArchiveLogStateTable {
+  name: string;
+  size: number;
+  frontier: JsonText;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** The inputs a document was rendered from: an encrypted snapshot blob, for replay. */
+export interface CommunicationInputsTable {
+  communication_id: string;
+  /** sha256 of the snapshot's plaintext (canonical JSON); equals communications.input_sha256. */
+  input_sha256: string;
+  /** sha256 of the stored (encrypted) blob. */
+  blob_sha256: string;
+  key_id: string;
+  node_version: string;
+  icu_version: string;
+  created_at: Timestamp;
+}
+
+/** Per-customer, per-scope (communication type) data keys; deleting one crypto-shreds its snapshots. */
+export interface CustomerKeysTable {
+  id: string;
+  customer_id: string;
+  scope: string;
+  key: string; // base64, 32 bytes
+  created_at: Timestamp;
+}
+
+/** PII-free records of what retention or erasure removed. */
+export interface ArchiveTombstonesTable {
+  id: Generated<number>;
+  kind: string;
+  target_type: string;
+  target_id: string;
+  details: JsonText;
+  at: Timestamp;
+}
+
+/** One counted exposure or success: the key (`x|comm|offer`, `s|comm|offer`) makes it count once. */
+export interface ModelStatContributionsTable {
+  key: string;
+  kind: 'exposure' | 'success';
+  communication_id: string;
+  offer_id: string;
+  segment: string;
+  event_id: number | null;
+  created_at: Timestamp;
+}
+
 /** A studio draft: an editable copy of a template's files and its four-eyes state (migration 0008). */
 export interface StudioDraftsTable {
   id: string;
@@ -235,6 +336,13 @@ export interface Database {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   customer_accounts: CustomerAccountsTable;
+  print_streams: PrintStreamsTable;
+  archive_log: ArchiveLogTable;
+  archive_log_state: ArchiveLogStateTable;
+  communication_inputs: CommunicationInputsTable;
+  customer_keys: CustomerKeysTable;
+  archive_tombstones: ArchiveTombstonesTable;
+  model_stat_contributions: ModelStatContributionsTable;
   studio_drafts: StudioDraftsTable;
   studio_approvers: StudioApproversTable;
 }

@@ -51,7 +51,15 @@ describe('the missive command', () => {
     ];
     const first = await missive(...args);
     expect(first.stdout).toContain('20 rows — 20 new');
-    expect(first.stdout).toMatch(/documents\s+20 archived, 0 failed/);
+    // The statement (paper, or email with e-delivery) and the campaign (email, SMS or paper).
+    expect(first.stdout).toMatch(
+      /template monthly-statement[\s\S]*documents\s+\d+ archived, \d+ sent, 0 failed/,
+    );
+    expect(first.stdout).toMatch(
+      /template cross-sell-promotion[\s\S]*documents\s+\d+ archived, \d+ sent, .*0 failed/,
+    );
+    expect(first.stdout).toMatch(/where they went:\n\s+email\s+\d+ sent\n\s+print\s+\d+ archived/);
+    expect(first.stdout).toMatch(/the sinks received [1-9]\d* email\(s\)/);
     expect(first.stdout).toMatch(/documents\/s\s+\d/);
     const lookup = first.stdout.match(/missive documents get (com_\w+)/);
     expect(lookup).not.toBeNull();
@@ -59,14 +67,15 @@ describe('the missive command', () => {
     const second = await missive(...args);
     expect(second.stdout).toContain('20 unchanged');
     expect(second.stdout).toContain('already complete: nothing new to do');
-    expect(second.stdout).toMatch(/documents\s+20 archived, 0 failed/);
+    expect(second.stdout).toMatch(/documents\s+\d+ archived, \d+ sent, 0 failed/);
+    expect(second.stdout).toMatch(/the sinks received 0 email\(s\) .* and 0 SMS/);
 
     const out = path.join(dataDir, 'statement.pdf');
     const got = await missive('documents', 'get', lookup![1]!, '--out', out);
     const bytes = fs.readFileSync(out);
     expect(got.stdout).toContain(`sha256 ${sha256Hex(bytes)} (verified)`);
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
-  });
+  }, 180_000); // two runs (statement and campaign) that send into the sinks
 
   it('refuses a document whose archived bytes were altered', async () => {
     const { stdout } = await missive('customers', 'show', '1');
@@ -135,14 +144,15 @@ describe('the missive command', () => {
     expect(draft.stdout).toMatch(/monthly-statement print en-GB, \d+ bytes, \d page/);
     expect(fs.readFileSync(draftOut).subarray(0, 5).toString()).toBe('%PDF-');
     const shown = await missive('customers', 'show', '2');
-    const runId = shown.stdout.match(/run (run_\w+)/)![1]!;
+    // The statement's paper copy (customer 2 may also have had the campaign by email).
+    const [, runId, sha] = shown.stdout.match(/print\s+archived\s+run (run_\w+) sha256 ([0-9a-f]{16})/)!;
     const mine = await missive(
       'preview',
       'monthly-statement',
       '--customer',
       '2',
       '--run',
-      runId,
+      runId!,
       '--as-of',
       '2026-10-31',
       '--out',
@@ -150,7 +160,6 @@ describe('the missive command', () => {
     );
     expect(mine.stdout).toContain('monthly-statement print');
     // The preview of a published version for a customer and run is the very document the run archived.
-    const sha = shown.stdout.match(/sha256 ([0-9a-f]{16})/)![1]!;
     expect(sha256Hex(fs.readFileSync(path.join(dataDir, 'c2.pdf')))).toMatch(new RegExp(`^${sha}`));
   });
 });

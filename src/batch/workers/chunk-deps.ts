@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/blob-store.ts';
 import type { Logger } from '../../core/logger.ts';
+import { createGuardedRenderer, type RenderLimits } from '../../render/guard/guarded-renderer.ts';
 import type { Database } from '../../store/schema.ts';
 import { createRunDecisions } from '../run-decisions.ts';
 import { createTemplateCache } from '../template-cache.ts';
@@ -11,6 +12,16 @@ export function createRenderChunkDeps(
   db: Kysely<Database>,
   blobs: BlobStore,
   logger: Logger,
+  options: { limits?: RenderLimits } = {},
 ): RenderChunkDeps {
-  return { db, blobs, logger, templates: createTemplateCache(db), decisions: createRunDecisions(db) };
+  const templates = createTemplateCache(db);
+  const deps: RenderChunkDeps = { db, blobs, logger, templates, decisions: createRunDecisions(db) };
+  if (options.limits) {
+    // Each document in a render thread with a time and heap cap (RELIABILITY B1): one that hangs
+    // or explodes fails alone, with MSV_RENDER_TIMEOUT / MSV_RENDER_MEMORY, and the chunk goes on.
+    const guarded = createGuardedRenderer(options.limits);
+    deps.renderDocument = async (versionId, channel, data, renderOptions) =>
+      guarded.render(await templates.source(versionId), channel, data, renderOptions);
+  }
+  return deps;
 }

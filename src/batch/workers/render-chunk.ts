@@ -1,20 +1,21 @@
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/blob-store.ts';
+import { snapshotInput } from '../../archive/input-snapshot.ts';
 import { archiveDocument } from '../../archive/ledger.ts';
 import { errorMessage, isMissiveError } from '../../core/errors.ts';
-import { sha256Hex } from '../../core/hash.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ChannelKind, Customer } from '../../core/types.ts';
 import { documentDataFor } from '../../customers/document-data.ts';
-import { renderPrint } from '../../render/print.ts';
+import { type ChannelRender, type RenderOptions, renderForChannel } from '../../render/render-channel.ts';
 import type { Decision } from '../../rules/decision.ts';
 import { type OfferContent, offerContentFor, withOffers } from '../../rules/offer-content.ts';
 import { insertCommunicationIfAbsent, recordRunFailure } from '../../store/communications.ts';
 import { recordCustomerAccount } from '../../store/customer-search.ts';
 import { getCustomers } from '../../store/customers.ts';
-import { listCustomerIdsWithCommunication } from '../../store/run-progress.ts';
-import { getRun } from '../../store/runs.ts';
+import { listCustomerIdsInRun } from '../../store/run-progress.ts';
+import { getRun, type RunRecord } from '../../store/runs.ts';
 import type { Database } from '../../store/schema.ts';
+import type { DocumentData } from '../../templates/types.ts';
 import type { RenderChunkJob } from '../queues.ts';
 import type { RunDecisions } from '../run-decisions.ts';
 import type { TemplateCache } from '../template-cache.ts';
@@ -26,6 +27,13 @@ export interface RenderChunkDeps {
   blobs: BlobStore;
   templates: TemplateCache;
   logger: Logger;
+  /** Renders one document under per-document caps (chunk-deps.ts); unset: in this thread. */
+  renderDocument?: (
+    templateVersionId: string,
+    channel: ChannelKind,
+    data: DocumentData,
+    options: RenderOptions,
+  ) => Promise<ChannelRender>;
 }
 
 export interface ChunkOutcome {
@@ -35,12 +43,31 @@ export interface ChunkOutcome {
   failed: number;
 }
 
+/** Rows that stand for the whole customer (failed before a channel was known, suppressed). */
 const CHANNEL: ChannelKind = 'print';
 
-/** The print content of the decision's chosen offers, in the customer's locale. */
-async function offersFor(deps: RenderChunkDeps, decision: Decision, locale: string): Promise<OfferContent[]> {
+/**
+ * The channel a customer's document is made for: the decision's choice (paper by law unless
+ * e-delivery; email or SMS by consent and reachability), when the template has that channel;
+ * otherwise print, the channel every document type can fall back to. No decision: print.
+ */
+export function renderChannelFor(
+  decision: Decision | undefined,
+  templateChannels: readonly ChannelKind[],
+): ChannelKind {
+  const chosen = decision?.channel ?? 'print';
+  return templateChannels.includes(chosen) ? chosen : 'print';
+}
+
+/** The content of the decision's chosen offers on the channel, in the customer's locale. */
+async function offersFor(
+  deps: RenderChunkDeps,
+  decision: Decision,
+  locale: string,
+  channel: ChannelKind,
+): Promise<OfferContent[]> {
   const catalog = await deps.decisions?.catalog();
-  return catalog ? offerContentFor(decision, catalog, locale, CHANNEL) : [];
+  return catalog ? offerContentFor(decision, catalog, locale, channel) : [];
 }
 
 /**
@@ -52,7 +79,7 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
   const run = await getRun(deps.db, job.runId);
   if (!run) throw new Error(`run ${job.runId} does not exist`);
   const template = await deps.templates.get(run.templateVersionId);
-  const done = new Set(await listCustomerIdsWithCommunication(deps.db, job.runId, CHANNEL, job.customerIds));
+  const done = new Set(await listCustomerIdsInRun(deps.db, job.runId, job.customerIds));
   const todo = job.customerIds.filter((id) => !done.has(id));
   const customers = new Map((await getCustomers(deps.db, todo)).map((c) => [c.id, c]));
   const outcome: ChunkOutcome = { archived: 0, suppressed: 0, skipped: done.size, failed: 0 };
@@ -66,8 +93,9 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
         outcome.suppressed += 1;
         continue;
       }
-      const offers = decision ? await offersFor(deps, decision, customer.locale) : [];
-      await renderAndArchive(deps, customer, run.id, run.asOf, run.templateVersionId, template, offers);
+      const channel = renderChannelFor(decision, template.manifest.channels);
+      const offers = decision ? await offersFor(deps, decision, customer.locale, channel) : [];
+      await renderAndArchive(deps, customer, run, template, channel, offers);
       outcome.archived += 1;
     } catch (err) {
       outcome.failed += 1;
@@ -80,22 +108,33 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
 async function renderAndArchive(
   deps: RenderChunkDeps,
   customer: Customer,
-  runId: string,
-  asOf: string,
-  templateVersionId: string,
+  run: RunRecord,
   template: Awaited<ReturnType<TemplateCache['get']>>,
+  channel: ChannelKind,
   offers: readonly OfferContent[],
 ): Promise<void> {
-  const data = withOffers(documentDataFor(template.name, customer, asOf), offers);
-  const inputSha256 = sha256Hex(JSON.stringify({ templateVersionId, asOf, data }));
-  const artifact = await renderPrint(template, data, { asOf, locale: customer.locale });
+  const data = withOffers(documentDataFor(template.name, customer, run.asOf), offers);
+  // The exact inputs, kept (sealed) with the document so `missive verify` can replay it later.
+  const input = snapshotInput({
+    templateVersionId: run.templateVersionId,
+    communicationType: run.communicationType,
+    channel,
+    asOf: run.asOf,
+    locale: customer.locale,
+    data,
+  });
+  const renderOptions = { asOf: run.asOf, locale: customer.locale };
+  const { artifact } = deps.renderDocument
+    ? await deps.renderDocument(run.templateVersionId, channel, data, renderOptions)
+    : await renderForChannel(template, channel, data, renderOptions);
   await archiveDocument(deps.db, deps.blobs, {
-    runId,
+    runId: run.id,
     customerId: customer.id,
-    channel: CHANNEL,
-    templateVersionId,
-    inputSha256,
+    channel,
+    templateVersionId: run.templateVersionId,
+    inputSha256: input.sha256,
     artifact,
+    input,
   });
   // The call center searches by the account number the document shows.
   const account = (data as { account?: { number?: unknown } }).account?.number;

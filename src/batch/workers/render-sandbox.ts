@@ -1,5 +1,7 @@
 import type { SandboxedJob } from 'bullmq';
 import { createFsBlobStore } from '../../archive/fs-blob-store.ts';
+import { openBlobStore } from '../../archive/open-blob-store.ts';
+import { loadConfig } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
 import { openStoreAt, type StoreLocation } from '../../store/db.ts';
 import type { RenderChunkJob } from '../queues.ts';
@@ -41,10 +43,13 @@ async function openDeps(): Promise<RenderChunkDeps> {
   if (!store || !archiveDir)
     throw new Error(`the render sandbox needs ${SANDBOX_STORE_ENV} and ${SANDBOX_ARCHIVE_ENV}`);
   const opened = await openStoreAt(JSON.parse(store) as StoreLocation);
+  const config = loadConfig();
   return createRenderChunkDeps(
     opened.db,
-    createFsBlobStore(archiveDir),
+    // The parent's environment names an S3 archive the same way; otherwise the folder it passed.
+    config.archiveS3 ? openBlobStore(config) : createFsBlobStore(archiveDir),
     createLogger(process.env.MISSIVE_LOG_LEVEL ?? 'warn', 'render-sandbox'),
+    { limits: config.renderLimits },
   );
 }
 

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
+import { erasureRecords } from '../../archive/erasure.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { listCommunicationsForCustomer } from '../../store/communications.ts';
 import { getCustomer } from '../../store/customers.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
 import { withRuntime } from '../with-runtime.ts';
+import { registerCustomersEraseCommand } from './customers-erase.ts';
 
 interface ImportOptions {
   mapping?: string;
@@ -13,7 +15,10 @@ interface ImportOptions {
 }
 
 export function registerCustomersCommands(program: Command): void {
-  const customers = program.command('customers').description('Customers: import files, look one up');
+  const customers = program
+    .command('customers')
+    .description('Customers: import files, look one up, erase on request');
+  registerCustomersEraseCommand(customers);
   customers
     .command('import')
     .description('Import customers from CSV (any delimiter) or NDJSON; bad rows go to a reject report')
@@ -42,7 +47,14 @@ export function registerCustomersCommands(program: Command): void {
     .action(async (id: string, opts: { full?: boolean }) => {
       await withRuntime(async (rt) => {
         const customer = await getCustomer(rt.store.db, id);
-        if (!customer) throw new MissiveError('MSV_STORE_NOT_FOUND', `no customer ${id}`);
+        if (!customer) {
+          const [erased] = await erasureRecords(rt.store.db, id);
+          if (!erased) throw new MissiveError('MSV_STORE_NOT_FOUND', `no customer ${id}`);
+          process.stdout.write(
+            `customer ${id}: ${erased.kind === 'customer.restricted' ? 'erased, restricted (documents kept under a legal hold)' : 'erased'} on ${erased.at} (tombstone ${erased.id})\n`,
+          );
+          return;
+        }
         const lines = [`customer ${customer.id} (${customer.locale}, ${customer.timeZone})`];
         if (opts.full) lines.push(JSON.stringify(customer, null, 2));
         const communications = await listCommunicationsForCustomer(rt.store.db, id);

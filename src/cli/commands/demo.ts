@@ -1,10 +1,15 @@
+import path from 'node:path';
 import type { Command } from 'commander';
+import { buildApp } from '../../api/app.ts';
+import { type Sinks, startSinks } from '../../channels/sinks/start-sinks.ts';
+import { freeLoopbackPort } from '../../core/free-port.ts';
 import { publishCatalogDir } from '../../rules/publish.ts';
 import { listCommunicationsForRun } from '../../store/communications.ts';
 import { publishTemplatePackage } from '../../templates/publish.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
 import { SHIPPED } from '../project-paths.ts';
-import { formatRunSummary, runWithProgress } from '../run-with-progress.ts';
+import { formatChannelSummary, formatRunSummary, runWithProgress } from '../run-with-progress.ts';
+import type { QueueRuntime } from '../runtime.ts';
 import { withQueueRuntime } from '../with-runtime.ts';
 import { parseAsOf } from './run.ts';
 
@@ -14,10 +19,28 @@ interface DemoOptions {
   asOf?: string;
 }
 
+/** Missive's webhooks and both sinks on loopback: email and SMS really go out, callbacks really come back. */
+async function startLocalChannels(rt: QueueRuntime): Promise<{ sinks: Sinks; close(): Promise<void> }> {
+  const port = await freeLoopbackPort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const sinks = await startSinks({ dir: path.join(rt.config.dataDir, 'sinks'), publicUrl });
+  const app = buildApp({ db: rt.store.db, twilio: { authToken: sinks.twilio.authToken, publicUrl } });
+  await app.listen({ host: '127.0.0.1', port });
+  return {
+    sinks,
+    close: async () => {
+      await app.close();
+      await sinks.close();
+    },
+  };
+}
+
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('Import customers, publish the monthly statement and run it end to end (embedded defaults)')
+    .description(
+      'Import customers, then run the monthly statement (paper, or email with e-delivery) and a cross-sell campaign (email or SMS) into local sinks',
+    )
     .option('--customers <file>', 'customer file (default: the shipped sample of 200 bank customers)')
     .option(
       '--mapping <file>',
@@ -34,26 +57,41 @@ export function registerDemoCommand(program: Command): void {
         out(formatImportSummary(await importWithProgress(rt, { file, mapping })));
         const catalog = await publishCatalogDir(rt.store.db, SHIPPED.bankCatalog, asOf);
         out(`offer catalog ${catalog.catalogVersion.id} (decisions are stored per customer)\n`);
-        const template = await publishTemplatePackage(rt.store.db, SHIPPED.statementTemplate);
-        out(`template ${template.name} version ${template.version} (${template.id})\n`);
-        const outcome = await runWithProgress(rt, {
-          communicationType: template.name,
-          templateVersionId: template.id,
-          asOf,
-          source: 'store:all',
-        });
-        out(formatRunSummary(outcome, rt.config.archiveDir));
-        const [first] = await listCommunicationsForRun(rt.store.db, outcome.runId, {
-          statuses: ['archived'],
-          limit: 1,
-        });
-        if (first) {
-          out('look one up:\n');
-          out(`  npx missive customers show ${first.customerId}\n`);
-          out(`  npx missive decide --customer ${first.customerId} --type monthly-statement\n`);
-          out(`  npx missive documents get ${first.id} --out statement.pdf\n`);
-          out(`  npx missive runs show ${outcome.runId}\n`);
+        const local = await startLocalChannels(rt);
+        try {
+          out(`sinks: SMTP ${local.sinks.smtp.url}, Twilio API ${local.sinks.twilio.url}\n`);
+          const channels = local.sinks.channelConfig(rt.config.channels);
+          const runIds: string[] = [];
+          for (const dir of [SHIPPED.statementTemplate, SHIPPED.crossSellTemplate]) {
+            const template = await publishTemplatePackage(rt.store.db, dir);
+            out(`\ntemplate ${template.name} version ${template.version} (${template.id})\n`);
+            const outcome = await runWithProgress(
+              rt,
+              { communicationType: template.name, templateVersionId: template.id, asOf, source: 'store:all' },
+              channels,
+            );
+            out(formatRunSummary(outcome, rt.config.archiveDir));
+            out('  where they went:\n');
+            out(await formatChannelSummary(rt, outcome.runId));
+            runIds.push(outcome.runId);
+          }
+          out(
+            `\nthe sinks received ${local.sinks.smtp.messages.length} email(s) (as .eml in ${path.join(rt.config.dataDir, 'sinks', 'mail')}) and ${local.sinks.twilio.messages.length} SMS\n`,
+          );
+          await printLookups(rt, runIds[0]!, out);
+        } finally {
+          await local.close();
         }
       });
     });
+}
+
+async function printLookups(rt: QueueRuntime, runId: string, out: (text: string) => void): Promise<void> {
+  const [first] = await listCommunicationsForRun(rt.store.db, runId, { statuses: ['archived'], limit: 1 });
+  if (!first) return;
+  out('look one up:\n');
+  out(`  npx missive customers show ${first.customerId}\n`);
+  out(`  npx missive decide --customer ${first.customerId} --type monthly-statement\n`);
+  out(`  npx missive documents get ${first.id} --out statement.pdf\n`);
+  out(`  npx missive runs show ${runId}\n`);
 }

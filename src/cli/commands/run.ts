@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { lastDayOfPreviousMonth, parseIsoDate } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { getLatestTemplateVersion, getTemplateVersion } from '../../store/templates.ts';
-import { formatRunSummary, runWithProgress } from '../run-with-progress.ts';
+import { formatChannelSummary, formatRunSummary, runWithProgress } from '../run-with-progress.ts';
 import { withQueueRuntime } from '../with-runtime.ts';
 
 export function parseAsOf(value: string | undefined): string {
@@ -40,6 +40,7 @@ export function registerRunCommand(program: Command): void {
           source: 'store:all',
         });
         process.stdout.write(formatRunSummary(outcome, rt.config.archiveDir));
+        process.stdout.write(await formatChannelSummary(rt, outcome.runId));
       });
     });
 }

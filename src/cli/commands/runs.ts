@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { MissiveError } from '../../core/errors.ts';
 import { listRunFailures } from '../../store/communications.ts';
+import { listPrintStreams, type PrintStreamRecord } from '../../store/print-streams.ts';
 import { summarizeRunCommunications } from '../../store/run-progress.ts';
 import { getRun, listRuns } from '../../store/runs.ts';
 import { withRuntime } from '../with-runtime.ts';
@@ -36,8 +37,11 @@ export function registerRunsCommands(program: Command): void {
         if (!run) throw new MissiveError('MSV_RUN_NOT_FOUND', `no run ${id}`);
         const summary = await summarizeRunCommunications(rt.store.db, id);
         const failures = await listRunFailures(rt.store.db, id);
+        const printStreams = await listPrintStreams(rt.store.db, id);
         if (opts.json)
-          return void process.stdout.write(`${JSON.stringify({ run, summary, failures }, null, 2)}\n`);
+          return void process.stdout.write(
+            `${JSON.stringify({ run, summary, failures, printStreams }, null, 2)}\n`,
+          );
         process.stdout.write(
           `${[
             `run ${run.id}: ${run.communicationType} as of ${run.asOf}, ${run.status}`,
@@ -48,6 +52,7 @@ export function registerRunsCommands(program: Command): void {
                 .join(', ') || 'nothing yet'
             }`,
             `  pages ${summary.pages}, bytes ${summary.bytes}`,
+            ...printStreamLines(printStreams),
             ...failures.slice(0, 20).map((f) => `  failed ${f.customerId} at ${f.stage}: ${f.reason}`),
             failures.length > 20 ? `  … and ${failures.length - 20} more (--json for all)` : '',
           ]
@@ -56,4 +61,20 @@ export function registerRunsCommands(program: Command): void {
         );
       });
     });
+}
+
+/** One line per set of print stream options: files, documents, pages and sheets sent to the print house. */
+function printStreamLines(streams: PrintStreamRecord[]): string[] {
+  const byOptions = new Map<string, PrintStreamRecord[]>();
+  for (const s of streams) {
+    const files = byOptions.get(s.optionsKey) ?? [];
+    files.push(s);
+    byOptions.set(s.optionsKey, files);
+  }
+  return [...byOptions.values()].map((files) => {
+    const sum = (k: 'documents' | 'pages' | 'physicalPages' | 'sheets') =>
+      files.reduce((n, f) => n + f[k], 0);
+    const o = files[0]!.options;
+    return `  print streams (${o.duplex ? 'duplex' : 'simplex'}, ${o.marks}${o.householding ? ', householding' : ''}): ${files.length} files, ${sum('documents')} documents, ${sum('pages')} pages (${sum('physicalPages')} printed), ${sum('sheets')} sheets`;
+  });
 }

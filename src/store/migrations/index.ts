@@ -2,7 +2,11 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { StoreDialect } from '../dialect.ts';
 import * as initial from './0001-initial.ts';
 import * as rules from './0002-rules.ts';
+import * as dispatch from './0003-dispatch.ts';
+import * as printStreams from './0004-print-streams.ts';
+import * as archiveLog from './0005-archive-log.ts';
 import * as users from './0006-users.ts';
+import * as feedback from './0007-feedback.ts';
 import * as studio from './0008-studio.ts';
 
 /**
@@ -14,6 +18,10 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     '0001-initial': { up: (db) => initial.up(db, dialect) },
     '0002-rules': { up: (db) => rules.up(db, dialect) },
     '0006-users': { up: (db) => users.up(db, dialect) },
+    '0004-print-streams': { up: (db) => printStreams.up(db, dialect) },
+    '0005-archive-log': { up: (db) => archiveLog.up(db, dialect) },
+    '0003-dispatch': { up: (db) => dispatch.up(db, dialect) },
+    '0007-feedback': { up: (db) => feedback.up(db, dialect) },
     '0008-studio': { up: (db) => studio.up(db, dialect) },
   };
   return { getMigrations: async () => migrations };

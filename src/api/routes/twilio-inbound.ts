@@ -1,0 +1,70 @@
+import formbody from '@fastify/formbody';
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { SuccessRules } from '../../feedback/success.ts';
+import { handleInboundSms, isSignedByTwilio } from '../../feedback/webhooks/twilio-inbound.ts';
+import type { Database } from '../../store/schema.ts';
+
+export interface TwilioInboundRouteDeps {
+  db: Kysely<Database>;
+  /** TWILIO_AUTH_TOKEN; unset → 503, nothing written. */
+  authToken: string | undefined;
+  /** MISSIVE_PUBLIC_URL: the base URL Twilio calls (the signature covers the exact URL). */
+  publicUrl: string;
+  successRules: SuccessRules;
+  now: () => Date;
+  /** Default /webhooks/twilio/inbound. */
+  path?: string;
+  /** Route config (e.g. `{ public: true }`; /webhooks/ is public in the API's auth already). */
+  routeConfig?: FastifyContextConfig;
+}
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+/**
+ * POST /webhooks/twilio/inbound — Twilio's "A message comes in" webhook (form-encoded). Signature
+ * first (403 and nothing written when missing or wrong), then src/feedback/webhooks/twilio-inbound.ts.
+ * Answers empty TwiML: Missive sends no automatic reply (Twilio's own opt-out replies still apply).
+ */
+export function registerTwilioInboundRoutes(app: FastifyInstance, deps: TwilioInboundRouteDeps): void {
+  void app.register(async (scope) => {
+    if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) await scope.register(formbody);
+    scope.post(
+      deps.path ?? '/webhooks/twilio/inbound',
+      { config: deps.routeConfig ?? {} },
+      async (request: FastifyRequest<{ Body: Record<string, string> | undefined }>, reply) => {
+        if (!deps.authToken) {
+          return reply.code(503).send({
+            error: { code: 'MSV_CONFIG_INVALID', message: 'Twilio is not configured', details: {} },
+          });
+        }
+        const params = request.body ?? {};
+        const url = `${deps.publicUrl.replace(/\/$/, '')}${request.url}`;
+        const signature = request.headers['x-twilio-signature'];
+        if (
+          !isSignedByTwilio(
+            deps.authToken,
+            typeof signature === 'string' ? signature : undefined,
+            url,
+            params,
+          )
+        ) {
+          return reply.code(403).send({
+            error: { code: 'MSV_FEEDBACK_BAD_SIGNATURE', message: 'invalid X-Twilio-Signature', details: {} },
+          });
+        }
+        if (!params.MessageSid && !params.SmsSid) {
+          return reply.code(400).send({
+            error: {
+              code: 'MSV_API_BAD_REQUEST',
+              message: 'MessageSid is required',
+              details: { field: 'MessageSid' },
+            },
+          });
+        }
+        await handleInboundSms(deps.db, params, deps.successRules, deps.now());
+        return reply.code(200).type('text/xml').send(EMPTY_TWIML);
+      },
+    );
+  });
+}

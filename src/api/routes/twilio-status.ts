@@ -1,0 +1,70 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import twilio from 'twilio';
+import { applyTwilioStatus } from '../../channels/twilio-status.ts';
+import type { Database } from '../../store/schema.ts';
+
+/**
+ * Twilio's webhooks, public (no Missive login: Twilio signs them instead). Every request's
+ * X-Twilio-Signature is checked against the exact public URL it was sent to and all its form
+ * parameters BEFORE any work (RELIABILITY S5): forged or altered → 403, nothing written.
+ * - POST /webhooks/twilio/status?key=<delivery key>: delivery status → ledger + one event per
+ *   (message, status), however often Twilio retries (N7).
+ * - POST /webhooks/twilio/inbound: a reply → one `replied` event per message (STOP → `unsubscribed`).
+ */
+export interface TwilioWebhookDeps {
+  db: Kysely<Database>;
+  /** The auth token the signatures are made with; unset → the webhooks answer 503. */
+  authToken: string | undefined;
+  /** Missive's public base URL as Twilio calls it (MISSIVE_PUBLIC_URL). */
+  publicUrl: string;
+}
+
+type FormRequest = FastifyRequest<{ Body: Record<string, string> | undefined }>;
+
+/** True when the request is signed; otherwise it has already answered. */
+function verified(deps: TwilioWebhookDeps, request: FormRequest, reply: FastifyReply): boolean {
+  if (!deps.authToken) {
+    void reply.status(503).send({
+      error: { code: 'MSV_CHANNEL_NOT_CONFIGURED', message: 'Twilio is not configured', details: {} },
+    });
+    return false;
+  }
+  const url = `${deps.publicUrl.replace(/\/$/, '')}${request.url}`;
+  const signature = request.headers['x-twilio-signature'];
+  const params = request.body ?? {};
+  if (typeof signature !== 'string' || !twilio.validateRequest(deps.authToken, signature, url, params)) {
+    void reply.status(403).send({
+      error: { code: 'MSV_WEBHOOK_SIGNATURE_INVALID', message: 'invalid X-Twilio-Signature', details: {} },
+    });
+    return false;
+  }
+  return true;
+}
+
+export function registerTwilioStatusRoutes(app: FastifyInstance, deps: TwilioWebhookDeps): void {
+  // Form bodies are parsed app-wide (@fastify/formbody in plugins/security.ts).
+  void app.register(async (scope) => {
+    scope.post('/webhooks/twilio/status', async (request: FormRequest, reply) => {
+      if (!verified(deps, request, reply)) return reply;
+      const body = request.body ?? {};
+      if (!body.MessageSid || !body.MessageStatus) {
+        return reply.status(400).send({
+          error: {
+            code: 'MSV_API_BAD_REQUEST',
+            message: 'MessageSid and MessageStatus are required',
+            details: {},
+          },
+        });
+      }
+      const key = (request.query as Record<string, string | undefined>).key;
+      await applyTwilioStatus(
+        deps.db,
+        { MessageSid: body.MessageSid, MessageStatus: body.MessageStatus, ErrorCode: body.ErrorCode },
+        key,
+      );
+      return reply.status(200).type('text/xml').send('<Response/>');
+    });
+    // Inbound replies (STOP/退订, YES/是): src/api/routes/twilio-inbound.ts (the feedback loop).
+  });
+}

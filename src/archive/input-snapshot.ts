@@ -1,0 +1,130 @@
+import type { Kysely } from 'kysely';
+import { MissiveError } from '../core/errors.ts';
+import { sha256Hex } from '../core/hash.ts';
+import type { ChannelKind } from '../core/types.ts';
+import { getCommunicationInput } from '../store/communication-inputs.ts';
+import { getDataKey, getOrCreateDataKey } from '../store/customer-keys.ts';
+import type { Database } from '../store/schema.ts';
+import type { DocumentData } from '../templates/types.ts';
+import type { BlobStore } from './blob-store.ts';
+import { openEnvelope, sealEnvelope } from './envelope.ts';
+
+/**
+ * Everything a document was rendered from, captured at render time so `missive verify` can render it
+ * again and prove the bytes, whatever has happened to the customer record since: the template version,
+ * the exact merge data (customer fields, derived statement lines, the decision's offers), the as-of
+ * date and locale. The snapshot text is `JSON.stringify` (key order kept: templates may iterate
+ * objects), its sha256 is the communication's `input_sha256`. It holds personal data, so the blob is
+ * sealed with the customer's data key for the communication type (crypto-shredding on erasure).
+ */
+
+export const INPUT_FORMAT = 'missive-input/1';
+
+export interface RenderInput {
+  templateVersionId: string;
+  communicationType: string;
+  channel: ChannelKind;
+  asOf: string;
+  locale: string;
+  data: DocumentData;
+}
+
+export interface InputSnapshot {
+  input: RenderInput;
+  text: string;
+  sha256: string;
+}
+
+/** The Node and ICU versions that render here: Intl output (dates, numbers) may change with ICU. */
+export interface RenderRuntime {
+  node: string;
+  icu: string;
+}
+
+export function currentRuntime(): RenderRuntime {
+  return { node: process.versions.node, icu: process.versions.icu ?? 'none' };
+}
+
+export function snapshotInput(input: RenderInput): InputSnapshot {
+  const text = JSON.stringify({
+    format: INPUT_FORMAT,
+    templateVersionId: input.templateVersionId,
+    communicationType: input.communicationType,
+    channel: input.channel,
+    asOf: input.asOf,
+    locale: input.locale,
+    data: input.data,
+  });
+  return { input, text, sha256: sha256Hex(text) };
+}
+
+export function parseInputSnapshot(text: string): RenderInput {
+  const parsed = JSON.parse(text) as RenderInput & { format?: string };
+  if (parsed.format !== INPUT_FORMAT) {
+    throw new MissiveError('MSV_ARCHIVE_INPUT_MISSING', `unknown input snapshot format ${parsed.format}`);
+  }
+  const { format: _format, ...input } = parsed;
+  return input;
+}
+
+export interface SealedInput {
+  blobSha256: string;
+  keyId: string;
+}
+
+/** Seals the snapshot with the customer's key and stores it (content-addressed; a retry stores nothing new). */
+export async function storeInputSnapshot(
+  db: Kysely<Database>,
+  blobs: BlobStore,
+  customerId: string,
+  snapshot: InputSnapshot,
+): Promise<SealedInput> {
+  const key = await getOrCreateDataKey(db, customerId, snapshot.input.communicationType);
+  const sealed = sealEnvelope(key.key, key.id, Buffer.from(snapshot.text));
+  const blob = await blobs.put(sealed);
+  return { blobSha256: blob.sha256, keyId: key.id };
+}
+
+export interface LoadedInput {
+  input: RenderInput;
+  sha256: string;
+  runtime: RenderRuntime;
+}
+
+/**
+ * The stored inputs of a communication, decrypted and checked against their recorded sha256.
+ * Throws MSV_ARCHIVE_INPUT_MISSING (none stored), MSV_ARCHIVE_SHREDDED (key erased),
+ * MSV_ARCHIVE_TAMPERED (blob or snapshot altered).
+ */
+export async function loadInputSnapshot(
+  db: Kysely<Database>,
+  blobs: BlobStore,
+  communicationId: string,
+): Promise<LoadedInput> {
+  const row = await getCommunicationInput(db, communicationId);
+  if (!row) {
+    throw new MissiveError(
+      'MSV_ARCHIVE_INPUT_MISSING',
+      `communication ${communicationId} has no stored input snapshot`,
+      { communicationId },
+    );
+  }
+  const key = await getDataKey(db, row.keyId);
+  if (!key) {
+    throw new MissiveError(
+      'MSV_ARCHIVE_SHREDDED',
+      `the inputs of ${communicationId} were crypto-shredded (data key ${row.keyId} erased)`,
+      { communicationId },
+    );
+  }
+  const text = Buffer.from(openEnvelope(key.key, key.id, await blobs.get(row.blobSha256))).toString();
+  const sha256 = sha256Hex(text);
+  if (sha256 !== row.inputSha256) {
+    throw new MissiveError(
+      'MSV_ARCHIVE_TAMPERED',
+      `input snapshot of ${communicationId} hashes to ${sha256}, recorded ${row.inputSha256}`,
+      { communicationId },
+    );
+  }
+  return { input: parseInputSnapshot(text), sha256, runtime: { node: row.nodeVersion, icu: row.icuVersion } };
+}

@@ -1,0 +1,63 @@
+import type { Kysely } from 'kysely';
+import type { ArchivedDocument } from '../store/archived-documents.ts';
+import { isArtifactStillReferenced } from '../store/archived-documents.ts';
+import { countInputsReferencing, deleteCommunicationInputs } from '../store/communication-inputs.ts';
+import type { Database } from '../store/schema.ts';
+import { addTombstone, type TombstoneKind } from '../store/tombstones.ts';
+import { inTransaction } from '../store/transaction.ts';
+import type { BlobStore } from './blob-store.ts';
+
+/**
+ * Removes archived documents the one sanctioned way (DESIGN: the archive mutates only through a
+ * retention policy, or an erasure): per document, in one transaction, a PII-free tombstone (also
+ * appended to the tamper-evident log) and the end of its input snapshot row; then each blob that no
+ * remaining document or snapshot refers to is deleted. The ledger row stays: the delivery happened.
+ */
+export interface RemovalOutcome {
+  removed: number;
+  blobsDeleted: number;
+  bytesFreed: number;
+}
+
+export async function removeDocuments(
+  deps: { db: Kysely<Database>; blobs: BlobStore },
+  documents: readonly Omit<ArchivedDocument, 'customerId'>[],
+  kind: Extract<TombstoneKind, 'document.purged' | 'document.erased'>,
+  why: Record<string, unknown>,
+): Promise<RemovalOutcome> {
+  const candidates = new Map<string, number>();
+  for (const doc of documents) {
+    const inputBlobs = await inTransaction(deps.db, async (trx) => {
+      await addTombstone(trx, {
+        kind,
+        targetType: 'communication',
+        targetId: doc.communicationId,
+        details: {
+          runId: doc.runId,
+          communicationType: doc.communicationType,
+          channel: doc.channel,
+          asOf: doc.asOf,
+          artifactSha256: doc.artifactSha256,
+          bytes: doc.artifactSize,
+          ...why,
+        },
+      });
+      return deleteCommunicationInputs(trx, [doc.communicationId]);
+    });
+    candidates.set(doc.artifactSha256, doc.artifactSize);
+    for (const sha of inputBlobs) candidates.set(sha, -1);
+  }
+  const outcome: RemovalOutcome = { removed: documents.length, blobsDeleted: 0, bytesFreed: 0 };
+  for (const [sha, size] of candidates) {
+    const inUse =
+      size >= 0
+        ? await isArtifactStillReferenced(deps.db, sha)
+        : (await countInputsReferencing(deps.db, sha)) > 0;
+    if (inUse || !deps.blobs.delete) continue;
+    if (await deps.blobs.delete(sha)) {
+      outcome.blobsDeleted += 1;
+      outcome.bytesFreed += Math.max(size, 0);
+    }
+  }
+  return outcome;
+}

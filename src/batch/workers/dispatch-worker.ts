@@ -1,0 +1,120 @@
+import { DelayedError, type Job, type Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { type DispatchDeps, dispatchCommunication } from '../../channels/dispatch.ts';
+import { dispatchablePages } from '../../channels/dispatch-loop.ts';
+import { getCommunication, transitionCommunicationStatus } from '../../store/communications.ts';
+import {
+  createDispatchQueue,
+  DISPATCH_CHANNELS,
+  DISPATCH_JOB_OPTIONS,
+  DISPATCH_QUEUES,
+  type DispatchChannel,
+  type DispatchJob,
+} from '../queues.ts';
+
+/**
+ * The dispatch stage of a run on BullMQ: one queue and one worker per channel, each with its own
+ * rate limit (BullMQ's limiter, RELIABILITY F6). A job carries a communication id and is named by
+ * its delivery key, and the ledger's compare-and-set makes a duplicate job harmless (N1). A
+ * temporary failure delays the job without spending an attempt; a provider's "slow down" (429,
+ * 421/454) rate-limits the whole queue (manual rate limit), quiet hours delay only that message.
+ */
+export interface DispatchWorkerOptions {
+  connect(): Redis;
+  prefix: string;
+  /** Jobs per second per channel. */
+  rates: Record<DispatchChannel, number>;
+  concurrency?: number;
+  /** Delays before a communication is given up (failed, or left `unknown` for review). */
+  maxTries?: number;
+}
+
+export interface DispatchStage {
+  /** Adds a job for every not-final email/SMS communication of the run (the outbox relay, N2). */
+  enqueueRun(runId: string): Promise<number>;
+  /** Resolves when no dispatch job is waiting, delayed or active. */
+  drained(options?: { intervalMs?: number }): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function processJob(
+  deps: DispatchDeps,
+  worker: Worker<DispatchJob>,
+  job: Job<DispatchJob>,
+  token: string | undefined,
+  maxTries: number,
+): Promise<string> {
+  const outcome = await dispatchCommunication(deps, job.data.communicationId);
+  if (outcome.retryAfterMs === undefined) return outcome.status;
+  if (outcome.throttled && outcome.code !== 'MSV_CHANNEL_QUIET_HOURS') {
+    await worker.rateLimit(outcome.retryAfterMs);
+    throw Worker.RateLimitError();
+  }
+  const tries = (job.data.tries ?? 0) + 1;
+  const comm = await getCommunication(deps.db, job.data.communicationId);
+  if (tries > maxTries || (comm && comm.attempts >= maxTries && !outcome.throttled)) {
+    await transitionCommunicationStatus(deps.db, job.data.communicationId, {
+      from: ['archived', 'pending'],
+      to: 'failed',
+      reason: `gave up after ${tries} tries`,
+      code: 'MSV_CHANNEL_TEMPORARY',
+    });
+    return 'gave-up';
+  }
+  await job.updateData({ ...job.data, tries });
+  await job.moveToDelayed(Date.now() + outcome.retryAfterMs, token);
+  throw new DelayedError();
+}
+
+export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOptions): DispatchStage {
+  const channels = DISPATCH_CHANNELS.filter((c) => deps.channels[c]);
+  const queues = new Map<DispatchChannel, Queue<DispatchJob>>(
+    channels.map((c) => [c, createDispatchQueue(c, options.connect(), options.prefix)]),
+  );
+  const workers = channels.map((channel) => {
+    const worker: Worker<DispatchJob> = new Worker<DispatchJob>(
+      DISPATCH_QUEUES[channel],
+      (job, token) => processJob(deps, worker, job, token, options.maxTries ?? 8),
+      {
+        connection: options.connect(),
+        prefix: options.prefix,
+        concurrency: options.concurrency ?? 8,
+        limiter: { max: Math.max(1, Math.round(options.rates[channel])), duration: 1_000 },
+      },
+    );
+    worker.on('error', (err) => deps.logger.error({ err: err.message, channel }, 'dispatch worker error'));
+    return worker;
+  });
+  return {
+    async enqueueRun(runId) {
+      let added = 0;
+      for (const [channel, queue] of queues) {
+        for await (const batch of dispatchablePages(deps, runId, [channel], 500)) {
+          await queue.addBulk(
+            batch.map((c) => ({
+              name: 'send',
+              data: { communicationId: c.id },
+              opts: { ...DISPATCH_JOB_OPTIONS, jobId: c.deliveryKey ?? c.id },
+            })),
+          );
+          added += batch.length;
+        }
+      }
+      return added;
+    },
+    async drained({ intervalMs = 200 } = {}) {
+      for (;;) {
+        const counts = await Promise.all(
+          [...queues.values()].map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized')),
+        );
+        const left = counts.reduce((sum, c) => sum + Object.values(c).reduce((a, b) => a + b, 0), 0);
+        if (left === 0) return;
+        await new Promise((r) => setTimeout(r, intervalMs));
+      }
+    },
+    async close() {
+      await Promise.allSettled(workers.map((w) => w.close()));
+      await Promise.allSettled([...queues.values()].map((q) => q.close()));
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { errorMessage } from '../../core/errors.ts';
+import { documentDataFor } from '../../customers/document-data.ts';
+import { renderForChannel } from '../../render/render-channel.ts';
+import { offerContentFor, withOffers } from '../../rules/offer-content.ts';
+import {
+  type CommunicationRecord,
+  listCommunicationsForRun,
+  transitionCommunicationStatus,
+} from '../../store/communications.ts';
+import { getCustomer } from '../../store/customers.ts';
+import { getRun, type RunRecord } from '../../store/runs.ts';
+import type { RenderChunkDeps } from './render-chunk.ts';
+
+/**
+ * Paper for what could not be delivered electronically: a statement whose email bounced gets a
+ * `pending` print row from dispatch (`fallback_of`); this renders and archives its PDF (`archived`,
+ * ready for the print stream). It pages through the run's pending print rows, so a crash between
+ * the bounce and the rendering is picked up by the next pass. Returns how many it made.
+ */
+export async function renderPendingPrint(deps: RenderChunkDeps, runId: string): Promise<number> {
+  const run = await getRun(deps.db, runId);
+  if (!run) return 0;
+  let made = 0;
+  let afterId: string | null = null;
+  for (;;) {
+    const page = await listCommunicationsForRun(deps.db, runId, {
+      statuses: ['pending'],
+      afterId,
+      limit: 500,
+    });
+    if (page.length === 0) return made;
+    for (const row of page.filter((r) => r.channel === 'print')) {
+      if (await renderOne(deps, run, row)) made += 1;
+    }
+    afterId = page[page.length - 1]!.id;
+  }
+}
+
+async function renderOne(deps: RenderChunkDeps, run: RunRecord, row: CommunicationRecord): Promise<boolean> {
+  try {
+    const template = await deps.templates.get(run.templateVersionId);
+    const customer = await getCustomer(deps.db, row.customerId);
+    if (!customer) throw new Error('customer no longer exists in the store');
+    const decision = await deps.decisions?.decideFor(customer, run);
+    const catalog = await deps.decisions?.catalog();
+    const offers = decision && catalog ? offerContentFor(decision, catalog, customer.locale, 'print') : [];
+    const data = withOffers(documentDataFor(template.name, customer, run.asOf), offers);
+    const { artifact } = await renderForChannel(template, 'print', data, {
+      asOf: run.asOf,
+      locale: customer.locale,
+    });
+    await deps.blobs.put(artifact.bytes, artifact.sha256);
+    return await transitionCommunicationStatus(deps.db, row.id, {
+      from: ['pending'],
+      to: 'archived',
+      reason: 'fallback to paper rendered',
+      patch: { artifactSha256: artifact.sha256, artifactSize: artifact.size, pages: artifact.pages ?? null },
+    });
+  } catch (err) {
+    deps.logger.warn({ runId: run.id, customerId: row.customerId }, 'fallback print failed');
+    await transitionCommunicationStatus(deps.db, row.id, {
+      from: ['pending'],
+      to: 'failed',
+      reason: `fallback print: ${errorMessage(err)}`,
+      code: 'MSV_RENDER_FAILED',
+    });
+    return false;
+  }
+}

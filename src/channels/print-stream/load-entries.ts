@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import { listCommunicationsForRun } from '../../store/communications.ts';
+import { getCustomers } from '../../store/customers.ts';
+import type { Database } from '../../store/schema.ts';
+import type { PrintEntry } from './print-entry.ts';
+import { usableAddress } from './usable-address.ts';
+
+/** A document of the run that cannot be printed before any PDF is read (ids and reason only). */
+export interface Unprintable {
+  readonly communicationId: string;
+  readonly customerId: string;
+  readonly code: string;
+  readonly reason: string;
+}
+
+/** Ledger statuses whose documents go on paper: archived, or already handed over once. */
+export const PRINTABLE_STATUSES = ['archived', 'sent'] as const;
+
+const PAGE = 1000;
+
+/**
+ * The run's print documents with their customers' addresses, a ledger page (1,000 rows) at a time:
+ * only ids, hashes, page counts and addresses are kept, never the PDFs. A customer without a
+ * usable address, or a ledger row without a document, is returned as unprintable with the reason.
+ */
+export async function loadPrintEntries(
+  db: Kysely<Database>,
+  runId: string,
+): Promise<{ entries: PrintEntry[]; unprintable: Unprintable[] }> {
+  const entries: PrintEntry[] = [];
+  const unprintable: Unprintable[] = [];
+  let afterId: string | null = null;
+  for (;;) {
+    const rows = await listCommunicationsForRun(db, runId, {
+      statuses: PRINTABLE_STATUSES,
+      afterId,
+      limit: PAGE,
+    });
+    if (rows.length === 0) break;
+    afterId = rows[rows.length - 1]!.id;
+    const print = rows.filter((r) => r.channel === 'print');
+    const customers = new Map(
+      (
+        await getCustomers(
+          db,
+          print.map((r) => r.customerId),
+        )
+      ).map((c) => [c.id, c]),
+    );
+    for (const row of print) {
+      const base = { communicationId: row.id, customerId: row.customerId };
+      if (!row.artifactSha256 || !row.pages) {
+        unprintable.push({
+          ...base,
+          code: 'MSV_ARCHIVE_NOT_FOUND',
+          reason: 'the ledger row has no document',
+        });
+        continue;
+      }
+      const check = usableAddress(customers.get(row.customerId)?.address);
+      if (!check.ok) {
+        unprintable.push({ ...base, code: 'MSV_PRINT_ADDRESS_INVALID', reason: check.reason });
+        continue;
+      }
+      entries.push({ ...base, sha256: row.artifactSha256, pages: row.pages, address: check.address });
+    }
+    if (rows.length < PAGE) break;
+  }
+  return { entries, unprintable };
+}

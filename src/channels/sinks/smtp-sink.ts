@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+
+/**
+ * A real SMTP server on loopback for the demo and the tests (smtp-server + mailparser). It keeps
+ * every message it accepts — in memory and, with `dir`, as `.eml` files — with the envelope it came
+ * in (MAIL FROM, every RCPT TO), and can be told to answer chosen recipients with SMTP reply codes:
+ * `script('a@x', [451, 451])` answers 451 twice, then accepts; `script('b@x', [550])` refuses once,
+ * `reject('b@x', 550)` refuses always. `throttleNext(n)` answers the next n MAIL FROM with 421.
+ */
+export interface SinkMail {
+  messageId: string;
+  envelope: { from: string; to: string[] };
+  raw: Buffer;
+  parsed: ParsedMail;
+  receivedAt: string;
+  file?: string;
+}
+
+export interface SmtpSink {
+  readonly host: string;
+  readonly port: number;
+  readonly url: string;
+  readonly messages: readonly SinkMail[];
+  /** Every RCPT TO the sink saw, accepted or not (header-injection checks). */
+  readonly recipientsSeen: readonly string[];
+  script(recipient: string, codes: number[]): void;
+  reject(recipient: string, code: number): void;
+  throttleNext(count: number): void;
+  clear(): void;
+  close(): Promise<void>;
+}
+
+const TEXT: Record<number, string> = {
+  421: 'Too many messages, slow down',
+  450: 'Mailbox unavailable, try again later',
+  451: 'Local error in processing, try again later',
+  452: 'Insufficient storage, try again later',
+  454: 'Throttling: try again later',
+  550: 'Mailbox unavailable: no such user',
+  552: 'Message size exceeds limit',
+  553: 'Mailbox name not allowed',
+  554: 'Transaction failed',
+};
+
+function smtpError(code: number): Error & { responseCode: number } {
+  return Object.assign(new Error(TEXT[code] ?? `scripted reply ${code}`), { responseCode: code });
+}
+
+export async function startSmtpSink(options: { port?: number; dir?: string } = {}): Promise<SmtpSink> {
+  const messages: SinkMail[] = [];
+  const recipientsSeen: string[] = [];
+  const scripts = new Map<string, number[]>();
+  const rejects = new Map<string, number>();
+  let throttle = 0;
+  if (options.dir) fs.mkdirSync(options.dir, { recursive: true });
+
+  const onRcptTo = (
+    address: { address: string },
+    _s: SMTPServerSession,
+    cb: (err?: Error | null) => void,
+  ) => {
+    const to = address.address.toLowerCase();
+    recipientsSeen.push(to);
+    const always = rejects.get(to);
+    if (always !== undefined) return cb(smtpError(always));
+    const next = scripts.get(to)?.shift();
+    return cb(next === undefined ? null : smtpError(next));
+  };
+  const onData = (
+    stream: SMTPServerDataStream,
+    session: SMTPServerSession,
+    cb: (err?: Error | null) => void,
+  ) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      void simpleParser(raw).then(
+        (parsed) => {
+          const mail: SinkMail = {
+            messageId: parsed.messageId ?? '',
+            envelope: {
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              to: session.envelope.rcptTo.map((r) => r.address),
+            },
+            raw,
+            parsed,
+            receivedAt: new Date().toISOString(),
+          };
+          if (options.dir) {
+            mail.file = path.join(options.dir, `${String(messages.length + 1).padStart(6, '0')}.eml`);
+            fs.writeFileSync(mail.file, raw);
+          }
+          messages.push(mail);
+          cb(null);
+        },
+        (err: Error) => cb(err),
+      );
+    });
+  };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    disableReverseLookup: true,
+    logger: false,
+    size: 25 * 1024 * 1024,
+    onMailFrom(_address, _session, cb) {
+      if (throttle > 0) {
+        throttle -= 1;
+        return cb(smtpError(421));
+      }
+      return cb();
+    },
+    onRcptTo,
+    onData,
+    onAuth(_auth, _session, cb) {
+      cb(null, { user: 'sink' });
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      const address = server.server.address();
+      resolve(typeof address === 'object' && address ? address.port : 0);
+    });
+  });
+  server.on('error', () => {}); // a client that hangs up mid-session is not the sink's problem
+  return {
+    host: '127.0.0.1',
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    recipientsSeen,
+    script: (recipient, codes) => void scripts.set(recipient.toLowerCase(), [...codes]),
+    reject: (recipient, code) => void rejects.set(recipient.toLowerCase(), code),
+    throttleNext: (count) => {
+      throttle = count;
+    },
+    clear: () => {
+      messages.length = 0;
+      recipientsSeen.length = 0;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+/**
+ * The rows that hold a customer's personal data outside the archive: the customer record itself and
+ * the stored decisions (which explain offers with the customer's traits). Deleted on erasure; the
+ * ledger rows stay (ids and hashes only) and the tombstone says what happened.
+ */
+export async function deleteCustomerPersonalData(
+  db: Kysely<Database>,
+  customerId: string,
+): Promise<{ customer: boolean; decisions: number }> {
+  const decisions = await db.deleteFrom('decisions').where('customer_id', '=', customerId).executeTakeFirst();
+  const customer = await db.deleteFrom('customers').where('id', '=', customerId).executeTakeFirst();
+  return { customer: Number(customer.numDeletedRows) > 0, decisions: Number(decisions.numDeletedRows) };
+}
+
+/** The scopes (communication types) the customer has data keys for. */
+export async function listDataKeyScopes(db: Kysely<Database>, customerId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('customer_keys')
+    .select('scope')
+    .where('customer_id', '=', customerId)
+    .execute();
+  return rows.map((r) => r.scope);
+}
