@@ -30,6 +30,7 @@ import { registerUserRoutes } from './routes/users.ts';
 import { renderHtmlError } from './ui/error-pages.ts';
 import { registerAdminPages } from './ui/routes/admin.ts';
 import { registerAgentPages } from './ui/routes/pages.ts';
+import { registerReportPages } from './ui/routes/reports.ts';
 import { registerSessionRoutes } from './ui/routes/session.ts';
 import { registerStudioPages } from './ui/routes/studio.ts';
 
@@ -99,6 +100,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     registerStudioRoutes(scope, routeDeps);
     registerAgentPages(scope, routeDeps);
     registerAdminPages(scope, routeDeps);
+    registerReportPages(scope, routeDeps);
     registerStudioPages(scope, routeDeps);
     // Public routes that verify their own signatures go here too, under /webhooks/ or /t/.
     registerTwilioStatusRoutes(scope, {

@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import { campaignReport } from '../../../feedback/reports.ts';
+import { loadModel, loadPublishedCatalog } from '../../../rules/context-loader.ts';
+import { listRuns } from '../../../store/runs.ts';
+import { ROUTE_ROLES } from '../../auth/principal.ts';
+import type { RouteDeps } from '../../routes/route-deps.ts';
+import { pageContext, sendPage } from '../layout.ts';
+import { campaignReportPage, reportsPage } from '../pages/reports.ts';
+
+/** Campaign reports for marketers: the runs, and each run's model validation report with charts. */
+export function registerReportPages(app: FastifyInstance, deps: RouteDeps): void {
+  const options = { config: { roles: ROUTE_ROLES.marketer }, schema: { hide: true } };
+  app.get('/ui/reports', options, async (request, reply) =>
+    sendPage(reply, reportsPage(pageContext(request), await listRuns(deps.db, { limit: 100 }))),
+  );
+  app.get<{ Params: { run: string } }>('/ui/reports/campaign/:run', options, async (request, reply) => {
+    const catalog = await loadPublishedCatalog(deps.db);
+    const report = await campaignReport(deps.db, request.params.run, catalog, await loadModel(deps.db));
+    return sendPage(reply, campaignReportPage(pageContext(request), report));
+  });
+}
