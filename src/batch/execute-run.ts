@@ -6,6 +6,7 @@ import { catalogDeliveryPolicy } from '../channels/delivery-policy.ts';
 import { stableId } from '../core/hash.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind } from '../core/types.ts';
+import { recordExposures } from '../feedback/model-stats.ts';
 import { countCustomers } from '../store/customers.ts';
 import { createRunIfAbsent, setRunTotal, updateRunStatus } from '../store/runs.ts';
 import type { Database } from '../store/schema.ts';
@@ -115,7 +116,15 @@ async function dispatchRun(deps: BatchDeps, runId: string): Promise<number> {
   const channels = deps.channels ?? {};
   if (!channels.email && !channels.sms) return 0;
   const stage = startDispatchStage(
-    { db: deps.db, blobs: deps.blobs, logger: deps.logger, channels, policy: catalogDeliveryPolicy(deps.db) },
+    {
+      db: deps.db,
+      blobs: deps.blobs,
+      logger: deps.logger,
+      channels,
+      policy: catalogDeliveryPolicy(deps.db),
+      // The feedback loop's exposures are counted when a message is sent, not only on `model update`.
+      onSent: async (communicationId) => void (await recordExposures(deps.db, communicationId)),
+    },
     {
       connect: deps.connect,
       prefix: deps.queuePrefix,

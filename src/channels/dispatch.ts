@@ -36,6 +36,11 @@ export interface DispatchDeps {
   now?: () => Date;
   /** Called with a fallback communication (a bounced statement's print row) so a run can make it. */
   onFallback?: (fallback: CommunicationRecord) => Promise<void>;
+  /**
+   * Called once a communication is `sent` (by the provider's answer or by reconciliation): the
+   * feedback loop counts the exposures of its offers then (src/feedback/model-stats.ts).
+   */
+  onSent?: (communicationId: string) => Promise<void>;
 }
 
 export interface DispatchOutcome {
@@ -161,6 +166,7 @@ async function resolveAmbiguous(
       reason: 'reconciled: the provider has the message',
       patch: { providerId: found.providerId, providerStatus: found.providerStatus ?? null },
     });
+    await deps.onSent?.(comm.id);
     return { status: 'sent' };
   }
   if (found.kind === 'undetermined') return { status: 'unknown', retryAfterMs: backoffMs(ctx.attempt) };
@@ -190,6 +196,7 @@ async function applyResult(
         costUnit: result.costUnit ?? null,
         errorCode: null,
       });
+      await deps.onSent?.(comm.id);
       return { status: 'sent' };
     case 'retry':
       await move('archived', `retry: ${result.reason}`, result.code, { errorCode: result.code });

@@ -9,6 +9,7 @@ import { publishCatalogDir } from '../../src/rules/publish.ts';
 import { listCommunicationsForRun } from '../../src/store/communications.ts';
 import { getCustomers } from '../../src/store/customers.ts';
 import { listEvents } from '../../src/store/events.ts';
+import { loadModelStats } from '../../src/store/model-stats.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import {
   importBankCustomers,
@@ -135,5 +136,8 @@ describe('a run that sends through the dispatch queues', () => {
       expect(mail.parsed.headerLines.some((h) => h.key === 'list-unsubscribe-post')).toBe(true);
     }
     expect(rows.filter((r) => ['pending', 'sending', 'unknown'].includes(r.status))).toEqual([]);
+    // The feedback loop counts each sent offer as an exposure as soon as it is sent.
+    const exposures = (await loadModelStats(temp.store.db)).reduce((n, s) => n + s.exposures, 0);
+    expect(exposures).toBeGreaterThan(0);
   });
 });
