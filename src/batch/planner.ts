@@ -19,6 +19,7 @@ export async function planRun(
   queue: Queue<RenderChunkJob>,
   runId: string,
   chunkSize: number,
+  generation = 0,
 ): Promise<PlanResult> {
   let chunk = 0;
   let customers = 0;
@@ -28,7 +29,7 @@ export async function planRun(
     pending.push({
       name: 'render-chunk',
       data: { runId, chunk, customerIds },
-      opts: { ...CHUNK_JOB_OPTIONS, jobId: chunkJobId(runId, chunk) },
+      opts: { ...CHUNK_JOB_OPTIONS, jobId: chunkJobId(runId, chunk, generation) },
     });
     chunk += 1;
     if (pending.length >= 50) {

@@ -13,9 +13,13 @@ export interface RenderChunkJob {
   customerIds: string[];
 }
 
-/** Deterministic: planning the same run twice adds no second job for a chunk still in Redis. */
-export function chunkJobId(runId: string, chunk: number): string {
-  return `${runId}-chunk-${chunk}`;
+/**
+ * Deterministic: planning the same run twice adds no second job for a chunk still in Redis. The
+ * run's plan generation is part of it: resume and retry-failed plan again under new ids, since
+ * BullMQ keeps completed ids for a while and would silently ignore the same ones.
+ */
+export function chunkJobId(runId: string, chunk: number, generation = 0): string {
+  return generation === 0 ? `${runId}-chunk-${chunk}` : `${runId}-g${generation}-chunk-${chunk}`;
 }
 
 export const CHUNK_JOB_OPTIONS = {
@@ -37,6 +41,8 @@ export const DISPATCH_CHANNELS = Object.keys(DISPATCH_QUEUES) as DispatchChannel
 /** A send: the communication id only; the job id is the delivery key (RELIABILITY N1). */
 export interface DispatchJob {
   communicationId: string;
+  /** The run, so a worker can hold the send while the run is paused and drop it once cancelled. */
+  runId?: string;
   /** Delays so far (retries and unresolved lookups), to give up after a bound. */
   tries?: number;
 }

@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
+import { cancelRun, pauseRun, resumeRun, retryFailed } from '../../batch/run-control.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { listRunFailures } from '../../store/communications.ts';
 import { listPrintStreams, type PrintStreamRecord } from '../../store/print-streams.ts';
 import { summarizeRunCommunications } from '../../store/run-progress.ts';
-import { getRun, listRuns } from '../../store/runs.ts';
+import { getRun, listRuns, type RunRecord } from '../../store/runs.ts';
 import { withRuntime } from '../with-runtime.ts';
 
 export function registerRunsCommands(program: Command): void {
-  const runs = program
-    .command('runs')
-    .description('Runs: list them and show one with its counts and failures');
+  const runs = program.command('runs').description('Runs: list, show, pause, resume, cancel, retry-failed');
+  registerRunControl(runs);
   runs
     .command('list')
     .description('List runs, newest first')
@@ -61,6 +61,55 @@ export function registerRunsCommands(program: Command): void {
         );
       });
     });
+}
+
+/**
+ * Pause, resume, cancel and retry-failed act on the store only (src/batch/run-control.ts): the
+ * workers — `missive worker` or a foreground `missive run` — see the change between customers.
+ */
+function registerRunControl(runs: Command): void {
+  const say = (run: RunRecord, extra = ''): void => {
+    process.stdout.write(`run ${run.id}: ${run.status}${extra}\n`);
+  };
+  runs
+    .command('pause')
+    .description('Pause a run: workers stop between customers; resume continues where it stopped')
+    .argument('<run-id>')
+    .action(async (id: string) => withRuntime(async (rt) => say(await pauseRun(rt.store.db, id))));
+  runs
+    .command('resume')
+    .description(
+      'Resume a paused run: it is planned again (only what is undone) by the next worker or `missive run`',
+    )
+    .argument('<run-id>')
+    .action(async (id: string) =>
+      withRuntime(async (rt) =>
+        say(
+          await resumeRun(rt.store.db, id),
+          ' (start `missive worker`, or `missive run` again, to process it)',
+        ),
+      ),
+    );
+  runs
+    .command('cancel')
+    .description('Cancel a run: customers not yet processed are left out, queued sends are dropped')
+    .argument('<run-id>')
+    .action(async (id: string) => withRuntime(async (rt) => say(await cancelRun(rt.store.db, id))));
+  runs
+    .command('retry-failed')
+    .description(
+      "Re-run only the run's failures (render failures, sends given up); nothing sent is sent again",
+    )
+    .argument('<run-id>')
+    .action(async (id: string) =>
+      withRuntime(async (rt) => {
+        const r = await retryFailed(rt.store.db, id);
+        say(
+          r.run,
+          `; to redo: ${r.rerender} documents, ${r.resend} sends, ${r.refallback} fallback prints (start \`missive worker\`, or \`missive run\` again)`,
+        );
+      }),
+    );
 }
 
 /** One line per set of print stream options: files, documents, pages and sheets sent to the print house. */

@@ -7,6 +7,7 @@ import * as printStreams from './0004-print-streams.ts';
 import * as archiveLog from './0005-archive-log.ts';
 import * as users from './0006-users.ts';
 import * as feedback from './0007-feedback.ts';
+import * as batch from './0009-batch.ts';
 
 /**
  * Every migration, in code (no filesystem scanning, so bundles and `tsx` behave the same).
@@ -21,6 +22,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     '0005-archive-log': { up: (db) => archiveLog.up(db, dialect) },
     '0003-dispatch': { up: (db) => dispatch.up(db, dialect) },
     '0007-feedback': { up: (db) => feedback.up(db, dialect) },
+    '0009-batch': { up: (db) => batch.up(db, dialect) },
   };
   return { getMigrations: async () => migrations };
 }
