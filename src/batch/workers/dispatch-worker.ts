@@ -37,6 +37,8 @@ export interface DispatchStage {
   /** Resolves when no dispatch job is waiting, delayed or active. */
   drained(options?: { intervalMs?: number }): Promise<void>;
   close(): Promise<void>;
+  /** The BullMQ workers, one per channel (for a deadline-bound shutdown). */
+  workers: readonly Worker<DispatchJob>[];
 }
 
 async function processJob(
@@ -111,6 +113,7 @@ export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOp
     return worker;
   });
   return {
+    workers,
     async enqueueRun(runId) {
       let added = 0;
       for (const [channel, queue] of queues) {
