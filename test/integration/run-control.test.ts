@@ -7,8 +7,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { type BatchDeps, executeRun, type RunRequest, runIdFor } from '../../src/batch/execute-run.ts';
+import { formatRunReport } from '../../src/batch/format-run-report.ts';
 import { createRenderQueue } from '../../src/batch/queues.ts';
 import { cancelRun, pauseRun, resumeRun, retryFailed } from '../../src/batch/run-control.ts';
+import { buildRunReport, type RunReport } from '../../src/batch/run-report.ts';
 import { createRenderChunkDeps } from '../../src/batch/workers/chunk-deps.ts';
 import { startRenderWorker } from '../../src/batch/workers/render-worker.ts';
 import { isMissiveError } from '../../src/core/errors.ts';
@@ -131,6 +133,14 @@ describe.each(['sqlite', 'postgres'] as const)('run control on %s', (dialect) =>
     const error = await cancelRun(store.db, runId).catch((e: unknown) => e);
     expect(isMissiveError(error) && error.code).toBe('MSV_RUN_STATE');
     await expect(resumeRun(store.db, runId)).rejects.toThrow(/cannot resume/);
+    // Honest counts: nobody processed, and that is not a reconciliation problem for a cancelled run.
+    const report = await buildRunReport(store.db, runId);
+    expect(report.reconciliation).toMatchObject({
+      customersIn: 12,
+      customersAccounted: 0,
+      customersNotProcessed: 12,
+      balanced: true,
+    });
   });
 
   it('retry-failed re-runs only the failed customer and replaces its failed row', async () => {
@@ -160,6 +170,12 @@ describe.each(['sqlite', 'postgres'] as const)('run control on %s', (dialect) =>
     expect(rows.size).toBe(12);
     expect([...rows.values()].every((n) => n === 1)).toBe(true);
     expect(await listRunFailures(store.db, runId)).toEqual([]);
+    // The report frozen at completion reconciles: 12 in, 12 archived on print.
+    const frozen = (await getRun(store.db, runId))?.report as RunReport;
+    expect(frozen.reconciliation).toMatchObject({ balanced: true, customersIn: 12, customersAccounted: 12 });
+    expect(frozen.byChannel).toEqual({ print: { archived: 12 } });
+    expect(frozen.generation).toBe(1);
+    expect(formatRunReport(frozen)).toContain('reconciliation    balanced');
     const after = await store.db
       .selectFrom('communications')
       .select(['customer_id', 'updated_at', 'status'])

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runIdFor } from '../../src/batch/execute-run.ts';
+import type { RunReport } from '../../src/batch/run-report.ts';
 import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
 import { publishCatalogDir } from '../../src/rules/publish.ts';
 import { countRunByChannel } from '../../src/store/run-progress.ts';
@@ -77,6 +78,10 @@ describe('two missive worker processes', () => {
     expect(byChannel.email?.sent ?? 0).toBeGreaterThan(0);
     expect(smtp.messages.length).toBe(byChannel.email?.sent);
     expect(workers.map((w) => w.output()).join('')).toContain('queues render,email');
+    const report = done.report as RunReport;
+    expect(report.reconciliation).toMatchObject({ balanced: true, customersIn: 20, customersAccounted: 20 });
+    expect(report.byChannel.email?.sent).toBe(byChannel.email?.sent);
+    expect(report.decisions).toBe(20);
   });
 
   it('stop gracefully on SIGTERM', async () => {

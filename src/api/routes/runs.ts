@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { runIdFor } from '../../batch/execute-run.ts';
 import { cancelRun, pauseRun, resumeRun, retryFailed } from '../../batch/run-control.ts';
+import { buildRunReport } from '../../batch/run-report.ts';
 import { parseAsOf } from '../../cli/commands/run.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { RunStatus } from '../../core/types.ts';
@@ -67,6 +68,18 @@ export function registerRunRoutes(app: FastifyInstance, deps: RouteDeps): void {
         failures,
       };
     },
+  );
+  app.get<{ Params: { runId: string } }>(
+    '/api/runs/:runId/report',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'The run report: counts per channel and status, reconciliation, offers, print, throughput',
+        params: runParams,
+      },
+    },
+    async (request) => buildRunReport(deps.db, request.params.runId),
   );
   registerRunControlRoutes(app, deps, config);
 }

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { formatRunReport } from '../../batch/format-run-report.ts';
 import { cancelRun, pauseRun, resumeRun, retryFailed } from '../../batch/run-control.ts';
+import { buildRunReport } from '../../batch/run-report.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { listRunFailures } from '../../store/communications.ts';
 import { listPrintStreams, type PrintStreamRecord } from '../../store/print-streams.ts';
@@ -10,6 +12,19 @@ import { withRuntime } from '../with-runtime.ts';
 export function registerRunsCommands(program: Command): void {
   const runs = program.command('runs').description('Runs: list, show, pause, resume, cancel, retry-failed');
   registerRunControl(runs);
+  runs
+    .command('report')
+    .description(
+      'The run report: counts per channel and status, reconciliation, suppressions, offers, print, throughput',
+    )
+    .argument('<run-id>')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      await withRuntime(async (rt) => {
+        const report = await buildRunReport(rt.store.db, id);
+        process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatRunReport(report));
+      });
+    });
   runs
     .command('list')
     .description('List runs, newest first')
@@ -38,9 +53,10 @@ export function registerRunsCommands(program: Command): void {
         const summary = await summarizeRunCommunications(rt.store.db, id);
         const failures = await listRunFailures(rt.store.db, id);
         const printStreams = await listPrintStreams(rt.store.db, id);
+        const report = await buildRunReport(rt.store.db, id);
         if (opts.json)
           return void process.stdout.write(
-            `${JSON.stringify({ run, summary, failures, printStreams }, null, 2)}\n`,
+            `${JSON.stringify({ run: { ...run, report: undefined }, summary, failures, printStreams, report }, null, 2)}\n`,
           );
         process.stdout.write(
           `${[
@@ -52,6 +68,7 @@ export function registerRunsCommands(program: Command): void {
                 .join(', ') || 'nothing yet'
             }`,
             `  pages ${summary.pages}, bytes ${summary.bytes}`,
+            `  reconciliation: ${report.reconciliation.balanced ? 'balanced' : `NOT BALANCED (${report.reconciliation.problems.join('; ')})`}; ${report.reconciliation.customersNotProcessed} not processed (missive runs report ${id})`,
             ...printStreamLines(printStreams),
             ...failures.slice(0, 20).map((f) => `  failed ${f.customerId} at ${f.stage}: ${f.reason}`),
             failures.length > 20 ? `  … and ${failures.length - 20} more (--json for all)` : '',
