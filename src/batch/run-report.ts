@@ -79,8 +79,9 @@ export async function buildRunReport(
   let bytesArchived = 0;
   for (const r of tally.rows) {
     const n = Number(r.n);
-    const channel = (byChannel[r.channel] ??= {});
+    const channel = byChannel[r.channel] ?? {};
     channel[r.rstatus] = (channel[r.rstatus] ?? 0) + n;
+    byChannel[r.channel] = channel;
     if (Number(r.own) === 1) primaryRows += n;
     pagesArchived += Number(r.pages ?? 0);
     bytesArchived += Number(r.bytes ?? 0);
@@ -171,8 +172,10 @@ async function offersAndHoldout(
       decisions += 1;
       if (Number(row.holdout) === 1) holdout += 1;
       const d = parseJson<{ segment?: string; offers?: { offerId: string }[] }>(row.decision);
-      const segment = (offersBySegment[d.segment ?? '(none)'] ??= {});
+      const key = d.segment ?? '(none)';
+      const segment = offersBySegment[key] ?? {};
       for (const o of d.offers ?? []) segment[o.offerId] = (segment[o.offerId] ?? 0) + 1;
+      offersBySegment[key] = segment;
     }
     after = page[page.length - 1]!.customer_id;
   }
