@@ -1,4 +1,4 @@
-import type { Queue } from 'bullmq';
+import { FlowProducer, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../archive/blob-store.ts';
@@ -22,6 +22,7 @@ import { createRenderQueue, type DispatchChannel, type RenderChunkJob } from './
 import { finishRun } from './run-finish.ts';
 import { createRenderChunkDeps } from './workers/chunk-deps.ts';
 import { startDispatchStage } from './workers/dispatch-worker.ts';
+import { startFinalizeWorker } from './workers/finalize-worker.ts';
 import { renderPendingPrint } from './workers/render-fallback.ts';
 import type { SandboxLocation } from './workers/render-sandbox.ts';
 import { startRenderWorker } from './workers/render-worker.ts';
@@ -106,10 +107,12 @@ export async function executeRun(
     return { runId, didWork: sent > 0, chunks: 0, progress: { ...progress, total: customers }, status };
   }
   const queue = createRenderQueue(deps.connect(), deps.queuePrefix);
+  const flow = new FlowProducer({ connection: deps.connect(), prefix: deps.queuePrefix });
   let plan: { customers: number; chunks: number };
   try {
-    plan = await planAndStart(deps, queue, run);
+    plan = await planAndStart(deps, queue, run, flow);
   } finally {
+    await flow.close();
     if (options.detach) await queue.close();
   }
   if (options.detach) {
@@ -122,6 +125,8 @@ export async function executeRun(
     concurrency: deps.concurrency,
     sandbox: deps.sandbox,
   });
+  // The flow's parents close the run too (whoever is first); print streams stay `missive print-streams`'s here.
+  const finalizer = startFinalizeWorker(deps, { connection: deps.connect(), prefix: deps.queuePrefix });
   try {
     const stopped = async () => {
       const status = (await getRun(deps.db, runId))?.status;
@@ -140,6 +145,7 @@ export async function executeRun(
     return { runId, didWork: true, chunks: plan.chunks, progress, status };
   } finally {
     await worker.close();
+    await finalizer.close();
     await queue.close();
   }
 }
@@ -152,8 +158,9 @@ export async function planAndStart(
   deps: Pick<BatchDeps, 'db' | 'logger' | 'chunkSize'>,
   queue: Queue<RenderChunkJob>,
   run: RunRecord,
+  flow?: FlowProducer,
 ): Promise<{ customers: number; chunks: number }> {
-  const plan = await planRun(deps.db, queue, run.id, deps.chunkSize, run.generation);
+  const plan = await planRun(deps.db, queue, run.id, deps.chunkSize, run.generation, flow);
   await setRunTotal(deps.db, run.id, plan.customers);
   await transitionRunStatus(deps.db, run.id, ['planning', 'running', 'failed', 'completed'], 'running');
   deps.logger.info(

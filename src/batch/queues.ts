@@ -33,6 +33,39 @@ export function createRenderQueue(connection: Redis, prefix: string): Queue<Rend
   return new Queue<RenderChunkJob>(RENDER_QUEUE, { connection, prefix });
 }
 
+/**
+ * The parents of a run's flow: one `finalize-run` job per segment of up to FLOW_SEGMENT chunks
+ * (a flow is added in one Redis transaction, so a 1M-customer plan is split), each closing the run
+ * once all chunks of the run are done (src/batch/workers/finalize-worker.ts).
+ */
+export const FINALIZE_QUEUE = 'run-finalize';
+export const FLOW_SEGMENT = 500;
+
+export interface FinalizeRunJob {
+  runId: string;
+  generation: number;
+  segment: number;
+}
+
+export function finalizeJobId(runId: string, generation: number, segment: number): string {
+  return `${runId}-g${generation}-finalize-${segment}`;
+}
+
+/**
+ * The flow's failure policy, explicit (RELIABILITY N6): a chunk whose job fails for good still ends
+ * each of its customers in `failed` (render-worker.ts), so the run must still close and report
+ * them — `ignoreDependencyOnFailure`, not `failParentOnFailure`, which would fail the whole run for
+ * one bad chunk.
+ */
+export const FLOW_CHILD_POLICY = { ignoreDependencyOnFailure: true } as const;
+
+export const FINALIZE_JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: { age: 3_600, count: 1_000 },
+  removeOnFail: { age: 7 * 24 * 3_600 },
+} as const;
+
 /** One dispatch queue per channel, each with its own rate limit (RELIABILITY F6). Print goes in print streams. */
 export const DISPATCH_QUEUES = { email: 'dispatch-email', sms: 'dispatch-sms' } as const;
 export type DispatchChannel = keyof typeof DISPATCH_QUEUES;

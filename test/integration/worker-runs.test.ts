@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runIdFor } from '../../src/batch/execute-run.ts';
@@ -31,6 +32,7 @@ describe('two missive worker processes', () => {
       MISSIVE_QUEUE_PREFIX: `test-${randomUUID()}`,
       MISSIVE_SMTP_URL: smtp.url,
       MISSIVE_CHUNK_SIZE: '4',
+      MISSIVE_LOG_LEVEL: 'warn',
     };
     workers.push(spawnWorker(env, ['--concurrency', '2']), spawnWorker(env, ['--queues', 'render,email']));
     await Promise.all(workers.map((w) => w.ready));
@@ -82,6 +84,9 @@ describe('two missive worker processes', () => {
     expect(report.reconciliation).toMatchObject({ balanced: true, customersIn: 20, customersAccounted: 20 });
     expect(report.byChannel.email?.sent).toBe(byChannel.email?.sent);
     expect(report.decisions).toBe(20);
+    // The flow's parent closed the run: it assembled the print streams of the paper documents.
+    expect(report.print?.documents).toBe(byChannel.print?.archived);
+    expect(fs.existsSync(path.join(temp.dir, 'print-streams', run.id))).toBe(true);
   });
 
   it('stop gracefully on SIGTERM', async () => {

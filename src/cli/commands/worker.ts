@@ -1,10 +1,12 @@
-import type { Worker } from 'bullmq';
+import path from 'node:path';
+import { FlowProducer, type Worker } from 'bullmq';
 import type { Command } from 'commander';
 import { createRenderQueue, DISPATCH_CHANNELS, type DispatchChannel } from '../../batch/queues.ts';
 import { startRunCoordinator } from '../../batch/run-coordinator.ts';
 import { closeWorkersWithin } from '../../batch/shutdown.ts';
 import { createRenderChunkDeps } from '../../batch/workers/chunk-deps.ts';
 import { type DispatchStage, startDispatchStage } from '../../batch/workers/dispatch-worker.ts';
+import { startFinalizeWorker } from '../../batch/workers/finalize-worker.ts';
 import { startRenderWorker } from '../../batch/workers/render-worker.ts';
 import { catalogDeliveryPolicy } from '../../channels/delivery-policy.ts';
 import { closeChannels, createChannels } from '../../channels/registry.ts';
@@ -63,6 +65,13 @@ export function registerWorkerCommand(program: Command): void {
       const workers: Worker[] = [];
       if (queues.includes('render')) {
         workers.push(
+          startFinalizeWorker(deps, {
+            connection: rt.connect(),
+            prefix: deps.queuePrefix,
+            printStreamsDir: path.join(rt.config.dataDir, 'print-streams'),
+          }),
+        );
+        workers.push(
           startRenderWorker(createRenderChunkDeps(deps.db, deps.blobs, deps.logger), {
             connection: rt.connect(),
             prefix: deps.queuePrefix,
@@ -95,7 +104,8 @@ export function registerWorkerCommand(program: Command): void {
         workers.push(...(dispatch.workers as Worker[]));
       }
       const renderQueue = createRenderQueue(rt.connect(), deps.queuePrefix);
-      const coordinator = startRunCoordinator({ ...deps, renderQueue, dispatch });
+      const flow = new FlowProducer({ connection: rt.connect(), prefix: deps.queuePrefix });
+      const coordinator = startRunCoordinator({ ...deps, renderQueue, dispatch, flow });
       await Promise.all(workers.map((w) => w.waitUntilReady()));
       process.stdout.write(
         `missive worker ready: queues ${[...(queues.includes('render') ? ['render'] : []), ...Object.keys(channels)].join(',')}, concurrency ${concurrency}, pid ${process.pid}\n`,
@@ -111,6 +121,7 @@ export function registerWorkerCommand(program: Command): void {
       );
       await dispatch?.close();
       await renderQueue.close();
+      await flow.close();
       await closeChannels(allChannels);
       await rt.close();
     });
