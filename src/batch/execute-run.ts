@@ -47,6 +47,8 @@ export interface BatchDeps {
   sandbox?: SandboxLocation | undefined;
   /** Email and SMS channels (src/channels/registry.ts); without them, those documents wait archived. */
   channels?: Partial<Record<ChannelKind, Channel>> | undefined;
+  /** BullMQ job lock of the workers (ms): how soon a dead worker's jobs are taken up again. */
+  jobLockMs?: number | undefined;
   /** Jobs per second of each dispatch queue. */
   dispatchRates?: Record<DispatchChannel, number> | undefined;
 }
@@ -124,9 +126,14 @@ export async function executeRun(
     prefix: deps.queuePrefix,
     concurrency: deps.concurrency,
     sandbox: deps.sandbox,
+    lockMs: deps.jobLockMs,
   });
   // The flow's parents close the run too (whoever is first); print streams stay `missive print-streams`'s here.
-  const finalizer = startFinalizeWorker(deps, { connection: deps.connect(), prefix: deps.queuePrefix });
+  const finalizer = startFinalizeWorker(deps, {
+    connection: deps.connect(),
+    prefix: deps.queuePrefix,
+    lockMs: deps.jobLockMs,
+  });
   try {
     const stopped = async () => {
       const status = (await getRun(deps.db, runId))?.status;
@@ -184,6 +191,7 @@ async function dispatchRun(deps: BatchDeps, runId: string): Promise<number> {
       connect: deps.connect,
       prefix: deps.queuePrefix,
       rates: deps.dispatchRates ?? { email: 200, sms: 100 },
+      lockMs: deps.jobLockMs,
     },
   );
   try {

@@ -22,6 +22,15 @@ export function chunkJobId(runId: string, chunk: number, generation = 0): string
   return generation === 0 ? `${runId}-chunk-${chunk}` : `${runId}-g${generation}-chunk-${chunk}`;
 }
 
+/**
+ * A worker's lock options: the lock (RELIABILITY F5: above the p99 job time) and how often stalled
+ * jobs — whose worker died — are looked for (at most every 30 s, BullMQ's default).
+ */
+export function lockOptions(lockMs: number | undefined, fallbackMs: number) {
+  const lockDuration = lockMs ?? fallbackMs;
+  return { lockDuration, stalledInterval: Math.min(30_000, lockDuration) };
+}
+
 export const CHUNK_JOB_OPTIONS = {
   attempts: 3,
   backoff: { type: 'exponential', delay: 1_000 },

@@ -23,6 +23,7 @@ const envSchema = z.object({
   MISSIVE_CHUNK_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
   MISSIVE_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   MISSIVE_RENDER_SANDBOX: z.enum(['on', 'off']).default('on'),
+  MISSIVE_JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(3_600_000).optional(),
   MISSIVE_RENDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   MISSIVE_RENDER_MAX_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(1024),
   MISSIVE_COOKIE_SECURE: z.enum(['on', 'off', 'auto']).default('auto'),
@@ -77,6 +78,8 @@ export interface Config {
   readonly concurrency: number;
   /** Render in BullMQ sandboxed child processes, using every core. */
   readonly renderSandbox: boolean;
+  /** BullMQ job lock (ms) of every worker; a job whose worker died is taken up again after about this long. Unset: render 120 s, others BullMQ's 30 s. */
+  readonly jobLockMs: number | undefined;
   /** Per-document caps of the guarded renderer (src/render/guard). */
   readonly renderLimits: { readonly timeoutMs: number; readonly maxHeapMb: number };
   /** Session cookies carry `Secure`: always (`on`), never (`off`), or when the request came over https (`auto`). */
@@ -142,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chunkSize: e.MISSIVE_CHUNK_SIZE,
     concurrency: e.MISSIVE_CONCURRENCY ?? (e.MISSIVE_RENDER_SANDBOX === 'on' ? os.availableParallelism() : 4),
     renderSandbox: e.MISSIVE_RENDER_SANDBOX === 'on',
+    jobLockMs: e.MISSIVE_JOB_LOCK_MS,
     renderLimits: { timeoutMs: e.MISSIVE_RENDER_TIMEOUT_MS, maxHeapMb: e.MISSIVE_RENDER_MAX_HEAP_MB },
     cookieSecure: e.MISSIVE_COOKIE_SECURE,
     sessionTtlMinutes: e.MISSIVE_SESSION_TTL_MINUTES,

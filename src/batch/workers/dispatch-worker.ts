@@ -12,6 +12,7 @@ import {
   DISPATCH_QUEUES,
   type DispatchChannel,
   type DispatchJob,
+  lockOptions,
 } from '../queues.ts';
 
 /**
@@ -29,6 +30,8 @@ export interface DispatchWorkerOptions {
   concurrency?: number;
   /** Delays before a communication is given up (failed, or left `unknown` for review). */
   maxTries?: number;
+  /** BullMQ job lock (ms); default BullMQ's 30 s. */
+  lockMs?: number | undefined;
 }
 
 export interface DispatchStage {
@@ -106,6 +109,7 @@ export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOp
         connection: options.connect(),
         prefix: options.prefix,
         concurrency: options.concurrency ?? 8,
+        ...lockOptions(options.lockMs, 30_000),
         limiter: { max: Math.max(1, Math.round(options.rates[channel])), duration: 1_000 },
       },
     );

@@ -5,7 +5,7 @@ import { buildPrintStreams } from '../../channels/print-stream/build-print-strea
 import { printStreamOptions } from '../../channels/print-stream/options.ts';
 import { errorMessage } from '../../core/errors.ts';
 import { getRun } from '../../store/runs.ts';
-import { FINALIZE_QUEUE, type FinalizeRunJob } from '../queues.ts';
+import { FINALIZE_QUEUE, type FinalizeRunJob, lockOptions } from '../queues.ts';
 import { finishRun } from '../run-finish.ts';
 import { runStage } from '../run-stage.ts';
 import { createRenderChunkDeps } from './chunk-deps.ts';
@@ -28,6 +28,7 @@ export interface FinalizeWorkerOptions {
   printStreamsDir?: string | undefined;
   /** How long to wait before looking again (default 1 s). */
   recheckMs?: number;
+  lockMs?: number | undefined;
 }
 
 export async function processFinalizeRun(
@@ -69,7 +70,12 @@ export function startFinalizeWorker(
   const worker = new Worker<FinalizeRunJob>(
     FINALIZE_QUEUE,
     (job, token) => processFinalizeRun(deps, job, token, options),
-    { connection: options.connection, prefix: options.prefix, concurrency: 4 },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: 4,
+      ...lockOptions(options.lockMs, 30_000),
+    },
   );
   worker.on('error', (err) => deps.logger.error({ err: err.message }, 'finalize worker error'));
   return worker;

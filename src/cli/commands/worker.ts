@@ -69,6 +69,7 @@ export function registerWorkerCommand(program: Command): void {
             connection: rt.connect(),
             prefix: deps.queuePrefix,
             printStreamsDir: path.join(rt.config.dataDir, 'print-streams'),
+            lockMs: deps.jobLockMs,
           }),
         );
         workers.push(
@@ -77,6 +78,7 @@ export function registerWorkerCommand(program: Command): void {
             prefix: deps.queuePrefix,
             concurrency,
             sandbox: deps.sandbox,
+            lockMs: deps.jobLockMs,
           }),
         );
       }
@@ -99,6 +101,7 @@ export function registerWorkerCommand(program: Command): void {
             connect: rt.connect,
             prefix: deps.queuePrefix,
             rates: deps.dispatchRates ?? { email: 200, sms: 100 },
+            lockMs: deps.jobLockMs,
           },
         );
         workers.push(...(dispatch.workers as Worker[]));
