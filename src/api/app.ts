@@ -28,6 +28,7 @@ import { registerUserRoutes } from './routes/users.ts';
 import { renderHtmlError } from './ui/error-pages.ts';
 import { registerAdminPages } from './ui/routes/admin.ts';
 import { registerAgentPages } from './ui/routes/pages.ts';
+import { registerRunPages } from './ui/routes/runs.ts';
 import { registerSessionRoutes } from './ui/routes/session.ts';
 
 /** What the API works with: the store, the archive, a clock (tests pin it), a logger, security settings. */
@@ -95,6 +96,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     registerPreviewRoutes(scope, { db: deps.db, now });
     registerAgentPages(scope, routeDeps);
     registerAdminPages(scope, routeDeps);
+    registerRunPages(scope, routeDeps);
     // Public routes that verify their own signatures go here too, under /webhooks/ or /t/.
     registerTwilioStatusRoutes(scope, {
       db: deps.db,

@@ -235,6 +235,16 @@ describe.each(['sqlite', 'postgres'] as const)('run control on %s', (dialect) =>
         run: { id: runId, status: 'cancelled' },
         progress: { ledgerRows: 0 },
       });
+      const get = (url: string, token: string) => app.inject({ method: 'GET', url, headers: bearer(token) });
+      const report = await get(`/api/runs/${runId}/report`, tokens.marketer);
+      expect(report.json()).toMatchObject({ runId, status: 'cancelled', reconciliation: { balanced: true } });
+      expect((await get(`/api/runs/${runId}/report`, tokens.agent)).statusCode).toBe(403);
+      const page = await get(`/ui/runs/${runId}`, tokens.marketer);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('id="reconciled"');
+      expect(page.body).toContain(runId);
+      expect((await get('/ui/runs', tokens.admin)).body).toContain(`/ui/runs/${runId}`);
+      expect((await get('/ui/runs', tokens.agent)).statusCode).toBe(403);
       const missing = await app.inject({
         method: 'POST',
         url: '/api/runs/nope/pause',

@@ -86,6 +86,20 @@ export const enGB = {
   emailFrame: 'E-mail as sent (images and tracking blocked)',
   documentFrame: 'Document as sent',
   smsText: 'Text message as sent',
+  runs: 'Runs',
+  runReport: 'Run report',
+  reconciliation: 'Reconciliation',
+  balanced: 'balanced',
+  notBalanced: 'NOT balanced',
+  customersIn: 'Customers in',
+  notProcessed: 'not processed',
+  suppressions: 'Suppressions',
+  offersBySegment: 'Offers by segment',
+  holdout: 'Holdout',
+  printed: 'Printed',
+  archivedBytes: 'Archived',
+  wallTime: 'Wall time',
+  throughput: 'Throughput (documents per minute)',
 } as const;
 
 export type UiStrings = Record<keyof typeof enGB, string>;
