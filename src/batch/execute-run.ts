@@ -98,7 +98,7 @@ export async function executeRun(
     options: {},
   });
   const before = await readRunProgress(deps.db, runId, run.customersTotal ?? 0, Date.now());
-  if (run.status === 'paused' || run.status === 'cancelled')
+  if (run.status === 'paused' || run.status === 'cancelled' || (run.status === 'completed' && options.detach))
     return { runId, didWork: false, chunks: 0, progress: before, status: run.status };
   const customers = await countCustomers(deps.db);
   if (before.done >= customers && !options.detach) {

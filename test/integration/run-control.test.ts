@@ -245,6 +245,19 @@ describe.each(['sqlite', 'postgres'] as const)('run control on %s', (dialect) =>
       expect(page.body).toContain(runId);
       expect((await get('/ui/runs', tokens.admin)).body).toContain(`/ui/runs/${runId}`);
       expect((await get('/ui/runs', tokens.agent)).statusCode).toBe(403);
+      const audited = await store.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('target_id', '=', runId)
+        .orderBy('id')
+        .execute();
+      expect(audited.map((a) => a.action)).toEqual([
+        'run.create',
+        'run.create',
+        'run.pause',
+        'run.resume',
+        'run.cancel',
+      ]);
       const missing = await app.inject({
         method: 'POST',
         url: '/api/runs/nope/pause',

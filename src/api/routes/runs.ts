@@ -1,16 +1,17 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { runIdFor } from '../../batch/execute-run.ts';
 import { cancelRun, pauseRun, resumeRun, retryFailed } from '../../batch/run-control.ts';
 import { buildRunReport } from '../../batch/run-report.ts';
 import { parseAsOf } from '../../cli/commands/run.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { RunStatus } from '../../core/types.ts';
+import { appendAudit } from '../../store/audit.ts';
 import { countCommunicationsByStatus, listRunFailures } from '../../store/communications.ts';
 import { countRunByChannel } from '../../store/run-progress.ts';
 import { createRunIfAbsent, getRun, listRuns } from '../../store/runs.ts';
 import { getLatestTemplateVersion, getTemplateVersion } from '../../store/templates.ts';
 import type { Role } from '../../store/users.ts';
-import { ROUTE_ROLES } from '../auth/principal.ts';
+import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { idParam } from './schemas.ts';
 
@@ -130,6 +131,7 @@ function registerRunControlRoutes(
         source: body.source ?? ('store:all' as const),
       };
       const { run, created } = await createRunIfAbsent(deps.db, { id: runIdFor(runRequest), ...runRequest });
+      await audit(deps, request, 'run.create', run.id, { created, templateVersionId: version.id });
       return reply.code(created ? 201 : 200).send({ runId: run.id, created, run });
     },
   );
@@ -143,7 +145,28 @@ function registerRunControlRoutes(
     app.post<{ Params: { runId: string } }>(
       `/api/runs/:runId/${action}`,
       { config, schema: { tags, summary: `${action} a run`, params: runParams } },
-      async (request) => ({ run: await act(deps.db, request.params.runId) }),
+      async (request) => {
+        const run = await act(deps.db, request.params.runId);
+        await audit(deps, request, `run.${action}`, run.id, { status: run.status });
+        return { run };
+      },
     );
   }
+}
+
+/** Who created or steered which run, in the audit log. */
+async function audit(
+  deps: RouteDeps,
+  request: FastifyRequest,
+  action: string,
+  runId: string,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await appendAudit(deps.db, {
+    actor: actorOf(request.principal!),
+    action,
+    targetType: 'run',
+    targetId: runId,
+    details: { ...details, ip: request.ip },
+  });
 }
