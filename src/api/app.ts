@@ -31,6 +31,7 @@ import { renderHtmlError } from './ui/error-pages.ts';
 import { registerAdminPages } from './ui/routes/admin.ts';
 import { registerAgentPages } from './ui/routes/pages.ts';
 import { registerReportPages } from './ui/routes/reports.ts';
+import { registerRunPages } from './ui/routes/runs.ts';
 import { registerSessionRoutes } from './ui/routes/session.ts';
 import { registerStudioPages } from './ui/routes/studio.ts';
 
@@ -102,6 +103,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     registerAdminPages(scope, routeDeps);
     registerReportPages(scope, routeDeps);
     registerStudioPages(scope, routeDeps);
+    registerRunPages(scope, routeDeps);
     // Public routes that verify their own signatures go here too, under /webhooks/ or /t/.
     registerTwilioStatusRoutes(scope, {
       db: deps.db,

@@ -21,6 +21,8 @@ export interface EmbeddedRedisOptions {
   dir: string;
   /** Persist to an append-only file (default true). Tests turn it off. */
   persist?: boolean;
+  /** A fixed port (default: a free one): a restarted server keeps its URL. */
+  port?: number;
   startTimeoutMs?: number;
 }
 
@@ -31,7 +33,7 @@ const PID_FILE = 'missive-redis.pid';
 export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
   fs.mkdirSync(options.dir, { recursive: true });
   await stopOrphan(path.join(options.dir, PID_FILE));
-  const port = await freeLoopbackPort();
+  const port = options.port ?? (await freeLoopbackPort());
   const args = [
     '--bind', '127.0.0.1',
     '--port', String(port),

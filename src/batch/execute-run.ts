@@ -1,3 +1,4 @@
+import { FlowProducer, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../archive/blob-store.ts';
@@ -5,16 +6,24 @@ import type { Channel } from '../channels/channel.ts';
 import { catalogDeliveryPolicy } from '../channels/delivery-policy.ts';
 import { stableId } from '../core/hash.ts';
 import type { Logger } from '../core/logger.ts';
-import type { ChannelKind } from '../core/types.ts';
+import type { ChannelKind, RunStatus } from '../core/types.ts';
 import { recordExposures } from '../feedback/model-stats.ts';
 import { countCustomers } from '../store/customers.ts';
-import { createRunIfAbsent, setRunTotal, updateRunStatus } from '../store/runs.ts';
+import {
+  createRunIfAbsent,
+  getRun,
+  type RunRecord,
+  setRunTotal,
+  transitionRunStatus,
+} from '../store/runs.ts';
 import type { Database } from '../store/schema.ts';
 import { planRun } from './planner.ts';
 import { type RunProgress, readRunProgress, waitForRun } from './progress.ts';
-import { createRenderQueue, type DispatchChannel } from './queues.ts';
+import { createRenderQueue, type DispatchChannel, type RenderChunkJob } from './queues.ts';
+import { finishRun } from './run-finish.ts';
 import { createRenderChunkDeps } from './workers/chunk-deps.ts';
 import { startDispatchStage } from './workers/dispatch-worker.ts';
+import { startFinalizeWorker } from './workers/finalize-worker.ts';
 import { renderPendingPrint } from './workers/render-fallback.ts';
 import type { SandboxLocation } from './workers/render-sandbox.ts';
 import { startRenderWorker } from './workers/render-worker.ts';
@@ -39,6 +48,8 @@ export interface BatchDeps {
   sandbox?: SandboxLocation | undefined;
   /** Email and SMS channels (src/channels/registry.ts); without them, those documents wait archived. */
   channels?: Partial<Record<ChannelKind, Channel>> | undefined;
+  /** BullMQ job lock of the workers (ms): how soon a dead worker's jobs are taken up again. */
+  jobLockMs?: number | undefined;
   /** Jobs per second of each dispatch queue. */
   dispatchRates?: Record<DispatchChannel, number> | undefined;
 }
@@ -49,6 +60,8 @@ export interface RunOutcome {
   didWork: boolean;
   chunks: number;
   progress: RunProgress;
+  /** Where the run stands: completed, or paused/cancelled (stopped early), or running (detached). */
+  status: RunStatus;
 }
 
 /**
@@ -59,13 +72,25 @@ export function runIdFor(request: RunRequest): string {
   return stableId('run', request.communicationType, request.asOf, request.templateVersionId, request.source);
 }
 
+export interface ExecuteOptions {
+  /** Return right after planning; `missive worker` processes (or a later `missive run`) do the work. */
+  detach?: boolean;
+}
+
+/**
+ * Runs (or resumes) the run named by `request`. A paused or cancelled run is left as it is (resume
+ * it with `missive runs resume`); a run whose customers all have a ledger row only gets its
+ * unfinished sends picked up again. Otherwise the run is planned under its current plan generation,
+ * then rendered and dispatched here until done, paused or cancelled — or, detached, left to workers.
+ */
 export async function executeRun(
   deps: BatchDeps,
   request: RunRequest,
   onProgress?: (progress: RunProgress) => void,
+  options: ExecuteOptions = {},
 ): Promise<RunOutcome> {
   const runId = runIdFor(request);
-  await createRunIfAbsent(deps.db, {
+  const { run } = await createRunIfAbsent(deps.db, {
     id: runId,
     communicationType: request.communicationType,
     templateVersionId: request.templateVersionId,
@@ -73,38 +98,84 @@ export async function executeRun(
     source: request.source,
     options: {},
   });
-  const before = await readRunProgress(deps.db, runId, 0, Date.now());
+  const before = await readRunProgress(deps.db, runId, run.customersTotal ?? 0, Date.now());
+  if (run.status === 'paused' || run.status === 'cancelled' || (run.status === 'completed' && options.detach))
+    return { runId, didWork: false, chunks: 0, progress: before, status: run.status };
   const customers = await countCustomers(deps.db);
-  if (before.done >= customers) {
+  if (before.done >= customers && !options.detach) {
     // Rendered before: only sends that did not finish (a killed dispatch) are picked up again.
     const sent = await dispatchRun(deps, runId);
-    await updateRunStatus(deps.db, runId, 'completed');
+    const status = await finishRun(deps, runId);
     const progress = sent > 0 ? await readRunProgress(deps.db, runId, customers, Date.now()) : before;
-    return { runId, didWork: sent > 0, chunks: 0, progress: { ...progress, total: customers } };
+    return { runId, didWork: sent > 0, chunks: 0, progress: { ...progress, total: customers }, status };
   }
   const queue = createRenderQueue(deps.connect(), deps.queuePrefix);
+  const flow = new FlowProducer({ connection: deps.connect(), prefix: deps.queuePrefix });
+  let plan: { customers: number; chunks: number };
+  try {
+    plan = await planAndStart(deps, queue, run, flow);
+  } finally {
+    await flow.close();
+    if (options.detach) await queue.close();
+  }
+  if (options.detach) {
+    const progress = await readRunProgress(deps.db, runId, plan.customers, Date.now());
+    return { runId, didWork: true, chunks: plan.chunks, progress, status: 'running' };
+  }
   const worker = startRenderWorker(createRenderChunkDeps(deps.db, deps.blobs, deps.logger), {
     connection: deps.connect(),
     prefix: deps.queuePrefix,
     concurrency: deps.concurrency,
     sandbox: deps.sandbox,
+    lockMs: deps.jobLockMs,
+  });
+  // The flow's parents close the run too (whoever is first); print streams stay `missive print-streams`'s here.
+  const finalizer = startFinalizeWorker(deps, {
+    connection: deps.connect(),
+    prefix: deps.queuePrefix,
+    lockMs: deps.jobLockMs,
   });
   try {
-    await updateRunStatus(deps.db, runId, 'running');
-    const plan = await planRun(deps.db, queue, runId, deps.chunkSize);
-    await setRunTotal(deps.db, runId, plan.customers);
-    deps.logger.info({ runId, customers: plan.customers, chunks: plan.chunks }, 'run planned');
-    const rendered = await waitForRun(deps.db, runId, plan.customers, { onProgress });
+    const stopped = async () => {
+      const status = (await getRun(deps.db, runId))?.status;
+      return status === 'paused' || status === 'cancelled';
+    };
+    const rendered = await waitForRun(deps.db, runId, plan.customers, { onProgress, shouldStop: stopped });
+    if (await stopped()) {
+      const status = (await getRun(deps.db, runId))!.status;
+      return { runId, didWork: true, chunks: plan.chunks, progress: rendered, status };
+    }
     await dispatchRun(deps, runId);
     // Statuses after sending; time and rate are the render stage's.
     const after = await readRunProgress(deps.db, runId, plan.customers, Date.now());
     const progress = { ...rendered, byStatus: after.byStatus, done: after.done };
-    await updateRunStatus(deps.db, runId, 'completed');
-    return { runId, didWork: true, chunks: plan.chunks, progress };
+    const status = await finishRun(deps, runId);
+    return { runId, didWork: true, chunks: plan.chunks, progress, status };
   } finally {
     await worker.close();
+    await finalizer.close();
     await queue.close();
   }
+}
+
+/**
+ * Plans the run under its plan generation (re-planning adds no chunk twice), records its customer
+ * count and moves it to `running` — unless it was paused or cancelled meanwhile.
+ */
+export async function planAndStart(
+  deps: Pick<BatchDeps, 'db' | 'logger' | 'chunkSize'>,
+  queue: Queue<RenderChunkJob>,
+  run: RunRecord,
+  flow?: FlowProducer,
+): Promise<{ customers: number; chunks: number }> {
+  const plan = await planRun(deps.db, queue, run.id, deps.chunkSize, run.generation, flow);
+  await setRunTotal(deps.db, run.id, plan.customers);
+  await transitionRunStatus(deps.db, run.id, ['planning', 'running', 'failed', 'completed'], 'running');
+  deps.logger.info(
+    { runId: run.id, customers: plan.customers, chunks: plan.chunks, generation: run.generation },
+    'run planned',
+  );
+  return plan;
 }
 
 /**
@@ -129,6 +200,7 @@ async function dispatchRun(deps: BatchDeps, runId: string): Promise<number> {
       connect: deps.connect,
       prefix: deps.queuePrefix,
       rates: deps.dispatchRates ?? { email: 200, sms: 100 },
+      lockMs: deps.jobLockMs,
     },
   );
   try {

@@ -40,7 +40,13 @@ export async function waitForRun(
   db: Kysely<Database>,
   runId: string,
   total: number,
-  options: { intervalMs?: number; onProgress?: (p: RunProgress) => void; signal?: AbortSignal } = {},
+  options: {
+    intervalMs?: number;
+    onProgress?: (p: RunProgress) => void;
+    signal?: AbortSignal;
+    /** Checked each poll: stop waiting (e.g. the run was paused or cancelled). */
+    shouldStop?: () => Promise<boolean>;
+  } = {},
 ): Promise<RunProgress> {
   const startedAt = Date.now();
   const doneAtStart = (await readRunProgress(db, runId, total, startedAt)).done;
@@ -48,6 +54,7 @@ export async function waitForRun(
     const progress = await readRunProgress(db, runId, total, startedAt, doneAtStart);
     options.onProgress?.(progress);
     if (progress.done >= total || options.signal?.aborted) return progress;
+    if (options.shouldStop && (await options.shouldStop())) return progress;
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 250));
   }
 }

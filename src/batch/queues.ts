@@ -13,9 +13,22 @@ export interface RenderChunkJob {
   customerIds: string[];
 }
 
-/** Deterministic: planning the same run twice adds no second job for a chunk still in Redis. */
-export function chunkJobId(runId: string, chunk: number): string {
-  return `${runId}-chunk-${chunk}`;
+/**
+ * Deterministic: planning the same run twice adds no second job for a chunk still in Redis. The
+ * run's plan generation is part of it: resume and retry-failed plan again under new ids, since
+ * BullMQ keeps completed ids for a while and would silently ignore the same ones.
+ */
+export function chunkJobId(runId: string, chunk: number, generation = 0): string {
+  return generation === 0 ? `${runId}-chunk-${chunk}` : `${runId}-g${generation}-chunk-${chunk}`;
+}
+
+/**
+ * A worker's lock options: the lock (RELIABILITY F5: above the p99 job time) and how often stalled
+ * jobs — whose worker died — are looked for (at most every 30 s, BullMQ's default).
+ */
+export function lockOptions(lockMs: number | undefined, fallbackMs: number) {
+  const lockDuration = lockMs ?? fallbackMs;
+  return { lockDuration, stalledInterval: Math.min(30_000, lockDuration) };
 }
 
 export const CHUNK_JOB_OPTIONS = {
@@ -29,6 +42,39 @@ export function createRenderQueue(connection: Redis, prefix: string): Queue<Rend
   return new Queue<RenderChunkJob>(RENDER_QUEUE, { connection, prefix });
 }
 
+/**
+ * The parents of a run's flow: one `finalize-run` job per segment of up to FLOW_SEGMENT chunks
+ * (a flow is added in one Redis transaction, so a 1M-customer plan is split), each closing the run
+ * once all chunks of the run are done (src/batch/workers/finalize-worker.ts).
+ */
+export const FINALIZE_QUEUE = 'run-finalize';
+export const FLOW_SEGMENT = 500;
+
+export interface FinalizeRunJob {
+  runId: string;
+  generation: number;
+  segment: number;
+}
+
+export function finalizeJobId(runId: string, generation: number, segment: number): string {
+  return `${runId}-g${generation}-finalize-${segment}`;
+}
+
+/**
+ * The flow's failure policy, explicit (RELIABILITY N6): a chunk whose job fails for good still ends
+ * each of its customers in `failed` (render-worker.ts), so the run must still close and report
+ * them — `ignoreDependencyOnFailure`, not `failParentOnFailure`, which would fail the whole run for
+ * one bad chunk.
+ */
+export const FLOW_CHILD_POLICY = { ignoreDependencyOnFailure: true } as const;
+
+export const FINALIZE_JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: { age: 3_600, count: 1_000 },
+  removeOnFail: { age: 7 * 24 * 3_600 },
+} as const;
+
 /** One dispatch queue per channel, each with its own rate limit (RELIABILITY F6). Print goes in print streams. */
 export const DISPATCH_QUEUES = { email: 'dispatch-email', sms: 'dispatch-sms' } as const;
 export type DispatchChannel = keyof typeof DISPATCH_QUEUES;
@@ -37,6 +83,8 @@ export const DISPATCH_CHANNELS = Object.keys(DISPATCH_QUEUES) as DispatchChannel
 /** A send: the communication id only; the job id is the delivery key (RELIABILITY N1). */
 export interface DispatchJob {
   communicationId: string;
+  /** The run, so a worker can hold the send while the run is paused and drop it once cancelled. */
+  runId?: string;
   /** Delays so far (retries and unresolved lookups), to give up after a bound. */
   tries?: number;
 }

@@ -16,6 +16,7 @@ export function batchDeps(rt: QueueRuntime): BatchDeps {
     queuePrefix: rt.config.queuePrefix,
     chunkSize: rt.config.chunkSize,
     concurrency: rt.config.concurrency,
+    jobLockMs: rt.config.jobLockMs,
     sandbox: rt.config.renderSandbox
       ? {
           store: rt.config.databaseUrl

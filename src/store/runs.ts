@@ -16,6 +16,10 @@ export interface RunRecord {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** How many times the run has been planned; chunk job ids carry it. */
+  generation: number;
+  /** The report frozen when the run finished (see src/batch/run-report.ts), or null. */
+  report: unknown;
 }
 
 export interface NewRun {
@@ -96,10 +100,45 @@ export async function setRunTotal(db: Kysely<Database>, id: string, total: numbe
   if (Number(result.numUpdatedRows) === 0) throw runNotFound(id);
 }
 
+/**
+ * Compare-and-set on the run's status: moves to `to` only from one of `from`, and says whether it
+ * did (two workers finishing the same run: one wins). Stamps like updateRunStatus.
+ */
+export async function transitionRunStatus(
+  db: Kysely<Database>,
+  id: string,
+  from: readonly RunStatus[],
+  to: RunStatus,
+  options: { newPlan?: boolean; at?: string } = {},
+): Promise<boolean> {
+  const at = options.at ?? nowIso();
+  const result = await db
+    .updateTable('runs')
+    .set((eb) => ({
+      status: to,
+      started_at: to === 'running' ? eb.fn.coalesce('started_at', eb.val(at)) : eb.ref('started_at'),
+      finished_at: FINISHED.includes(to) ? at : null,
+      generation: options.newPlan ? eb('generation', '+', 1) : eb.ref('generation'),
+    }))
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Freezes the run report (JSON) on the run. */
+export async function saveRunReport(db: Kysely<Database>, id: string, report: unknown): Promise<void> {
+  await db
+    .updateTable('runs')
+    .set({ report: canonicalJson(report) })
+    .where('id', '=', id)
+    .execute();
+}
+
 /** Newest first. */
 export async function listRuns(
   db: Kysely<Database>,
-  options: { status?: RunStatus; limit?: number } = {},
+  options: { status?: RunStatus | readonly RunStatus[]; limit?: number } = {},
 ): Promise<RunRecord[]> {
   let query = db
     .selectFrom('runs')
@@ -107,7 +146,8 @@ export async function listRuns(
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(options.limit ?? 100);
-  if (options.status) query = query.where('status', '=', options.status);
+  if (typeof options.status === 'string') query = query.where('status', '=', options.status);
+  else if (options.status) query = query.where('status', 'in', options.status);
   return (await query.execute()).map(rowToRun);
 }
 
@@ -124,6 +164,8 @@ function rowToRun(row: Selectable<RunsTable>): RunRecord {
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    generation: Number(row.generation ?? 0),
+    report: row.report ? parseJson<unknown>(row.report) : null,
   };
 }
 

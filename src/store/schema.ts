@@ -67,6 +67,10 @@ export interface RunsTable {
   created_at: Timestamp;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
+  /** How many times the run was planned (0009): chunk job ids carry it. */
+  generation: Generated<number>;
+  /** The run report frozen when the run finished (JSON), or null. */
+  report: JsonText | null;
 }
 
 export interface CommunicationsTable {

@@ -1,9 +1,17 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { runIdFor } from '../../batch/execute-run.ts';
+import { cancelRun, pauseRun, resumeRun, retryFailed } from '../../batch/run-control.ts';
+import { buildRunReport } from '../../batch/run-report.ts';
+import { parseAsOf } from '../../cli/commands/run.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { RunStatus } from '../../core/types.ts';
+import { appendAudit } from '../../store/audit.ts';
 import { countCommunicationsByStatus, listRunFailures } from '../../store/communications.ts';
-import { getRun, listRuns } from '../../store/runs.ts';
-import { ROUTE_ROLES } from '../auth/principal.ts';
+import { countRunByChannel } from '../../store/run-progress.ts';
+import { createRunIfAbsent, getRun, listRuns } from '../../store/runs.ts';
+import { getLatestTemplateVersion, getTemplateVersion } from '../../store/templates.ts';
+import type { Role } from '../../store/users.ts';
+import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { idParam } from './schemas.ts';
 
@@ -47,11 +55,118 @@ export function registerRunRoutes(app: FastifyInstance, deps: RouteDeps): void {
     async (request) => {
       const run = await getRun(deps.db, request.params.runId);
       if (!run) throw new MissiveError('MSV_RUN_NOT_FOUND', `no run with id ${request.params.runId}`);
-      const [counts, failures] = await Promise.all([
+      const [counts, failures, byChannel] = await Promise.all([
         countCommunicationsByStatus(deps.db, run.id),
         listRunFailures(deps.db, run.id),
+        countRunByChannel(deps.db, run.id),
       ]);
-      return { run, counts, failures };
+      const done = Object.values(counts).reduce((a, b) => a + b, 0);
+      return {
+        run,
+        counts,
+        byChannel,
+        progress: { customers: run.customersTotal, ledgerRows: done },
+        failures,
+      };
     },
   );
+  app.get<{ Params: { runId: string } }>(
+    '/api/runs/:runId/report',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'The run report: counts per channel and status, reconciliation, offers, print, throughput',
+        params: runParams,
+      },
+    },
+    async (request) => buildRunReport(deps.db, request.params.runId),
+  );
+  registerRunControlRoutes(app, deps, config);
+}
+
+const runParams = { type: 'object', required: ['runId'], properties: { runId: idParam } } as const;
+
+/**
+ * Creating and controlling runs. The API touches the store only: a created (or resumed, or retried)
+ * run waits in `planning` until a `missive worker` process plans and processes it; pause and cancel
+ * are seen by the workers between customers (src/batch/run-control.ts).
+ */
+function registerRunControlRoutes(
+  app: FastifyInstance,
+  deps: RouteDeps,
+  config: { roles: readonly Role[] },
+): void {
+  app.post<{ Body: { type: string; asOf?: string; templateVersion?: string; source?: 'store:all' } }>(
+    '/api/runs',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Create a run (or find the same run again); `missive worker` processes it',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type'],
+          properties: {
+            type: { type: 'string', minLength: 1, maxLength: 200 },
+            asOf: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+            templateVersion: { type: 'string', minLength: 1, maxLength: 200 },
+            source: { type: 'string', enum: ['store:all'] },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const version = body.templateVersion
+        ? await getTemplateVersion(deps.db, body.templateVersion)
+        : await getLatestTemplateVersion(deps.db, body.type);
+      if (!version || version.templateName !== body.type)
+        throw new MissiveError('MSV_TEMPLATE_NOT_FOUND', `no published version of "${body.type}"`);
+      const runRequest = {
+        communicationType: body.type,
+        templateVersionId: version.id,
+        asOf: parseAsOf(body.asOf),
+        source: body.source ?? ('store:all' as const),
+      };
+      const { run, created } = await createRunIfAbsent(deps.db, { id: runIdFor(runRequest), ...runRequest });
+      await audit(deps, request, 'run.create', run.id, { created, templateVersionId: version.id });
+      return reply.code(created ? 201 : 200).send({ runId: run.id, created, run });
+    },
+  );
+  const actions = {
+    pause: pauseRun,
+    resume: resumeRun,
+    cancel: cancelRun,
+    'retry-failed': async (db: RouteDeps['db'], id: string) => (await retryFailed(db, id)).run,
+  } as const;
+  for (const [action, act] of Object.entries(actions)) {
+    app.post<{ Params: { runId: string } }>(
+      `/api/runs/:runId/${action}`,
+      { config, schema: { tags, summary: `${action} a run`, params: runParams } },
+      async (request) => {
+        const run = await act(deps.db, request.params.runId);
+        await audit(deps, request, `run.${action}`, run.id, { status: run.status });
+        return { run };
+      },
+    );
+  }
+}
+
+/** Who created or steered which run, in the audit log. */
+async function audit(
+  deps: RouteDeps,
+  request: FastifyRequest,
+  action: string,
+  runId: string,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await appendAudit(deps.db, {
+    actor: actorOf(request.principal!),
+    action,
+    targetType: 'run',
+    targetId: runId,
+    details: { ...details, ip: request.ip },
+  });
 }

@@ -25,7 +25,7 @@ export function page(ctx: PageContext, title: string, body: SafeHtml): SafeHtml 
   const nav = principal
     ? html`<nav>
         ${role === 'agent' || role === 'admin' ? html`<a href="/ui/search">${t.search}</a>` : ''}
-        ${role === 'marketer' || role === 'admin' ? html`<a href="/ui/studio">${t.studio}</a><a href="/ui/reports">${t.reports}</a>` : ''}
+        ${role === 'marketer' || role === 'admin' ? html`<a href="/ui/studio">${t.studio}</a><a href="/ui/runs">${t.runs}</a><a href="/ui/reports">${t.reports}</a>` : ''}
         ${role === 'admin' ? html`<a href="/ui/admin/users">${t.users}</a><a href="/ui/admin/audit">${t.auditLog}</a>` : ''}
       </nav>`
     : html`<nav></nav>`;

@@ -2,7 +2,9 @@ import { DelayedError, type Job, type Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type DispatchDeps, dispatchCommunication } from '../../channels/dispatch.ts';
 import { dispatchablePages } from '../../channels/dispatch-loop.ts';
+import type { RunStatus } from '../../core/types.ts';
 import { getCommunication, transitionCommunicationStatus } from '../../store/communications.ts';
+import { getRun } from '../../store/runs.ts';
 import {
   createDispatchQueue,
   DISPATCH_CHANNELS,
@@ -10,6 +12,7 @@ import {
   DISPATCH_QUEUES,
   type DispatchChannel,
   type DispatchJob,
+  lockOptions,
 } from '../queues.ts';
 
 /**
@@ -27,6 +30,8 @@ export interface DispatchWorkerOptions {
   concurrency?: number;
   /** Delays before a communication is given up (failed, or left `unknown` for review). */
   maxTries?: number;
+  /** BullMQ job lock (ms); default BullMQ's 30 s. */
+  lockMs?: number | undefined;
 }
 
 export interface DispatchStage {
@@ -35,6 +40,8 @@ export interface DispatchStage {
   /** Resolves when no dispatch job is waiting, delayed or active. */
   drained(options?: { intervalMs?: number }): Promise<void>;
   close(): Promise<void>;
+  /** The BullMQ workers, one per channel (for a deadline-bound shutdown). */
+  workers: readonly Worker<DispatchJob>[];
 }
 
 async function processJob(
@@ -43,7 +50,14 @@ async function processJob(
   job: Job<DispatchJob>,
   token: string | undefined,
   maxTries: number,
+  runStatus: (runId: string) => Promise<RunStatus | undefined>,
 ): Promise<string> {
+  const status = job.data.runId ? await runStatus(job.data.runId) : undefined;
+  if (status === 'cancelled') return 'cancelled'; // the document stays archived, unsent
+  if (status === 'paused') {
+    await job.moveToDelayed(Date.now() + PAUSED_RECHECK_MS, token);
+    throw new DelayedError();
+  }
   const outcome = await dispatchCommunication(deps, job.data.communicationId);
   if (outcome.retryAfterMs === undefined) return outcome.status;
   if (outcome.throttled && outcome.code !== 'MSV_CHANNEL_QUIET_HOURS') {
@@ -66,7 +80,23 @@ async function processJob(
   throw new DelayedError();
 }
 
+/** A send of a paused run waits this long, then looks at the run again. */
+const PAUSED_RECHECK_MS = 1_000;
+
+/** The run's status, read at most once a second per run: pause and cancel reach the senders quickly. */
+function cachedRunStatus(db: DispatchDeps['db']): (runId: string) => Promise<RunStatus | undefined> {
+  const cache = new Map<string, { at: number; status: Promise<RunStatus | undefined> }>();
+  return (runId) => {
+    const hit = cache.get(runId);
+    if (hit && Date.now() - hit.at < 1_000) return hit.status;
+    const status = getRun(db, runId).then((r) => r?.status);
+    cache.set(runId, { at: Date.now(), status });
+    return status;
+  };
+}
+
 export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOptions): DispatchStage {
+  const runStatus = cachedRunStatus(deps.db);
   const channels = DISPATCH_CHANNELS.filter((c) => deps.channels[c]);
   const queues = new Map<DispatchChannel, Queue<DispatchJob>>(
     channels.map((c) => [c, createDispatchQueue(c, options.connect(), options.prefix)]),
@@ -74,11 +104,12 @@ export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOp
   const workers = channels.map((channel) => {
     const worker: Worker<DispatchJob> = new Worker<DispatchJob>(
       DISPATCH_QUEUES[channel],
-      (job, token) => processJob(deps, worker, job, token, options.maxTries ?? 8),
+      (job, token) => processJob(deps, worker, job, token, options.maxTries ?? 8, runStatus),
       {
         connection: options.connect(),
         prefix: options.prefix,
         concurrency: options.concurrency ?? 8,
+        ...lockOptions(options.lockMs, 30_000),
         limiter: { max: Math.max(1, Math.round(options.rates[channel])), duration: 1_000 },
       },
     );
@@ -86,6 +117,7 @@ export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOp
     return worker;
   });
   return {
+    workers,
     async enqueueRun(runId) {
       let added = 0;
       for (const [channel, queue] of queues) {
@@ -93,7 +125,7 @@ export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOp
           await queue.addBulk(
             batch.map((c) => ({
               name: 'send',
-              data: { communicationId: c.id },
+              data: { communicationId: c.id, runId },
               opts: { ...DISPATCH_JOB_OPTIONS, jobId: c.deliveryKey ?? c.id },
             })),
           );

@@ -41,7 +41,12 @@ export interface ChunkOutcome {
   suppressed: number;
   skipped: number;
   failed: number;
+  /** Customers left undone because the run was paused or cancelled meanwhile. */
+  stopped: number;
 }
+
+/** How often a chunk looks at its run's status between customers (pause and cancel). */
+const STATUS_CHECK_MS = 250;
 
 /** Rows that stand for the whole customer (failed before a channel was known, suppressed). */
 const CHANNEL: ChannelKind = 'print';
@@ -82,8 +87,17 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
   const done = new Set(await listCustomerIdsInRun(deps.db, job.runId, job.customerIds));
   const todo = job.customerIds.filter((id) => !done.has(id));
   const customers = new Map((await getCustomers(deps.db, todo)).map((c) => [c.id, c]));
-  const outcome: ChunkOutcome = { archived: 0, suppressed: 0, skipped: done.size, failed: 0 };
-  for (const customerId of todo) {
+  const outcome: ChunkOutcome = { archived: 0, suppressed: 0, skipped: done.size, failed: 0, stopped: 0 };
+  const stillWanted = runStatusWatch(deps, run);
+  for (const [index, customerId] of todo.entries()) {
+    if (!(await stillWanted())) {
+      outcome.stopped = todo.length - index;
+      deps.logger.info(
+        { runId: run.id, chunk: job.chunk, left: outcome.stopped },
+        'chunk stopped: run paused or cancelled',
+      );
+      break;
+    }
     const customer = customers.get(customerId);
     try {
       if (!customer) throw new Error('customer no longer exists in the store');
@@ -103,6 +117,23 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
     }
   }
   return outcome;
+}
+
+/**
+ * Whether the run still wants work (not paused, not cancelled), read from the store at most every
+ * STATUS_CHECK_MS: pause and cancel take effect between customers, whichever process renders.
+ */
+function runStatusWatch(deps: RenderChunkDeps, run: RunRecord): () => Promise<boolean> {
+  let checkedAt = Date.now();
+  let wanted = run.status !== 'paused' && run.status !== 'cancelled';
+  return async () => {
+    if (wanted && Date.now() - checkedAt >= STATUS_CHECK_MS) {
+      checkedAt = Date.now();
+      const status = (await getRun(deps.db, run.id))?.status;
+      wanted = status !== 'paused' && status !== 'cancelled';
+    }
+    return wanted;
+  };
 }
 
 async function renderAndArchive(

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { getRun } from '../../store/runs.ts';
-import { RENDER_QUEUE, type RenderChunkJob } from '../queues.ts';
+import { lockOptions, RENDER_QUEUE, type RenderChunkJob } from '../queues.ts';
 import {
   type ChunkOutcome,
   processRenderChunk,
@@ -18,6 +18,8 @@ export interface RenderWorkerOptions {
   concurrency: number;
   /** Render in BullMQ sandboxed child processes (one core each); without it, in this process. */
   sandbox?: SandboxLocation | undefined;
+  /** BullMQ job lock (ms); default 120 s (a chunk of long PDFs must not look stalled). */
+  lockMs?: number | undefined;
 }
 
 const SANDBOX_PROCESSOR = fileURLToPath(new URL('./render-sandbox.mjs', import.meta.url));
@@ -34,7 +36,7 @@ export function startRenderWorker(
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency,
-    lockDuration: 120_000,
+    ...lockOptions(options.lockMs, 120_000),
   };
   const worker = options.sandbox
     ? new Worker<RenderChunkJob, ChunkOutcome>(RENDER_QUEUE, SANDBOX_PROCESSOR, {

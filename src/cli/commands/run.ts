@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { executeRun } from '../../batch/execute-run.ts';
 import { lastDayOfPreviousMonth, parseIsoDate } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { getLatestTemplateVersion, getTemplateVersion } from '../../store/templates.ts';
-import { formatChannelSummary, formatRunSummary, runWithProgress } from '../run-with-progress.ts';
+import { batchDeps, formatChannelSummary, formatRunSummary, runWithProgress } from '../run-with-progress.ts';
 import { withQueueRuntime } from '../with-runtime.ts';
 
 export function parseAsOf(value: string | undefined): string {
@@ -21,7 +22,8 @@ export function registerRunCommand(program: Command): void {
     .option('--all', 'every customer in the store (the default and, for now, the only source)')
     .option('--as-of <date>', 'statement date YYYY-MM-DD (default: last day of the previous month)')
     .option('--template-version <id>', 'pin a published template version (default: the latest)')
-    .action(async (type: string, opts: { asOf?: string; templateVersion?: string }) => {
+    .option('--detach', 'plan the run, print its id and return; `missive worker` processes do the work')
+    .action(async (type: string, opts: { asOf?: string; templateVersion?: string; detach?: boolean }) => {
       const asOf = parseAsOf(opts.asOf);
       await withQueueRuntime(async (rt) => {
         const version = opts.templateVersion
@@ -33,12 +35,22 @@ export function registerRunCommand(program: Command): void {
             `no published version of "${type}"${opts.templateVersion ? ` with id ${opts.templateVersion}` : ''}; publish one with: missive templates publish templates/${type}`,
           );
         }
-        const outcome = await runWithProgress(rt, {
+        const request = {
           communicationType: type,
           templateVersionId: version.id,
           asOf,
-          source: 'store:all',
-        });
+          source: 'store:all' as const,
+        };
+        if (opts.detach) {
+          const outcome = await executeRun(batchDeps(rt), request, undefined, { detach: true });
+          process.stdout.write(
+            `${outcome.runId}\n${outcome.status === 'running' ? `planned: ${outcome.progress.total} customers in ${outcome.chunks} chunks; start \`missive worker\` to process it (same REDIS_URL and store)` : `run is ${outcome.status}`}\n`,
+          );
+          return;
+        }
+        const outcome = await runWithProgress(rt, request);
+        if (outcome.status === 'paused' || outcome.status === 'cancelled')
+          process.stdout.write(`run ${outcome.runId} is ${outcome.status}\n`);
         process.stdout.write(formatRunSummary(outcome, rt.config.archiveDir));
         process.stdout.write(await formatChannelSummary(rt, outcome.runId));
       });

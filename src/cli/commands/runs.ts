@@ -1,15 +1,30 @@
 import type { Command } from 'commander';
+import { formatRunReport } from '../../batch/format-run-report.ts';
+import { cancelRun, pauseRun, resumeRun, retryFailed } from '../../batch/run-control.ts';
+import { buildRunReport } from '../../batch/run-report.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { listRunFailures } from '../../store/communications.ts';
 import { listPrintStreams, type PrintStreamRecord } from '../../store/print-streams.ts';
 import { summarizeRunCommunications } from '../../store/run-progress.ts';
-import { getRun, listRuns } from '../../store/runs.ts';
+import { getRun, listRuns, type RunRecord } from '../../store/runs.ts';
 import { withRuntime } from '../with-runtime.ts';
 
 export function registerRunsCommands(program: Command): void {
-  const runs = program
-    .command('runs')
-    .description('Runs: list them and show one with its counts and failures');
+  const runs = program.command('runs').description('Runs: list, show, pause, resume, cancel, retry-failed');
+  registerRunControl(runs);
+  runs
+    .command('report')
+    .description(
+      'The run report: counts per channel and status, reconciliation, suppressions, offers, print, throughput',
+    )
+    .argument('<run-id>')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      await withRuntime(async (rt) => {
+        const report = await buildRunReport(rt.store.db, id);
+        process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatRunReport(report));
+      });
+    });
   runs
     .command('list')
     .description('List runs, newest first')
@@ -38,9 +53,10 @@ export function registerRunsCommands(program: Command): void {
         const summary = await summarizeRunCommunications(rt.store.db, id);
         const failures = await listRunFailures(rt.store.db, id);
         const printStreams = await listPrintStreams(rt.store.db, id);
+        const report = await buildRunReport(rt.store.db, id);
         if (opts.json)
           return void process.stdout.write(
-            `${JSON.stringify({ run, summary, failures, printStreams }, null, 2)}\n`,
+            `${JSON.stringify({ run: { ...run, report: undefined }, summary, failures, printStreams, report }, null, 2)}\n`,
           );
         process.stdout.write(
           `${[
@@ -52,6 +68,7 @@ export function registerRunsCommands(program: Command): void {
                 .join(', ') || 'nothing yet'
             }`,
             `  pages ${summary.pages}, bytes ${summary.bytes}`,
+            `  reconciliation: ${report.reconciliation.balanced ? 'balanced' : `NOT BALANCED (${report.reconciliation.problems.join('; ')})`}; ${report.reconciliation.customersNotProcessed} not processed (missive runs report ${id})`,
             ...printStreamLines(printStreams),
             ...failures.slice(0, 20).map((f) => `  failed ${f.customerId} at ${f.stage}: ${f.reason}`),
             failures.length > 20 ? `  … and ${failures.length - 20} more (--json for all)` : '',
@@ -61,6 +78,55 @@ export function registerRunsCommands(program: Command): void {
         );
       });
     });
+}
+
+/**
+ * Pause, resume, cancel and retry-failed act on the store only (src/batch/run-control.ts): the
+ * workers — `missive worker` or a foreground `missive run` — see the change between customers.
+ */
+function registerRunControl(runs: Command): void {
+  const say = (run: RunRecord, extra = ''): void => {
+    process.stdout.write(`run ${run.id}: ${run.status}${extra}\n`);
+  };
+  runs
+    .command('pause')
+    .description('Pause a run: workers stop between customers; resume continues where it stopped')
+    .argument('<run-id>')
+    .action(async (id: string) => withRuntime(async (rt) => say(await pauseRun(rt.store.db, id))));
+  runs
+    .command('resume')
+    .description(
+      'Resume a paused run: it is planned again (only what is undone) by the next worker or `missive run`',
+    )
+    .argument('<run-id>')
+    .action(async (id: string) =>
+      withRuntime(async (rt) =>
+        say(
+          await resumeRun(rt.store.db, id),
+          ' (start `missive worker`, or `missive run` again, to process it)',
+        ),
+      ),
+    );
+  runs
+    .command('cancel')
+    .description('Cancel a run: customers not yet processed are left out, queued sends are dropped')
+    .argument('<run-id>')
+    .action(async (id: string) => withRuntime(async (rt) => say(await cancelRun(rt.store.db, id))));
+  runs
+    .command('retry-failed')
+    .description(
+      "Re-run only the run's failures (render failures, sends given up); nothing sent is sent again",
+    )
+    .argument('<run-id>')
+    .action(async (id: string) =>
+      withRuntime(async (rt) => {
+        const r = await retryFailed(rt.store.db, id);
+        say(
+          r.run,
+          `; to redo: ${r.rerender} documents, ${r.resend} sends, ${r.refallback} fallback prints (start \`missive worker\`, or \`missive run\` again)`,
+        );
+      }),
+    );
 }
 
 /** One line per set of print stream options: files, documents, pages and sheets sent to the print house. */

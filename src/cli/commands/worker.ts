@@ -1,22 +1,52 @@
+import path from 'node:path';
+import { FlowProducer, type Worker } from 'bullmq';
 import type { Command } from 'commander';
+import { createRenderQueue, DISPATCH_CHANNELS, type DispatchChannel } from '../../batch/queues.ts';
+import { startRunCoordinator } from '../../batch/run-coordinator.ts';
 import { closeWorkersWithin } from '../../batch/shutdown.ts';
 import { createRenderChunkDeps } from '../../batch/workers/chunk-deps.ts';
+import { type DispatchStage, startDispatchStage } from '../../batch/workers/dispatch-worker.ts';
+import { startFinalizeWorker } from '../../batch/workers/finalize-worker.ts';
 import { startRenderWorker } from '../../batch/workers/render-worker.ts';
+import { catalogDeliveryPolicy } from '../../channels/delivery-policy.ts';
+import { closeChannels, createChannels } from '../../channels/registry.ts';
 import { MissiveError } from '../../core/errors.ts';
+import { recordExposures } from '../../feedback/model-stats.ts';
 import { batchDeps } from '../run-with-progress.ts';
 import { openQueueRuntime } from '../runtime.ts';
 
 interface WorkerOptions {
   concurrency?: string;
+  queues: string;
   shutdownTimeout: string;
+}
+
+const QUEUE_NAMES = ['render', ...DISPATCH_CHANNELS] as const;
+type QueueName = (typeof QUEUE_NAMES)[number];
+
+export function parseQueues(value: string): QueueName[] {
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = names.filter((n) => !(QUEUE_NAMES as readonly string[]).includes(n));
+  if (bad.length > 0 || names.length === 0)
+    throw new MissiveError(
+      'MSV_CONFIG_INVALID',
+      `--queues takes a comma-separated list of ${QUEUE_NAMES.join(', ')}; got "${value}"`,
+    );
+  return [...new Set(names)] as QueueName[];
 }
 
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
-    .description('Run render workers for the shared REDIS_URL and database until SIGTERM/SIGINT')
+    .description(
+      'Run render and dispatch workers and the run coordinator for the shared REDIS_URL and database until SIGTERM/SIGINT',
+    )
     .option('--concurrency <n>', 'chunks rendered at once (default: MISSIVE_CONCURRENCY)')
-    .option('--shutdown-timeout <ms>', 'on SIGTERM, wait this long for active chunks, then stop', '30000')
+    .option('--queues <list>', 'which queues to work: render,email,sms', 'render,email,sms')
+    .option('--shutdown-timeout <ms>', 'on SIGTERM, wait this long for active jobs, then stop', '30000')
     .action(async (opts: WorkerOptions) => {
       if (!process.env.REDIS_URL) {
         throw new MissiveError(
@@ -24,25 +54,83 @@ export function registerWorkerCommand(program: Command): void {
           'missive worker needs REDIS_URL (and DATABASE_URL or the same data folder) shared with the command that plans runs',
         );
       }
+      const queues = parseQueues(opts.queues);
       const rt = await openQueueRuntime();
       const deps = batchDeps(rt);
       const concurrency = opts.concurrency ? Number(opts.concurrency) : deps.concurrency;
-      const worker = startRenderWorker(createRenderChunkDeps(deps.db, deps.blobs, deps.logger), {
-        connection: rt.connect(),
-        prefix: deps.queuePrefix,
-        concurrency,
-        sandbox: deps.sandbox,
-      });
-      await worker.waitUntilReady();
-      process.stdout.write(`missive worker ready: concurrency ${concurrency}, pid ${process.pid}\n`);
+      if (!Number.isInteger(concurrency) || concurrency < 1)
+        throw new MissiveError(
+          'MSV_CONFIG_INVALID',
+          `--concurrency must be a positive integer, got "${opts.concurrency}"`,
+        );
+      const workers: Worker[] = [];
+      if (queues.includes('render')) {
+        workers.push(
+          startFinalizeWorker(deps, {
+            connection: rt.connect(),
+            prefix: deps.queuePrefix,
+            printStreamsDir: path.join(rt.config.dataDir, 'print-streams'),
+            lockMs: deps.jobLockMs,
+          }),
+        );
+        workers.push(
+          startRenderWorker(
+            createRenderChunkDeps(deps.db, deps.blobs, deps.logger, { limits: rt.config.renderLimits }),
+            {
+              connection: rt.connect(),
+              prefix: deps.queuePrefix,
+              concurrency,
+              sandbox: deps.sandbox,
+              lockMs: deps.jobLockMs,
+            },
+          ),
+        );
+      }
+      // Only the channels this process may send on: configured, and asked for with --queues.
+      const allChannels = createChannels(rt.config.channels);
+      const channels = Object.fromEntries(
+        Object.entries(allChannels).filter(([kind]) => queues.includes(kind as DispatchChannel)),
+      );
+      let dispatch: DispatchStage | undefined;
+      if (Object.keys(channels).length > 0) {
+        dispatch = startDispatchStage(
+          {
+            db: deps.db,
+            blobs: deps.blobs,
+            logger: deps.logger,
+            channels,
+            policy: catalogDeliveryPolicy(deps.db),
+            onSent: async (communicationId) => void (await recordExposures(deps.db, communicationId)),
+          },
+          {
+            connect: rt.connect,
+            prefix: deps.queuePrefix,
+            rates: deps.dispatchRates ?? { email: 200, sms: 100 },
+            lockMs: deps.jobLockMs,
+          },
+        );
+        workers.push(...(dispatch.workers as Worker[]));
+      }
+      const renderQueue = createRenderQueue(rt.connect(), deps.queuePrefix);
+      const flow = new FlowProducer({ connection: rt.connect(), prefix: deps.queuePrefix });
+      const coordinator = startRunCoordinator({ ...deps, renderQueue, dispatch, flow });
+      await Promise.all(workers.map((w) => w.waitUntilReady()));
+      process.stdout.write(
+        `missive worker ready: queues ${[...(queues.includes('render') ? ['render'] : []), ...Object.keys(channels)].join(',')}, concurrency ${concurrency}, pid ${process.pid}\n`,
+      );
       await new Promise<void>((resolve) => {
         process.once('SIGTERM', resolve);
         process.once('SIGINT', resolve);
       });
-      const graceful = await closeWorkersWithin([worker], Number(opts.shutdownTimeout));
+      await coordinator.close();
+      const graceful = await closeWorkersWithin(workers, Number(opts.shutdownTimeout));
       process.stdout.write(
-        `missive worker stopped (${graceful ? 'gracefully' : 'deadline passed: active chunks left to other workers'})\n`,
+        `missive worker stopped (${graceful ? 'gracefully' : 'deadline passed: active jobs left to other workers'})\n`,
       );
+      await dispatch?.close();
+      await renderQueue.close();
+      await flow.close();
+      await closeChannels(allChannels);
       await rt.close();
     });
 }

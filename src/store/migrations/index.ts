@@ -8,6 +8,7 @@ import * as archiveLog from './0005-archive-log.ts';
 import * as users from './0006-users.ts';
 import * as feedback from './0007-feedback.ts';
 import * as studio from './0008-studio.ts';
+import * as batch from './0009-batch.ts';
 
 /**
  * Every migration, in code (no filesystem scanning, so bundles and `tsx` behave the same).
@@ -23,6 +24,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     '0003-dispatch': { up: (db) => dispatch.up(db, dialect) },
     '0007-feedback': { up: (db) => feedback.up(db, dialect) },
     '0008-studio': { up: (db) => studio.up(db, dialect) },
+    '0009-batch': { up: (db) => batch.up(db, dialect) },
   };
   return { getMigrations: async () => migrations };
 }

@@ -160,6 +160,20 @@ export const enGB = {
   reportRanking: 'Ranking changes the data causes',
   reportNone: 'None.',
   reportNoRuns: 'No runs yet.',
+  runs: 'Runs',
+  runReport: 'Run report',
+  reconciliation: 'Reconciliation',
+  balanced: 'balanced',
+  notBalanced: 'NOT balanced',
+  customersIn: 'Customers in',
+  notProcessed: 'not processed',
+  suppressions: 'Suppressions',
+  offersBySegment: 'Offers by segment',
+  holdout: 'Holdout',
+  printed: 'Printed',
+  archivedBytes: 'Archived',
+  wallTime: 'Wall time',
+  throughput: 'Throughput (documents per minute)',
 } as const;
 
 export type UiStrings = Record<keyof typeof enGB, string>;

@@ -1,0 +1,148 @@
+import type { Kysely } from 'kysely';
+import { MissiveError } from '../core/errors.ts';
+import type { RunStatus } from '../core/types.ts';
+import { getRun, type RunRecord, transitionRunStatus } from '../store/runs.ts';
+import type { Database } from '../store/schema.ts';
+import { inTransaction } from '../store/transaction.ts';
+
+/**
+ * Run control, through the store only (no Redis): the CLI, the API and every worker share it.
+ *
+ * - pause: the run's status becomes `paused`. Render chunks check the status between customers and
+ *   stop (the rest of the chunk stays undone); dispatch jobs of a paused run are delayed, not sent.
+ * - resume: `planning` with the next plan generation. Whoever plans next (`missive worker`'s
+ *   coordinator or `missive run`) re-plans under new chunk job ids; customers already in the
+ *   ledger are skipped, so only what the pause left undone is made.
+ * - cancel: `cancelled`. Chunks stop between customers, queued sends are dropped (their documents
+ *   stay `archived`); the report counts the customers never processed (honest counts).
+ * - retry-failed: see retryFailed.
+ */
+const PAUSABLE: readonly RunStatus[] = ['planning', 'running'];
+const CANCELLABLE: readonly RunStatus[] = ['planning', 'running', 'paused'];
+const RETRYABLE: readonly RunStatus[] = ['completed', 'failed', 'paused'];
+
+async function requireRun(db: Kysely<Database>, id: string): Promise<RunRecord> {
+  const run = await getRun(db, id);
+  if (!run) throw new MissiveError('MSV_RUN_NOT_FOUND', `no run with id ${id}`, { runId: id });
+  return run;
+}
+
+async function move(
+  db: Kysely<Database>,
+  id: string,
+  from: readonly RunStatus[],
+  to: RunStatus,
+  action: string,
+  newPlan = false,
+): Promise<RunRecord> {
+  const run = await requireRun(db, id);
+  if (!(await transitionRunStatus(db, id, from, to, { newPlan }))) {
+    const now = (await getRun(db, id))?.status ?? run.status;
+    throw new MissiveError('MSV_RUN_STATE', `cannot ${action} run ${id}: it is ${now}`, {
+      runId: id,
+      status: now,
+    });
+  }
+  return requireRun(db, id);
+}
+
+export function pauseRun(db: Kysely<Database>, id: string): Promise<RunRecord> {
+  return move(db, id, PAUSABLE, 'paused', 'pause');
+}
+
+export function resumeRun(db: Kysely<Database>, id: string): Promise<RunRecord> {
+  return move(db, id, ['paused'], 'planning', 'resume', true);
+}
+
+export function cancelRun(db: Kysely<Database>, id: string): Promise<RunRecord> {
+  return move(db, id, CANCELLABLE, 'cancelled', 'cancel');
+}
+
+export interface RetryFailedResult {
+  run: RunRecord;
+  /** Customers whose document could not be made: their failed row is removed and they are planned again. */
+  rerender: number;
+  /** Sends given up after temporary failures: back to `archived`, queued again by the outbox relay. */
+  resend: number;
+  /** Fallback print documents that failed to render: back to `pending`. */
+  refallback: number;
+}
+
+/**
+ * Re-runs only the run's failures, idempotently. A customer whose document failed (render stage, no
+ * artifact) loses its failed ledger row and failure-list entry, so the next plan makes it again and
+ * the new outcome takes the row's place; a send given up after temporary failures (never accepted
+ * by the provider) goes back to `archived`. Permanent send failures (bounces, unreachable) are not
+ * retried: sending them again is what a bounce says not to do. Nothing that was sent is touched, so
+ * nothing is sent twice. Allowed on a completed, failed or paused run; the run re-plans (`planning`).
+ */
+export async function retryFailed(db: Kysely<Database>, id: string): Promise<RetryFailedResult> {
+  const run = await requireRun(db, id);
+  if (!RETRYABLE.includes(run.status))
+    throw new MissiveError('MSV_RUN_STATE', `cannot retry the failures of run ${id}: it is ${run.status}`, {
+      runId: id,
+      status: run.status,
+    });
+  const counts = await inTransaction(db, async (trx) => {
+    const renderFailed = trx
+      .selectFrom('communications')
+      .select('id')
+      .where('run_id', '=', id)
+      .where('status', '=', 'failed')
+      .where('artifact_sha256', 'is', null)
+      .where('fallback_of', 'is', null);
+    const customers = (
+      await trx.selectFrom('communications').select('customer_id').where('id', 'in', renderFailed).execute()
+    ).map((r) => r.customer_id);
+    await trx
+      .deleteFrom('communication_status_history')
+      .where('communication_id', 'in', renderFailed)
+      .execute();
+    await trx.deleteFrom('communications').where('id', 'in', renderFailed).execute();
+    for (let i = 0; i < customers.length; i += 500) {
+      await trx
+        .deleteFrom('run_failures')
+        .where('run_id', '=', id)
+        .where('customer_id', 'in', customers.slice(i, i + 500))
+        .execute();
+    }
+    const now = new Date().toISOString();
+    const resend = await reopen(trx, id, 'gave up after %', ['email', 'sms'], 'archived', now);
+    const refallback = await reopen(trx, id, 'fallback print:%', ['print'], 'pending', now);
+    return { rerender: customers.length, resend, refallback };
+  });
+  if (!(await transitionRunStatus(db, id, RETRYABLE, 'planning', { newPlan: true })))
+    throw new MissiveError('MSV_RUN_STATE', `run ${id} changed state during retry-failed`, { runId: id });
+  return { run: await requireRun(db, id), ...counts };
+}
+
+/** Moves failed rows whose reason matches back to `to`, with a history entry; returns how many. */
+async function reopen(
+  trx: Kysely<Database>,
+  runId: string,
+  reasonLike: string,
+  channels: readonly string[],
+  to: 'archived' | 'pending',
+  at: string,
+): Promise<number> {
+  const rows = await trx
+    .selectFrom('communications')
+    .select('id')
+    .where('run_id', '=', runId)
+    .where('status', '=', 'failed')
+    .where('channel', 'in', channels)
+    .where('reason', 'like', reasonLike)
+    .execute();
+  for (const { id } of rows) {
+    await trx
+      .updateTable('communications')
+      .set({ status: to, reason: 'retry-failed', updated_at: at })
+      .where('id', '=', id)
+      .execute();
+    await trx
+      .insertInto('communication_status_history')
+      .values({ communication_id: id, status: to, reason: 'retry-failed', code: null, at })
+      .execute();
+  }
+  return rows.length;
+}

@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from '../core/logger.ts';
+import type { RunStatus } from '../core/types.ts';
+import { getRun, saveRunReport, transitionRunStatus } from '../store/runs.ts';
+import type { Database } from '../store/schema.ts';
+import { buildRunReport } from './run-report.ts';
+
+/**
+ * Closes a run whose work is done: → `completed`, compare-and-set, so when several processes notice
+ * at once exactly one closes it; that one reconciles the run and freezes its report on it (an
+ * unbalanced run is logged as an error — the report says what is off). Returns the run's status
+ * afterwards (a paused or cancelled run stays so).
+ */
+export async function finishRun(
+  deps: { db: Kysely<Database>; logger: Logger },
+  runId: string,
+): Promise<RunStatus> {
+  if (
+    await transitionRunStatus(deps.db, runId, ['running', 'planning', 'failed', 'completed'], 'completed')
+  ) {
+    const report = await buildRunReport(deps.db, runId);
+    await saveRunReport(deps.db, runId, report);
+    const { balanced, problems } = report.reconciliation;
+    if (balanced) deps.logger.info({ runId }, 'run completed and reconciled');
+    else deps.logger.error({ runId, problems }, 'run completed but does not reconcile');
+  }
+  return (await getRun(deps.db, runId))?.status ?? 'completed';
+}

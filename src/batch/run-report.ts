@@ -1,0 +1,205 @@
+import { type Kysely, sql } from 'kysely';
+import { MissiveError } from '../core/errors.ts';
+import type { RunStatus } from '../core/types.ts';
+import { parseJson } from '../store/json.ts';
+import { listPrintStreams } from '../store/print-streams.ts';
+import { getRun } from '../store/runs.ts';
+import type { Database } from '../store/schema.ts';
+import { type Reconciliation, reconcile } from './reconcile.ts';
+
+/**
+ * The run report, from the ledger and its neighbours (decisions, failures, print streams): what a
+ * run did, per channel and status, and whether it reconciles (src/batch/reconcile.ts). Computed on
+ * demand — live while the run goes — and frozen on the run when it completes.
+ */
+export interface RunReport {
+  runId: string;
+  communicationType: string;
+  asOf: string;
+  templateVersionId: string;
+  status: RunStatus;
+  generation: number;
+  reconciliation: Reconciliation;
+  /** channel → status → rows (failed email/SMS split into bounced and failed). */
+  byChannel: Record<string, Record<string, number>>;
+  suppressions: Record<string, number>;
+  failures: { stage: string; code: string; count: number }[];
+  /** segment → offer id → customers offered it. */
+  offersBySegment: Record<string, Record<string, number>>;
+  holdout: number;
+  decisions: number;
+  pagesArchived: number;
+  bytesArchived: number;
+  print: {
+    files: number;
+    documents: number;
+    pages: number;
+    physicalPages: number;
+    sheets: number;
+    envelopes: number;
+  } | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  wallTimeMs: number | null;
+  /** Customers accounted for per second of wall time. */
+  customersPerSecond: number | null;
+  /** Own ledger rows made per minute (UTC minute → rows): the throughput over time. */
+  perMinute: { minute: string; rows: number }[];
+}
+
+interface TallyRow {
+  channel: string;
+  rstatus: string;
+  own: number | string;
+  n: number | string;
+  pages: number | string | null;
+  bytes: number | string | null;
+}
+
+export async function buildRunReport(
+  db: Kysely<Database>,
+  runId: string,
+  now = new Date(),
+): Promise<RunReport> {
+  const run = await getRun(db, runId);
+  if (!run) throw new MissiveError('MSV_RUN_NOT_FOUND', `no run with id ${runId}`, { runId });
+  // A failed email/SMS is a bounce when the provider refused the address or there is no address.
+  const tally = await sql<TallyRow>`
+    select channel,
+      case when status = 'failed' and channel in ('email', 'sms') and (reason like 'unreachable:%'
+        or exists (select 1 from events e where e.communication_id = c.id and e.type = 'bounced'))
+        then 'bounced' else status end as rstatus,
+      case when fallback_of is null then 1 else 0 end as own,
+      count(*) as n, sum(pages) as pages, sum(artifact_size) as bytes
+    from communications c where run_id = ${runId}
+    group by channel, rstatus, own`.execute(db);
+  const byChannel: Record<string, Record<string, number>> = {};
+  let primaryRows = 0;
+  let pagesArchived = 0;
+  let bytesArchived = 0;
+  for (const r of tally.rows) {
+    const n = Number(r.n);
+    const channel = byChannel[r.channel] ?? {};
+    channel[r.rstatus] = (channel[r.rstatus] ?? 0) + n;
+    byChannel[r.channel] = channel;
+    if (Number(r.own) === 1) primaryRows += n;
+    pagesArchived += Number(r.pages ?? 0);
+    bytesArchived += Number(r.bytes ?? 0);
+  }
+  const customers = await db
+    .selectFrom('communications')
+    .select((eb) => eb.fn.count<number>('customer_id').distinct().as('n'))
+    .where('run_id', '=', runId)
+    .where('fallback_of', 'is', null)
+    .executeTakeFirstOrThrow();
+  const reconciliation = reconcile({
+    customersIn: run.customersTotal ?? 0,
+    primaryRows,
+    primaryCustomers: Number(customers.n),
+    rows: byChannel,
+    finished: run.status === 'completed',
+  });
+  const startedMs = run.startedAt ? Date.parse(run.startedAt) : undefined;
+  const endMs = run.finishedAt ? Date.parse(run.finishedAt) : now.getTime();
+  const wallTimeMs = startedMs === undefined ? null : Math.max(0, endMs - startedMs);
+  return {
+    runId,
+    communicationType: run.communicationType,
+    asOf: run.asOf,
+    templateVersionId: run.templateVersionId,
+    status: run.status,
+    generation: run.generation,
+    reconciliation,
+    byChannel,
+    suppressions: await suppressionsByReason(db, runId),
+    failures: await failuresByStage(db, runId),
+    ...(await offersAndHoldout(db, runId)),
+    pagesArchived,
+    bytesArchived,
+    print: await printTotals(db, runId),
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    wallTimeMs,
+    customersPerSecond: wallTimeMs ? (reconciliation.customersAccounted / wallTimeMs) * 1000 : null,
+    perMinute: await rowsPerMinute(db, runId),
+  };
+}
+
+async function suppressionsByReason(db: Kysely<Database>, runId: string): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('communications')
+    .select((eb) => ['reason', eb.fn.countAll<number>().as('n')])
+    .where('run_id', '=', runId)
+    .where('status', '=', 'suppressed')
+    .groupBy('reason')
+    .orderBy('reason')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.reason ?? '(no reason)', Number(r.n)]));
+}
+
+async function failuresByStage(db: Kysely<Database>, runId: string): Promise<RunReport['failures']> {
+  const rows = await db
+    .selectFrom('run_failures')
+    .select((eb) => ['stage', 'code', eb.fn.countAll<number>().as('n')])
+    .where('run_id', '=', runId)
+    .groupBy(['stage', 'code'])
+    .orderBy('stage')
+    .orderBy('code')
+    .execute();
+  return rows.map((r) => ({ stage: r.stage, code: r.code, count: Number(r.n) }));
+}
+
+/** Pages through the run's decisions (keyset on customer id), keeping only the tallies. */
+async function offersAndHoldout(
+  db: Kysely<Database>,
+  runId: string,
+): Promise<Pick<RunReport, 'offersBySegment' | 'holdout' | 'decisions'>> {
+  const offersBySegment: Record<string, Record<string, number>> = {};
+  let holdout = 0;
+  let decisions = 0;
+  let after = '';
+  for (;;) {
+    const page = await db
+      .selectFrom('decisions')
+      .select(['customer_id', 'holdout', 'decision'])
+      .where('run_id', '=', runId)
+      .where('customer_id', '>', after)
+      .orderBy('customer_id')
+      .limit(2_000)
+      .execute();
+    if (page.length === 0) break;
+    for (const row of page) {
+      decisions += 1;
+      if (Number(row.holdout) === 1) holdout += 1;
+      const d = parseJson<{ segment?: string; offers?: { offerId: string }[] }>(row.decision);
+      const key = d.segment ?? '(none)';
+      const segment = offersBySegment[key] ?? {};
+      for (const o of d.offers ?? []) segment[o.offerId] = (segment[o.offerId] ?? 0) + 1;
+      offersBySegment[key] = segment;
+    }
+    after = page[page.length - 1]!.customer_id;
+  }
+  return { offersBySegment, holdout, decisions };
+}
+
+async function printTotals(db: Kysely<Database>, runId: string): Promise<RunReport['print']> {
+  const streams = await listPrintStreams(db, runId);
+  if (streams.length === 0) return null;
+  const sum = (k: 'documents' | 'pages' | 'physicalPages' | 'sheets' | 'envelopes') =>
+    streams.reduce((n, s) => n + s[k], 0);
+  return {
+    files: streams.length,
+    documents: sum('documents'),
+    pages: sum('pages'),
+    physicalPages: sum('physicalPages'),
+    sheets: sum('sheets'),
+    envelopes: sum('envelopes'),
+  };
+}
+
+async function rowsPerMinute(db: Kysely<Database>, runId: string): Promise<RunReport['perMinute']> {
+  const rows = await sql<{ minute: string; n: number | string }>`
+    select substr(created_at, 1, 16) as minute, count(*) as n from communications
+    where run_id = ${runId} and fallback_of is null group by minute order by minute`.execute(db);
+  return rows.rows.map((r) => ({ minute: r.minute, rows: Number(r.n) }));
+}

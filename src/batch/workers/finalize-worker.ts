@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { DelayedError, type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { buildPrintStreams } from '../../channels/print-stream/build-print-streams.ts';
+import { printStreamOptions } from '../../channels/print-stream/options.ts';
+import { errorMessage } from '../../core/errors.ts';
+import { getRun } from '../../store/runs.ts';
+import { FINALIZE_QUEUE, type FinalizeRunJob, lockOptions } from '../queues.ts';
+import { finishRun } from '../run-finish.ts';
+import { runStage } from '../run-stage.ts';
+import { createRenderChunkDeps } from './chunk-deps.ts';
+import type { RenderChunkDeps } from './render-chunk.ts';
+import { renderPendingPrint } from './render-fallback.ts';
+
+/**
+ * The parent of a run's BullMQ flow (see planner.ts): it runs once all its chunk jobs are done and
+ * closes the run — fallback paper rendered, print streams assembled (when `printStreamsDir` is set),
+ * run reconciled and its report frozen (finishRun). It waits (delays itself, without spending an
+ * attempt) while other segments' chunks or sends are still under way, and stands down when the run
+ * is paused or cancelled or was re-planned (a newer generation has its own parents). Closing is a
+ * compare-and-set, so parents of several segments, a foreground `missive run` and the worker's
+ * coordinator can all try: exactly one closes the run.
+ */
+export interface FinalizeWorkerOptions {
+  connection: Redis;
+  prefix: string;
+  /** Where print streams go (`<dir>/<run id>`); without it, print streams are left to `missive print-streams`. */
+  printStreamsDir?: string | undefined;
+  /** How long to wait before looking again (default 1 s). */
+  recheckMs?: number;
+  lockMs?: number | undefined;
+}
+
+export async function processFinalizeRun(
+  deps: Pick<RenderChunkDeps, 'db' | 'blobs' | 'logger'>,
+  job: Job<FinalizeRunJob>,
+  token: string | undefined,
+  options: Pick<FinalizeWorkerOptions, 'printStreamsDir' | 'recheckMs'>,
+): Promise<string> {
+  const run = await getRun(deps.db, job.data.runId);
+  if (!run) return 'no such run';
+  if (run.generation !== job.data.generation) return 'superseded by a newer plan';
+  if (run.status !== 'running' && run.status !== 'planning') return `run is ${run.status}`;
+  const stage = await runStage(deps.db, run);
+  if (run.customersTotal === null || stage.customersDone < stage.customersTotal || stage.toSend > 0) {
+    await job.moveToDelayed(Date.now() + (options.recheckMs ?? 1_000), token);
+    throw new DelayedError();
+  }
+  if (stage.toPrint > 0)
+    await renderPendingPrint(createRenderChunkDeps(deps.db, deps.blobs, deps.logger), run.id);
+  if (options.printStreamsDir) {
+    try {
+      await buildPrintStreams(deps, {
+        runId: run.id,
+        options: printStreamOptions({}),
+        outDir: path.join(options.printStreamsDir, run.id),
+      });
+    } catch (err) {
+      // The run is still done; the print house files can be made again with `missive print-streams`.
+      deps.logger.error({ runId: run.id, err: errorMessage(err) }, 'print streams failed');
+    }
+  }
+  return finishRun(deps, run.id);
+}
+
+export function startFinalizeWorker(
+  deps: Pick<RenderChunkDeps, 'db' | 'blobs' | 'logger'>,
+  options: FinalizeWorkerOptions,
+): Worker<FinalizeRunJob> {
+  const worker = new Worker<FinalizeRunJob>(
+    FINALIZE_QUEUE,
+    (job, token) => processFinalizeRun(deps, job, token, options),
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: 4,
+      ...lockOptions(options.lockMs, 30_000),
+    },
+  );
+  worker.on('error', (err) => deps.logger.error({ err: err.message }, 'finalize worker error'));
+  return worker;
+}
