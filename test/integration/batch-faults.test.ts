@@ -2,16 +2,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedRedis, startEmbeddedRedis } from '../../src/batch/embedded-redis.ts';
-import { runIdFor } from '../../src/batch/execute-run.ts';
 import type { RunReport } from '../../src/batch/run-report.ts';
 import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
 import { synthesizeIdentity } from '../../src/customers/synthetic-identity.ts';
 import { publishCatalogDir } from '../../src/rules/publish.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
 import { countRunByChannel } from '../../src/store/run-progress.ts';
-import { createRunIfAbsent, getRun } from '../../src/store/runs.ts';
-import { publishTemplatePackage } from '../../src/templates/publish.ts';
-import { importBankCustomers, openTempStore, ROOT, type TempStore } from '../support/stores.ts';
+import { getRun } from '../../src/store/runs.ts';
+import {
+  createStatementRun,
+  importBankCustomers,
+  openTempStore,
+  ROOT,
+  type TempStore,
+} from '../support/stores.ts';
 import { spawnWorker, type WorkerProcess, waitFor } from '../support/worker-process.ts';
 
 /**
@@ -86,17 +90,7 @@ describe('a run through kill -9 and a Redis restart', () => {
   });
 
   it('completes with one row per customer and channel, nothing sent twice, reconciled', async () => {
-    const version = await publishTemplatePackage(
-      temp.store.db,
-      path.join(ROOT, 'templates', 'monthly-statement'),
-    );
-    const request = {
-      communicationType: 'monthly-statement',
-      templateVersionId: version.id,
-      asOf: '2026-10-31',
-      source: 'store:all' as const,
-    };
-    const { run } = await createRunIfAbsent(temp.store.db, { id: runIdFor(request), ...request });
+    const run = await createStatementRun(temp.store);
 
     await spawnPair();
     await atLeast(30);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { executeRun } from '../../src/batch/execute-run.ts';
@@ -11,7 +11,8 @@ import { listAudit } from '../../src/store/audit.ts';
 import { listCommunicationsForRun } from '../../src/store/communications.ts';
 import { getLatestTemplateVersion } from '../../src/store/templates.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
-import { PASSWORD, seedUsers } from '../support/api.ts';
+import { seedUsers } from '../support/api.ts';
+import { launchChromium, signedInPage } from '../support/browser.ts';
 import {
   importBankCustomers,
   openTempStore,
@@ -42,17 +43,7 @@ describe('studio in Chromium', () => {
     batch = testBatchDeps(temp.store, temp.dir, { chunkSize: 10, concurrency: 1 });
     app = buildApp({ db: temp.store.db, blobs: batch.deps.blobs });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -62,15 +53,8 @@ describe('studio in Chromium', () => {
     await temp?.close();
   });
 
-  async function signedIn(user: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB' });
-    const page = await context.newPage();
-    await page.goto(`${base}/login`);
-    await page.fill('input[name=name]', user);
-    await page.fill('input[name=password]', PASSWORD);
-    await Promise.all([page.waitForURL(/\/ui\//), page.click('button[type=submit]')]);
-    return page;
-  }
+  const signedIn = (user: string): Promise<Page> =>
+    signedInPage(browser, base, user, { height: 900, landing: /\/ui\// });
 
   /** Waits for the preview the editor starts after `action` (saves are debounced, then it re-renders). */
   async function nextPreview(page: Page, action: () => Promise<void>): Promise<void> {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { executeRun } from '../../src/batch/execute-run.ts';
@@ -10,6 +10,7 @@ import { listCommunicationsForRun } from '../../src/store/communications.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { PASSWORD, seedUsers } from '../support/api.ts';
+import { launchChromium, signedInPage } from '../support/browser.ts';
 import { openTempStore, ROOT, type TempStore, testBatchDeps } from '../support/stores.ts';
 
 /**
@@ -49,17 +50,7 @@ describe('call-center UI in Chromium', () => {
     await seedUsers(temp.store.db);
     app = buildApp({ db: temp.store.db, blobs: batch.deps.blobs });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -69,15 +60,8 @@ describe('call-center UI in Chromium', () => {
     await temp?.close();
   });
 
-  async function signedIn(user: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-GB' });
-    const page = await context.newPage();
-    await page.goto(`${base}/login`);
-    await page.fill('input[name=name]', user);
-    await page.fill('input[name=password]', PASSWORD);
-    await Promise.all([page.waitForURL(/\/ui\/search/), page.click('button[type=submit]')]);
-    return page;
-  }
+  const signedIn = (user: string): Promise<Page> =>
+    signedInPage(browser, base, user, { height: 768, landing: /\/ui\/search/ });
 
   it('redirects a signed-out user to the sign-in page', async () => {
     const page = await browser.newPage();

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runIdFor } from '../../src/batch/execute-run.ts';
 import { createRenderQueue } from '../../src/batch/queues.ts';
 import { connectRedis } from '../../src/batch/redis-connection.ts';
 import { synthesizeIdentity } from '../../src/customers/synthetic-identity.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
-import { createRunIfAbsent, getRun } from '../../src/store/runs.ts';
-import { publishTemplatePackage } from '../../src/templates/publish.ts';
-import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
+import { getRun } from '../../src/store/runs.ts';
+import { createStatementRun, openTempStore, type TempStore } from '../support/stores.ts';
 import { spawnWorker, type WorkerProcess, waitFor } from '../support/worker-process.ts';
 
 /**
@@ -42,17 +39,7 @@ describe('missive worker on SIGTERM with jobs in flight', () => {
   });
 
   it('finishes its active chunks, exits 0 before the deadline, and leaves nothing active', async () => {
-    const version = await publishTemplatePackage(
-      temp.store.db,
-      path.join(ROOT, 'templates', 'monthly-statement'),
-    );
-    const request = {
-      communicationType: 'monthly-statement',
-      templateVersionId: version.id,
-      asOf: '2026-10-31',
-      source: 'store:all' as const,
-    };
-    const { run } = await createRunIfAbsent(temp.store.db, { id: runIdFor(request), ...request });
+    const run = await createStatementRun(temp.store);
     const first = spawnWorker(env, ['--concurrency', '3', '--shutdown-timeout', '20000']);
     workers.push(first);
     await first.ready;

@@ -5,13 +5,15 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
-import type { BatchDeps } from '../../src/batch/execute-run.ts';
+import { type BatchDeps, runIdFor } from '../../src/batch/execute-run.ts';
 import { connectRedis } from '../../src/batch/redis-connection.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import type { Customer } from '../../src/core/types.ts';
 import { importCustomers } from '../../src/customers/import.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
 import { openStoreAt, type Store } from '../../src/store/db.ts';
+import { createRunIfAbsent, type RunRecord } from '../../src/store/runs.ts';
+import { publishTemplatePackage } from '../../src/templates/publish.ts';
 
 /** Shared set-up of integration tests: a SQLite store in a temp folder, sample customers, batch deps. */
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -71,4 +73,16 @@ export function testBatchDeps(
     ...options,
   };
   return { deps, close: async () => void (await Promise.allSettled(clients.map((c) => c.quit()))) };
+}
+
+/** Publishes the shipped monthly statement and creates (not plans) its run over every stored customer. */
+export async function createStatementRun(store: Store): Promise<RunRecord> {
+  const version = await publishTemplatePackage(store.db, path.join(ROOT, 'templates', 'monthly-statement'));
+  const request = {
+    communicationType: 'monthly-statement',
+    templateVersionId: version.id,
+    asOf: '2026-10-31',
+    source: 'store:all' as const,
+  };
+  return (await createRunIfAbsent(store.db, { id: runIdFor(request), ...request })).run;
 }

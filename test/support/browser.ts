@@ -1,0 +1,37 @@
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { PASSWORD } from './api.ts';
+
+/** Debian's Chromium with the house flags (never a downloaded browser): one per browser test file. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** A fresh browser context signed in through the login form as `user` (password: PASSWORD). */
+export async function signedInPage(
+  browser: Browser,
+  base: string,
+  user: string,
+  options: { height: number; landing: RegExp },
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: options.height },
+    locale: 'en-GB',
+  });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=name]', user);
+  await page.fill('input[name=password]', PASSWORD);
+  await Promise.all([page.waitForURL(options.landing), page.click('button[type=submit]')]);
+  return page;
+}
