@@ -8,7 +8,6 @@ import { stableId } from '../core/hash.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind, RunStatus } from '../core/types.ts';
 import { recordExposures } from '../feedback/model-stats.ts';
-import { countCustomers } from '../store/customers.ts';
 import {
   createRunIfAbsent,
   getRun,
@@ -21,6 +20,7 @@ import { planRun } from './planner.ts';
 import { type RunProgress, readRunProgress, waitForRun } from './progress.ts';
 import { createRenderQueue, type DispatchChannel, type RenderChunkJob } from './queues.ts';
 import { finishRun } from './run-finish.ts';
+import { countRunCustomers, prepareRunSource } from './run-source.ts';
 import { createRenderChunkDeps } from './workers/chunk-deps.ts';
 import { startDispatchStage } from './workers/dispatch-worker.ts';
 import { startFinalizeWorker } from './workers/finalize-worker.ts';
@@ -32,8 +32,8 @@ export interface RunRequest {
   communicationType: string;
   templateVersionId: string;
   asOf: string; // YYYY-MM-DD
-  /** Where the customers come from; today every customer in the store. */
-  source: 'store:all';
+  /** Where the customers come from: `store:all`, `segment:<name>` or `file:<hash>` (see run-source.ts). */
+  source: string;
 }
 
 export interface BatchDeps {
@@ -101,7 +101,9 @@ export async function executeRun(
   const before = await readRunProgress(deps.db, runId, run.customersTotal ?? 0, Date.now());
   if (run.status === 'paused' || run.status === 'cancelled' || (run.status === 'completed' && options.detach))
     return { runId, didWork: false, chunks: 0, progress: before, status: run.status };
-  const customers = await countCustomers(deps.db);
+  // A segment's members are listed before the run is first planned (a file's, by `missive run`).
+  if (run.customersTotal === null) await prepareRunSource(deps.db, run);
+  const customers = await countRunCustomers(deps.db, run);
   if (before.done >= customers && !options.detach) {
     // Rendered before: only sends that did not finish (a killed dispatch) are picked up again.
     const sent = await dispatchRun(deps, runId);
@@ -113,7 +115,7 @@ export async function executeRun(
   const flow = new FlowProducer({ connection: deps.connect(), prefix: deps.queuePrefix });
   let plan: { customers: number; chunks: number };
   try {
-    plan = await planAndStart(deps, queue, run, flow);
+    plan = await planAndStart(deps, queue, run, flow, { prepared: true });
   } finally {
     await flow.close();
     if (options.detach) await queue.close();
@@ -167,8 +169,10 @@ export async function planAndStart(
   queue: Queue<RenderChunkJob>,
   run: RunRecord,
   flow?: FlowProducer,
+  options: { prepared?: boolean } = {},
 ): Promise<{ customers: number; chunks: number }> {
-  const plan = await planRun(deps.db, queue, run.id, deps.chunkSize, run.generation, flow);
+  if (!options.prepared) await prepareRunSource(deps.db, run);
+  const plan = await planRun(deps.db, queue, run, deps.chunkSize, run.generation, flow);
   await setRunTotal(deps.db, run.id, plan.customers);
   await transitionRunStatus(deps.db, run.id, ['planning', 'running', 'failed', 'completed'], 'running');
   deps.logger.info(

@@ -5,6 +5,9 @@ export function formatRunReport(r: RunReport): string {
   const rec = r.reconciliation;
   const lines = [
     `run ${r.runId}: ${r.communicationType} as of ${r.asOf}, ${r.status}${r.generation > 0 ? ` (planned ${r.generation + 1} times)` : ''}`,
+    r.input
+      ? `  source            ${r.input.file}: ${r.input.rows} rows, ${r.input.rejected} refused at input (listed with their lines in \`missive runs show\`)`
+      : `  source            ${r.source === 'store:all' ? 'every customer in the store' : r.source}`,
     `  customers in      ${rec.customersIn}; accounted ${rec.customersAccounted}; not processed ${rec.customersNotProcessed}`,
     `  reconciliation    ${rec.balanced ? 'balanced' : `NOT BALANCED: ${rec.problems.join('; ')}`}`,
   ];

@@ -1,6 +1,6 @@
 import type { FlowProducer, Queue } from 'bullmq';
 import type { Kysely } from 'kysely';
-import { streamCustomerIds } from '../store/customers.ts';
+import type { RunRecord } from '../store/runs.ts';
 import type { Database } from '../store/schema.ts';
 import {
   CHUNK_JOB_OPTIONS,
@@ -13,6 +13,7 @@ import {
   RENDER_QUEUE,
   type RenderChunkJob,
 } from './queues.ts';
+import { streamRunCustomerIds } from './run-source.ts';
 
 export interface PlanResult {
   customers: number;
@@ -26,7 +27,7 @@ interface ChunkSpec {
 }
 
 /**
- * Streams the run's customers (keyset pages, never the whole table) into chunk jobs. Job ids come
+ * Streams the run's customers (keyset pages over its source, never the whole table) into chunk jobs. Job ids come
  * from (run, plan generation, chunk), so re-planning a run — after a crash or a second `missive
  * run` — adds nothing that is still queued, and the ledger's unique key stops anything already done
  * from being redone. With a FlowProducer the chunks are added as BullMQ flows: every FLOW_SEGMENT
@@ -36,11 +37,12 @@ interface ChunkSpec {
 export async function planRun(
   db: Kysely<Database>,
   queue: Queue<RenderChunkJob>,
-  runId: string,
+  run: Pick<RunRecord, 'id' | 'source'>,
   chunkSize: number,
   generation = 0,
   flow?: FlowProducer,
 ): Promise<PlanResult> {
+  const runId = run.id;
   let chunk = 0;
   let customers = 0;
   let pending: ChunkSpec[] = [];
@@ -64,7 +66,7 @@ export async function planRun(
     }
     pending = [];
   };
-  for await (const customerIds of streamCustomerIds(db, { batchSize: chunkSize })) {
+  for await (const customerIds of streamRunCustomerIds(db, run, chunkSize)) {
     customers += customerIds.length;
     pending.push({
       name: 'render-chunk',

@@ -7,6 +7,7 @@ import type { Database } from '../store/schema.ts';
 import { planAndStart } from './execute-run.ts';
 import type { RenderChunkJob } from './queues.ts';
 import { finishRun } from './run-finish.ts';
+import { isSourceReady } from './run-source.ts';
 import { runStage } from './run-stage.ts';
 import { createRenderChunkDeps } from './workers/chunk-deps.ts';
 import type { DispatchStage } from './workers/dispatch-worker.ts';
@@ -81,7 +82,8 @@ export function startRunCoordinator(
 
   async function tick(): Promise<void> {
     for (const run of await listRuns(deps.db, { status: 'planning' })) {
-      await planAndStart(deps, deps.renderQueue, run, deps.flow);
+      // A file run is planned by the command that reads its file.
+      if (isSourceReady(run)) await planAndStart(deps, deps.renderQueue, run, deps.flow);
     }
     for (const run of await listRuns(deps.db, { status: 'running' })) {
       try {

@@ -6,6 +6,7 @@ import { listPrintStreams } from '../store/print-streams.ts';
 import { getRun } from '../store/runs.ts';
 import type { Database } from '../store/schema.ts';
 import { type Reconciliation, reconcile } from './reconcile.ts';
+import type { FileSourceOptions } from './run-source.ts';
 
 /**
  * The run report, from the ledger and its neighbours (decisions, failures, print streams): what a
@@ -19,6 +20,10 @@ export interface RunReport {
   templateVersionId: string;
   status: RunStatus;
   generation: number;
+  /** Where the customers came from: store:all, segment:<name> or file:<hash> (see run-source.ts). */
+  source: string;
+  /** A file run's file: its data rows and how many were refused (stage `input` in the failures). */
+  input: FileSourceOptions | null;
   reconciliation: Reconciliation;
   /** channel → status → rows (failed email/SMS split into bounced and failed). */
   byChannel: Record<string, Record<string, number>>;
@@ -109,6 +114,8 @@ export async function buildRunReport(
     templateVersionId: run.templateVersionId,
     status: run.status,
     generation: run.generation,
+    source: run.source,
+    input: (run.options.input as FileSourceOptions | undefined) ?? null,
     reconciliation,
     byChannel,
     suppressions: await suppressionsByReason(db, runId),

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type ImportSummary, importCustomers } from '../customers/import.ts';
+import { prepareFileRun } from '../batch/run-source.ts';
+import { type ImportProgress, type ImportSummary, importCustomers } from '../customers/import.ts';
 import { upsertCustomers } from '../store/customers.ts';
 import { createProgressBar } from './progress-bar.ts';
 import type { Runtime } from './runtime.ts';
@@ -13,8 +14,22 @@ export interface ImportRequest {
   rejectReportPath?: string | undefined;
 }
 
-/** Imports a customer file into the store with a progress bar; every reject goes to a report file. */
-export async function importWithProgress(rt: Runtime, request: ImportRequest): Promise<ImportSummary> {
+/**
+ * Imports a customer file into the store with a progress bar; every reject goes to a report file.
+ * With `runId`, the file is the run's source (src/batch/run-source.ts): its good rows become the
+ * run's customers and its bad rows the run's input failures; undefined when that was done before.
+ */
+export async function importWithProgress(rt: Runtime, request: ImportRequest): Promise<ImportSummary>;
+export async function importWithProgress(
+  rt: Runtime,
+  request: ImportRequest,
+  runId: string,
+): Promise<ImportSummary | undefined>;
+export async function importWithProgress(
+  rt: Runtime,
+  request: ImportRequest,
+  runId?: string,
+): Promise<ImportSummary | undefined> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const rejectReportPath =
     request.rejectReportPath ??
@@ -22,15 +37,22 @@ export async function importWithProgress(rt: Runtime, request: ImportRequest): P
   fs.mkdirSync(path.dirname(rejectReportPath), { recursive: true });
   const bar = createProgressBar('importing', ' | rejected {rejected}');
   try {
-    const summary = await importCustomers({
-      file: request.file,
-      mapping: request.mapping,
-      format: request.format,
-      delimiter: request.delimiter,
-      rejectReportPath,
-      sink: (batch) => upsertCustomers(rt.store.db, batch),
-      onProgress: (p) => bar.update(p.bytesRead, p.totalBytes, { rate: p.rows, rejected: p.rejected }),
-    });
+    const onProgress = (p: ImportProgress) =>
+      bar.update(p.bytesRead, p.totalBytes, { rate: p.rows, rejected: p.rejected });
+    const summary = runId
+      ? await prepareFileRun(
+          rt.store.db,
+          runId,
+          { kind: 'file', ...request },
+          { rejectReportPath, onProgress },
+        )
+      : await importCustomers({
+          ...request,
+          rejectReportPath,
+          sink: (batch) => upsertCustomers(rt.store.db, batch),
+          onProgress,
+        });
+    if (!summary) return undefined;
     // No rejects, no report: an empty file would only make people look for problems.
     if (summary.rejected === 0 && summary.rejectReportPath && !request.rejectReportPath) {
       fs.rmSync(summary.rejectReportPath, { force: true });

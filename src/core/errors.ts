@@ -50,6 +50,8 @@ export const ERROR_CODES = {
   MSV_ARCHIVE_RETENTION_INVALID:
     'The retention policy file is missing, not valid YAML or does not match its schema.',
   MSV_RUN_NOT_FOUND: 'No run with that id.',
+  MSV_RUN_SOURCE:
+    "The run's customer source cannot be used (a segment the published catalog does not name, a file run whose file was never read…).",
   MSV_RUN_STATE:
     'The run is not in a state that allows this (e.g. resume a run that is not paused, cancel a finished run).',
   MSV_PRINT_ADDRESS_INVALID:

@@ -45,8 +45,17 @@ export interface ImportCustomersOptions {
   onProgress?: ((progress: ImportProgress) => void) | undefined;
   /** Write every reject to this CSV (line,field,reason,code). */
   rejectReportPath?: string | undefined;
+  /** Called once per refused row with all its problems (a run records them in its failure list). */
+  onRejectedRow?: ((row: RejectedRow) => Promise<void> | void) | undefined;
   /** How many rejects the summary carries (default 100; the report has them all). */
   maxRejectsInSummary?: number | undefined;
+}
+
+export interface RejectedRow {
+  line: number;
+  row: number;
+  customerId: string | null;
+  problems: RowProblem[];
 }
 
 export interface ImportSummary {
@@ -167,6 +176,7 @@ class ImportRun {
       if (this.summary.rejects.length < this.maxRejects) this.summary.rejects.push(reject);
       await this.report?.write(reject);
     }
+    await this.options.onRejectedRow?.({ line: at.line, row: at.row, customerId, problems });
   }
 
   private async flush(): Promise<void> {

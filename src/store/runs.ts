@@ -126,6 +126,20 @@ export async function transitionRunStatus(
   return Number(result.numUpdatedRows) > 0;
 }
 
+/** Replaces the run's options (JSON), e.g. what its customer file held once it was read. */
+export async function setRunOptions(
+  db: Kysely<Database>,
+  id: string,
+  options: Record<string, unknown>,
+): Promise<void> {
+  const result = await db
+    .updateTable('runs')
+    .set({ options: canonicalJson(options) })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw runNotFound(id);
+}
+
 /** Freezes the run report (JSON) on the run. */
 export async function saveRunReport(db: Kysely<Database>, id: string, report: unknown): Promise<void> {
   await db

@@ -121,6 +121,15 @@ export interface RunFailuresTable {
   code: string;
   reason: string;
   at: Timestamp;
+  /** Input rejects (stage `input`): the file line and the field at fault. */
+  line: number | null;
+  field: string | null;
+}
+
+/** The customers of a run over a file or a segment (a run over every customer has none). */
+export interface RunMembersTable {
+  run_id: string;
+  customer_id: string;
 }
 
 export interface EventsTable {
@@ -331,6 +340,7 @@ export interface Database {
   communications: CommunicationsTable;
   communication_status_history: CommunicationStatusHistoryTable;
   run_failures: RunFailuresTable;
+  run_members: RunMembersTable;
   events: EventsTable;
   audit_log: AuditLogTable;
   catalog_versions: CatalogVersionsTable;

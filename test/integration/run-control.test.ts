@@ -271,6 +271,18 @@ describe.each(['sqlite', 'postgres'] as const)('run control on %s', (dialect) =>
         payload: { type: 'no-such-template' },
       });
       expect(unknownType.statusCode).toBe(404);
+      const postSource = (source: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/runs',
+          headers: bearer(tokens.marketer),
+          payload: { type: 'monthly-statement', source },
+        });
+      // Customer files are read by the CLI, never a server path; a segment needs a published catalog.
+      expect((await postSource('file:/etc/passwd')).statusCode).toBe(400);
+      const noCatalog = await postSource('segment:students');
+      expect(noCatalog.statusCode).toBe(409);
+      expect(noCatalog.json()).toMatchObject({ error: { code: 'MSV_RULES_NOT_PUBLISHED' } });
     } finally {
       await app.close();
     }

@@ -75,7 +75,7 @@ describe('missive worker', () => {
     const connection = connectRedis(inject('redisUrl'));
     const queue = createRenderQueue(connection, prefix);
     try {
-      const plan = await planRun(store.db, queue, runId, 5);
+      const plan = await planRun(store.db, queue, { id: runId, source: 'store:all' }, 5);
       expect(plan).toEqual({ customers: 12, chunks: 3 });
       const progress = await waitForRun(store.db, runId, 12);
       expect(progress.byStatus).toEqual({ archived: 12 });

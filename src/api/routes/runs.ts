@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { runIdFor } from '../../batch/execute-run.ts';
 import { cancelRun, pauseRun, resumeRun, retryFailed } from '../../batch/run-control.ts';
 import { buildRunReport } from '../../batch/run-report.ts';
+import { ALL_CUSTOMERS, assertSegmentKnown, parseSourceKey, sourceKeyFor } from '../../batch/run-source.ts';
 import { parseAsOf } from '../../cli/commands/run.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { RunStatus } from '../../core/types.ts';
@@ -97,7 +98,7 @@ function registerRunControlRoutes(
   deps: RouteDeps,
   config: { roles: readonly Role[] },
 ): void {
-  app.post<{ Body: { type: string; asOf?: string; templateVersion?: string; source?: 'store:all' } }>(
+  app.post<{ Body: { type: string; asOf?: string; templateVersion?: string; source?: string } }>(
     '/api/runs',
     {
       config,
@@ -112,7 +113,11 @@ function registerRunControlRoutes(
             type: { type: 'string', minLength: 1, maxLength: 200 },
             asOf: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
             templateVersion: { type: 'string', minLength: 1, maxLength: 200 },
-            source: { type: 'string', enum: ['store:all'] },
+            source: {
+              type: 'string',
+              pattern: '^(store:all|segment:[A-Za-z0-9_.-]{1,100})$',
+              description: 'store:all (default) or segment:<name of a segment in the published catalog>',
+            },
           },
         },
       },
@@ -124,11 +129,13 @@ function registerRunControlRoutes(
         : await getLatestTemplateVersion(deps.db, body.type);
       if (!version || version.templateName !== body.type)
         throw new MissiveError('MSV_TEMPLATE_NOT_FOUND', `no published version of "${body.type}"`);
+      const source = parseSourceKey(body.source ?? ALL_CUSTOMERS);
+      if (source.kind === 'segment') await assertSegmentKnown(deps.db, source.name);
       const runRequest = {
         communicationType: body.type,
         templateVersionId: version.id,
         asOf: parseAsOf(body.asOf),
-        source: body.source ?? ('store:all' as const),
+        source: await sourceKeyFor(source),
       };
       const { run, created } = await createRunIfAbsent(deps.db, { id: runIdFor(runRequest), ...runRequest });
       await audit(deps, request, 'run.create', run.id, { created, templateVersionId: version.id });

@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
-import { executeRun } from '../../batch/execute-run.ts';
+import { executeRun, runIdFor } from '../../batch/execute-run.ts';
+import { type RunSourceSpec, sourceKeyFor } from '../../batch/run-source.ts';
 import { lastDayOfPreviousMonth, parseIsoDate } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
+import { createRunIfAbsent } from '../../store/runs.ts';
 import { getLatestTemplateVersion, getTemplateVersion } from '../../store/templates.ts';
+import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
 import { batchDeps, formatChannelSummary, formatRunSummary, runWithProgress } from '../run-with-progress.ts';
 import { withQueueRuntime } from '../with-runtime.ts';
 
@@ -14,17 +17,67 @@ export function parseAsOf(value: string | undefined): string {
   return date;
 }
 
+interface RunCommandOptions {
+  all?: boolean;
+  customers?: string;
+  mapping?: string;
+  format?: string;
+  delimiter?: string;
+  segment?: string;
+  asOf?: string;
+  templateVersion?: string;
+  detach?: boolean;
+}
+
+/** --all, --customers FILE or --segment NAME: one of them (none means --all). */
+export function runSourceOf(opts: RunCommandOptions): RunSourceSpec {
+  const given = [opts.all && '--all', opts.customers && '--customers', opts.segment && '--segment'].filter(
+    Boolean,
+  );
+  if (given.length > 1)
+    throw new MissiveError('MSV_CONFIG_INVALID', `give one source of customers, not ${given.join(' and ')}`);
+  if ((opts.mapping || opts.format || opts.delimiter) && !opts.customers)
+    throw new MissiveError(
+      'MSV_CONFIG_INVALID',
+      '--mapping, --format and --delimiter go with --customers FILE',
+    );
+  if (opts.customers)
+    return {
+      kind: 'file',
+      file: opts.customers,
+      mapping: opts.mapping,
+      format: opts.format,
+      delimiter: opts.delimiter,
+    };
+  if (opts.segment) return { kind: 'segment', name: opts.segment };
+  return { kind: 'all' };
+}
+
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description('Run a communication for every customer in the store (resumes if it ran before)')
+    .description(
+      'Run a communication for every customer, a customer file or a segment (the same run again resumes it)',
+    )
     .argument('<type>', 'communication type = published template name, e.g. monthly-statement')
-    .option('--all', 'every customer in the store (the default and, for now, the only source)')
+    .option('--all', 'every customer in the store (the default)')
+    .option(
+      '--customers <file>',
+      "the customers of this file (CSV or NDJSON), imported first; bad rows go to the run's failure list with their line",
+    )
+    .option('--mapping <file>', 'column mapping for --customers (see examples/bank-marketing/mapping.json)')
+    .option('--format <format>', 'csv or ndjson for --customers (default: from the mapping or the extension)')
+    .option('--delimiter <char>', 'CSV delimiter for --customers (default: detected)')
+    .option(
+      '--segment <name>',
+      'the members of a named segment of the published offer catalog on the as-of date',
+    )
     .option('--as-of <date>', 'statement date YYYY-MM-DD (default: last day of the previous month)')
     .option('--template-version <id>', 'pin a published template version (default: the latest)')
     .option('--detach', 'plan the run, print its id and return; `missive worker` processes do the work')
-    .action(async (type: string, opts: { asOf?: string; templateVersion?: string; detach?: boolean }) => {
+    .action(async (type: string, opts: RunCommandOptions) => {
       const asOf = parseAsOf(opts.asOf);
+      const source = runSourceOf(opts);
       await withQueueRuntime(async (rt) => {
         const version = opts.templateVersion
           ? await getTemplateVersion(rt.store.db, opts.templateVersion)
@@ -39,8 +92,14 @@ export function registerRunCommand(program: Command): void {
           communicationType: type,
           templateVersionId: version.id,
           asOf,
-          source: 'store:all' as const,
+          source: await sourceKeyFor(source),
         };
+        if (source.kind === 'file') {
+          const runId = runIdFor(request);
+          await createRunIfAbsent(rt.store.db, { id: runId, ...request });
+          const summary = await importWithProgress(rt, source, runId);
+          if (summary) process.stdout.write(formatImportSummary(summary));
+        }
         if (opts.detach) {
           const outcome = await executeRun(batchDeps(rt), request, undefined, { detach: true });
           process.stdout.write(

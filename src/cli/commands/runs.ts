@@ -70,7 +70,13 @@ export function registerRunsCommands(program: Command): void {
             `  pages ${summary.pages}, bytes ${summary.bytes}`,
             `  reconciliation: ${report.reconciliation.balanced ? 'balanced' : `NOT BALANCED (${report.reconciliation.problems.join('; ')})`}; ${report.reconciliation.customersNotProcessed} not processed (missive runs report ${id})`,
             ...printStreamLines(printStreams),
-            ...failures.slice(0, 20).map((f) => `  failed ${f.customerId} at ${f.stage}: ${f.reason}`),
+            ...failures
+              .slice(0, 20)
+              .map((f) =>
+                f.line === null
+                  ? `  failed ${f.customerId} at ${f.stage}: ${f.reason} [${f.code}]`
+                  : `  refused line ${f.line}${f.customerId ? ` (customer ${f.customerId})` : ''}: ${f.reason} [${f.code}]`,
+              ),
             failures.length > 20 ? `  … and ${failures.length - 20} more (--json for all)` : '',
           ]
             .filter(Boolean)

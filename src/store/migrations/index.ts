@@ -9,6 +9,7 @@ import * as users from './0006-users.ts';
 import * as feedback from './0007-feedback.ts';
 import * as studio from './0008-studio.ts';
 import * as batch from './0009-batch.ts';
+import * as runSources from './0010-run-sources.ts';
 
 /**
  * Every migration, in code (no filesystem scanning, so bundles and `tsx` behave the same).
@@ -25,6 +26,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     '0007-feedback': { up: (db) => feedback.up(db, dialect) },
     '0008-studio': { up: (db) => studio.up(db, dialect) },
     '0009-batch': { up: (db) => batch.up(db, dialect) },
+    '0010-run-sources': { up: (db) => runSources.up(db, dialect) },
   };
   return { getMigrations: async () => migrations };
 }
