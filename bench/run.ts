@@ -21,6 +21,7 @@ import { compileTemplate } from '../src/templates/compile.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
 import { benchDecide } from './decide.ts';
 import { benchEmailSms } from './email-sms.ts';
+import { benchEndToEnd, type EndToEndFigures } from './end-to-end.ts';
 import { benchLookup, printLookup } from './lookup.ts';
 import { benchPrintStream } from './print-stream.ts';
 import { benchSimulate } from './simulate.ts';
@@ -131,7 +132,7 @@ async function benchImport(): Promise<Row> {
   return { name: 'import bank-full.csv', missive, reference, unit: 'rows/s' };
 }
 
-// BENCH_ONLY=render,import,decide,email,print-stream,lookup (comma-separated) runs a subset.
+// BENCH_ONLY=render,import,decide,simulate,email,print-stream,e2e,lookup (comma-separated) runs a subset.
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (name: string) => !only || only.includes(name);
 const results: Row[] = [];
@@ -144,6 +145,18 @@ if (want('decide') && fs.existsSync(BANK)) results.push(await benchDecide());
 if (want('simulate') && fs.existsSync(BANK)) results.push(await benchSimulate());
 if (want('email')) results.push(...(await benchEmailSms()));
 if (want('print-stream')) results.push(await benchPrintStream());
+let e2e: EndToEndFigures | undefined;
+if (want('e2e')) {
+  if (fs.existsSync(BANK)) {
+    e2e = await benchEndToEnd(root, BANK);
+    results.push({
+      name: `end-to-end statement run, ${e2e.customers} customers vs pure render of the same documents`,
+      missive: e2e.endToEndPerSecond,
+      reference: e2e.pureRenderPerSecond,
+      unit: 'docs/s',
+    });
+  } else console.warn(`skipping the end-to-end benchmark: ${BANK} not found`);
+}
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`;
 console.log(`\nMissive benchmark — ${new Date().toISOString()} — ${machine}\n`);
@@ -154,11 +167,25 @@ for (const r of results) {
     `| ${r.name} | ${r.missive.toFixed(1)} ${r.unit} | ${r.reference.toFixed(1)} ${r.unit} | ${(r.missive / r.reference).toFixed(2)} |`,
   );
 }
+if (e2e) printEndToEnd(e2e);
 // Latency, not throughput against a reference: its own table (BENCH_LOOKUP=0 skips it, ~1 min).
 const lookup = process.env.BENCH_LOOKUP === '0' || !want('lookup') ? undefined : await benchLookup();
 if (lookup) printLookup(lookup);
 fs.mkdirSync(path.join(root, 'bench', 'out'), { recursive: true });
 fs.writeFileSync(
   path.join(root, 'bench', 'out', 'latest.json'),
-  JSON.stringify({ machine, docs: DOCS, results, lookup }, null, 2),
+  JSON.stringify({ machine, docs: DOCS, results, lookup, e2e }, null, 2),
 );
+
+function printEndToEnd(f: EndToEndFigures): void {
+  console.log(`\nEnd-to-end run: ${f.customers} customers in ${f.wallSeconds.toFixed(1)} s`);
+  console.log(
+    `- end to end ${f.endToEndPerSecond.toFixed(1)} docs/s (render stage ${f.renderStagePerSecond.toFixed(1)}/s); pure render of ${f.referenceDocs} of the same documents in ${f.renderProcesses} threads ${f.pureRenderPerSecond.toFixed(1)}/s; ratio ${(f.endToEndPerSecond / f.pureRenderPerSecond).toFixed(2)}`,
+  );
+  console.log(
+    `- import ${f.importRowsPerSecond.toFixed(0)} rows/s; reconciliation ${f.reconciled ? 'balanced' : 'NOT BALANCED'}; ${JSON.stringify(f.byChannel)}`,
+  );
+  console.log(
+    `- Redis used memory (MB) by minute: ${f.redisMemory.map((m) => `${m.minute.toFixed(0)}:${m.usedMb.toFixed(1)}`).join(' ')}`,
+  );
+}

@@ -16,6 +16,8 @@ export function createFsBlobStore(root: string): BlobStore {
     if (!SHA256_HEX.test(sha256)) throw new MissiveError('MSV_ARCHIVE_NOT_FOUND', `not a sha256: ${sha256}`);
     return path.join(root, 'sha256', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   };
+  /** Fan-out folders this process has made (at most 65,536): a million puts need not mkdir each time. */
+  const folders = new Set<string>();
 
   async function has(sha256: string): Promise<boolean> {
     try {
@@ -33,9 +35,19 @@ export function createFsBlobStore(root: string): BlobStore {
     }
     const target = pathOf(sha256);
     if (await has(sha256)) return { sha256, size: bytes.byteLength, created: false };
-    await fs.mkdir(path.dirname(target), { recursive: true });
+    const folder = path.dirname(target);
+    if (!folders.has(folder)) {
+      await fs.mkdir(folder, { recursive: true });
+      folders.add(folder);
+    }
     const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-    await fs.writeFile(temp, bytes, { mode: 0o444 });
+    try {
+      await fs.writeFile(temp, bytes, { mode: 0o444 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await fs.mkdir(folder, { recursive: true }); // removed behind our back (e.g. by hand)
+      await fs.writeFile(temp, bytes, { mode: 0o444 });
+    }
     await fs.rename(temp, target);
     return { sha256, size: bytes.byteLength, created: true };
   }

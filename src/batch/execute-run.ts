@@ -22,7 +22,7 @@ import { createRenderQueue, type DispatchChannel, type RenderChunkJob } from './
 import { finishRun } from './run-finish.ts';
 import { countRunCustomers, prepareRunSource } from './run-source.ts';
 import { createRenderChunkDeps } from './workers/chunk-deps.ts';
-import { startDispatchStage } from './workers/dispatch-worker.ts';
+import { type DispatchStage, startDispatchStage } from './workers/dispatch-worker.ts';
 import { startFinalizeWorker } from './workers/finalize-worker.ts';
 import { renderPendingPrint } from './workers/render-fallback.ts';
 import type { SandboxLocation } from './workers/render-sandbox.ts';
@@ -137,23 +137,28 @@ export async function executeRun(
     prefix: deps.queuePrefix,
     lockMs: deps.jobLockMs,
   });
+  const dispatch = openDispatch(deps);
+  const relay = dispatch && relayWhileRendering(deps, dispatch, runId);
   try {
     const stopped = async () => {
       const status = (await getRun(deps.db, runId))?.status;
       return status === 'paused' || status === 'cancelled';
     };
     const rendered = await waitForRun(deps.db, runId, plan.customers, { onProgress, shouldStop: stopped });
+    await relay?.stop();
     if (await stopped()) {
       const status = (await getRun(deps.db, runId))!.status;
       return { runId, didWork: true, chunks: plan.chunks, progress: rendered, status };
     }
-    await dispatchRun(deps, runId);
+    await dispatchRun(deps, runId, dispatch);
     // Statuses after sending; time and rate are the render stage's.
     const after = await readRunProgress(deps.db, runId, plan.customers, Date.now());
     const progress = { ...rendered, byStatus: after.byStatus, done: after.done };
     const status = await finishRun(deps, runId);
     return { runId, didWork: true, chunks: plan.chunks, progress, status };
   } finally {
+    await relay?.stop();
+    await dispatch?.close();
     await worker.close();
     await finalizer.close();
     await queue.close();
@@ -183,14 +188,15 @@ export async function planAndStart(
 }
 
 /**
- * The dispatch stage: every email/SMS communication of the run that is not final goes on its
- * channel's queue (the ledger is the outbox), and the stage waits until the queues are drained.
- * Returns how many were queued; none when no electronic channel is configured.
+ * The dispatch stage of a foreground run: one dispatch worker per configured channel, started with
+ * the render workers so that sends go out while the run is still rendering (the ledger is the
+ * outbox: a relay queues every email/SMS not yet final, each under its delivery key, so queuing a
+ * row twice adds one job). Undefined when no electronic channel is configured.
  */
-async function dispatchRun(deps: BatchDeps, runId: string): Promise<number> {
+function openDispatch(deps: BatchDeps): DispatchStage | undefined {
   const channels = deps.channels ?? {};
-  if (!channels.email && !channels.sms) return 0;
-  const stage = startDispatchStage(
+  if (!channels.email && !channels.sms) return undefined;
+  return startDispatchStage(
     {
       db: deps.db,
       blobs: deps.blobs,
@@ -207,17 +213,40 @@ async function dispatchRun(deps: BatchDeps, runId: string): Promise<number> {
       lockMs: deps.jobLockMs,
     },
   );
+}
+
+/** While the run renders, queues its new sends every `everyMs`, one relay at a time. */
+function relayWhileRendering(deps: BatchDeps, stage: DispatchStage, runId: string, everyMs = 5_000) {
+  let relaying: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    relaying = relaying
+      .then(() => stage.enqueueRun(runId))
+      .catch((err: Error) => deps.logger.warn({ runId, err: err.message }, 'dispatch relay failed'));
+  }, everyMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await relaying;
+    },
+  };
+}
+
+/**
+ * The end of the dispatch stage: every email/SMS of the run that is not final goes on its channel's
+ * queue, and this waits until the queues are drained; then bounced documents the law wants
+ * delivered are rendered for paper. Returns how many sends were queued by this last relay.
+ */
+async function dispatchRun(deps: BatchDeps, runId: string, open?: DispatchStage): Promise<number> {
+  const stage = open ?? openDispatch(deps);
+  if (!stage) return 0;
   try {
     const queued = await stage.enqueueRun(runId);
-    if (queued > 0) {
-      deps.logger.info({ runId, queued }, 'dispatch queued');
-      await stage.drained();
-    }
-    // Bounced documents the law wants delivered go on paper.
+    if (queued > 0) deps.logger.info({ runId, queued }, 'dispatch queued');
+    await stage.drained();
     const paper = await renderPendingPrint(createRenderChunkDeps(deps.db, deps.blobs, deps.logger), runId);
     if (paper > 0) deps.logger.info({ runId, paper }, 'fallback print documents rendered');
     return queued;
   } finally {
-    await stage.close();
+    if (!open) await stage.close();
   }
 }

@@ -1,12 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { buildApp } from '../../api/app.ts';
-import { type Sinks, startSinks } from '../../channels/sinks/start-sinks.ts';
-import { freeLoopbackPort } from '../../core/free-port.ts';
 import { publishCatalogDir } from '../../rules/publish.ts';
 import { listCommunicationsForRun } from '../../store/communications.ts';
 import { publishTemplatePackage } from '../../templates/publish.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
+import { startLocalChannels } from '../local-channels.ts';
 import { SHIPPED } from '../project-paths.ts';
 import { formatChannelSummary, formatRunSummary, runWithProgress } from '../run-with-progress.ts';
 import type { QueueRuntime } from '../runtime.ts';
@@ -17,22 +15,6 @@ interface DemoOptions {
   customers?: string;
   mapping?: string;
   asOf?: string;
-}
-
-/** Missive's webhooks and both sinks on loopback: email and SMS really go out, callbacks really come back. */
-async function startLocalChannels(rt: QueueRuntime): Promise<{ sinks: Sinks; close(): Promise<void> }> {
-  const port = await freeLoopbackPort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const sinks = await startSinks({ dir: path.join(rt.config.dataDir, 'sinks'), publicUrl });
-  const app = buildApp({ db: rt.store.db, twilio: { authToken: sinks.twilio.authToken, publicUrl } });
-  await app.listen({ host: '127.0.0.1', port });
-  return {
-    sinks,
-    close: async () => {
-      await app.close();
-      await sinks.close();
-    },
-  };
 }
 
 export function registerDemoCommand(program: Command): void {

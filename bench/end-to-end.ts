@@ -1,0 +1,197 @@
+/**
+ * End to end: a monthly-statement run over N synthetic bank customers (BENCH_E2E_CUSTOMERS, default
+ * 5,000; 1,000,000 for the issue's big run), exactly as `missive run` does it — embedded Redis,
+ * sandboxed render processes, decisions, archive, ledger, email to the SMTP sink, run closed and
+ * reconciled — against the pure render rate of the same documents (same customers, channels and
+ * offers, read back from the run's decisions), rendered by as many threads as the run has render
+ * processes, with nothing else. Redis memory is sampled through the run (flat = jobs are trimmed).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { executeRun, runIdFor } from '../src/batch/execute-run.ts';
+import { buildRunReport } from '../src/batch/run-report.ts';
+import { renderChannelFor } from '../src/batch/workers/render-chunk.ts';
+import { closeChannels, createChannels } from '../src/channels/registry.ts';
+import { startLocalChannels } from '../src/cli/local-channels.ts';
+import { SHIPPED } from '../src/cli/project-paths.ts';
+import { batchDeps } from '../src/cli/run-with-progress.ts';
+import { openQueueRuntime, type QueueRuntime } from '../src/cli/runtime.ts';
+import { loadConfig } from '../src/core/config.ts';
+import type { ChannelKind } from '../src/core/types.ts';
+import { importCustomers } from '../src/customers/import.ts';
+import { loadPublishedCatalog } from '../src/rules/context-loader.ts';
+import type { Decision } from '../src/rules/decision.ts';
+import { offerContentFor } from '../src/rules/offer-content.ts';
+import { publishCatalogDir } from '../src/rules/publish.ts';
+import { listCustomersAfter, upsertCustomers } from '../src/store/customers.ts';
+import { getDecision } from '../src/store/decisions.ts';
+import { loadTemplatePackage } from '../src/templates/package-loader.ts';
+import { publishTemplatePackage } from '../src/templates/publish.ts';
+import type { ReferenceJob } from './pure-render-thread.ts';
+import { writeSyntheticCustomers } from './synthetic-customers.ts';
+
+const AS_OF = '2026-10-31';
+
+export interface EndToEndFigures {
+  customers: number;
+  importRowsPerSecond: number;
+  endToEndPerSecond: number;
+  wallSeconds: number;
+  /** The render stage alone (until every customer had a ledger row), as `missive run` prints it. */
+  renderStagePerSecond: number;
+  pureRenderPerSecond: number;
+  referenceDocs: number;
+  renderProcesses: number;
+  reconciled: boolean;
+  byChannel: Record<string, Record<string, number>>;
+  redisMemory: { minute: number; usedMb: number; keys: number }[];
+}
+
+export async function benchEndToEnd(root: string, bankFile: string): Promise<EndToEndFigures> {
+  const customers = Number(process.env.BENCH_E2E_CUSTOMERS ?? 5_000);
+  const referenceDocs = Math.min(customers, Number(process.env.BENCH_E2E_REFERENCE ?? 2_000));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'missive-bench-e2e-'));
+  const say = (text: string) => process.stderr.write(`[e2e] ${text}\n`);
+  const rt = await openQueueRuntime(
+    loadConfig({ ...process.env, MISSIVE_DATA_DIR: dir, MISSIVE_LOG_LEVEL: 'warn', REDIS_URL: undefined }),
+  );
+  try {
+    const file = path.join(dir, 'customers.csv');
+    await writeSyntheticCustomers(bankFile, customers, file);
+    let start = performance.now();
+    await importCustomers({
+      file,
+      mapping: path.join(root, 'examples', 'bank-marketing', 'mapping.json'),
+      batchSize: 2_000,
+      sink: (batch) => upsertCustomers(rt.store.db, batch),
+    });
+    const importRowsPerSecond = customers / ((performance.now() - start) / 1000);
+    say(`imported ${customers} synthetic customers (${importRowsPerSecond.toFixed(0)} rows/s)`);
+    await publishCatalogDir(rt.store.db, SHIPPED.bankCatalog, AS_OF);
+    const template = await publishTemplatePackage(rt.store.db, SHIPPED.statementTemplate);
+    const request = {
+      communicationType: template.name,
+      templateVersionId: template.id,
+      asOf: AS_OF,
+      source: 'store:all',
+    };
+
+    const local = await startLocalChannels(rt);
+    const channels = createChannels(local.sinks.channelConfig(rt.config.channels));
+    const redisMemory = sampleRedisMemory(rt);
+    let renderStageSeconds = 0;
+    start = performance.now();
+    let lastSaid = start;
+    try {
+      await executeRun({ ...batchDeps(rt), channels }, request, (p) => {
+        if (p.done >= p.total && renderStageSeconds === 0)
+          renderStageSeconds = (performance.now() - start) / 1000;
+        if (performance.now() - lastSaid > 60_000) {
+          lastSaid = performance.now();
+          say(`${p.done}/${p.total} rendered, ${p.ratePerSecond.toFixed(1)}/s`);
+        }
+      });
+    } finally {
+      redisMemory.stop();
+      await closeChannels(channels);
+      await local.close();
+    }
+    const wallSeconds = (performance.now() - start) / 1000;
+    const runId = runIdFor(request);
+    const report = await buildRunReport(rt.store.db, runId);
+    say(
+      `run ${runId}: ${wallSeconds.toFixed(1)} s, reconciliation ${report.reconciliation.balanced ? 'balanced' : 'NOT balanced'}`,
+    );
+
+    const renderProcesses = rt.config.renderSandbox ? rt.config.concurrency : 1;
+    const { manifest } = await loadTemplatePackage(SHIPPED.statementTemplate);
+    const jobs = await referenceJobs(rt, runId, manifest.channels, referenceDocs);
+    const pureRenderPerSecond = await pureRenderRate(SHIPPED.statementTemplate, jobs, renderProcesses);
+    return {
+      customers,
+      importRowsPerSecond,
+      endToEndPerSecond: customers / wallSeconds,
+      wallSeconds,
+      renderStagePerSecond: customers / (renderStageSeconds || wallSeconds),
+      pureRenderPerSecond,
+      referenceDocs: jobs.length,
+      renderProcesses,
+      reconciled: report.reconciliation.balanced,
+      byChannel: report.byChannel,
+      redisMemory: redisMemory.samples,
+    };
+  } finally {
+    await rt.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The run's first customers with the channel and offers their stored decision gave them. */
+async function referenceJobs(
+  rt: QueueRuntime,
+  runId: string,
+  templateChannels: readonly ChannelKind[],
+  count: number,
+): Promise<ReferenceJob[]> {
+  const catalog = (await loadPublishedCatalog(rt.store.db)).catalog;
+  const jobs: ReferenceJob[] = [];
+  for (const customer of await listCustomersAfter(rt.store.db, null, count)) {
+    const decision = (await getDecision<Decision>(rt.store.db, runId, customer.id))?.decision;
+    if (!decision || decision.suppressed) continue;
+    const channel = renderChannelFor(decision, templateChannels);
+    jobs.push({ customer, channel, offers: offerContentFor(decision, catalog, customer.locale, channel) });
+  }
+  return jobs;
+}
+
+/** `threads` threads render their share of `jobs` at once; documents per second of wall time. */
+async function pureRenderRate(templateDir: string, jobs: ReferenceJob[], threads: number): Promise<number> {
+  const shares = Array.from({ length: threads }, (_, t) => jobs.filter((_, i) => i % threads === t));
+  const workers = shares.map(
+    (share) =>
+      new Worker(new URL('./pure-render-thread.mjs', import.meta.url), {
+        workerData: { templateDir, asOf: AS_OF, jobs: share },
+      }),
+  );
+  try {
+    await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
+    const start = performance.now();
+    const done = workers.map((w) => new Promise((resolve) => w.once('message', resolve)));
+    for (const w of workers) w.postMessage('go');
+    await Promise.all(done);
+    return jobs.length / ((performance.now() - start) / 1000);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** Redis's used memory and key count once a minute (and at the start and the end). */
+function sampleRedisMemory(rt: QueueRuntime): {
+  samples: EndToEndFigures['redisMemory'];
+  stop(): void;
+} {
+  const redis = rt.connect();
+  const samples: EndToEndFigures['redisMemory'] = [];
+  const t0 = Date.now();
+  const sample = async () => {
+    const info = await redis.info('memory');
+    const used = Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+    samples.push({
+      minute: (Date.now() - t0) / 60_000,
+      usedMb: used / 1024 / 1024,
+      keys: await redis.dbsize(),
+    });
+  };
+  void sample();
+  const timer = setInterval(() => void sample().catch(() => undefined), 60_000);
+  return {
+    samples,
+    stop() {
+      clearInterval(timer);
+      void sample().catch(() => undefined);
+    },
+  };
+}

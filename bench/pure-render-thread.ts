@@ -1,0 +1,36 @@
+/**
+ * One thread of the end-to-end benchmark's reference (end-to-end.ts): renders its share of a run's
+ * documents — the same customers, channels and offers the run used — with nothing else: no queue,
+ * no archive, no ledger, no decision. It warms up, says ready, renders on "go" and reports its time.
+ */
+import { performance } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ChannelKind, Customer } from '../src/core/types.ts';
+import { documentDataFor } from '../src/customers/document-data.ts';
+import { renderForChannel } from '../src/render/render-channel.ts';
+import { type OfferContent, withOffers } from '../src/rules/offer-content.ts';
+import { compileTemplateAsync } from '../src/templates/compile.ts';
+import { loadTemplatePackage } from '../src/templates/package-loader.ts';
+
+export interface ReferenceJob {
+  customer: Customer;
+  channel: ChannelKind;
+  offers: OfferContent[];
+}
+
+const { templateDir, asOf, jobs } = workerData as { templateDir: string; asOf: string; jobs: ReferenceJob[] };
+const template = await compileTemplateAsync(await loadTemplatePackage(templateDir));
+const render = (job: ReferenceJob) =>
+  renderForChannel(
+    template,
+    job.channel,
+    withOffers(documentDataFor(template.name, job.customer, asOf), job.offers),
+    { asOf, locale: job.customer.locale },
+  );
+for (const job of jobs.slice(0, 3)) await render(job); // fonts, JIT
+parentPort!.once('message', async () => {
+  const start = performance.now();
+  for (const job of jobs) await render(job);
+  parentPort!.postMessage({ ms: performance.now() - start, docs: jobs.length });
+});
+parentPort!.postMessage({ ready: true });
