@@ -89,15 +89,7 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
   const customers = new Map((await getCustomers(deps.db, todo)).map((c) => [c.id, c]));
   const outcome: ChunkOutcome = { archived: 0, suppressed: 0, skipped: done.size, failed: 0, stopped: 0 };
   const stillWanted = runStatusWatch(deps, run);
-  for (const [index, customerId] of todo.entries()) {
-    if (!(await stillWanted())) {
-      outcome.stopped = todo.length - index;
-      deps.logger.info(
-        { runId: run.id, chunk: job.chunk, left: outcome.stopped },
-        'chunk stopped: run paused or cancelled',
-      );
-      break;
-    }
+  const handle = async (customerId: string): Promise<void> => {
     const customer = customers.get(customerId);
     try {
       if (!customer) throw new Error('customer no longer exists in the store');
@@ -105,7 +97,7 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
       if (decision?.suppressed) {
         await recordSuppression(deps, run.id, customer.id, run.templateVersionId, decision.suppressed.reason);
         outcome.suppressed += 1;
-        continue;
+        return;
       }
       const channel = renderChannelFor(decision, template.manifest.channels);
       const offers = decision ? await offersFor(deps, decision, customer.locale, channel) : [];
@@ -115,7 +107,30 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
       outcome.failed += 1;
       await recordCustomerFailure(deps, job.runId, customerId, run.templateVersionId, 'render', err);
     }
-  }
+  };
+  // With a render thread, two customers are in hand at once: one renders in the thread while this
+  // thread decides, archives and writes the ledger for the other (the thread renders one at a time).
+  const inHand = deps.renderDocument ? 2 : 1;
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < todo.length) {
+      if (!(await stillWanted())) {
+        if (outcome.stopped === 0) {
+          outcome.stopped = todo.length - next;
+          deps.logger.info(
+            { runId: run.id, chunk: job.chunk, left: outcome.stopped },
+            'chunk stopped: run paused or cancelled',
+          );
+        }
+        next = todo.length;
+        return;
+      }
+      const customerId = todo[next]!;
+      next += 1;
+      await handle(customerId);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inHand, todo.length) }, lane));
   return outcome;
 }
 
