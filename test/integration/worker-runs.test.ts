@@ -18,6 +18,9 @@ import { spawnWorker, type WorkerProcess, waitFor } from '../support/worker-proc
  * Runs without a foreground process: a run created in the store (as `POST /api/runs` does) is
  * planned, rendered, sent and closed by two `missive worker` processes sharing Redis and the store.
  */
+/** What each dialect's run produced, compared at the end: the same run must come out the same. */
+const outcomes = new Map<string, string[]>();
+
 describe.each(['sqlite', 'postgres'] as const)('two missive worker processes on %s', (dialect) => {
   let temp: TempStore;
   let store: Store;
@@ -91,9 +94,20 @@ describe.each(['sqlite', 'postgres'] as const)('two missive worker processes on 
     expect(done.customersTotal).toBe(20);
     const rows = await store.db
       .selectFrom('communications')
-      .select(['customer_id', 'channel', 'status', 'fallback_of'])
+      .select(['customer_id', 'channel', 'status', 'fallback_of', 'artifact_sha256'])
       .where('run_id', '=', run.id)
       .execute();
+    // Print bytes are deterministic; emails carry per-installation tracking tokens, so not their bytes.
+    outcomes.set(
+      dialect,
+      rows
+        .map(
+          (r) =>
+            `${r.customer_id}/${r.channel}/${r.status}/${r.channel === 'print' ? r.artifact_sha256 : ''}`,
+        )
+        .sort(),
+    );
+    if (outcomes.size === 2) expect(outcomes.get('postgres')).toEqual(outcomes.get('sqlite'));
     expect(new Set(rows.filter((r) => r.fallback_of === null).map((r) => r.customer_id)).size).toBe(20);
     expect(new Set(rows.map((r) => `${r.customer_id}/${r.channel}`)).size).toBe(rows.length);
     const byChannel = await countRunByChannel(store.db, run.id);
