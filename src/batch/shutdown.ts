@@ -9,7 +9,10 @@ export interface ClosableWorker {
  * to BullMQ's stalled-job check, which hands them to another worker (the ledger keeps that safe).
  * Returns true when every worker closed gracefully in time.
  */
-export async function closeWorkersWithin(workers: readonly ClosableWorker[], deadlineMs: number): Promise<boolean> {
+export async function closeWorkersWithin(
+  workers: readonly ClosableWorker[],
+  deadlineMs: number,
+): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), deadlineMs);

@@ -2,7 +2,6 @@ import { Queue, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { errorMessage } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import { closeWorkersWithin } from './shutdown.ts';
 
 /**
  * RELIABILITY F3: a BullMQ worker can come back from a Redis reconnect with its fetch loop hanging
@@ -53,7 +52,7 @@ export interface WorkerWatchdogOptions {
   idleMs?: number | undefined;
   /** How often to look (default a third of `idleMs`, at most 5 s). */
   checkMs?: number | undefined;
-  /** How long a stuck worker gets to close before it is force-closed (default 5 s). */
+  /** How long to wait for a stuck worker's force-close before leaving it behind (default 5 s). */
   closeMs?: number | undefined;
   onRecreate?: ((event: WorkerRecreated) => void) | undefined;
 }
@@ -89,7 +88,10 @@ interface Tracking {
  * caller needs on every worker belong inside `create`. The check costs nothing until a reconnect:
  * only then does it ask Redis how many jobs wait.
  */
-export function watchWorker<W extends Worker>(create: () => W, options: WorkerWatchdogOptions): WatchedWorker<W> {
+export function watchWorker<W extends Worker>(
+  create: () => W,
+  options: WorkerWatchdogOptions,
+): WatchedWorker<W> {
   const idleMs = options.idleMs ?? DEFAULT_WORKER_IDLE_MS;
   const checkMs = options.checkMs ?? Math.max(100, Math.min(5_000, Math.floor(idleMs / 3)));
   const closeMs = options.closeMs ?? 5_000;
@@ -105,7 +107,9 @@ export function watchWorker<W extends Worker>(create: () => W, options: WorkerWa
   const waitingCounts = async () => {
     if (!counter) {
       const client = options.connection.duplicate();
-      counter = { client, queue: new Queue(queueName, { connection: client, prefix: options.prefix }) };
+      const queue = new Queue(queueName, { connection: client, prefix: options.prefix });
+      queue.on('error', () => {}); // the worker reports connection errors already; a failed count is logged below
+      counter = { client, queue };
     }
     const counts = await counter.queue.getJobCounts('wait', 'prioritized');
     return { waiting: counts.wait ?? 0, prioritized: counts.prioritized ?? 0 };
@@ -113,7 +117,10 @@ export function watchWorker<W extends Worker>(create: () => W, options: WorkerWa
 
   const recreate = async (counts: { waiting: number; prioritized: number }, idleForMs: number) => {
     const stuck = current;
-    await settleWithin(closeWorkersWithin([stuck], closeMs), 2 * closeMs);
+    // Force: it holds no job (a job that slipped in meanwhile goes back through BullMQ's stalled
+    // check), and a graceful close would wait on the very connection that hangs.
+    if (!(await settleWithin(stuck.close(true), closeMs)))
+      options.logger.warn({ queue: queueName }, 'stuck worker did not close in time; left behind');
     if (closing) return;
     current = create();
     tracking = track(current);
@@ -219,14 +226,21 @@ function jobsInHand(worker: Worker): number {
   return internals.lockManager?.getActiveJobCount?.() ?? 0;
 }
 
-/** Waits for `work`, but no longer than `ms`: a worker whose force-close hangs must not stall the watchdog. */
-async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+/**
+ * Waits for `work`, but no longer than `ms` (a worker whose force-close hangs must not stall the
+ * watchdog); true when it settled in time.
+ */
+async function settleWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    work.catch(() => {}),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
+  const settled = await Promise.race([
+    work.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
     }),
   ]);
   clearTimeout(timer);
+  return settled;
 }
