@@ -72,6 +72,7 @@ export function registerWorkerCommand(program: Command): void {
             prefix: deps.queuePrefix,
             printStreamsDir: path.join(rt.config.dataDir, 'print-streams'),
             lockMs: deps.jobLockMs,
+            idleMs: rt.config.workerIdleMs,
           }),
         );
         workers.push(
@@ -83,6 +84,7 @@ export function registerWorkerCommand(program: Command): void {
               concurrency,
               sandbox: deps.sandbox,
               lockMs: deps.jobLockMs,
+              idleMs: rt.config.workerIdleMs,
             },
           ),
         );
@@ -108,6 +110,7 @@ export function registerWorkerCommand(program: Command): void {
             prefix: deps.queuePrefix,
             rates: deps.dispatchRates ?? { email: 200, sms: 100 },
             lockMs: deps.jobLockMs,
+            idleMs: rt.config.workerIdleMs,
           },
         );
         workers.push(...dispatch.workers);
