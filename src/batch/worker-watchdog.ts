@@ -149,7 +149,9 @@ export function watchWorker<W extends Worker>(
       recreating = recreate(counts, now - Math.max(t.lastActivityAt, t.lastReconnectAt));
       await recreating;
     } catch (err) {
-      options.logger.warn({ queue: queueName, err: errorMessage(err) }, 'worker watchdog check failed');
+      // A count cut off by close() is no news; otherwise the next check tries again.
+      if (!closing)
+        options.logger.warn({ queue: queueName, err: errorMessage(err) }, 'worker watchdog check failed');
     } finally {
       recreating = undefined;
       checking = false;
