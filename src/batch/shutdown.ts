@@ -1,4 +1,7 @@
-import type { Worker } from 'bullmq';
+/** A BullMQ worker, or anything that closes like one (a watched worker, worker-watchdog.ts). */
+export interface ClosableWorker {
+  close(force?: boolean): Promise<void>;
+}
 
 /**
  * Closes workers gracefully within a deadline. BullMQ's `close()` waits for active jobs and "will
@@ -6,7 +9,10 @@ import type { Worker } from 'bullmq';
  * to BullMQ's stalled-job check, which hands them to another worker (the ledger keeps that safe).
  * Returns true when every worker closed gracefully in time.
  */
-export async function closeWorkersWithin(workers: readonly Worker[], deadlineMs: number): Promise<boolean> {
+export async function closeWorkersWithin(
+  workers: readonly ClosableWorker[],
+  deadlineMs: number,
+): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), deadlineMs);

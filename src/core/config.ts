@@ -28,6 +28,7 @@ const envSchema = z.object({
   MISSIVE_ARCHIVE_S3_REGION: z.string().min(1).default('us-east-1'),
   MISSIVE_ARCHIVE_S3_PREFIX: z.string().optional(),
   MISSIVE_JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(3_600_000).optional(),
+  MISSIVE_WORKER_IDLE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
   MISSIVE_RENDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   MISSIVE_RENDER_MAX_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(1024),
   MISSIVE_COOKIE_SECURE: z.enum(['on', 'off', 'auto']).default('auto'),
@@ -89,6 +90,8 @@ export interface Config {
   readonly archiveS3: { bucket: string; endpoint?: string; region: string; prefix?: string } | undefined;
   /** BullMQ job lock (ms) of every worker; a job whose worker died is taken up again after about this long. Unset: render 120 s, others BullMQ's 30 s. */
   readonly jobLockMs: number | undefined;
+  /** A worker that reconnected to Redis and has started no job for this long while jobs wait is recreated (src/batch/worker-watchdog.ts). */
+  readonly workerIdleMs: number;
   /** Per-document caps of the guarded renderer (src/render/guard). */
   readonly renderLimits: { readonly timeoutMs: number; readonly maxHeapMb: number };
   /** Session cookies carry `Secure`: always (`on`), never (`off`), or when the request came over https (`auto`). */
@@ -163,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     jobLockMs: e.MISSIVE_JOB_LOCK_MS,
+    workerIdleMs: e.MISSIVE_WORKER_IDLE_MS,
     renderLimits: { timeoutMs: e.MISSIVE_RENDER_TIMEOUT_MS, maxHeapMb: e.MISSIVE_RENDER_MAX_HEAP_MB },
     cookieSecure: e.MISSIVE_COOKIE_SECURE,
     sessionTtlMinutes: e.MISSIVE_SESSION_TTL_MINUTES,

@@ -107,7 +107,8 @@ describe('a run through kill -9 and a Redis restart', () => {
     const done = await waitFor(
       async () => {
         const r = await getRun(temp.store.db, run.id);
-        return r?.status === 'completed' ? r : undefined;
+        // finishRun sets `completed`, then saves the report: wait for both (a loaded machine can be between).
+        return r?.status === 'completed' && r.report ? r : undefined;
       },
       90_000,
       'the run to complete',

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Worker } from 'bullmq';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
@@ -39,7 +38,7 @@ async function rowsPerCustomer(store: Store, runId: string): Promise<Map<string,
 /** Render workers on the run's queue until every chunk job is finished. */
 async function drainRenderQueue(deps: BatchDeps): Promise<void> {
   const queue = createRenderQueue(deps.connect(), deps.queuePrefix);
-  const worker: Worker = startRenderWorker(createRenderChunkDeps(deps.db, deps.blobs, deps.logger), {
+  const worker = startRenderWorker(createRenderChunkDeps(deps.db, deps.blobs, deps.logger), {
     connection: deps.connect(),
     prefix: deps.queuePrefix,
     concurrency: 2,

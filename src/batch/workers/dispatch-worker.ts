@@ -14,6 +14,7 @@ import {
   type DispatchJob,
   lockOptions,
 } from '../queues.ts';
+import { type WatchedWorker, watchWorker } from '../worker-watchdog.ts';
 
 /**
  * The dispatch stage of a run on BullMQ: one queue and one worker per channel, each with its own
@@ -32,6 +33,8 @@ export interface DispatchWorkerOptions {
   maxTries?: number;
   /** BullMQ job lock (ms); default BullMQ's 30 s. */
   lockMs?: number | undefined;
+  /** Recreate a worker when it idles this long after a Redis reconnect while sends wait (worker-watchdog.ts). */
+  idleMs?: number | undefined;
 }
 
 export interface DispatchStage {
@@ -40,8 +43,8 @@ export interface DispatchStage {
   /** Resolves when no dispatch job is waiting, delayed or active. */
   drained(options?: { intervalMs?: number }): Promise<void>;
   close(): Promise<void>;
-  /** The BullMQ workers, one per channel (for a deadline-bound shutdown). */
-  workers: readonly Worker<DispatchJob>[];
+  /** The BullMQ workers, one per channel, each under the watchdog (for a deadline-bound shutdown). */
+  workers: readonly WatchedWorker<Worker<DispatchJob>>[];
 }
 
 async function processJob(
@@ -102,19 +105,29 @@ export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOp
     channels.map((c) => [c, createDispatchQueue(c, options.connect(), options.prefix)]),
   );
   const workers = channels.map((channel) => {
-    const worker: Worker<DispatchJob> = new Worker<DispatchJob>(
-      DISPATCH_QUEUES[channel],
-      (job, token) => processJob(deps, worker, job, token, options.maxTries ?? 8, runStatus),
-      {
-        connection: options.connect(),
-        prefix: options.prefix,
-        concurrency: options.concurrency ?? 8,
-        ...lockOptions(options.lockMs, 30_000),
-        limiter: { max: Math.max(1, Math.round(options.rates[channel])), duration: 1_000 },
-      },
-    );
-    worker.on('error', (err) => deps.logger.error({ err: err.message, channel }, 'dispatch worker error'));
-    return worker;
+    // One client per channel for its worker (re-used by a recreated one) and its watchdog.
+    const connection = options.connect();
+    const create = () => {
+      const worker: Worker<DispatchJob> = new Worker<DispatchJob>(
+        DISPATCH_QUEUES[channel],
+        (job, token) => processJob(deps, worker, job, token, options.maxTries ?? 8, runStatus),
+        {
+          connection,
+          prefix: options.prefix,
+          concurrency: options.concurrency ?? 8,
+          ...lockOptions(options.lockMs, 30_000),
+          limiter: { max: Math.max(1, Math.round(options.rates[channel])), duration: 1_000 },
+        },
+      );
+      worker.on('error', (err) => deps.logger.error({ err: err.message, channel }, 'dispatch worker error'));
+      return worker;
+    };
+    return watchWorker(create, {
+      connection,
+      prefix: options.prefix,
+      logger: deps.logger,
+      idleMs: options.idleMs,
+    });
   });
   return {
     workers,

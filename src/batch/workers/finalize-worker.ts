@@ -8,6 +8,7 @@ import { getRun } from '../../store/runs.ts';
 import { FINALIZE_QUEUE, type FinalizeRunJob, lockOptions } from '../queues.ts';
 import { finishRun } from '../run-finish.ts';
 import { runStage } from '../run-stage.ts';
+import { type WatchedWorker, watchWorker } from '../worker-watchdog.ts';
 import { createRenderChunkDeps } from './chunk-deps.ts';
 import type { RenderChunkDeps } from './render-chunk.ts';
 import { renderPendingPrint } from './render-fallback.ts';
@@ -29,6 +30,8 @@ export interface FinalizeWorkerOptions {
   /** How long to wait before looking again (default 1 s). */
   recheckMs?: number;
   lockMs?: number | undefined;
+  /** Recreate the worker when it idles this long after a Redis reconnect while runs wait to close (worker-watchdog.ts). */
+  idleMs?: number | undefined;
 }
 
 export async function processFinalizeRun(
@@ -63,7 +66,20 @@ export async function processFinalizeRun(
   return finishRun(deps, run.id);
 }
 
+/** The finalize worker under the watchdog: one left idle by a Redis reconnect is replaced (F3). */
 export function startFinalizeWorker(
+  deps: Pick<RenderChunkDeps, 'db' | 'blobs' | 'logger'>,
+  options: FinalizeWorkerOptions,
+): WatchedWorker<Worker<FinalizeRunJob>> {
+  return watchWorker(() => createFinalizeWorker(deps, options), {
+    connection: options.connection,
+    prefix: options.prefix,
+    logger: deps.logger,
+    idleMs: options.idleMs,
+  });
+}
+
+function createFinalizeWorker(
   deps: Pick<RenderChunkDeps, 'db' | 'blobs' | 'logger'>,
   options: FinalizeWorkerOptions,
 ): Worker<FinalizeRunJob> {

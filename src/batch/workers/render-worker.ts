@@ -3,6 +3,7 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { getRun } from '../../store/runs.ts';
 import { lockOptions, RENDER_QUEUE, type RenderChunkJob } from '../queues.ts';
+import { type WatchedWorker, watchWorker } from '../worker-watchdog.ts';
 import {
   type ChunkOutcome,
   processRenderChunk,
@@ -20,6 +21,8 @@ export interface RenderWorkerOptions {
   sandbox?: SandboxLocation | undefined;
   /** BullMQ job lock (ms); default 120 s (a chunk of long PDFs must not look stalled). */
   lockMs?: number | undefined;
+  /** Recreate the worker when it idles this long after a Redis reconnect while chunks wait (worker-watchdog.ts). */
+  idleMs?: number | undefined;
 }
 
 const SANDBOX_PROCESSOR = fileURLToPath(new URL('./render-sandbox.mjs', import.meta.url));
@@ -27,8 +30,21 @@ const SANDBOX_PROCESSOR = fileURLToPath(new URL('./render-sandbox.mjs', import.m
 /**
  * Consumes chunk jobs. A chunk whose job fails for good (every attempt spent, e.g. the database was
  * unreachable) still ends each of its customers in `failed`, so the run's counts always add up.
+ * The worker runs under the watchdog: one left idle by a Redis reconnect is replaced (F3).
  */
 export function startRenderWorker(
+  deps: RenderChunkDeps,
+  options: RenderWorkerOptions,
+): WatchedWorker<Worker<RenderChunkJob, ChunkOutcome>> {
+  return watchWorker(() => createRenderWorker(deps, options), {
+    connection: options.connection,
+    prefix: options.prefix,
+    logger: deps.logger,
+    idleMs: options.idleMs,
+  });
+}
+
+function createRenderWorker(
   deps: RenderChunkDeps,
   options: RenderWorkerOptions,
 ): Worker<RenderChunkJob, ChunkOutcome> {

@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { FlowProducer, type Worker } from 'bullmq';
+import { FlowProducer } from 'bullmq';
 import type { Command } from 'commander';
 import { createRenderQueue, DISPATCH_CHANNELS, type DispatchChannel } from '../../batch/queues.ts';
 import { startRunCoordinator } from '../../batch/run-coordinator.ts';
 import { closeWorkersWithin } from '../../batch/shutdown.ts';
+import type { WatchedWorker } from '../../batch/worker-watchdog.ts';
 import { createRenderChunkDeps } from '../../batch/workers/chunk-deps.ts';
 import { type DispatchStage, startDispatchStage } from '../../batch/workers/dispatch-worker.ts';
 import { startFinalizeWorker } from '../../batch/workers/finalize-worker.ts';
@@ -63,7 +64,7 @@ export function registerWorkerCommand(program: Command): void {
           'MSV_CONFIG_INVALID',
           `--concurrency must be a positive integer, got "${opts.concurrency}"`,
         );
-      const workers: Worker[] = [];
+      const workers: WatchedWorker[] = [];
       if (queues.includes('render')) {
         workers.push(
           startFinalizeWorker(deps, {
@@ -71,6 +72,7 @@ export function registerWorkerCommand(program: Command): void {
             prefix: deps.queuePrefix,
             printStreamsDir: path.join(rt.config.dataDir, 'print-streams'),
             lockMs: deps.jobLockMs,
+            idleMs: rt.config.workerIdleMs,
           }),
         );
         workers.push(
@@ -82,6 +84,7 @@ export function registerWorkerCommand(program: Command): void {
               concurrency,
               sandbox: deps.sandbox,
               lockMs: deps.jobLockMs,
+              idleMs: rt.config.workerIdleMs,
             },
           ),
         );
@@ -107,9 +110,10 @@ export function registerWorkerCommand(program: Command): void {
             prefix: deps.queuePrefix,
             rates: deps.dispatchRates ?? { email: 200, sms: 100 },
             lockMs: deps.jobLockMs,
+            idleMs: rt.config.workerIdleMs,
           },
         );
-        workers.push(...(dispatch.workers as Worker[]));
+        workers.push(...dispatch.workers);
       }
       const renderQueue = createRenderQueue(rt.connect(), deps.queuePrefix);
       const flow = new FlowProducer({ connection: rt.connect(), prefix: deps.queuePrefix });
