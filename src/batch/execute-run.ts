@@ -50,6 +50,8 @@ export interface BatchDeps {
   channels?: Partial<Record<ChannelKind, Channel>> | undefined;
   /** BullMQ job lock of the workers (ms): how soon a dead worker's jobs are taken up again. */
   jobLockMs?: number | undefined;
+  /** How long a worker may sit idle with jobs waiting after a Redis reconnect before it is recreated. */
+  workerIdleMs?: number | undefined;
   /** Jobs per second of each dispatch queue. */
   dispatchRates?: Record<DispatchChannel, number> | undefined;
 }
@@ -130,12 +132,14 @@ export async function executeRun(
     concurrency: deps.concurrency,
     sandbox: deps.sandbox,
     lockMs: deps.jobLockMs,
+    idleMs: deps.workerIdleMs,
   });
   // The flow's parents close the run too (whoever is first); print streams stay `missive print-streams`'s here.
   const finalizer = startFinalizeWorker(deps, {
     connection: deps.connect(),
     prefix: deps.queuePrefix,
     lockMs: deps.jobLockMs,
+    idleMs: deps.workerIdleMs,
   });
   const dispatch = openDispatch(deps);
   const relay = dispatch && relayWhileRendering(deps, dispatch, runId);
@@ -211,6 +215,7 @@ function openDispatch(deps: BatchDeps): DispatchStage | undefined {
       prefix: deps.queuePrefix,
       rates: deps.dispatchRates ?? { email: 200, sms: 100 },
       lockMs: deps.jobLockMs,
+      idleMs: deps.workerIdleMs,
     },
   );
 }

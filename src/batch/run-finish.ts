@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger.ts';
 import type { RunStatus } from '../core/types.ts';
 import { getRun, saveRunReport, transitionRunStatus } from '../store/runs.ts';
 import type { Database } from '../store/schema.ts';
+import { inTransaction } from '../store/transaction.ts';
 import { buildRunReport } from './run-report.ts';
 
 /**
@@ -15,11 +16,20 @@ export async function finishRun(
   deps: { db: Kysely<Database>; logger: Logger },
   runId: string,
 ): Promise<RunStatus> {
-  if (
-    await transitionRunStatus(deps.db, runId, ['running', 'planning', 'failed', 'completed'], 'completed')
-  ) {
-    const report = await buildRunReport(deps.db, runId);
-    await saveRunReport(deps.db, runId, report);
+  // One transaction: nobody sees the run completed without its report.
+  const report = await inTransaction(deps.db, async (trx) => {
+    const closed = await transitionRunStatus(
+      trx,
+      runId,
+      ['running', 'planning', 'failed', 'completed'],
+      'completed',
+    );
+    if (!closed) return undefined;
+    const built = await buildRunReport(trx, runId);
+    await saveRunReport(trx, runId, built);
+    return built;
+  });
+  if (report) {
     const { balanced, problems } = report.reconciliation;
     if (balanced) deps.logger.info({ runId }, 'run completed and reconciled');
     else deps.logger.error({ runId, problems }, 'run completed but does not reconcile');

@@ -17,6 +17,7 @@ export function batchDeps(rt: QueueRuntime): BatchDeps {
     chunkSize: rt.config.chunkSize,
     concurrency: rt.config.concurrency,
     jobLockMs: rt.config.jobLockMs,
+    workerIdleMs: rt.config.workerIdleMs,
     sandbox: rt.config.renderSandbox
       ? {
           store: rt.config.databaseUrl
