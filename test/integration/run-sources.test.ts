@@ -96,6 +96,9 @@ describe('missive run --customers FILE with 1 % malformed rows', () => {
     // The terminal view names the lines.
     const text = (await missive('runs', 'show', runId!)).stdout;
     for (const line of bad.keys()) expect(text).toContain(`line ${line}`);
+    const csv = (await missive('runs', 'failures', runId!, '--stage', 'input')).stdout.trim().split('\n');
+    expect(csv[0]).toBe('line,field,customer,stage,code,reason');
+    expect(csv.slice(1).map((row) => Number(row.split(',')[0]))).toEqual([...bad.keys()]);
   });
 
   it('runs a named segment of the published catalog, and refuses one the catalog does not name', async () => {

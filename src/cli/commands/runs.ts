@@ -3,6 +3,7 @@ import { formatRunReport } from '../../batch/format-run-report.ts';
 import { cancelRun, pauseRun, resumeRun, retryFailed } from '../../batch/run-control.ts';
 import { buildRunReport } from '../../batch/run-report.ts';
 import { MissiveError } from '../../core/errors.ts';
+import { csvCell } from '../../customers/reject-report.ts';
 import { listRunFailures } from '../../store/communications.ts';
 import { listPrintStreams, type PrintStreamRecord } from '../../store/print-streams.ts';
 import { summarizeRunCommunications } from '../../store/run-progress.ts';
@@ -23,6 +24,24 @@ export function registerRunsCommands(program: Command): void {
       await withRuntime(async (rt) => {
         const report = await buildRunReport(rt.store.db, id);
         process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatRunReport(report));
+      });
+    });
+  runs
+    .command('failures')
+    .description(
+      "The run's failure list as CSV (line, field, customer, stage, code, reason): what to fix and retry",
+    )
+    .argument('<run-id>')
+    .option('--stage <stage>', 'only this stage: input, decide, render, archive, dispatch')
+    .action(async (id: string, opts: { stage?: string }) => {
+      await withRuntime(async (rt) => {
+        if (!(await getRun(rt.store.db, id))) throw new MissiveError('MSV_RUN_NOT_FOUND', `no run ${id}`);
+        const failures = await listRunFailures(rt.store.db, id, { stage: opts.stage, limit: 10_000_000 });
+        process.stdout.write('line,field,customer,stage,code,reason\n');
+        for (const f of failures) {
+          const cells = [f.line ?? '', f.field ?? '', f.customerId, f.stage, f.code, f.reason];
+          process.stdout.write(`${cells.map((c) => csvCell(String(c))).join(',')}\n`);
+        }
       });
     });
   runs

@@ -166,6 +166,8 @@ export const enGB = {
   balanced: 'balanced',
   notBalanced: 'NOT balanced',
   customersIn: 'Customers in',
+  runSource: 'Source',
+  refusedAtInput: 'rows refused at input',
   notProcessed: 'not processed',
   suppressions: 'Suppressions',
   offersBySegment: 'Offers by segment',

@@ -166,6 +166,8 @@ export const zhCN: UiStrings = {
   balanced: '平衡',
   notBalanced: '不平衡',
   customersIn: '输入客户',
+  runSource: '来源',
+  refusedAtInput: '行在输入时被拒绝',
   notProcessed: '未处理',
   suppressions: '抑制',
   offersBySegment: '按细分的优惠',

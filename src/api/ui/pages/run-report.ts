@@ -37,6 +37,7 @@ export function runReportPage(ctx: PageContext, r: RunReport): SafeHtml {
 <p><code>${r.runId}</code> · ${r.communicationType} · ${r.asOf} · <strong>${r.status}</strong></p>
 <h2>${t.reconciliation}: <span id="reconciled" class="${rec.balanced ? 'ok' : 'error'}">${rec.balanced ? t.balanced : t.notBalanced}</span></h2>
 ${rec.problems.length > 0 ? html`<div class="alert error" role="alert">${rec.problems.join('; ')}</div>` : ''}
+<p id="source">${t.runSource}: ${r.input ? html`${r.input.file} · ${String(r.input.rows)} · ${String(r.input.rejected)} ${t.refusedAtInput}` : r.source}</p>
 <p>${t.customersIn}: ${String(rec.customersIn)} · ${String(rec.customersNotProcessed)} ${t.notProcessed}</p>
 <table id="channels"><thead><tr><th>${t.channel}</th><th>in</th>${statuses.map((s) => html`<th>${s}</th>`)}</tr></thead><tbody>
 ${rec.channels.map((c) => html`<tr><td>${c.channel}</td><td>${String(c.in)}</td>${statuses.map((s) => html`<td>${String(c.counts[s])}</td>`)}</tr>`)}
