@@ -19,6 +19,7 @@ import type { Database } from '../store/schema.ts';
 import { planRun } from './planner.ts';
 import { type RunProgress, readRunProgress, waitForRun } from './progress.ts';
 import { createRenderQueue, type DispatchChannel, type RenderChunkJob } from './queues.ts';
+import { explainRedisError } from './redis-connection.ts';
 import { finishRun } from './run-finish.ts';
 import { countRunCustomers, prepareRunSource } from './run-source.ts';
 import { createRenderChunkDeps } from './workers/chunk-deps.ts';
@@ -181,7 +182,11 @@ export async function planAndStart(
   options: { prepared?: boolean } = {},
 ): Promise<{ customers: number; chunks: number }> {
   if (!options.prepared) await prepareRunSource(deps.db, run);
-  const plan = await planRun(deps.db, queue, run, deps.chunkSize, run.generation, flow);
+  const plan = await planRun(deps.db, queue, run, deps.chunkSize, run.generation, flow).catch(
+    (err: unknown) => {
+      throw explainRedisError(err);
+    },
+  );
   await setRunTotal(deps.db, run.id, plan.customers);
   await transitionRunStatus(deps.db, run.id, ['planning', 'running', 'failed', 'completed'], 'running');
   deps.logger.info(

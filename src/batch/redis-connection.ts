@@ -29,3 +29,23 @@ export async function assertNoEviction(redis: Redis, warn: (message: string) => 
     );
   }
 }
+
+/**
+ * Redis at maxmemory with noeviction answers writes with an "OOM command not allowed" error: the
+ * write is refused, nothing already queued is dropped (RELIABILITY F1). Turns that reply into
+ * MSV_REDIS_FULL with what to do; other errors pass through unchanged.
+ */
+export function explainRedisError(err: unknown): unknown {
+  // In a MULTI (BullMQ adds flows in one), the OOM reply comes as EXECABORT with previousErrors.
+  const previous = (err as { previousErrors?: unknown[] } | null)?.previousErrors ?? [];
+  const message = [err, ...previous]
+    .map((e) => (e instanceof Error ? e.message : String(e)))
+    .find((m) => m.startsWith('OOM '));
+  if (!message) return err;
+  return new MissiveError(
+    'MSV_REDIS_FULL',
+    `Redis is full (maxmemory reached, noeviction): ${message}. Nothing was lost — the run stays as it was; free memory or raise maxmemory, then run again`,
+    {},
+    { cause: err },
+  );
+}

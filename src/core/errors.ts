@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   MSV_STORE_UNAVAILABLE: 'The database could not be opened or reached.',
   MSV_REDIS_MISSING: 'redis-server is not installed and REDIS_URL is not set.',
   MSV_REDIS_START_FAILED: 'The embedded redis-server did not start.',
+  MSV_REDIS_FULL:
+    'Redis refused a write because it reached maxmemory (noeviction): nothing was lost; free memory or raise maxmemory and run again.',
   MSV_REDIS_POLICY: 'Redis must run with maxmemory-policy noeviction.',
   MSV_TEMPLATE_INVALID: 'A template package is missing a file or has an invalid manifest or layout.',
   MSV_TEMPLATE_IMAGE_INVALID:

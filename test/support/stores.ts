@@ -57,20 +57,21 @@ export async function importBankCustomers(store: Store, file = SAMPLE_CUSTOMERS)
 export function testBatchDeps(
   store: Store,
   dir: string,
-  options: { chunkSize: number; concurrency: number },
+  options: { chunkSize: number; concurrency: number; redisUrl?: string },
 ): { deps: BatchDeps; close(): Promise<void> } {
+  const { redisUrl = inject('redisUrl'), ...sizes } = options;
   const clients: Redis[] = [];
   const deps: BatchDeps = {
     db: store.db,
     blobs: createFsBlobStore(path.join(dir, 'archive')),
     logger: createLogger('silent'),
     connect: () => {
-      const client = connectRedis(inject('redisUrl'));
+      const client = connectRedis(redisUrl);
       clients.push(client);
       return client;
     },
     queuePrefix: `test-${randomUUID()}`,
-    ...options,
+    ...sizes,
   };
   return { deps, close: async () => void (await Promise.allSettled(clients.map((c) => c.quit()))) };
 }

@@ -24,6 +24,7 @@ export const STATUS: Partial<Record<ErrorCode, number>> = {
   MSV_ARCHIVE_TAMPERED: 409,
   MSV_API_RATE_LIMITED: 429,
   MSV_STORE_UNAVAILABLE: 503,
+  MSV_REDIS_FULL: 503,
 };
 
 export interface ErrorBody {
