@@ -4,7 +4,8 @@
  * sandboxed render processes, decisions, archive, ledger, email to the SMTP sink, run closed and
  * reconciled — against the pure render rate of the same documents (same customers, channels and
  * offers, read back from the run's decisions), rendered by as many threads as the run has render
- * processes, with nothing else. Redis memory is sampled through the run (flat = jobs are trimmed).
+ * processes, with nothing else — bare, and through the guarded renderer the run uses (a render thread
+ * with per-document caps). Redis memory is sampled through the run (flat = jobs are trimmed).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -43,6 +44,8 @@ export interface EndToEndFigures {
   /** The render stage alone (until every customer had a ledger row), as `missive run` prints it. */
   renderStagePerSecond: number;
   pureRenderPerSecond: number;
+  /** The same documents through the run's render path: a guarded renderer (render thread, caps) per process. */
+  guardedRenderPerSecond: number;
   referenceDocs: number;
   renderProcesses: number;
   reconciled: boolean;
@@ -109,7 +112,13 @@ export async function benchEndToEnd(root: string, bankFile: string): Promise<End
     const renderProcesses = rt.config.renderSandbox ? rt.config.concurrency : 1;
     const { manifest } = await loadTemplatePackage(SHIPPED.statementTemplate);
     const jobs = await referenceJobs(rt, runId, manifest.channels, referenceDocs);
-    const pureRenderPerSecond = await pureRenderRate(SHIPPED.statementTemplate, jobs, renderProcesses);
+    const pureRenderPerSecond = await pureRenderRate(SHIPPED.statementTemplate, jobs, renderProcesses, false);
+    const guardedRenderPerSecond = await pureRenderRate(
+      SHIPPED.statementTemplate,
+      jobs,
+      renderProcesses,
+      true,
+    );
     return {
       customers,
       importRowsPerSecond,
@@ -117,6 +126,7 @@ export async function benchEndToEnd(root: string, bankFile: string): Promise<End
       wallSeconds,
       renderStagePerSecond: customers / (renderStageSeconds || wallSeconds),
       pureRenderPerSecond,
+      guardedRenderPerSecond,
       referenceDocs: jobs.length,
       renderProcesses,
       reconciled: report.reconciliation.balanced,
@@ -148,12 +158,17 @@ async function referenceJobs(
 }
 
 /** `threads` threads render their share of `jobs` at once; documents per second of wall time. */
-async function pureRenderRate(templateDir: string, jobs: ReferenceJob[], threads: number): Promise<number> {
+async function pureRenderRate(
+  templateDir: string,
+  jobs: ReferenceJob[],
+  threads: number,
+  guarded: boolean,
+): Promise<number> {
   const shares = Array.from({ length: threads }, (_, t) => jobs.filter((_, i) => i % threads === t));
   const workers = shares.map(
     (share) =>
       new Worker(new URL('./pure-render-thread.mjs', import.meta.url), {
-        workerData: { templateDir, asOf: AS_OF, jobs: share },
+        workerData: { templateDir, asOf: AS_OF, jobs: share, guarded },
       }),
   );
   try {

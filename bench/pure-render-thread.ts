@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ChannelKind, Customer } from '../src/core/types.ts';
 import { documentDataFor } from '../src/customers/document-data.ts';
+import { createGuardedRenderer } from '../src/render/guard/guarded-renderer.ts';
 import { renderForChannel } from '../src/render/render-channel.ts';
 import { type OfferContent, withOffers } from '../src/rules/offer-content.ts';
 import { compileTemplateAsync } from '../src/templates/compile.ts';
@@ -18,19 +19,29 @@ export interface ReferenceJob {
   offers: OfferContent[];
 }
 
-const { templateDir, asOf, jobs } = workerData as { templateDir: string; asOf: string; jobs: ReferenceJob[] };
-const template = await compileTemplateAsync(await loadTemplatePackage(templateDir));
-const render = (job: ReferenceJob) =>
-  renderForChannel(
-    template,
-    job.channel,
-    withOffers(documentDataFor(template.name, job.customer, asOf), job.offers),
-    { asOf, locale: job.customer.locale },
-  );
+const { templateDir, asOf, jobs, guarded } = workerData as {
+  templateDir: string;
+  asOf: string;
+  jobs: ReferenceJob[];
+  /** Through the run's render path: a guarded renderer (its own render thread, per-document caps). */
+  guarded: boolean;
+};
+const pkg = await loadTemplatePackage(templateDir);
+const template = await compileTemplateAsync(pkg);
+const source = { versionId: 'bench', name: template.name, files: pkg.files };
+const guard = guarded ? createGuardedRenderer({ timeoutMs: 30_000, maxHeapMb: 1024 }) : undefined;
+const render = (job: ReferenceJob) => {
+  const data = withOffers(documentDataFor(template.name, job.customer, asOf), job.offers);
+  const options = { asOf, locale: job.customer.locale };
+  return guard
+    ? guard.render(source, job.channel, data, options)
+    : renderForChannel(template, job.channel, data, options);
+};
 for (const job of jobs.slice(0, 3)) await render(job); // fonts, JIT
 parentPort!.once('message', async () => {
   const start = performance.now();
   for (const job of jobs) await render(job);
   parentPort!.postMessage({ ms: performance.now() - start, docs: jobs.length });
+  await guard?.close();
 });
 parentPort!.postMessage({ ready: true });

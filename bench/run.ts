@@ -155,6 +155,12 @@ if (want('e2e')) {
       reference: e2e.pureRenderPerSecond,
       unit: 'docs/s',
     });
+    results.push({
+      name: `end-to-end statement run, ${e2e.customers} customers vs the same documents through the guarded renderer`,
+      missive: e2e.endToEndPerSecond,
+      reference: e2e.guardedRenderPerSecond,
+      unit: 'docs/s',
+    });
   } else console.warn(`skipping the end-to-end benchmark: ${BANK} not found`);
 }
 

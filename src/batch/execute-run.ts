@@ -230,7 +230,7 @@ function relayWhileRendering(deps: BatchDeps, stage: DispatchStage, runId: strin
   let relaying: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     relaying = relaying
-      .then(() => stage.enqueueRun(runId))
+      .then(() => stage.enqueueRun(runId, { onlyNew: true }))
       .catch((err: Error) => deps.logger.warn({ runId, err: err.message }, 'dispatch relay failed'));
   }, everyMs);
   return {

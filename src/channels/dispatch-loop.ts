@@ -72,17 +72,23 @@ export async function* dispatchablePages(
   channels: readonly ChannelKind[],
   pageSize = 1000,
 ): AsyncGenerator<CommunicationRecord[]> {
-  let afterId: string | null = null;
-  for (;;) {
-    const page = await listCommunicationsForRun(deps.db, runId, {
-      statuses: ['pending', 'archived', 'sending', 'unknown'],
-      afterId,
-      limit: pageSize,
-    });
-    if (page.length === 0) return;
-    const mine = page.filter((c) => channels.includes(c.channel));
-    if (mine.length > 0) yield mine;
-    afterId = page[page.length - 1]!.id;
+  // One status and channel at a time: each page is then an index range (run, channel, status, id,
+  // migration 0010), not a scan of the run — a statement run's paper rows stay `archived` for good.
+  for (const channel of channels) {
+    for (const status of ['pending', 'archived', 'sending', 'unknown'] as const) {
+      let afterId: string | null = null;
+      for (;;) {
+        const page = await listCommunicationsForRun(deps.db, runId, {
+          statuses: [status],
+          channels: [channel],
+          afterId,
+          limit: pageSize,
+        });
+        if (page.length === 0) break;
+        yield page;
+        afterId = page[page.length - 1]!.id;
+      }
+    }
   }
 }
 

@@ -323,9 +323,14 @@ export async function listCommunicationsForCustomer(
 export async function listCommunicationsForRun(
   db: Kysely<Database>,
   runId: string,
-  options: { statuses?: readonly CommunicationStatus[]; afterId?: string | null; limit?: number } = {},
+  options: {
+    statuses?: readonly CommunicationStatus[];
+    channels?: readonly ChannelKind[];
+    afterId?: string | null;
+    limit?: number;
+  } = {},
 ): Promise<CommunicationRecord[]> {
-  if (options.statuses?.length === 0) return [];
+  if (options.statuses?.length === 0 || options.channels?.length === 0) return [];
   let query = db
     .selectFrom('communications')
     .selectAll()
@@ -333,6 +338,7 @@ export async function listCommunicationsForRun(
     .orderBy('id')
     .limit(options.limit ?? 1000);
   if (options.statuses) query = query.where('status', 'in', options.statuses);
+  if (options.channels) query = query.where('channel', 'in', options.channels);
   if (options.afterId) query = query.where('id', '>', options.afterId);
   return (await query.execute()).map(rowToCommunication);
 }

@@ -133,7 +133,7 @@ describe('a run that sends through the dispatch queues', () => {
     expect(smtp.messages).toHaveLength(byChannel('email'));
     expect(twilio.messages).toHaveLength(byChannel('sms'));
     for (const mail of smtp.messages) {
-      expect(mail.parsed.headerLines.some((h) => h.key === 'list-unsubscribe-post')).toBe(true);
+      expect(mail.parsed!.headerLines.some((h) => h.key === 'list-unsubscribe-post')).toBe(true);
     }
     expect(rows.filter((r) => ['pending', 'sending', 'unknown'].includes(r.status))).toEqual([]);
     // The feedback loop counts each sent offer as an exposure as soon as it is sent.

@@ -64,10 +64,10 @@ describe('email over SMTP into the sink', () => {
     const recipients = new Set(sink.messages.flatMap((m) => m.envelope.to));
     expect(recipients).toEqual(new Set(customers.map((c) => c.email)));
     for (const mail of sink.messages) {
-      expect(mail.parsed.html).toContain('<p>Hello cust-');
-      expect(mail.parsed.text).toMatch(/^Hello cust-\d{5}/);
+      expect(mail.parsed!.html).toContain('<p>Hello cust-');
+      expect(mail.parsed!.text).toMatch(/^Hello cust-\d{5}/);
       const header = (key: string) =>
-        (mail.parsed.headerLines.find((h) => h.key === key)?.line ?? '').replace(/\r\n\s+/g, ' ');
+        (mail.parsed!.headerLines.find((h) => h.key === key)?.line ?? '').replace(/\r\n\s+/g, ' ');
       expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
       expect(header('list-unsubscribe')).toMatch(
         /^List-Unsubscribe: <https:\/\/missive\.test\/unsubscribe\/dk_\w+>, <mailto:/,
@@ -166,7 +166,7 @@ describe('email over SMTP into the sink', () => {
     await email.close?.();
     expect(counts).toEqual({ sent: 1, failed: 1 });
     expect(sink.recipientsSeen).toEqual([good.email]);
-    expect(sink.messages.map((m) => m.raw.toString('utf8')).join('')).not.toMatch(/evil@example\.com/i);
+    expect(sink.messages.map((m) => m.raw!.toString('utf8')).join('')).not.toMatch(/evil@example\.com/i);
     const refused = await getCommunication(temp.store.db, seeded.ids[0]!);
     expect(refused).toMatchObject({
       status: 'failed',
@@ -201,7 +201,7 @@ describe('email over SMTP into the sink', () => {
     });
     await email.close?.();
     const signature =
-      sink.messages[0]!.parsed.headerLines.find((h) => h.key === 'dkim-signature')?.line ?? '';
+      sink.messages[0]!.parsed!.headerLines.find((h) => h.key === 'dkim-signature')?.line ?? '';
     expect(signature).toMatch(/d=bank\.test/);
     expect(signature).toMatch(/s=m1/);
   });

@@ -38,8 +38,11 @@ export interface DispatchWorkerOptions {
 }
 
 export interface DispatchStage {
-  /** Adds a job for every not-final email/SMS communication of the run (the outbox relay, N2). */
-  enqueueRun(runId: string): Promise<number>;
+  /**
+   * Adds a job for every not-final email/SMS communication of the run (the outbox relay, N2).
+   * `onlyNew`: skip those this stage has queued before (the relay that runs while a run renders).
+   */
+  enqueueRun(runId: string, options?: { onlyNew?: boolean }): Promise<number>;
   /** Resolves when no dispatch job is waiting, delayed or active. */
   drained(options?: { intervalMs?: number }): Promise<void>;
   close(): Promise<void>;
@@ -100,6 +103,8 @@ function cachedRunStatus(db: DispatchDeps['db']): (runId: string) => Promise<Run
 
 export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOptions): DispatchStage {
   const runStatus = cachedRunStatus(deps.db);
+  /** Communications this stage has queued (ids only; a million-customer run holds ~50 MB at most). */
+  const queued = new Set<string>();
   const channels = DISPATCH_CHANNELS.filter((c) => deps.channels[c]);
   const queues = new Map<DispatchChannel, Queue<DispatchJob>>(
     channels.map((c) => [c, createDispatchQueue(c, options.connect(), options.prefix)]),
@@ -131,10 +136,13 @@ export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOp
   });
   return {
     workers,
-    async enqueueRun(runId) {
+    async enqueueRun(runId, { onlyNew = false } = {}) {
       let added = 0;
       for (const [channel, queue] of queues) {
-        for await (const batch of dispatchablePages(deps, runId, [channel], 500)) {
+        for await (const page of dispatchablePages(deps, runId, [channel], 500)) {
+          const batch = onlyNew ? page.filter((c) => !queued.has(c.id)) : page;
+          for (const c of batch) queued.add(c.id);
+          if (batch.length === 0) continue;
           await queue.addBulk(
             batch.map((c) => ({
               name: 'send',

@@ -13,8 +13,9 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 export interface SinkMail {
   messageId: string;
   envelope: { from: string; to: string[] };
-  raw: Buffer;
-  parsed: ParsedMail;
+  /** The message as received and as parsed by mailparser; not kept with `retain: 'envelope'`. */
+  raw?: Buffer;
+  parsed?: ParsedMail;
   receivedAt: string;
   file?: string;
 }
@@ -49,7 +50,25 @@ function smtpError(code: number): Error & { responseCode: number } {
   return Object.assign(new Error(TEXT[code] ?? `scripted reply ${code}`), { responseCode: code });
 }
 
-export async function startSmtpSink(options: { port?: number; dir?: string } = {}): Promise<SmtpSink> {
+export interface SmtpSinkOptions {
+  port?: number;
+  dir?: string;
+  /**
+   * `full` (default, tests): every message in memory, raw and parsed. `envelope` (the demo, `missive
+   * sinks`, benchmarks): only Message-ID, envelope and file in memory, no parsing — a million-message
+   * run must not hold a million parsed mails.
+   */
+  retain?: 'full' | 'envelope';
+}
+
+/** The Message-ID header of a raw message (its header block only), without parsing the message. */
+function rawMessageId(raw: Buffer): string {
+  const end = raw.indexOf('\r\n\r\n');
+  const headers = raw.subarray(0, end < 0 ? raw.length : end).toString('utf8');
+  return /^message-id:[ \t]*(<[^>\r\n]+>)/im.exec(headers)?.[1] ?? '';
+}
+
+export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const messages: SinkMail[] = [];
   const recipientsSeen: string[] = [];
   const scripts = new Map<string, number[]>();
@@ -78,25 +97,22 @@ export async function startSmtpSink(options: { port?: number; dir?: string } = {
     stream.on('data', (c: Buffer) => chunks.push(c));
     stream.on('end', () => {
       const raw = Buffer.concat(chunks);
+      const keep = (mail: SinkMail) => {
+        if (options.dir) {
+          mail.file = path.join(options.dir, `${String(messages.length + 1).padStart(6, '0')}.eml`);
+          fs.writeFileSync(mail.file, raw);
+        }
+        messages.push(mail);
+        cb(null);
+      };
+      const envelope = {
+        from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+        to: session.envelope.rcptTo.map((r) => r.address),
+      };
+      const receivedAt = new Date().toISOString();
+      if (options.retain === 'envelope') return keep({ messageId: rawMessageId(raw), envelope, receivedAt });
       void simpleParser(raw).then(
-        (parsed) => {
-          const mail: SinkMail = {
-            messageId: parsed.messageId ?? '',
-            envelope: {
-              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-              to: session.envelope.rcptTo.map((r) => r.address),
-            },
-            raw,
-            parsed,
-            receivedAt: new Date().toISOString(),
-          };
-          if (options.dir) {
-            mail.file = path.join(options.dir, `${String(messages.length + 1).padStart(6, '0')}.eml`);
-            fs.writeFileSync(mail.file, raw);
-          }
-          messages.push(mail);
-          cb(null);
-        },
+        (parsed) => keep({ messageId: parsed.messageId ?? '', envelope, raw, parsed, receivedAt }),
         (err: Error) => cb(err),
       );
     });

@@ -20,7 +20,11 @@ export async function startSinks(options: {
   twilioPort?: number;
   publicUrl: string;
 }): Promise<Sinks> {
-  const smtp = await startSmtpSink({ dir: path.join(options.dir, 'mail'), port: options.smtpPort ?? 0 });
+  const smtp = await startSmtpSink({
+    dir: path.join(options.dir, 'mail'),
+    port: options.smtpPort ?? 0,
+    retain: 'envelope',
+  });
   const twilio = await startTwilioSink({ port: options.twilioPort ?? 0, autoDeliver: true });
   const env = {
     MISSIVE_SMTP_URL: smtp.url,

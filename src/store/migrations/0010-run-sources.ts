@@ -15,6 +15,12 @@ export async function up(db: Kysely<unknown>, _dialect: StoreDialect): Promise<v
     .execute();
   await db.schema.alterTable('run_failures').addColumn('line', 'integer').execute();
   await db.schema.alterTable('run_failures').addColumn('field', 'text').execute();
+  // The dispatch relay pages through a run's unsent email/SMS by (channel, status) in id order.
+  await db.schema
+    .createIndex('communications_run_channel_status_id')
+    .on('communications')
+    .columns(['run_id', 'channel', 'status', 'id'])
+    .execute();
   await db.schema
     .createIndex('run_failures_run_stage')
     .on('run_failures')
