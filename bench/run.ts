@@ -186,7 +186,7 @@ fs.writeFileSync(
 function printEndToEnd(f: EndToEndFigures): void {
   console.log(`\nEnd-to-end run: ${f.customers} customers in ${f.wallSeconds.toFixed(1)} s`);
   console.log(
-    `- end to end ${f.endToEndPerSecond.toFixed(1)} docs/s (render stage ${f.renderStagePerSecond.toFixed(1)}/s); pure render of ${f.referenceDocs} of the same documents in ${f.renderProcesses} threads ${f.pureRenderPerSecond.toFixed(1)}/s; ratio ${(f.endToEndPerSecond / f.pureRenderPerSecond).toFixed(2)}`,
+    `- end to end ${f.endToEndPerSecond.toFixed(1)} docs/s (render stage ${f.renderStagePerSecond.toFixed(1)}/s); pure render of ${f.referenceDocs} of the same documents in ${f.renderProcesses} threads ${f.pureRenderPerSecond.toFixed(1)}/s (ratio ${(f.endToEndPerSecond / f.pureRenderPerSecond).toFixed(2)}); through the guarded renderer ${f.guardedRenderPerSecond.toFixed(1)}/s (ratio ${(f.endToEndPerSecond / f.guardedRenderPerSecond).toFixed(2)})`,
   );
   console.log(
     `- import ${f.importRowsPerSecond.toFixed(0)} rows/s; reconciliation ${f.reconciled ? 'balanced' : 'NOT BALANCED'}; ${JSON.stringify(f.byChannel)}`,
