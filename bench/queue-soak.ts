@@ -29,6 +29,12 @@ import { connectRedis } from '../src/batch/redis-connection.ts';
 
 const CUSTOMERS = Number(process.env.BENCH_SOAK_CUSTOMERS ?? 1_000_000);
 const CHUNK = 100;
+/**
+ * Customers per second the no-op render worker lets through (default 2,000: 20 times a real run on
+ * this machine). A real run renders far slower than it sends, so sends never pile up; without a
+ * pace the soak would measure a backlog of waiting sends, not what completed jobs leave behind.
+ */
+const PACE = Number(process.env.BENCH_SOAK_RATE ?? 2_000);
 const RUN = 'run_soak000000000000000000';
 const prefix = 'soak';
 
@@ -69,6 +75,7 @@ const render = new Worker(
   RENDER_QUEUE,
   async (job) => {
     const ids = job.data.customerIds as string[];
+    await new Promise((r) => setTimeout(r, (ids.length / PACE) * 1000));
     const jobs = ids
       .filter((_, i) => i % 2 === 0)
       .map((id) => ({
@@ -79,7 +86,7 @@ const render = new Worker(
     await emails.addBulk(jobs);
     chunksDone += 1;
   },
-  { connection: connect(), prefix, concurrency: 4 },
+  { connection: connect(), prefix, concurrency: 1 },
 );
 const send = new Worker(
   DISPATCH_QUEUES.email,
@@ -117,7 +124,7 @@ for (let segment = 0; segment * FLOW_SEGMENT < chunks; segment += 1) {
   });
 }
 await sample();
-const timer = setInterval(() => void sample(), 15_000);
+const timer = setInterval(() => void sample(), 30_000);
 const expectedSends = Math.ceil(CUSTOMERS / 2);
 while (chunksDone < chunks || sendsDone < expectedSends) await new Promise((r) => setTimeout(r, 500));
 clearInterval(timer);
