@@ -200,9 +200,10 @@ export async function planAndStart(
  * The dispatch stage of a foreground run: one dispatch worker per configured channel, started with
  * the render workers so that sends go out while the run is still rendering (the ledger is the
  * outbox: a relay queues every email/SMS not yet final, each under its delivery key, so queuing a
- * row twice adds one job). Undefined when no electronic channel is configured.
+ * row twice adds one job). `missive worker` starts its own the same way. Undefined when no
+ * electronic channel is configured.
  */
-function openDispatch(deps: BatchDeps): DispatchStage | undefined {
+export function openDispatch(deps: BatchDeps): DispatchStage | undefined {
   const channels = deps.channels ?? {};
   if (!channels.email && !channels.sms) return undefined;
   return startDispatchStage(

@@ -1,18 +1,16 @@
 import path from 'node:path';
 import { FlowProducer } from 'bullmq';
 import type { Command } from 'commander';
+import { openDispatch } from '../../batch/execute-run.ts';
 import { createRenderQueue, DISPATCH_CHANNELS, type DispatchChannel } from '../../batch/queues.ts';
 import { startRunCoordinator } from '../../batch/run-coordinator.ts';
 import { closeWorkersWithin } from '../../batch/shutdown.ts';
 import type { WatchedWorker } from '../../batch/worker-watchdog.ts';
 import { createRenderChunkDeps } from '../../batch/workers/chunk-deps.ts';
-import { type DispatchStage, startDispatchStage } from '../../batch/workers/dispatch-worker.ts';
 import { startFinalizeWorker } from '../../batch/workers/finalize-worker.ts';
 import { startRenderWorker } from '../../batch/workers/render-worker.ts';
-import { catalogDeliveryPolicy } from '../../channels/delivery-policy.ts';
 import { closeChannels, createChannels } from '../../channels/registry.ts';
 import { MissiveError } from '../../core/errors.ts';
-import { recordExposures } from '../../feedback/model-stats.ts';
 import { batchDeps } from '../run-with-progress.ts';
 import { openQueueRuntime } from '../runtime.ts';
 
@@ -94,27 +92,8 @@ export function registerWorkerCommand(program: Command): void {
       const channels = Object.fromEntries(
         Object.entries(allChannels).filter(([kind]) => queues.includes(kind as DispatchChannel)),
       );
-      let dispatch: DispatchStage | undefined;
-      if (Object.keys(channels).length > 0) {
-        dispatch = startDispatchStage(
-          {
-            db: deps.db,
-            blobs: deps.blobs,
-            logger: deps.logger,
-            channels,
-            policy: catalogDeliveryPolicy(deps.db),
-            onSent: async (communicationId) => void (await recordExposures(deps.db, communicationId)),
-          },
-          {
-            connect: rt.connect,
-            prefix: deps.queuePrefix,
-            rates: deps.dispatchRates ?? { email: 200, sms: 100 },
-            lockMs: deps.jobLockMs,
-            idleMs: rt.config.workerIdleMs,
-          },
-        );
-        workers.push(...dispatch.workers);
-      }
+      const dispatch = openDispatch({ ...deps, channels });
+      if (dispatch) workers.push(...dispatch.workers);
       const renderQueue = createRenderQueue(rt.connect(), deps.queuePrefix);
       const flow = new FlowProducer({ connection: rt.connect(), prefix: deps.queuePrefix });
       const coordinator = startRunCoordinator({ ...deps, renderQueue, dispatch, flow });
