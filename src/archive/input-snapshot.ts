@@ -3,7 +3,7 @@ import { MissiveError } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
 import type { ChannelKind } from '../core/types.ts';
 import { getCommunicationInput } from '../store/communication-inputs.ts';
-import { getDataKey, getOrCreateDataKey } from '../store/customer-keys.ts';
+import { type DataKey, getDataKey, getOrCreateDataKey } from '../store/customer-keys.ts';
 import type { Database } from '../store/schema.ts';
 import type { DocumentData } from '../templates/types.ts';
 import type { BlobStore } from './blob-store.ts';
@@ -72,14 +72,25 @@ export interface SealedInput {
   keyId: string;
 }
 
-/** Seals the snapshot with the customer's key and stores it (content-addressed; a retry stores nothing new). */
+/**
+ * Seals the snapshot with the customer's key and stores it (content-addressed; a retry stores nothing
+ * new). `key`: the customer's key for the communication type when the caller has it already (a run
+ * chunk fetches its customers' keys at once); otherwise it is read, or created on first use.
+ */
 export async function storeInputSnapshot(
   db: Kysely<Database>,
   blobs: BlobStore,
   customerId: string,
   snapshot: InputSnapshot,
+  key?: DataKey,
 ): Promise<SealedInput> {
-  const key = await getOrCreateDataKey(db, customerId, snapshot.input.communicationType);
+  if (key && (key.customerId !== customerId || key.scope !== snapshot.input.communicationType)) {
+    throw new MissiveError(
+      'MSV_ARCHIVE_DECRYPT_FAILED',
+      `data key ${key.id} is not ${customerId}'s key for this type`,
+    );
+  }
+  key ??= await getOrCreateDataKey(db, customerId, snapshot.input.communicationType);
   const sealed = sealEnvelope(key.key, key.id, Buffer.from(snapshot.text));
   const blob = await blobs.put(sealed);
   return { blobSha256: blob.sha256, keyId: key.id };

@@ -4,10 +4,16 @@ import type { Artifact, ChannelKind } from '../core/types.ts';
 import { appendLogEntry } from '../store/archive-log.ts';
 import { saveCommunicationInput } from '../store/communication-inputs.ts';
 import { insertCommunicationIfAbsent } from '../store/communications.ts';
+import type { DataKey } from '../store/customer-keys.ts';
 import type { Database } from '../store/schema.ts';
 import { inTransaction } from '../store/transaction.ts';
 import type { BlobStore } from './blob-store.ts';
-import { currentRuntime, type InputSnapshot, storeInputSnapshot } from './input-snapshot.ts';
+import {
+  currentRuntime,
+  type InputSnapshot,
+  type SealedInput,
+  storeInputSnapshot,
+} from './input-snapshot.ts';
 
 export interface ArchiveRequest {
   runId: string;
@@ -33,12 +39,48 @@ export async function archiveDocument(
   blobs: BlobStore,
   request: ArchiveRequest,
 ): Promise<{ communicationId: string; inserted: boolean; blobCreated: boolean }> {
+  const stored = await storeDocument(db, blobs, request);
+  const { inserted, communicationId } = await recordDocument(db, stored);
+  return { communicationId, inserted, blobCreated: stored.blobCreated };
+}
+
+/** A document whose bytes (and sealed inputs) are stored, waiting for its ledger row. */
+export interface StoredDocument {
+  request: ArchiveRequest;
+  blobCreated: boolean;
+  sealed: SealedInput | undefined;
+}
+
+/**
+ * The first half of archiveDocument: the bytes and the sealed input snapshot, stored. Nothing
+ * refers to them until recordDocument writes the ledger row, which a run chunk does for many
+ * documents in one transaction. `key`: the customer's data key, when the caller has it already.
+ */
+export async function storeDocument(
+  db: Kysely<Database>,
+  blobs: BlobStore,
+  request: ArchiveRequest,
+  key?: DataKey,
+): Promise<StoredDocument> {
   const { artifact, input } = request;
   if (input && input.sha256 !== request.inputSha256) {
     throw new MissiveError('MSV_ARCHIVE_TAMPERED', 'inputSha256 is not the sha256 of the input snapshot');
   }
   const blob = await blobs.put(artifact.bytes, artifact.sha256);
-  const sealed = input ? await storeInputSnapshot(db, blobs, request.customerId, input) : undefined;
+  const sealed = input ? await storeInputSnapshot(db, blobs, request.customerId, input, key) : undefined;
+  return { request, blobCreated: blob.created, sealed };
+}
+
+/**
+ * The second half: in one transaction (the caller's, when it is one) the ledger row, its log entry
+ * and the snapshot's row. `inserted` is false when the row existed already (a retried chunk).
+ */
+export async function recordDocument(
+  db: Kysely<Database>,
+  stored: StoredDocument,
+): Promise<{ communicationId: string; inserted: boolean }> {
+  const { request, sealed } = stored;
+  const { artifact } = request;
   const { inserted, id } = await inTransaction(db, async (trx) => {
     const row = await insertCommunicationIfAbsent(trx, {
       runId: request.runId,
@@ -71,7 +113,7 @@ export async function archiveDocument(
     }
     return row;
   });
-  return { communicationId: id, inserted, blobCreated: blob.created };
+  return { communicationId: id, inserted };
 }
 
 /** What the log records of an archived document (RELIABILITY A4): hash, delivery key, channel. No PII. */

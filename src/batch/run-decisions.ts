@@ -7,7 +7,7 @@ import { loadCustomerHistory, loadModel, loadPublishedCatalog } from '../rules/c
 import { decide } from '../rules/decide.ts';
 import type { Decision } from '../rules/decision.ts';
 import type { ModelSnapshot } from '../rules/ranking.ts';
-import { saveDecisionIfAbsent } from '../store/decisions.ts';
+import { listRunDecisions, saveDecisionIfAbsent } from '../store/decisions.ts';
 import type { RunRecord } from '../store/runs.ts';
 import type { Database } from '../store/schema.ts';
 
@@ -18,9 +18,22 @@ import type { Database } from '../store/schema.ts';
  * type, means the run makes documents without decisions (the foundation's behaviour).
  */
 export interface RunDecisions {
+  /** Decides for the customer and stores the decision (or returns the one stored already). */
   decideFor(customer: Customer, run: RunRecord): Promise<Decision | undefined>;
+  /** The decisions stored already for these customers of the run (a resumed chunk reuses them). */
+  storedFor(run: RunRecord, customerIds: readonly string[]): Promise<Map<string, Decision>>;
+  /**
+   * Decides without storing: `save` stores the decision unless one exists, and a run chunk calls it
+   * in the transaction that writes the customer's ledger row, so neither exists without the other.
+   */
+  decideUnsaved(customer: Customer, run: RunRecord): Promise<UnsavedDecision | undefined>;
   /** The published catalog the decisions are made with (offer content lives there), if any. */
   catalog(): Promise<Catalog | undefined>;
+}
+
+export interface UnsavedDecision {
+  decision: Decision;
+  save(trx: Kysely<Database>): Promise<void>;
 }
 
 export function createRunDecisions(db: Kysely<Database>): RunDecisions {
@@ -33,38 +46,60 @@ export function createRunDecisions(db: Kysely<Database>): RunDecisions {
       throw err;
     }
   };
+  const decideUnsaved = async (customer: Customer, run: RunRecord): Promise<UnsavedDecision | undefined> => {
+    context ??= load();
+    const ctx = await context;
+    if (!ctx || !(run.communicationType in ctx.catalog.types)) return undefined;
+    // "now" is the run's creation: fixed per run, so a resumed run sees the same windows.
+    const now = run.createdAt;
+    const history = await loadCustomerHistory(db, customer.id, ctx.catalog, now);
+    const decision = decide(customer, {
+      asOf: run.asOf,
+      now,
+      runId: run.id,
+      communicationType: run.communicationType,
+      catalog: ctx.catalog,
+      model: ctx.model,
+      history,
+    });
+    return {
+      decision,
+      save: async (trx) => {
+        await saveDecisionIfAbsent(trx, decisionRow(run, customer, decision), { readBack: false });
+      },
+    };
+  };
   return {
+    decideUnsaved,
     async catalog() {
       context ??= load();
       return (await context)?.catalog.catalog;
     },
     async decideFor(customer, run) {
-      context ??= load();
-      const ctx = await context;
-      if (!ctx || !(run.communicationType in ctx.catalog.types)) return undefined;
-      // "now" is the run's creation: fixed per run, so a resumed run sees the same windows.
-      const now = run.createdAt;
-      const history = await loadCustomerHistory(db, customer.id, ctx.catalog, now);
-      const fresh = decide(customer, {
-        asOf: run.asOf,
-        now,
-        runId: run.id,
-        communicationType: run.communicationType,
-        catalog: ctx.catalog,
-        model: ctx.model,
-        history,
-      });
-      const { stored } = await saveDecisionIfAbsent(db, {
-        runId: run.id,
-        customerId: customer.id,
-        communicationType: run.communicationType,
-        catalogVersion: fresh.catalogVersion,
-        modelVersion: fresh.modelVersion,
-        seed: fresh.seed,
-        holdout: fresh.holdout,
-        decision: fresh,
-      });
+      const unsaved = await decideUnsaved(customer, run);
+      if (!unsaved) return undefined;
+      const { stored } = await saveDecisionIfAbsent(db, decisionRow(run, customer, unsaved.decision));
       return stored.decision;
     },
+    async storedFor(run, customerIds) {
+      context ??= load();
+      const ctx = await context;
+      if (!ctx || !(run.communicationType in ctx.catalog.types)) return new Map();
+      const stored = await listRunDecisions<Decision>(db, run.id, customerIds);
+      return new Map([...stored].map(([customerId, d]) => [customerId, d.decision]));
+    },
+  };
+}
+
+function decisionRow(run: RunRecord, customer: Customer, decision: Decision) {
+  return {
+    runId: run.id,
+    customerId: customer.id,
+    communicationType: run.communicationType,
+    catalogVersion: decision.catalogVersion,
+    modelVersion: decision.modelVersion,
+    seed: decision.seed,
+    holdout: decision.holdout,
+    decision,
   };
 }

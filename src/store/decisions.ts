@@ -20,7 +20,18 @@ export interface StoredDecision<D = Record<string, unknown>> {
 export async function saveDecisionIfAbsent<D>(
   db: Kysely<Database>,
   d: Omit<StoredDecision<D>, 'createdAt'>,
-): Promise<{ inserted: boolean; stored: StoredDecision<D> }> {
+): Promise<{ inserted: boolean; stored: StoredDecision<D> }>;
+/** `readBack: false`: saves only (a writer that knows what it saved need not read it again). */
+export async function saveDecisionIfAbsent<D>(
+  db: Kysely<Database>,
+  d: Omit<StoredDecision<D>, 'createdAt'>,
+  options: { readBack: false },
+): Promise<{ inserted: boolean }>;
+export async function saveDecisionIfAbsent<D>(
+  db: Kysely<Database>,
+  d: Omit<StoredDecision<D>, 'createdAt'>,
+  options: { readBack?: boolean } = {},
+): Promise<{ inserted: boolean; stored?: StoredDecision<D> }> {
   const result = await db
     .insertInto('decisions')
     .values({
@@ -36,8 +47,10 @@ export async function saveDecisionIfAbsent<D>(
     })
     .onConflict((oc) => oc.columns(['run_id', 'customer_id']).doNothing())
     .executeTakeFirst();
+  const inserted = Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  if (options.readBack === false) return { inserted };
   const stored = await getDecision<D>(db, d.runId, d.customerId);
-  return { inserted: Number(result.numInsertedOrUpdatedRows ?? 0) > 0, stored: stored! };
+  return { inserted, stored: stored! };
 }
 
 export async function getDecision<D = Record<string, unknown>>(
@@ -52,6 +65,22 @@ export async function getDecision<D = Record<string, unknown>>(
     .where('customer_id', '=', customerId)
     .executeTakeFirst();
   return row ? rowToDecision<D>(row) : undefined;
+}
+
+/** The run's stored decisions for these customers (a resumed chunk reuses them), by customer id. */
+export async function listRunDecisions<D = Record<string, unknown>>(
+  db: Kysely<Database>,
+  runId: string,
+  customerIds: readonly string[],
+): Promise<Map<string, StoredDecision<D>>> {
+  if (customerIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('decisions')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .where('customer_id', 'in', customerIds)
+    .execute();
+  return new Map(rows.map((r) => [r.customer_id, rowToDecision<D>(r)]));
 }
 
 /** Newest first. */

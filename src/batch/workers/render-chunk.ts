@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/blob-store.ts';
 import { snapshotInput } from '../../archive/input-snapshot.ts';
-import { archiveDocument } from '../../archive/ledger.ts';
+import { recordDocument, storeDocument } from '../../archive/ledger.ts';
 import { errorMessage, isMissiveError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ChannelKind, Customer } from '../../core/types.ts';
@@ -10,6 +10,7 @@ import { type ChannelRender, type RenderOptions, renderForChannel } from '../../
 import type { Decision } from '../../rules/decision.ts';
 import { type OfferContent, offerContentFor, withOffers } from '../../rules/offer-content.ts';
 import { insertCommunicationIfAbsent, recordRunFailure } from '../../store/communications.ts';
+import { type DataKey, getOrCreateDataKeys } from '../../store/customer-keys.ts';
 import { recordCustomerAccount } from '../../store/customer-search.ts';
 import { getCustomers } from '../../store/customers.ts';
 import { listCustomerIdsInRun } from '../../store/run-progress.ts';
@@ -19,6 +20,7 @@ import type { DocumentData } from '../../templates/types.ts';
 import type { RenderChunkJob } from '../queues.ts';
 import type { RunDecisions } from '../run-decisions.ts';
 import type { TemplateCache } from '../template-cache.ts';
+import { type CustomerWrites, createChunkWrites } from './chunk-writes.ts';
 
 export interface RenderChunkDeps {
   db: Kysely<Database>;
@@ -44,6 +46,9 @@ export interface ChunkOutcome {
   /** Customers left undone because the run was paused or cancelled meanwhile. */
   stopped: number;
 }
+
+/** Customers whose ledger writes a chunk commits together (see chunk-writes.ts). */
+const WRITES_PER_COMMIT = 25;
 
 /** How often a chunk looks at its run's status between customers (pause and cancel). */
 const STATUS_CHECK_MS = 250;
@@ -87,26 +92,68 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
   const done = new Set(await listCustomerIdsInRun(deps.db, job.runId, job.customerIds));
   const todo = job.customerIds.filter((id) => !done.has(id));
   const customers = new Map((await getCustomers(deps.db, todo)).map((c) => [c.id, c]));
+  // Read once for the chunk, not once per customer: stored decisions (a resumed chunk reuses them)
+  // and the customers' data keys that seal their input snapshots.
+  const storedDecisions = (await deps.decisions?.storedFor(run, todo)) ?? new Map<string, Decision>();
+  const keys = await getOrCreateDataKeys(deps.db, [...customers.keys()], run.communicationType);
   const outcome: ChunkOutcome = { archived: 0, suppressed: 0, skipped: done.size, failed: 0, stopped: 0 };
+  const writes = createChunkWrites(deps.db, WRITES_PER_COMMIT);
   const stillWanted = runStatusWatch(deps, run);
+  // A customer that fails is recorded with its decision (if one was made), to explain it later.
+  const failLater = (customerId: string, err: unknown, decisionSave: CustomerWrites['writes']) =>
+    writes.add({
+      customerId,
+      writes: [
+        ...decisionSave,
+        (trx) =>
+          recordCustomerFailure(
+            { ...deps, db: trx },
+            run.id,
+            customerId,
+            run.templateVersionId,
+            'render',
+            err,
+          ),
+      ],
+      onFailure: () => recordCustomerFailure(deps, run.id, customerId, run.templateVersionId, 'render', err),
+    });
   const handle = async (customerId: string): Promise<void> => {
     const customer = customers.get(customerId);
+    const customerWrites: CustomerWrites['writes'] = [];
+    let kind: 'archived' | 'suppressed';
     try {
       if (!customer) throw new Error('customer no longer exists in the store');
-      const decision = await deps.decisions?.decideFor(customer, run);
-      if (decision?.suppressed) {
-        await recordSuppression(deps, run.id, customer.id, run.templateVersionId, decision.suppressed.reason);
-        outcome.suppressed += 1;
-        return;
+      let decision = storedDecisions.get(customerId);
+      if (!decision && deps.decisions) {
+        const unsaved = await deps.decisions.decideUnsaved(customer, run);
+        if (unsaved) customerWrites.push(unsaved.save);
+        decision = unsaved?.decision;
       }
-      const channel = renderChannelFor(decision, template.manifest.channels);
-      const offers = decision ? await offersFor(deps, decision, customer.locale, channel) : [];
-      await renderAndArchive(deps, customer, run, template, channel, offers);
-      outcome.archived += 1;
+      if (decision?.suppressed) {
+        customerWrites.push(suppressionWrite(run, customer.id, decision.suppressed.reason));
+        kind = 'suppressed';
+      } else {
+        const channel = renderChannelFor(decision, template.manifest.channels);
+        const offers = decision ? await offersFor(deps, decision, customer.locale, channel) : [];
+        customerWrites.push(...(await renderAndStore(deps, customer, run, template, channel, offers, keys)));
+        kind = 'archived';
+      }
     } catch (err) {
       outcome.failed += 1;
-      await recordCustomerFailure(deps, job.runId, customerId, run.templateVersionId, 'render', err);
+      // Only the decision's save can be queued here: a document's writes are added once it is stored.
+      await failLater(customerId, err, customerWrites);
+      return;
     }
+    outcome[kind] += 1;
+    await writes.add({
+      customerId,
+      writes: customerWrites,
+      onFailure: async (err) => {
+        outcome[kind] -= 1;
+        outcome.failed += 1;
+        await recordCustomerFailure(deps, run.id, customerId, run.templateVersionId, 'archive', err);
+      },
+    });
   };
   // With a render thread, two customers are in hand at once: one renders in the thread while this
   // thread decides, archives and writes the ledger for the other (the thread renders one at a time).
@@ -130,7 +177,11 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
       await handle(customerId);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(inHand, todo.length) }, lane));
+  try {
+    await Promise.all(Array.from({ length: Math.min(inHand, todo.length) }, lane));
+  } finally {
+    await writes.flush();
+  }
   return outcome;
 }
 
@@ -151,14 +202,19 @@ function runStatusWatch(deps: RenderChunkDeps, run: RunRecord): () => Promise<bo
   };
 }
 
-async function renderAndArchive(
+/**
+ * Renders the customer's document and stores its bytes and sealed inputs; returns the ledger writes
+ * (row, log entry, input row, account for the call center) for the chunk to commit.
+ */
+async function renderAndStore(
   deps: RenderChunkDeps,
   customer: Customer,
   run: RunRecord,
   template: Awaited<ReturnType<TemplateCache['get']>>,
   channel: ChannelKind,
   offers: readonly OfferContent[],
-): Promise<void> {
+  keys: ReadonlyMap<string, DataKey>,
+): Promise<CustomerWrites['writes']> {
   const data = withOffers(documentDataFor(template.name, customer, run.asOf), offers);
   // The exact inputs, kept (sealed) with the document so `missive verify` can replay it later.
   const input = snapshotInput({
@@ -173,18 +229,29 @@ async function renderAndArchive(
   const { artifact } = deps.renderDocument
     ? await deps.renderDocument(run.templateVersionId, channel, data, renderOptions)
     : await renderForChannel(template, channel, data, renderOptions);
-  await archiveDocument(deps.db, deps.blobs, {
-    runId: run.id,
-    customerId: customer.id,
-    channel,
-    templateVersionId: run.templateVersionId,
-    inputSha256: input.sha256,
-    artifact,
-    input,
-  });
+  const stored = await storeDocument(
+    deps.db,
+    deps.blobs,
+    {
+      runId: run.id,
+      customerId: customer.id,
+      channel,
+      templateVersionId: run.templateVersionId,
+      inputSha256: input.sha256,
+      artifact,
+      input,
+    },
+    keys.get(customer.id),
+  );
+  const writes: CustomerWrites['writes'] = [
+    async (trx) => {
+      await recordDocument(trx, stored);
+    },
+  ];
   // The call center searches by the account number the document shows.
   const account = (data as { account?: { number?: unknown } }).account?.number;
-  if (typeof account === 'string') await recordCustomerAccount(deps.db, customer.id, account);
+  if (typeof account === 'string') writes.push((trx) => recordCustomerAccount(trx, customer.id, account));
+  return writes;
 }
 
 /** The customer ends in `failed` with its reason: counted, reported, retryable — never lost. */
@@ -215,20 +282,20 @@ export async function recordCustomerFailure(
 }
 
 /** The decision says stay silent (consent, do-not-contact…): the customer ends in `suppressed`. */
-async function recordSuppression(
-  deps: Pick<RenderChunkDeps, 'db'>,
-  runId: string,
+function suppressionWrite(
+  run: RunRecord,
   customerId: string,
-  templateVersionId: string,
   reason: string,
-): Promise<void> {
-  await insertCommunicationIfAbsent(deps.db, {
-    runId,
-    customerId,
-    channel: CHANNEL,
-    templateVersionId,
-    status: 'suppressed',
-    reason,
-    inputSha256: '',
-  });
+): (trx: Kysely<Database>) => Promise<void> {
+  return async (trx) => {
+    await insertCommunicationIfAbsent(trx, {
+      runId: run.id,
+      customerId,
+      channel: CHANNEL,
+      templateVersionId: run.templateVersionId,
+      status: 'suppressed',
+      reason,
+      inputSha256: '',
+    });
+  };
 }
