@@ -135,7 +135,9 @@ export async function benchEndToEnd(root: string, bankFile: string): Promise<End
     };
   } finally {
     await rt.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    // BENCH_E2E_KEEP=1 keeps the run's data folder (store, archive, sinks) to look into afterwards.
+    if (process.env.BENCH_E2E_KEEP) say(`kept ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -265,6 +265,9 @@ function relayWhileRendering(deps: BatchDeps, stage: DispatchStage, runId: strin
  * queue, and this waits until the queues are drained; then bounced documents the law wants
  * delivered are rendered for paper. Returns how many sends were queued by this last relay.
  */
+/** How many times the end of a run re-queues sends whose job ended unsent (dispatchRun). */
+const STRANDED_ROUNDS = 3;
+
 async function dispatchRun(deps: BatchDeps, runId: string, open?: DispatchStage): Promise<number> {
   const stage = open ?? openDispatch(deps);
   if (!stage) return 0;
@@ -272,6 +275,16 @@ async function dispatchRun(deps: BatchDeps, runId: string, open?: DispatchStage)
     const queued = await stage.enqueueRun(runId);
     if (queued > 0) deps.logger.info({ runId, queued }, 'dispatch queued');
     await stage.drained();
+    // A send whose job ended without sending it (it threw) is queued again, a few rounds at most.
+    for (let round = 0; round < STRANDED_ROUNDS; round += 1) {
+      const again = await stage.requeueStranded(runId);
+      if (again === 0) break;
+      deps.logger.warn(
+        { runId, again, round: round + 1 },
+        'unsent sends whose job had ended were queued again',
+      );
+      await stage.drained();
+    }
     const paper = await renderPendingPrint(createRenderChunkDeps(deps.db, deps.blobs, deps.logger), runId);
     if (paper > 0) deps.logger.info({ runId, paper }, 'fallback print documents rendered');
     return queued;

@@ -63,9 +63,16 @@ export function startRunCoordinator(
     if (stage.customersDone < stage.customersTotal) return;
     if (deps.dispatch && stage.toSend > 0) {
       if (Date.now() - (relayedAt.get(run.id) ?? 0) >= RELAY_EVERY_MS) {
+        const first = !relayedAt.has(run.id);
         relayedAt.set(run.id, Date.now());
-        const queued = await deps.dispatch.enqueueRun(run.id);
-        deps.logger.info({ runId: run.id, queued }, 'dispatch queued');
+        if (first) {
+          const queued = await deps.dispatch.enqueueRun(run.id);
+          deps.logger.info({ runId: run.id, queued }, 'dispatch queued');
+        } else if ((await deps.dispatch.pendingJobs()) === 0) {
+          // Queues idle and sends left: their jobs ended without sending (they threw), or were lost.
+          const again = await deps.dispatch.requeueStranded(run.id);
+          deps.logger.warn({ runId: run.id, again }, 'unsent sends whose job had ended were queued again');
+        }
       }
       return;
     }

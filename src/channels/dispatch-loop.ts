@@ -65,17 +65,23 @@ export async function dispatchAll(
   return counts;
 }
 
-/** A run's communications on these channels that are not final yet, page by page in id order. */
+const NOT_FINAL = ['pending', 'archived', 'sending', 'unknown'] as const;
+
+/**
+ * A run's communications on these channels that are not final yet (or in the given of those
+ * statuses), page by page in id order.
+ */
 export async function* dispatchablePages(
   deps: Pick<DispatchDeps, 'db'>,
   runId: string,
   channels: readonly ChannelKind[],
   pageSize = 1000,
+  statuses: readonly (typeof NOT_FINAL)[number][] = NOT_FINAL,
 ): AsyncGenerator<CommunicationRecord[]> {
   // One status and channel at a time: each page is then an index range (run, channel, status, id,
   // migration 0010), not a scan of the run — a statement run's paper rows stay `archived` for good.
   for (const channel of channels) {
-    for (const status of ['pending', 'archived', 'sending', 'unknown'] as const) {
+    for (const status of statuses) {
       let afterId: string | null = null;
       for (;;) {
         const page = await listCommunicationsForRun(deps.db, runId, {

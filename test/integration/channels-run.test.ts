@@ -124,6 +124,48 @@ describe('a run that sends through the dispatch queues', () => {
     expect(smtp.messages).toHaveLength(delivered.length);
   });
 
+  it('queues again a send whose job threw, so no email is left unsent at the end', async () => {
+    const channels = batch.deps.channels!;
+    const email = channels.email!;
+    let throwing = 2; // a channel that throws (a bug, a crash in a library), not a "retry" result
+    batch.deps.channels = {
+      ...channels,
+      email: {
+        ...email,
+        send: async (message, ctx) => {
+          if (throwing > 0) {
+            throwing -= 1;
+            throw new Error('the channel threw');
+          }
+          return email.send(message, ctx);
+        },
+      },
+    };
+    try {
+      const before = smtp.messages.length;
+      const version = await publishTemplatePackage(
+        temp.store.db,
+        path.join(ROOT, 'templates', 'monthly-statement'),
+      );
+      const result = await executeRun(batch.deps, {
+        communicationType: 'monthly-statement',
+        templateVersionId: version.id,
+        asOf: '2026-11-30', // another month: another run
+        source: 'store:all',
+      });
+      expect(throwing).toBe(0);
+      const emails = (await listCommunicationsForRun(temp.store.db, result.runId)).filter(
+        (r) => r.channel === 'email',
+      );
+      expect(emails.length).toBeGreaterThan(2);
+      expect(emails.filter((r) => r.status !== 'sent' && r.status !== 'failed')).toEqual([]);
+      const sent = emails.filter((r) => r.status === 'sent');
+      expect(smtp.messages.length - before).toBe(sent.length);
+    } finally {
+      batch.deps.channels = channels;
+    }
+  });
+
   it('sends the campaign by email or SMS by consent and reachability', async () => {
     smtp.clear();
     const outcome = await run('cross-sell-promotion');

@@ -43,6 +43,15 @@ export interface DispatchStage {
    * `onlyNew`: skip those this stage has queued before (the relay that runs while a run renders).
    */
   enqueueRun(runId: string, options?: { onlyNew?: boolean }): Promise<number>;
+  /**
+   * After the queues drained: the run's sends still unsent (`pending`, `archived`, or `sending` left
+   * by a job that threw mid-send) whose job has ended. A job that threw ends `failed`, and while it
+   * is kept under the delivery key a re-add is a no-op, so the send would be stranded; it is
+   * retried (completed ones too), and a missing job is added. Returns how many were queued again.
+   */
+  requeueStranded(runId: string): Promise<number>;
+  /** Dispatch jobs waiting, delayed or active, on every channel. */
+  pendingJobs(): Promise<number>;
   /** Resolves when no dispatch job is waiting, delayed or active. */
   drained(options?: { intervalMs?: number }): Promise<void>;
   close(): Promise<void>;
@@ -125,6 +134,13 @@ export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOp
         },
       );
       worker.on('error', (err) => deps.logger.error({ err: err.message, channel }, 'dispatch worker error'));
+      worker.on('failed', (job, err) => {
+        if (err instanceof DelayedError || err.name === 'RateLimitError') return;
+        deps.logger.warn(
+          { err: err.message, channel, communicationId: job?.data.communicationId },
+          'send job failed: the end of the run queues it again',
+        );
+      });
       return worker;
     };
     return watchWorker(create, {
@@ -134,6 +150,12 @@ export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOp
       idleMs: options.idleMs,
     });
   });
+  const pendingJobs = async () => {
+    const counts = await Promise.all(
+      [...queues.values()].map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized')),
+    );
+    return counts.reduce((sum, c) => sum + Object.values(c).reduce((a, b) => a + b, 0), 0);
+  };
   return {
     workers,
     async enqueueRun(runId, { onlyNew = false } = {}) {
@@ -155,15 +177,31 @@ export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOp
       }
       return added;
     },
-    async drained({ intervalMs = 200 } = {}) {
-      for (;;) {
-        const counts = await Promise.all(
-          [...queues.values()].map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized')),
-        );
-        const left = counts.reduce((sum, c) => sum + Object.values(c).reduce((a, b) => a + b, 0), 0);
-        if (left === 0) return;
-        await new Promise((r) => setTimeout(r, intervalMs));
+    async requeueStranded(runId) {
+      let requeued = 0;
+      for (const [channel, queue] of queues) {
+        const stuck = dispatchablePages(deps, runId, [channel], 500, ['pending', 'archived', 'sending']);
+        for await (const page of stuck) {
+          for (const c of page) {
+            const jobId = c.deliveryKey ?? c.id;
+            const job = await queue.getJob(jobId);
+            const state = job ? await job.getState() : 'unknown';
+            if (job && (state === 'failed' || state === 'completed')) {
+              await job.retry(state, { resetAttemptsMade: true });
+            } else if (state === 'unknown') {
+              await queue.add('send', { communicationId: c.id, runId }, { ...DISPATCH_JOB_OPTIONS, jobId });
+            } else {
+              continue; // waiting, delayed or active: it will run
+            }
+            requeued += 1;
+          }
+        }
       }
+      return requeued;
+    },
+    pendingJobs,
+    async drained({ intervalMs = 200 } = {}) {
+      while ((await pendingJobs()) > 0) await new Promise((r) => setTimeout(r, intervalMs));
     },
     async close() {
       await Promise.allSettled(workers.map((w) => w.close()));
