@@ -214,7 +214,7 @@ export function openDispatch(deps: BatchDeps): DispatchStage | undefined {
       channels,
       policy: catalogDeliveryPolicy(deps.db),
       // The feedback loop's exposures are counted when a message is sent, not only on `model update`.
-      onSent: async (communicationId) => void (await recordExposures(deps.db, communicationId)),
+      onSent: async (communicationId, trx) => void (await recordExposures(trx, communicationId)),
     },
     {
       connect: deps.connect,

@@ -4,6 +4,7 @@ import { MissiveError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind, CommunicationStatus, Customer } from '../core/types.ts';
 import {
+  type CommunicationPatch,
   type CommunicationRecord,
   getCommunication,
   insertCommunicationIfAbsent,
@@ -13,6 +14,7 @@ import { getCustomer } from '../store/customers.ts';
 import { appendEvent } from '../store/events.ts';
 import { getRun } from '../store/runs.ts';
 import type { Database } from '../store/schema.ts';
+import { inTransaction } from '../store/transaction.ts';
 import type { Channel, Outbound, SendContext, SendResult } from './channel.ts';
 import { backoffMs } from './classify.ts';
 import type { DeliveryPolicy, DeliveryPolicyLookup } from './delivery-policy.ts';
@@ -37,10 +39,11 @@ export interface DispatchDeps {
   /** Called with a fallback communication (a bounced statement's print row) so a run can make it. */
   onFallback?: (fallback: CommunicationRecord) => Promise<void>;
   /**
-   * Called once a communication is `sent` (by the provider's answer or by reconciliation): the
-   * feedback loop counts the exposures of its offers then (src/feedback/model-stats.ts).
+   * Called once a communication is `sent` (by the provider's answer or by reconciliation), inside
+   * the transaction that marks it sent: the feedback loop counts the exposures of its offers then
+   * (src/feedback/model-stats.ts), and the count exists exactly when the `sent` does.
    */
-  onSent?: (communicationId: string) => Promise<void>;
+  onSent?: (communicationId: string, trx: Kysely<Database>) => Promise<void>;
 }
 
 export interface DispatchOutcome {
@@ -160,13 +163,10 @@ async function resolveAmbiguous(
   }
   const found = await channel.reconcile(message, ctx);
   if (found.kind === 'sent') {
-    await transitionCommunicationStatus(deps.db, comm.id, {
-      from: ['unknown'],
-      to: 'sent',
-      reason: 'reconciled: the provider has the message',
-      patch: { providerId: found.providerId, providerStatus: found.providerStatus ?? null },
+    await markSent(deps, comm.id, ['unknown'], 'reconciled: the provider has the message', {
+      providerId: found.providerId,
+      providerStatus: found.providerStatus ?? null,
     });
-    await deps.onSent?.(comm.id);
     return { status: 'sent' };
   }
   if (found.kind === 'undetermined') return { status: 'unknown', retryAfterMs: backoffMs(ctx.attempt) };
@@ -188,7 +188,7 @@ async function applyResult(
     transitionCommunicationStatus(deps.db, comm.id, { from: ['sending'], to, reason, code, patch });
   switch (result.kind) {
     case 'sent':
-      await move('sent', null, null, {
+      await markSent(deps, comm.id, ['sending'], null, {
         providerId: result.providerId,
         providerStatus: result.providerStatus ?? null,
         segments: result.segments ?? null,
@@ -196,7 +196,6 @@ async function applyResult(
         costUnit: result.costUnit ?? null,
         errorCode: null,
       });
-      await deps.onSent?.(comm.id);
       return { status: 'sent' };
     case 'retry':
       await move('archived', `retry: ${result.reason}`, result.code, { errorCode: result.code });
@@ -224,6 +223,20 @@ async function applyResult(
       return fallbackId ? { status: 'failed', fallbackId } : { status: 'failed' };
     }
   }
+}
+
+/** `sent`, and what follows from it (the offers' exposures), in one transaction. */
+async function markSent(
+  deps: DispatchDeps,
+  id: string,
+  from: readonly CommunicationStatus[],
+  reason: string | null,
+  patch: CommunicationPatch,
+): Promise<void> {
+  await inTransaction(deps.db, async (trx) => {
+    await transitionCommunicationStatus(trx, id, { from, to: 'sent', reason, patch });
+    await deps.onSent?.(id, trx);
+  });
 }
 
 async function recordBounce(
