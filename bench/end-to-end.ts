@@ -1,6 +1,6 @@
 /**
  * End to end: a monthly-statement run over N synthetic bank customers (BENCH_E2E_CUSTOMERS, default
- * 5,000; 1,000,000 for the issue's big run), exactly as `missive run` does it — embedded Redis,
+ * 45,211, the size of the bank run; 1,000,000 for the issue's big run), exactly as `missive run` does it — embedded Redis,
  * sandboxed render processes, decisions, archive, ledger, email to the SMTP sink, run closed and
  * reconciled — against the pure render rate of the same documents (same customers, channels and
  * offers, read back from the run's decisions), rendered by as many threads as the run has render
@@ -54,7 +54,7 @@ export interface EndToEndFigures {
 }
 
 export async function benchEndToEnd(root: string, bankFile: string): Promise<EndToEndFigures> {
-  const customers = Number(process.env.BENCH_E2E_CUSTOMERS ?? 5_000);
+  const customers = Number(process.env.BENCH_E2E_CUSTOMERS ?? 45_211);
   const referenceDocs = Math.min(customers, Number(process.env.BENCH_E2E_REFERENCE ?? 2_000));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'missive-bench-e2e-'));
   const say = (text: string) => process.stderr.write(`[e2e] ${text}\n`);
