@@ -84,7 +84,8 @@ const booleanField = z.preprocess(
   z.strictObject({ ...common, ...booleanOptions, default: z.boolean().optional() }),
 );
 
-const traitField = z.preprocess(
+/** One typed field of the mapping language (traits, and the fields of a data feed). */
+export const traitField = z.preprocess(
   shorthand(true),
   z.discriminatedUnion('type', [
     z.strictObject({ type: z.literal('string'), ...common, default: z.string().optional() }),

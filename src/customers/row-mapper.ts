@@ -145,7 +145,7 @@ function readId(row: SourceRow, mapping: CustomerMapping, problems: RowProblem[]
 }
 
 /** One field: the value coerced, or its default, or null when empty (a problem when required or bad). */
-function field<T>(
+export function field<T>(
   row: SourceRow,
   spec: Spec & { default?: T | undefined },
   coerce: (v: unknown) => Coerced<T>,
@@ -171,7 +171,8 @@ function booleanField(
   return spec ? field(row, spec, (v) => toBoolean(v, spec.trueValues, spec.falseValues), problems) : null;
 }
 
-function traitCoercer(spec: TraitSpec): (v: unknown) => Coerced<TraitValue> {
+/** The coercion a typed field (trait or feed field) applies to its raw value. */
+export function traitCoercer(spec: TraitSpec): (v: unknown) => Coerced<TraitValue> {
   switch (spec.type) {
     case 'string':
       return toText;
