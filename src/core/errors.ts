@@ -51,6 +51,23 @@ export const ERROR_CODES = {
   MSV_ARCHIVE_KEY_INVALID: 'The log signing key file cannot be read or is not an Ed25519 private key.',
   MSV_ARCHIVE_RETENTION_INVALID:
     'The retention policy file is missing, not valid YAML or does not match its schema.',
+  MSV_DATASOURCE_INVALID:
+    'A data source definition (datasources/<type>/datasource.yaml) is missing, not valid YAML or does not match its schema (file and path in details).',
+  MSV_DATASOURCE_NOT_FOUND:
+    'A communication type needs document data that no data source provides (no datasources/<type>/ folder).',
+  MSV_DATA_CONTRACT:
+    'A data source cannot produce a field its template needs (required by the data schema or used by the layout); the field is named.',
+  MSV_DATA_MISSING:
+    'A customer has no rows in a feed its document requires (feed, customer and period in details); only that customer fails.',
+  MSV_FEED_NOT_LOADED:
+    'A run needs a feed that has no load for its as-of period (`missive feeds status` lists what is loaded).',
+  MSV_FEED_CONTROL_MISMATCH:
+    "A feed's loaded rows or amount sum differ from its control totals (trailer or .ctl file); a run refuses that period.",
+  MSV_FEED_ORPHAN:
+    "A feed row's parent key (customer or parent-feed row) does not exist in the store for that period.",
+  MSV_FEED_DUPLICATE_KEY: 'A feed row repeats the key of an earlier row of the same file.',
+  MSV_FEED_CONTROL_INVALID:
+    "A feed's control file or trailer record cannot be read (file and line in details).",
   MSV_RUN_NOT_FOUND: 'No run with that id.',
   MSV_RUN_SOURCE:
     "The run's customer source cannot be used (a segment the published catalog does not name, a file run whose file was never read…).",
