@@ -331,6 +331,38 @@ export interface StudioApproversTable {
   granted_at: Timestamp;
 }
 
+/** One file loaded into a feed for an as-of period (see migrations/0011-feeds.ts). */
+export interface FeedLoadsTable {
+  id: Generated<number>;
+  datasource: string;
+  feed: string;
+  as_of: string;
+  status: 'loading' | 'current' | 'replaced';
+  file_name: string;
+  file_sha256: string;
+  definition_sha256: string;
+  rows: number;
+  rejected: number;
+  orphans: number;
+  /** Exact decimal sum of the control amount field, as text. */
+  amount_sum: string | null;
+  expected_rows: number | null;
+  expected_amount: string | null;
+  control_status: 'none' | 'ok' | 'mismatch';
+  control_detail: string | null;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+/** One row of a feed load: its parent's key, its own key, its file line and its fields as JSON. */
+export interface FeedRowsTable {
+  load_id: number;
+  parent_key: string;
+  row_key: string | null;
+  line: number;
+  data: string;
+}
+
 export interface Database {
   customers: CustomersTable;
   offers: OffersTable;
@@ -359,6 +391,8 @@ export interface Database {
   model_stat_contributions: ModelStatContributionsTable;
   studio_drafts: StudioDraftsTable;
   studio_approvers: StudioApproversTable;
+  feed_loads: FeedLoadsTable;
+  feed_rows: FeedRowsTable;
 }
 
 // ColumnType is re-exported for repositories that need insert/update shapes.
