@@ -1,6 +1,19 @@
 /** The customer import stage: files (CSV, NDJSON) + a column mapping → Customer records for the store. */
 export * from './coerce.ts';
 export { type CsvReader, MAX_RECORD_BYTES, openCsvReader } from './csv-reader.ts';
+export type { DocumentDataProvider } from './data-providers/document-data-provider.ts';
+export { documentDataProvider, type ProviderContext } from './data-providers/registry.ts';
+export {
+  DATASOURCE_FILE,
+  type DataSource,
+  dataSourceFromText,
+  listDataSources,
+  loadDataSource,
+  requireDataSource,
+} from './feeds/datasource.ts';
+export { type AssembledData, checkFeedsReady, feedsNeeded } from './feeds/feed-data.ts';
+export { type FeedLoadSummary, type LoadFeedOptions, loadFeed } from './feeds/load-feed.ts';
+export { describeShape, type Shape } from './feeds/shape.ts';
 export {
   type CustomerSink,
   DEFAULT_BATCH_SIZE,

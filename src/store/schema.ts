@@ -363,6 +363,15 @@ export interface FeedRowsTable {
   data: string;
 }
 
+/** A data source definition (datasources/<type>/datasource.yaml) as a run used it. */
+export interface DatasourceVersionsTable {
+  sha256: string;
+  name: string;
+  /** The YAML text. */
+  definition: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   customers: CustomersTable;
   offers: OffersTable;
@@ -393,6 +402,7 @@ export interface Database {
   studio_approvers: StudioApproversTable;
   feed_loads: FeedLoadsTable;
   feed_rows: FeedRowsTable;
+  datasource_versions: DatasourceVersionsTable;
 }
 
 // ColumnType is re-exported for repositories that need insert/update shapes.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -70,6 +71,8 @@ export interface DataSource {
   readonly file: string;
   /** sha256 of the definition's bytes: recorded with each run. */
   readonly sha256: string;
+  /** The definition's text (YAML), as stored with the runs that use it. */
+  readonly definition: string;
   readonly spec: DataSourceSpec;
   /** Feeds in join order: every feed comes after its parent. */
   readonly feedOrder: readonly string[];
@@ -77,7 +80,7 @@ export interface DataSource {
 }
 
 /** Validates a parsed definition; every problem is listed with its path. */
-export function parseDataSource(nameOf: string, input: unknown, file: string, sha256 = ''): DataSource {
+export function parseDataSource(nameOf: string, input: unknown, file: string, definition = ''): DataSource {
   const parsed = dataSourceSchema.safeParse(input);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
@@ -87,7 +90,8 @@ export function parseDataSource(nameOf: string, input: unknown, file: string, sh
   const feedOrder = orderFeeds(spec, file);
   for (const [feedName, feed] of Object.entries(spec.feeds)) checkFeed(feedName, feed, spec, file);
   const program = compileDocumentSpec(spec, file);
-  return Object.freeze({ name: nameOf, file, sha256, spec, feedOrder, program });
+  const sha256 = createHash('sha256').update(definition).digest('hex');
+  return Object.freeze({ name: nameOf, file, sha256, definition, spec, feedOrder, program });
 }
 
 function checkFeed(feedName: string, feed: FeedSpec, spec: DataSourceSpec, file: string): void {
@@ -159,15 +163,18 @@ export async function loadDataSource(
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw invalid(file, '(file)', `cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
+  return dataSourceFromText(communicationType, bytes.toString('utf8'), file);
+}
+
+/** A definition from its YAML text (a file's, or the copy a run stored). */
+export function dataSourceFromText(communicationType: string, text: string, file: string): DataSource {
   let doc: unknown;
   try {
-    doc = YAML.parse(bytes.toString('utf8'), { prettyErrors: true });
+    doc = YAML.parse(text, { prettyErrors: true });
   } catch (err) {
     throw invalid(file, '(yaml)', (err as Error).message.split('\n')[0] ?? 'not valid YAML');
   }
-  const { createHash } = await import('node:crypto');
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  return parseDataSource(communicationType, doc, file, sha256);
+  return parseDataSource(communicationType, doc, file, text);
 }
 
 /** The data sources in `dir` (one folder each), by name. */

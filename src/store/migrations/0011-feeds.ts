@@ -5,7 +5,8 @@ import type { StoreDialect } from '../dialect.ts';
  * Data feeds: the organisation's extracts (accounts, transactions, usage, policies) loaded per data
  * source, feed and as-of period. `feed_loads` has one row per file loaded (the current one per
  * period, and the ones it replaced); `feed_rows` holds the rows of each load as JSON, keyed by the
- * parent they join on (a customer id, or a parent feed row's key).
+ * parent they join on (a customer id, or a parent feed row's key). `datasource_versions` keeps the
+ * definitions runs used.
  */
 export async function up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
   const loads = db.schema.createTable('feed_loads');
@@ -50,6 +51,15 @@ export async function up(db: Kysely<unknown>, dialect: StoreDialect): Promise<vo
     .createIndex('feed_rows_parent')
     .on('feed_rows')
     .columns(['load_id', 'parent_key'])
+    .execute();
+  // Each data source definition a run used, by the sha256 of its bytes: render workers anywhere read
+  // the run's definition from here, and a later edit of the file never changes a finished run.
+  await db.schema
+    .createTable('datasource_versions')
+    .addColumn('sha256', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('definition', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   // Only rows of feeds that others join on carry a key: the orphan check of a child feed looks them up.
   await sql`create index feed_rows_key on feed_rows (load_id, row_key) where row_key is not null`.execute(db);
