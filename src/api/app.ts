@@ -48,6 +48,8 @@ export interface ApiDeps {
   trustProxy?: boolean;
   /** Twilio webhooks: the auth token their signatures are checked with and Missive's public URL. */
   twilio?: { authToken: string | undefined; publicUrl: string };
+  /** The data source definitions previews read (default: the ones Missive ships). */
+  datasourcesDir?: string;
   /** Tracked links and the open pixel (/t/, /o/): without a key those routes are not served. */
   feedback?: { trackingKey: Uint8Array; successRules?: SuccessRules };
 }
@@ -97,7 +99,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     registerAuditRoutes(scope, routeDeps);
     registerUserRoutes(scope, routeDeps);
     registerDecideRoutes(scope, { db: deps.db, now });
-    registerPreviewRoutes(scope, { db: deps.db, now });
+    registerPreviewRoutes(scope, { db: deps.db, now, datasourcesDir: deps.datasourcesDir });
     registerStudioRoutes(scope, routeDeps);
     registerAgentPages(scope, routeDeps);
     registerAdminPages(scope, routeDeps);

@@ -28,6 +28,7 @@ export async function startServer(
       ttlMinutes: rt.config.sessionTtlMinutes,
       cookieSecure: rt.config.cookieSecure,
     },
+    datasourcesDir: rt.config.datasourcesDir,
     twilio: { authToken: rt.config.channels.twilioAuthToken, publicUrl: rt.config.channels.publicUrl },
     feedback: {
       trackingKey: loadTrackingKey({ configured: rt.config.trackingKey, keyFile: rt.config.trackingKeyFile }),

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { BlobStore } from '../archive/blob-store.ts';
 import type { Channel } from '../channels/channel.ts';
 import { catalogDeliveryPolicy } from '../channels/delivery-policy.ts';
+import { SHIPPED_DATASOURCES_DIR } from '../core/config.ts';
 import { stableId } from '../core/hash.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind, RunStatus } from '../core/types.ts';
@@ -20,8 +21,10 @@ import { planRun } from './planner.ts';
 import { type RunProgress, readRunProgress, waitForRun } from './progress.ts';
 import { createRenderQueue, type DispatchChannel, type RenderChunkJob } from './queues.ts';
 import { explainRedisError } from './redis-connection.ts';
+import { prepareRunData } from './run-data.ts';
 import { finishRun } from './run-finish.ts';
 import { countRunCustomers, prepareRunSource } from './run-source.ts';
+import { createTemplateCache } from './template-cache.ts';
 import { createRenderChunkDeps } from './workers/chunk-deps.ts';
 import { type DispatchStage, startDispatchStage } from './workers/dispatch-worker.ts';
 import { startFinalizeWorker } from './workers/finalize-worker.ts';
@@ -55,6 +58,8 @@ export interface BatchDeps {
   workerIdleMs?: number | undefined;
   /** Jobs per second of each dispatch queue. */
   dispatchRates?: Record<DispatchChannel, number> | undefined;
+  /** The data source definitions (default: the ones Missive ships). */
+  datasourcesDir?: string | undefined;
 }
 
 export interface RunOutcome {
@@ -119,6 +124,9 @@ export async function executeRun(
   let plan: { customers: number; chunks: number };
   try {
     plan = await planAndStart(deps, queue, run, flow, { prepared: true });
+  } catch (err) {
+    await queue.close();
+    throw err;
   } finally {
     await flow.close();
     if (options.detach) await queue.close();
@@ -175,13 +183,14 @@ export async function executeRun(
  * count and moves it to `running` — unless it was paused or cancelled meanwhile.
  */
 export async function planAndStart(
-  deps: Pick<BatchDeps, 'db' | 'logger' | 'chunkSize'>,
+  deps: Pick<BatchDeps, 'db' | 'logger' | 'chunkSize' | 'datasourcesDir'>,
   queue: Queue<RenderChunkJob>,
   run: RunRecord,
   flow?: FlowProducer,
   options: { prepared?: boolean } = {},
 ): Promise<{ customers: number; chunks: number }> {
   if (!options.prepared) await prepareRunSource(deps.db, run);
+  await prepareData(deps, run);
   const plan = await planRun(deps.db, queue, run, deps.chunkSize, run.generation, flow).catch(
     (err: unknown) => {
       throw explainRedisError(err);
@@ -194,6 +203,26 @@ export async function planAndStart(
     'run planned',
   );
   return plan;
+}
+
+/**
+ * The run's document data must be obtainable before any chunk is planned: its data source meets the
+ * template's contract and its feeds are loaded for the period (src/batch/run-data.ts). When not, the
+ * run is marked failed (nothing was touched; planning it again after the feeds are loaded resumes it)
+ * and the reason is thrown.
+ */
+async function prepareData(deps: Pick<BatchDeps, 'db' | 'logger' | 'datasourcesDir'>, run: RunRecord) {
+  try {
+    const template = await createTemplateCache(deps.db).get(run.templateVersionId);
+    await prepareRunData(deps.db, run, template, deps.datasourcesDir ?? SHIPPED_DATASOURCES_DIR);
+  } catch (err) {
+    deps.logger.warn(
+      { runId: run.id, code: (err as { code?: string }).code },
+      'run refused: its data is not ready',
+    );
+    await transitionRunStatus(deps.db, run.id, ['planning'], 'failed');
+    throw err;
+  }
 }
 
 /**

@@ -14,6 +14,7 @@ export function batchDeps(rt: QueueRuntime): BatchDeps {
     logger: rt.logger,
     connect: rt.connect,
     queuePrefix: rt.config.queuePrefix,
+    datasourcesDir: rt.config.datasourcesDir,
     chunkSize: rt.config.chunkSize,
     concurrency: rt.config.concurrency,
     jobLockMs: rt.config.jobLockMs,

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { MissiveError } from './errors.ts';
 
@@ -42,6 +43,7 @@ const envSchema = z.object({
   MISSIVE_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   MISSIVE_LOG_KEY_FILE: z.string().min(1).optional(),
   MISSIVE_RETENTION_FILE: z.string().min(1).optional(),
+  MISSIVE_DATASOURCES_DIR: z.string().min(1).optional(),
   MISSIVE_PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
   MISSIVE_SMTP_URL: z
     .string()
@@ -105,6 +107,8 @@ export interface Config {
   readonly logKeyFile: string;
   /** Retention policy per communication type (YAML); default: retention.yaml shipped with Missive. */
   readonly retentionFile: string | undefined;
+  /** The data source definitions (datasources/<type>/datasource.yaml); default: the ones Missive ships. */
+  readonly datasourcesDir: string;
   readonly channels: ChannelConfig;
   /** HMAC key of tracked links (src/feedback/tracking-token.ts); unset: a key file in the data dir. */
   readonly trackingKey: string | undefined;
@@ -133,6 +137,14 @@ export interface ChannelConfig {
   readonly emailRate: number;
   readonly smsRate: number;
 }
+
+/** The data sources shipped with Missive (`datasources/` in the installation folder). */
+export const SHIPPED_DATASOURCES_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'datasources',
+);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(
@@ -173,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: e.MISSIVE_RATE_LIMIT,
     loginRateLimit: e.MISSIVE_LOGIN_RATE_LIMIT,
     logKeyFile: path.resolve(e.MISSIVE_LOG_KEY_FILE ?? path.join(dataDir, 'keys', 'log-ed25519.pem')),
+    datasourcesDir: path.resolve(e.MISSIVE_DATASOURCES_DIR ?? SHIPPED_DATASOURCES_DIR),
     retentionFile:
       e.MISSIVE_RETENTION_FILE === undefined ? undefined : path.resolve(e.MISSIVE_RETENTION_FILE),
     channels: Object.freeze({

@@ -1,6 +1,7 @@
 /** The customer import stage: files (CSV, NDJSON) + a column mapping → Customer records for the store. */
 export * from './coerce.ts';
 export { type CsvReader, MAX_RECORD_BYTES, openCsvReader } from './csv-reader.ts';
+export { customerDocumentData } from './data-providers/customer-document-data.ts';
 export type { DocumentDataProvider } from './data-providers/document-data-provider.ts';
 export { documentDataProvider, type ProviderContext } from './data-providers/registry.ts';
 export {

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
+import { SHIPPED_DATASOURCES_DIR } from '../core/config.ts';
 import { errorMessage, isMissiveError, MissiveError } from '../core/errors.ts';
 import type { ChannelKind } from '../core/types.ts';
-import { documentDataFor } from '../customers/document-data.ts';
+import { customerDocumentData } from '../customers/index.ts';
 import { decodeEmail } from '../render/email.ts';
 import type { LintIssue } from '../render/lint-render.ts';
 import { type ChannelRender, renderForChannel } from '../render/render-channel.ts';
@@ -24,6 +25,8 @@ export interface DraftPreviewRequest {
   locale?: string;
   customerId?: string;
   asOf?: string;
+  /** Where data sources are (default: the ones Missive ships). */
+  datasourcesDir?: string | undefined;
 }
 
 /** Compiled templates by package hash: typing in one file recompiles once, not per preview request. */
@@ -50,7 +53,7 @@ export async function draftData(
   db: Kysely<Database>,
   template: CompiledTemplate,
   req: DraftPreviewRequest,
-): Promise<{ data: DocumentData; locale: string }> {
+): Promise<{ data: DocumentData; locale: string; asOf: string }> {
   const asOf = req.asOf ?? STUDIO_AS_OF;
   const fallbackLocale = template.manifest.locales[0] ?? 'en-GB';
   if (req.customerId) {
@@ -58,11 +61,18 @@ export async function draftData(
     if (!customer) {
       throw new MissiveError('MSV_STORE_NOT_FOUND', `no customer ${req.customerId}`, { field: 'customerId' });
     }
-    let data = documentDataFor(template.name, customer, asOf);
+    const found = await customerDocumentData(
+      db,
+      req.datasourcesDir ?? SHIPPED_DATASOURCES_DIR,
+      template.name,
+      customer,
+      { given: req.asOf, fallback: asOf },
+    );
+    let data = found.data as DocumentData;
     try {
       const offers = await previewOffers(db, customer, {
         communicationType: template.name,
-        asOf,
+        asOf: found.asOf,
         channel: 'print',
       });
       data = withOffers(data, offers);
@@ -70,7 +80,7 @@ export async function draftData(
       // No catalog yet (or none for this type): the document simply has no offers.
       if (!isMissiveError(err) || !err.code.startsWith('MSV_RULES_')) throw err;
     }
-    return { data, locale: req.locale ?? customer.locale };
+    return { data, locale: req.locale ?? customer.locale, asOf: found.asOf };
   }
   const sample = req.files['sample-data.json'];
   if (sample === undefined) {
@@ -82,7 +92,7 @@ export async function draftData(
       },
     );
   }
-  return { data: JSON.parse(sample) as DocumentData, locale: req.locale ?? fallbackLocale };
+  return { data: JSON.parse(sample) as DocumentData, locale: req.locale ?? fallbackLocale, asOf };
 }
 
 export async function renderDraftChannel(
@@ -91,8 +101,8 @@ export async function renderDraftChannel(
   channel: ChannelKind,
 ): Promise<ChannelRender> {
   const template = await compileDraft(req.templateName, req.files);
-  const { data, locale } = await draftData(db, template, req);
-  return renderForChannel(template, channel, data, { asOf: req.asOf ?? STUDIO_AS_OF, locale });
+  const { data, locale, asOf } = await draftData(db, template, req);
+  return renderForChannel(template, channel, data, { asOf, locale });
 }
 
 export interface DraftPreview {
@@ -124,18 +134,16 @@ export async function previewDraft(db: Kysely<Database>, req: DraftPreviewReques
   } catch (err) {
     // An unknown customer is the caller's mistake (404); broken sample data is the author's (an issue).
     if (isMissiveError(err) && err.code === 'MSV_STORE_NOT_FOUND') throw err;
-    issues.push({ ...issueOf(err), message: `sample-data.json: ${errorMessage(err)}` });
+    const where = req.customerId ? `customer ${req.customerId}` : 'sample-data.json';
+    issues.push({ ...issueOf(err), message: `${where}: ${errorMessage(err)}` });
     return { locale: req.locale ?? 'en-GB', channels: [], issues };
   }
-  const { data, locale } = prepared;
+  const { data, locale, asOf } = prepared;
   const channels = template.manifest.channels as ChannelKind[];
   const out: DraftPreview = { locale, channels, issues };
   for (const channel of channels) {
     try {
-      const { artifact, warnings } = await renderForChannel(template, channel, data, {
-        asOf: req.asOf ?? STUDIO_AS_OF,
-        locale,
-      });
+      const { artifact, warnings } = await renderForChannel(template, channel, data, { asOf, locale });
       for (const message of warnings) issues.push({ severity: 'warning', message, channel, locale });
       if (channel === 'print') out.print = { pages: artifact.pages ?? 0, bytes: artifact.bytes.byteLength };
       if (channel === 'email') {

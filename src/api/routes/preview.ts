@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { SHIPPED_DATASOURCES_DIR } from '../../core/config.ts';
 import { lastDayOfPreviousMonth, parseIsoDate } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { CHANNEL_KINDS } from '../../core/types.ts';
-import { documentDataFor } from '../../customers/document-data.ts';
+import { customerDocumentData } from '../../customers/index.ts';
 import { decodeEmail } from '../../render/email.ts';
 import { renderForChannel } from '../../render/render-channel.ts';
 import { smsSegments } from '../../render/sms-segments.ts';
@@ -38,7 +39,7 @@ const body = z.strictObject({
  */
 export function registerPreviewRoutes(
   app: FastifyInstance,
-  deps: { db: Kysely<Database>; now: () => Date },
+  deps: { db: Kysely<Database>; now: () => Date; datasourcesDir?: string | undefined },
 ): void {
   const options = {
     config: { roles: ROUTE_ROLES.marketer },
@@ -56,7 +57,7 @@ export function registerPreviewRoutes(
         field: 'data',
       });
     }
-    const asOf = req.asOf ?? lastDayOfPreviousMonth(deps.now());
+    let asOf = req.asOf ?? lastDayOfPreviousMonth(deps.now());
     const { template, files } = await loadPublishedTemplate(deps.db, req.template);
     let data: DocumentData;
     let locale = req.locale ?? template.manifest.locales[0] ?? 'en-GB';
@@ -67,13 +68,21 @@ export function registerPreviewRoutes(
           field: 'customerId',
         });
       }
+      const found = await customerDocumentData(
+        deps.db,
+        deps.datasourcesDir ?? SHIPPED_DATASOURCES_DIR,
+        template.name,
+        customer,
+        { given: req.asOf, fallback: asOf },
+      );
+      asOf = found.asOf;
       const offers = await previewOffers(deps.db, customer, {
         communicationType: template.name,
         asOf,
         channel: req.channel,
         runId: req.runId,
       });
-      data = withOffers(documentDataFor(template.name, customer, asOf), offers);
+      data = withOffers(found.data as DocumentData, offers);
       locale = req.locale ?? customer.locale;
     } else if (req.data !== undefined) {
       data = req.data as DocumentData;

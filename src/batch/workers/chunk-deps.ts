@@ -3,6 +3,7 @@ import type { BlobStore } from '../../archive/blob-store.ts';
 import type { Logger } from '../../core/logger.ts';
 import { createGuardedRenderer, type RenderLimits } from '../../render/guard/guarded-renderer.ts';
 import type { Database } from '../../store/schema.ts';
+import { createRunDataCache } from '../run-data.ts';
 import { createRunDecisions } from '../run-decisions.ts';
 import { createTemplateCache } from '../template-cache.ts';
 import type { RenderChunkDeps } from './render-chunk.ts';
@@ -15,7 +16,14 @@ export function createRenderChunkDeps(
   options: { limits?: RenderLimits } = {},
 ): RenderChunkDeps {
   const templates = createTemplateCache(db);
-  const deps: RenderChunkDeps = { db, blobs, logger, templates, decisions: createRunDecisions(db) };
+  const deps: RenderChunkDeps = {
+    db,
+    blobs,
+    logger,
+    templates,
+    data: createRunDataCache(db),
+    decisions: createRunDecisions(db),
+  };
   if (options.limits) {
     // Each document in a render thread with a time and heap cap (RELIABILITY B1): one that hangs
     // or explodes fails alone, with MSV_RENDER_TIMEOUT / MSV_RENDER_MEMORY, and the chunk goes on.

@@ -5,7 +5,6 @@ import { recordDocument, storeDocument } from '../../archive/ledger.ts';
 import { errorMessage, isMissiveError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ChannelKind, Customer } from '../../core/types.ts';
-import { documentDataFor } from '../../customers/document-data.ts';
 import { type ChannelRender, type RenderOptions, renderForChannel } from '../../render/render-channel.ts';
 import type { Decision } from '../../rules/decision.ts';
 import { type OfferContent, offerContentFor, withOffers } from '../../rules/offer-content.ts';
@@ -18,6 +17,7 @@ import { getRun, type RunRecord } from '../../store/runs.ts';
 import type { Database } from '../../store/schema.ts';
 import type { DocumentData } from '../../templates/types.ts';
 import type { RenderChunkJob } from '../queues.ts';
+import type { RunDataCache } from '../run-data.ts';
 import type { RunDecisions } from '../run-decisions.ts';
 import type { TemplateCache } from '../template-cache.ts';
 import { type CustomerWrites, createChunkWrites } from './chunk-writes.ts';
@@ -28,6 +28,8 @@ export interface RenderChunkDeps {
   decisions?: RunDecisions | undefined;
   blobs: BlobStore;
   templates: TemplateCache;
+  /** The integrate stage: each run's document data (its data source's feeds, or the customer record). */
+  data: RunDataCache;
   logger: Logger;
   /** Renders one document under per-document caps (chunk-deps.ts); unset: in this thread. */
   renderDocument?: (
@@ -96,6 +98,8 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
   // and the customers' data keys that seal their input snapshots.
   const storedDecisions = (await deps.decisions?.storedFor(run, todo)) ?? new Map<string, Decision>();
   const keys = await getOrCreateDataKeys(deps.db, [...customers.keys()], run.communicationType);
+  // The chunk's document data in a few indexed reads (one per feed), not one query per customer.
+  const assembled = await (await deps.data.forRun(run)).assemble([...customers.values()], run.asOf);
   const outcome: ChunkOutcome = { archived: 0, suppressed: 0, skipped: done.size, failed: 0, stopped: 0 };
   const writes = createChunkWrites(deps.db, WRITES_PER_COMMIT);
   const stillWanted = runStatusWatch(deps, run);
@@ -133,9 +137,13 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
         customerWrites.push(suppressionWrite(run, customer.id, decision.suppressed.reason));
         kind = 'suppressed';
       } else {
+        const documentData = assembled.get(customerId);
+        if (!documentData) throw new Error('no document data was assembled for the customer');
+        if (!documentData.ok) throw documentData.error;
         const channel = renderChannelFor(decision, template.manifest.channels);
         const offers = decision ? await offersFor(deps, decision, customer.locale, channel) : [];
-        customerWrites.push(...(await renderAndStore(deps, customer, run, template, channel, offers, keys)));
+        const data = withOffers(documentData.data as DocumentData, offers);
+        customerWrites.push(...(await renderAndStore(deps, customer, run, channel, data, keys)));
         kind = 'archived';
       }
     } catch (err) {
@@ -210,12 +218,11 @@ async function renderAndStore(
   deps: RenderChunkDeps,
   customer: Customer,
   run: RunRecord,
-  template: Awaited<ReturnType<TemplateCache['get']>>,
   channel: ChannelKind,
-  offers: readonly OfferContent[],
+  data: DocumentData,
   keys: ReadonlyMap<string, DataKey>,
 ): Promise<CustomerWrites['writes']> {
-  const data = withOffers(documentDataFor(template.name, customer, run.asOf), offers);
+  const template = await deps.templates.get(run.templateVersionId);
   // The exact inputs, kept (sealed) with the document so `missive verify` can replay it later.
   const input = snapshotInput({
     templateVersionId: run.templateVersionId,

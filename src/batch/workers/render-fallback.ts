@@ -1,5 +1,4 @@
 import { errorMessage } from '../../core/errors.ts';
-import { documentDataFor } from '../../customers/document-data.ts';
 import { renderForChannel } from '../../render/render-channel.ts';
 import { offerContentFor, withOffers } from '../../rules/offer-content.ts';
 import {
@@ -9,6 +8,7 @@ import {
 } from '../../store/communications.ts';
 import { getCustomer } from '../../store/customers.ts';
 import { getRun, type RunRecord } from '../../store/runs.ts';
+import type { DocumentData } from '../../templates/types.ts';
 import type { RenderChunkDeps } from './render-chunk.ts';
 
 /**
@@ -44,7 +44,9 @@ async function renderOne(deps: RenderChunkDeps, run: RunRecord, row: Communicati
     const decision = await deps.decisions?.decideFor(customer, run);
     const catalog = await deps.decisions?.catalog();
     const offers = decision && catalog ? offerContentFor(decision, catalog, customer.locale, 'print') : [];
-    const data = withOffers(documentDataFor(template.name, customer, run.asOf), offers);
+    const assembled = (await (await deps.data.forRun(run)).assemble([customer], run.asOf)).get(customer.id);
+    if (!assembled?.ok) throw assembled?.error ?? new Error('no document data for the customer');
+    const data = withOffers(assembled.data as DocumentData, offers);
     const { artifact } = await renderForChannel(template, 'print', data, {
       asOf: run.asOf,
       locale: customer.locale,

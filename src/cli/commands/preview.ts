@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { isMissiveError, MissiveError } from '../../core/errors.ts';
 import { CHANNEL_KINDS, type ChannelKind } from '../../core/types.ts';
-import { documentDataFor } from '../../customers/document-data.ts';
+import { customerDocumentData } from '../../customers/index.ts';
 import { renderForChannel } from '../../render/render-channel.ts';
 import { withOffers } from '../../rules/offer-content.ts';
 import { previewOffers } from '../../rules/preview-offers.ts';
@@ -63,7 +63,7 @@ export function registerPreviewCommand(program: Command): void {
       if (!CHANNEL_KINDS.includes(channel)) {
         throw new MissiveError('MSV_CONFIG_INVALID', `--channel must be one of ${CHANNEL_KINDS.join(', ')}`);
       }
-      const asOf = parseAsOf(opts.asOf);
+      let asOf = parseAsOf(opts.asOf);
       await withRuntime(async (rt) => {
         const { template, files } = await loadTemplate(rt, ref);
         let data: DocumentData;
@@ -71,13 +71,24 @@ export function registerPreviewCommand(program: Command): void {
         if (opts.customer) {
           const customer = await getCustomer(rt.store.db, opts.customer);
           if (!customer) throw new MissiveError('MSV_STORE_NOT_FOUND', `no customer ${opts.customer}`);
+          const found = await customerDocumentData(
+            rt.store.db,
+            rt.config.datasourcesDir,
+            template.name,
+            customer,
+            {
+              given: opts.asOf === undefined ? undefined : asOf,
+              fallback: asOf,
+            },
+          );
+          asOf = found.asOf;
           const offers = await previewOffers(rt.store.db, customer, {
             communicationType: template.name,
             asOf,
             channel,
             runId: opts.run,
           });
-          data = withOffers(documentDataFor(template.name, customer, asOf), offers);
+          data = withOffers(found.data as DocumentData, offers);
           locale = opts.locale ?? customer.locale;
         } else if (opts.data) {
           data = JSON.parse(await fs2.readFile(opts.data, 'utf8')) as DocumentData;
