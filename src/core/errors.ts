@@ -13,6 +13,18 @@ export const ERROR_CODES = {
   MSV_INPUT_BAD_VALUE: 'A customer field value has the wrong type or shape (number, date, e-mail, phone…).',
   MSV_INPUT_MISSING_VALUE: 'A required customer field (such as the id) is empty.',
   MSV_INPUT_DUPLICATE_ID: 'A customer id appears more than once in one import file.',
+  MSV_INPUT_WRONG_ENCODING:
+    'The file is not in its declared encoding (UTF-8 by default); the message names the one it looks like, e.g. --encoding gb18030.',
+  MSV_INPUT_TOO_LONG:
+    'A customer field is longer than its limit (name 200, address line 200, e-mail 254, text 1,000 by default; "limits" in the mapping).',
+  MSV_INPUT_CONTROL_CHARACTER:
+    'A customer field holds a control character (NUL, escape…; a line break or tab in a name, address line, e-mail or id).',
+  MSV_INPUT_BIDI_CONTROL:
+    'A customer field holds a bidirectional override or isolate character (U+202A–U+202E, U+2066–U+2069).',
+  MSV_INPUT_RECORD_TOO_LONG:
+    'A record is longer than 1 MiB (a runaway field); it was skipped and reading went on at the next record.',
+  MSV_INPUT_UNBALANCED_QUOTE:
+    'A quote opened on this line is not closed where its record should end; the line was rejected and reading went on.',
   MSV_STORE_MIGRATION_FAILED: 'A database migration failed.',
   MSV_STORE_NOT_FOUND: 'A record that was asked for does not exist.',
   MSV_STORE_UNAVAILABLE: 'The database could not be opened or reached.',
