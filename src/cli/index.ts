@@ -6,6 +6,7 @@ import { registerDecideCommand } from './commands/decide.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDocumentsCommands } from './commands/documents.ts';
 import { registerFeedbackCommands } from './commands/feedback.ts';
+import { registerFeedsCommands } from './commands/feeds.ts';
 import { registerModelCommands } from './commands/model.ts';
 import { registerOffersCommands } from './commands/offers.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDemoCommand(program);
   registerCustomersCommands(program);
+  registerFeedsCommands(program);
   registerTemplatesCommands(program);
   registerPreviewCommand(program);
   registerRunCommand(program);
