@@ -1,12 +1,17 @@
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
-import { cannotRead, openForReading } from './source-format.ts';
+import type { Readable } from 'node:stream';
+import { MissiveError } from '../core/errors.ts';
+import { cannotRead } from './source-format.ts';
 import type { ByteProgress, RowProblem, RowValues, SourceItem } from './source-row.ts';
+import { invalidTextReason, sniffEncoding, UTF8, Utf8Transcoder } from './text-encoding.ts';
 
 /** A line longer than this is refused (and skipped without being held in memory). */
 export const MAX_LINE_BYTES = 1024 * 1024;
 
 export interface NdjsonReader extends AsyncIterable<SourceItem> {
+  /** The file's encoding as read: "utf-8", "utf-16le", "gb18030"… */
+  readonly encoding: string;
   readonly progress: ByteProgress;
   readonly complete: boolean;
   close(): void;
@@ -18,42 +23,55 @@ interface RawLine {
 }
 
 /**
- * Streams an NDJSON file: one JSON object per line, blank lines skipped. Each line's bytes are
- * checked for valid UTF-8 before decoding; a line that is not a JSON object comes out "unreadable".
+ * Streams an NDJSON file: one JSON object per line, blank lines skipped. In a UTF-8 file each line's
+ * bytes are checked for valid UTF-8 before decoding; other encodings (`options.encoding`, or a
+ * byte-order mark) are decoded to UTF-8 as the file streams in. A line that is not a JSON object, or
+ * has bytes invalid in the encoding, comes out "unreadable". Throws MSV_INPUT_WRONG_ENCODING when
+ * the file is plainly not in the encoding it was given.
  */
-export async function openNdjsonReader(file: string): Promise<NdjsonReader> {
-  await (await openForReading(file)).close();
-  const source = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
-  const progress: ByteProgress = { bytesRead: 0 };
-  const close = () => source.destroy();
+export async function openNdjsonReader(
+  file: string,
+  options: { encoding?: string } = {},
+): Promise<NdjsonReader> {
+  const { encoding, bomBytes } = await sniffEncoding(file, options.encoding);
+  const source = fs.createReadStream(file, { start: bomBytes, highWaterMark: 256 * 1024 });
+  const stream: Readable = encoding === UTF8 ? source : source.pipe(new Utf8Transcoder(encoding));
+  source.on('error', (err) => stream.destroy(cannotRead(file, err)));
+  const progress: ByteProgress = { bytesRead: bomBytes };
+  const close = () => {
+    source.destroy();
+    stream.destroy();
+  };
+  const parse = encoding === UTF8 ? parseLine : (bytes: Buffer) => parseDecodedLine(bytes, encoding);
   async function* items(): AsyncGenerator<SourceItem> {
     let row = 0;
     try {
-      for await (const { line, bytes } of splitLines(source, progress)) {
-        const content = trimLine(bytes, line === 1);
+      for await (const { line, bytes } of splitLines(stream)) {
+        progress.bytesRead = bomBytes + source.bytesRead;
+        const content = trimLine(bytes);
         if (content?.every((b) => b === 0x20 || b === 0x09)) continue;
         row++;
-        const parsed = content === null ? tooLong() : parseLine(content);
+        const parsed = content === null ? tooLong() : parse(content);
         if ('problem' in parsed) yield { kind: 'unreadable', line, row, problem: parsed.problem };
         else yield { kind: 'row', line, row, values: new JsonRowValues(parsed.object) };
       }
+      progress.bytesRead = bomBytes + source.bytesRead;
     } catch (err) {
-      throw cannotRead(file, err);
+      throw err instanceof MissiveError ? err : cannotRead(file, err);
     } finally {
       close();
     }
   }
-  return { progress, complete: true, close, [Symbol.asyncIterator]: () => items() };
+  return { encoding, progress, complete: true, close, [Symbol.asyncIterator]: () => items() };
 }
 
 /** Splits a byte stream on LF without decoding it, keeping at most MAX_LINE_BYTES of a line. */
-async function* splitLines(source: AsyncIterable<Buffer>, progress: ByteProgress): AsyncGenerator<RawLine> {
+async function* splitLines(source: AsyncIterable<Buffer>): AsyncGenerator<RawLine> {
   let carry: Buffer[] = [];
   let carried = 0;
   let overflow = false;
   let line = 0;
   for await (const chunk of source) {
-    progress.bytesRead += chunk.length;
     let start = 0;
     for (let nl = chunk.indexOf(0x0a, start); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
       const piece = chunk.subarray(start, nl);
@@ -80,13 +98,10 @@ async function* splitLines(source: AsyncIterable<Buffer>, progress: ByteProgress
   if (overflow || carried > 0) yield { line: line + 1, bytes: overflow ? null : Buffer.concat(carry) };
 }
 
-/** Drops the CR of a CRLF line ending and, on the first line, a UTF-8 byte-order mark. */
-function trimLine(bytes: Buffer | null, firstLine: boolean): Buffer | null {
+/** Drops the CR of a CRLF line ending (the reader starts after any byte-order mark). */
+function trimLine(bytes: Buffer | null): Buffer | null {
   if (bytes === null) return null;
-  let b = bytes;
-  if (b.length > 0 && b[b.length - 1] === 0x0d) b = b.subarray(0, b.length - 1);
-  if (firstLine && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
-  return b;
+  return bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.subarray(0, bytes.length - 1) : bytes;
 }
 
 type ParsedLine = { object: Record<string, unknown> } | { problem: RowProblem };
@@ -98,11 +113,24 @@ function tooLong(): ParsedLine {
 }
 
 function parseLine(bytes: Buffer): ParsedLine {
-  if (!isUtf8(bytes))
-    return { problem: { field: '', reason: 'invalid UTF-8', code: 'MSV_INPUT_BAD_ENCODING' } };
+  if (!isUtf8(bytes)) return badText(UTF8);
+  return parseText(bytes.toString('utf8'));
+}
+
+/** A line decoded from another encoding: U+FFFD is where the decoder met bytes the encoding lacks. */
+function parseDecodedLine(bytes: Buffer, encoding: string): ParsedLine {
+  const text = bytes.toString('utf8');
+  return text.includes('\uFFFD') ? badText(encoding) : parseText(text);
+}
+
+function badText(encoding: string): ParsedLine {
+  return { problem: { field: '', reason: invalidTextReason(encoding), code: 'MSV_INPUT_BAD_ENCODING' } };
+}
+
+function parseText(text: string): ParsedLine {
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(text);
   } catch (err) {
     return { problem: { field: '', reason: jsonReason(err), code: 'MSV_INPUT_BAD_ROW' } };
   }

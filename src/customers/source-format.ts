@@ -63,23 +63,6 @@ export function detectDelimiter(headerLine: string): string {
   return best;
 }
 
-/** The first line of a file (at most 64 KiB of it), for delimiter detection. */
-export async function readFirstLine(file: string): Promise<string> {
-  const handle = await openForReading(file);
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const head = buffer
-      .subarray(0, bytesRead)
-      .toString('utf8')
-      .replace(/^\uFEFF/, '');
-    const end = head.search(/\r?\n/);
-    return end === -1 ? head : head.slice(0, end);
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Opens a file for reading, or says in a MissiveError why it cannot be. */
 export async function openForReading(file: string): Promise<fs.FileHandle> {
   try {

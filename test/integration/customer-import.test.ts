@@ -172,15 +172,20 @@ describe('importing a CSV with bad rows', () => {
     expect(summary.rows).toBe(4);
   });
 
-  it('reports an unclosed quote that swallows the end of the file, keeping the rows before it', async () => {
+  it('rejects the line of an unbalanced quote and imports the rows after it', async () => {
     const file = path.join(tmp, 'unclosed.csv');
     fs.writeFileSync(file, 'id,name\n1,Ann\n2,"Bob\n3,Cy\n4,Di\n');
     const { sink, customers } = memorySink();
     const summary = await importCustomers({ file, mapping: { id: 'id', name: 'name' }, sink });
-    expect(customers.map((c) => c.id)).toEqual(['1']);
-    expect(summary.complete).toBe(false);
+    expect(customers.map((c) => c.id)).toEqual(['1', '3', '4']);
+    expect(summary.complete).toBe(true);
     expect(summary.rejects.map(where)).toEqual([
-      [3, '', 'unclosed quote: lines 3–5 could not be read', 'MSV_INPUT_BAD_ROW'],
+      [
+        3,
+        '',
+        'unbalanced quote: a quoted field is not closed where the record ends (line 3 rejected, reading went on at line 4)',
+        'MSV_INPUT_UNBALANCED_QUOTE',
+      ],
     ]);
   });
 
