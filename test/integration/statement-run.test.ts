@@ -11,6 +11,7 @@ import { upsertCustomers } from '../../src/store/customers.ts';
 import { openStoreAt, type Store } from '../../src/store/db.ts';
 import { getRun } from '../../src/store/runs.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import { openTempStore, type TempStore, testBatchDeps } from '../support/stores.ts';
 
 /** The first end-to-end slice: customers in the store → BullMQ chunks → PDFs archived + ledger rows. */
@@ -33,6 +34,7 @@ describe('a statement run through BullMQ on real Redis', () => {
     // A name with a character no font of the statement can draw: this customer must fail alone.
     customers[5] = { ...customers[5]!, name: 'Glyph \u{1F47E} Missing' };
     await upsertCustomers(store.db, customers);
+    await loadStatementFeeds(store.db, customers, '2026-10-31');
     const template = await publishTemplatePackage(store.db, 'templates/monthly-statement');
     batch = testBatchDeps(store, dir, { chunkSize: 5, concurrency: 2 });
     deps = batch.deps;
@@ -82,6 +84,7 @@ describe('a statement run through BullMQ on real Redis', () => {
 
   it('renders the same bytes for the same customer, as-of date and template version', async () => {
     const other = { ...request, asOf: '2026-09-30' };
+    await loadStatementFeeds(store.db, customers, other.asOf);
     const first = await executeRun(deps, other);
     const rows = await listCommunicationsForRun(store.db, first.runId);
     const original = await listCommunicationsForRun(store.db, (await executeRun(deps, request)).runId);
@@ -91,6 +94,7 @@ describe('a statement run through BullMQ on real Redis', () => {
     const fresh = await openStoreAt({ sqlitePath: path.join(dir, 'fresh.sqlite') });
     try {
       await upsertCustomers(fresh.db, customers);
+      await loadStatementFeeds(fresh.db, customers, other.asOf);
       const template = await publishTemplatePackage(fresh.db, 'templates/monthly-statement');
       expect(template.id).toBe(request.templateVersionId);
       const replay = await executeRun({ ...deps, db: fresh.db, queuePrefix: `test-${randomUUID()}` }, other);
@@ -106,6 +110,7 @@ describe('a statement run through BullMQ on real Redis', () => {
     const sandboxed = await openStoreAt({ sqlitePath });
     try {
       await upsertCustomers(sandboxed.db, customers);
+      await loadStatementFeeds(sandboxed.db, customers, request.asOf);
       await publishTemplatePackage(sandboxed.db, 'templates/monthly-statement');
       const outcome = await executeRun(
         {
