@@ -88,5 +88,6 @@ export function scaledText(value: bigint): string {
 
 function numberText(n: number): string {
   const text = String(n);
-  return /e/i.test(text) ? n.toFixed(SCALE_DIGITS) : text;
+  if (!/e/i.test(text)) return text;
+  return Number.isInteger(n) ? BigInt(n).toString() : n.toFixed(SCALE_DIGITS);
 }
