@@ -19,7 +19,8 @@ export async function checkDataContract(
 ): Promise<string[]> {
   const problems = schemaProblems(template.manifest.dataSchema as JsonSchema, shape, '');
   if (problems.length > 0) return problems;
-  const placeholder = { offers: [], ...(placeholderOf(shape, asOf) as DocumentData) };
+  const schema = template.manifest.dataSchema as JsonSchema;
+  const placeholder = { offers: [], ...(placeholderOf(shape, asOf, schema) as DocumentData) };
   const unchecked: CompiledTemplate = { ...template, validateData: (d) => d as DocumentData };
   const seen = new Set<string>();
   for (const locale of template.manifest.locales) {
@@ -43,6 +44,7 @@ export async function checkDataContract(
 
 interface JsonSchema {
   type?: string | string[];
+  pattern?: string;
   required?: string[];
   properties?: Record<string, JsonSchema>;
   items?: JsonSchema;
@@ -85,13 +87,32 @@ function schemaProblems(schema: JsonSchema, shape: Shape, at: string): string[] 
   return problems;
 }
 
-/** A document of the shape with harmless values: dates = asOf, numbers 1, two items per list. */
-export function placeholderOf(shape: Shape, asOf: string): unknown {
+/** Values tried for a placeholder string: the first that fits the schema's pattern (and the field's name) wins. */
+const STRING_CANDIDATES = [
+  'ABC123',
+  'GBP',
+  'GB',
+  '12-34-56 12345678',
+  'https://example.com/ABC123',
+  '+447700900123',
+  'name@example.com',
+];
+
+/**
+ * A document of the shape with harmless values that the template's schema accepts (dates = asOf,
+ * numbers 1, two items per list, strings that match the field's pattern): what the layout check renders.
+ */
+export function placeholderOf(shape: Shape, asOf: string, schema: JsonSchema = {}, name = ''): unknown {
   switch (shape.kind) {
     case 'object':
-      return Object.fromEntries(Object.entries(shape.props).map(([k, s]) => [k, placeholderOf(s, asOf)]));
+      return Object.fromEntries(
+        Object.entries(shape.props).map(([k, s]) => [
+          k,
+          placeholderOf(s, asOf, schema.properties?.[k] ?? {}, k),
+        ]),
+      );
     case 'array':
-      return [placeholderOf(shape.item, asOf), placeholderOf(shape.item, asOf)];
+      return [0, 1].map(() => placeholderOf(shape.item, asOf, schema.items ?? {}, name));
     case 'date':
       return asOf;
     case 'number':
@@ -99,9 +120,26 @@ export function placeholderOf(shape: Shape, asOf: string): unknown {
       return 1;
     case 'boolean':
       return true;
-    case 'string':
-      return 'ABC123';
     default:
-      return 'ABC123';
+      return placeholderString(schema.pattern, name);
   }
+}
+
+function placeholderString(pattern: string | undefined, name: string): string {
+  const byName = /currency/i.test(name)
+    ? 'GBP'
+    : /country/i.test(name)
+      ? 'GB'
+      : /link|url/i.test(name)
+        ? 'https://example.com/ABC123'
+        : undefined;
+  const candidates = byName ? [byName, ...STRING_CANDIDATES] : STRING_CANDIDATES;
+  if (pattern === undefined) return candidates[0]!;
+  let re: RegExp | undefined;
+  try {
+    re = new RegExp(pattern, 'u');
+  } catch {
+    return candidates[0]!;
+  }
+  return candidates.find((c) => re.test(c)) ?? candidates[0]!;
 }
