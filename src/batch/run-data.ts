@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import {
+  CUSTOMER_RECORD_SHAPE,
   type DataSource,
   type DocumentDataProvider,
   dataSourceFromText,
@@ -46,19 +47,8 @@ export async function prepareRunData(
     await (await providerOf(db, recorded)).ready(run.asOf);
     return recorded;
   }
-  const datasource = await loadDataSource(dir, run.communicationType);
+  const datasource = await requireDataContract(template, dir, run.communicationType, run.asOf);
   const provider = documentDataProvider({ db, datasource });
-  const problems = await checkDataContract(template, provider.shape, run.asOf);
-  if (problems.length > 0) {
-    const what = datasource
-      ? `data source ${datasource.name} (${datasource.file})`
-      : `the customer record (no data source ${run.communicationType} in ${dir})`;
-    throw new MissiveError(
-      'MSV_DATA_CONTRACT',
-      `template ${template.name} needs fields that ${what} does not produce: ${problems.join('; ')}`,
-      { communicationType: run.communicationType, field: problems[0]?.split(':')[0] ?? '' },
-    );
-  }
   await provider.ready(run.asOf);
   const chosen: RunDataSource = datasource
     ? { kind: 'datasource', name: datasource.name, sha256: datasource.sha256 }
@@ -72,6 +62,31 @@ export async function prepareRunData(
   }
   await setRunOptions(db, run.id, { ...run.options, datasource: chosen });
   return chosen;
+}
+
+/**
+ * The communication type's data source (undefined: the customer record), once it is shown to meet
+ * the template's contract; else MSV_DATA_CONTRACT naming every field it cannot produce. Used before
+ * a run plans and before a template version is published.
+ */
+export async function requireDataContract(
+  template: CompiledTemplate,
+  dir: string,
+  communicationType: string,
+  asOf: string,
+): Promise<DataSource | undefined> {
+  const datasource = await loadDataSource(dir, communicationType);
+  const shape = datasource?.program.shape ?? CUSTOMER_RECORD_SHAPE;
+  const problems = await checkDataContract(template, shape, asOf);
+  if (problems.length === 0) return datasource;
+  const what = datasource
+    ? `data source ${datasource.name} (${datasource.file})`
+    : `the customer record (no data source ${communicationType} in ${dir})`;
+  throw new MissiveError(
+    'MSV_DATA_CONTRACT',
+    `template ${template.name} needs fields that ${what} does not produce: ${problems.join('; ')}`,
+    { communicationType, field: problems[0]?.split(':')[0] ?? '' },
+  );
 }
 
 async function providerOf(db: Kysely<Database>, source: RunDataSource): Promise<DocumentDataProvider> {

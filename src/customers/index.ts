@@ -2,6 +2,7 @@
 export * from './coerce.ts';
 export { type CsvReader, MAX_RECORD_BYTES, openCsvReader } from './csv-reader.ts';
 export { customerDocumentData } from './data-providers/customer-document-data.ts';
+export { CUSTOMER_RECORD_SHAPE } from './data-providers/customer-record.ts';
 export type { DocumentDataProvider } from './data-providers/document-data-provider.ts';
 export { documentDataProvider, type ProviderContext } from './data-providers/registry.ts';
 export {

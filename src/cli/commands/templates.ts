@@ -1,5 +1,10 @@
+import path from 'node:path';
 import type { Command } from 'commander';
+import { requireDataContract } from '../../batch/run-data.ts';
+import { lastDayOfPreviousMonth } from '../../core/dates.ts';
 import { lintTemplatePackage } from '../../render/lint-render.ts';
+import { compileTemplateAsync } from '../../templates/compile.ts';
+import { loadTemplatePackage } from '../../templates/package-loader.ts';
 import { publishTemplatePackage } from '../../templates/publish.ts';
 import { withRuntime } from '../with-runtime.ts';
 
@@ -33,6 +38,15 @@ export function registerTemplatesCommands(program: Command): void {
     .argument('<dir>', 'template package folder, e.g. templates/monthly-statement')
     .action(async (dir: string) => {
       await withRuntime(async (rt) => {
+        // A version whose data source cannot feed it is refused here, not at the first run.
+        const pkg = await loadTemplatePackage(path.resolve(dir));
+        const compiled = await compileTemplateAsync(pkg);
+        await requireDataContract(
+          compiled,
+          rt.config.datasourcesDir,
+          pkg.name,
+          lastDayOfPreviousMonth(new Date()),
+        );
         const p = await publishTemplatePackage(rt.store.db, dir);
         const state = p.created ? 'published' : 'already published';
         process.stdout.write(`${state}: ${p.name} version ${p.version} (${p.id}, sha256 ${p.sha256})\n`);

@@ -8,7 +8,8 @@ const customerPart = (name: string): Shape => {
   return 'shape' in found ? found.shape : scalar('unknown');
 };
 
-const SHAPE = objectShape({
+/** What the customer-record provider gives every customer. */
+export const CUSTOMER_RECORD_SHAPE = objectShape({
   customer: objectShape({
     id: customerPart('id'),
     name: customerPart('name'),
@@ -25,7 +26,7 @@ const SHAPE = objectShape({
 export function createCustomerRecordProvider(): DocumentDataProvider {
   return {
     kind: 'customer-record',
-    shape: SHAPE,
+    shape: CUSTOMER_RECORD_SHAPE,
     ready: async () => undefined,
     async assemble(customers, asOf) {
       return new Map<string, AssembledData>(
