@@ -14,13 +14,24 @@ import { renderForChannel } from './render-channel.ts';
  */
 export async function checkDataContract(
   template: CompiledTemplate,
-  shape: Shape,
+  given: Shape,
   asOf: string,
 ): Promise<string[]> {
+  // `offers` is the rules stage's part of every document (the chosen offers' content), not the data source's.
+  const shape: Shape =
+    given.kind === 'object' && !('offers' in given.props)
+      ? {
+          ...given,
+          props: {
+            ...given.props,
+            offers: { kind: 'array', item: { kind: 'object', props: {}, open: true } },
+          },
+        }
+      : given;
   const problems = schemaProblems(template.manifest.dataSchema as JsonSchema, shape, '');
   if (problems.length > 0) return problems;
   const schema = template.manifest.dataSchema as JsonSchema;
-  const placeholder = { offers: [], ...(placeholderOf(shape, asOf, schema) as DocumentData) };
+  const placeholder = { ...(placeholderOf(shape, asOf, schema) as DocumentData), offers: [] };
   const unchecked: CompiledTemplate = { ...template, validateData: (d) => d as DocumentData };
   const seen = new Set<string>();
   for (const locale of template.manifest.locales) {
