@@ -1,14 +1,16 @@
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { publishCatalogDir } from '../../rules/publish.ts';
 import { listCommunicationsForRun } from '../../store/communications.ts';
 import { publishTemplatePackage } from '../../templates/publish.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
 import { startLocalChannels } from '../local-channels.ts';
-import { SHIPPED } from '../project-paths.ts';
+import { PROJECT_ROOT, SHIPPED } from '../project-paths.ts';
 import { formatChannelSummary, formatRunSummary, runWithProgress } from '../run-with-progress.ts';
 import type { QueueRuntime } from '../runtime.ts';
 import { withQueueRuntime } from '../with-runtime.ts';
+import { formatLoadSummary, loadFeedFile } from './feeds.ts';
 import { parseAsOf } from './run.ts';
 
 interface DemoOptions {
@@ -37,6 +39,7 @@ export function registerDemoCommand(program: Command): void {
         const out = (text: string) => process.stdout.write(text);
         out(`missive demo: data folder ${rt.config.dataDir}\n`);
         out(formatImportSummary(await importWithProgress(rt, { file, mapping })));
+        await loadExampleBankFeeds(rt, file, mapping, asOf, out);
         const catalog = await publishCatalogDir(rt.store.db, SHIPPED.bankCatalog, asOf);
         out(`offer catalog ${catalog.catalogVersion.id} (decisions are stored per customer)\n`);
         const local = await startLocalChannels(rt);
@@ -66,6 +69,46 @@ export function registerDemoCommand(program: Command): void {
         }
       });
     });
+}
+
+/** The part of examples/bank-statements/generate.ts the demo uses (an example, so not imported statically). */
+interface BankFeedGenerator {
+  generateBankStatementFeeds(options: {
+    customersFile: string;
+    mappingFile?: string | undefined;
+    asOf: string;
+    outDir: string;
+  }): Promise<{
+    files: { datasource: string; feed: string; file: string }[];
+    customers: number;
+    rows: number;
+  }>;
+}
+
+/**
+ * The bank's month-end extracts for the demo's customers — accounts, transactions, account history,
+ * arrears — written by the example generator as a core banking system would, then loaded with the
+ * same code as `missive feeds load`: the statements render from them.
+ */
+async function loadExampleBankFeeds(
+  rt: QueueRuntime,
+  customersFile: string,
+  mappingFile: string | undefined,
+  asOf: string,
+  out: (text: string) => void,
+): Promise<void> {
+  const generator = (await import(
+    pathToFileURL(path.join(PROJECT_ROOT, 'examples', 'bank-statements', 'generate.ts')).href
+  )) as BankFeedGenerator;
+  const outDir = path.join(rt.config.dataDir, 'feeds', `bank-${asOf}`);
+  const made = await generator.generateBankStatementFeeds({ customersFile, mappingFile, asOf, outDir });
+  out(`
+bank extracts for ${asOf}: ${made.rows.toLocaleString('en-GB')} rows for ${made.customers} customers in ${outDir}
+`);
+  for (const written of made.files) {
+    const { summary, reportLine } = await loadFeedFile(rt, { ...written, asOf });
+    out(formatLoadSummary(summary, reportLine).replace(/^/gm, '  '));
+  }
 }
 
 async function printLookups(rt: QueueRuntime, runId: string, out: (text: string) => void): Promise<void> {

@@ -13,6 +13,7 @@ import {
 } from '../../customers/index.ts';
 import { listFeedLoads } from '../../store/feeds.ts';
 import { createProgressBar } from '../progress-bar.ts';
+import type { Runtime } from '../runtime.ts';
 import { withRuntime } from '../with-runtime.ts';
 import { parseAsOf } from './run.ts';
 
@@ -51,34 +52,13 @@ export function registerFeedsCommands(program: Command): void {
       const asOf = parseAsOf(opts.asOf);
       const maxRate = parseRate(opts.maxRejectRate);
       await withRuntime(async (rt) => {
-        const datasource = await requireDataSource(rt.config.datasourcesDir, name);
-        const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-        const reportPath =
-          opts.rejects ??
-          path.join(rt.config.dataDir, 'rejects', `${path.basename(file)}.${stamp}.rejects.csv`);
-        fs.mkdirSync(path.dirname(reportPath), { recursive: true });
-        const report = await RejectReportWriter.open(reportPath);
-        const bar = createProgressBar(`loading ${name}/${feed}`, ' | rejected {rejected}');
-        let summary: FeedLoadSummary;
-        try {
-          summary = await loadFeed({
-            db: rt.store.db,
-            datasource,
-            feed,
-            file,
-            asOf,
-            onReject: (r) => report.write(r),
-            onProgress: (p) => bar.update(p.rows, p.rows, { rate: p.rows, rejected: p.rejected }),
-          });
-        } finally {
-          bar.stop();
-          await report.close();
-        }
-        let reportLine = `reject report: ${reportPath}`;
-        if (summary.rejected === 0 && !opts.rejects) {
-          fs.rmSync(reportPath, { force: true });
-          reportLine = '';
-        }
+        const { summary, reportLine } = await loadFeedFile(rt, {
+          datasource: name,
+          feed,
+          file,
+          asOf,
+          rejects: opts.rejects,
+        });
         process.stdout.write(formatLoadSummary(summary, reportLine));
         const rate = summary.records === 0 ? 0 : summary.rejected / summary.records;
         const partial =
@@ -159,6 +139,44 @@ export function registerFeedsCommands(program: Command): void {
         }
       });
     });
+}
+
+/**
+ * Loads one extract with a progress bar and a reject report in the data folder (removed again when
+ * nothing was refused, unless a path was asked for): `missive feeds load` and the demo.
+ */
+export async function loadFeedFile(
+  rt: Runtime,
+  request: { datasource: string; feed: string; file: string; asOf: string; rejects?: string | undefined },
+): Promise<{ summary: FeedLoadSummary; reportLine: string }> {
+  const { datasource: name, feed, file, asOf } = request;
+  const datasource = await requireDataSource(rt.config.datasourcesDir, name);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const reportPath =
+    request.rejects ?? path.join(rt.config.dataDir, 'rejects', `${path.basename(file)}.${stamp}.rejects.csv`);
+  fs.mkdirSync(path.dirname(reportPath), { recursive: true });
+  const report = await RejectReportWriter.open(reportPath);
+  const bar = createProgressBar(`loading ${name}/${feed}`, ' | rejected {rejected}');
+  let summary: FeedLoadSummary;
+  try {
+    summary = await loadFeed({
+      db: rt.store.db,
+      datasource,
+      feed,
+      file,
+      asOf,
+      onReject: (r) => report.write(r),
+      onProgress: (p) => bar.update(p.bytesRead, p.totalBytes, { rate: p.rows, rejected: p.rejected }),
+    });
+  } finally {
+    bar.stop();
+    await report.close();
+  }
+  if (summary.rejected === 0 && !request.rejects) {
+    fs.rmSync(reportPath, { force: true });
+    return { summary, reportLine: '' };
+  }
+  return { summary, reportLine: `reject report: ${reportPath}` };
 }
 
 /** "0.5%" or "0.005" → 0.005; a bad value is a usage error. */
