@@ -22,3 +22,15 @@ describe('control totals', () => {
     expect(() => parseControlTotals('total_rows=3', 'f.ctl')).toThrow(/unknown key "total_rows"/);
   });
 });
+
+describe('ExactSum', () => {
+  it('equals the bigint sum of every value', async () => {
+    const { ExactSum } = await import('./control-totals.ts');
+    const values = [0.1, 0.2, -13.28, 1e13 + 0.01, 0.123456789, 250_000.5];
+    const sum = new ExactSum();
+    for (let i = 0; i < 250_001; i++) sum.add(values[i % values.length]!);
+    let expected = 0n;
+    for (let i = 0; i < 250_001; i++) expected += toScaled(values[i % values.length]!);
+    expect(sum.scaled).toBe(expected);
+  });
+});

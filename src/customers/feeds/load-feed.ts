@@ -22,7 +22,7 @@ import type { ImportReject } from '../reject-report.ts';
 import { field, traitCoercer } from '../row-mapper.ts';
 import { cannotRead } from '../source-format.ts';
 import type { RowProblem, SourceItem, SourceRow } from '../source-row.ts';
-import { type ControlTotals, readControlTotals, scaledText, toScaled } from './control-totals.ts';
+import { type ControlTotals, ExactSum, readControlTotals, scaledText, toScaled } from './control-totals.ts';
 import { CUSTOMER_PARENT, type DataSource, type FeedSpec } from './datasource.ts';
 
 export interface LoadFeedOptions {
@@ -215,6 +215,7 @@ async function readInto(
   const seenKeys = keyed ? new Map<string, number>() : undefined;
   const max = options.maxInSummary ?? 100;
   const out: Loaded = { records: 0, rows: 0, rejected: 0, rejects: [], amount: 0n };
+  const sum = new ExactSum();
   let batch: FeedRowInsert[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
@@ -259,7 +260,7 @@ async function readInto(
       }
       if (amountField !== undefined) {
         const amount = values[amountField];
-        if (typeof amount === 'number') out.amount += toScaled(amount);
+        if (typeof amount === 'number') sum.add(amount);
       }
       out.rows += 1;
       batch.push({
@@ -283,6 +284,7 @@ async function readInto(
   } finally {
     reader.close();
   }
+  out.amount = sum.scaled;
   return out;
 }
 
