@@ -245,6 +245,11 @@ export async function completeFeedLoad(
   });
 }
 
+/** Deletes the rows a load has so far (its file is being read again from the start). */
+export async function clearFeedLoadRows(db: Kysely<Database>, loadId: number): Promise<void> {
+  await db.deleteFrom('feed_rows').where('load_id', '=', loadId).execute();
+}
+
 /** Removes a load that did not finish (its rows and its row). */
 export async function abandonFeedLoad(db: Kysely<Database>, loadId: number): Promise<void> {
   await db.transaction().execute(async (trx) => {

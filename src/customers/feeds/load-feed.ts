@@ -6,9 +6,9 @@ import type { Kysely } from 'kysely';
 import { MissiveError } from '../../core/errors.ts';
 import {
   abandonFeedLoad,
+  clearFeedLoadRows,
   completeFeedLoad,
   currentFeedLoad,
-  type FeedRowInsert,
   findFeedOrphans,
   insertFeedRows,
   type Orphans,
@@ -16,14 +16,11 @@ import {
   startFeedLoad,
 } from '../../store/feeds.ts';
 import type { Database } from '../../store/schema.ts';
-import { openCsvReader } from '../csv-reader.ts';
-import { openNdjsonReader } from '../ndjson-reader.ts';
 import type { ImportReject } from '../reject-report.ts';
-import { field, traitCoercer } from '../row-mapper.ts';
 import { cannotRead } from '../source-format.ts';
-import type { RowProblem, SourceItem, SourceRow } from '../source-row.ts';
-import { type ControlTotals, ExactSum, readControlTotals, scaledText, toScaled } from './control-totals.ts';
+import { type ControlTotals, readControlTotals, scaledText, toScaled } from './control-totals.ts';
 import { CUSTOMER_PARENT, type DataSource, type FeedSpec } from './datasource.ts';
+import { parseFeedInThread } from './feed-parse.ts';
 
 export interface LoadFeedOptions {
   db: Kysely<Database>;
@@ -201,6 +198,7 @@ interface Loaded {
   amount: bigint;
 }
 
+/** Rows insert on this thread while the file is parsed on another (feed-parse.ts): the two overlap. */
 async function readInto(
   options: LoadFeedOptions,
   feed: FeedSpec,
@@ -209,156 +207,37 @@ async function readInto(
 ): Promise<Loaded> {
   const { db, file } = options;
   const totalBytes = (await fs.stat(file)).size;
-  const reader = await openFeedReader(file, feed);
-  const mapRow = compileFeedRow(feed);
-  const amountField = feed.control?.amount;
-  const seenKeys = keyed ? new Map<string, number>() : undefined;
   const max = options.maxInSummary ?? 100;
   const out: Loaded = { records: 0, rows: 0, rejected: 0, rejects: [], amount: 0n };
-  const sum = new ExactSum();
-  let batch: FeedRowInsert[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const rows = batch;
-    batch = [];
-    await db.transaction().execute((trx) => insertFeedRows(trx, loadId, rows));
-  };
-  const reject = async (at: { line: number; row: number }, problems: readonly RowProblem[]) => {
-    out.rejected += 1;
-    for (const problem of problems) {
-      const r: ImportReject = { line: at.line, row: at.row, ...problem, customerId: null };
-      if (out.rejects.length < max) out.rejects.push(r);
-      await options.onReject?.(r);
+  const done = await parseFeedInThread({ file, feed, keyed }, async (batch) => {
+    if (batch.restart) {
+      // The fast path gave up (a broken record): what it wrote goes, the careful reader starts over.
+      await clearFeedLoadRows(db, loadId);
+      Object.assign(out, { records: 0, rows: 0, rejected: 0, rejects: [] });
+      return;
     }
-  };
-  try {
-    for await (const item of reader as AsyncIterable<SourceItem>) {
-      out.records += 1;
-      if (item.kind === 'unreadable') {
-        await reject(item, [item.problem]);
-        continue;
-      }
-      const mapped = mapRow(item);
-      if (!mapped.ok) {
-        await reject(item, mapped.problems);
-        continue;
-      }
-      const { values, parentKey, rowKey } = mapped;
-      if (seenKeys && rowKey !== null) {
-        const first = seenKeys.get(rowKey);
-        if (first !== undefined) {
-          await reject(item, [
-            {
-              field: fieldColumn(feed, feed.key),
-              reason: `duplicate key (first on line ${first})`,
-              code: 'MSV_FEED_DUPLICATE_KEY',
-            },
-          ]);
-          continue;
-        }
-        seenKeys.set(rowKey, item.line);
-      }
-      if (amountField !== undefined) {
-        const amount = values[amountField];
-        if (typeof amount === 'number') sum.add(amount);
-      }
-      out.rows += 1;
-      batch.push({
-        parentKey,
-        rowKey: seenKeys ? rowKey : null,
-        line: item.line,
-        data: JSON.stringify(values),
-      });
-      if (batch.length >= WRITE_BATCH) {
-        await flush();
-        options.onProgress?.({
-          rows: out.records,
-          rejected: out.rejected,
-          bytesRead: reader.progress.bytesRead,
-          totalBytes,
-        });
+    if (batch.rows.length > 0)
+      await db.transaction().execute((trx) => insertFeedRows(trx, loadId, batch.rows));
+    out.records += batch.records;
+    out.rows += batch.rows.length;
+    for (const rejected of batch.rejects) {
+      out.rejected += 1;
+      for (const problem of rejected.problems) {
+        const r: ImportReject = { line: rejected.line, row: rejected.row, ...problem, customerId: null };
+        if (out.rejects.length < max) out.rejects.push(r);
+        await options.onReject?.(r);
       }
     }
-    await flush();
-    options.onProgress?.({ rows: out.records, rejected: out.rejected, bytesRead: totalBytes, totalBytes });
-  } finally {
-    reader.close();
-  }
-  out.amount = sum.scaled;
+    options.onProgress?.({
+      rows: out.records,
+      rejected: out.rejected,
+      bytesRead: batch.bytesRead,
+      totalBytes,
+    });
+  });
+  out.amount = BigInt(done.amountScaled);
+  options.onProgress?.({ rows: out.records, rejected: out.rejected, bytesRead: totalBytes, totalBytes });
   return out;
-}
-
-interface FeedReader extends AsyncIterable<SourceItem> {
-  readonly progress: { bytesRead: number };
-  close(): void;
-}
-
-async function openFeedReader(file: string, feed: FeedSpec): Promise<FeedReader> {
-  const encoding = feed.encoding === undefined ? {} : { encoding: feed.encoding };
-  // TODO(encodings): pass the feed's encoding once the readers take one.
-  if (feed.format === 'ndjson') return openNdjsonReader(file);
-  const reader = await openCsvReader(file, {
-    ...(feed.delimiter ? { delimiter: feed.delimiter } : {}),
-    ...encoding,
-  } as never);
-  const missing = Object.entries(feed.fields).filter(([, spec]) => !reader.columns.includes(spec.from));
-  if (missing.length > 0) {
-    reader.close();
-    const [name, spec] = missing[0]!;
-    throw new MissiveError(
-      'MSV_INPUT_BAD_MAPPING',
-      `feed field ${name} reads column "${spec.from}", which is not in the header [${reader.columns.join(', ')}]`,
-      { file, line: 1, field: spec.from },
-    );
-  }
-  return reader;
-}
-
-function fieldColumn(feed: FeedSpec, name: string | undefined): string {
-  return name === undefined ? '' : (feed.fields[name]?.from ?? name);
-}
-
-type FeedRowResult =
-  | { ok: true; values: Record<string, unknown>; parentKey: string; rowKey: string | null }
-  | { ok: false; problems: RowProblem[] };
-
-/** Maps a source record to the feed's typed fields; the parent key (and own key) must not be empty. */
-export function compileFeedRow(feed: FeedSpec): (row: SourceRow) => FeedRowResult {
-  const entries = Object.entries(feed.fields).map(
-    ([name, spec]) => [name, spec, traitCoercer(spec)] as const,
-  );
-  return (row) => {
-    const problems: RowProblem[] = [];
-    const values: Record<string, unknown> = {};
-    for (const [name, spec, coerce] of entries) values[name] = field(row, spec, coerce, problems);
-    const parentKey = keyText(values[feed.parentKey]);
-    if (parentKey === null && !problems.some((p) => p.field === fieldColumn(feed, feed.parentKey))) {
-      problems.push({
-        field: fieldColumn(feed, feed.parentKey),
-        reason: 'empty parent key',
-        code: 'MSV_INPUT_MISSING_VALUE',
-      });
-    }
-    const rowKey = feed.key === undefined ? null : keyText(values[feed.key]);
-    if (
-      feed.key !== undefined &&
-      rowKey === null &&
-      !problems.some((p) => p.field === fieldColumn(feed, feed.key))
-    ) {
-      problems.push({
-        field: fieldColumn(feed, feed.key),
-        reason: 'empty key',
-        code: 'MSV_INPUT_MISSING_VALUE',
-      });
-    }
-    if (problems.length > 0) return { ok: false, problems };
-    return { ok: true, values, parentKey: parentKey!, rowKey };
-  };
-}
-
-function keyText(value: unknown): string | null {
-  if (value === null || value === undefined || value === '') return null;
-  return String(value);
 }
 
 function compareControl(
