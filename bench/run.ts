@@ -22,6 +22,7 @@ import { loadTemplatePackage } from '../src/templates/package-loader.ts';
 import { benchDecide } from './decide.ts';
 import { benchEmailSms } from './email-sms.ts';
 import { benchEndToEnd, type EndToEndFigures } from './end-to-end.ts';
+import { benchFeedsLoad, type FeedLoadFigures, printFeedsLoad } from './feeds-load.ts';
 import { benchLookup, printLookup } from './lookup.ts';
 import { benchPrintStream } from './print-stream.ts';
 import { benchSimulate } from './simulate.ts';
@@ -132,7 +133,7 @@ async function benchImport(): Promise<Row> {
   return { name: 'import bank-full.csv', missive, reference, unit: 'rows/s' };
 }
 
-// BENCH_ONLY=render,import,decide,simulate,email,print-stream,e2e,lookup (comma-separated) runs a subset.
+// BENCH_ONLY=render,import,feeds,decide,simulate,email,print-stream,e2e,lookup (comma-separated) runs a subset.
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (name: string) => !only || only.includes(name);
 const results: Row[] = [];
@@ -140,6 +141,24 @@ if (want('render')) results.push(...(await benchRender('zh-CN')), ...(await benc
 if (want('import')) {
   if (fs.existsSync(BANK)) results.push(await benchImport());
   else console.warn(`skipping the import benchmark: ${BANK} not found`);
+}
+let feeds: FeedLoadFigures | undefined;
+if (want('feeds')) {
+  feeds = await benchFeedsLoad(root);
+  results.push({
+    name: `feeds load, ${feeds.rows.toLocaleString('en-GB')} transactions into SQLite vs bare csv-parse of the file`,
+    missive: feeds.sqlite.rowsPerSecond,
+    reference: feeds.csvParseRowsPerSecond,
+    unit: 'rows/s',
+  });
+  if (feeds.postgres) {
+    results.push({
+      name: `feeds load, ${feeds.rows.toLocaleString('en-GB')} transactions into PostgreSQL vs bare csv-parse of the file`,
+      missive: feeds.postgres.rowsPerSecond,
+      reference: feeds.csvParseRowsPerSecond,
+      unit: 'rows/s',
+    });
+  }
 }
 if (want('decide') && fs.existsSync(BANK)) results.push(await benchDecide());
 if (want('simulate') && fs.existsSync(BANK)) results.push(await benchSimulate());
@@ -173,6 +192,7 @@ for (const r of results) {
     `| ${r.name} | ${r.missive.toFixed(1)} ${r.unit} | ${r.reference.toFixed(1)} ${r.unit} | ${(r.missive / r.reference).toFixed(2)} |`,
   );
 }
+if (feeds) printFeedsLoad(feeds);
 if (e2e) printEndToEnd(e2e);
 // Latency, not throughput against a reference: its own table (BENCH_LOOKUP=0 skips it, ~1 min).
 const lookup = process.env.BENCH_LOOKUP === '0' || !want('lookup') ? undefined : await benchLookup();
@@ -180,7 +200,7 @@ if (lookup) printLookup(lookup);
 fs.mkdirSync(path.join(root, 'bench', 'out'), { recursive: true });
 fs.writeFileSync(
   path.join(root, 'bench', 'out', 'latest.json'),
-  JSON.stringify({ machine, docs: DOCS, results, lookup, e2e }, null, 2),
+  JSON.stringify({ machine, docs: DOCS, results, lookup, e2e, feeds }, null, 2),
 );
 
 function printEndToEnd(f: EndToEndFigures): void {
