@@ -1,14 +1,12 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import {
-  CUSTOMER_RECORD_SHAPE,
   type DataSource,
   type DocumentDataProvider,
   dataSourceFromText,
   documentDataProvider,
-  loadDataSource,
 } from '../customers/index.ts';
-import { checkDataContract } from '../render/data-contract.ts';
+import { requireDataContract } from '../render/data-contract.ts';
 import { getDataSourceVersion, saveDataSourceVersion } from '../store/datasource-versions.ts';
 import { type RunRecord, setRunOptions } from '../store/runs.ts';
 import type { Database } from '../store/schema.ts';
@@ -62,31 +60,6 @@ export async function prepareRunData(
   }
   await setRunOptions(db, run.id, { ...run.options, datasource: chosen });
   return chosen;
-}
-
-/**
- * The communication type's data source (undefined: the customer record), once it is shown to meet
- * the template's contract; else MSV_DATA_CONTRACT naming every field it cannot produce. Used before
- * a run plans and before a template version is published.
- */
-export async function requireDataContract(
-  template: CompiledTemplate,
-  dir: string,
-  communicationType: string,
-  asOf: string,
-): Promise<DataSource | undefined> {
-  const datasource = await loadDataSource(dir, communicationType);
-  const shape = datasource?.program.shape ?? CUSTOMER_RECORD_SHAPE;
-  const problems = await checkDataContract(template, shape, asOf);
-  if (problems.length === 0) return datasource;
-  const what = datasource
-    ? `data source ${datasource.name} (${datasource.file})`
-    : `the customer record (no data source ${communicationType} in ${dir})`;
-  throw new MissiveError(
-    'MSV_DATA_CONTRACT',
-    `template ${template.name} needs fields that ${what} does not produce: ${problems.join('; ')}`,
-    { communicationType, field: problems[0]?.split(':')[0] ?? '' },
-  );
 }
 
 async function providerOf(db: Kysely<Database>, source: RunDataSource): Promise<DocumentDataProvider> {

@@ -1,6 +1,12 @@
-import { isMissiveError } from '../core/errors.ts';
+import { isMissiveError, MissiveError } from '../core/errors.ts';
 import type { ChannelKind } from '../core/types.ts';
-import { describeShape, type Shape } from '../customers/index.ts';
+import {
+  CUSTOMER_RECORD_SHAPE,
+  type DataSource,
+  describeShape,
+  loadDataSource,
+  type Shape,
+} from '../customers/index.ts';
 import type { CompiledTemplate } from '../templates/compile.ts';
 import type { DocumentData } from '../templates/types.ts';
 import { renderForChannel } from './render-channel.ts';
@@ -51,6 +57,31 @@ export async function checkDataContract(
     }
   }
   return problems;
+}
+
+/**
+ * The communication type's data source (undefined: the customer record), once it is shown to meet
+ * the template's contract; else MSV_DATA_CONTRACT naming every field it cannot produce. Used before
+ * a run plans and before a template version is published.
+ */
+export async function requireDataContract(
+  template: CompiledTemplate,
+  dir: string,
+  communicationType: string,
+  asOf: string,
+): Promise<DataSource | undefined> {
+  const datasource = await loadDataSource(dir, communicationType);
+  const shape = datasource?.program.shape ?? CUSTOMER_RECORD_SHAPE;
+  const problems = await checkDataContract(template, shape, asOf);
+  if (problems.length === 0) return datasource;
+  const what = datasource
+    ? `data source ${datasource.name} (${datasource.file})`
+    : `the customer record (no data source ${communicationType} in ${dir})`;
+  throw new MissiveError(
+    'MSV_DATA_CONTRACT',
+    `template ${template.name} needs fields that ${what} does not produce: ${problems.join('; ')}`,
+    { communicationType, field: problems[0]?.split(':')[0] ?? '' },
+  );
 }
 
 interface JsonSchema {

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { MissiveError } from '../core/errors.ts';
+import { SHIPPED_DATASOURCES_DIR } from '../core/config.ts';
+import { lastDayOfPreviousMonth } from '../core/dates.ts';
+import { isMissiveError, MissiveError } from '../core/errors.ts';
+import { requireDataContract } from '../render/data-contract.ts';
 import { lintTemplateFiles } from '../render/lint-render.ts';
 import { appendAudit } from '../store/audit.ts';
 import type { Database } from '../store/schema.ts';
@@ -15,7 +18,8 @@ import {
 } from '../store/studio-drafts.ts';
 import { getLatestTemplateVersion, getTemplateVersion } from '../store/templates.ts';
 import { getUser, type Role } from '../store/users.ts';
-import { loadTemplatePackage } from '../templates/package-loader.ts';
+import { compileTemplateAsync } from '../templates/compile.ts';
+import { loadTemplatePackage, templatePackageFromFiles } from '../templates/package-loader.ts';
 import { type PublishedTemplate, publishTemplateFiles } from '../templates/publish.ts';
 
 /**
@@ -153,7 +157,12 @@ export async function editDraftFiles(
 }
 
 /** Hands a draft to the approvers; refused while the package does not compile and render its sample. */
-export async function submitDraft(db: Kysely<Database>, who: StudioActor, id: string): Promise<DraftRecord> {
+export async function submitDraft(
+  db: Kysely<Database>,
+  who: StudioActor,
+  id: string,
+  datasourcesDir: string = SHIPPED_DATASOURCES_DIR,
+): Promise<DraftRecord> {
   const draft = await requireDraft(db, id);
   if (draft.status !== 'draft') throw stateError(draft, 'only a draft can be submitted');
   const report = await lintTemplateFiles(draft.templateName, draft.files);
@@ -168,6 +177,20 @@ export async function submitDraft(db: Kysely<Database>, who: StudioActor, id: st
         errors: errors.length,
       },
     );
+  }
+  try {
+    // The version must be producible from its data source's feeds (or the customer record).
+    const template = await compileTemplateAsync(templatePackageFromFiles(draft.templateName, draft.files));
+    await requireDataContract(
+      template,
+      datasourcesDir,
+      draft.templateName,
+      lastDayOfPreviousMonth(new Date()),
+    );
+  } catch (err) {
+    if (!isMissiveError(err) || err.code !== 'MSV_DATA_CONTRACT') throw err;
+    await audit(db, who, 'studio.draft.submit.refused', id, { reason: 'data contract' });
+    throw err;
   }
   const submittedAt = new Date().toISOString();
   if (!(await updateDraftIf(db, id, 'draft', { status: 'submitted', submittedBy: who.user, submittedAt }))) {

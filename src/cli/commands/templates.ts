@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { requireDataContract } from '../../batch/run-data.ts';
 import { lastDayOfPreviousMonth } from '../../core/dates.ts';
+import { requireDataContract } from '../../render/data-contract.ts';
 import { lintTemplatePackage } from '../../render/lint-render.ts';
 import { compileTemplateAsync } from '../../templates/compile.ts';
 import { loadTemplatePackage } from '../../templates/package-loader.ts';
