@@ -169,6 +169,46 @@ describe('decide', () => {
     expect(decide(unreachable, ctx(undefined, promo)).suppressed?.rule).toBe('no-channel');
   });
 
+  it('sends no marketing message without an offer, except to the holdout; service documents go anyway', () => {
+    const promo = { communicationType: 'promotion' };
+    const poor = testCustomer('p', { traits: { age: 60, job: 'x', balance: 100, hasHousingLoan: true } });
+    const none = decide(poor, ctx(undefined, promo));
+    expect(none.offers).toEqual([]);
+    expect(none.suppressed).toEqual({
+      rule: 'no-eligible-offer',
+      reason: "none of the catalog's offers is eligible for the customer on the chosen channel",
+    });
+    expect(none.channel).toBeNull();
+    expect(none.rejected.map((r) => r.rule).sort()).toEqual(['eligibility', 'eligibility', 'held']);
+    expect(explainDecision(none).join('\n')).toContain('NOT SENT: no-eligible-offer');
+    // The same customer still gets the statement (service), without offers.
+    const statement = decide(poor, ctx());
+    expect(statement.suppressed).toBeNull();
+    expect(statement.offers).toEqual([]);
+    // A customer with an eligible offer gets the promotion with it.
+    const rich = decide(testCustomer('r'), ctx(undefined, promo));
+    expect(rich.suppressed).toBeNull();
+    expect(rich.offers).toHaveLength(1);
+    // The control group is sent without offers, eligible or not.
+    const held = testCatalog(undefined, {
+      communicationTypes: {
+        ...testCatalog().communicationTypes,
+        promotion: { ...testCatalog().communicationTypes.promotion!, holdout: 1 },
+      },
+    });
+    const control = decide(poor, ctx(held, promo));
+    expect(control).toMatchObject({ holdout: true, suppressed: null, offers: [] });
+    expect(control.channel).not.toBeNull();
+    // A marketing type without offer slots can never carry an offer: nothing is sent.
+    const noSlots = testCatalog(undefined, {
+      communicationTypes: {
+        ...testCatalog().communicationTypes,
+        promotion: { ...testCatalog().communicationTypes.promotion!, offerSlots: 0 },
+      },
+    });
+    expect(decide(testCustomer('r'), ctx(noSlots, promo)).suppressed?.rule).toBe('no-eligible-offer');
+  });
+
   it('offers in a service document need marketing consent on its channel', () => {
     const c = testCustomer('m', {
       eDelivery: false,

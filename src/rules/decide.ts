@@ -74,10 +74,23 @@ export function decide(customer: Customer, ctx: DecisionContext): Decision {
   }
   decision.holdout = isHeldOut(customer.id, ctx.campaign ?? ctx.communicationType, type.holdout);
   decision.offersSuppressed = offerSuppression(customer, type, history, decision);
-  if (decision.offersSuppressed && decision.offersSuppressed.rule !== 'holdout') return decision;
-  const eligible = eligibleOffers(catalog, data, ctx, history, nowMs, decision);
-  if (!decision.holdout && eligible.length > 0) placeOffers(catalog, eligible, type, ctx, decision);
+  if (!decision.offersSuppressed || decision.offersSuppressed.rule === 'holdout') {
+    const eligible = eligibleOffers(catalog, data, ctx, history, nowMs, decision);
+    if (!decision.holdout && eligible.length > 0) placeOffers(catalog, eligible, type, ctx, decision);
+  }
+  if (type.purpose === 'marketing' && !decision.holdout && decision.offers.length === 0) {
+    // No offer, no marketing message: the only reason to send one is the offer (the holdout, which
+    // is sent without offers on purpose, is the control group lift is measured against).
+    decision.suppressed = { rule: 'no-eligible-offer', reason: noOfferReason(decision) };
+    decision.channel = null;
+  }
   return decision;
+}
+
+/** Why a marketing decision placed no offer, in words: the offers' own reasons are in `rejected`. */
+function noOfferReason(decision: Decision): string {
+  if (decision.offersSuppressed) return `no offer can be placed (${decision.offersSuppressed.reason})`;
+  return "none of the catalog's offers is eligible for the customer on the chosen channel";
 }
 
 const NO_CHANNEL = 'no usable channel: none reachable with consent';

@@ -49,7 +49,9 @@ export type SuppressionRule =
   | 'frequency-cap'
   | 'no-channel'
   | 'holdout'
-  | 'no-slots';
+  | 'no-slots'
+  /** A marketing message outside the holdout whose decision placed no offer is not sent. */
+  | 'no-eligible-offer';
 
 export interface ChosenOffer {
   offerId: string;

@@ -134,7 +134,8 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
         decision = unsaved?.decision;
       }
       if (decision?.suppressed) {
-        customerWrites.push(suppressionWrite(run, customer.id, decision.suppressed.reason));
+        const { rule, reason } = decision.suppressed;
+        customerWrites.push(suppressionWrite(run, customer.id, `${rule}: ${reason}`));
         kind = 'suppressed';
       } else {
         const documentData = assembled.get(customerId);
