@@ -31,7 +31,11 @@ export async function startServer(
     datasourcesDir: rt.config.datasourcesDir,
     twilio: { authToken: rt.config.channels.twilioAuthToken, publicUrl: rt.config.channels.publicUrl },
     feedback: {
-      trackingKey: loadTrackingKey({ configured: rt.config.trackingKey, keyFile: rt.config.trackingKeyFile }),
+      trackingKey: loadTrackingKey({
+        configured: rt.config.trackingKey,
+        keyFile: rt.config.trackingKeyFile,
+        legacyKeyFile: rt.config.trackingLegacyKeyFile,
+      }),
       successRules: parseSuccessRules(rt.config.successEvents),
     },
   });

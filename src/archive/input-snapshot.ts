@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
 import type { ChannelKind } from '../core/types.ts';
+import type { TrackingPlan } from '../feedback/tracked-links.ts';
 import { getCommunicationInput } from '../store/communication-inputs.ts';
 import { type DataKey, getDataKey, getOrCreateDataKey } from '../store/customer-keys.ts';
 import type { Database } from '../store/schema.ts';
@@ -27,6 +28,11 @@ export interface RenderInput {
   asOf: string;
   locale: string;
   data: DocumentData;
+  /**
+   * A marketing e-mail or SMS: the short links and open pixel its rendered links were rewritten to
+   * (src/feedback/tracked-links.ts). Replay applies the same plan, so the links are proved too.
+   */
+  tracking?: TrackingPlan | undefined;
 }
 
 export interface InputSnapshot {
@@ -54,6 +60,8 @@ export function snapshotInput(input: RenderInput): InputSnapshot {
     asOf: input.asOf,
     locale: input.locale,
     data: input.data,
+    // Only when present: the snapshots of untracked documents stay as they were.
+    ...(input.tracking ? { tracking: input.tracking } : {}),
   });
   return { input, text, sha256: sha256Hex(text) };
 }

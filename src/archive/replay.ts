@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
 import { isMissiveError, MissiveError } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
+import { applyTracking, isTrackedChannel, type TrackingPlan } from '../feedback/tracked-links.ts';
 import { renderForChannel } from '../render/render-channel.ts';
 import { getCommunication } from '../store/communications.ts';
 import { getDecision } from '../store/decisions.ts';
 import type { Database } from '../store/schema.ts';
 import { getTemplateVersion } from '../store/templates.ts';
+import { listTrackedLinks } from '../store/tracked-links.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../templates/compile.ts';
 import { templatePackageFromFiles } from '../templates/package-loader.ts';
 import type { BlobStore } from './blob-store.ts';
@@ -79,10 +81,18 @@ export async function verifyCommunication(deps: ReplayDeps, communicationId: str
     }
     result.warnings.push(...(await decisionWarnings(deps.db, communication, stored.input.data)));
     const template = await loadTemplate(deps, stored.input.templateVersionId);
-    const { artifact } = await renderForChannel(template, stored.input.channel, stored.input.data, {
-      asOf: stored.input.asOf,
-      locale: stored.input.locale,
+    const { input } = stored;
+    const rendered = await renderForChannel(template, input.channel, input.data, {
+      asOf: input.asOf,
+      locale: input.locale,
     });
+    // A marketing e-mail or SMS was archived with its links rewritten to short tracked links.
+    const artifact =
+      input.tracking && isTrackedChannel(input.channel)
+        ? applyTracking(input.channel, rendered.artifact, input.tracking)
+        : rendered.artifact;
+    if (input.tracking)
+      result.warnings.push(...(await linkWarnings(deps.db, communicationId, input.tracking)));
     result.replayedSha256 = sha256Hex(artifact.bytes);
     result.replayedSize = artifact.bytes.byteLength;
     result.ok = result.replayedSha256 === communication.artifactSha256;
@@ -131,6 +141,28 @@ async function decisionWarnings(
   const chosen = new Set((decision.decision.offers ?? []).map((o) => o.offerId));
   const stray = shown.filter((id) => !chosen.has(id ?? ''));
   return stray.length > 0 ? [`offers ${stray.join(', ')} are not in the stored decision`] : [];
+}
+
+/** Every short link in the archived bytes must lead, through the link table, where the snapshot says. */
+async function linkWarnings(
+  db: Kysely<Database>,
+  communicationId: string,
+  plan: TrackingPlan,
+): Promise<string[]> {
+  const stored = new Map((await listTrackedLinks(db, communicationId)).map((l) => [l.code, l]));
+  const wanted = [
+    ...plan.links.map((l) => ({ code: l.code, purpose: 'click', target: l.target })),
+    ...(plan.open === null ? [] : [{ code: plan.open, purpose: 'open', target: '' }]),
+  ];
+  const astray = wanted.filter((w) => {
+    const row = stored.get(w.code);
+    return !row || row.purpose !== w.purpose || row.target !== w.target;
+  });
+  return astray.length > 0
+    ? [
+        `tracked links ${astray.map((w) => w.code).join(', ')} are missing from the link table or lead elsewhere`,
+      ]
+    : [];
 }
 
 /** Where two byte strings first differ, with a little printable context of each. */

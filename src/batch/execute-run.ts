@@ -8,6 +8,7 @@ import { SHIPPED_DATASOURCES_DIR } from '../core/config.ts';
 import { stableId } from '../core/hash.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind, RunStatus } from '../core/types.ts';
+import type { LinkTracking } from '../feedback/link-tracking.ts';
 import { recordExposures } from '../feedback/model-stats.ts';
 import {
   createRunIfAbsent,
@@ -60,6 +61,11 @@ export interface BatchDeps {
   dispatchRates?: Record<DispatchChannel, number> | undefined;
   /** The data source definitions (default: the ones Missive ships). */
   datasourcesDir?: string | undefined;
+  /**
+   * Short tracked links of marketing e-mail and SMS rendered in this process (sandboxed renders
+   * read the same settings from the configuration); without them such documents fail.
+   */
+  tracking?: LinkTracking | undefined;
 }
 
 export interface RunOutcome {
@@ -135,7 +141,8 @@ export async function executeRun(
     const progress = await readRunProgress(deps.db, runId, plan.customers, Date.now());
     return { runId, didWork: true, chunks: plan.chunks, progress, status: 'running' };
   }
-  const worker = startRenderWorker(createRenderChunkDeps(deps.db, deps.blobs, deps.logger), {
+  const chunkDeps = createRenderChunkDeps(deps.db, deps.blobs, deps.logger, { tracking: deps.tracking });
+  const worker = startRenderWorker(chunkDeps, {
     connection: deps.connect(),
     prefix: deps.queuePrefix,
     concurrency: deps.concurrency,

@@ -2,6 +2,7 @@ import { type BatchDeps, executeRun, type RunOutcome, type RunRequest } from '..
 import type { RunProgress } from '../batch/progress.ts';
 import { closeChannels, createChannels } from '../channels/registry.ts';
 import type { ChannelConfig } from '../core/config.ts';
+import { linkTrackingFromConfig } from '../feedback/link-tracking.ts';
 import { countRunByChannel } from '../store/run-progress.ts';
 import { createProgressBar } from './progress-bar.ts';
 import type { QueueRuntime } from './runtime.ts';
@@ -15,6 +16,7 @@ export function batchDeps(rt: QueueRuntime): BatchDeps {
     connect: rt.connect,
     queuePrefix: rt.config.queuePrefix,
     datasourcesDir: rt.config.datasourcesDir,
+    tracking: linkTrackingFromConfig(rt.config),
     chunkSize: rt.config.chunkSize,
     concurrency: rt.config.concurrency,
     jobLockMs: rt.config.jobLockMs,

@@ -112,7 +112,10 @@ export interface Config {
   readonly channels: ChannelConfig;
   /** HMAC key of tracked links (src/feedback/tracking-token.ts); unset: a key file in the data dir. */
   readonly trackingKey: string | undefined;
+  /** `<data dir>/keys/tracking.key`, beside the log key; created on first use. */
   readonly trackingKeyFile: string;
+  /** Where earlier versions kept the key (`<data dir>/tracking.key`): still read when present. */
+  readonly trackingLegacyKeyFile: string;
   /** How long a tracked link or open pixel stays valid. */
   readonly trackingTtlDays: number;
   /** What counts as an offer's success per communication type (src/feedback/success.ts); unset: defaults. */
@@ -211,7 +214,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       smsRate: e.MISSIVE_SMS_RATE,
     }),
     trackingKey: e.MISSIVE_TRACKING_KEY,
-    trackingKeyFile: path.join(dataDir, 'tracking.key'),
+    trackingKeyFile: path.join(dataDir, 'keys', 'tracking.key'),
+    trackingLegacyKeyFile: path.join(dataDir, 'tracking.key'),
     trackingTtlDays: e.MISSIVE_TRACKING_TTL_DAYS,
     successEvents: e.MISSIVE_SUCCESS_EVENTS,
   });

@@ -143,6 +143,10 @@ export const ERROR_CODES = {
     'Four eyes: whoever submitted a studio draft cannot approve it; another approver must.',
   MSV_STUDIO_LINT_FAILED:
     'A studio draft has lint errors (compile, missing variables, render); fix them before submitting.',
+  MSV_FEEDBACK_TRACKING_OFF:
+    'A marketing email or SMS was to be made by a worker without tracking settings (public URL, tracking key); it is not made with untracked links.',
+  MSV_FEEDBACK_LINK_COLLISION:
+    'A short tracked link code is already taken by another link (a 59.5-bit collision); the document is not archived.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -4,7 +4,6 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyTraffic } from './machine-traffic.ts';
-import { offerTargets, openPixelUrl, trackEmailHtml, trackedUrl } from './tracked-links.ts';
 import { loadTrackingKey, signToken, verifyToken } from './tracking-token.ts';
 
 const KEY = Buffer.from('k'.repeat(32));
@@ -77,45 +76,13 @@ describe('tracking tokens', () => {
     expect(loadTrackingKey({ configured: undefined, keyFile }).equals(a)).toBe(true);
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
     expect(loadTrackingKey({ configured: 'c'.repeat(40), keyFile }).toString()).toBe('c'.repeat(40));
+    // A key left where earlier versions kept it is used, not replaced.
+    const moved = path.join(dir, 'keys', 'tracking.key');
+    expect(loadTrackingKey({ configured: undefined, keyFile: moved, legacyKeyFile: keyFile }).equals(a)).toBe(
+      true,
+    );
+    expect(fs.existsSync(moved)).toBe(false);
     fs.rmSync(dir, { recursive: true, force: true });
-  });
-});
-
-describe('tracked links', () => {
-  const options = {
-    key: KEY,
-    baseUrl: 'https://go.bank.example/',
-    communicationId: 'com_a',
-    expiresAt: LATER,
-    offerByTarget: new Map([['https://bank.example/term-deposit', 'term-deposit']]),
-  };
-
-  it('rewrites http(s) links, keeps the rest byte for byte and adds the pixel', () => {
-    const html =
-      '<html><body><p>Hi</p><a class="cta" href="https://bank.example/term-deposit">See</a>' +
-      '<a href=\'https://bank.example/faq?a=1&amp;b=2\' data-offer="pension-plan">FAQ</a>' +
-      '<a href="mailto:help@bank.example">Mail</a><a href="#top">Top</a>' +
-      '<a data-missive-notrack href="https://bank.example/privacy">Privacy</a></body></html>';
-    const out = trackEmailHtml(html, options);
-    const links = [...out.matchAll(/href="([^"]*)"/g)].map((m) => m[1] as string);
-    expect(links[0]).toMatch(/^https:\/\/go\.bank\.example\/t\//);
-    const first = verifyToken(KEY, (links[0] as string).split('/t/')[1] as string, 'click', NOW);
-    expect(first).toMatchObject({ offerId: 'term-deposit', target: 'https://bank.example/term-deposit' });
-    const second = verifyToken(KEY, (links[1] as string).split('/t/')[1] as string, 'click', NOW);
-    expect(second).toMatchObject({ offerId: 'pension-plan', target: 'https://bank.example/faq?a=1&b=2' });
-    expect(links.slice(2)).toEqual(['mailto:help@bank.example', '#top', 'https://bank.example/privacy']);
-    expect(out).toContain('<p>Hi</p><a class="cta" href=');
-    expect(out).toMatch(/<img src="https:\/\/go\.bank\.example\/o\/[^"]+\.gif"[^>]*\/><\/body><\/html>$/);
-  });
-
-  it('gives the tracked URL for a QR code or an SMS, and a pixel URL', () => {
-    const url = trackedUrl(options, 'https://bank.example/term-deposit');
-    expect(url.length).toBeLessThan(200);
-    const token = url.split('/t/')[1] as string;
-    expect(verifyToken(KEY, token, 'click', NOW).offerId).toBe('term-deposit');
-    const pixel = openPixelUrl(options);
-    const pixelToken = (pixel.split('/o/')[1] as string).replace(/\.gif$/, '');
-    expect(verifyToken(KEY, pixelToken, 'open', NOW).communicationId).toBe('com_a');
   });
 });
 
@@ -153,34 +120,6 @@ describe('tracking tokens (property)', () => {
         return target === undefined || target === claims.target;
       }),
       { numRuns: 2000 },
-    );
-  });
-});
-
-describe('offer targets', () => {
-  it("maps the placed offers' CTA URLs to their offer ids", () => {
-    const offers = [
-      {
-        id: 'term-deposit',
-        offer: {
-          content: {
-            email: {
-              'en-GB': { cta: { url: 'https://bank.example/term-deposit' } },
-              'zh-CN': { cta: { url: 'https://bank.example/zh/term-deposit' } },
-            },
-          },
-        },
-      },
-      {
-        id: 'mortgage',
-        offer: { content: { email: { 'en-GB': { cta: { url: 'https://bank.example/mortgage' } } } } },
-      },
-    ];
-    expect(offerTargets(offers, ['term-deposit'])).toEqual(
-      new Map([
-        ['https://bank.example/term-deposit', 'term-deposit'],
-        ['https://bank.example/zh/term-deposit', 'term-deposit'],
-      ]),
     );
   });
 });

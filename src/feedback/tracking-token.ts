@@ -106,15 +106,24 @@ function invalid(reason: string): MissiveError {
 }
 
 /**
- * The signing key: MISSIVE_TRACKING_KEY when set, else a random 32-byte key kept in `keyFile`
- * (created with mode 0600 on first use; a concurrent first use keeps whichever file won).
+ * The tracking key (it signs the legacy long tokens and derives the short links' codes):
+ * MISSIVE_TRACKING_KEY when set, else a random 32-byte key kept in `keyFile` (created with mode
+ * 0600 on first use; a concurrent first use keeps whichever file won). A key in `legacyKeyFile`
+ * (where earlier versions kept it) is used as it is, so links already sent keep working.
  */
-export function loadTrackingKey(options: { configured: string | undefined; keyFile: string }): Buffer {
+export function loadTrackingKey(options: {
+  configured: string | undefined;
+  keyFile: string;
+  legacyKeyFile?: string | undefined;
+}): Buffer {
   if (options.configured) return Buffer.from(options.configured, 'utf8');
-  try {
-    return Buffer.from(fs.readFileSync(options.keyFile, 'utf8').trim(), 'base64url');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  for (const file of [options.keyFile, options.legacyKeyFile]) {
+    if (file === undefined) continue;
+    try {
+      return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64url');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
   }
   fs.mkdirSync(path.dirname(options.keyFile), { recursive: true });
   try {

@@ -403,6 +403,20 @@ export interface Database {
   feed_loads: FeedLoadsTable;
   feed_rows: FeedRowsTable;
   datasource_versions: DatasourceVersionsTable;
+  tracked_links: TrackedLinksTable;
+}
+
+/** A short tracked link or open pixel of a sent communication (see migrations/0012-tracked-links.ts). */
+export interface TrackedLinksTable {
+  /** 10 base62 characters: HMAC of (communication, purpose, target) under the tracking key. */
+  code: string;
+  communication_id: string;
+  purpose: 'click' | 'open';
+  /** The absolute http(s) URL a click redirects to; empty for the open pixel. */
+  target: string;
+  offer_id: string | null;
+  expires_at: Timestamp;
+  created_at: Timestamp;
 }
 
 // ColumnType is re-exported for repositories that need insert/update shapes.

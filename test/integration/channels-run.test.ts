@@ -7,10 +7,11 @@ import { createSmtpChannel } from '../../src/channels/smtp.ts';
 import { createTwilioChannel } from '../../src/channels/twilio.ts';
 import { publishCatalogDir } from '../../src/rules/publish.ts';
 import { listCommunicationsForRun } from '../../src/store/communications.ts';
-import { getCustomers } from '../../src/store/customers.ts';
+import { getCustomers, listCustomersAfter } from '../../src/store/customers.ts';
 import { listEvents } from '../../src/store/events.ts';
 import { loadModelStats } from '../../src/store/model-stats.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import {
   importBankCustomers,
   openTempStore,
@@ -37,6 +38,9 @@ describe('a run that sends through the dispatch queues', () => {
     twilio = await startTwilioSink();
     await importBankCustomers(temp.store, path.join(ROOT, 'test', 'fixtures', 'customers-bank-20.csv'));
     await publishCatalogDir(temp.store.db, path.join(ROOT, 'catalogs', 'bank'), '2026-10-31');
+    // Statements render from the bank's extracts, loaded as feeds for both months the tests run.
+    const all = await listCustomersAfter(temp.store.db, null, 1000);
+    for (const asOf of ['2026-10-31', '2026-11-30']) await loadStatementFeeds(temp.store.db, all, asOf);
     batch = testBatchDeps(temp.store, temp.dir, { chunkSize: 7, concurrency: 2 });
     batch.deps.channels = {
       email: createSmtpChannel({

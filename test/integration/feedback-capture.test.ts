@@ -5,9 +5,9 @@ import { registerFeedbackRoutes } from '../../src/api/routes/feedback.ts';
 import { registerTrackingRoutes } from '../../src/api/routes/tracking.ts';
 import { registerTwilioInboundRoutes } from '../../src/api/routes/twilio-inbound.ts';
 import { recordDisposition } from '../../src/feedback/events.ts';
+import { shortCode } from '../../src/feedback/short-links.ts';
 import { DEFAULT_SUCCESS_RULES } from '../../src/feedback/success.ts';
-import { openPixelUrl, trackedUrl } from '../../src/feedback/tracked-links.ts';
-import { signToken } from '../../src/feedback/tracking-token.ts';
+import { signToken, type TrackingClaims } from '../../src/feedback/tracking-token.ts';
 import { loadCatalogDirOrThrow } from '../../src/rules/catalog-loader.ts';
 import { compileCatalog } from '../../src/rules/compile.ts';
 import { loadCustomerHistory, loadModel } from '../../src/rules/context-loader.ts';
@@ -17,6 +17,7 @@ import { getCustomer } from '../../src/store/customers.ts';
 import type { Store } from '../../src/store/db.ts';
 import { listEvents } from '../../src/store/events.ts';
 import { loadModelStats } from '../../src/store/model-stats.ts';
+import { insertTrackedLinks } from '../../src/store/tracked-links.ts';
 import { seedSentCommunication } from '../support/feedback-fixtures.ts';
 import { openFeedbackStore } from '../support/feedback-stores.ts';
 import { ROOT } from '../support/stores.ts';
@@ -28,6 +29,38 @@ const NOW = new Date('2026-11-23T12:00:00.000Z');
 const HUMAN =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
 const rules = DEFAULT_SUCCESS_RULES;
+
+/** The long signed links earlier versions sent (`/t/<payload>.<mac>`, `/o/<payload>.<mac>.gif`): still served. */
+function trackedUrl(
+  o: { key: Uint8Array; baseUrl: string; communicationId: string; expiresAt: number },
+  target: string,
+  offerId: string | null,
+): string {
+  const claims: TrackingClaims = {
+    purpose: 'click',
+    communicationId: o.communicationId,
+    offerId,
+    target,
+    expiresAt: o.expiresAt,
+  };
+  return `${o.baseUrl}/t/${signToken(o.key, claims)}`;
+}
+
+function openPixelUrl(o: {
+  key: Uint8Array;
+  baseUrl: string;
+  communicationId: string;
+  expiresAt: number;
+}): string {
+  const claims: TrackingClaims = {
+    purpose: 'open',
+    communicationId: o.communicationId,
+    offerId: null,
+    target: '',
+    expiresAt: o.expiresAt,
+  };
+  return `${o.baseUrl}/o/${signToken(o.key, claims)}.gif`;
+}
 
 describe.each(['sqlite', 'postgres'] as const)('feedback capture on %s', (dialect) => {
   let opened: Awaited<ReturnType<typeof openFeedbackStore>>;
@@ -112,6 +145,80 @@ describe.each(['sqlite', 'postgres'] as const)('feedback capture on %s', (dialec
       expect(res.headers.location).toBeUndefined();
     }
     expect(await listEvents(store.db, { communicationId: 'com_x' })).toEqual([]);
+  });
+
+  it('redirects a short link to the target stored for it; unknown, expired and wrong-purpose codes are 404', async () => {
+    const com = await seedSentCommunication(store.db, {
+      runId: 'run_short',
+      customerId: 'c-short',
+      channel: 'sms',
+      offers: ['term-deposit'],
+    });
+    const code = (purpose: 'click' | 'open', target: string) => shortCode(KEY, com, purpose, target);
+    const click = code('click', 'https://bank.example/term-deposit');
+    const old = code('click', 'https://bank.example/old');
+    const pixel = code('open', '');
+    const later = new Date(NOW.getTime() + 86_400_000).toISOString();
+    await insertTrackedLinks(store.db, [
+      {
+        code: click,
+        communicationId: com,
+        purpose: 'click',
+        target: 'https://bank.example/term-deposit',
+        offerId: 'term-deposit',
+        expiresAt: later,
+      },
+      {
+        code: old,
+        communicationId: com,
+        purpose: 'click',
+        target: 'https://bank.example/old',
+        offerId: null,
+        expiresAt: NOW.toISOString(),
+      },
+      { code: pixel, communicationId: com, purpose: 'open', target: '', offerId: null, expiresAt: later },
+    ]);
+    // Stored again (a retried chunk): nothing changes; another link under a taken code is refused.
+    await insertTrackedLinks(store.db, [
+      {
+        code: click,
+        communicationId: com,
+        purpose: 'click',
+        target: 'https://bank.example/term-deposit',
+        offerId: 'term-deposit',
+        expiresAt: later,
+      },
+    ]);
+    await expect(
+      insertTrackedLinks(store.db, [
+        {
+          code: click,
+          communicationId: 'com_other',
+          purpose: 'click',
+          target: 'https://evil.example/',
+          offerId: null,
+          expiresAt: later,
+        },
+      ]),
+    ).rejects.toMatchObject({ code: 'MSV_FEEDBACK_LINK_COLLISION' });
+    expect(click).toMatch(/^[0-9A-Za-z]{10}$/);
+    const res = await app.inject({ method: 'GET', url: `/t/${click}`, headers: { 'user-agent': HUMAN } });
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe('https://bank.example/term-deposit');
+    for (const bad of [old, pixel, 'AAAAAAAAAA', `${click.slice(0, -1)}${click.endsWith('A') ? 'B' : 'A'}`]) {
+      const r = await app.inject({ method: 'GET', url: `/t/${bad}`, headers: { 'user-agent': HUMAN } });
+      expect(r.statusCode, bad).toBe(404);
+      expect(r.headers.location).toBeUndefined();
+    }
+    const gif = await app.inject({ method: 'GET', url: `/o/${pixel}.gif`, headers: { 'user-agent': HUMAN } });
+    expect(gif.statusCode).toBe(200);
+    expect(gif.headers['content-type']).toBe('image/gif');
+    await app.inject({ method: 'GET', url: `/o/${click}.gif`, headers: { 'user-agent': HUMAN } }); // not a pixel
+    const events = await listEvents(store.db, { communicationId: com });
+    expect(events.map((e) => [e.type, e.offerId, e.payload.machine])).toEqual([
+      ['clicked', 'term-deposit', false],
+      ['opened', null, false],
+    ]);
   });
 
   it('serves the open pixel with no-store and flags machine opens', async () => {

@@ -54,6 +54,9 @@ export async function importBankCustomers(store: Store, file = SAMPLE_CUSTOMERS)
 }
 
 /** Batch deps on the test Redis with a queue prefix of their own; `close()` quits their clients. */
+/** The tracking key of test runs (testBatchDeps). */
+export const TEST_TRACKING_KEY = Buffer.from('tracking-key-of-the-test-runs-0123456789');
+
 export function testBatchDeps(
   store: Store,
   dir: string,
@@ -71,6 +74,8 @@ export function testBatchDeps(
       return client;
     },
     queuePrefix: `test-${randomUUID()}`,
+    // Marketing e-mail and SMS get short tracked links under this base (a test serving them sets its own).
+    tracking: { baseUrl: 'https://track.test', ttlDays: 180, key: () => TEST_TRACKING_KEY },
     ...sizes,
   };
   return { deps, close: async () => void (await Promise.allSettled(clients.map((c) => c.quit()))) };

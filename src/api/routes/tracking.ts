@@ -1,10 +1,17 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { isMissiveError } from '../../core/errors.ts';
+import { SHORT_CODE } from '../../feedback/short-links.ts';
 import type { SuccessRules } from '../../feedback/success.ts';
 import { recordTrackingEvent } from '../../feedback/tracking-events.ts';
-import { type TokenPurpose, verifyToken } from '../../feedback/tracking-token.ts';
+import {
+  assertHttpTarget,
+  type TokenPurpose,
+  type TrackingClaims,
+  verifyToken,
+} from '../../feedback/tracking-token.ts';
 import type { Database } from '../../store/schema.ts';
+import { getTrackedLink } from '../../store/tracked-links.ts';
 
 export interface TrackingRouteDeps {
   db: Kysely<Database>;
@@ -20,17 +27,19 @@ export interface TrackingRouteDeps {
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
 /**
- * GET /t/:token — a tracked link: records the click and redirects (302) to the target signed in the
- * token; any bad token is a 404 with no Location (RELIABILITY S4). GET /o/:token.gif — the open
- * pixel: always the GIF (no-store), the open recorded only for a valid token. HEAD is served too
- * (fastify's automatic HEAD routes) and flagged as a machine.
+ * GET /t/:code — a tracked link: records the click and redirects (302) to the target stored for the
+ * code in the link table; GET /t/<payload>.<mac> — a long signed token of an earlier version: the
+ * target signed in it. An unknown, expired or bad link is a 404 with no Location (RELIABILITY S4).
+ * GET /o/:code.gif (or a signed token) — the open pixel: always the GIF (no-store), the open
+ * recorded only for a valid link. HEAD is served too (fastify's automatic HEAD routes) and flagged
+ * as a machine.
  */
 export function registerTrackingRoutes(app: FastifyInstance, deps: TrackingRouteDeps): void {
   // Wildcards, not `:token`: a token is longer than fastify's default maxParamLength (100).
   const options = { config: deps.routeConfig ?? {} };
   app.get<{ Params: { '*': string } }>('/t/*', options, async (request, reply) => {
     const token = request.params['*'];
-    const claims = verify(token, 'click', deps);
+    const claims = await resolve(token, 'click', deps);
     if ('error' in claims) {
       return reply
         .code(404)
@@ -44,7 +53,7 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: TrackingRoute
   app.get<{ Params: { '*': string } }>('/o/*', options, async (request, reply) => {
     const file = request.params['*'];
     const token = file.endsWith('.gif') ? file.slice(0, -4) : file;
-    const claims = verify(token, 'open', deps);
+    const claims = await resolve(token, 'open', deps);
     if (!('error' in claims)) {
       await record(deps, claims, token, request.method, request.headers['user-agent'], request.log);
     }
@@ -52,7 +61,35 @@ export function registerTrackingRoutes(app: FastifyInstance, deps: TrackingRoute
   });
 }
 
-function verify(token: string, purpose: TokenPurpose, deps: TrackingRouteDeps) {
+type Resolved = TrackingClaims | { error: string };
+
+/** A short code is looked up in the link table; anything else is verified as a signed token. */
+async function resolve(token: string, purpose: TokenPurpose, deps: TrackingRouteDeps): Promise<Resolved> {
+  if (!SHORT_CODE.test(token)) return verify(token, purpose, deps);
+  const link = await getTrackedLink(deps.db, token);
+  if (!link || link.purpose !== purpose) return { error: 'MSV_FEEDBACK_TOKEN_INVALID' };
+  const expiresAt = Date.parse(link.expiresAt) / 1000;
+  if (expiresAt * 1000 <= deps.now().getTime()) return { error: 'MSV_FEEDBACK_TOKEN_EXPIRED' };
+  if (purpose === 'click' && !isHttpTarget(link.target)) return { error: 'MSV_FEEDBACK_BAD_TARGET' };
+  return {
+    purpose: link.purpose,
+    communicationId: link.communicationId,
+    offerId: link.offerId,
+    target: link.target,
+    expiresAt,
+  };
+}
+
+function isHttpTarget(target: string): boolean {
+  try {
+    assertHttpTarget(target);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function verify(token: string, purpose: TokenPurpose, deps: TrackingRouteDeps): Resolved {
   try {
     return verifyToken(deps.trackingKey, token, purpose, deps.now().getTime());
   } catch (err) {
@@ -63,7 +100,7 @@ function verify(token: string, purpose: TokenPurpose, deps: TrackingRouteDeps) {
 
 async function record(
   deps: TrackingRouteDeps,
-  claims: Exclude<ReturnType<typeof verify>, { error: string }>,
+  claims: TrackingClaims,
   token: string,
   method: string,
   userAgent: string | undefined,

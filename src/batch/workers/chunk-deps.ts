@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/blob-store.ts';
 import type { Logger } from '../../core/logger.ts';
+import type { LinkTracking } from '../../feedback/link-tracking.ts';
 import { createGuardedRenderer, type RenderLimits } from '../../render/guard/guarded-renderer.ts';
 import type { Database } from '../../store/schema.ts';
 import { createRunDataCache } from '../run-data.ts';
@@ -13,7 +14,7 @@ export function createRenderChunkDeps(
   db: Kysely<Database>,
   blobs: BlobStore,
   logger: Logger,
-  options: { limits?: RenderLimits } = {},
+  options: { limits?: RenderLimits; tracking?: LinkTracking | undefined } = {},
 ): RenderChunkDeps {
   const templates = createTemplateCache(db);
   const deps: RenderChunkDeps = {
@@ -23,6 +24,7 @@ export function createRenderChunkDeps(
     templates,
     data: createRunDataCache(db),
     decisions: createRunDecisions(db),
+    tracking: options.tracking,
   };
   if (options.limits) {
     // Each document in a render thread with a time and heap cap (RELIABILITY B1): one that hangs

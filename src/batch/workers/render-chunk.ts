@@ -2,19 +2,33 @@ import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/blob-store.ts';
 import { snapshotInput } from '../../archive/input-snapshot.ts';
 import { recordDocument, storeDocument } from '../../archive/ledger.ts';
-import { errorMessage, isMissiveError } from '../../core/errors.ts';
+import { policyByName } from '../../channels/delivery-policy.ts';
+import { errorMessage, isMissiveError, MissiveError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { ChannelKind, Customer } from '../../core/types.ts';
+import type { Artifact, ChannelKind, Customer } from '../../core/types.ts';
+import type { LinkTracking } from '../../feedback/link-tracking.ts';
+import {
+  isTrackedChannel,
+  offerTargets,
+  type TrackingPlan,
+  trackArtifact,
+  trackedLinkRows,
+} from '../../feedback/tracked-links.ts';
 import { type ChannelRender, type RenderOptions, renderForChannel } from '../../render/render-channel.ts';
 import type { Decision } from '../../rules/decision.ts';
 import { type OfferContent, offerContentFor, withOffers } from '../../rules/offer-content.ts';
-import { insertCommunicationIfAbsent, recordRunFailure } from '../../store/communications.ts';
+import {
+  communicationId,
+  insertCommunicationIfAbsent,
+  recordRunFailure,
+} from '../../store/communications.ts';
 import { type DataKey, getOrCreateDataKeys } from '../../store/customer-keys.ts';
 import { recordCustomerAccount } from '../../store/customer-search.ts';
 import { getCustomers } from '../../store/customers.ts';
 import { listCustomerIdsInRun } from '../../store/run-progress.ts';
 import { getRun, type RunRecord } from '../../store/runs.ts';
 import type { Database } from '../../store/schema.ts';
+import { insertTrackedLinks } from '../../store/tracked-links.ts';
 import type { DocumentData } from '../../templates/types.ts';
 import type { RenderChunkJob } from '../queues.ts';
 import type { RunDataCache } from '../run-data.ts';
@@ -31,6 +45,12 @@ export interface RenderChunkDeps {
   /** The integrate stage: each run's document data (its data source's feeds, or the customer record). */
   data: RunDataCache;
   logger: Logger;
+  /**
+   * Short tracked links for marketing e-mail and SMS (the public base URL, their lifetime, the
+   * tracking key). Without it a marketing e-mail or SMS fails (MSV_FEEDBACK_TRACKING_OFF) rather
+   * than going out with links nobody can count.
+   */
+  tracking?: LinkTracking | undefined;
   /** Renders one document under per-document caps (chunk-deps.ts); unset: in this thread. */
   renderDocument?: (
     templateVersionId: string,
@@ -144,7 +164,9 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
         const channel = renderChannelFor(decision, template.manifest.channels);
         const offers = decision ? await offersFor(deps, decision, customer.locale, channel) : [];
         const data = withOffers(documentData.data as DocumentData, offers);
-        customerWrites.push(...(await renderAndStore(deps, customer, run, channel, data, keys)));
+        const purpose = decision?.purpose ?? policyByName(run.communicationType).purpose;
+        const doc = { channel, data, offers, marketing: purpose === 'marketing' };
+        customerWrites.push(...(await renderAndStore(deps, customer, run, doc, keys)));
         kind = 'archived';
       }
     } catch (err) {
@@ -211,19 +233,40 @@ function runStatusWatch(deps: RenderChunkDeps, run: RunRecord): () => Promise<bo
   };
 }
 
+/** One customer's document to make: the channel, the merge data and the offers it shows. */
+interface DocumentToMake {
+  channel: ChannelKind;
+  data: DocumentData;
+  offers: readonly OfferContent[];
+  /** Marketing e-mail and SMS get short tracked links and (e-mail) an open pixel. */
+  marketing: boolean;
+}
+
 /**
  * Renders the customer's document and stores its bytes and sealed inputs; returns the ledger writes
- * (row, log entry, input row, account for the call center) for the chunk to commit.
+ * (row, log entry, input row, tracked links, account for the call center) for the chunk to commit.
+ * A marketing e-mail or SMS has its links rewritten to short tracked links here, before it is
+ * archived: the archive holds exactly what the customer receives, and the sealed inputs carry the
+ * link plan so `missive verify` proves the rewritten bytes too.
  */
 async function renderAndStore(
   deps: RenderChunkDeps,
   customer: Customer,
   run: RunRecord,
-  channel: ChannelKind,
-  data: DocumentData,
+  doc: DocumentToMake,
   keys: ReadonlyMap<string, DataKey>,
 ): Promise<CustomerWrites['writes']> {
+  const { channel, data } = doc;
   const template = await deps.templates.get(run.templateVersionId);
+  const renderOptions = { asOf: run.asOf, locale: customer.locale };
+  const rendered = deps.renderDocument
+    ? await deps.renderDocument(run.templateVersionId, channel, data, renderOptions)
+    : await renderForChannel(template, channel, data, renderOptions);
+  const id = communicationId(run.id, customer.id, channel);
+  const { artifact, plan } =
+    doc.marketing && isTrackedChannel(channel)
+      ? trackLinks(deps, id, channel, rendered.artifact, doc.offers)
+      : { artifact: rendered.artifact, plan: undefined };
   // The exact inputs, kept (sealed) with the document so `missive verify` can replay it later.
   const input = snapshotInput({
     templateVersionId: run.templateVersionId,
@@ -232,11 +275,8 @@ async function renderAndStore(
     asOf: run.asOf,
     locale: customer.locale,
     data,
+    ...(plan ? { tracking: plan } : {}),
   });
-  const renderOptions = { asOf: run.asOf, locale: customer.locale };
-  const { artifact } = deps.renderDocument
-    ? await deps.renderDocument(run.templateVersionId, channel, data, renderOptions)
-    : await renderForChannel(template, channel, data, renderOptions);
   const stored = await storeDocument(
     deps.db,
     deps.blobs,
@@ -256,10 +296,40 @@ async function renderAndStore(
       await recordDocument(trx, stored);
     },
   ];
+  if (plan && deps.tracking) {
+    // In the ledger row's transaction: a sent link always resolves, and never without its row.
+    const expiresAt = new Date(Date.now() + deps.tracking.ttlDays * 86_400_000).toISOString();
+    const rows = trackedLinkRows(id, plan, expiresAt);
+    writes.push((trx) => insertTrackedLinks(trx, rows));
+  }
   // The call center searches by the account number the document shows.
   const account = (data as { account?: { number?: unknown } }).account?.number;
   if (typeof account === 'string') writes.push((trx) => recordCustomerAccount(trx, customer.id, account));
   return writes;
+}
+
+/** Short tracked links and the open pixel, attributed to the offers whose call to action they are. */
+function trackLinks(
+  deps: RenderChunkDeps,
+  id: string,
+  channel: 'email' | 'sms',
+  artifact: Artifact,
+  offers: readonly OfferContent[],
+): { artifact: Artifact; plan: TrackingPlan } {
+  if (!deps.tracking) {
+    throw new MissiveError(
+      'MSV_FEEDBACK_TRACKING_OFF',
+      `a marketing ${channel} needs tracked links, and this worker has no tracking settings`,
+      { communicationId: id },
+    );
+  }
+  return trackArtifact(artifact, {
+    key: deps.tracking.key(),
+    baseUrl: deps.tracking.baseUrl,
+    communicationId: id,
+    channel,
+    offerByTarget: offerTargets(offers),
+  });
 }
 
 /** The customer ends in `failed` with its reason: counted, reported, retryable — never lost. */

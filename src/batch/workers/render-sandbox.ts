@@ -3,6 +3,7 @@ import { createFsBlobStore } from '../../archive/fs-blob-store.ts';
 import { openBlobStore } from '../../archive/open-blob-store.ts';
 import { loadConfig } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
+import { linkTrackingFromConfig } from '../../feedback/link-tracking.ts';
 import { openStoreAt, type StoreLocation } from '../../store/db.ts';
 import type { RenderChunkJob } from '../queues.ts';
 import { createRenderChunkDeps } from './chunk-deps.ts';
@@ -49,7 +50,7 @@ async function openDeps(): Promise<RenderChunkDeps> {
     // The parent's environment names an S3 archive the same way; otherwise the folder it passed.
     config.archiveS3 ? openBlobStore(config) : createFsBlobStore(archiveDir),
     createLogger(process.env.MISSIVE_LOG_LEVEL ?? 'warn', 'render-sandbox'),
-    { limits: config.renderLimits },
+    { limits: config.renderLimits, tracking: linkTrackingFromConfig(config) },
   );
 }
 

@@ -75,7 +75,10 @@ export function registerWorkerCommand(program: Command): void {
         );
         workers.push(
           startRenderWorker(
-            createRenderChunkDeps(deps.db, deps.blobs, deps.logger, { limits: rt.config.renderLimits }),
+            createRenderChunkDeps(deps.db, deps.blobs, deps.logger, {
+              limits: rt.config.renderLimits,
+              tracking: deps.tracking,
+            }),
             {
               connection: rt.connect(),
               prefix: deps.queuePrefix,

@@ -1,0 +1,34 @@
+import type { Config } from '../core/config.ts';
+import { loadTrackingKey } from './tracking-token.ts';
+
+/**
+ * What a run needs to track a marketing e-mail or SMS: the public base URL the short links live
+ * under, how long they stay valid, and the tracking key — read, or created, the first time a
+ * document needs it (a statement run never creates one).
+ */
+export interface LinkTracking {
+  /** MISSIVE_PUBLIC_URL: where the API serves /t/<code> and /o/<code>.gif. */
+  baseUrl: string;
+  ttlDays: number;
+  key(): Uint8Array;
+}
+
+export function linkTrackingFromConfig(
+  config: Pick<Config, 'trackingKey' | 'trackingKeyFile' | 'trackingLegacyKeyFile' | 'trackingTtlDays'> & {
+    channels: Pick<Config['channels'], 'publicUrl'>;
+  },
+): LinkTracking {
+  let key: Uint8Array | undefined;
+  return {
+    baseUrl: config.channels.publicUrl,
+    ttlDays: config.trackingTtlDays,
+    key: () => {
+      key ??= loadTrackingKey({
+        configured: config.trackingKey,
+        keyFile: config.trackingKeyFile,
+        legacyKeyFile: config.trackingLegacyKeyFile,
+      });
+      return key;
+    },
+  };
+}
