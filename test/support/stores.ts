@@ -53,10 +53,10 @@ export async function importBankCustomers(store: Store, file = SAMPLE_CUSTOMERS)
   return customers;
 }
 
-/** Batch deps on the test Redis with a queue prefix of their own; `close()` quits their clients. */
 /** The tracking key of test runs (testBatchDeps). */
 export const TEST_TRACKING_KEY = Buffer.from('tracking-key-of-the-test-runs-0123456789');
 
+/** Batch deps on the test Redis with a queue prefix of their own; `close()` quits their clients. */
 export function testBatchDeps(
   store: Store,
   dir: string,
