@@ -13,6 +13,7 @@ import { type CommunicationRecord, listCommunicationsForRun } from '../../src/st
 import { upsertCustomers } from '../../src/store/customers.ts';
 import type { Store } from '../../src/store/db.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import {
   importBankCustomers,
   openTempStore,
@@ -43,6 +44,7 @@ describe('replaying archived documents from their stored inputs', () => {
       path.join(ROOT, 'test', 'fixtures', 'customers-bank-20.csv'),
     );
     await publishCatalogDir(store.db, path.join(ROOT, 'catalogs', 'bank'), '2026-10-31');
+    await loadStatementFeeds(store.db, customers, '2026-10-31');
     const template = await publishTemplatePackage(store.db, 'templates/monthly-statement');
     const batch = testBatchDeps(store, temp.dir, { chunkSize: 10, concurrency: 1 });
     deps = batch.deps;

@@ -12,6 +12,7 @@ import { getCustomers } from '../../src/store/customers.ts';
 import type { Store } from '../../src/store/db.ts';
 import { getDecision } from '../../src/store/decisions.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import { importBankCustomers, openTempStore, type TempStore, testBatchDeps } from '../support/stores.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -28,7 +29,11 @@ describe('decisions inside a run', () => {
   beforeAll(async () => {
     temp = await openTempStore('run-decisions');
     ({ dir, store } = temp);
-    await importBankCustomers(store, path.join(root, 'test', 'fixtures', 'customers-bank-20.csv'));
+    const customers = await importBankCustomers(
+      store,
+      path.join(root, 'test', 'fixtures', 'customers-bank-20.csv'),
+    );
+    await loadStatementFeeds(store.db, customers, '2026-10-31');
     await publishCatalogDir(store.db, path.join(root, 'catalogs', 'bank'), '2026-10-31');
     const template = await publishTemplatePackage(
       store.db,
