@@ -24,4 +24,13 @@ describe('neutraliseEmailHtml', () => {
     expect(out).not.toMatch(/script|onclick|iframe|<form|<base/i);
     expect(out).toContain('<a href="#">x</a>');
   });
+
+  it("makes the customer's (tracked) links inert, so an agent's click is never the customer's", () => {
+    const html =
+      '<a class="cta" href="https://go.bank.example/t/8xBVR3DEhx">Open</a> <a href=\'//x.example/\'>x</a> <a href="mailto:a@b.c">m</a>';
+    const { html: out } = neutraliseEmailHtml(html);
+    expect(out).toBe(
+      '<a class="cta" data-inert-href="https://go.bank.example/t/8xBVR3DEhx">Open</a> <a data-inert-href=\'//x.example/\'>x</a> <a href="mailto:a@b.c">m</a>',
+    );
+  });
 });

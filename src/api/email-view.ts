@@ -3,8 +3,10 @@
  * pixel or remote image would tell the sender the agent opened it, from the agent's address) and
  * no script may run. Remote `src`, `srcset`, `background` and CSS `url(...)` references are
  * replaced with an inert placeholder; scripts, iframes, objects and forms are removed. This is the
- * first line; the page also goes out with `Content-Security-Policy: default-src 'none'` and in an
- * iframe with an empty `sandbox` attribute, so what a regex misses the browser still blocks.
+ * first line. http(s) links are made inert: a link in a sent marketing e-mail is the customer's
+ * tracked link, and an agent's click must not count as the customer's. The page also goes out with
+ * `Content-Security-Policy: default-src 'none'` and in an iframe with an empty `sandbox` attribute,
+ * so what a regex misses the browser still blocks.
  * Hand-written: no HTML sanitiser is among the project's dependencies, and the CSP is what we rely on.
  */
 /** A transparent 1×1 GIF. */
@@ -36,6 +38,13 @@ export function neutraliseEmailHtml(html: string): { html: string; blocked: numb
   });
   out = out.replace(/url\(\s*(["']?)([^)"']*)\1\s*\)/gi, (all, _q: string, url: string) =>
     REMOTE.test(url) ? `url("${block()}")` : all,
+  );
+  // A link in a sent marketing e-mail is the customer's tracked link: an agent following it would
+  // record the customer's click (and an offer's success). Links stay visible but inert.
+  out = out.replace(/<(?:a|area)\b[^>]*>/gi, (tag) =>
+    tag.replace(/\shref\s*=\s*(["'])\s*(?:https?:)?\/\/[^"']*\1/i, (attr) =>
+      attr.replace(/\shref/i, ' data-inert-href'),
+    ),
   );
   return { html: out, blocked };
 }
