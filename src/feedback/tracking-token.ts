@@ -4,7 +4,7 @@ import path from 'node:path';
 import { MissiveError } from '../core/errors.ts';
 
 /**
- * Short signed tracking tokens (RELIABILITY S4): `<payload>.<mac>`, both base64url. The payload is
+ * Signed tracking tokens (RELIABILITY S4), the links messages carried before short links: `<payload>.<mac>`, both base64url. The payload is
  * purpose, communication id, offer id, target URL and expiry (epoch seconds, base 36), one per line
  * (no field may hold a line break, so the split is unambiguous); the MAC is HMAC-SHA256 over the
  * exact payload bytes, truncated to 128 bits, compared in constant time.
@@ -30,6 +30,10 @@ export interface TrackingClaims {
 const MAC_BYTES = 16;
 const PURPOSE_CODE: Record<TokenPurpose, string> = { click: 'c', open: 'o' };
 
+/**
+ * The long signed token earlier versions put in sent links. Runs now send short links
+ * (short-links.ts); this stays as the definition of the format `verifyToken` still accepts.
+ */
 export function signToken(key: Uint8Array, claims: TrackingClaims): string {
   if (claims.purpose === 'click') assertHttpTarget(claims.target);
   const fields = [
