@@ -4,8 +4,9 @@ import path from 'node:path';
 import { MissiveError } from '../core/errors.ts';
 
 /**
- * Signed tracking tokens (RELIABILITY S4), the links messages carried before short links: `<payload>.<mac>`, both base64url. The payload is
- * purpose, communication id, offer id, target URL and expiry (epoch seconds, base 36), one per line
+ * Signed tracking tokens (RELIABILITY S4), the links messages carried before short links:
+ * `<payload>.<mac>`, both base64url. The payload is purpose, communication id, offer id, target URL
+ * and expiry (epoch seconds, base 36), one per line
  * (no field may hold a line break, so the split is unambiguous); the MAC is HMAC-SHA256 over the
  * exact payload bytes, truncated to 128 bits, compared in constant time.
  * The purpose (`c` click, `o` open) is signed too, so a pixel token never works as a redirect. The
