@@ -25,7 +25,10 @@ export function formatRunReport(r: RunReport): string {
   if (r.failures.length > 0)
     lines.push(`  failures          ${r.failures.map((f) => `${f.stage}/${f.code}: ${f.count}`).join('; ')}`);
   if (r.decisions > 0) {
-    lines.push(`  decisions         ${r.decisions}; holdout ${r.holdout}`);
+    const notSent = Object.entries(r.suppressedByRule ?? {}).map(([rule, n]) => `${rule} ${n}`);
+    lines.push(
+      `  decisions         ${r.decisions}; holdout ${r.holdout}${notSent.length > 0 ? `; not sent: ${notSent.join(', ')}` : ''}`,
+    );
     for (const [segment, offers] of Object.entries(r.offersBySegment).sort(([a], [b]) =>
       a.localeCompare(b),
     )) {

@@ -28,6 +28,8 @@ export interface RunReport {
   /** channel → status → rows (failed email/SMS split into bounced and failed). */
   byChannel: Record<string, Record<string, number>>;
   suppressions: Record<string, number>;
+  /** Decisions that sent nothing, by rule (`no-eligible-offer`, `frequency-cap`, `no-channel`…). */
+  suppressedByRule: Record<string, number>;
   failures: { stage: string; code: string; count: number }[];
   /** segment → offer id → customers offered it. */
   offersBySegment: Record<string, Record<string, number>>;
@@ -160,8 +162,9 @@ async function failuresByStage(db: Kysely<Database>, runId: string): Promise<Run
 async function offersAndHoldout(
   db: Kysely<Database>,
   runId: string,
-): Promise<Pick<RunReport, 'offersBySegment' | 'holdout' | 'decisions'>> {
+): Promise<Pick<RunReport, 'offersBySegment' | 'holdout' | 'decisions' | 'suppressedByRule'>> {
   const offersBySegment: Record<string, Record<string, number>> = {};
+  const suppressedByRule: Record<string, number> = {};
   let holdout = 0;
   let decisions = 0;
   let after = '';
@@ -178,7 +181,12 @@ async function offersAndHoldout(
     for (const row of page) {
       decisions += 1;
       if (Number(row.holdout) === 1) holdout += 1;
-      const d = parseJson<{ segment?: string; offers?: { offerId: string }[] }>(row.decision);
+      const d = parseJson<{
+        segment?: string;
+        offers?: { offerId: string }[];
+        suppressed?: { rule: string } | null;
+      }>(row.decision);
+      if (d.suppressed) suppressedByRule[d.suppressed.rule] = (suppressedByRule[d.suppressed.rule] ?? 0) + 1;
       const key = d.segment ?? '(none)';
       const segment = offersBySegment[key] ?? {};
       for (const o of d.offers ?? []) segment[o.offerId] = (segment[o.offerId] ?? 0) + 1;
@@ -186,7 +194,7 @@ async function offersAndHoldout(
     }
     after = page[page.length - 1]!.customer_id;
   }
-  return { offersBySegment, holdout, decisions };
+  return { offersBySegment, holdout, decisions, suppressedByRule };
 }
 
 async function printTotals(db: Kysely<Database>, runId: string): Promise<RunReport['print']> {

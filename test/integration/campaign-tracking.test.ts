@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { verifyCommunication } from '../../src/archive/replay.ts';
 import { executeRun } from '../../src/batch/execute-run.ts';
+import { formatRunReport } from '../../src/batch/format-run-report.ts';
 import { buildRunReport } from '../../src/batch/run-report.ts';
 import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
 import { startTwilioSink, type TwilioSink } from '../../src/channels/sinks/twilio-sink.ts';
@@ -227,6 +228,8 @@ describe('a campaign through the sinks: no offer, no message; every link tracked
       .filter(([reason]) => reason.startsWith('no-eligible-offer:'))
       .reduce((n, [, c]) => n + c, 0);
     expect(counted).toBe(offerless.length);
+    expect(report.suppressedByRule['no-eligible-offer']).toBe(offerless.length);
+    expect(formatRunReport(report)).toContain(`not sent: no-eligible-offer ${offerless.length}`);
     expect(report.reconciliation.balanced).toBe(true);
     console.log(
       `campaign: ${rows.length} customers, ${smtp.messages.length} emails and ${twilio.messages.length} SMS at the sinks ` +
