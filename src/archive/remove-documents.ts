@@ -4,14 +4,16 @@ import { isArtifactStillReferenced } from '../store/archived-documents.ts';
 import { countInputsReferencing, deleteCommunicationInputs } from '../store/communication-inputs.ts';
 import type { Database } from '../store/schema.ts';
 import { addTombstone, type TombstoneKind } from '../store/tombstones.ts';
+import { deleteTrackedLinks } from '../store/tracked-links.ts';
 import { inTransaction } from '../store/transaction.ts';
 import type { BlobStore } from './blob-store.ts';
 
 /**
  * Removes archived documents the one sanctioned way (DESIGN: the archive mutates only through a
  * retention policy, or an erasure): per document, in one transaction, a PII-free tombstone (also
- * appended to the tamper-evident log) and the end of its input snapshot row; then each blob that no
- * remaining document or snapshot refers to is deleted. The ledger row stays: the delivery happened.
+ * appended to the tamper-evident log), the end of its input snapshot row and of its tracked links;
+ * then each blob that no remaining document or snapshot refers to is deleted. The ledger row stays:
+ * the delivery happened.
  */
 export interface RemovalOutcome {
   removed: number;
@@ -42,6 +44,8 @@ export async function removeDocuments(
           ...why,
         },
       });
+      // Its tracked links go with it: a link in a removed message no longer leads anywhere (404).
+      await deleteTrackedLinks(trx, [doc.communicationId]);
       return deleteCommunicationInputs(trx, [doc.communicationId]);
     });
     candidates.set(doc.artifactSha256, doc.artifactSize);

@@ -74,6 +74,19 @@ export async function insertTrackedLinks(
   }
 }
 
+/** Removes the links of documents that are removed (retention, erasure): their links stop resolving. */
+export async function deleteTrackedLinks(
+  db: Kysely<Database>,
+  communicationIds: readonly string[],
+): Promise<number> {
+  if (communicationIds.length === 0) return 0;
+  const result = await db
+    .deleteFrom('tracked_links')
+    .where('communication_id', 'in', communicationIds)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export async function getTrackedLink(
   db: Kysely<Database>,
   code: string,

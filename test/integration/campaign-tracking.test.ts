@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
+import { eraseCustomer } from '../../src/archive/erasure.ts';
 import { verifyCommunication } from '../../src/archive/replay.ts';
 import { executeRun } from '../../src/batch/execute-run.ts';
 import { formatRunReport } from '../../src/batch/format-run-report.ts';
@@ -341,5 +342,20 @@ describe('a campaign through the sinks: no offer, no message; every link tracked
       expect(result.ok, result.difference).toBe(true);
       expect(result.warnings.filter((w) => w.includes('tracked links'))).toEqual([]);
     }
+  });
+
+  it("stops resolving an erased customer's links (the link table goes with the documents)", async () => {
+    const message = received.find((m) => m.links.length > 0 && m.channel === 'email')!;
+    const row = rowOf(message);
+    expect((await listTrackedLinks(temp.store.db, row.id)).length).toBeGreaterThan(0);
+    await eraseCustomer({ db: temp.store.db, blobs: batch.deps.blobs }, row.customerId, {
+      actor: 'test',
+      reason: 'erasure request',
+    });
+    expect(await listTrackedLinks(temp.store.db, row.id)).toEqual([]);
+    const res = await fetch(message.links[0]!, { redirect: 'manual', headers: { 'user-agent': HUMAN } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('location')).toBeNull();
+    await res.arrayBuffer();
   });
 });
