@@ -21,6 +21,7 @@ import { registerTemplatesCommands } from './commands/templates.ts';
 import { registerUsersCommands } from './commands/users.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 
 export function buildProgram(): Command {
   const program = new Command('missive')
@@ -52,17 +53,19 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI and returns the exit code: 0 ok, 1 failed, 2 bad usage. */
+/** Runs the CLI and returns the exit code: 0 ok, 1 failed, 2 bad usage, 3 some rows or customers failed (exit-codes.ts). */
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
     // A command that finished but found problems (e.g. lint errors) sets process.exitCode.
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     if (isMissiveError(err)) {
       process.stderr.write(`missive: ${err.describe()}\n`);
-      return 1;
+      // A bad option value is bad usage, like an unknown option (commander's own errors).
+      const badOption = err.code === 'MSV_CONFIG_INVALID' && String(err.details.field ?? '').startsWith('--');
+      return badOption ? EXIT_USAGE : EXIT_FAILURE;
     }
     process.stderr.write(`missive: ${(err as Error).stack ?? String(err)}\n`);
     return 1;

@@ -3,6 +3,7 @@ import { erasureRecords } from '../../archive/erasure.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { listCommunicationsForCustomer } from '../../store/communications.ts';
 import { getCustomer } from '../../store/customers.ts';
+import { EXIT_OK, exitCodeFor, parseRate } from '../exit-codes.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
 import { withRuntime } from '../with-runtime.ts';
 import { registerCustomersEraseCommand } from './customers-erase.ts';
@@ -12,6 +13,7 @@ interface ImportOptions {
   format?: string;
   delimiter?: string;
   rejects?: string;
+  maxRejectRate?: string;
 }
 
 export function registerCustomersCommands(program: Command): void {
@@ -27,7 +29,16 @@ export function registerCustomersCommands(program: Command): void {
     .option('--format <format>', 'csv or ndjson (default: from the mapping or the file extension)')
     .option('--delimiter <char>', 'CSV delimiter: , ; tab or | (default: detected from the header)')
     .option('--rejects <file>', 'where to write the reject report (default: the data folder)')
+    .option(
+      '--max-reject-rate <rate>',
+      'exit 0 when at most this share of rows was refused, e.g. 0.5% or 0.005',
+    )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every row imported; 3 some rows were refused; 1 the file could not be imported; 2 bad usage.',
+    )
     .action(async (file: string, opts: ImportOptions) => {
+      const maxRate = parseRate('--max-reject-rate', opts.maxRejectRate);
       await withRuntime(async (rt) => {
         const summary = await importWithProgress(rt, {
           file,
@@ -37,6 +48,8 @@ export function registerCustomersCommands(program: Command): void {
           rejectReportPath: opts.rejects,
         });
         process.stdout.write(formatImportSummary(summary));
+        const code = exitCodeFor(summary.rows, summary.rejected, maxRate);
+        if (code !== EXIT_OK) process.exitCode = code;
       });
     });
   customers

@@ -12,13 +12,11 @@ import {
   requireDataSource,
 } from '../../customers/index.ts';
 import { listFeedLoads } from '../../store/feeds.ts';
+import { EXIT_OK, EXIT_PARTIAL, exitCodeFor, parseRate } from '../exit-codes.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import type { Runtime } from '../runtime.ts';
 import { withRuntime } from '../with-runtime.ts';
 import { parseAsOf } from './run.ts';
-
-/** Exit code when some rows were refused, were orphans, or the control totals differ. */
-const EXIT_PARTIAL = 3;
 
 interface LoadOptions {
   asOf: string;
@@ -50,7 +48,7 @@ export function registerFeedsCommands(program: Command): void {
     )
     .action(async (name: string, feed: string, file: string, opts: LoadOptions) => {
       const asOf = parseAsOf(opts.asOf);
-      const maxRate = parseRate(opts.maxRejectRate);
+      const maxRate = parseRate('--max-reject-rate', opts.maxRejectRate);
       await withRuntime(async (rt) => {
         const { summary, reportLine } = await loadFeedFile(rt, {
           datasource: name,
@@ -60,9 +58,9 @@ export function registerFeedsCommands(program: Command): void {
           rejects: opts.rejects,
         });
         process.stdout.write(formatLoadSummary(summary, reportLine));
-        const rate = summary.records === 0 ? 0 : summary.rejected / summary.records;
+        // Orphans and a control mismatch are never "a known level": the period is not right.
         const partial =
-          (summary.rejected > 0 && (maxRate === undefined || rate > maxRate)) ||
+          exitCodeFor(summary.records, summary.rejected, maxRate) !== EXIT_OK ||
           summary.orphans.count > 0 ||
           summary.control.status === 'mismatch';
         if (partial) process.exitCode = EXIT_PARTIAL;
@@ -177,20 +175,6 @@ export async function loadFeedFile(
     return { summary, reportLine: '' };
   }
   return { summary, reportLine: `reject report: ${reportPath}` };
-}
-
-/** "0.5%" or "0.005" → 0.005; a bad value is a usage error. */
-function parseRate(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
-  const rate = m ? Number(m[1]) / (m[2] ? 100 : 1) : Number.NaN;
-  if (!(rate >= 0 && rate <= 1)) {
-    throw new MissiveError(
-      'MSV_CONFIG_INVALID',
-      `--max-reject-rate must be a share like 0.5% or 0.005, not "${text}"`,
-    );
-  }
-  return rate;
 }
 
 /** For the periods shown, the feeds data sources need that have no load. */
