@@ -244,7 +244,10 @@ function descend(value: unknown, segments: readonly string[], from: number): unk
 function rowShape(feed: FeedSpec): Shape {
   const props: Record<string, Shape> = {};
   for (const [name, field] of Object.entries(feed.fields)) {
-    props[name] = scalar(field.type === 'date' ? 'date' : field.type, !field.required);
+    // A field is read from a column (nullable unless required) or a constant for every row.
+    const spec = field as { type?: ScalarKind; required?: boolean; value?: unknown };
+    const constant = 'value' in spec;
+    props[name] = scalar(spec.type ?? 'string', !constant && !spec.required);
   }
   return objectShape(props);
 }
