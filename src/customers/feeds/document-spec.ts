@@ -4,7 +4,16 @@ import { MissiveError } from '../../core/errors.ts';
 import type { DataSourceSpec, FeedSpec } from './datasource.ts';
 import { decimalSum, runningSums } from './decimal.ts';
 import { addDays, addMonths, monthEnd, monthStart, monthsEnding } from './period.ts';
-import { arrayShape, CUSTOMER_SHAPE, objectShape, type Shape, scalar, shapeAt, UNKNOWN } from './shape.ts';
+import {
+  arrayShape,
+  CUSTOMER_SHAPE,
+  objectShape,
+  type ScalarKind,
+  type Shape,
+  scalar,
+  shapeAt,
+  UNKNOWN,
+} from './shape.ts';
 
 /**
  * The assembly language of a data source's `let` and `document` sections: how one customer's feed
