@@ -1,31 +1,25 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../core/logger.ts';
 import type { RunStatus } from '../core/types.ts';
-import { summarizeRunCommunications } from '../store/run-progress.ts';
-import { getRun, saveRunReport, transitionRunStatus } from '../store/runs.ts';
+import { countRunOutcomes, getRun, saveRunReport, transitionRunStatus } from '../store/runs.ts';
 import type { Database } from '../store/schema.ts';
 import { inTransaction } from '../store/transaction.ts';
 import { buildRunReport } from './run-report.ts';
+import type { FileSourceOptions } from './run-source.ts';
 
 /**
- * Closes a run whose work is done: → `completed` (or `failed` when every customer failed), compare-and-set, so when several processes notice
- * at once exactly one closes it; that one reconciles the run and freezes its report on it (an
- * unbalanced run is logged as an error — the report says what is off). Returns the run's status
- * afterwards (a paused or cancelled run stays so).
+ * Closes a run whose work is done, compare-and-set, so when several processes notice at once
+ * exactly one closes it; that one reconciles the run and freezes its report on it (an unbalanced run
+ * is logged as an error — the report says what is off). The run becomes `completed`, or `failed`
+ * when no document was made because every customer failed (`runs retry-failed` re-opens it). Returns
+ * the run's status afterwards (a paused or cancelled run stays so).
  */
 export async function finishRun(
   deps: { db: Kysely<Database>; logger: Logger },
   runId: string,
 ): Promise<RunStatus> {
-  // A run in which every customer failed made nothing: it is `failed`, never `completed`.
-  const { byStatus } = await summarizeRunCommunications(deps.db, runId);
-  const failed = byStatus.failed ?? 0;
-  const other = Object.entries(byStatus).reduce(
-    (n, [status, count]) => (status === 'failed' ? n : n + count),
-    0,
-  );
-  const outcome: RunStatus = failed > 0 && other === 0 ? 'failed' : 'completed';
-  // One transaction: nobody sees the run completed without its report.
+  const outcome = await closingStatus(deps.db, runId);
+  // One transaction: nobody sees the run closed without its report.
   const report = await inTransaction(deps.db, async (trx) => {
     const closed = await transitionRunStatus(
       trx,
@@ -40,9 +34,23 @@ export async function finishRun(
   });
   if (report) {
     const { balanced, problems } = report.reconciliation;
-    if (outcome === 'failed') deps.logger.error({ runId, failed }, 'run failed: every customer failed');
+    if (outcome === 'failed')
+      deps.logger.error({ runId, failures: report.failures }, 'run failed: every customer failed');
     else if (balanced) deps.logger.info({ runId }, 'run completed and reconciled');
     else deps.logger.error({ runId, problems }, 'run completed but does not reconcile');
   }
-  return (await getRun(deps.db, runId))?.status ?? 'completed';
+  return (await getRun(deps.db, runId))?.status ?? outcome;
+}
+
+/**
+ * `failed` when every customer failed without a document — each customer's own ledger row is a
+ * render-stage failure, and rows of a customer file refused at input count as failed customers too —
+ * so a run that made nothing is never `completed`. Suppressed customers and documents that were made
+ * but not delivered (bounces) keep a run `completed` (its exit code still says 3).
+ */
+async function closingStatus(db: Kysely<Database>, runId: string): Promise<'completed' | 'failed'> {
+  const counts = await countRunOutcomes(db, runId);
+  const input = (await getRun(db, runId))?.options.input as FileSourceOptions | undefined;
+  const failed = counts.notMade + (input?.rejected ?? 0);
+  return failed > 0 && counts.customers === counts.notMade ? 'failed' : 'completed';
 }

@@ -79,8 +79,12 @@ export function formatRunSummary(outcome: RunOutcome, archiveDir: string): strin
     .filter((s) => (p.byStatus[s] ?? 0) > 0)
     .map((s) => `, ${p.byStatus[s]} ${s}`)
     .join('');
+  const nothingNew =
+    outcome.status === 'failed'
+      ? ' (failed before: nothing new to do until `missive runs retry-failed`)'
+      : ' (already complete: nothing new to do)';
   const lines = [
-    `run ${outcome.runId}${outcome.didWork ? '' : ' (already complete: nothing new to do)'}`,
+    `run ${outcome.runId}${outcome.didWork ? '' : nothingNew}`,
     `  customers        ${p.total}`,
     `  documents        ${archived} archived${others}, ${failed} failed`,
     `  pages            ${p.pages}`,
@@ -88,7 +92,12 @@ export function formatRunSummary(outcome: RunOutcome, archiveDir: string): strin
   ];
   if (outcome.didWork) {
     lines.push(`  wall time        ${(p.elapsedMs / 1000).toFixed(1)} s`);
-    lines.push(`  documents/s      ${p.ratePerSecond.toFixed(1)}`);
+    // A failed run made nothing: its rate is of customers that failed, not of documents.
+    lines.push(
+      outcome.status === 'failed'
+        ? `  documents/s      0 (no document was made; ${p.ratePerSecond.toFixed(1)} customers/s failed)`
+        : `  documents/s      ${p.ratePerSecond.toFixed(1)}`,
+    );
   }
   lines.push(`  archive          ${archiveDir}`);
   return `${lines.join('\n')}\n`;

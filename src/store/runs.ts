@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import type { RunStatus } from '../core/types.ts';
 import { canonicalJson, nowIso, parseJson } from './json.ts';
@@ -163,6 +163,54 @@ export async function listRuns(
   if (typeof options.status === 'string') query = query.where('status', '=', options.status);
   else if (options.status) query = query.where('status', 'in', options.status);
   return (await query.execute()).map(rowToRun);
+}
+
+/** How the run's customers ended, from their own ledger rows (fallback paper not counted again). */
+export interface RunOutcomeCounts {
+  /** Customers with a ledger row of their own. */
+  customers: number;
+  /** Own rows that ended `failed`: the document could not be made, or it was made but not delivered. */
+  failed: number;
+  /** Of `failed`, those with no document (failed before or while rendering). */
+  notMade: number;
+}
+
+/** One query over the run's own ledger rows: how many customers, failed, and failed without a document. */
+export async function countRunOutcomes(db: Kysely<Database>, runId: string): Promise<RunOutcomeCounts> {
+  const { rows } = await sql<{
+    customers: number | string;
+    failed: number | string | null;
+    not_made: number | string | null;
+  }>`
+    select count(*) as customers,
+      sum(case when status = 'failed' then 1 else 0 end) as failed,
+      sum(case when status = 'failed' and artifact_sha256 is null then 1 else 0 end) as not_made
+    from communications where run_id = ${runId} and fallback_of is null`.execute(db);
+  const row = rows[0];
+  return {
+    customers: Number(row?.customers ?? 0),
+    failed: Number(row?.failed ?? 0),
+    notMade: Number(row?.not_made ?? 0),
+  };
+}
+
+/**
+ * The run's failure list (`missive runs failures`) counted by code, most common first, each with
+ * one of its reasons as an example: "7,043 × MSV_DATA_MISSING: customer 1 has no rows in feed accounts".
+ */
+export async function countRunFailuresByCode(
+  db: Kysely<Database>,
+  runId: string,
+): Promise<{ code: string; count: number; example: string }[]> {
+  const rows = await db
+    .selectFrom('run_failures')
+    .select((eb) => ['code', eb.fn.countAll<number>().as('n'), eb.fn.min('reason').as('example')])
+    .where('run_id', '=', runId)
+    .groupBy('code')
+    .execute();
+  return rows
+    .map((r) => ({ code: r.code, count: Number(r.n), example: String(r.example ?? '') }))
+    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
 }
 
 function rowToRun(row: Selectable<RunsTable>): RunRecord {

@@ -24,7 +24,7 @@ describe('the missive command', () => {
   const fails = (...args: string[]) =>
     missive(...args).then(
       () => expect.unreachable('the command should fail'),
-      (err: { code: number; stderr: string }) => err,
+      (err: { code: number; stdout: string; stderr: string }) => err,
     );
 
   beforeAll(() => {
@@ -92,14 +92,15 @@ describe('the missive command', () => {
     expect(err.stderr).toContain('MSV_ARCHIVE_TAMPERED');
   });
 
-  it('names each bad line of an import and imports the rest', async () => {
-    const out = await missive(
+  it('names each bad line of an import, imports the rest and exits 3', async () => {
+    const out = await fails(
       'customers',
       'import',
       fixture('customers-bad-rows.csv'),
       '--mapping',
       fixture('customers-bad-rows.mapping.json'),
     );
+    expect(out.code).toBe(3);
     expect(out.stdout).toContain(
       'customers-bad-rows.csv (csv): 12 rows — 5 new, 0 updated, 0 unchanged, 7 rejected',
     );
@@ -110,9 +111,9 @@ describe('the missive command', () => {
     expect(out.stdout).toMatch(/every reject: .*rejects\.csv/);
   });
 
-  it('says what is wrong with a bad option, without a stack trace', async () => {
+  it('says what is wrong with a bad option, without a stack trace: exit 2, bad usage', async () => {
     const err = await fails('run', 'monthly-statement', '--as-of', '2026-02-30');
-    expect(err.code).toBe(1);
+    expect(err.code).toBe(2);
     expect(err.stderr).toContain('--as-of must be a date YYYY-MM-DD');
     expect(err.stderr).not.toContain('    at ');
   });

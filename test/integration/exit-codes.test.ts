@@ -15,10 +15,12 @@ const row = (age: string) => `${age},admin.,married,secondary,no,10,yes,no,unkno
 /** Exit codes a scheduler can trust: 0 clean, 3 some rows or customers failed, 1 nothing made, 2 bad usage. */
 describe('exit codes of import, feeds load and run', () => {
   let dir: string;
-  const missive = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-    const env = {
+  type Result = { code: number; stdout: string; stderr: string };
+  const missive = (...args: string[]): Promise<Result> => missiveIn(dir, ...args);
+  const missiveIn = async (dataDir: string, ...args: string[]): Promise<Result> => {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
-      MISSIVE_DATA_DIR: dir,
+      MISSIVE_DATA_DIR: dataDir,
       MISSIVE_LOG_LEVEL: 'silent',
       REDIS_URL: inject('redisUrl'),
     };
@@ -44,13 +46,33 @@ describe('exit codes of import, feeds load and run', () => {
 
   it('customers import: 3 with a refused row, 0 within --max-reject-rate, 2 for a bad rate', async () => {
     const file = write('customers.csv', [HEADER, row('xx'), row('30'), row('41'), row('52')].join('\n'));
-    expect((await missive('customers', 'import', file, '--mapping', MAPPING)).code).toBe(3);
+    const strict = await missive('customers', 'import', file, '--mapping', MAPPING);
+    expect(strict.code).toBe(3);
+    expect(strict.stdout).toContain(
+      'exit 3: 1 of 4 rows refused (25%); accept a known level with --max-reject-rate',
+    );
+    const accepted = await missive(
+      'customers',
+      'import',
+      file,
+      '--mapping',
+      MAPPING,
+      '--max-reject-rate',
+      '50%',
+    );
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toContain('exit 0: 1 of 4 rows refused (25%), within --max-reject-rate 50%');
     expect(
-      (await missive('customers', 'import', file, '--mapping', MAPPING, '--max-reject-rate', '50%')).code,
-    ).toBe(0);
+      (await missive('customers', 'import', file, '--mapping', MAPPING, '--max-reject-rate', '0.1')).code,
+    ).toBe(3);
     const bad = await missive('customers', 'import', file, '--max-reject-rate', 'some');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--max-reject-rate must be a share/);
+    const clean = write('clean.csv', [HEADER, row('30'), row('41')].join('\n'));
+    // In a data folder of its own: its row 1 would be a customer 1 in the runs below.
+    const ok = await missiveIn(path.join(dir, 'clean'), 'customers', 'import', clean, '--mapping', MAPPING);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).not.toMatch(/exit \d/);
   });
 
   it('feeds load: 3 with a refused row or orphans, 0 when clean', async () => {
@@ -90,9 +112,38 @@ describe('exit codes of import, feeds load and run', () => {
       /1 customer\(s\) failed:\n {2}1 × MSV_DATA_MISSING: customer 4 has no rows in feed accounts/,
     );
     expect(some.stdout).toMatch(/see them all: missive runs failures run_/);
-    expect(
-      (await missive('run', 'monthly-statement', '--as-of', '2026-11-30', '--max-failure-rate', '50%')).code,
-    ).toBe(0);
+    expect(some.stdout).toContain(
+      'exit 3: 1 of 3 customers failed (33.3%); accept a known level with --max-failure-rate',
+    );
+    // The same run again (complete: nothing new to do) with the level accepted.
+    const accepted = await missive(
+      'run',
+      'monthly-statement',
+      '--as-of',
+      '2026-11-30',
+      '--max-failure-rate',
+      '50%',
+    );
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toContain(
+      'exit 0: 1 of 3 customers failed (33.3%), within --max-failure-rate 50%',
+    );
+    expect((await missive('run', 'monthly-statement', '--max-failure-rate', '5 %%')).code).toBe(2);
+
+    // A customer file's refused row counts as a failed customer of the run.
+    const fileRun = await missive(
+      'run',
+      'monthly-statement',
+      '--customers',
+      path.join(dir, 'customers.csv'),
+      '--mapping',
+      MAPPING,
+      '--as-of',
+      '2026-11-30',
+    );
+    expect(fileRun.code).toBe(3);
+    expect(fileRun.stdout).toContain('2 customer(s) failed, 1 of them refused at input:');
+    expect(fileRun.stdout).toContain('exit 3: 2 of 4 customers failed (50%)');
 
     // A period whose feeds hold nobody's accounts: every customer fails, the run is not completed.
     for (const [feed, file] of [
@@ -110,7 +161,23 @@ describe('exit codes of import, feeds load and run', () => {
     }
     const none = await missive('run', 'monthly-statement', '--as-of', '2026-12-31');
     expect(none.code).toBe(1);
-    expect(none.stdout).toMatch(/no document was made: every customer failed \(3\); the run is failed/);
+    expect(none.stdout).toContain(
+      '0 documents made: every customer failed (3); the run is failed, not completed',
+    );
+    expect(none.stdout).toMatch(/ {2}3 × MSV_DATA_MISSING: customer \d has no rows in feed accounts/);
+    expect(none.stdout).toContain('documents/s      0 (no document was made;');
+    expect(none.stdout).toMatch(/missive runs retry-failed run_\w+/);
     expect((await missive('runs', 'list')).stdout).toMatch(/as-of 2026-12-31\s+failed/);
+    // Asked again, it stays failed (never `completed`) and exits 1 again, even with every failure accepted.
+    const again = await missive(
+      'run',
+      'monthly-statement',
+      '--as-of',
+      '2026-12-31',
+      '--max-failure-rate',
+      '100%',
+    );
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain('failed before: nothing new to do');
   });
 });

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Customer } from '../../src/core/types.ts';
+import { writeStatementFeeds } from '../support/statement-feeds.ts';
 
 const exec = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -50,6 +52,25 @@ describe('missive run --customers FILE with 1 % malformed rows', () => {
     const file = path.join(dataDir, 'customers-1pct-bad.csv');
     fs.writeFileSync(file, bytes);
     await missive('templates', 'publish', path.join(root, 'templates', 'monthly-statement'));
+    // The statement renders from its feeds: the good rows' customers (id = row number) and their
+    // accounts are loaded first. 3 of 300 rows refused is 1 %: accepted, exit 0 with a note.
+    const imported = await missive(
+      'customers',
+      'import',
+      file,
+      '--mapping',
+      MAPPING,
+      '--max-reject-rate',
+      '1%',
+    );
+    expect(imported.stdout).toContain('exit 0: 3 of 300 rows refused (1%), within --max-reject-rate 1%');
+    const goodIds = Array.from({ length: 300 }, (_, i) => i + 1).filter((row) => !bad.has(row + 1));
+    const customers = goodIds.map(
+      (id) => ({ id: String(id), locale: 'en-GB', traits: {} }) as unknown as Customer,
+    );
+    const feeds = writeStatementFeeds(dataDir, customers, '2026-10-31');
+    for (const [feed, feedFile] of Object.entries(feeds))
+      await missive('feeds', 'load', 'monthly-statement', feed, feedFile, '--as-of', '2026-10-31');
     const args = [
       'run',
       'monthly-statement',
@@ -60,9 +81,17 @@ describe('missive run --customers FILE with 1 % malformed rows', () => {
       '--as-of',
       '2026-10-31',
     ];
-    const { stdout } = await missive(...args);
+    // Refused rows are failed customers of the run: exit 3 (the scheduler's "done, with failures").
+    const partial = await missive(...args).then(
+      () => expect.unreachable('3 refused rows must not exit 0'),
+      (err: { code: number; stdout: string }) => err,
+    );
+    expect(partial.code).toBe(3);
+    const { stdout } = partial;
     expect(stdout).toContain('300 rows — ');
     expect(stdout).toContain('3 rejected');
+    expect(stdout).toContain('3 customer(s) failed, 3 of them refused at input:');
+    expect(stdout).toContain('exit 3: 3 of 300 customers failed (1%)');
     const runId = /run (run_[0-9a-f]+)/.exec(stdout)?.[1];
     expect(runId).toBeDefined();
 
@@ -87,8 +116,10 @@ describe('missive run --customers FILE with 1 % malformed rows', () => {
       expect(failure.reason).toMatch(bad.get(failure.line!)!);
     }
 
-    // Run again with the same file: the same run, nothing imported, rendered or failed twice.
-    const again = await missive(...args);
+    // Run again with the same file and the 1 % accepted: the same run, nothing imported, rendered or
+    // failed twice, exit 0.
+    const again = await missive(...args, '--max-failure-rate', '1%');
+    expect(again.stdout).toContain('exit 0: 3 of 300 customers failed (1%), within --max-failure-rate 1%');
     expect(again.stdout).toContain(runId!);
     const after = JSON.parse((await missive('runs', 'show', runId!, '--json')).stdout) as typeof shown;
     expect(after.failures).toHaveLength(3);

@@ -3,7 +3,7 @@ import { erasureRecords } from '../../archive/erasure.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { listCommunicationsForCustomer } from '../../store/communications.ts';
 import { getCustomer } from '../../store/customers.ts';
-import { EXIT_OK, exitCodeFor, parseRate } from '../exit-codes.ts';
+import { EXIT_OK, importExit, parseRate } from '../exit-codes.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
 import { withRuntime } from '../with-runtime.ts';
 import { registerCustomersEraseCommand } from './customers-erase.ts';
@@ -31,11 +31,18 @@ export function registerCustomersCommands(program: Command): void {
     .option('--rejects <file>', 'where to write the reject report (default: the data folder)')
     .option(
       '--max-reject-rate <rate>',
-      'exit 0 when at most this share of rows was refused, e.g. 0.5% or 0.005',
+      'exit 0 (with a note) when at most this share of rows was refused, e.g. 0.5% or 0.005',
     )
     .addHelpText(
       'after',
-      '\nExit codes: 0 every row imported; 3 some rows were refused; 1 the file could not be imported; 2 bad usage.',
+      [
+        '',
+        'Exit codes:',
+        '  0  every row imported (or the refused share is within --max-reject-rate)',
+        '  3  some rows were refused (the reject report lists them), or the file could not be read to its end',
+        '  1  the file could not be imported at all (missing, unreadable, a bad mapping)',
+        '  2  bad usage (an unknown option, a bad --max-reject-rate)',
+      ].join('\n'),
     )
     .action(async (file: string, opts: ImportOptions) => {
       const maxRate = parseRate('--max-reject-rate', opts.maxRejectRate);
@@ -48,8 +55,9 @@ export function registerCustomersCommands(program: Command): void {
           rejectReportPath: opts.rejects,
         });
         process.stdout.write(formatImportSummary(summary));
-        const code = exitCodeFor(summary.rows, summary.rejected, maxRate);
-        if (code !== EXIT_OK) process.exitCode = code;
+        const exit = importExit(summary, maxRate);
+        if (exit.note) process.stdout.write(`${exit.note}\n`);
+        if (exit.code !== EXIT_OK) process.exitCode = exit.code;
       });
     });
   customers

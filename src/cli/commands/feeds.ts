@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { MissiveError } from '../../core/errors.ts';
 import {
   type FeedLoadSummary,
   feedsNeeded,
@@ -12,7 +11,7 @@ import {
   requireDataSource,
 } from '../../customers/index.ts';
 import { listFeedLoads } from '../../store/feeds.ts';
-import { EXIT_OK, EXIT_PARTIAL, exitCodeFor, parseRate } from '../exit-codes.ts';
+import { decideExit, EXIT_OK, EXIT_PARTIAL, parseRate } from '../exit-codes.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import type { Runtime } from '../runtime.ts';
 import { withRuntime } from '../with-runtime.ts';
@@ -58,11 +57,23 @@ export function registerFeedsCommands(program: Command): void {
           rejects: opts.rejects,
         });
         process.stdout.write(formatLoadSummary(summary, reportLine));
+        const rejects = decideExit({
+          total: summary.records,
+          bad: summary.rejected,
+          maxRate,
+          option: '--max-reject-rate',
+          what: 'rows refused',
+        });
         // Orphans and a control mismatch are never "a known level": the period is not right.
+        const reasons = [
+          rejects.reason,
+          summary.orphans.count > 0 ? `${summary.orphans.count} orphan row(s)` : '',
+          summary.control.status === 'mismatch' ? 'the control totals do not match' : '',
+        ].filter(Boolean);
         const partial =
-          exitCodeFor(summary.records, summary.rejected, maxRate) !== EXIT_OK ||
-          summary.orphans.count > 0 ||
-          summary.control.status === 'mismatch';
+          rejects.code !== EXIT_OK || summary.orphans.count > 0 || summary.control.status === 'mismatch';
+        if (reasons.length > 0)
+          process.stdout.write(`exit ${partial ? EXIT_PARTIAL : EXIT_OK}: ${reasons.join('; ')}\n`);
         if (partial) process.exitCode = EXIT_PARTIAL;
       });
     });

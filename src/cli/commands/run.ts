@@ -3,39 +3,13 @@ import { executeRun, runIdFor } from '../../batch/execute-run.ts';
 import { type RunSourceSpec, sourceKeyFor } from '../../batch/run-source.ts';
 import { lastDayOfPreviousMonth, parseIsoDate } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
-import { listRunFailures } from '../../store/communications.ts';
 import { createRunIfAbsent } from '../../store/runs.ts';
 import { getLatestTemplateVersion, getTemplateVersion } from '../../store/templates.ts';
-import { EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, exitCodeFor, parseRate } from '../exit-codes.ts';
+import { EXIT_OK, parseRate } from '../exit-codes.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
+import { runExit, runFailureTally } from '../run-exit.ts';
 import { batchDeps, formatChannelSummary, formatRunSummary, runWithProgress } from '../run-with-progress.ts';
-import type { QueueRuntime } from '../runtime.ts';
 import { withQueueRuntime } from '../with-runtime.ts';
-
-/**
- * What went wrong, when something did: the failure count, the most common reasons (code and an
- * example), and where to see them all. A run where every customer failed says so first.
- */
-async function formatFailures(rt: QueueRuntime, runId: string, status: string): Promise<string> {
-  const failures = await listRunFailures(rt.store.db, runId, { limit: 100_000 });
-  if (failures.length === 0) return '';
-  const byCode = new Map<string, { count: number; example: string }>();
-  for (const f of failures) {
-    const entry = byCode.get(f.code) ?? { count: 0, example: f.reason };
-    entry.count += 1;
-    byCode.set(f.code, entry);
-  }
-  const lines = [
-    status === 'failed'
-      ? `no document was made: every customer failed (${failures.length.toLocaleString('en-GB')}); the run is failed`
-      : `${failures.length.toLocaleString('en-GB')} customer(s) failed:`,
-  ];
-  for (const [code, { count, example }] of [...byCode].sort((a, b) => b[1].count - a[1].count).slice(0, 5)) {
-    lines.push(`  ${count.toLocaleString('en-GB')} × ${code}: ${example}`);
-  }
-  lines.push(`see them all: missive runs failures ${runId}`);
-  return `${lines.join('\n')}\n`;
-}
 
 export function parseAsOf(value: string | undefined): string {
   if (value === undefined) return lastDayOfPreviousMonth(new Date());
@@ -108,11 +82,20 @@ export function registerRunCommand(program: Command): void {
     .option('--detach', 'plan the run, print its id and return; `missive worker` processes do the work')
     .option(
       '--max-failure-rate <rate>',
-      'exit 0 when at most this share of customers failed, e.g. 0.1% or 0.001',
+      'exit 0 (with a note) when at most this share of customers failed, e.g. 0.1% or 0.001',
     )
     .addHelpText(
       'after',
-      '\nExit codes: 0 every customer ended sent, archived or suppressed; 3 some customers failed (missive runs failures ID);\n1 the run could not be done, or every customer failed (the run is then `failed`, never `completed`); 2 bad usage.',
+      [
+        '',
+        'Exit codes:',
+        '  0  every customer ended archived, sent or suppressed (or the failures are within --max-failure-rate)',
+        '  3  some customers failed: a document not made, a send failed or bounced, a file row refused',
+        '     (the end of the output lists the most common reasons; missive runs failures ID lists them all)',
+        '  1  the run could not be done, or every customer failed: the run is then `failed`, never `completed`',
+        '  2  bad usage (an unknown option, a bad --as-of or --max-failure-rate)',
+        'With --detach: 0 once the run is planned; its outcome is for `missive runs show ID`.',
+      ].join('\n'),
     )
     .action(async (type: string, opts: RunCommandOptions) => {
       const asOf = parseAsOf(opts.asOf);
@@ -152,11 +135,9 @@ export function registerRunCommand(program: Command): void {
           process.stdout.write(`run ${outcome.runId} is ${outcome.status}\n`);
         process.stdout.write(formatRunSummary(outcome, rt.config.archiveDir));
         process.stdout.write(await formatChannelSummary(rt, outcome.runId));
-        process.stdout.write(await formatFailures(rt, outcome.runId, outcome.status));
-        const failed = outcome.progress.byStatus.failed ?? 0;
-        if (outcome.status === 'failed') process.exitCode = EXIT_FAILURE;
-        else if (exitCodeFor(outcome.progress.total, failed, maxFailureRate) !== EXIT_OK)
-          process.exitCode = EXIT_PARTIAL;
+        const end = runExit(await runFailureTally(rt, outcome), maxFailureRate);
+        process.stdout.write(end.text);
+        if (end.code !== EXIT_OK) process.exitCode = end.code;
       });
     });
 }
