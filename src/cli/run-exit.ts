@@ -1,8 +1,9 @@
+import type { Kysely } from 'kysely';
 import type { RunOutcome } from '../batch/execute-run.ts';
 import type { FileSourceOptions } from '../batch/run-source.ts';
 import { countRunFailuresByCode, countRunOutcomes, getRun } from '../store/runs.ts';
+import type { Database } from '../store/schema.ts';
 import { decideExit, EXIT_FAILURE, type ExitCode } from './exit-codes.ts';
-import type { Runtime } from './runtime.ts';
 
 /** What the end of `missive run` needs to know about its failures (see runFailureTally). */
 export interface RunFailureTally {
@@ -21,8 +22,7 @@ export interface RunFailureTally {
 }
 
 /** Reads the run's failures from the store once the run returned. */
-export async function runFailureTally(rt: Runtime, outcome: RunOutcome): Promise<RunFailureTally> {
-  const db = rt.store.db;
+export async function runFailureTally(db: Kysely<Database>, outcome: RunOutcome): Promise<RunFailureTally> {
   const counts = await countRunOutcomes(db, outcome.runId);
   const input = (await getRun(db, outcome.runId))?.options.input as FileSourceOptions | undefined;
   const refusedAtInput = input?.rejected ?? 0;

@@ -135,7 +135,7 @@ export function registerRunCommand(program: Command): void {
           process.stdout.write(`run ${outcome.runId} is ${outcome.status}\n`);
         process.stdout.write(formatRunSummary(outcome, rt.config.archiveDir));
         process.stdout.write(await formatChannelSummary(rt, outcome.runId));
-        const end = runExit(await runFailureTally(rt, outcome), maxFailureRate);
+        const end = runExit(await runFailureTally(rt.store.db, outcome), maxFailureRate);
         process.stdout.write(end.text);
         if (end.code !== EXIT_OK) process.exitCode = end.code;
       });
