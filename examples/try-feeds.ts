@@ -22,13 +22,15 @@ export interface TryFeedsOptions {
   datasource: string;
   asOf: string;
   datasourcesDir?: string;
+  /** Assemble only the first N imported customers (default: all). */
+  assemble?: number;
 }
 
 export interface TriedFeeds {
   datasource: DataSource;
   loads: FeedLoadSummary[];
   customers: Customer[];
-  /** Every imported customer's document data (or why it could not be made), by id. */
+  /** The customers assembled (in file order), and their document data (or why it could not be made). */
   documents: Map<string, AssembledData>;
 }
 
@@ -67,7 +69,7 @@ async function tryIn(store: Store, options: TryFeedsOptions): Promise<TriedFeeds
     loads.push(await loadFeed({ db, datasource, feed, file: file.file, asOf: options.asOf }));
   }
   await checkFeedsReady(db, datasource, options.asOf);
-  const customers = await getCustomers(db, ids);
+  const customers = await getCustomers(db, ids.slice(0, options.assemble ?? ids.length));
   const documents = await new FeedDataReader(db, datasource, options.asOf).assemble(customers);
   return { datasource, loads, customers, documents };
 }
