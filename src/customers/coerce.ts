@@ -1,9 +1,12 @@
+import type { ErrorCode } from '../core/errors.ts';
+
 /**
  * Turning one raw value (a CSV cell or a JSON value) into a typed value. Pure functions that return
  * the value or the reason it was refused; the reasons never repeat the value (it may be personal data).
  */
 
-export type Coerced<T> = { ok: true; value: T } | { ok: false; reason: string };
+/** A refusal may carry its own error code (default MSV_INPUT_BAD_VALUE). */
+export type Coerced<T> = { ok: true; value: T } | { ok: false; reason: string; code?: ErrorCode };
 
 export const DEFAULT_TRUE_VALUES: readonly string[] = ['yes', 'y', '1', 'true'];
 export const DEFAULT_FALSE_VALUES: readonly string[] = ['no', 'n', '0', 'false'];

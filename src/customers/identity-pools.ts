@@ -40,7 +40,8 @@ export const CHINESE_SURNAMES: readonly Romanised[] = [
   ['欧阳', 'ouyang'],
 ];
 
-export const CHINESE_GIVEN_NAMES: readonly Romanised[] = [
+/** Given names usually given to girls, then to boys (a gender column picks one list; else both). */
+export const CHINESE_FEMALE_GIVEN_NAMES: readonly Romanised[] = [
   ['秀英', 'xiuying'],
   ['桂英', 'guiying'],
   ['秀兰', 'xiulan'],
@@ -58,6 +59,9 @@ export const CHINESE_GIVEN_NAMES: readonly Romanised[] = [
   ['梓萱', 'zixuan'],
   ['一诺', 'yinuo'],
   ['雨涵', 'yuhan'],
+];
+
+export const CHINESE_MALE_GIVEN_NAMES: readonly Romanised[] = [
   ['伟', 'wei'],
   ['强', 'qiang'],
   ['磊', 'lei'],
@@ -75,6 +79,12 @@ export const CHINESE_GIVEN_NAMES: readonly Romanised[] = [
   ['思远', 'siyuan'],
   ['子豪', 'zihao'],
   ['俊杰', 'junjie'],
+];
+
+/** Both lists, in this order: identities drawn without a gender stay the same as before the split. */
+export const CHINESE_GIVEN_NAMES: readonly Romanised[] = [
+  ...CHINESE_FEMALE_GIVEN_NAMES,
+  ...CHINESE_MALE_GIVEN_NAMES,
 ];
 
 export interface ChineseCity {
@@ -149,7 +159,7 @@ export const CHINESE_CITIES: readonly ChineseCity[] = [
   },
 ];
 
-export const WESTERN_GIVEN_NAMES: readonly string[] = [
+export const WESTERN_FEMALE_GIVEN_NAMES: readonly string[] = [
   'Margaret',
   'Susan',
   'Elizabeth',
@@ -168,6 +178,9 @@ export const WESTERN_GIVEN_NAMES: readonly string[] = [
   'Aisha',
   'Fiona',
   'Gemma',
+];
+
+export const WESTERN_MALE_GIVEN_NAMES: readonly string[] = [
   'David',
   'John',
   'James',
@@ -186,6 +199,11 @@ export const WESTERN_GIVEN_NAMES: readonly string[] = [
   'Rajesh',
   'Callum',
   'Owen',
+];
+
+export const WESTERN_GIVEN_NAMES: readonly string[] = [
+  ...WESTERN_FEMALE_GIVEN_NAMES,
+  ...WESTERN_MALE_GIVEN_NAMES,
 ];
 
 export const WESTERN_SURNAMES: readonly string[] = [

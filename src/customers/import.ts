@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { closest, distance } from 'fastest-levenshtein';
 import { MissiveError } from '../core/errors.ts';
 import type { Customer } from '../core/types.ts';
 import { openCsvReader } from './csv-reader.ts';
@@ -227,10 +228,10 @@ async function openReader(
   mapping: CustomerMapping,
 ): Promise<Reader> {
   if (format === 'ndjson') return openNdjsonReader(file);
-  const reader = await openCsvReader(
-    file,
-    delimiter === undefined ? {} : { delimiter: normaliseDelimiter(delimiter, file) },
-  );
+  const reader = await openCsvReader(file, {
+    ...(delimiter === undefined ? {} : { delimiter: normaliseDelimiter(delimiter, file) }),
+    ...(mapping.encoding === undefined ? {} : { encoding: mapping.encoding }),
+  });
   try {
     checkHeader(file, reader.columns, reader.delimiter, mapping);
   } catch (err) {
@@ -262,10 +263,13 @@ function checkHeader(
     }
     if (count === 0 && mapping.missingColumns === 'error') {
       const shown = columns.length > 12 ? `${columns.slice(0, 12).join(', ')}, …` : columns.join(', ');
+      const near = columns.length > 1 ? closeColumn(column, columns) : undefined;
       const hint =
         columns.length === 1
           ? ` (one column with delimiter ${JSON.stringify(delimiter)}: wrong delimiter?)`
-          : '';
+          : near
+            ? ` — did you mean "${near}"?`
+            : '';
       throw new MissiveError(
         'MSV_INPUT_BAD_MAPPING',
         `the mapping reads column "${column}" (→ ${target}), which is not in the header [${shown}]${hint}`,
@@ -273,4 +277,17 @@ function checkHeader(
       );
     }
   }
+}
+
+/** The header's column closest to a misspelt one (case-insensitive, at most 2 edits or a third of it). */
+export function closeColumn(wanted: string, columns: readonly string[]): string | undefined {
+  const lower = wanted.toLowerCase();
+  const candidates = columns.filter((c) => c !== '');
+  if (candidates.length === 0) return undefined;
+  const best = closest(
+    lower,
+    candidates.map((c) => c.toLowerCase()),
+  );
+  const found = candidates.find((c) => c.toLowerCase() === best)!;
+  return distance(lower, best) <= Math.max(2, Math.floor(lower.length / 3)) ? found : undefined;
 }

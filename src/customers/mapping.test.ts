@@ -93,7 +93,7 @@ describe('defaultMapping', () => {
     expect(csv.id.from).toBe('id');
     expect(csv.unmapped).toBe('traits');
     expect(csv.missingColumns).toBe('ignore');
-    expect(defaultMapping('ndjson').address?.city.from).toBe('address.city');
+    expect(defaultMapping('ndjson').address?.city).toMatchObject({ from: 'address.city' });
   });
 });
 

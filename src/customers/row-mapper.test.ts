@@ -196,3 +196,94 @@ describe('compileRowMapper', () => {
     expect(c.phone).toBe('+8613812345678');
   });
 });
+
+describe('constants, text rules and gender', () => {
+  it('takes a constant for every row, normalised like the data', () => {
+    const c = customerOf(
+      mapOne(
+        {
+          id: 'id',
+          name: 'name',
+          locale: { value: 'zh-cn' },
+          phone: { value: '+44 7700 900123' },
+          eDelivery: { value: true },
+          traits: {
+            segment: { value: 'retail' },
+            tier: { value: 3, type: 'integer' },
+            since: { value: '2020-01-31', type: 'date' },
+          },
+        },
+        { id: '7', name: 'Ann' },
+      ),
+    );
+    expect(c.locale).toBe('zh-CN');
+    expect(c.phone).toBe('+447700900123');
+    expect(c.eDelivery).toBe(true);
+    expect(c.traits).toEqual({ segment: 'retail', tier: 3, since: '2020-01-31' });
+  });
+
+  it('refuses a constant that fails its own check when the mapping loads', () => {
+    expect(() => parseMapping({ id: 'id', email: { value: 'not-an-address' } })).toThrow(/email\.value/);
+    expect(() => parseMapping({ id: 'id', traits: { n: { value: 'x', type: 'number' } } })).toThrow(
+      /traits\.n/,
+    );
+  });
+
+  it('refuses values longer than the limits, control characters in one-line fields and bidi controls', () => {
+    const mapping = { id: 'id', name: 'name', traits: { note: 'note' }, limits: { name: 5, text: 20 } };
+    const tooLong = mapOne(mapping, { id: '1', name: 'Abcdef', note: 'ok' });
+    expect(tooLong.ok).toBe(false);
+    if (!tooLong.ok) {
+      expect(tooLong.problems).toEqual([
+        { field: 'name', reason: 'longer than 5 characters (limits.name)', code: 'MSV_INPUT_TOO_LONG' },
+      ]);
+    }
+    // A surrogate pair is one character: five CJK-extension characters fit a limit of 5.
+    expect(mapOne(mapping, { id: '1', name: '𠀀𠀁𠀂𠀃𠀄' }).ok).toBe(true);
+    const control = mapOne(mapping, { id: '1', name: 'A\u0000B' });
+    expect(!control.ok && control.problems[0]).toMatchObject({
+      field: 'name',
+      code: 'MSV_INPUT_CONTROL_CHARACTER',
+      reason: 'contains control character U+0000 (NUL)',
+    });
+    // Free text may span lines; a one-line field may not.
+    expect(mapOne(mapping, { id: '1', name: 'Ann', note: 'line 1\nline 2' }).ok).toBe(true);
+    const newline = mapOne(mapping, { id: '1', name: 'A\nB' });
+    expect(!newline.ok && newline.problems[0]?.code).toBe('MSV_INPUT_CONTROL_CHARACTER');
+    const bidi = mapOne(mapping, { id: '1', name: 'Ann', note: 'pay \u202eevil' });
+    expect(!bidi.ok && bidi.problems[0]).toMatchObject({ field: 'note', code: 'MSV_INPUT_BIDI_CONTROL' });
+    const longNote = mapOne(mapping, { id: '1', name: 'Ann', note: 'x'.repeat(21) });
+    expect(!longNote.ok && longNote.problems[0]?.code).toBe('MSV_INPUT_TOO_LONG');
+  });
+
+  it('holds unmapped traits to the text rules too', () => {
+    const result = mapOne({ id: 'id', unmapped: 'traits', limits: { text: 3 } }, { id: '1', extra: 'abcd' });
+    expect(!result.ok && result.problems[0]).toMatchObject({ field: 'extra', code: 'MSV_INPUT_TOO_LONG' });
+  });
+
+  it('gives synthetic first names that match a gender column', () => {
+    const mapping: MappingInput = {
+      id: 'id',
+      locale: 'lang',
+      synthetic: {
+        fields: ['name'],
+        gender: { from: 'gender', female: ['F', 'Female'], male: ['M', 'male'] },
+      },
+    };
+    const female = ['Margaret', 'Susan', 'Elizabeth', 'Patricia', 'Helen', 'Catherine', 'Sarah', 'Emma'];
+    for (let i = 1; i <= 40; i++) {
+      const woman = customerOf(mapOne(mapping, { id: String(i), lang: 'en-GB', gender: ' female ' }));
+      const man = customerOf(mapOne(mapping, { id: String(i), lang: 'en-GB', gender: 'M' }));
+      expect(woman.name.split(' ')[0]).not.toMatch(
+        /^(David|John|James|Peter|William|Thomas|Richard|Michael)$/,
+      );
+      expect(female).not.toContain(man.name.split(' ')[0]);
+    }
+    // An unknown value draws from every name: the same identity as without a gender column.
+    const unknown = customerOf(mapOne(mapping, { id: '9', lang: 'en-GB', gender: 'X' }));
+    expect(unknown.name).toBe(syntheticIdentity('9', { locale: 'en-GB' }).name);
+    expect(() =>
+      parseMapping({ id: 'id', synthetic: { gender: { from: 'g', female: ['F'], male: ['f'] } } }),
+    ).toThrow(/in both female and male: f/);
+  });
+});

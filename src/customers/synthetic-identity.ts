@@ -1,13 +1,17 @@
 import type { ChannelKind, Consent, Customer, PostalAddress } from '../core/types.ts';
 import {
   CHINESE_CITIES,
+  CHINESE_FEMALE_GIVEN_NAMES,
   CHINESE_GIVEN_NAMES,
+  CHINESE_MALE_GIVEN_NAMES,
   CHINESE_SURNAMES,
   UK_INWARD_LETTERS,
   UK_STREET_KINDS,
   UK_STREET_NAMES,
   UK_TOWNS,
+  WESTERN_FEMALE_GIVEN_NAMES,
   WESTERN_GIVEN_NAMES,
+  WESTERN_MALE_GIVEN_NAMES,
   WESTERN_SURNAMES,
 } from './identity-pools.ts';
 import { hash32, type SeededRandom, seededRandom } from './seeded-random.ts';
@@ -43,7 +47,11 @@ export interface SyntheticIdentityOptions {
   seed?: string;
   /** When the data already has a locale, the identity follows it (zh → Chinese, else British). */
   locale?: string | null;
+  /** When the data says the customer's gender, the first name follows it; else any first name. */
+  gender?: Gender | null;
 }
+
+export type Gender = 'female' | 'male';
 
 /** The share of Chinese identities when the locale is not given. */
 export const CHINESE_SHARE = 0.4;
@@ -58,7 +66,9 @@ export function syntheticIdentity(id: string, options: SyntheticIdentityOptions 
   const number = idNumber(id);
   const suffix = number === undefined ? String(1000 + (hash32(`${seed}\u0000${id}`) % 9000)) : String(number);
   const person =
-    culture === 'zh-CN' ? chinesePerson(rng('name'), suffix) : westernPerson(rng('name'), suffix);
+    culture === 'zh-CN'
+      ? chinesePerson(rng('name'), suffix, options.gender ?? null)
+      : westernPerson(rng('name'), suffix, options.gender ?? null);
   return {
     culture,
     name: person.name,
@@ -115,14 +125,34 @@ function ukMobile(rng: SeededRandom, number: number | undefined, seed: string): 
   return `+447${rng.pick(UK_NETWORK_DIGITS)}${eightDigits(rng, number, seed)}`;
 }
 
-function chinesePerson(rng: SeededRandom, suffix: string): { name: string; email: string } {
+function chinesePerson(
+  rng: SeededRandom,
+  suffix: string,
+  gender: Gender | null,
+): { name: string; email: string } {
   const [surname, surnamePinyin] = rng.pick(CHINESE_SURNAMES);
-  const [given, givenPinyin] = rng.pick(CHINESE_GIVEN_NAMES);
+  const givenNames =
+    gender === 'female'
+      ? CHINESE_FEMALE_GIVEN_NAMES
+      : gender === 'male'
+        ? CHINESE_MALE_GIVEN_NAMES
+        : CHINESE_GIVEN_NAMES;
+  const [given, givenPinyin] = rng.pick(givenNames);
   return { name: `${surname}${given}`, email: `${surnamePinyin}.${givenPinyin}${suffix}@example.net` };
 }
 
-function westernPerson(rng: SeededRandom, suffix: string): { name: string; email: string } {
-  const given = rng.pick(WESTERN_GIVEN_NAMES);
+function westernPerson(
+  rng: SeededRandom,
+  suffix: string,
+  gender: Gender | null,
+): { name: string; email: string } {
+  const givenNames =
+    gender === 'female'
+      ? WESTERN_FEMALE_GIVEN_NAMES
+      : gender === 'male'
+        ? WESTERN_MALE_GIVEN_NAMES
+        : WESTERN_GIVEN_NAMES;
+  const given = rng.pick(givenNames);
   const surname = rng.pick(WESTERN_SURNAMES);
   const local = `${given}.${surname}`.toLowerCase().replace(/[^a-z.]/g, '');
   return { name: `${given} ${surname}`, email: `${local}${suffix}@example.com` };

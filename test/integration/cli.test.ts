@@ -102,7 +102,7 @@ describe('the missive command', () => {
     );
     expect(out.code).toBe(3);
     expect(out.stdout).toContain(
-      'customers-bad-rows.csv (csv): 12 rows — 5 new, 0 updated, 0 unchanged, 7 rejected',
+      'customers-bad-rows.csv (csv): 12 rows — 4 new, 0 updated, 0 unchanged, 8 rejected',
     );
     expect(out.stdout).toMatch(/line 3: expected 8 columns, found 7/);
     expect(out.stdout).toMatch(/line 4 balance: not a number/);

@@ -8,6 +8,7 @@ import { field, traitCoercer } from '../row-mapper.ts';
 import { detectDelimiter } from '../source-format.ts';
 import type { RowProblem, SourceItem, SourceRow } from '../source-row.ts';
 import { sniffEncoding, UTF8 } from '../text-encoding.ts';
+import { DEFAULT_TEXT_LIMITS } from '../text-rules.ts';
 import { ExactSum } from './control-totals.ts';
 import type { FeedSpec } from './datasource.ts';
 import { NotFastPath, openFastCsv } from './fast-csv.ts';
@@ -188,7 +189,12 @@ type FeedRowResult =
 /** Maps a source record to the feed's typed fields; the parent key (and own key) must not be empty. */
 export function compileFeedRow(feed: FeedSpec): (row: SourceRow) => FeedRowResult {
   const entries = Object.entries(feed.fields).map(
-    ([name, spec]) => [name, spec, traitCoercer(spec)] as const,
+    ([name, spec]) =>
+      [
+        name,
+        spec,
+        spec.type === 'date' ? memoised(traitCoercer(spec)) : traitCoercer(spec, DEFAULT_TEXT_LIMITS),
+      ] as const,
   );
   const parentColumn = fieldColumn(feed, feed.parentKey);
   const keyColumn = fieldColumn(feed, feed.key);

@@ -64,9 +64,6 @@ export interface FeedLoadSummary {
   seconds: number;
 }
 
-/** Rows per insert call (and per SQLite transaction). */
-const WRITE_BATCH = 5_000;
-
 /**
  * Streams one extract into the store as a feed of a data source for an as-of period: every record
  * mapped by the feed's typed fields (the customer-mapping language), refused with line, field and
