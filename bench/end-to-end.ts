@@ -1,6 +1,7 @@
 /**
  * End to end: a monthly-statement run over N synthetic bank customers (BENCH_E2E_CUSTOMERS, default
- * 45,211, the size of the bank run; 1,000,000 for the issue's big run), exactly as `missive run` does it — embedded Redis,
+ * 45,211, the size of the bank run; 1,000,000 for the issue's big run), their statements' feeds
+ * written by the example bank (examples/bank-statements) and loaded first (not timed), exactly as `missive run` does it — embedded Redis,
  * sandboxed render processes, decisions, archive, ledger, email to the SMTP sink, run closed and
  * reconciled — against the pure render rate of the same documents (same customers, channels and
  * offers, read back from the run's decisions), rendered by as many threads as the run has render
@@ -12,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import { generateBankStatementFeeds } from '../examples/bank-statements/generate.ts';
 import { executeRun, runIdFor } from '../src/batch/execute-run.ts';
 import { buildRunReport } from '../src/batch/run-report.ts';
 import { renderChannelFor } from '../src/batch/workers/render-chunk.ts';
@@ -22,7 +24,12 @@ import { batchDeps } from '../src/cli/run-with-progress.ts';
 import { openQueueRuntime, type QueueRuntime } from '../src/cli/runtime.ts';
 import { loadConfig } from '../src/core/config.ts';
 import type { ChannelKind } from '../src/core/types.ts';
-import { importCustomers } from '../src/customers/import.ts';
+import {
+  documentDataProvider,
+  importCustomers,
+  loadFeed,
+  requireDataSource,
+} from '../src/customers/index.ts';
 import { loadPublishedCatalog } from '../src/rules/context-loader.ts';
 import type { Decision } from '../src/rules/decision.ts';
 import { offerContentFor } from '../src/rules/offer-content.ts';
@@ -31,6 +38,7 @@ import { listCustomersAfter, upsertCustomers } from '../src/store/customers.ts';
 import { getDecision } from '../src/store/decisions.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
 import { publishTemplatePackage } from '../src/templates/publish.ts';
+import type { DocumentData } from '../src/templates/types.ts';
 import type { ReferenceJob } from './pure-render-thread.ts';
 import { writeSyntheticCustomers } from './synthetic-customers.ts';
 
@@ -73,6 +81,18 @@ export async function benchEndToEnd(root: string, bankFile: string): Promise<End
     });
     const importRowsPerSecond = customers / ((performance.now() - start) / 1000);
     say(`imported ${customers} synthetic customers (${importRowsPerSecond.toFixed(0)} rows/s)`);
+    // The statements render from the bank's month-end extracts: written and loaded before the run.
+    const datasource = await requireDataSource(rt.config.datasourcesDir, 'monthly-statement');
+    const extracts = await generateBankStatementFeeds({
+      customersFile: file,
+      mappingFile: path.join(root, 'examples', 'bank-marketing', 'mapping.json'),
+      asOf: AS_OF,
+      outDir: path.join(dir, 'feeds'),
+    });
+    for (const written of extracts.files.filter((f) => f.datasource === datasource.name)) {
+      await loadFeed({ db: rt.store.db, datasource, feed: written.feed, file: written.file, asOf: AS_OF });
+    }
+    say(`loaded the statement feeds: ${extracts.rows} rows written for ${extracts.customers} customers`);
     await publishCatalogDir(rt.store.db, SHIPPED.bankCatalog, AS_OF);
     const template = await publishTemplatePackage(rt.store.db, SHIPPED.statementTemplate);
     const request = {
@@ -149,12 +169,25 @@ async function referenceJobs(
   count: number,
 ): Promise<ReferenceJob[]> {
   const catalog = (await loadPublishedCatalog(rt.store.db)).catalog;
+  const customers = await listCustomersAfter(rt.store.db, null, count);
+  // The document data the run rendered, from the same loaded feeds: the threads only render.
+  const provider = documentDataProvider({
+    db: rt.store.db,
+    datasource: await requireDataSource(rt.config.datasourcesDir, 'monthly-statement'),
+  });
+  const assembled = await provider.assemble(customers, AS_OF);
   const jobs: ReferenceJob[] = [];
-  for (const customer of await listCustomersAfter(rt.store.db, null, count)) {
+  for (const customer of customers) {
     const decision = (await getDecision<Decision>(rt.store.db, runId, customer.id))?.decision;
-    if (!decision || decision.suppressed) continue;
+    const found = assembled.get(customer.id);
+    if (!decision || decision.suppressed || !found?.ok) continue;
     const channel = renderChannelFor(decision, templateChannels);
-    jobs.push({ customer, channel, offers: offerContentFor(decision, catalog, customer.locale, channel) });
+    jobs.push({
+      customer,
+      data: found.data as DocumentData,
+      channel,
+      offers: offerContentFor(decision, catalog, customer.locale, channel),
+    });
   }
   return jobs;
 }

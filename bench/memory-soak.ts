@@ -7,11 +7,11 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildStatementData } from '../src/customers/synthetic-activity.ts';
 import { synthesizeIdentity } from '../src/customers/synthetic-identity.ts';
 import { renderPrint } from '../src/render/print.ts';
 import { compileTemplate } from '../src/templates/compile.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
+import { statementDataFor } from '../test/support/statement-feeds.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const total = Number(process.argv[2] ?? 100_000);
@@ -27,7 +27,7 @@ console.log('| documents | heap used MB | RSS MB | docs/s so far |');
 console.log('|---|---|---|---|');
 for (let i = 1; i <= total; i += 1) {
   const customer = synthesizeIdentity(String(i));
-  const data = buildStatementData(
+  const data = await statementDataFor(
     { ...customer, traits: { balance: (i * 7919) % 20_000, job: 'admin.' } },
     AS_OF,
   );

@@ -17,10 +17,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildApp } from '../src/api/app.ts';
 import { addUser, issueApiToken } from '../src/api/lookup/users.ts';
+import { lastDayOfPreviousMonth } from '../src/core/dates.ts';
 import { synthesizeIdentity } from '../src/customers/synthetic-identity.ts';
 import { upsertCustomers } from '../src/store/customers.ts';
 import { openStoreAt } from '../src/store/db.ts';
 import { publishTemplatePackage } from '../src/templates/publish.ts';
+import { loadStatementFeeds } from '../test/support/statement-feeds.ts';
 
 const SAMPLES = Number(process.env.BENCH_PREVIEW_SAMPLES ?? 50);
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -49,9 +51,10 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'missive-bench-preview-'));
   const store = await openStoreAt({ sqlitePath: path.join(dir, 'missive.sqlite') });
   try {
-    await upsertCustomers(store.db, [
-      { ...synthesizeIdentity('P0001', { locale: 'en-GB' }), traits: { balance: 10 } },
-    ]);
+    const customer = { ...synthesizeIdentity('P0001', { locale: 'en-GB' }), traits: { balance: 10 } };
+    await upsertCustomers(store.db, [customer]);
+    // The studio previews a customer's statement as of the end of last month: its feeds are loaded.
+    await loadStatementFeeds(store.db, [customer], lastDayOfPreviousMonth(new Date()));
     await publishTemplatePackage(store.db, path.join(ROOT, 'templates', 'monthly-statement'));
     await addUser(store.db, { name: 'bench', role: 'marketer', password: 'bench-password-123' });
     const token = await issueApiToken(store.db, 'bench', 'bench');

@@ -16,11 +16,11 @@ import { createDataMatrixMark } from '../src/channels/print-stream/datamatrix-ma
 import { groupEnvelopes } from '../src/channels/print-stream/envelopes.ts';
 import type { PrintEntry } from '../src/channels/print-stream/print-entry.ts';
 import type { Artifact } from '../src/core/types.ts';
-import { buildStatementData } from '../src/customers/synthetic-activity.ts';
 import { synthesizeIdentity } from '../src/customers/synthetic-identity.ts';
 import { renderPrint } from '../src/render/print.ts';
 import { compileTemplate } from '../src/templates/compile.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
+import { statementDataFor } from '../test/support/statement-feeds.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DOCS = Number(process.env.BENCH_PRINT_DOCS ?? 1000);
@@ -41,7 +41,9 @@ async function statements(): Promise<Artifact[]> {
   const out: Artifact[] = [];
   for (let i = 1; i <= DISTINCT; i += 1) {
     const c = { ...synthesizeIdentity(String(i)), traits: { balance: i * 311 } };
-    out.push(await renderPrint(template, buildStatementData(c, AS_OF), { asOf: AS_OF, locale: c.locale }));
+    out.push(
+      await renderPrint(template, await statementDataFor(c, AS_OF), { asOf: AS_OF, locale: c.locale }),
+    );
   }
   return out;
 }

@@ -1,20 +1,22 @@
 /**
  * One thread of the end-to-end benchmark's reference (end-to-end.ts): renders its share of a run's
- * documents — the same customers, channels and offers the run used — with nothing else: no queue,
- * no archive, no ledger, no decision. It warms up, says ready, renders on "go" and reports its time.
+ * documents — the same customers, document data, channels and offers the run used — with nothing
+ * else: no queue, no archive, no ledger, no decision, no feed reads. It warms up, says ready, renders on "go" and reports its time.
  */
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ChannelKind, Customer } from '../src/core/types.ts';
-import { documentDataFor } from '../src/customers/document-data.ts';
 import { createGuardedRenderer } from '../src/render/guard/guarded-renderer.ts';
 import { renderForChannel } from '../src/render/render-channel.ts';
 import { type OfferContent, withOffers } from '../src/rules/offer-content.ts';
 import { compileTemplateAsync } from '../src/templates/compile.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
+import type { DocumentData } from '../src/templates/types.ts';
 
 export interface ReferenceJob {
   customer: Customer;
+  /** The customer's document data as the run assembled it (from the loaded feeds). */
+  data: DocumentData;
   channel: ChannelKind;
   offers: OfferContent[];
 }
@@ -31,7 +33,7 @@ const template = await compileTemplateAsync(pkg);
 const source = { versionId: 'bench', name: template.name, files: pkg.files };
 const guard = guarded ? createGuardedRenderer({ timeoutMs: 30_000, maxHeapMb: 1024 }) : undefined;
 const render = (job: ReferenceJob) => {
-  const data = withOffers(documentDataFor(template.name, job.customer, asOf), job.offers);
+  const data = withOffers(job.data, job.offers);
   const options = { asOf, locale: job.customer.locale };
   return guard
     ? guard.render(source, job.channel, data, options)

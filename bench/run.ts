@@ -14,11 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse';
 import type { Customer } from '../src/core/types.ts';
 import { importCustomers } from '../src/customers/import.ts';
-import { buildStatementData } from '../src/customers/synthetic-activity.ts';
 import { synthesizeIdentity } from '../src/customers/synthetic-identity.ts';
 import { renderPrint } from '../src/render/print.ts';
 import { compileTemplate } from '../src/templates/compile.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
+import { statementDataFor } from '../test/support/statement-feeds.ts';
 import { benchDecide } from './decide.ts';
 import { benchEmailSms } from './email-sms.ts';
 import { benchEndToEnd, type EndToEndFigures } from './end-to-end.ts';
@@ -88,7 +88,8 @@ async function benchRender(locale: 'zh-CN' | 'en-GB'): Promise<Row[]> {
   const template = compileTemplate(
     await loadTemplatePackage(path.join(root, 'templates', 'monthly-statement')),
   );
-  const data = customersOf(locale, DOCS).map((c) => buildStatementData(c, AS_OF));
+  // The example bank's months (8–60 bookings), assembled by the monthly-statement data source.
+  const data = await Promise.all(customersOf(locale, DOCS).map((c) => statementDataFor(c, AS_OF)));
   const [missive, reference] = await interleavedRates(
     DOCS,
     (i) => renderPrint(template, data[i % DOCS]!, { asOf: AS_OF, locale }),

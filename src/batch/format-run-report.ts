@@ -5,6 +5,11 @@ export function formatRunReport(r: RunReport): string {
   const rec = r.reconciliation;
   const lines = [
     `run ${r.runId}: ${r.communicationType} as of ${r.asOf}, ${r.status}${r.generation > 0 ? ` (planned ${r.generation + 1} times)` : ''}`,
+    ...(r.status === 'failed'
+      ? [
+          `  failed            no document was made: every customer failed (missive runs failures ${r.runId}; missive runs retry-failed ${r.runId} once the cause is fixed)`,
+        ]
+      : []),
     r.input
       ? `  source            ${r.input.file}: ${r.input.rows} rows, ${r.input.rejected} refused at input (listed with their lines in \`missive runs show\`)`
       : `  source            ${r.source === 'store:all' ? 'every customer in the store' : r.source}`,

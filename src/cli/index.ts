@@ -28,7 +28,11 @@ export function buildProgram(): Command {
     .description('Missive: the right personalised document, on the right channel, exactly once.')
     .version('0.1.0')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 done; 3 done, but some rows were refused or customers failed (customers import, feeds load,\nrun: see their --help and --max-reject-rate / --max-failure-rate); 1 failed; 2 bad usage.',
+    );
   registerDemoCommand(program);
   registerCustomersCommands(program);
   registerFeedsCommands(program);

@@ -8,6 +8,7 @@ import type { Customer } from '../../src/core/types.ts';
 import type { Store } from '../../src/store/db.ts';
 import { type PublishedTemplate, publishTemplatePackage } from '../../src/templates/publish.ts';
 import { bearer, seedUsers } from '../support/api.ts';
+import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import { importBankCustomers, openTempStore, type TempStore } from '../support/stores.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -26,6 +27,7 @@ describe('POST /api/preview', () => {
     temp = await openTempStore('api-preview');
     ({ store } = temp);
     customers.push(...(await importBankCustomers(store)));
+    await loadStatementFeeds(store.db, customers, '2026-10-31');
     await publishTemplatePackage(store.db, path.join(root, 'templates', 'monthly-statement'));
     reminder = await publishTemplatePackage(store.db, path.join(root, 'templates', 'payment-reminder'));
     token = (await seedUsers(store.db)).marketer;

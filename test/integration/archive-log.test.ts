@@ -20,6 +20,7 @@ import { upsertCustomers } from '../../src/store/customers.ts';
 import { openStoreAt, type Store, type StoreLocation } from '../../src/store/db.ts';
 import { createRunIfAbsent } from '../../src/store/runs.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import { openTempStore, type TempStore, testBatchDeps } from '../support/stores.ts';
 
 /**
@@ -40,10 +41,12 @@ describe('the tamper-evident archive log after a real run', () => {
   beforeAll(async () => {
     temp = await openTempStore('archive-log');
     const { store, dir } = temp;
-    await upsertCustomers(
-      store.db,
-      Array.from({ length: 6 }, (_, i) => ({ ...synthesizeIdentity(`L${i}`), traits: { balance: 100 * i } })),
-    );
+    const customers = Array.from({ length: 6 }, (_, i) => ({
+      ...synthesizeIdentity(`L${i}`),
+      traits: { balance: 100 * i },
+    }));
+    await upsertCustomers(store.db, customers);
+    await loadStatementFeeds(store.db, customers, '2026-10-31');
     const template = await publishTemplatePackage(store.db, 'templates/monthly-statement');
     const batch = testBatchDeps(store, dir, { chunkSize: 3, concurrency: 1 });
     blobs = batch.deps.blobs;

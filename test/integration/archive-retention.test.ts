@@ -17,6 +17,7 @@ import { loadRetentionPolicy } from '../../src/archive/retention-policy.ts';
 import { executeRun } from '../../src/batch/execute-run.ts';
 import { sha256Hex } from '../../src/core/hash.ts';
 import type { Customer } from '../../src/core/types.ts';
+import { requireDataSource } from '../../src/customers/index.ts';
 import { synthesizeIdentity } from '../../src/customers/synthetic-identity.ts';
 import { readLogPage } from '../../src/store/archive-log.ts';
 import { listAudit } from '../../src/store/audit.ts';
@@ -28,6 +29,7 @@ import { openStoreAt, type Store } from '../../src/store/db.ts';
 import { createRunIfAbsent } from '../../src/store/runs.ts';
 import { listTombstones } from '../../src/store/tombstones.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import { openTempStore, ROOT, type TempStore, testBatchDeps } from '../support/stores.ts';
 
 const run = promisify(execFile);
@@ -56,9 +58,24 @@ describe('retention and erasure', () => {
       customers.push({ ...synthesizeIdentity(`E${i}`), traits: { balance: 250 * (i + 1) } });
     }
     await upsertCustomers(store.db, customers);
+    // The promotions render from the statement's data: a data source cross-sell-promotion with the
+    // statement's definition, fed the same extracts (the shipped type renders from the customer record).
+    const datasources = path.join(temp.dir, 'datasources');
+    for (const name of ['monthly-statement', 'cross-sell-promotion']) {
+      fs.mkdirSync(path.join(datasources, name), { recursive: true });
+      fs.copyFileSync(
+        path.join(ROOT, 'datasources', 'monthly-statement', 'datasource.yaml'),
+        path.join(datasources, name, 'datasource.yaml'),
+      );
+    }
+    await loadStatementFeeds(store.db, customers, '2019-01-31');
+    await loadStatementFeeds(store.db, customers, '2026-10-31');
+    await loadStatementFeeds(store.db, customers, '2026-10-31', {
+      datasource: await requireDataSource(datasources, 'cross-sell-promotion'),
+    });
     const template = await publishTemplatePackage(store.db, 'templates/monthly-statement');
     const batch = testBatchDeps(store, temp.dir, { chunkSize: 4, concurrency: 1 });
-    deps = batch.deps;
+    deps = { ...batch.deps, datasourcesDir: datasources };
     try {
       const make = async (communicationType: string, asOf: string) => {
         const outcome = await executeRun(deps, {

@@ -17,7 +17,6 @@ import { printStreamOptions } from '../../src/channels/print-stream/options.ts';
 import { sha256Hex } from '../../src/core/hash.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import type { Artifact, Customer } from '../../src/core/types.ts';
-import { buildStatementData } from '../../src/customers/synthetic-activity.ts';
 import { synthesizeIdentity } from '../../src/customers/synthetic-identity.ts';
 import { renderPrint } from '../../src/render/print.ts';
 import { listRunFailures } from '../../src/store/communications.ts';
@@ -28,6 +27,7 @@ import { compileTemplate } from '../../src/templates/compile.ts';
 import { loadTemplatePackage } from '../../src/templates/package-loader.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { decodeMarks, pdfPageCount, qpdfCheck } from '../support/print-marks.ts';
+import { statementDataFor } from '../support/statement-feeds.ts';
 import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
 
 const exec = promisify(execFile);
@@ -89,8 +89,9 @@ describe('print streams for the print house', () => {
     const template = compileTemplate(
       await loadTemplatePackage(path.join(ROOT, 'templates/monthly-statement')),
     );
-    const render = (c: Customer) =>
-      renderPrint(template, buildStatementData(c, AS_OF), { asOf: AS_OF, locale: c.locale });
+    // The example bank's months (8–60 bookings): the 40 give statements of 1, 2 and 3 pages.
+    const render = async (c: Customer) =>
+      renderPrint(template, await statementDataFor(c, AS_OF), { asOf: AS_OF, locale: c.locale });
     for (let i = 0; i < DISTINCT; i += 1) distinct.push(await render(customer(`S${i}`)));
     const good = Array.from({ length: STATEMENTS }, (_, i) => ({
       customer: customer(`P${String(i).padStart(5, '0')}`),

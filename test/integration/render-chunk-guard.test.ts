@@ -1,13 +1,17 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
+import { prepareRunData } from '../../src/batch/run-data.ts';
+import { createTemplateCache } from '../../src/batch/template-cache.ts';
 import { createRenderChunkDeps } from '../../src/batch/workers/chunk-deps.ts';
 import { processRenderChunk } from '../../src/batch/workers/render-chunk.ts';
+import { SHIPPED_DATASOURCES_DIR } from '../../src/core/config.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { listCommunicationsForRun } from '../../src/store/communications.ts';
 import { listRunFailures } from '../../src/store/run-failures.ts';
 import { createRunIfAbsent } from '../../src/store/runs.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import { importBankCustomers, openTempStore, type TempStore } from '../support/stores.ts';
 
 /**
@@ -22,7 +26,9 @@ describe('render chunks with per-document caps', () => {
 
   beforeAll(async () => {
     temp = await openTempStore('chunk-guard');
-    ids = (await importBankCustomers(temp.store)).slice(0, 4).map((c) => c.id);
+    const customers = (await importBankCustomers(temp.store)).slice(0, 4);
+    ids = customers.map((c) => c.id);
+    await loadStatementFeeds(temp.store.db, customers, '2026-10-31');
     versionId = (await publishTemplatePackage(temp.store.db, 'templates/monthly-statement')).id;
   });
   afterAll(async () => temp?.close());
@@ -35,14 +41,17 @@ describe('render chunks with per-document caps', () => {
       { limits: { timeoutMs, maxHeapMb: 1024 } },
     );
 
+  /** A run prepared as planning prepares it: its data source (the statement's feeds) fixed in its options. */
   async function run(id: string) {
-    await createRunIfAbsent(temp.store.db, {
+    const { run } = await createRunIfAbsent(temp.store.db, {
       id,
       communicationType: 'monthly-statement',
       templateVersionId: versionId,
       asOf: '2026-10-31',
       source: 'test',
     });
+    const template = await createTemplateCache(temp.store.db).get(versionId);
+    await prepareRunData(temp.store.db, run, template, SHIPPED_DATASOURCES_DIR);
     return id;
   }
 

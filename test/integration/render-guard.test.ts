@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildStatementData } from '../../src/customers/synthetic-activity.ts';
 import { synthesizeIdentity } from '../../src/customers/synthetic-identity.ts';
 import { createGuardedRenderer, type TemplateSource } from '../../src/render/guard/guarded-renderer.ts';
 import { renderPrint } from '../../src/render/print.ts';
 import { compileTemplate } from '../../src/templates/compile.ts';
 import { loadTemplatePackage } from '../../src/templates/package-loader.ts';
 import type { DocumentData } from '../../src/templates/types.ts';
+import { statementDataFor } from '../support/statement-feeds.ts';
 
 /**
  * RELIABILITY B1: a document that hangs or explodes in memory is stopped by its time or heap cap and
@@ -16,7 +16,7 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const AS_OF = '2026-10-31';
 const customer = synthesizeIdentity('3');
 const options = { asOf: AS_OF, locale: customer.locale };
-const data = buildStatementData({ ...customer, traits: { balance: 100, job: 'admin.' } }, AS_OF);
+const data = await statementDataFor({ ...customer, traits: { balance: 100, job: 'admin.' } }, AS_OF);
 
 function withTransactions(count: number): DocumentData {
   const base = (data as { transactions: object[] }).transactions;

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Artifact, Customer } from '../../src/core/types.ts';
-import { buildStatementData } from '../../src/customers/synthetic-activity.ts';
 import { renderPrint } from '../../src/render/print.ts';
 import { type CompiledTemplate, compileTemplate } from '../../src/templates/compile.ts';
 import { loadTemplatePackage } from '../../src/templates/package-loader.ts';
 import type { DocumentData } from '../../src/templates/types.ts';
+import { statementDataFor } from '../support/statement-feeds.ts';
 
 /** PDFs checked as a reader would: qpdf, pdfinfo, pdffonts, pdftotext, pdftoppm (poppler-utils). */
 const dir = mkdtempSync(path.join(tmpdir(), 'missive-render-'));
@@ -79,7 +79,7 @@ describe('monthly statement PDF', () => {
   });
 
   it('renders a Chinese customer: valid, deterministic, localised, fonts embedded as subsets', async () => {
-    const data = buildStatementData(zhCustomer, AS_OF);
+    const data = await statementDataFor(zhCustomer, AS_OF);
     const a = await renderPrint(template, data, { asOf: AS_OF, locale: 'zh-CN' });
     const b = await renderPrint(template, structuredClone(data), { asOf: AS_OF, locale: 'zh-CN' });
     expect(b.sha256).toBe(a.sha256);
@@ -111,7 +111,7 @@ describe('monthly statement PDF', () => {
   });
 
   it('renders a Western customer with English dates and pounds', async () => {
-    const data = buildStatementData(enCustomer, AS_OF);
+    const data = await statementDataFor(enCustomer, AS_OF);
     const a = await renderPrint(template, data, { asOf: AS_OF, locale: 'en-GB' });
     const b = await renderPrint(template, data, { asOf: AS_OF, locale: 'en-GB' });
     expect(b.sha256).toBe(a.sha256);
@@ -138,7 +138,7 @@ describe('monthly statement PDF', () => {
   });
 
   it('breaks 60 transactions over pages: carried forward, repeated header, brought forward', async () => {
-    const base = buildStatementData(enCustomer, AS_OF);
+    const base = await statementDataFor(enCustomer, AS_OF);
     const data = withTransactions(base, 60, (i) => `Shop number ${i + 1}`);
     const artifact = await renderPrint(template, data, { asOf: AS_OF, locale: 'en-GB' });
     const file = save('en-GB-60', artifact);
@@ -159,7 +159,7 @@ describe('monthly statement PDF', () => {
   it('extracts a statement with more than 127 distinct CJK characters (pdfkit subset pitfall)', async () => {
     // 300 distinct ideographs from the common block, 10 per description.
     const han = Array.from({ length: 300 }, (_, i) => String.fromCodePoint(0x4e00 + 0x40 + i * 7));
-    const data = withTransactions(buildStatementData(zhCustomer, AS_OF), 30, (i) =>
+    const data = withTransactions(await statementDataFor(zhCustomer, AS_OF), 30, (i) =>
       han.slice(i * 10, i * 10 + 10).join(''),
     );
     const artifact = await renderPrint(template, data, { asOf: AS_OF, locale: 'zh-CN' });
@@ -171,9 +171,9 @@ describe('monthly statement PDF', () => {
 
   it('maps shared glyphs to the text of this document, not of an earlier one', async () => {
     // Noto Sans SC draws U+00B7 (·) and U+2022 (•) with one glyph; fontkit caches the first code point.
-    const first = withTransactions(buildStatementData(enCustomer, AS_OF), 8, () => 'Middle · dot');
+    const first = withTransactions(await statementDataFor(enCustomer, AS_OF), 8, () => 'Middle · dot');
     await renderPrint(template, first, { asOf: AS_OF, locale: 'en-GB' });
-    const second = withTransactions(buildStatementData(enCustomer, AS_OF), 8, () => 'Bullet • dot');
+    const second = withTransactions(await statementDataFor(enCustomer, AS_OF), 8, () => 'Bullet • dot');
     const file = save('en-GB-bullet', await renderPrint(template, second, { asOf: AS_OF, locale: 'en-GB' }));
     expect(text(file)).toContain('Bullet • dot');
   });

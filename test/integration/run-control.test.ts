@@ -21,6 +21,7 @@ import { openStoreAt, type Store, type StoreLocation } from '../../src/store/db.
 import { getRun } from '../../src/store/runs.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { bearer, seedUsers } from '../support/api.ts';
+import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import { testBatchDeps } from '../support/stores.ts';
 
 /** Ledger rows of the run per customer: exactly one each is the promise. */
@@ -81,6 +82,9 @@ describe.each(['sqlite', 'postgres'] as const)('run control on %s', (dialect) =>
       customers.push({ ...synthesizeIdentity(id), traits: { balance: i * 10, age: 30 + i } });
     }
     await upsertCustomers(store.db, customers);
+    for (const asOf of ['2026-01-31', '2026-02-28', '2026-03-31']) {
+      await loadStatementFeeds(store.db, customers, asOf);
+    }
     templateId = (await publishTemplatePackage(store.db, 'templates/monthly-statement')).id;
     batch = testBatchDeps(store, dir, { chunkSize: 4, concurrency: 2 });
     deps = batch.deps;

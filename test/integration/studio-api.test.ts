@@ -7,6 +7,7 @@ import { publishCatalogDir } from '../../src/rules/publish.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { bearer, seedUsers } from '../support/api.ts';
+import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import { importBankCustomers, openTempStore, ROOT, type TempStore } from '../support/stores.ts';
 
 /** The studio's HTTP side: drafts, live preview (lint, PDF page images, e-mail frame, SMS), four eyes. */
@@ -24,8 +25,10 @@ describe('studio API', () => {
       traits: { balance: 12 },
     };
     await upsertCustomers(temp.store.db, [customer]);
+    // A customer's preview renders as of the end of last month (the clock below: October 2026).
+    await loadStatementFeeds(temp.store.db, [customer], '2026-10-31');
     await publishTemplatePackage(temp.store.db, `${ROOT}/templates/monthly-statement`);
-    app = buildApp({ db: temp.store.db });
+    app = buildApp({ db: temp.store.db, now: () => new Date('2026-11-23T10:00:00.000Z') });
   });
 
   afterAll(async () => {

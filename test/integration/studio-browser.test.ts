@@ -13,6 +13,7 @@ import { getLatestTemplateVersion } from '../../src/store/templates.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { seedUsers } from '../support/api.ts';
 import { launchChromium, signedInPage } from '../support/browser.ts';
+import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import {
   importBankCustomers,
   openTempStore,
@@ -36,7 +37,11 @@ describe('studio in Chromium', () => {
 
   beforeAll(async () => {
     temp = await openTempStore('studio-ui');
-    await importBankCustomers(temp.store, path.join(ROOT, 'test', 'fixtures', 'customers-bank-20.csv'));
+    const customers = await importBankCustomers(
+      temp.store,
+      path.join(ROOT, 'test', 'fixtures', 'customers-bank-20.csv'),
+    );
+    await loadStatementFeeds(temp.store.db, customers, '2026-10-31');
     await publishCatalogDir(temp.store.db, path.join(ROOT, 'catalogs', 'bank'), '2026-10-31');
     firstVersion = (await publishTemplatePackage(temp.store.db, `${ROOT}/templates/monthly-statement`)).id;
     await seedUsers(temp.store.db);

@@ -11,6 +11,7 @@ import { upsertCustomers } from '../../src/store/customers.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { PASSWORD, seedUsers } from '../support/api.ts';
 import { launchChromium, signedInPage } from '../support/browser.ts';
+import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import { openTempStore, ROOT, type TempStore, testBatchDeps } from '../support/stores.ts';
 
 /**
@@ -36,6 +37,7 @@ describe('call-center UI in Chromium', () => {
       });
     }
     await upsertCustomers(temp.store.db, customers);
+    await loadStatementFeeds(temp.store.db, customers, '2026-10-31');
     const template = await publishTemplatePackage(temp.store.db, `${ROOT}/templates/monthly-statement`);
     batch = testBatchDeps(temp.store, temp.dir, { chunkSize: 2, concurrency: 1 });
     const outcome = await executeRun(batch.deps, {

@@ -4,16 +4,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runIdFor } from '../../src/batch/execute-run.ts';
-import { planRun } from '../../src/batch/planner.ts';
+import { planAndStart, runIdFor } from '../../src/batch/execute-run.ts';
 import { waitForRun } from '../../src/batch/progress.ts';
 import { createRenderQueue } from '../../src/batch/queues.ts';
 import { connectRedis } from '../../src/batch/redis-connection.ts';
+import { createLogger } from '../../src/core/logger.ts';
 import { synthesizeIdentity } from '../../src/customers/synthetic-identity.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
 import { openStoreAt, type Store } from '../../src/store/db.ts';
 import { createRunIfAbsent } from '../../src/store/runs.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { loadStatementFeeds } from '../support/statement-feeds.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -60,6 +61,7 @@ describe('missive worker', () => {
       traits: { balance: 100 },
     }));
     await upsertCustomers(store.db, customers);
+    await loadStatementFeeds(store.db, customers, '2026-10-31');
     const template = await publishTemplatePackage(
       store.db,
       path.join(root, 'templates', 'monthly-statement'),
@@ -71,11 +73,13 @@ describe('missive worker', () => {
       source: 'store:all' as const,
     };
     const runId = runIdFor(request);
-    await createRunIfAbsent(store.db, { id: runId, ...request });
+    const { run } = await createRunIfAbsent(store.db, { id: runId, ...request });
     const connection = connectRedis(inject('redisUrl'));
     const queue = createRenderQueue(connection, prefix);
     try {
-      const plan = await planRun(store.db, queue, { id: runId, source: 'store:all' }, 5);
+      // Planned as `missive run --detach` plans: the data source checked and fixed, then the chunks.
+      const deps = { db: store.db, logger: createLogger('silent'), chunkSize: 5 };
+      const plan = await planAndStart(deps, queue, run);
       expect(plan).toEqual({ customers: 12, chunks: 3 });
       const progress = await waitForRun(store.db, runId, 12);
       expect(progress.byStatus).toEqual({ archived: 12 });

@@ -11,6 +11,7 @@ import { openStoreAt, type Store } from '../../src/store/db.ts';
 import { countRunByChannel } from '../../src/store/run-progress.ts';
 import { createRunIfAbsent, getRun } from '../../src/store/runs.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import { importBankCustomers, openTempStore, ROOT, type TempStore } from '../support/stores.ts';
 import { spawnWorker, type WorkerProcess, waitFor } from '../support/worker-process.ts';
 
@@ -42,7 +43,11 @@ describe.each(['sqlite', 'postgres'] as const)('two missive worker processes on 
       store = temp.store;
     }
     smtp = await startSmtpSink();
-    await importBankCustomers(store, path.join(ROOT, 'test', 'fixtures', 'customers-bank-20.csv'));
+    const customers = await importBankCustomers(
+      store,
+      path.join(ROOT, 'test', 'fixtures', 'customers-bank-20.csv'),
+    );
+    await loadStatementFeeds(store.db, customers, '2026-10-31');
     await publishCatalogDir(store.db, path.join(ROOT, 'catalogs', 'bank'), '2026-10-31');
     const env = {
       REDIS_URL: inject('redisUrl'),

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildStatementData } from '../../customers/synthetic-activity.ts';
+import { statementDataFor } from '../../../test/support/statement-feeds.ts';
 import { synthesizeIdentity } from '../../customers/synthetic-identity.ts';
 import { compileTemplate } from '../../templates/compile.ts';
 import { loadTemplatePackage } from '../../templates/package-loader.ts';
@@ -21,13 +21,18 @@ describe('print shaping caches', () => {
     const template = compileTemplate(
       await loadTemplatePackage(path.join(root, 'templates', 'monthly-statement')),
     );
-    const docs = Array.from({ length: 24 }, (_, i) => {
-      const customer = synthesizeIdentity(String(i + 1));
-      return {
-        locale: customer.locale,
-        data: buildStatementData({ ...customer, traits: { balance: i * 911, job: 'admin.' } }, '2026-10-31'),
-      };
-    });
+    const docs = await Promise.all(
+      Array.from({ length: 24 }, async (_, i) => {
+        const customer = synthesizeIdentity(String(i + 1));
+        return {
+          locale: customer.locale,
+          data: await statementDataFor(
+            { ...customer, traits: { balance: i * 911, job: 'admin.' } },
+            '2026-10-31',
+          ),
+        };
+      }),
+    );
     const render = async (order: number[]) => {
       const out: string[] = [];
       for (const i of order) {
