@@ -11,6 +11,7 @@ export interface ImportRequest {
   mapping?: string | undefined;
   format?: string | undefined;
   delimiter?: string | undefined;
+  encoding?: string | undefined;
   rejectReportPath?: string | undefined;
 }
 

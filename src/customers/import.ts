@@ -40,6 +40,8 @@ export interface ImportCustomersOptions {
   format?: string | undefined;
   /** , ; TAB or |; default: the mapping's, else detected from the header line. */
   delimiter?: string | undefined;
+  /** The file's encoding (utf-8, utf-16le, gb18030, gbk…); default: the mapping's, else a BOM's, else UTF-8. */
+  encoding?: string | undefined;
   /** Customers per sink call (default 500). */
   batchSize?: number | undefined;
   sink: CustomerSink;
@@ -91,7 +93,13 @@ export async function importCustomers(options: ImportCustomersOptions): Promise<
   const format = detectFormat(options.file, options.format ?? given?.format);
   const mapping = given ?? defaultMapping(format);
   const totalBytes = await fileSize(options.file);
-  const reader = await openReader(options.file, format, options.delimiter ?? mapping.delimiter, mapping);
+  const reader = await openReader(
+    options.file,
+    format,
+    options.delimiter ?? mapping.delimiter,
+    options.encoding ?? mapping.encoding,
+    mapping,
+  );
   let report: RejectReportWriter | null = null;
   try {
     report = options.rejectReportPath ? await RejectReportWriter.open(options.rejectReportPath) : null;
@@ -225,12 +233,13 @@ async function openReader(
   file: string,
   format: SourceFormat,
   delimiter: string | undefined,
+  encoding: string | undefined,
   mapping: CustomerMapping,
 ): Promise<Reader> {
   if (format === 'ndjson') return openNdjsonReader(file);
   const reader = await openCsvReader(file, {
     ...(delimiter === undefined ? {} : { delimiter: normaliseDelimiter(delimiter, file) }),
-    ...(mapping.encoding === undefined ? {} : { encoding: mapping.encoding }),
+    ...(encoding === undefined ? {} : { encoding }),
   });
   try {
     checkHeader(file, reader.columns, reader.delimiter, mapping);

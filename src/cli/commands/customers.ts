@@ -12,6 +12,7 @@ interface ImportOptions {
   mapping?: string;
   format?: string;
   delimiter?: string;
+  encoding?: string;
   rejects?: string;
   maxRejectRate?: string;
 }
@@ -28,6 +29,10 @@ export function registerCustomersCommands(program: Command): void {
     .option('-m, --mapping <file>', 'column mapping JSON (default: columns named like the fields)')
     .option('--format <format>', 'csv or ndjson (default: from the mapping or the file extension)')
     .option('--delimiter <char>', 'CSV delimiter: , ; tab or | (default: detected from the header)')
+    .option(
+      '--encoding <name>',
+      "the file's encoding: utf-8, utf-16le, utf-16be, gb18030, gbk, big5… (default: the mapping's, else a BOM's, else UTF-8)",
+    )
     .option('--rejects <file>', 'where to write the reject report (default: the data folder)')
     .option(
       '--max-reject-rate <rate>',
@@ -52,6 +57,7 @@ export function registerCustomersCommands(program: Command): void {
           mapping: opts.mapping,
           format: opts.format,
           delimiter: opts.delimiter,
+          encoding: opts.encoding,
           rejectReportPath: opts.rejects,
         });
         process.stdout.write(formatImportSummary(summary));
