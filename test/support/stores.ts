@@ -10,10 +10,11 @@ import { connectRedis } from '../../src/batch/redis-connection.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import type { Customer } from '../../src/core/types.ts';
 import { importCustomers } from '../../src/customers/import.ts';
-import { upsertCustomers } from '../../src/store/customers.ts';
+import { listCustomersAfter, upsertCustomers } from '../../src/store/customers.ts';
 import { openStoreAt, type Store } from '../../src/store/db.ts';
 import { createRunIfAbsent, type RunRecord } from '../../src/store/runs.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { loadStatementFeeds } from './statement-feeds.ts';
 
 /** Shared set-up of integration tests: a SQLite store in a temp folder, sample customers, batch deps. */
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -82,7 +83,13 @@ export function testBatchDeps(
 }
 
 /** Publishes the shipped monthly statement and creates (not plans) its run over every stored customer. */
+/**
+ * A monthly-statement run for 2026-10-31 over every stored customer, with the statement feeds of
+ * that period loaded for them (idempotent: loading the same extracts again changes nothing).
+ */
 export async function createStatementRun(store: Store): Promise<RunRecord> {
+  const customers = await listCustomersAfter(store.db, null, 1_000_000);
+  await loadStatementFeeds(store.db, customers, '2026-10-31');
   const version = await publishTemplatePackage(store.db, path.join(ROOT, 'templates', 'monthly-statement'));
   const request = {
     communicationType: 'monthly-statement',
