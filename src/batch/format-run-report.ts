@@ -13,6 +13,7 @@ export function formatRunReport(r: RunReport): string {
     r.input
       ? `  source            ${r.input.file}: ${r.input.rows} rows, ${r.input.rejected} refused at input (listed with their lines in \`missive runs show\`)`
       : `  source            ${r.source === 'store:all' ? 'every customer in the store' : r.source}`,
+    `  template          ${r.templateVersionId}`,
     `  customers in      ${rec.customersIn}; accounted ${rec.customersAccounted}; not processed ${rec.customersNotProcessed}`,
     `  reconciliation    ${rec.balanced ? 'balanced' : `NOT BALANCED: ${rec.problems.join('; ')}`}`,
   ];

@@ -28,7 +28,8 @@ export function runDataSourceOf(run: RunRecord): RunDataSource | undefined {
 }
 
 /**
- * Before a run plans its first chunk: picks its data source (datasources/<type>/ in `dir`, or the
+ * Before a run plans its first chunk: picks its data source (datasources/<template>/ in `dir`, named
+ * after the template the run's communication type renders, as at `templates publish`; or the
  * customer record), checks it against the template's contract (MSV_DATA_CONTRACT names every field
  * it cannot produce) and that its feeds are loaded for the as-of period with matching control totals
  * (MSV_FEED_NOT_LOADED, MSV_FEED_CONTROL_MISMATCH). A run refused here has touched no customer.
@@ -45,7 +46,7 @@ export async function prepareRunData(
     await (await providerOf(db, recorded)).ready(run.asOf);
     return recorded;
   }
-  const datasource = await requireDataContract(template, dir, run.communicationType, run.asOf);
+  const datasource = await requireDataContract(template, dir, template.name, run.asOf);
   const provider = documentDataProvider({ db, datasource });
   await provider.ready(run.asOf);
   const chosen: RunDataSource = datasource

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { isMissiveError } from '../core/errors.ts';
 import { loadPublishedCatalog } from '../rules/context-loader.ts';
+import { isServiceDocumentName } from '../rules/run-type.ts';
 import type { Database } from '../store/schema.ts';
 
 /**
@@ -16,10 +17,9 @@ export interface DeliveryPolicy {
   quietHours?: { start: string; end: string };
 }
 
-const SERVICE_NAMES = /statement|bill|reminder|invoice|notice/;
-
+/** A run without a catalog entry is a service document (src/rules/run-type.ts); else by name. */
 export function policyByName(communicationType: string): DeliveryPolicy {
-  const service = SERVICE_NAMES.test(communicationType);
+  const service = isServiceDocumentName(communicationType);
   return { purpose: service ? 'service' : 'marketing', mustDeliver: service };
 }
 

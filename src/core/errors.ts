@@ -99,7 +99,12 @@ export const ERROR_CODES = {
     'A json-logic rule compares values of different types, e.g. a string trait with a number (offer and path in details).',
   MSV_RULES_NEVER_TRUE:
     'A rule is false for every sample customer, so it can never select anyone (offer and path in details).',
-  MSV_RULES_UNKNOWN_TYPE: 'The catalog has no communication type with that name.',
+  MSV_RULES_TRAIT_ABSENT:
+    'A trait the catalog declares is absent (missing or null) for most sample or stored customers (trait and counts in the message).',
+  MSV_RULES_SEGMENT_DOMINANT:
+    'A warning: one segment (a named segment or a value of a segmentation dimension) holds more than 90 % of the sample or stored customers.',
+  MSV_RULES_UNKNOWN_TYPE:
+    'No communication type of the published catalog (nor a service-document template) has that name; the message lists the known ones.',
   MSV_RULES_NOT_PUBLISHED: 'No offer catalog has been published (run `missive offers publish DIR`).',
   MSV_CHANNEL_HEADER_INJECTION:
     'A header value or envelope address contains CR or LF (header injection); nothing was sent.',

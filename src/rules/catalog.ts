@@ -63,6 +63,11 @@ export const traitsFileSchema = z.strictObject({
 
 export const communicationTypeSchema = z.strictObject({
   description: z.string().optional(),
+  /**
+   * The template package a run of this type renders (`templates/<name>`, one file per channel:
+   * email.mjml, sms.hbs, print.yaml). Default: the type's own id. `missive run <type>` names the type.
+   */
+  template: id.optional(),
   /** service (statements, bills: consent for service) or marketing (promotions: marketing consent, caps). */
   purpose: z.enum(['service', 'marketing']),
   /** Must go on paper unless the customer consented to electronic delivery. */

@@ -8,8 +8,10 @@ import { loadCustomerHistory, loadModel, loadPublishedCatalog } from './context-
 import { decide } from './decide.ts';
 import type { Decision } from './decision.ts';
 import { type OfferContent, offerContentFor } from './offer-content.ts';
+import { typeForTemplate } from './run-type.ts';
 
 export interface PreviewOffersRequest {
+  /** A communication type of the catalog, or a template name (the first type that renders it). */
   communicationType: string;
   asOf: string;
   channel: ChannelKind;
@@ -20,7 +22,7 @@ export interface PreviewOffersRequest {
 /**
  * The offers a preview shows for a customer: the stored decision of `runId` when given — so the
  * preview is the very document the run made — else a fresh decision as a run today would make it.
- * No published catalog, or a type the catalog does not know, means no offers.
+ * No published catalog, or a name that is neither a type of it nor the template of one, means no offers.
  */
 export async function previewOffers(
   db: Kysely<Database>,
@@ -34,7 +36,8 @@ export async function previewOffers(
     if (isMissiveError(err) && err.code === 'MSV_RULES_NOT_PUBLISHED') return [];
     throw err;
   }
-  if (!(req.communicationType in catalog.types)) return [];
+  const type = typeForTemplate(catalog.catalog, req.communicationType);
+  if (type === undefined) return [];
   const stored = req.runId ? await getDecision<Decision>(db, req.runId, customer.id) : undefined;
   let decision = stored?.decision;
   if (!decision) {
@@ -42,8 +45,8 @@ export async function previewOffers(
     decision = decide(customer, {
       asOf: req.asOf,
       now,
-      runId: req.runId ?? stableId('preview', req.communicationType, req.asOf),
-      communicationType: req.communicationType,
+      runId: req.runId ?? stableId('preview', type, req.asOf),
+      communicationType: type,
       catalog,
       model: await loadModel(db),
       history: await loadCustomerHistory(db, customer.id, catalog, now),

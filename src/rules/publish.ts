@@ -4,12 +4,14 @@ import { stableId } from '../core/hash.ts';
 import { getCustomer } from '../store/customers.ts';
 import { type PublishResult, publishCatalogVersion } from '../store/offers.ts';
 import type { Database } from '../store/schema.ts';
+import { listPublishedTemplateNames } from '../store/templates.ts';
 import type { Catalog } from './catalog.ts';
 import { loadCatalogDir } from './catalog-loader.ts';
 import { loadCustomerHistory, loadModel, loadPublishedCatalog } from './context-loader.ts';
 import { decide } from './decide.ts';
 import type { Decision } from './decision.ts';
 import { issuesError, type RuleIssue } from './issues.ts';
+import { resolveRunType } from './run-type.ts';
 import { loadSampleCustomers } from './sample-customers.ts';
 import { validateCatalog } from './validate.ts';
 
@@ -63,6 +65,7 @@ export async function decideForCustomer(
     req.type ??
     Object.entries(catalog.types).find(([, t]) => t.offerSlots > 0)?.[0] ??
     Object.keys(catalog.types)[0]!;
+  if (!(type in catalog.types)) throw await undecidableType(db, type, catalog.catalog);
   const [model, history] = await Promise.all([
     loadModel(db),
     loadCustomerHistory(db, customer.id, catalog, req.now),
@@ -83,4 +86,22 @@ export async function decideForCustomer(
     ]),
   );
   return { decision, offerNames };
+}
+
+/**
+ * Why `decide` cannot decide for `type`: as `missive run` says it (the same names run), plus that a
+ * service document without a catalog entry runs without decisions.
+ */
+async function undecidableType(db: Kysely<Database>, type: string, catalog: Catalog): Promise<MissiveError> {
+  const templates = await listPublishedTemplateNames(db);
+  try {
+    resolveRunType(type, catalog, templates);
+  } catch (err) {
+    return err as MissiveError;
+  }
+  return new MissiveError(
+    'MSV_RULES_UNKNOWN_TYPE',
+    `"${type}" is not a communication type of catalog ${catalog.name}: it runs as a service document, without decisions (nothing to decide). Known types: ${Object.keys(catalog.communicationTypes).join(', ')}`,
+    { field: 'type', catalog: catalog.name },
+  );
 }

@@ -110,6 +110,18 @@ export async function getLatestTemplateVersion(
   return row ? rowToTemplateVersion(row) : undefined;
 }
 
+/** The names of the templates with a published version, sorted. */
+export async function listPublishedTemplateNames(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db
+    .selectFrom('template_versions')
+    .select('template_name')
+    .distinct()
+    .where('status', '=', 'published')
+    .orderBy('template_name')
+    .execute();
+  return rows.map((r) => r.template_name);
+}
+
 /** Every version of a template, oldest first. */
 export async function listTemplateVersions(
   db: Kysely<Database>,

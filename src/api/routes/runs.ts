@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { runIdFor } from '../../batch/execute-run.ts';
+import { resolveRun } from '../../batch/resolve-run.ts';
 import { cancelRun, pauseRun, resumeRun, retryFailed } from '../../batch/run-control.ts';
 import { buildRunReport } from '../../batch/run-report.ts';
 import { ALL_CUSTOMERS, assertSegmentKnown, parseSourceKey, sourceKeyFor } from '../../batch/run-source.ts';
@@ -10,7 +11,6 @@ import { appendAudit } from '../../store/audit.ts';
 import { countCommunicationsByStatus, listRunFailures } from '../../store/communications.ts';
 import { countRunByChannel } from '../../store/run-progress.ts';
 import { createRunIfAbsent, getRun, listRuns } from '../../store/runs.ts';
-import { getLatestTemplateVersion, getTemplateVersion } from '../../store/templates.ts';
 import type { Role } from '../../store/users.ts';
 import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
 import type { RouteDeps } from './route-deps.ts';
@@ -110,7 +110,13 @@ function registerRunControlRoutes(
           additionalProperties: false,
           required: ['type'],
           properties: {
-            type: { type: 'string', minLength: 1, maxLength: 200 },
+            type: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 200,
+              description:
+                'a communication type of the published catalog (it names its template), or a service document without a catalog entry (e.g. monthly-statement)',
+            },
             asOf: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
             templateVersion: { type: 'string', minLength: 1, maxLength: 200 },
             source: {
@@ -124,11 +130,9 @@ function registerRunControlRoutes(
     },
     async (request, reply) => {
       const body = request.body;
-      const version = body.templateVersion
-        ? await getTemplateVersion(deps.db, body.templateVersion)
-        : await getLatestTemplateVersion(deps.db, body.type);
-      if (!version || version.templateName !== body.type)
-        throw new MissiveError('MSV_TEMPLATE_NOT_FOUND', `no published version of "${body.type}"`);
+      const { templateVersion: version } = await resolveRun(deps.db, body.type, {
+        templateVersion: body.templateVersion,
+      });
       const source = parseSourceKey(body.source ?? ALL_CUSTOMERS);
       if (source.kind === 'segment') await assertSegmentKnown(deps.db, source.name);
       const runRequest = {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
+import { resolveRun } from '../../batch/resolve-run.ts';
 import { publishCatalogDir } from '../../rules/publish.ts';
 import { listCommunicationsForRun } from '../../store/communications.ts';
 import { publishTemplatePackage } from '../../templates/publish.ts';
@@ -11,7 +12,7 @@ import { formatChannelSummary, formatRunSummary, runWithProgress } from '../run-
 import type { QueueRuntime } from '../runtime.ts';
 import { withQueueRuntime } from '../with-runtime.ts';
 import { formatLoadSummary, loadFeedFile } from './feeds.ts';
-import { parseAsOf } from './run.ts';
+import { describeRunType, parseAsOf } from './run.ts';
 
 interface DemoOptions {
   customers?: string;
@@ -50,9 +51,14 @@ export function registerDemoCommand(program: Command): void {
           for (const dir of [SHIPPED.statementTemplate, SHIPPED.crossSellTemplate]) {
             const template = await publishTemplatePackage(rt.store.db, dir);
             out(`\ntemplate ${template.name} version ${template.version} (${template.id})\n`);
+          }
+          // The bank catalog's communication types; each names the template it renders.
+          for (const type of ['monthly-statement', 'cross-sell-promotion']) {
+            const { runType, templateVersion, missingChannels } = await resolveRun(rt.store.db, type);
+            out(`\n${describeRunType(runType, templateVersion.version, missingChannels)}`);
             const outcome = await runWithProgress(
               rt,
-              { communicationType: template.name, templateVersionId: template.id, asOf, source: 'store:all' },
+              { communicationType: type, templateVersionId: templateVersion.id, asOf, source: 'store:all' },
               channels,
             );
             out(formatRunSummary(outcome, rt.config.archiveDir));

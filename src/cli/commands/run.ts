@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { executeRun, runIdFor } from '../../batch/execute-run.ts';
+import { resolveRun } from '../../batch/resolve-run.ts';
 import { type RunSourceSpec, sourceKeyFor } from '../../batch/run-source.ts';
 import { lastDayOfPreviousMonth, parseIsoDate } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
+import type { ChannelKind } from '../../core/types.ts';
+import type { RunType } from '../../rules/run-type.ts';
 import { createRunIfAbsent } from '../../store/runs.ts';
-import { getLatestTemplateVersion, getTemplateVersion } from '../../store/templates.ts';
 import { EXIT_OK, parseRate } from '../exit-codes.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
 import { runExit, runFailureTally } from '../run-exit.ts';
@@ -19,6 +21,19 @@ export function parseAsOf(value: string | undefined): string {
       field: '--as-of',
     });
   return date;
+}
+
+/** The first line of a run: what the type is and which template version it renders. */
+export function describeRunType(runType: RunType, version: number, missing: readonly ChannelKind[]): string {
+  const what =
+    runType.kind === 'catalog'
+      ? `${runType.type}: ${runType.purpose} communication of catalog ${runType.catalog}, template ${runType.template} v${version}`
+      : `${runType.type}: service document (not in the published catalog: no decisions, no offers), template ${runType.template} v${version}`;
+  const note =
+    missing.length > 0
+      ? `\n  note: template ${runType.template} has no ${missing.join(', ')} channel; customers whose decision picks it get print`
+      : '';
+  return `${what}${note}\n`;
 }
 
 interface RunCommandOptions {
@@ -64,7 +79,10 @@ export function registerRunCommand(program: Command): void {
     .description(
       'Run a communication for every customer, a customer file or a segment (the same run again resumes it)',
     )
-    .argument('<type>', 'communication type = published template name, e.g. monthly-statement')
+    .argument(
+      '<type>',
+      'communication type of the published catalog (it names its template), e.g. cross-sell-promotion; or a service document without a catalog entry, e.g. monthly-statement',
+    )
     .option('--all', 'every customer in the store (the default)')
     .option(
       '--customers <file>',
@@ -102,15 +120,15 @@ export function registerRunCommand(program: Command): void {
       const maxFailureRate = parseRate('--max-failure-rate', opts.maxFailureRate);
       const source = runSourceOf(opts);
       await withQueueRuntime(async (rt) => {
-        const version = opts.templateVersion
-          ? await getTemplateVersion(rt.store.db, opts.templateVersion)
-          : await getLatestTemplateVersion(rt.store.db, type);
-        if (!version || version.templateName !== type) {
-          throw new MissiveError(
-            'MSV_TEMPLATE_NOT_FOUND',
-            `no published version of "${type}"${opts.templateVersion ? ` with id ${opts.templateVersion}` : ''}; publish one with: missive templates publish templates/${type}`,
-          );
-        }
+        const {
+          runType,
+          templateVersion: version,
+          missingChannels,
+        } = await resolveRun(rt.store.db, type, {
+          templateVersion: opts.templateVersion,
+        });
+        const described = describeRunType(runType, version.version, missingChannels);
+        if (!opts.detach) process.stdout.write(described);
         const request = {
           communicationType: type,
           templateVersionId: version.id,
@@ -126,7 +144,7 @@ export function registerRunCommand(program: Command): void {
         if (opts.detach) {
           const outcome = await executeRun(batchDeps(rt), request, undefined, { detach: true });
           process.stdout.write(
-            `${outcome.runId}\n${outcome.status === 'running' ? `planned: ${outcome.progress.total} customers in ${outcome.chunks} chunks; start \`missive worker\` to process it (same REDIS_URL and store)` : `run is ${outcome.status}`}\n`,
+            `${outcome.runId}\n${outcome.status === 'running' ? `planned: ${outcome.progress.total} customers in ${outcome.chunks} chunks; start \`missive worker\` to process it (same REDIS_URL and store)` : `run is ${outcome.status}`}\n${described}`,
           );
           return;
         }

@@ -34,7 +34,7 @@ export function runReportPage(ctx: PageContext, r: RunReport): SafeHtml {
     ctx,
     t.runReport,
     html`<h1>${t.runReport}</h1>
-<p><code>${r.runId}</code> · ${r.communicationType} · ${r.asOf} · <strong>${r.status}</strong></p>
+<p><code>${r.runId}</code> · ${r.communicationType} · <code id="template">${r.templateVersionId}</code> · ${r.asOf} · <strong>${r.status}</strong></p>
 <h2>${t.reconciliation}: <span id="reconciled" class="${rec.balanced ? 'ok' : 'error'}">${rec.balanced ? t.balanced : t.notBalanced}</span></h2>
 ${rec.problems.length > 0 ? html`<div class="alert error" role="alert">${rec.problems.join('; ')}</div>` : ''}
 <p id="source">${t.runSource}: ${r.input ? html`${r.input.file} · ${String(r.input.rows)} · ${String(r.input.rejected)} ${t.refusedAtInput}` : r.source}</p>
