@@ -13,7 +13,15 @@ import { freeLoopbackPort } from '../core/free-port.ts';
 export interface EmbeddedRedis {
   readonly url: string;
   readonly pid: number;
+  /** Settles when the server exits: `expected` after stop(), otherwise it died (kill -9, a crash). */
+  readonly exited: Promise<EmbeddedRedisExit>;
   stop(): Promise<void>;
+}
+
+export interface EmbeddedRedisExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  expected: boolean;
 }
 
 export interface EmbeddedRedisOptions {
@@ -51,10 +59,18 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   const pidFile = path.join(options.dir, PID_FILE);
   fs.writeFileSync(pidFile, String(child.pid));
   const url = `redis://127.0.0.1:${port}`;
+  let stopping = false;
+  const exited = new Promise<EmbeddedRedisExit>((resolve) => {
+    const report = () => resolve({ code: child.exitCode, signal: child.signalCode, expected: stopping });
+    if (child.exitCode !== null || child.signalCode !== null) report();
+    else child.once('exit', report);
+  });
   return {
     url,
     pid: child.pid ?? 0,
+    exited,
     stop: async () => {
+      stopping = true;
       await stopChild(child);
       fs.rmSync(pidFile, { force: true });
     },

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { BlobStore } from '../archive/blob-store.ts';
 import type { Channel } from '../channels/channel.ts';
 import { catalogDeliveryPolicy } from '../channels/delivery-policy.ts';
+import { settledWithin, unlessAborted } from '../core/abortable.ts';
 import { SHIPPED_DATASOURCES_DIR } from '../core/config.ts';
 import { stableId } from '../core/hash.ts';
 import type { Logger } from '../core/logger.ts';
@@ -20,7 +21,7 @@ import {
 import type { Database } from '../store/schema.ts';
 import { planRun } from './planner.ts';
 import { type RunProgress, readRunProgress, waitForRun } from './progress.ts';
-import { createRenderQueue, type DispatchChannel, type RenderChunkJob } from './queues.ts';
+import { createRenderQueue, type DispatchChannel, quiet, type RenderChunkJob } from './queues.ts';
 import { explainRedisError } from './redis-connection.ts';
 import { prepareRunData } from './run-data.ts';
 import { finishRun } from './run-finish.ts';
@@ -66,7 +67,15 @@ export interface BatchDeps {
    * read the same settings from the configuration); without them such documents fail.
    */
   tracking?: LinkTracking | undefined;
+  /**
+   * Aborted (reason: a MissiveError) when Redis is given up on (src/cli/runtime.ts `redisLost`): the
+   * run stops waiting, closes its workers without waiting on Redis and throws the reason.
+   */
+  signal?: AbortSignal | undefined;
 }
+
+/** How long a run that lost Redis waits for its workers to close before leaving them. */
+const LOST_REDIS_CLOSE_MS = 3_000;
 
 export interface RunOutcome {
   runId: string;
@@ -126,15 +135,15 @@ export async function executeRun(
     return { runId, didWork: sent > 0, chunks: 0, progress: { ...progress, total: customers }, status };
   }
   const queue = createRenderQueue(deps.connect(), deps.queuePrefix);
-  const flow = new FlowProducer({ connection: deps.connect(), prefix: deps.queuePrefix });
+  const flow = quiet(new FlowProducer({ connection: deps.connect(), prefix: deps.queuePrefix }));
   let plan: { customers: number; chunks: number };
   try {
-    plan = await planAndStart(deps, queue, run, flow, { prepared: true });
+    plan = await unlessAborted(planAndStart(deps, queue, run, flow, { prepared: true }), deps.signal);
   } catch (err) {
-    await queue.close();
+    await settledWithin(queue.close(), LOST_REDIS_CLOSE_MS);
     throw err;
   } finally {
-    await flow.close();
+    await settledWithin(flow.close(), LOST_REDIS_CLOSE_MS);
     if (options.detach) await queue.close();
   }
   if (options.detach) {
@@ -164,7 +173,12 @@ export async function executeRun(
       const status = (await getRun(deps.db, runId))?.status;
       return status === 'paused' || status === 'cancelled';
     };
-    const rendered = await waitForRun(deps.db, runId, plan.customers, { onProgress, shouldStop: stopped });
+    const rendered = await waitForRun(deps.db, runId, plan.customers, {
+      onProgress,
+      shouldStop: stopped,
+      signal: deps.signal,
+    });
+    deps.signal?.throwIfAborted();
     await relay?.stop();
     if (await stopped()) {
       const status = (await getRun(deps.db, runId))!.status;
@@ -177,11 +191,23 @@ export async function executeRun(
     const status = await finishRun(deps, runId);
     return { runId, didWork: true, chunks: plan.chunks, progress, status };
   } finally {
-    await relay?.stop();
-    await dispatch?.close();
-    await worker.close();
-    await finalizer.close();
-    await queue.close();
+    if (deps.signal?.aborted) {
+      // Redis is gone: close without waiting on it (chunks in hand are BullMQ's stalled jobs later).
+      const closing = Promise.allSettled([
+        relay?.stop(),
+        dispatch?.close(),
+        worker.close(true),
+        finalizer.close(true),
+        queue.close(),
+      ]);
+      await settledWithin(closing, LOST_REDIS_CLOSE_MS);
+    } else {
+      await relay?.stop();
+      await dispatch?.close();
+      await worker.close();
+      await finalizer.close();
+      await queue.close();
+    }
   }
 }
 
@@ -308,23 +334,24 @@ async function dispatchRun(deps: BatchDeps, runId: string, open?: DispatchStage)
   const stage = open ?? openDispatch(deps);
   if (!stage) return 0;
   try {
-    const queued = await stage.enqueueRun(runId);
+    const queued = await unlessAborted(stage.enqueueRun(runId), deps.signal);
     if (queued > 0) deps.logger.info({ runId, queued }, 'dispatch queued');
-    await stage.drained();
+    await unlessAborted(stage.drained(), deps.signal);
     // A send whose job ended without sending it (it threw) is queued again, a few rounds at most.
     for (let round = 0; round < STRANDED_ROUNDS; round += 1) {
-      const again = await stage.requeueStranded(runId);
+      const again = await unlessAborted(stage.requeueStranded(runId), deps.signal);
       if (again === 0) break;
       deps.logger.warn(
         { runId, again, round: round + 1 },
         'unsent sends whose job had ended were queued again',
       );
-      await stage.drained();
+      await unlessAborted(stage.drained(), deps.signal);
     }
     const paper = await renderPendingPrint(createRenderChunkDeps(deps.db, deps.blobs, deps.logger), runId);
     if (paper > 0) deps.logger.info({ runId, paper }, 'fallback print documents rendered');
     return queued;
   } finally {
-    if (!open) await stage.close();
+    if (!open && deps.signal?.aborted) await settledWithin(stage.close(), LOST_REDIS_CLOSE_MS);
+    else if (!open) await stage.close();
   }
 }

@@ -39,7 +39,19 @@ export const CHUNK_JOB_OPTIONS = {
 } as const;
 
 export function createRenderQueue(connection: Redis, prefix: string): Queue<RenderChunkJob> {
-  return new Queue<RenderChunkJob>(RENDER_QUEUE, { connection, prefix });
+  return quiet(new Queue<RenderChunkJob>(RENDER_QUEUE, { connection, prefix }));
+}
+
+/**
+ * A BullMQ queue or flow producer with no 'error' listener prints every connection error of its
+ * client to stderr (several a second on a dead Redis, issue 17). The client's own listener (the
+ * runtime's throttled log) and the Redis watch (redis-watch.ts) report them instead.
+ */
+export function quiet<T extends { on(event: 'error', listener: (err: Error) => void): unknown }>(
+  emitter: T,
+): T {
+  emitter.on('error', () => {});
+  return emitter;
 }
 
 /**
@@ -99,5 +111,5 @@ export function createDispatchQueue(
   connection: Redis,
   prefix: string,
 ): Queue<DispatchJob> {
-  return new Queue<DispatchJob>(DISPATCH_QUEUES[channel], { connection, prefix });
+  return quiet(new Queue<DispatchJob>(DISPATCH_QUEUES[channel], { connection, prefix }));
 }

@@ -3,10 +3,36 @@ import { MissiveError } from '../core/errors.ts';
 
 /**
  * BullMQ needs ready-made ioredis clients in ESM (see NOTES.md) with `maxRetriesPerRequest: null`
- * so blocking commands survive reconnects.
+ * so blocking commands survive reconnects. `onError` hears the client's connection errors (without
+ * a listener ioredis prints every failed reconnect to stderr: pass a throttled log, log-throttle.ts).
  */
-export function connectRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+export function connectRedis(url: string, onError?: (err: Error) => void): Redis {
+  const client = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  if (onError) client.on('error', onError);
+  return client;
+}
+
+/**
+ * Closes a client without waiting on a Redis that is gone: QUIT when connected (bounded by
+ * `withinMs`), else drop the connection. A QUIT sent while ioredis reconnects waits in its offline
+ * queue for ever (maxRetriesPerRequest null) — how a run without Redis ignored SIGTERM (issue 17).
+ */
+export async function closeRedisClient(client: Redis, withinMs = 2_000): Promise<void> {
+  if (client.status === 'end') return;
+  if (client.status !== 'ready') return void client.disconnect();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, withinMs);
+  });
+  await Promise.race([
+    client.quit().then(
+      () => undefined,
+      () => undefined,
+    ),
+    late,
+  ]);
+  clearTimeout(timer);
+  if ((client.status as string) !== 'end') client.disconnect(); // narrowed above, changed by quit()
 }
 
 /**

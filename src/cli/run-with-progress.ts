@@ -21,6 +21,7 @@ export function batchDeps(rt: QueueRuntime): BatchDeps {
     concurrency: rt.config.concurrency,
     jobLockMs: rt.config.jobLockMs,
     workerIdleMs: rt.config.workerIdleMs,
+    signal: rt.redisLost,
     sandbox: rt.config.renderSandbox
       ? {
           store: rt.config.databaseUrl

@@ -2,9 +2,12 @@ import fs from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { BlobStore } from '../archive/blob-store.ts';
 import { openBlobStore } from '../archive/open-blob-store.ts';
-import { type EmbeddedRedis, startEmbeddedRedis } from '../batch/embedded-redis.ts';
-import { assertNoEviction, connectRedis } from '../batch/redis-connection.ts';
+import { type SupervisedRedis, superviseEmbeddedRedis } from '../batch/embedded-redis-supervisor.ts';
+import { assertNoEviction, closeRedisClient, connectRedis } from '../batch/redis-connection.ts';
+import { repeatKeyOf } from '../batch/redis-fault.ts';
+import { type RedisWatch, watchRedis } from '../batch/redis-watch.ts';
 import { type Config, loadConfig } from '../core/config.ts';
+import { throttled } from '../core/log-throttle.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { openStore, type Store } from '../store/db.ts';
 
@@ -25,6 +28,12 @@ export interface QueueRuntime extends Runtime {
   redisUrl: string;
   /** A fresh client per BullMQ object: workers hold blocking connections. */
   connect(): Redis;
+  /**
+   * Aborted, with a MissiveError as reason, when the command must give up on Redis: unreachable
+   * past MISSIVE_REDIS_UNAVAILABLE_MS (MSV_REDIS_UNAVAILABLE), refusing writes for want of disk
+   * (MSV_REDIS_CANNOT_PERSIST), or an embedded server that could not be restarted.
+   */
+  redisLost: AbortSignal;
 }
 
 export async function openRuntime(config: Config = loadConfig()): Promise<Runtime> {
@@ -37,30 +46,49 @@ export async function openRuntime(config: Config = loadConfig()): Promise<Runtim
 
 export async function openQueueRuntime(config: Config = loadConfig()): Promise<QueueRuntime> {
   const base = await openRuntime(config);
-  let embedded: EmbeddedRedis | undefined;
+  let embedded: SupervisedRedis | undefined;
+  let watch: RedisWatch | undefined;
   const clients: Redis[] = [];
+  // Connection errors of every client, counted rather than repeated (a dead Redis: several a second each).
+  const errors = throttled(base.logger);
+  const onError = (err: Error) =>
+    errors.error(`redis:${repeatKeyOf(err)}`, { err: err.message }, 'redis error');
+  const release = async () => {
+    errors.flush();
+    await watch?.close();
+    await Promise.allSettled(clients.map((c) => closeRedisClient(c)));
+    await embedded?.stop();
+    await base.close();
+  };
   try {
     if (!config.redisUrl) {
-      embedded = await startEmbeddedRedis({ bin: config.redisServerBin, dir: config.redisDir });
+      embedded = await superviseEmbeddedRedis({
+        bin: config.redisServerBin,
+        dir: config.redisDir,
+        logger: base.logger,
+      });
       base.logger.info({ url: embedded.url }, 'embedded redis-server started');
     }
     const redisUrl = config.redisUrl ?? embedded!.url;
     const connect = () => {
-      const client = connectRedis(redisUrl);
+      const client = connectRedis(redisUrl, onError);
       clients.push(client);
       return client;
     };
     await assertNoEviction(connect(), (m) => base.logger.warn(m));
-    const close = async () => {
-      await Promise.allSettled(clients.map((c) => c.quit()));
-      await embedded?.stop();
-      await base.close();
-    };
-    return { ...base, redisUrl, connect, close };
+    const supervisor = embedded;
+    watch = watchRedis({
+      url: redisUrl,
+      logger: base.logger,
+      unavailableMs: config.redisUnavailableMs,
+      probeKey: `${config.queuePrefix}:health:${process.pid}`,
+      hint: () =>
+        supervisor?.problem ? `the embedded redis-server did not restart: ${supervisor.problem}` : undefined,
+    });
+    const redisLost = embedded ? AbortSignal.any([watch.signal, embedded.signal]) : watch.signal;
+    return { ...base, redisUrl, connect, redisLost, close: release };
   } catch (err) {
-    await Promise.allSettled(clients.map((c) => c.quit()));
-    await embedded?.stop();
-    await base.close();
+    await release();
     throw err;
   }
 }

@@ -30,6 +30,8 @@ const envSchema = z.object({
   MISSIVE_ARCHIVE_S3_PREFIX: z.string().optional(),
   MISSIVE_JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(3_600_000).optional(),
   MISSIVE_WORKER_IDLE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+  MISSIVE_REDIS_UNAVAILABLE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
+  MISSIVE_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(10_000),
   MISSIVE_RENDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   MISSIVE_RENDER_MAX_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(1024),
   MISSIVE_COOKIE_SECURE: z.enum(['on', 'off', 'auto']).default('auto'),
@@ -94,6 +96,13 @@ export interface Config {
   readonly jobLockMs: number | undefined;
   /** A worker that reconnected to Redis and has started no job for this long while jobs wait is recreated (src/batch/worker-watchdog.ts). */
   readonly workerIdleMs: number;
+  /**
+   * How long a command waits for an unreachable Redis (a stopped REDIS_URL, an embedded redis-server
+   * that cannot be restarted) before it stops with MSV_REDIS_UNAVAILABLE (src/batch/redis-watch.ts).
+   */
+  readonly redisUnavailableMs: number;
+  /** After SIGTERM/SIGINT, `missive run` stops within this long, whether or not Redis answers. */
+  readonly shutdownTimeoutMs: number;
   /** Per-document caps of the guarded renderer (src/render/guard). */
   readonly renderLimits: { readonly timeoutMs: number; readonly maxHeapMb: number };
   /** Session cookies carry `Secure`: always (`on`), never (`off`), or when the request came over https (`auto`). */
@@ -182,6 +191,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     jobLockMs: e.MISSIVE_JOB_LOCK_MS,
     workerIdleMs: e.MISSIVE_WORKER_IDLE_MS,
+    redisUnavailableMs: e.MISSIVE_REDIS_UNAVAILABLE_MS,
+    shutdownTimeoutMs: e.MISSIVE_SHUTDOWN_TIMEOUT_MS,
     renderLimits: { timeoutMs: e.MISSIVE_RENDER_TIMEOUT_MS, maxHeapMb: e.MISSIVE_RENDER_MAX_HEAP_MB },
     cookieSecure: e.MISSIVE_COOKIE_SECURE,
     sessionTtlMinutes: e.MISSIVE_SESSION_TTL_MINUTES,

@@ -33,6 +33,10 @@ export const ERROR_CODES = {
   MSV_REDIS_FULL:
     'Redis refused a write because it reached maxmemory (noeviction): nothing was lost; free memory or raise maxmemory and run again.',
   MSV_REDIS_POLICY: 'Redis must run with maxmemory-policy noeviction.',
+  MSV_REDIS_UNAVAILABLE:
+    'Redis could not be reached for longer than MISSIVE_REDIS_UNAVAILABLE_MS (60 s by default), or the embedded redis-server could not be restarted: the run stopped, nothing was lost; run the same command again once Redis is back.',
+  MSV_REDIS_CANNOT_PERSIST:
+    'Redis refuses writes because it cannot write its append-only or snapshot file (MISCONF, usually a full disk): the run stopped, nothing was lost; free space, then run the same command again.',
   MSV_TEMPLATE_INVALID: 'A template package is missing a file or has an invalid manifest or layout.',
   MSV_TEMPLATE_IMAGE_INVALID:
     'A package image is missing, not a real PNG/JPEG, corrupt, or over the size limits (4000×4000 px, 2 MB).',

@@ -2,6 +2,7 @@ import { DelayedError, type Job, type Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type DispatchDeps, dispatchCommunication } from '../../channels/dispatch.ts';
 import { dispatchablePages } from '../../channels/dispatch-loop.ts';
+import { throttled } from '../../core/log-throttle.ts';
 import type { RunStatus } from '../../core/types.ts';
 import { getCommunication, transitionCommunicationStatus } from '../../store/communications.ts';
 import { getRun } from '../../store/runs.ts';
@@ -14,6 +15,7 @@ import {
   type DispatchJob,
   lockOptions,
 } from '../queues.ts';
+import { repeatKeyOf } from '../redis-fault.ts';
 import { type WatchedWorker, watchWorker } from '../worker-watchdog.ts';
 
 /**
@@ -133,7 +135,14 @@ export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOp
           limiter: { max: Math.max(1, Math.round(options.rates[channel])), duration: 1_000 },
         },
       );
-      worker.on('error', (err) => deps.logger.error({ err: err.message, channel }, 'dispatch worker error'));
+      const errors = throttled(deps.logger); // counted, not repeated (log-throttle.ts)
+      worker.on('error', (err) =>
+        errors.error(
+          `dispatch-${channel}:${repeatKeyOf(err)}`,
+          { err: err.message, channel },
+          'dispatch worker error',
+        ),
+      );
       worker.on('failed', (job, err) => {
         if (err instanceof DelayedError || err.name === 'RateLimitError') return;
         deps.logger.warn(

@@ -4,8 +4,10 @@ import type { Redis } from 'ioredis';
 import { buildPrintStreams } from '../../channels/print-stream/build-print-streams.ts';
 import { printStreamOptions } from '../../channels/print-stream/options.ts';
 import { errorMessage } from '../../core/errors.ts';
+import { throttled } from '../../core/log-throttle.ts';
 import { getRun } from '../../store/runs.ts';
 import { FINALIZE_QUEUE, type FinalizeRunJob, lockOptions } from '../queues.ts';
+import { repeatKeyOf } from '../redis-fault.ts';
 import { finishRun } from '../run-finish.ts';
 import { runStage } from '../run-stage.ts';
 import { type WatchedWorker, watchWorker } from '../worker-watchdog.ts';
@@ -105,6 +107,9 @@ function createFinalizeWorker(
       ...lockOptions(options.lockMs, 30_000),
     },
   );
-  worker.on('error', (err) => deps.logger.error({ err: err.message }, 'finalize worker error'));
+  const errors = throttled(deps.logger); // counted, not repeated (log-throttle.ts)
+  worker.on('error', (err) =>
+    errors.error(`finalize:${repeatKeyOf(err)}`, { err: err.message }, 'finalize worker error'),
+  );
   return worker;
 }

@@ -7,6 +7,7 @@ import { linkTrackingFromConfig } from '../../feedback/link-tracking.ts';
 import { openStoreAt, type StoreLocation } from '../../store/db.ts';
 import type { RenderChunkJob } from '../queues.ts';
 import { createRenderChunkDeps } from './chunk-deps.ts';
+import { exitWithParent } from './parent-watch.ts';
 import { type ChunkOutcome, processRenderChunk, type RenderChunkDeps } from './render-chunk.ts';
 
 /**
@@ -16,6 +17,8 @@ import { type ChunkOutcome, processRenderChunk, type RenderChunkDeps } from './r
  */
 export const SANDBOX_STORE_ENV = 'MISSIVE_SANDBOX_STORE';
 export const SANDBOX_ARCHIVE_ENV = 'MISSIVE_SANDBOX_ARCHIVE';
+/** The pid of the process that forks the children (parent-watch.ts compares it with the child's ppid). */
+export const SANDBOX_PARENT_PID_ENV = 'MISSIVE_SANDBOX_PARENT_PID';
 
 export interface SandboxLocation {
   store: StoreLocation;
@@ -28,13 +31,17 @@ export function sandboxEnvironment(location: SandboxLocation): Record<string, st
   return {
     [SANDBOX_STORE_ENV]: JSON.stringify(location.store),
     [SANDBOX_ARCHIVE_ENV]: location.archiveDir,
+    [SANDBOX_PARENT_PID_ENV]: String(process.pid),
     ...(location.logLevel ? { MISSIVE_LOG_LEVEL: location.logLevel } : {}),
   };
 }
 
 // A sandbox child lives only as long as the worker that forked it: if that process dies (even by
-// SIGKILL) the IPC channel closes, and an orphaned child must not linger holding the store open.
-if (process.send) process.once('disconnect', () => process.exit(0));
+// SIGKILL) an orphaned child must not linger holding the store open (parent-watch.ts).
+if (process.send) {
+  const parentPid = Number(process.env[SANDBOX_PARENT_PID_ENV]);
+  exitWithParent({ parentPid: Number.isInteger(parentPid) && parentPid > 0 ? parentPid : undefined });
+}
 
 let deps: Promise<RenderChunkDeps> | undefined;
 

@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { throttled } from '../../core/log-throttle.ts';
 import { getRun } from '../../store/runs.ts';
 import { lockOptions, RENDER_QUEUE, type RenderChunkJob } from '../queues.ts';
+import { repeatKeyOf } from '../redis-fault.ts';
 import { type WatchedWorker, watchWorker } from '../worker-watchdog.ts';
 import {
   type ChunkOutcome,
@@ -68,7 +70,11 @@ function createRenderWorker(
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     void failWholeChunk(deps, job.data, err);
   });
-  worker.on('error', (err) => deps.logger.error({ err: err.message }, 'render worker error'));
+  // Counted, not repeated: a dead Redis fails every reconnect (log-throttle.ts).
+  const errors = throttled(deps.logger);
+  worker.on('error', (err) =>
+    errors.error(`render:${repeatKeyOf(err)}`, { err: err.message }, 'render worker error'),
+  );
   return worker;
 }
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { FlowProducer } from 'bullmq';
 import type { Command } from 'commander';
 import { openDispatch } from '../../batch/execute-run.ts';
-import { createRenderQueue, DISPATCH_CHANNELS, type DispatchChannel } from '../../batch/queues.ts';
+import { createRenderQueue, DISPATCH_CHANNELS, type DispatchChannel, quiet } from '../../batch/queues.ts';
 import { startRunCoordinator } from '../../batch/run-coordinator.ts';
 import { closeWorkersWithin } from '../../batch/shutdown.ts';
 import type { WatchedWorker } from '../../batch/worker-watchdog.ts';
@@ -10,6 +10,7 @@ import { createRenderChunkDeps } from '../../batch/workers/chunk-deps.ts';
 import { startFinalizeWorker } from '../../batch/workers/finalize-worker.ts';
 import { startRenderWorker } from '../../batch/workers/render-worker.ts';
 import { closeChannels, createChannels } from '../../channels/registry.ts';
+import { settledWithin } from '../../core/abortable.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { batchDeps } from '../run-with-progress.ts';
 import { openQueueRuntime } from '../runtime.ts';
@@ -98,25 +99,44 @@ export function registerWorkerCommand(program: Command): void {
       const dispatch = openDispatch({ ...deps, channels });
       if (dispatch) workers.push(...dispatch.workers);
       const renderQueue = createRenderQueue(rt.connect(), deps.queuePrefix);
-      const flow = new FlowProducer({ connection: rt.connect(), prefix: deps.queuePrefix });
+      const flow = quiet(new FlowProducer({ connection: rt.connect(), prefix: deps.queuePrefix }));
       const coordinator = startRunCoordinator({ ...deps, renderQueue, dispatch, flow });
       await Promise.all(workers.map((w) => w.waitUntilReady()));
       process.stdout.write(
         `missive worker ready: queues ${[...(queues.includes('render') ? ['render'] : []), ...Object.keys(channels)].join(',')}, concurrency ${concurrency}, pid ${process.pid}\n`,
       );
-      await new Promise<void>((resolve) => {
-        process.once('SIGTERM', resolve);
-        process.once('SIGINT', resolve);
+      const shutdownMs = Number(opts.shutdownTimeout);
+      const why = await new Promise<'signal' | 'redis-lost'>((resolve) => {
+        process.once('SIGTERM', () => resolve('signal'));
+        process.once('SIGINT', () => resolve('signal'));
+        rt.redisLost.addEventListener('abort', () => resolve('redis-lost'), { once: true });
       });
-      await coordinator.close();
-      const graceful = await closeWorkersWithin(workers, Number(opts.shutdownTimeout));
+      // Stops within its deadline whether or not Redis answers: past it (plus closing time), exit anyway.
+      const lost = why === 'redis-lost';
+      exitAfter(lost ? 8_000 : shutdownMs + 10_000, lost ? 1 : 0);
+      await settledWithin(coordinator.close(), 5_000);
+      const graceful = await closeWorkersWithin(workers, lost ? 1_000 : shutdownMs);
       process.stdout.write(
-        `missive worker stopped (${graceful ? 'gracefully' : 'deadline passed: active jobs left to other workers'})\n`,
+        `missive worker stopped (${lost ? 'Redis lost' : graceful ? 'gracefully' : 'deadline passed: active jobs left to other workers'})\n`,
       );
-      await dispatch?.close();
-      await renderQueue.close();
-      await flow.close();
-      await closeChannels(allChannels);
-      await rt.close();
+      await settledWithin(
+        Promise.allSettled([
+          dispatch?.close(),
+          renderQueue.close(),
+          flow.close(),
+          closeChannels(allChannels),
+        ]),
+        5_000,
+      );
+      await settledWithin(rt.close(), 5_000);
+      if (lost) throw rt.redisLost.reason;
     });
+}
+
+/** Ends the process after `ms` if it is still alive then (the timer itself keeps nothing alive). */
+function exitAfter(ms: number, code: number): void {
+  setTimeout(() => {
+    process.stderr.write(`missive worker: did not stop within ${ms} ms; exiting\n`);
+    process.exit(code);
+  }, ms).unref();
 }

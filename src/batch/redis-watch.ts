@@ -1,0 +1,137 @@
+import { Redis } from 'ioredis';
+import { MissiveError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import { type Availability, type AvailabilityEvent, nextAvailability } from './redis-availability.ts';
+import { classifyRedisError } from './redis-fault.ts';
+
+/**
+ * Watches a command's Redis (RELIABILITY F1, issue 17): a write once a second on a client of its own
+ * that never queues commands offline, so a dead Redis answers at once instead of hanging. Logs one
+ * line per state change (down, back, given up) and, once Redis has been unreachable for
+ * `unavailableMs` or unable to persist (MISCONF) for `cannotPersistMs`, aborts `signal` with
+ * MSV_REDIS_UNAVAILABLE / MSV_REDIS_CANNOT_PERSIST: the command stops and exits non-zero instead of
+ * hanging or looping. An embedded redis-server is restarted by its supervisor meanwhile
+ * (embedded-redis-supervisor.ts); this only sees it come back.
+ */
+export interface RedisWatch {
+  /** Aborted, with the MissiveError as its reason, when the command should give up on Redis. */
+  readonly signal: AbortSignal;
+  readonly state: Availability['kind'];
+  close(): Promise<void>;
+}
+
+export interface RedisWatchOptions {
+  url: string;
+  logger: Logger;
+  unavailableMs: number;
+  /** Default 5 s. */
+  cannotPersistMs?: number;
+  /** Default 1 s. */
+  probeEveryMs?: number;
+  /** The key the probe writes (expires by itself). */
+  probeKey: string;
+  /** Extra text for the give-up message (e.g. what the embedded server's supervisor tried). */
+  hint?: () => string | undefined;
+}
+
+export function watchRedis(options: RedisWatchOptions): RedisWatch {
+  const every = options.probeEveryMs ?? 1_000;
+  const limits = { unavailableMs: options.unavailableMs, cannotPersistMs: options.cannotPersistMs ?? 5_000 };
+  const client = new Redis(options.url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2_000,
+    commandTimeout: 2_000,
+    retryStrategy: () => Math.min(every, 500),
+    lazyConnect: true,
+  });
+  // Probes report what matters, once per state change; the connection's own error names the cause.
+  let connectionError: string | undefined;
+  client.on('error', (err: Error) => {
+    connectionError = err.message;
+  });
+  client.on('ready', () => {
+    connectionError = undefined;
+  });
+  client.connect().catch(() => {});
+  const controller = new AbortController();
+  let state: Availability = { kind: 'up' };
+  let closed = false;
+  const probe = async () => {
+    try {
+      await client.set(options.probeKey, String(Date.now()), 'PX', Math.max(10_000, every * 10));
+      return { ok: true as const };
+    } catch (err) {
+      const offline = client.status !== 'ready';
+      const message = offline ? (connectionError ?? 'connection lost') : (err as Error).message;
+      return { ok: false as const, fault: classifyRedisError(err), message };
+    }
+  };
+  const report = (event: AvailabilityEvent) => {
+    const log = options.logger;
+    if (event.kind === 'up') {
+      log.warn({ downForMs: event.downForMs }, `redis reachable again after ${seconds(event.downForMs)} s`);
+    } else if (event.kind === 'down') {
+      const waitMs = event.fault === 'unreachable' ? limits.unavailableMs : limits.cannotPersistMs;
+      log.error(
+        { fault: event.fault, err: event.message },
+        `redis ${event.fault === 'unreachable' ? 'unreachable' : 'cannot persist'} (${event.message}); waiting up to ${seconds(waitMs)} s`,
+      );
+    } else {
+      controller.abort(giveUpError(event, options.url, options.hint?.()));
+    }
+  };
+  const loop = (async () => {
+    await sleep(every); // the first probe once the client had time to connect
+    while (!closed && !controller.signal.aborted) {
+      const result = await probe();
+      if (closed) break;
+      const next = nextAvailability(state, result, Date.now(), limits);
+      state = next.state;
+      if (next.event) report(next.event);
+      await sleep(every);
+    }
+  })();
+  return {
+    signal: controller.signal,
+    get state() {
+      return state.kind;
+    },
+    async close() {
+      closed = true;
+      client.disconnect();
+      await Promise.race([loop, sleep(100)]); // a probe in flight ends on its own
+    },
+  };
+}
+
+function giveUpError(
+  event: Extract<AvailabilityEvent, { kind: 'given-up' }>,
+  url: string,
+  hint: string | undefined,
+): MissiveError {
+  const where = redactUrl(url);
+  if (event.fault === 'cannot-persist')
+    return new MissiveError(
+      'MSV_REDIS_CANNOT_PERSIST',
+      `Redis at ${where} refuses writes because it cannot persist its data (${event.message}); usually its disk is full. The run stopped, nothing was lost: free space on Redis' disk, then run the same command again`,
+    );
+  return new MissiveError(
+    'MSV_REDIS_UNAVAILABLE',
+    `Redis at ${where} was unreachable for ${seconds(event.downForMs)} s (${event.message})${hint ? `; ${hint}` : ''}. The run stopped, nothing was lost: run the same command again once Redis is back (MISSIVE_REDIS_UNAVAILABLE_MS sets how long to wait)`,
+  );
+}
+
+/** The URL without its password. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return 'REDIS_URL';
+  }
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(ms < 10_000 ? 1 : 0);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
