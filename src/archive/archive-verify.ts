@@ -9,17 +9,20 @@ import { getLogState } from '../store/archive-log.ts';
 import type { Database } from '../store/schema.ts';
 import type { BlobStore } from './blob-store.ts';
 import { type LogProblem, type LogVerification, type LogVerifyOptions, verifyLog } from './log-verify.ts';
+import { findOrphanBlobs, type OrphanReport } from './orphan-blobs.ts';
 
 /**
  * `missive archive verify`: the log (log-verify.ts), then every ledger row and audit row has its log
  * entry (rows older than the log itself are only reported), then every archived document's blob
  * still hashes to its sha256 (documents removed by retention or erasure are skipped: their tombstone
- * says so).
+ * says so); and the orphans: blobs a crashed run wrote but never recorded.
  */
 export interface ArchiveVerification {
   ok: boolean;
   log: LogVerification;
   documents: { checked: number; removed: number };
+  /** Blobs a crashed run wrote and never recorded (orphan-blobs.ts): not damage, but to purge. */
+  orphans: OrphanReport;
   problems: LogProblem[];
   warnings: string[];
 }
@@ -38,10 +41,12 @@ export async function verifyArchive(
   const log = await verifyLog(deps.db, options);
   const { problems, warnings } = await unloggedRows(deps.db);
   const documents = await checkBlobs(deps, problems);
+  const orphans = await findOrphanBlobs(deps.db);
   return {
     ok: log.ok && problems.length === 0,
     log,
     documents,
+    orphans,
     problems,
     warnings,
   };

@@ -9,6 +9,7 @@ import type { Database } from '../store/schema.ts';
 import { addTombstone, listTombstones, type Tombstone } from '../store/tombstones.ts';
 import { inTransaction } from '../store/transaction.ts';
 import type { BlobStore } from './blob-store.ts';
+import { eraseOrphanBlobs } from './orphan-blobs.ts';
 import { removeDocuments } from './remove-documents.ts';
 import { expiryDate, loadRetentionPolicy, type RetentionPolicy, ruleFor } from './retention-policy.ts';
 
@@ -77,6 +78,8 @@ export async function eraseCustomer(
     'document.erased',
     { reason: 'erasure' },
   );
+  // Bytes a crashed run wrote for this customer and never recorded go too (orphan-blobs.ts).
+  const orphans = await eraseOrphanBlobs(deps, customerId);
   const retained = groupRetained(kept, policy);
   const keptTypes = new Set(retained.map((g) => g.communicationType));
   const scopes = (await listDataKeyScopes(deps.db, customerId)).filter((s) => !keptTypes.has(s));
@@ -111,7 +114,7 @@ export async function eraseCustomer(
       erasedDocuments: removal.removed,
       retained,
       shreddedKeys: shredded.length,
-      blobsDeleted: removal.blobsDeleted,
+      blobsDeleted: removal.blobsDeleted + orphans.blobsDeleted,
       tombstoneId,
     };
   });

@@ -5,6 +5,7 @@ import { appendLogEntry } from '../store/archive-log.ts';
 import { saveCommunicationInput } from '../store/communication-inputs.ts';
 import { insertCommunicationIfAbsent } from '../store/communications.ts';
 import type { DataKey } from '../store/customer-keys.ts';
+import { clearPendingBlobs, recordPendingBlobs } from '../store/pending-blobs.ts';
 import type { Database } from '../store/schema.ts';
 import { inTransaction } from '../store/transaction.ts';
 import type { BlobStore } from './blob-store.ts';
@@ -30,9 +31,9 @@ export interface ArchiveRequest {
 /**
  * Stores the bytes first (content-addressed, idempotent), and the sealed input snapshot, then in one
  * transaction the ledger row (unique on run × customer × channel), its entry in the tamper-evident
- * log and the snapshot's row. A crash before the transaction leaves unreferenced blobs that the next
- * attempt finds already stored; it can never leave a ledger row pointing at missing bytes, nor a
- * ledger row without its log entry.
+ * log and the snapshot's row. A crash before the transaction leaves blobs recorded as pending, which
+ * the next attempt finds already stored and commits, or `archive purge` removes (orphan-blobs.ts);
+ * it can never leave a ledger row pointing at missing bytes, nor a ledger row without its log entry.
  */
 export async function archiveDocument(
   db: Kysely<Database>,
@@ -66,8 +67,20 @@ export async function storeDocument(
   if (input && input.sha256 !== request.inputSha256) {
     throw new MissiveError('MSV_ARCHIVE_TAMPERED', 'inputSha256 is not the sha256 of the input snapshot');
   }
+  // Pending until recordDocument commits: a crash in between leaves a known orphan (orphan-blobs.ts).
+  const pending = (sha256: string) => ({
+    sha256,
+    runId: request.runId,
+    customerId: request.customerId,
+    channel: request.channel,
+    createdAt: new Date().toISOString(),
+  });
+  await recordPendingBlobs(db, [pending(artifact.sha256)]);
   const blob = await blobs.put(artifact.bytes, artifact.sha256);
   const sealed = input ? await storeInputSnapshot(db, blobs, request.customerId, input, key) : undefined;
+  // The sealed inputs' hash is known only once sealed: recorded just after (they are encrypted with
+  // the customer's key, so even an orphan there is unreadable once the customer is erased).
+  if (sealed) await recordPendingBlobs(db, [pending(sealed.blobSha256)]);
   return { request, blobCreated: blob.created, sealed };
 }
 
@@ -94,6 +107,7 @@ export async function recordDocument(
       artifactSize: artifact.size,
       pages: artifact.pages ?? null,
     });
+    await clearPendingBlobs(trx, request);
     if (!row.inserted) return row;
     await appendLogEntry(trx, {
       kind: 'document',

@@ -404,6 +404,7 @@ export interface Database {
   feed_rows: FeedRowsTable;
   datasource_versions: DatasourceVersionsTable;
   tracked_links: TrackedLinksTable;
+  pending_blobs: PendingBlobsTable;
 }
 
 /** A short tracked link or open pixel of a sent communication (see migrations/0012-tracked-links.ts). */
@@ -421,3 +422,12 @@ export interface TrackedLinksTable {
 
 // ColumnType is re-exported for repositories that need insert/update shapes.
 export type { ColumnType };
+
+/** A document blob written before its ledger row (migrations/0013-pending-blobs.ts). */
+export interface PendingBlobsTable {
+  sha256: string;
+  run_id: string;
+  customer_id: string;
+  channel: string;
+  created_at: Timestamp;
+}

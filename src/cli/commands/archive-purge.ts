@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
+import { findOrphanBlobs, ORPHAN_PURGE_AFTER_MS, purgeOrphanBlobs } from '../../archive/orphan-blobs.ts';
 import { executePurge, type PurgePlan, planPurge } from '../../archive/retention.ts';
 import { loadRetentionPolicy } from '../../archive/retention-policy.ts';
 import { parseIsoDate } from '../../core/dates.ts';
@@ -9,7 +10,9 @@ import { withRuntime } from '../with-runtime.ts';
 export function registerArchivePurgeCommand(archive: Command): void {
   archive
     .command('purge')
-    .description('Remove documents the retention policy no longer keeps (tombstone + audit row each run)')
+    .description(
+      'Remove documents the retention policy no longer keeps (tombstone + audit row each run), and orphan blobs older than 24 h',
+    )
     .option('--dry-run', 'only list what would go: ids, types, ages, bytes')
     .option('--today <date>', 'judge ages as of this day, YYYY-MM-DD (default: today)')
     .option('--actor <name>', 'who purges, for the audit log (default: cli:<user>)')
@@ -21,13 +24,27 @@ export function registerArchivePurgeCommand(archive: Command): void {
         const policy = loadRetentionPolicy(rt.config.retentionFile);
         const plan = await planPurge({ db: rt.store.db }, policy, { today: opts.today });
         process.stdout.write(formatPlan(plan));
-        if (opts.dryRun || plan.items.length === 0) return;
-        const outcome = await executePurge({ db: rt.store.db, blobs: rt.blobs }, plan, {
-          actor: opts.actor ?? `cli:${os.userInfo().username}`,
-        });
-        process.stdout.write(
-          `purged ${outcome.purged} document(s); ${outcome.blobsDeleted} blob(s) deleted, ${outcome.bytesFreed} bytes freed\n`,
-        );
+        const orphans = await findOrphanBlobs(rt.store.db, { olderThanMs: ORPHAN_PURGE_AFTER_MS, list: 0 });
+        if (orphans.count > 0) {
+          process.stdout.write(
+            `${orphans.count} orphan blob(s) older than ${ORPHAN_PURGE_AFTER_MS / 3_600_000} h (written by a run that stopped before recording them)\n`,
+          );
+        }
+        if (opts.dryRun) return;
+        if (plan.items.length > 0) {
+          const outcome = await executePurge({ db: rt.store.db, blobs: rt.blobs }, plan, {
+            actor: opts.actor ?? `cli:${os.userInfo().username}`,
+          });
+          process.stdout.write(
+            `purged ${outcome.purged} document(s); ${outcome.blobsDeleted} blob(s) deleted, ${outcome.bytesFreed} bytes freed\n`,
+          );
+        }
+        if (orphans.count > 0) {
+          const swept = await purgeOrphanBlobs({ db: rt.store.db, blobs: rt.blobs });
+          process.stdout.write(
+            `removed ${swept.orphans} orphan(s): ${swept.blobsDeleted} blob(s) deleted, ${swept.kept} kept (their bytes are in use)\n`,
+          );
+        }
       });
     });
 }

@@ -5,6 +5,7 @@ import { verifyArchive } from '../../archive/archive-verify.ts';
 import { formatCheckpoint, parseCheckpoint } from '../../archive/checkpoint.ts';
 import { issueCheckpoint } from '../../archive/log-checkpoint.ts';
 import { loadOrCreateLogKey } from '../../archive/log-key.ts';
+import { ORPHAN_PURGE_AFTER_MS } from '../../archive/orphan-blobs.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { withRuntime } from '../with-runtime.ts';
 import { registerArchivePurgeCommand } from './archive-purge.ts';
@@ -77,8 +78,16 @@ export function formatVerification(result: ArchiveVerification): string {
     );
   }
   for (const warning of result.warnings) lines.push(`warning    ${warning}`);
+  const { orphans } = result;
+  if (orphans.count > 0) {
+    const oldest = orphans.first[0]!;
+    lines.push(
+      `orphans    ${orphans.count} blob(s) written by a run that stopped before recording them (oldest ${oldest.createdAt}, run ${oldest.runId}); \`missive archive purge\` removes them after ${ORPHAN_PURGE_AFTER_MS / 3_600_000} h`,
+    );
+  }
   if (log.firstBadIndex !== undefined) lines.push(`first bad index: ${log.firstBadIndex}`);
   for (const problem of [...log.problems, ...result.problems]) lines.push(`FAILED     ${problem.message}`);
-  lines.push(result.ok ? 'verified: the archive is intact' : 'verification FAILED');
+  const note = orphans.count > 0 ? ` (${orphans.count} orphan blob(s) to purge)` : '';
+  lines.push(result.ok ? `verified: the archive is intact${note}` : 'verification FAILED');
   return `${lines.join('\n')}\n`;
 }
