@@ -327,6 +327,52 @@ describe('files and mappings that cannot be used', () => {
     expect(misspelt.message).toContain('did you mean "email"?');
   });
 
+  it('reads UTF-16 with a BOM and GBK given as an option, Chinese names compared value by value', async () => {
+    const iconv = (await import('iconv-lite')).default;
+    const text = 'id,name,city\n1,罗海燕,上海市\n2,欧阳建国,北京市\n3,Zoë Brontë,York\n';
+    const expected = [
+      ['1', '罗海燕', '上海市'],
+      ['2', '欧阳建国', '北京市'],
+      ['3', 'Zoë Brontë', 'York'],
+    ];
+    const mapping: MappingInput = { id: 'id', name: 'name', traits: { city: 'city' } };
+    for (const [name, bytes, encoding] of [
+      ['utf16le.csv', iconv.encode(text, 'utf-16le', { addBOM: true }), undefined],
+      ['utf16be.csv', iconv.encode(text, 'utf-16be', { addBOM: true }), undefined],
+      ['gbk.csv', iconv.encode(text.replace('Zoë Brontë', 'Zoe Bronte'), 'gbk'), 'gbk'],
+    ] as const) {
+      const file = path.join(tmp, name);
+      fs.writeFileSync(file, bytes);
+      const { sink, customers } = memorySink();
+      const summary = await importCustomers({ file, mapping, sink, ...(encoding ? { encoding } : {}) });
+      expect(summary.rejects, name).toEqual([]);
+      const want =
+        encoding === 'gbk'
+          ? expected.map((r) => r.map((v) => v.replace('Zoë Brontë', 'Zoe Bronte')))
+          : expected;
+      expect(
+        customers.map((c) => [c.id, c.name, c.traits.city]),
+        name,
+      ).toEqual(want);
+    }
+  });
+
+  it('loses no row after a 5 MB field: the record is refused alone', async () => {
+    const file = path.join(tmp, 'huge-field.csv');
+    const lines = ['id,name,note', '1,Ann,short', `2,Bob,"${'x'.repeat(5 * 1024 * 1024)}"`];
+    for (let i = 3; i <= 50; i++) lines.push(`${i},Customer ${i},fine`);
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    const { sink, customers } = memorySink();
+    const summary = await importCustomers({
+      file,
+      mapping: { id: 'id', name: 'name', traits: { note: 'note' } },
+      sink,
+    });
+    expect(customers.map((c) => c.id)).toEqual(['1', ...Array.from({ length: 48 }, (_, i) => String(i + 3))]);
+    expect(summary.rejected).toBe(1);
+    expect(summary.rejects[0]).toMatchObject({ line: 3 });
+  });
+
   it('reads a GB18030 file the mapping names, and says so when a GB18030 file is read as UTF-8', async () => {
     const iconv = (await import('iconv-lite')).default;
     const file = path.join(tmp, 'gb18030.csv');
