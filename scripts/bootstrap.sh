@@ -49,3 +49,6 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "missive: installing npm packages (npm install)" >&2
   npm install --no-audit --no-fund >&2
 fi
+
+# The compiled CLI (dist/, what bin/missive.js runs): built when missing or older than src/.
+node scripts/build.mjs --if-stale

@@ -103,8 +103,12 @@ async function loadExampleBankFeeds(
   asOf: string,
   out: (text: string) => void,
 ): Promise<void> {
-  const generator = (await import(
-    pathToFileURL(path.join(PROJECT_ROOT, 'examples', 'bank-statements', 'generate.ts')).href
+  // The generator is an example in TypeScript outside src/: loaded through tsx (also from the compiled
+  // CLI in dist/), which registers only for this import.
+  const { tsImport } = await import('tsx/esm/api');
+  const generator = (await tsImport(
+    pathToFileURL(path.join(PROJECT_ROOT, 'examples', 'bank-statements', 'generate.ts')).href,
+    import.meta.url,
   )) as BankFeedGenerator;
   const outDir = path.join(rt.config.dataDir, 'feeds', `bank-${asOf}`);
   const made = await generator.generateBankStatementFeeds({ customersFile, mappingFile, asOf, outDir });

@@ -1,6 +1,12 @@
-// Worker threads start without the tsx loader the CLI registered in the main thread.
-// This shim registers it, then loads the real render thread.
-import { register } from 'tsx/esm/api';
+// The render worker thread's entry. Compiled (dist/), it loads render-thread.js beside it. From the
+// sources, the thread starts without the tsx loader the CLI registered in the main thread: this shim
+// registers it, then loads the real render thread.
+import fs from 'node:fs';
 
-register();
-await import('./render-thread.ts');
+const compiled = new URL('./render-thread.js', import.meta.url);
+if (fs.existsSync(compiled)) await import(compiled.href);
+else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./render-thread.ts');
+}
