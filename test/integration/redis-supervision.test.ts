@@ -1,0 +1,158 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedRedis, startEmbeddedRedis } from '../../src/batch/embedded-redis.ts';
+import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
+import { countRunByChannel } from '../../src/store/run-progress.ts';
+import {
+  childPids,
+  commandLine,
+  countLedgerRows,
+  isAlive,
+  prepareStatementFolder,
+  type RunProcess,
+  spawnStatementRun,
+} from '../support/run-process.ts';
+import type { TempStore } from '../support/stores.ts';
+import { waitFor } from '../support/worker-process.ts';
+
+/**
+ * Issue 17 / RELIABILITY F1, F4: `missive run` as a process, with real Redis.
+ * - kill -9 of the embedded redis-server mid-run: restarted from its append-only file, the run
+ *   completes, one row per customer × channel, every email once at the SMTP sink;
+ * - a REDIS_URL Redis stopped mid-run: exit 1 with MSV_REDIS_UNAVAILABLE within the configured
+ *   time, little stderr; once Redis is back the same command completes, nothing twice;
+ * - kill -9 of the run: none of its render children is alive 5 s later.
+ */
+describe('missive run when Redis or the run itself dies', () => {
+  let smtp: SmtpSink;
+  const temps: TempStore[] = [];
+  const runs: RunProcess[] = [];
+  const servers: EmbeddedRedis[] = [];
+  const customersIn = 200;
+
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+  });
+  afterAll(async () => {
+    for (const r of runs) r.child.kill('SIGKILL');
+    await Promise.allSettled(servers.map((s) => s.stop()));
+    await smtp?.close();
+    for (const t of temps) await t.close();
+  });
+
+  const start = (env: Record<string, string>) => {
+    const run = spawnStatementRun({
+      MISSIVE_SMTP_URL: smtp.url,
+      MISSIVE_CHUNK_SIZE: '5',
+      MISSIVE_RENDER_SANDBOX: 'off',
+      MISSIVE_CONCURRENCY: '2',
+      // Chunks held by a process that is gone are taken up again after ~2 s instead of 120 s.
+      MISSIVE_JOB_LOCK_MS: '2000',
+      ...env,
+    });
+    runs.push(run);
+    return run;
+  };
+  const rowsAtLeast = (temp: TempStore, n: number, run: RunProcess) =>
+    waitFor(
+      async () => {
+        if (run.child.exitCode !== null) throw new Error(`the run exited early: ${run.stderr()}`);
+        return (await countLedgerRows(temp.store)) >= n ? true : undefined;
+      },
+      60_000,
+      `${n} ledger rows`,
+    );
+
+  /**
+   * A finished run: exit 0, or 3 when some customers failed for reasons of their own (a statement
+   * layout that does not fit one customer's data) — never for Redis, never a failed run.
+   */
+  const expectFinished = async (run: RunProcess, temp: TempStore) => {
+    const code = await run.exited;
+    const failed = await temp.store.db.selectFrom('run_failures').select(['customer_id', 'reason']).execute();
+    expect([0, 3], `${JSON.stringify(failed)}\n${run.stderr().slice(-2_000)}`).toContain(code);
+    expect(failed.filter((f) => /redis|MSV_REDIS|ECONNREFUSED/i.test(f.reason))).toEqual([]);
+    expect(failed.length).toBeLessThan(customersIn / 10);
+  };
+
+  /** One own row per customer, no (customer, channel) twice, every email once at the sink. */
+  const expectExactlyOnce = async (temp: TempStore, sentBefore: number) => {
+    const rows = await temp.store.db
+      .selectFrom('communications')
+      .select(['customer_id', 'channel', 'fallback_of', 'run_id'])
+      .execute();
+    expect(new Set(rows.map((r) => `${r.customer_id}/${r.channel}`)).size).toBe(rows.length);
+    expect(new Set(rows.filter((r) => r.fallback_of === null).map((r) => r.customer_id)).size).toBe(
+      customersIn,
+    );
+    const byChannel = await countRunByChannel(temp.store.db, rows[0]!.run_id);
+    const ids = smtp.messages.slice(sentBefore).map((m) => m.messageId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(byChannel.email?.sent ?? 0).toBeGreaterThan(0);
+    expect(ids.length).toBe((byChannel.email?.sent ?? 0) + (byChannel.email?.unknown ?? 0));
+  };
+
+  it('restarts a killed embedded Redis from its append-only file and completes exactly once', async () => {
+    const { temp } = await prepareStatementFolder('redis-kill');
+    temps.push(temp);
+    const sentBefore = smtp.messages.length;
+    const run = start({ MISSIVE_DATA_DIR: temp.dir });
+    await rowsAtLeast(temp, 40, run);
+    const pid = Number(fs.readFileSync(path.join(temp.dir, 'redis', 'missive-redis.pid'), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+
+    await expectFinished(run, temp);
+    expect(run.stderr()).toContain('restarted from its append-only file');
+    expect(run.stderr().length).toBeLessThan(50_000);
+    await expectExactlyOnce(temp, sentBefore);
+  }, 120_000);
+
+  it('exits 1 with MSV_REDIS_UNAVAILABLE when its REDIS_URL stops, then resumes once Redis is back', async () => {
+    const { temp } = await prepareStatementFolder('redis-lost');
+    temps.push(temp);
+    const redisDir = path.join(temp.dir, 'external-redis');
+    let redis = await startEmbeddedRedis({ bin: 'redis-server', dir: redisDir });
+    servers.push(redis);
+    const port = Number(new URL(redis.url).port);
+    const env = { MISSIVE_DATA_DIR: temp.dir, REDIS_URL: redis.url, MISSIVE_REDIS_UNAVAILABLE_MS: '5000' };
+    const sentBefore = smtp.messages.length;
+
+    const first = start(env);
+    await rowsAtLeast(temp, 40, first);
+    await redis.stop();
+    const stoppedAt = Date.now();
+    const code = await first.exited;
+    const tookMs = Date.now() - stoppedAt;
+    expect(code, first.stderr()).toBe(1);
+    expect(first.stderr()).toContain('[MSV_REDIS_UNAVAILABLE]');
+    // 5 s of waiting, up to 1 s to notice, then closing; generous for a loaded 2-core machine.
+    expect(tookMs).toBeGreaterThanOrEqual(5_000);
+    expect(tookMs).toBeLessThan(15_000);
+    expect(first.stderr().length).toBeLessThan(20_000); // counted, not repeated
+    expect(await countLedgerRows(temp.store)).toBeLessThan(customersIn);
+
+    redis = await startEmbeddedRedis({ bin: 'redis-server', dir: redisDir, port });
+    servers.push(redis);
+    const again = start(env);
+    await expectFinished(again, temp);
+    await expectExactlyOnce(temp, sentBefore);
+  }, 150_000);
+
+  it('leaves no render child alive 5 s after kill -9 of the run', async () => {
+    const { temp } = await prepareStatementFolder('run-kill');
+    temps.push(temp);
+    const run = start({ MISSIVE_DATA_DIR: temp.dir, MISSIVE_RENDER_SANDBOX: 'on', MISSIVE_SMTP_URL: '' });
+    await rowsAtLeast(temp, 10, run);
+    const pid = run.child.pid!;
+    const renderChildren = childPids(pid).filter((p) => commandLine(p).includes('bullmq'));
+    expect(renderChildren.length).toBeGreaterThan(0);
+    run.child.kill('SIGKILL');
+    await run.exited;
+    await new Promise((r) => setTimeout(r, 5_000));
+    expect(renderChildren.filter(isAlive)).toEqual([]);
+    // The embedded redis-server is stopped by the next command on this data folder (embedded-redis.ts).
+    const orphan = Number(fs.readFileSync(path.join(temp.dir, 'redis', 'missive-redis.pid'), 'utf8'));
+    if (isAlive(orphan) && commandLine(orphan).includes('redis-server')) process.kill(orphan, 'SIGKILL');
+  }, 90_000);
+});
