@@ -12,8 +12,10 @@ import { apiLogger, installRequestLogging } from './plugins/logging.ts';
 import { installMetrics, registerMetricsRoute } from './plugins/metrics.ts';
 import { installOpenApi } from './plugins/openapi.ts';
 import { installSecurity, type SecurityOptions } from './plugins/security.ts';
+import { type PortalOptions, registerPortal } from './portal/plugin.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerCommunicationRoutes } from './routes/communications.ts';
+import { registerCustomerActionRoutes } from './routes/customer-actions.ts';
 import { registerCustomerRoutes } from './routes/customers.ts';
 import { registerDecideRoutes } from './routes/decide.ts';
 import { registerFeedbackRoutes } from './routes/feedback.ts';
@@ -29,6 +31,7 @@ import { registerUnsubscribeRoutes } from './routes/unsubscribe.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { renderHtmlError } from './ui/error-pages.ts';
 import { registerAdminPages } from './ui/routes/admin.ts';
+import { registerCustomerActionPages } from './ui/routes/customer-actions.ts';
 import { registerAgentPages } from './ui/routes/pages.ts';
 import { registerReportPages } from './ui/routes/reports.ts';
 import { registerRunPages } from './ui/routes/runs.ts';
@@ -52,6 +55,8 @@ export interface ApiDeps {
   datasourcesDir?: string;
   /** Tracked links and the open pixel (/t/, /o/): without a key those routes are not served. */
   feedback?: { trackingKey: Uint8Array; successRules?: SuccessRules };
+  /** The customer self-service portal (/portal): served only when it can send sign-in codes. */
+  portal?: PortalOptions;
 }
 
 export const DEFAULT_SECURITY: SecurityOptions & SessionOptions = {
@@ -94,6 +99,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
       loginRateLimit: security.loginRateLimit,
     });
     registerCustomerRoutes(scope, routeDeps);
+    registerCustomerActionRoutes(scope, routeDeps);
     registerCommunicationRoutes(scope, routeDeps);
     registerRunRoutes(scope, routeDeps);
     registerAuditRoutes(scope, routeDeps);
@@ -102,6 +108,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     registerPreviewRoutes(scope, { db: deps.db, now, datasourcesDir: deps.datasourcesDir });
     registerStudioRoutes(scope, routeDeps);
     registerAgentPages(scope, routeDeps);
+    registerCustomerActionPages(scope, routeDeps);
     registerAdminPages(scope, routeDeps);
     registerReportPages(scope, routeDeps);
     registerStudioPages(scope, routeDeps);
@@ -137,5 +144,12 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
       });
     }
   });
+  if (deps.portal) {
+    registerPortal(
+      app,
+      { db: deps.db, blobs: deps.blobs, now, cookieSecure: security.cookieSecure },
+      { ...deps.portal, successRules: deps.portal.successRules ?? deps.feedback?.successRules },
+    );
+  }
   return app;
 }

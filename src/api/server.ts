@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { BlobStore } from '../archive/blob-store.ts';
+import { closeChannels, createChannels } from '../channels/registry.ts';
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import { parseSuccessRules } from '../feedback/success.ts';
 import { loadTrackingKey } from '../feedback/tracking-token.ts';
+import { channelCodeSender } from '../portal/code-sender.ts';
 import type { Store } from '../store/db.ts';
 import { buildApp } from './app.ts';
+import { derivePortalKey } from './portal/portal-session.ts';
 
 export interface ServeOptions {
   port: number;
@@ -18,6 +21,15 @@ export async function startServer(
   rt: { config: Config; logger: Logger; store: Store; blobs: BlobStore },
   options: ServeOptions,
 ): Promise<{ app: FastifyInstance; url: string }> {
+  const trackingKey = loadTrackingKey({
+    configured: rt.config.trackingKey,
+    keyFile: rt.config.trackingKeyFile,
+    legacyKeyFile: rt.config.trackingLegacyKeyFile,
+  });
+  const successRules = parseSuccessRules(rt.config.successEvents);
+  // Sign-in codes go through the channels runs use (SMTP, Twilio); without either, no portal.
+  const channels = createChannels(rt.config.channels);
+  const canSendCodes = channels.sms !== undefined || channels.email !== undefined;
   const app = buildApp({
     db: rt.store.db,
     blobs: rt.blobs,
@@ -30,15 +42,12 @@ export async function startServer(
     },
     datasourcesDir: rt.config.datasourcesDir,
     twilio: { authToken: rt.config.channels.twilioAuthToken, publicUrl: rt.config.channels.publicUrl },
-    feedback: {
-      trackingKey: loadTrackingKey({
-        configured: rt.config.trackingKey,
-        keyFile: rt.config.trackingKeyFile,
-        legacyKeyFile: rt.config.trackingLegacyKeyFile,
-      }),
-      successRules: parseSuccessRules(rt.config.successEvents),
-    },
+    feedback: { trackingKey, successRules },
+    ...(canSendCodes
+      ? { portal: { key: derivePortalKey(trackingKey), sendCode: channelCodeSender(channels), successRules } }
+      : {}),
   });
+  app.addHook('onClose', async () => closeChannels(channels));
   const url = await app.listen({ port: options.port, host: options.host });
   return { app, url };
 }

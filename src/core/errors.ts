@@ -136,6 +136,12 @@ export const ERROR_CODES = {
     "The signed-in user's role may not use this route, or the object does not belong to the customer in the route.",
   MSV_AUTH_CSRF: "A form post or API call with a session cookie lacked the session's CSRF token.",
   MSV_AUTH_USER_EXISTS: 'A user with that name already exists.',
+  MSV_PORTAL_CODE_INVALID:
+    'A self-service sign-in code is wrong, or no sign-in was started in this browser (attempts left in details).',
+  MSV_PORTAL_CODE_SPENT:
+    'A self-service sign-in code was already used, has expired (10 minutes) or has had all its attempts: ask for a new one.',
+  MSV_PORTAL_LOCKED:
+    'Too many wrong sign-in codes for this customer lately: self-service sign-in is locked for a while (429).',
   MSV_FEEDBACK_TOKEN_INVALID:
     'A tracking token is malformed, tampered with, signed with another key or for another purpose.',
   MSV_FEEDBACK_TOKEN_EXPIRED: 'A tracking token is past its expiry.',

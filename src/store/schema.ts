@@ -405,6 +405,8 @@ export interface Database {
   datasource_versions: DatasourceVersionsTable;
   tracked_links: TrackedLinksTable;
   pending_blobs: PendingBlobsTable;
+  portal_challenges: PortalChallengesTable;
+  portal_sessions: PortalSessionsTable;
 }
 
 /** A short tracked link or open pixel of a sent communication (see migrations/0012-tracked-links.ts). */
@@ -430,4 +432,33 @@ export interface PendingBlobsTable {
   customer_id: string;
   channel: string;
   created_at: Timestamp;
+}
+
+/** A customer's sign-in challenge: an HMAC of the one-time code, never the code (migrations/0014-portal.ts). */
+export interface PortalChallengesTable {
+  /** sha256 of the challenge secret the browser holds in its cookie. */
+  id_sha256: string;
+  /** null for a decoy: nobody matched what was typed, and the challenge can never verify. */
+  customer_id: string | null;
+  /** HMAC of what was typed (customer id, e-mail or phone), for the per-identifier limits. */
+  identifier_sha256: string;
+  /** HMAC of the contact on file the code went to, for the per-address limit; null when none was sent. */
+  destination_sha256: string | null;
+  channel: string | null;
+  code_hmac: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** 1 when a code was handed to a channel. */
+  sent: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+/** A signed-in customer (self-service portal): apart from staff `sessions`; only the sha256 of the cookie. */
+export interface PortalSessionsTable {
+  token_sha256: string;
+  customer_id: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
 }

@@ -13,6 +13,7 @@ import * as runSources from './0010-run-sources.ts';
 import * as feeds from './0011-feeds.ts';
 import * as trackedLinks from './0012-tracked-links.ts';
 import * as pendingBlobs from './0013-pending-blobs.ts';
+import * as portal from './0014-portal.ts';
 
 /**
  * Every migration, in code (no filesystem scanning, so bundles and `tsx` behave the same).
@@ -33,6 +34,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     '0011-feeds': { up: (db) => feeds.up(db, dialect) },
     '0012-tracked-links': { up: (db) => trackedLinks.up(db, dialect) },
     '0013-pending-blobs': { up: (db) => pendingBlobs.up(db, dialect) },
+    '0014-portal': { up: (db) => portal.up(db, dialect) },
   };
   return { getMigrations: async () => migrations };
 }

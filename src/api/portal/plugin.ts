@@ -1,0 +1,165 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { BlobStore } from '../../archive/blob-store.ts';
+import { type ErrorCode, MissiveError } from '../../core/errors.ts';
+import type { SuccessRules } from '../../feedback/success.ts';
+import type { CodeSender } from '../../portal/code-sender.ts';
+import { DEFAULT_PORTAL_LIMITS, type PortalLimits } from '../../portal/limits.ts';
+import { findPortalSession } from '../../store/portal.ts';
+import type { Database } from '../../store/schema.ts';
+import { newSecret, secretHash } from '../auth/secrets.ts';
+import { toErrorBody } from '../plugins/errors.ts';
+import { portalContext } from './context.ts';
+import { errorPortalPage } from './pages/sign-in.ts';
+import {
+  type CookieSecure,
+  cookieOptions,
+  PORTAL_FLOW_COOKIE,
+  PORTAL_SESSION_COOKIE,
+} from './portal-session.ts';
+import { registerPortalSignInRoutes } from './routes/sign-in.ts';
+
+const CSS = fs.readFileSync(path.join(import.meta.dirname, 'assets', 'portal.css'));
+
+/** What the portal needs besides the store: how codes are sent and the key they are hashed with. */
+export interface PortalOptions {
+  /** HMAC key of codes and identifiers (derivePortalKey). */
+  key: Uint8Array;
+  /** Sends a code to a contact on file (channelCodeSender over the configured channels). */
+  sendCode: CodeSender;
+  limits?: Partial<PortalLimits>;
+  successRules?: SuccessRules;
+}
+
+export interface PortalDeps {
+  db: Kysely<Database>;
+  blobs: BlobStore | undefined;
+  now: () => Date;
+  key: Uint8Array;
+  sendCode: CodeSender;
+  limits: PortalLimits;
+  cookieSecure: CookieSecure;
+  successRules: SuccessRules | undefined;
+}
+
+/** HTTP status of the portal's own codes (the rest as the API answers them). */
+const PORTAL_STATUS: Partial<Record<ErrorCode, number>> = {
+  MSV_PORTAL_CODE_INVALID: 401,
+  MSV_PORTAL_CODE_SPENT: 410,
+  MSV_PORTAL_LOCKED: 429,
+};
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The customer self-service portal under /portal (issue 20), an encapsulated fastify plugin with
+ * hooks of its own: the customer session (never a staff one) on every request, CSRF on every POST
+ * (the session's token; before sign-in a double-submit cookie and the Origin), errors as portal
+ * pages. For the staff auth hooks these routes are `public`: they answer to customers only.
+ */
+export function registerPortal(
+  app: FastifyInstance,
+  base: { db: Kysely<Database>; blobs: BlobStore | undefined; now: () => Date; cookieSecure: CookieSecure },
+  options: PortalOptions,
+): void {
+  const deps: PortalDeps = {
+    ...base,
+    key: options.key,
+    sendCode: options.sendCode,
+    limits: { ...DEFAULT_PORTAL_LIMITS, ...options.limits },
+    successRules: options.successRules,
+  };
+  app.register(async (scope) => {
+    scope.addHook('onRequest', async (request, reply) => findCustomer(deps, request, reply));
+    scope.addHook('preValidation', async (request) => checkCsrf(request));
+    scope.setErrorHandler((error: FastifyError | MissiveError, request, reply) =>
+      sendPortalError(request, reply, error),
+    );
+    scope.get(
+      '/portal/assets/portal.css',
+      { config: { public: true, portal: 'anonymous' }, schema: { hide: true } },
+      async (_request, reply) =>
+        reply
+          .header('content-type', 'text/css; charset=utf-8')
+          .header('cache-control', 'public, max-age=3600')
+          .send(CSS),
+    );
+    registerPortalSignInRoutes(scope, deps);
+  });
+}
+
+async function findCustomer(
+  deps: PortalDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply | undefined> {
+  const cookie = request.cookies[PORTAL_SESSION_COOKIE];
+  if (cookie) {
+    const sessionHash = secretHash(cookie);
+    const session = await findPortalSession(deps.db, sessionHash, deps.now().toISOString());
+    if (session) {
+      request.portalCustomer = {
+        customerId: session.customerId,
+        csrfToken: session.csrfToken,
+        sessionHash,
+        locale: session.locale,
+      };
+    }
+  }
+  const flow = request.cookies[PORTAL_FLOW_COOKIE];
+  if (flow && /^[A-Za-z0-9_-]{43}$/.test(flow)) request.portalFlowToken = flow;
+  else if (SAFE_METHODS.has(request.method)) {
+    request.portalFlowToken = newSecret();
+    reply.setCookie(PORTAL_FLOW_COOKIE, request.portalFlowToken, cookieOptions(request, deps.cookieSecure));
+  }
+  if (request.routeOptions.config?.portal === 'customer' && !request.portalCustomer) {
+    if (SAFE_METHODS.has(request.method)) return reply.redirect('/portal/sign-in', 303);
+    throw new MissiveError('MSV_AUTH_REQUIRED', 'sign in to the portal first');
+  }
+  return undefined;
+}
+
+/** Every POST carries `_csrf`: the session's token, or before sign-in the flow cookie's (and our Origin). */
+async function checkCsrf(request: FastifyRequest): Promise<void> {
+  if (SAFE_METHODS.has(request.method)) return;
+  const header = request.headers['x-csrf-token'];
+  const field = (request.body as { _csrf?: unknown } | undefined)?._csrf;
+  const given = typeof header === 'string' ? header : typeof field === 'string' ? field : undefined;
+  const expected = request.portalCustomer?.csrfToken ?? request.portalFlowToken;
+  if (!sameOrigin(request) || given === undefined || expected === undefined || given !== expected) {
+    throw new MissiveError('MSV_AUTH_CSRF', 'this form needs the CSRF token of this browser');
+  }
+}
+
+function sameOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/** Browsers get a page in their language (never a stack or internals); API clients the usual JSON. */
+function sendPortalError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: FastifyError | MissiveError,
+): FastifyReply {
+  const { status: apiStatus, body } = toErrorBody(error);
+  const status =
+    PORTAL_STATUS[body.error.code] ?? (body.error.code === 'MSV_API_RATE_LIMITED' ? 429 : apiStatus);
+  if (status >= 500) request.log.error({ err: error }, 'portal request failed');
+  const wantsHtml =
+    request.headers.accept?.includes('text/html') === true ||
+    request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') === true;
+  if (!wantsHtml) return reply.status(status).send(body);
+  return reply
+    .status(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(errorPortalPage(portalContext(request), status, body.error.code).value);
+}

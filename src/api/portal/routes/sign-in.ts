@@ -1,0 +1,190 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isMissiveError, type MissiveError } from '../../../core/errors.ts';
+import { startSignIn, verifySignIn } from '../../../portal/sign-in.ts';
+import { appendAudit } from '../../../store/audit.ts';
+import { newSecret } from '../../auth/secrets.ts';
+import { isUiLocale, LANG_COOKIE } from '../../ui/i18n/index.ts';
+import { portalContext } from '../context.ts';
+import { sendPortalPage } from '../layout.ts';
+import { codeErrorText, codePage, signInPage } from '../pages/sign-in.ts';
+import type { PortalDeps } from '../plugin.ts';
+import {
+  cookieOptions,
+  endPortalSession,
+  PORTAL_CHALLENGE_COOKIE,
+  startPortalSession,
+} from '../portal-session.ts';
+
+const anonymous = { public: true, portal: 'anonymous' } as const;
+const hide = { hide: true };
+const CHALLENGE_PATH = '/portal/sign-in';
+
+/** A path inside the portal only (never another host, never outside /portal). */
+export function safePortalNext(next: unknown): string {
+  return typeof next === 'string' && /^\/portal(?:\/[\w\-./]*)?$/.test(next) && !next.includes('..')
+    ? next
+    : '/portal';
+}
+
+/**
+ * Sign-in: "send me a code" (POST /portal/sign-in) answers the same 303 and sets a challenge cookie
+ * whoever typed what; the code is handed to the channel after the answer, so its time is not in the
+ * response. POST /portal/sign-in/code checks it and starts the customer session.
+ */
+export function registerPortalSignInRoutes(app: FastifyInstance, deps: PortalDeps): void {
+  const pending = new Set<Promise<void>>();
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...pending]);
+  });
+
+  app.get('/portal', { config: anonymous, schema: hide }, async (request, reply) =>
+    reply.redirect(request.portalCustomer ? '/portal/documents' : '/portal/sign-in', 303),
+  );
+
+  app.get<{ Querystring: { signedOut?: string } }>(
+    '/portal/sign-in',
+    { config: anonymous, schema: hide },
+    async (request, reply) => {
+      const ctx = portalContext(request);
+      return sendPortalPage(
+        reply,
+        signInPage(ctx, { notice: request.query.signedOut ? ctx.t.sessionEnded : undefined }),
+      );
+    },
+  );
+
+  app.post<{ Body: { identifier?: unknown; channel?: unknown } }>(
+    '/portal/sign-in',
+    {
+      config: {
+        ...anonymous,
+        rateLimit: { max: deps.limits.startsPerIpPerMinute, timeWindow: '1 minute' },
+      },
+      schema: { tags: ['portal'], summary: 'Send a one-time sign-in code to the contact on file' },
+    },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const typed = typeof body.identifier === 'string' ? body.identifier : '';
+      const channel = body.channel === 'email' ? 'email' : 'sms';
+      const outcome = await startSignIn(deps, { typed, channel, challenge: newSecret() });
+      await appendAudit(deps.db, {
+        actor: 'anonymous',
+        action: 'portal.code_requested',
+        targetType: 'customer',
+        targetId: outcome.customerId ?? '-',
+        details: { ip: request.ip, sent: outcome.delivery !== undefined },
+      });
+      const delivery = outcome.delivery;
+      if (delivery) {
+        const send = deps
+          .sendCode(delivery)
+          .catch((err: unknown) =>
+            request.log.warn(
+              { code: isMissiveError(err) ? err.code : 'error', channel: delivery.channel },
+              'portal sign-in code not sent',
+            ),
+          )
+          .finally(() => pending.delete(send));
+        pending.add(send);
+      }
+      reply.setCookie(PORTAL_CHALLENGE_COOKIE, outcome.challenge, {
+        ...cookieOptions(request, deps.cookieSecure, CHALLENGE_PATH),
+        maxAge: deps.limits.codeTtlMinutes * 60,
+      });
+      return reply.redirect('/portal/sign-in/code', 303);
+    },
+  );
+
+  app.get('/portal/sign-in/code', { config: anonymous, schema: hide }, async (request, reply) =>
+    sendPortalPage(reply, codePage(portalContext(request))),
+  );
+
+  app.post<{ Body: { code?: unknown } }>(
+    '/portal/sign-in/code',
+    {
+      config: {
+        ...anonymous,
+        rateLimit: { max: deps.limits.verifiesPerIpPerMinute, timeWindow: '1 minute' },
+      },
+      schema: { tags: ['portal'], summary: 'Check the one-time code; starts the customer session' },
+    },
+    async (request, reply) => {
+      const code = typeof request.body?.code === 'string' ? request.body.code : '';
+      try {
+        const { customerId } = await verifySignIn(deps, {
+          challenge: request.cookies[PORTAL_CHALLENGE_COOKIE],
+          code,
+        });
+        await appendAudit(deps.db, {
+          actor: `customer:${customerId}`,
+          action: 'portal.sign_in',
+          targetType: 'customer',
+          targetId: customerId,
+          details: { ip: request.ip },
+        });
+        reply.clearCookie(PORTAL_CHALLENGE_COOKIE, { path: CHALLENGE_PATH });
+        await startPortalSession(deps.db, request, reply, {
+          customerId,
+          minutes: deps.limits.sessionMinutes,
+          now: deps.now(),
+          secure: deps.cookieSecure,
+        });
+        return reply.redirect('/portal/documents', 303);
+      } catch (err) {
+        if (!isMissiveError(err) || !err.code.startsWith('MSV_PORTAL_')) throw err;
+        await appendAudit(deps.db, {
+          actor: 'anonymous',
+          action: 'portal.sign_in_failed',
+          targetType: 'portal',
+          targetId: '-',
+          details: { ip: request.ip, code: err.code },
+        });
+        return codeFailure(request, reply, err);
+      }
+    },
+  );
+
+  app.post(
+    '/portal/sign-out',
+    { config: { public: true, portal: 'customer' }, schema: hide },
+    async (request, reply) => {
+      await endPortalSession(deps.db, reply, request.portalCustomer?.sessionHash);
+      return reply.redirect('/portal/sign-in?signedOut=1', 303);
+    },
+  );
+
+  app.get<{ Querystring: { to?: string; next?: string } }>(
+    '/portal/lang',
+    { config: anonymous, schema: hide },
+    async (request, reply) => {
+      if (isUiLocale(request.query.to)) {
+        reply.setCookie(LANG_COOKIE, request.query.to, {
+          path: '/',
+          sameSite: 'strict',
+          httpOnly: true,
+          maxAge: 31_536_000,
+        });
+      }
+      return reply.redirect(safePortalNext(request.query.next), 303);
+    },
+  );
+}
+
+const FAILURE_STATUS: Record<string, number> = {
+  MSV_PORTAL_CODE_INVALID: 401,
+  MSV_PORTAL_CODE_SPENT: 410,
+  MSV_PORTAL_LOCKED: 429,
+};
+
+/** A browser sees the code page again with what went wrong; an API client gets the JSON error. */
+function codeFailure(request: FastifyRequest, reply: FastifyReply, err: MissiveError): FastifyReply {
+  const status = FAILURE_STATUS[err.code] ?? 401;
+  if (request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') !== true) {
+    return reply
+      .status(status)
+      .send({ error: { code: err.code, message: err.message, details: err.details } });
+  }
+  const ctx = portalContext(request);
+  const left = typeof err.details.attemptsLeft === 'number' ? err.details.attemptsLeft : undefined;
+  return sendPortalPage(reply, codePage(ctx, { error: codeErrorText(ctx, err.code, left) }), status);
+}
