@@ -26,5 +26,8 @@ describe('repeatKeyOf', () => {
     expect(repeatKeyOf(new Error('Missing lock for job 17'))).toBe(
       repeatKeyOf(new Error('Missing lock for job 4')),
     );
+    expect(repeatKeyOf(new Error('MISCONF Redis is configured… script: d96ca6, on @user_script:217.'))).toBe(
+      'MISCONF',
+    );
   });
 });

@@ -41,6 +41,9 @@ export function classifyRedisError(err: unknown): RedisFault {
  */
 export function repeatKeyOf(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
   const message = err instanceof Error ? err.message : String(err);
-  return typeof code === 'string' ? code : message.replace(/\d+/g, '#').slice(0, 200);
+  // A Redis error reply starts with its kind (MISCONF, OOM, NOSCRIPT…); what follows names scripts and keys.
+  const reply = /^([A-Z]{3,}) /.exec(message)?.[1];
+  return reply ?? message.replace(/\d+/g, '#').slice(0, 200);
 }

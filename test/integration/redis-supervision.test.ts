@@ -1,8 +1,11 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedRedis, startEmbeddedRedis } from '../../src/batch/embedded-redis.ts';
+import { connectRedis } from '../../src/batch/redis-connection.ts';
 import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
+import { freeLoopbackPort } from '../../src/core/free-port.ts';
 import { countRunByChannel } from '../../src/store/run-progress.ts';
 import {
   childPids,
@@ -138,6 +141,67 @@ describe('missive run when Redis or the run itself dies', () => {
     await expectFinished(again, temp);
     await expectExactlyOnce(temp, sentBefore);
   }, 150_000);
+
+  it('stops with one MSV_REDIS_CANNOT_PERSIST error when Redis answers MISCONF, not in a loop', async () => {
+    const { temp } = await prepareStatementFolder('redis-misconf');
+    temps.push(temp);
+    // A Redis whose snapshot cannot be written: its file name is taken by a folder (as a full disk
+    // would fail it), so after BGSAVE it refuses every write with MISCONF.
+    const dir = path.join(temp.dir, 'misconf-redis');
+    fs.mkdirSync(dir);
+    const port = await freeLoopbackPort();
+    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
+      '--save', '3600 1', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' }); // biome-ignore format: flags in pairs
+    const url = `redis://127.0.0.1:${port}`;
+    const admin = connectRedis(url, () => {}); // refused until the server listens
+    try {
+      await waitFor(
+        async () => ((await admin.ping().catch(() => '')) === 'PONG' ? true : undefined),
+        10_000,
+        'redis',
+      );
+      const run = start({ MISSIVE_DATA_DIR: temp.dir, REDIS_URL: url });
+      await rowsAtLeast(temp, 20, run);
+      fs.mkdirSync(path.join(dir, 'dump.rdb'));
+      await admin.bgsave();
+      const failedAt = Date.now();
+      expect(await run.exited, run.stderr()).toBe(1);
+      expect(Date.now() - failedAt).toBeLessThan(20_000);
+      const stopLines = run
+        .stderr()
+        .split('\n')
+        .filter((l) => l.includes('[MSV_REDIS_CANNOT_PERSIST]'));
+      expect(stopLines).toHaveLength(1);
+      expect(stopLines[0]).toContain('MISCONF');
+      expect(run.stderr().length).toBeLessThan(30_000); // the issue's run wrote 413 MB
+    } finally {
+      admin.disconnect();
+      server.kill('SIGKILL');
+    }
+  }, 90_000);
+
+  it('stops within its shutdown deadline on SIGTERM while its Redis is gone', async () => {
+    const { temp } = await prepareStatementFolder('redis-sigterm');
+    temps.push(temp);
+    const redis = await startEmbeddedRedis({
+      bin: 'redis-server',
+      dir: path.join(temp.dir, 'r'),
+      persist: false,
+    });
+    servers.push(redis);
+    const run = start({
+      MISSIVE_DATA_DIR: temp.dir,
+      REDIS_URL: redis.url,
+      MISSIVE_SHUTDOWN_TIMEOUT_MS: '3000',
+    });
+    await rowsAtLeast(temp, 20, run);
+    await redis.stop();
+    await new Promise((r) => setTimeout(r, 1_500));
+    const signalledAt = Date.now();
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(130);
+    expect(Date.now() - signalledAt).toBeLessThan(6_000);
+  }, 90_000);
 
   it('leaves no render child alive 5 s after kill -9 of the run', async () => {
     const { temp } = await prepareStatementFolder('run-kill');
