@@ -24,7 +24,7 @@ export interface CompiledTraits {
   readonly traitNames: readonly string[];
   readonly computed: readonly { name: string; fn: Evaluator }[];
   /** A fresh rule-data object for the customer, computed traits filled in. */
-  build(customer: Customer, asOf: AsOfParts): RuleData;
+  build(customer: Pick<Customer, 'traits'>, asOf: AsOfParts): RuleData;
 }
 
 export function compileTraits(def: TraitsFile): CompiledTraits {

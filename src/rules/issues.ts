@@ -9,11 +9,19 @@ export interface RuleIssue {
   /** Path inside the file or rule, e.g. `eligibility.and[1].>=[0]`. */
   path: string;
   message: string;
+  /** A warning is shown but neither fails a lint nor stops a publish (default: an error). */
+  severity?: 'warning';
+}
+
+/** The issues that fail a lint and refuse a publish. */
+export function errorsOf(issues: readonly RuleIssue[]): RuleIssue[] {
+  return issues.filter((i) => i.severity !== 'warning');
 }
 
 export function describeIssue(issue: RuleIssue): string {
   const where = [issue.file, issue.offerId].filter(Boolean).join(' ');
-  return `${where}${where ? ' ' : ''}at ${issue.path || '(root)'}: ${issue.message} [${issue.code}]`;
+  const head = issue.severity === 'warning' ? 'warning: ' : '';
+  return `${head}${where}${where ? ' ' : ''}at ${issue.path || '(root)'}: ${issue.message} [${issue.code}]`;
 }
 
 /** The error a publish (or a decide on an unusable catalog) throws: the first issue, and how many. */

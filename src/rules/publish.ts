@@ -10,33 +10,51 @@ import { loadCatalogDir } from './catalog-loader.ts';
 import { loadCustomerHistory, loadModel, loadPublishedCatalog } from './context-loader.ts';
 import { decide } from './decide.ts';
 import type { Decision } from './decision.ts';
-import { issuesError, type RuleIssue } from './issues.ts';
+import { errorsOf, issuesError, type RuleIssue } from './issues.ts';
+import { type RealityChecked, sampleRealityIssues, storedRealityIssues } from './reality-check.ts';
 import { resolveRunType } from './run-type.ts';
 import { loadSampleCustomers } from './sample-customers.ts';
 import { validateCatalog } from './validate.ts';
 
 /** The use cases behind `missive offers lint|publish` and `missive decide` / `POST /api/decide`. */
 
+/**
+ * `missive offers lint`: the catalog folder's schema and rules (validate.ts), then its traits and
+ * segments against reality — its sample customers and, given a store, the stored customers
+ * (reality-check.ts). Warnings are among the issues with `severity: 'warning'`.
+ */
 export async function lintCatalogDir(
   dir: string,
   asOf: string,
-): Promise<{ catalog?: Catalog; issues: RuleIssue[] }> {
+  options: { db?: Kysely<Database> | undefined } = {},
+): Promise<{ catalog?: Catalog; issues: RuleIssue[]; checked?: RealityChecked }> {
   const { catalog, issues } = await loadCatalogDir(dir);
   if (!catalog) return { issues };
   const sample = await loadSampleCustomers(dir, catalog);
-  return { catalog, issues: validateCatalog(catalog, { sample, asOf }) };
+  const found = [
+    ...validateCatalog(catalog, { sample, asOf }),
+    ...sampleRealityIssues(catalog, sample, asOf),
+  ];
+  const stored = options.db ? await storedRealityIssues(options.db, catalog, asOf) : undefined;
+  if (stored) found.push(...stored.issues);
+  return { catalog, issues: found, checked: { sample: sample.length, stored: stored?.stored } };
 }
 
-/** Validates, then publishes; a catalog with any issue is refused (the first issue is the error). */
+/**
+ * Validates against the sample and the stored customers, then publishes; a catalog with any error
+ * is refused (the first error is the thrown one). Warnings come back with the result.
+ */
 export async function publishCatalogDir(
   db: Kysely<Database>,
   dir: string,
   asOf: string,
-): Promise<PublishResult> {
-  const { catalog, issues } = await lintCatalogDir(dir, asOf);
-  if (!catalog || issues.length > 0) throw issuesError(issues);
+): Promise<PublishResult & { warnings: RuleIssue[] }> {
+  const { catalog, issues } = await lintCatalogDir(dir, asOf, { db });
+  const errors = errorsOf(issues);
+  if (!catalog || errors.length > 0) throw issuesError(errors);
   const { offerFiles: _where, ...definition } = catalog;
-  return publishCatalogVersion(db, { name: catalog.name, definition });
+  const published = await publishCatalogVersion(db, { name: catalog.name, definition });
+  return { ...published, warnings: issues.filter((i) => i.severity === 'warning') };
 }
 
 export interface DecideRequest {
