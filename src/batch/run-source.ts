@@ -3,7 +3,12 @@ import fs from 'node:fs';
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import { stableId } from '../core/hash.ts';
-import { type ImportProgress, type ImportSummary, importCustomers } from '../customers/import.ts';
+import {
+  fileWrittenAt,
+  type ImportProgress,
+  type ImportSummary,
+  importCustomers,
+} from '../customers/import.ts';
 import type { CompiledCatalog } from '../rules/compile.ts';
 import { asOfParts } from '../rules/computed-traits.ts';
 import { loadPublishedCatalog } from '../rules/context-loader.ts';
@@ -164,6 +169,7 @@ export async function prepareFileRun(
   if (!run) throw new MissiveError('MSV_RUN_NOT_FOUND', `no run ${runId}`, { runId });
   if (run.options.input !== undefined) return undefined;
   await clearInputFailures(db, runId);
+  const consentChangesAfter = await fileWrittenAt(spec.file);
   const summary = await importCustomers({
     file: spec.file,
     mapping: spec.mapping,
@@ -172,7 +178,7 @@ export async function prepareFileRun(
     rejectReportPath: options.rejectReportPath,
     onProgress: options.onProgress,
     sink: async (batch) => {
-      const counts = await upsertCustomers(db, batch);
+      const counts = await upsertCustomers(db, batch, { consentChangesAfter });
       await addRunMembers(
         db,
         runId,

@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { prepareFileRun } from '../batch/run-source.ts';
-import { type ImportProgress, type ImportSummary, importCustomers } from '../customers/import.ts';
+import {
+  fileWrittenAt,
+  type ImportProgress,
+  type ImportSummary,
+  importCustomers,
+} from '../customers/import.ts';
 import { upsertCustomers } from '../store/customers.ts';
 import { createProgressBar } from './progress-bar.ts';
 import type { Runtime } from './runtime.ts';
@@ -12,6 +17,8 @@ export interface ImportRequest {
   format?: string | undefined;
   delimiter?: string | undefined;
   encoding?: string | undefined;
+  /** The file's as-of (ISO date or time): consent changes recorded after it are kept. Default: its mtime. */
+  asOf?: string | undefined;
   rejectReportPath?: string | undefined;
 }
 
@@ -36,6 +43,7 @@ export async function importWithProgress(
     request.rejectReportPath ??
     path.join(rt.config.dataDir, 'rejects', `${path.basename(request.file)}.${stamp}.rejects.csv`);
   fs.mkdirSync(path.dirname(rejectReportPath), { recursive: true });
+  const asOf = request.asOf === undefined ? fileWrittenAt(request.file) : Promise.resolve(request.asOf);
   const bar = createProgressBar('importing', ' | rejected {rejected}');
   try {
     const onProgress = (p: ImportProgress) =>
@@ -50,7 +58,7 @@ export async function importWithProgress(
       : await importCustomers({
           ...request,
           rejectReportPath,
-          sink: (batch) => upsertCustomers(rt.store.db, batch),
+          sink: async (batch) => upsertCustomers(rt.store.db, batch, { consentChangesAfter: await asOf }),
           onProgress,
         });
     if (!summary) return undefined;

@@ -300,3 +300,15 @@ export function closeColumn(wanted: string, columns: readonly string[]): string 
   const found = candidates.find((c) => c.toLowerCase() === best)!;
   return distance(lower, best) <= Math.max(2, Math.floor(lower.length / 3)) ? found : undefined;
 }
+
+/**
+ * When a customer file was written (its modification time, ISO): the default as-of of an import, so
+ * consent changes recorded after it are not undone by it (store/customers.ts, consentChangesAfter).
+ */
+export async function fileWrittenAt(file: string): Promise<string> {
+  try {
+    return (await fs.stat(file)).mtime.toISOString();
+  } catch {
+    return new Date().toISOString();
+  }
+}

@@ -68,3 +68,51 @@ export async function findCustomerIdsByPhone(db: Kysely<Database>, phone: string
   const rows = await db.selectFrom('customers').select('id').where('phone', '=', phone).execute();
   return rows.map((r) => r.id);
 }
+
+/**
+ * Events that change a customer's consent after the customer file was written: an agent's or the
+ * customer's own change, a do-not-contact, an unsubscribe (link or STOP). A later import of an older
+ * file keeps what they set (store/customers.ts, consentChangesAfter).
+ */
+export const CONSENT_EVENT_TYPES: readonly string[] = ['consent-changed', 'do-not-contact', 'unsubscribed'];
+
+/** What a customer's contact preferences were and became (consent per channel, e-delivery). */
+export interface ContactPreferences {
+  consent: Customer['consent'];
+  eDelivery: boolean;
+}
+
+/**
+ * Applies a change of contact preferences (a call-center agent's or the customer's own), in the
+ * caller's transaction; `record_sha256` stays the imported record's, as for an SMS STOP. Undefined
+ * when the customer does not exist.
+ */
+export async function setContactPreferences(
+  db: Kysely<Database>,
+  customerId: string,
+  change: (current: ContactPreferences) => ContactPreferences,
+): Promise<{ before: ContactPreferences; after: ContactPreferences } | undefined> {
+  return inTransaction(db, async (trx) => {
+    const row = await trx
+      .selectFrom('customers')
+      .select(['consent', 'e_delivery'])
+      .where('id', '=', customerId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const before = {
+      consent: parseJson<Customer['consent']>(row.consent),
+      eDelivery: Number(row.e_delivery) === 1,
+    };
+    const after = change(structuredClone(before));
+    await trx
+      .updateTable('customers')
+      .set({
+        consent: canonicalJson(after.consent),
+        e_delivery: after.eDelivery ? 1 : 0,
+        updated_at: nowIso(),
+      })
+      .where('id', '=', customerId)
+      .execute();
+    return { before, after };
+  });
+}

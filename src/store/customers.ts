@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { sha256Hex } from '../core/hash.ts';
 import type { Customer } from '../core/types.ts';
+import { CONSENT_EVENT_TYPES } from './customer-feedback.ts';
 import { canonicalJson, nowIso, parseJson } from './json.ts';
 import type { CustomersTable, Database } from './schema.ts';
 import { inTransaction } from './transaction.ts';
@@ -17,16 +18,31 @@ type CustomerFields = Omit<CustomerRow, 'created_at' | 'updated_at'>;
 /** Rows per statement and per transaction: well under SQLite's and PostgreSQL's parameter limits. */
 const BATCH = 500;
 
+export interface UpsertOptions {
+  /**
+   * The imported file's as-of time (ISO). A customer whose consent changed after it (an agent's or
+   * the customer's own change, an unsubscribe: events of `consentEventTypes`) keeps the stored
+   * consent and e-delivery: an older file never undoes a newer "no".
+   */
+  consentChangesAfter?: string | undefined;
+  /** Default: CONSENT_EVENT_TYPES. */
+  consentEventTypes?: readonly string[] | undefined;
+}
+
 /**
  * Inserts new customers, rewrites changed ones and leaves identical ones untouched (their
  * `updated_at` stays), one transaction per batch of 500. Within one call a repeated id counts once,
  * the last record winning. Returns how many of each there were.
  */
-export async function upsertCustomers(db: Kysely<Database>, customers: Customer[]): Promise<UpsertCounts> {
+export async function upsertCustomers(
+  db: Kysely<Database>,
+  customers: Customer[],
+  options: UpsertOptions = {},
+): Promise<UpsertCounts> {
   const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
   const unique = [...new Map(customers.map((c) => [c.id, customerFields(c)])).values()];
   for (let i = 0; i < unique.length; i += BATCH) {
-    const batch = await upsertBatch(db, unique.slice(i, i + BATCH));
+    const batch = await upsertBatch(db, unique.slice(i, i + BATCH), options);
     counts.inserted += batch.inserted;
     counts.updated += batch.updated;
     counts.unchanged += batch.unchanged;
@@ -34,7 +50,11 @@ export async function upsertCustomers(db: Kysely<Database>, customers: Customer[
   return counts;
 }
 
-async function upsertBatch(db: Kysely<Database>, rows: CustomerFields[]): Promise<UpsertCounts> {
+async function upsertBatch(
+  db: Kysely<Database>,
+  rows: CustomerFields[],
+  options: UpsertOptions,
+): Promise<UpsertCounts> {
   return inTransaction(db, async (trx) => {
     const existing = await trx
       .selectFrom('customers')
@@ -50,10 +70,12 @@ async function upsertBatch(db: Kysely<Database>, rows: CustomerFields[]): Promis
     const changed = rows.filter((r) => known.has(r.id) && known.get(r.id) !== r.record_sha256);
     const now = nowIso();
     if (fresh.length > 0) await insertRows(trx, fresh, now);
+    const kept = await newerConsent(trx, changed, options);
     for (const row of changed) {
+      const stored = kept.get(row.id);
       await trx
         .updateTable('customers')
-        .set({ ...row, updated_at: now })
+        .set({ ...row, ...(stored ?? {}), updated_at: now })
         .where('id', '=', row.id)
         .execute();
     }
@@ -63,6 +85,37 @@ async function upsertBatch(db: Kysely<Database>, rows: CustomerFields[]): Promis
       unchanged: rows.length - fresh.length - changed.length,
     };
   });
+}
+
+/** The stored consent and e-delivery of the customers whose consent changed after the file's as-of. */
+async function newerConsent(
+  db: Kysely<Database>,
+  rows: CustomerFields[],
+  options: UpsertOptions,
+): Promise<Map<string, Pick<CustomerFields, 'consent' | 'e_delivery'>>> {
+  const after = options.consentChangesAfter;
+  const types = options.consentEventTypes ?? CONSENT_EVENT_TYPES;
+  if (after === undefined || types.length === 0 || rows.length === 0) return new Map();
+  const changedLater = await db
+    .selectFrom('events')
+    .select('customer_id')
+    .distinct()
+    .where(
+      'customer_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .where('type', 'in', [...types])
+    .where('occurred_at', '>', after)
+    .execute();
+  const ids = changedLater.map((r) => r.customer_id).filter((id): id is string => id !== null);
+  if (ids.length === 0) return new Map();
+  const stored = await db
+    .selectFrom('customers')
+    .select(['id', 'consent', 'e_delivery'])
+    .where('id', 'in', ids)
+    .execute();
+  return new Map(stored.map((r) => [r.id, { consent: r.consent, e_delivery: r.e_delivery }]));
 }
 
 /** A concurrent importer may have inserted the same id since we looked: then this becomes an update. */

@@ -13,6 +13,7 @@ interface ImportOptions {
   format?: string;
   delimiter?: string;
   encoding?: string;
+  asOf?: string;
   rejects?: string;
   maxRejectRate?: string;
 }
@@ -32,6 +33,10 @@ export function registerCustomersCommands(program: Command): void {
     .option(
       '--encoding <name>',
       "the file's encoding: utf-8, utf-16le, utf-16be, gb18030, gbk, big5… (default: the mapping's, else a BOM's, else UTF-8)",
+    )
+    .option(
+      '--as-of <time>',
+      "when the file was written (YYYY-MM-DD or ISO time): consent changes recorded after it are kept (default: the file's modification time)",
     )
     .option('--rejects <file>', 'where to write the reject report (default: the data folder)')
     .option(
@@ -58,6 +63,7 @@ export function registerCustomersCommands(program: Command): void {
           format: opts.format,
           delimiter: opts.delimiter,
           encoding: opts.encoding,
+          asOf: importAsOf(opts.asOf),
           rejectReportPath: opts.rejects,
         });
         process.stdout.write(formatImportSummary(summary));
@@ -100,4 +106,21 @@ export function registerCustomersCommands(program: Command): void {
         process.stdout.write(`${lines.join('\n')}\n`);
       });
     });
+}
+
+/** --as-of: a date (its end of day is not assumed: the start, UTC) or an ISO time; bad usage otherwise. */
+function importAsOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const time = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00.000Z` : value;
+  const parsed = new Date(time);
+  if (Number.isNaN(parsed.getTime())) {
+    throw new MissiveError(
+      'MSV_CONFIG_INVALID',
+      `--as-of must be a date YYYY-MM-DD or an ISO time, got ${value}`,
+      {
+        field: '--as-of',
+      },
+    );
+  }
+  return parsed.toISOString();
 }

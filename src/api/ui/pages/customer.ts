@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { CHANNEL_KINDS } from '../../../core/types.ts';
 import type { CustomerView } from '../../lookup/customer-view.ts';
 import type { TimelineCommunication, TimelineEvent } from '../../lookup/timeline.ts';
+import { CALL_OUTCOMES } from '../../routes/customer-actions.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { UiStrings } from '../i18n/en-GB.ts';
 import { type PageContext, page } from '../layout.ts';
@@ -33,11 +35,43 @@ export function customerPage(
 ${CHANNEL_KINDS.map((ch) => html`<tr><td>${ch}</td><td>${yes(customer.consent[ch]?.service ?? false)}</td><td>${yes(customer.consent[ch]?.marketing ?? false)}</td></tr>`)}
 </tbody></table><p>${t.eDelivery}: ${yes(customer.eDelivery)}</p></section>
 </div>`;
+  const csrf = ctx.principal?.csrfToken ?? '';
+  const actions = html`<div class="grid2">${preferencesForm(t, customer, csrf)}${noteForm(t, customer.id, csrf)}</div>`;
   return page(
     ctx,
     customer.name,
-    html`${summary}<h2 id="timeline-title">${t.timeline}</h2>${timelineTable(t, customer.id, timeline)}`,
+    html`${summary}${actions}<h2 id="timeline-title">${t.timeline}</h2>${timelineTable(t, customer.id, timeline)}`,
   );
+}
+
+/** The customer's contact preferences as a form: marketing per channel, paperless, do not contact. */
+function preferencesForm(t: UiStrings, customer: CustomerView, csrf: string): SafeHtml {
+  const id = encodeURIComponent(customer.id);
+  const checked = (b: boolean) => (b ? html` checked` : '');
+  return html`<section class="card"><h2>${t.contactPreferences}</h2>
+<form class="stack" method="post" action="/ui/customers/${id}/preferences" id="preferences">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <input type="hidden" name="id" value="${randomUUID()}">
+  <fieldset><legend>${t.marketingConsent}</legend>
+  ${CHANNEL_KINDS.map((ch) => html`<label><input type="checkbox" name="marketing_${ch}"${checked(customer.consent[ch]?.marketing ?? false)}> ${ch}</label>`)}
+  </fieldset>
+  <label><input type="checkbox" name="eDelivery"${checked(customer.eDelivery)}> ${t.paperless}</label>
+  <label><input type="checkbox" name="doNotContact"> ${t.doNotContact}</label>
+  <label>${t.customerReason} <input name="reason" required maxlength="500"></label>
+  <button type="submit">${t.savePreferences}</button>
+</form></section>`;
+}
+
+function noteForm(t: UiStrings, customerId: string, csrf: string): SafeHtml {
+  const id = encodeURIComponent(customerId);
+  return html`<section class="card"><h2>${t.callNote}</h2>
+<form class="stack" method="post" action="/ui/customers/${id}/notes" id="call-note">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <input type="hidden" name="id" value="${randomUUID()}">
+  <label>${t.noteText} <textarea name="text" required maxlength="2000" rows="3"></textarea></label>
+  <label>${t.callOutcome} <select name="outcome"><option value=""></option>${CALL_OUTCOMES.map((o) => html`<option value="${o}">${t[`callOutcome.${o}`]}</option>`)}</select></label>
+  <button type="submit">${t.saveNote}</button>
+</form></section>`;
 }
 
 function rank(trait: string): number {
@@ -70,12 +104,35 @@ export function eventRow(t: UiStrings, e: TimelineEvent): SafeHtml {
   const p = e.payload;
   const outcome =
     typeof p.outcome === 'string' ? (t[`outcome.${p.outcome}` as keyof UiStrings] ?? p.outcome) : '';
+  const known = t[`event.${e.type}` as keyof UiStrings];
   const label =
     e.type === 'disposition'
       ? html`<strong>${t.response}: ${outcome}</strong>`
-      : html`<strong>${e.type}</strong>`;
+      : e.type === 'call-note' && typeof p.outcome === 'string'
+        ? html`<strong>${known}: ${t[`callOutcome.${p.outcome}` as keyof UiStrings] ?? p.outcome}</strong>`
+        : e.type === 'consent-changed'
+          ? html`<strong>${known}</strong> ${preferenceSummary(t, p)}`
+          : html`<strong>${known ?? e.type}</strong>`;
   const note = typeof p.note === 'string' ? html` — ${p.note}` : '';
-  const agent =
-    typeof p.agent === 'string' ? html` <span class="muted">(${t.recordedBy} ${p.agent})</span>` : '';
-  return html`<tr class="event" data-type="${e.type}"><td>${e.occurredAt.slice(0, 16).replace('T', ' ')}</td><td>${e.source}</td><td colspan="2">${label}${note}${agent}</td><td>${e.offerId ?? ''}</td><td></td></tr>`;
+  const by = typeof p.agent === 'string' ? p.agent : typeof p.actor === 'string' ? p.actor : undefined;
+  const agent = by ? html` <span class="muted">(${t.recordedBy} ${by})</span>` : '';
+  const reason = typeof p.reason === 'string' ? html` — ${p.reason}` : '';
+  return html`<tr class="event" data-type="${e.type}"><td>${e.occurredAt.slice(0, 16).replace('T', ' ')}</td><td>${e.source}</td><td colspan="2">${label}${note}${reason}${agent}</td><td>${e.offerId ?? ''}</td><td></td></tr>`;
+}
+
+/** What a preference change changed: "email marketing: no, paperless: yes". */
+function preferenceSummary(t: UiStrings, payload: Record<string, unknown>): SafeHtml {
+  type Prefs = { consent?: Record<string, { marketing?: boolean; service?: boolean }>; eDelivery?: boolean };
+  const before = (payload.before ?? {}) as Prefs;
+  const after = (payload.after ?? {}) as Prefs;
+  const yes = (b: boolean | undefined) => (b ? t.yes : t.no);
+  const parts: string[] = [];
+  for (const ch of CHANNEL_KINDS) {
+    const was = before.consent?.[ch]?.marketing;
+    const now = after.consent?.[ch]?.marketing;
+    if (was !== now) parts.push(`${ch} ${t.marketing}: ${yes(now)}`);
+  }
+  if (before.eDelivery !== after.eDelivery) parts.push(`${t.eDelivery}: ${yes(after.eDelivery)}`);
+  if (payload.doNotContact === true) parts.push(t.doNotContact);
+  return parts.length > 0 ? html`(${t.changedTo} ${parts.join(', ')})` : html``;
 }
