@@ -4,6 +4,7 @@
  *           pdfkit (same fonts, created once) — the floor any pdfkit-based layout engine pays.
  *   import: bank-full.csv through the import stage (mapping, validation, synthetic identities) vs a
  *           bare csv-parse of the same file.
+ *   startup: `missive --version` and `missive customers show ID` vs `node -e 0` (bench/startup.ts).
  * Prints a table and writes bench/out/latest.json. Figures go in bench/README.md.
  */
 import fs from 'node:fs';
@@ -26,6 +27,7 @@ import { benchFeedsLoad, type FeedLoadFigures, printFeedsLoad } from './feeds-lo
 import { benchLookup, printLookup } from './lookup.ts';
 import { benchPrintStream } from './print-stream.ts';
 import { benchSimulate } from './simulate.ts';
+import { benchStartup, printStartup } from './startup.ts';
 import { drawStatementByHand } from './statement-by-hand.ts';
 import { CHROMIUM, openChromiumReference } from './statement-chromium.ts';
 
@@ -134,7 +136,7 @@ async function benchImport(): Promise<Row> {
   return { name: 'import bank-full.csv', missive, reference, unit: 'rows/s' };
 }
 
-// BENCH_ONLY=render,import,feeds,decide,simulate,email,print-stream,e2e,lookup (comma-separated) runs a subset.
+// BENCH_ONLY=render,import,feeds,decide,simulate,email,print-stream,e2e,lookup,startup (comma-separated) runs a subset.
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (name: string) => !only || only.includes(name);
 const results: Row[] = [];
@@ -195,13 +197,16 @@ for (const r of results) {
 }
 if (feeds) printFeedsLoad(feeds);
 if (e2e) printEndToEnd(e2e);
+// CLI start-up, wall time of whole processes: its own table (~20 s).
+const startup = want('startup') ? benchStartup() : undefined;
+if (startup) printStartup(startup);
 // Latency, not throughput against a reference: its own table (BENCH_LOOKUP=0 skips it, ~1 min).
 const lookup = process.env.BENCH_LOOKUP === '0' || !want('lookup') ? undefined : await benchLookup();
 if (lookup) printLookup(lookup);
 fs.mkdirSync(path.join(root, 'bench', 'out'), { recursive: true });
 fs.writeFileSync(
   path.join(root, 'bench', 'out', 'latest.json'),
-  JSON.stringify({ machine, docs: DOCS, results, lookup, e2e, feeds }, null, 2),
+  JSON.stringify({ machine, docs: DOCS, results, lookup, e2e, feeds, startup }, null, 2),
 );
 
 function printEndToEnd(f: EndToEndFigures): void {

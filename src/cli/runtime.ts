@@ -1,11 +1,9 @@
 import fs from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { BlobStore } from '../archive/blob-store.ts';
-import { openBlobStore } from '../archive/open-blob-store.ts';
-import { type SupervisedRedis, superviseEmbeddedRedis } from '../batch/embedded-redis-supervisor.ts';
-import { assertNoEviction, closeRedisClient, connectRedis } from '../batch/redis-connection.ts';
-import { repeatKeyOf } from '../batch/redis-fault.ts';
-import { type RedisWatch, watchRedis } from '../batch/redis-watch.ts';
+import { createFsBlobStore } from '../archive/fs-blob-store.ts';
+import type { SupervisedRedis } from '../batch/embedded-redis-supervisor.ts';
+import type { RedisWatch } from '../batch/redis-watch.ts';
 import { type Config, loadConfig } from '../core/config.ts';
 import { throttled } from '../core/log-throttle.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
@@ -40,11 +38,26 @@ export async function openRuntime(config: Config = loadConfig()): Promise<Runtim
   fs.mkdirSync(config.dataDir, { recursive: true });
   const logger = createLogger(config.logLevel);
   const store = await openStore(config);
-  const blobs = openBlobStore(config);
+  // The AWS SDK (a tenth of a second to load) only when the archive is an S3 bucket (issue 18).
+  const blobs = config.archiveS3
+    ? (await import('../archive/open-blob-store.ts')).openBlobStore(config)
+    : createFsBlobStore(config.archiveDir);
   return { config, logger, store, blobs, close: () => store.close() };
 }
 
 export async function openQueueRuntime(config: Config = loadConfig()): Promise<QueueRuntime> {
+  // ioredis and the supervision only for the commands that need queues, not for every command (issue 18).
+  const [
+    { superviseEmbeddedRedis },
+    { assertNoEviction, closeRedisClient, connectRedis },
+    { repeatKeyOf },
+    { watchRedis },
+  ] = await Promise.all([
+    import('../batch/embedded-redis-supervisor.ts'),
+    import('../batch/redis-connection.ts'),
+    import('../batch/redis-fault.ts'),
+    import('../batch/redis-watch.ts'),
+  ]);
   const base = await openRuntime(config);
   let embedded: SupervisedRedis | undefined;
   let watch: RedisWatch | undefined;
