@@ -8,6 +8,7 @@ import { type DataKey, getDataKey, getOrCreateDataKey } from '../store/customer-
 import type { Database } from '../store/schema.ts';
 import type { DocumentData } from '../templates/types.ts';
 import type { BlobStore } from './blob-store.ts';
+import type { BrandRef } from './brand-store.ts';
 import { openEnvelope, sealEnvelope } from './envelope.ts';
 
 /**
@@ -33,6 +34,11 @@ export interface RenderInput {
    * (src/feedback/tracked-links.ts). Replay applies the same plan, so the links are proved too.
    */
   tracking?: TrackingPlan | undefined;
+  /**
+   * The brand the document was made for (brands/<id>, kept in the blob store by its sha256,
+   * brand-store.ts): part of the hashed inputs, so the same data with another brand is another input.
+   */
+  brand?: BrandRef | undefined;
 }
 
 export interface InputSnapshot {
@@ -62,6 +68,7 @@ export function snapshotInput(input: RenderInput): InputSnapshot {
     data: input.data,
     // Only when present: the snapshots of untracked documents stay as they were.
     ...(input.tracking ? { tracking: input.tracking } : {}),
+    ...(input.brand ? { brand: { id: input.brand.id, sha256: input.brand.sha256 } } : {}),
   });
   return { input, text, sha256: sha256Hex(text) };
 }

@@ -11,6 +11,7 @@ import { listTrackedLinks } from '../store/tracked-links.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../templates/compile.ts';
 import { templatePackageFromFiles } from '../templates/package-loader.ts';
 import type { BlobStore } from './blob-store.ts';
+import { loadStoredBrand } from './brand-store.ts';
 import { currentRuntime, loadInputSnapshot, type RenderRuntime } from './input-snapshot.ts';
 
 /**
@@ -82,9 +83,12 @@ export async function verifyCommunication(deps: ReplayDeps, communicationId: str
     result.warnings.push(...(await decisionWarnings(deps.db, communication, stored.input.data)));
     const template = await loadTemplate(deps, stored.input.templateVersionId);
     const { input } = stored;
+    // The brand it was made for, as stored then (not as brands/ holds it today).
+    const brand = input.brand ? await loadStoredBrand(deps.blobs, input.brand) : undefined;
     const rendered = await renderForChannel(template, input.channel, input.data, {
       asOf: input.asOf,
       locale: input.locale,
+      brand,
     });
     // A marketing e-mail or SMS was archived with its links rewritten to short tracked links.
     const artifact =

@@ -78,8 +78,17 @@ export function messageIdFor(deliveryKey: string, domain: string): string {
 export function buildMail(options: SmtpChannelOptions, message: Outbound, ctx: SendContext): SendMailOptions {
   const parts = decodeEmail(message.artifact.bytes);
   const name = message.to.name ?? '';
+  // A message rendered with a brand carries the brand's sender; older ones use the configured From.
+  const from = parts.fromAddress ? { name: parts.fromName ?? '', address: parts.fromAddress } : options.from;
+  const replyTo = parts.replyTo || undefined;
   assertHeaderSafe(
-    { to: message.to.address, toName: name, subject: parts.subject, from: options.from },
+    {
+      to: message.to.address,
+      toName: name,
+      subject: parts.subject,
+      from: typeof from === 'string' ? from : `${from.name} <${from.address}>`,
+      ...(replyTo ? { replyTo } : {}),
+    },
     ctx.communicationId,
   );
   const messageId = messageIdFor(ctx.deliveryKey, options.messageIdDomain);
@@ -88,7 +97,8 @@ export function buildMail(options: SmtpChannelOptions, message: Outbound, ctx: S
       ? unsubscribeHeaders(options.publicUrl, ctx.deliveryKey, options.messageIdDomain)
       : {};
   return {
-    from: options.from,
+    from,
+    ...(replyTo ? { replyTo } : {}),
     to: name ? { name, address: message.to.address } : message.to.address,
     subject: parts.subject,
     text: parts.text,

@@ -46,6 +46,11 @@ const envSchema = z.object({
   MISSIVE_LOG_KEY_FILE: z.string().min(1).optional(),
   MISSIVE_RETENTION_FILE: z.string().min(1).optional(),
   MISSIVE_DATASOURCES_DIR: z.string().min(1).optional(),
+  MISSIVE_BRANDS_DIR: z.string().min(1).optional(),
+  MISSIVE_DEFAULT_BRAND: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'a brand folder name such as bank')
+    .default('bank'),
   MISSIVE_PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
   MISSIVE_SMTP_URL: z
     .string()
@@ -118,6 +123,10 @@ export interface Config {
   readonly retentionFile: string | undefined;
   /** The data source definitions (datasources/<type>/datasource.yaml); default: the ones Missive ships. */
   readonly datasourcesDir: string;
+  /** The brands (brands/<name>/brand.yaml + logo); default: the ones Missive ships. */
+  readonly brandsDir: string;
+  /** The brand of runs whose communication type no published catalog brands (src/batch/run-brand.ts). */
+  readonly defaultBrand: string;
   readonly channels: ChannelConfig;
   /** HMAC key of tracked links (src/feedback/tracking-token.ts); unset: a key file in the data dir. */
   readonly trackingKey: string | undefined;
@@ -156,6 +165,13 @@ export const SHIPPED_DATASOURCES_DIR = path.resolve(
   '..',
   '..',
   'datasources',
+);
+/** The brands that ship with Missive (src/templates/brand/brand-source.ts names the same folder). */
+export const SHIPPED_BRANDS_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'brands',
 );
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -200,6 +216,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimit: e.MISSIVE_LOGIN_RATE_LIMIT,
     logKeyFile: path.resolve(e.MISSIVE_LOG_KEY_FILE ?? path.join(dataDir, 'keys', 'log-ed25519.pem')),
     datasourcesDir: path.resolve(e.MISSIVE_DATASOURCES_DIR ?? SHIPPED_DATASOURCES_DIR),
+    brandsDir: path.resolve(e.MISSIVE_BRANDS_DIR ?? SHIPPED_BRANDS_DIR),
+    defaultBrand: e.MISSIVE_DEFAULT_BRAND,
     retentionFile:
       e.MISSIVE_RETENTION_FILE === undefined ? undefined : path.resolve(e.MISSIVE_RETENTION_FILE),
     channels: Object.freeze({

@@ -41,6 +41,9 @@ export const ERROR_CODES = {
   MSV_TEMPLATE_IMAGE_INVALID:
     'A package image is missing, not a real PNG/JPEG, corrupt, or over the size limits (4000×4000 px, 2 MB).',
   MSV_TEMPLATE_NOT_FOUND: 'No template package or version with that name.',
+  MSV_BRAND_INVALID:
+    "A brand (brands/<name>/brand.yaml and its logo) is invalid, or a template needs the run's brand and none was given.",
+  MSV_BRAND_NOT_FOUND: 'No brand folder with that name (the known brands are listed in the message).',
   MSV_TEMPLATE_VARIABLE_MISSING:
     'A template refers to a variable the document data does not have (file, path and variable in details).',
   MSV_RENDER_FAILED: 'A document could not be rendered for a customer.',
@@ -136,12 +139,6 @@ export const ERROR_CODES = {
     "The signed-in user's role may not use this route, or the object does not belong to the customer in the route.",
   MSV_AUTH_CSRF: "A form post or API call with a session cookie lacked the session's CSRF token.",
   MSV_AUTH_USER_EXISTS: 'A user with that name already exists.',
-  MSV_PORTAL_CODE_INVALID:
-    'A self-service sign-in code is wrong, or no sign-in was started in this browser (attempts left in details).',
-  MSV_PORTAL_CODE_SPENT:
-    'A self-service sign-in code was already used, has expired (10 minutes) or has had all its attempts: ask for a new one.',
-  MSV_PORTAL_LOCKED:
-    'Too many wrong sign-in codes for this customer lately: self-service sign-in is locked for a while (429).',
   MSV_FEEDBACK_TOKEN_INVALID:
     'A tracking token is malformed, tampered with, signed with another key or for another purpose.',
   MSV_FEEDBACK_TOKEN_EXPIRED: 'A tracking token is past its expiry.',

@@ -147,7 +147,7 @@ function rewrite(channel: TrackedChannel, artifact: Artifact, replace: Replace, 
   let html = rewriteHtml(parts.html, replace);
   if (pixel !== undefined) html = addPixel(html, pixel);
   const text = rewriteText(parts.text, replace);
-  return makeArtifact(encodeEmail({ subject: parts.subject, html, text }), artifact.mime);
+  return makeArtifact(encodeEmail({ ...parts, html, text }), artifact.mime); // the sender parts too
 }
 
 /** Comments, elements whose content is not text the reader sees or clicks, and tags. */

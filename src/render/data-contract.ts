@@ -7,6 +7,8 @@ import {
   loadDataSource,
   type Shape,
 } from '../customers/index.ts';
+import type { BrandSource } from '../templates/brand/brand-source.ts';
+import { loadBrandByName } from '../templates/brand/default-brand.ts';
 import type { CompiledTemplate } from '../templates/compile.ts';
 import type { DocumentData } from '../templates/types.ts';
 import { renderForChannel } from './render-channel.ts';
@@ -22,6 +24,7 @@ export async function checkDataContract(
   template: CompiledTemplate,
   given: Shape,
   asOf: string,
+  brand?: BrandSource,
 ): Promise<string[]> {
   // `offers` is the rules stage's part of every document (the chosen offers' content), not the data source's.
   const shape: Shape =
@@ -40,10 +43,12 @@ export async function checkDataContract(
   const placeholder = { ...(placeholderOf(shape, asOf, schema) as DocumentData), offers: [] };
   const unchecked: CompiledTemplate = { ...template, validateData: (d) => d as DocumentData };
   const seen = new Set<string>();
+  // Any brand will do: every brand has the same fields, and the brand is not the data source's part.
+  const placeholderBrand = brand ?? (await loadBrandByName());
   for (const locale of template.manifest.locales) {
     for (const channel of template.manifest.channels as ChannelKind[]) {
       try {
-        await renderForChannel(unchecked, channel, placeholder, { asOf, locale });
+        await renderForChannel(unchecked, channel, placeholder, { asOf, locale, brand: placeholderBrand });
       } catch (err) {
         // Only a missing field is the data source's fault; anything else a placeholder cannot judge.
         if (!isMissiveError(err) || err.code !== 'MSV_TEMPLATE_VARIABLE_MISSING') continue;

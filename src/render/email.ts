@@ -1,6 +1,8 @@
 import { MissiveError } from '../core/errors.ts';
 import type { Artifact } from '../core/types.ts';
+import type { CompiledBrand } from '../templates/brand/compile-brand.ts';
 import type { CompiledTemplate } from '../templates/compile.ts';
+import { withBrand } from '../templates/handlebars/runtime.ts';
 import type { DocumentData } from '../templates/types.ts';
 import { makeArtifact } from './artifact.ts';
 
@@ -9,6 +11,8 @@ export interface EmailOptions {
   asOf: string;
   /** One of the template's locales, e.g. zh-CN. */
   locale: string;
+  /** The run's brand: `@brand` in the template, and the sender (From, Reply-To) of the message. */
+  brand?: CompiledBrand | undefined;
 }
 
 export interface EmailArtifact {
@@ -49,14 +53,18 @@ export function renderEmail(
       { file: 'manifest.json', field: 'channels' },
     );
   }
-  const runtime = template.runtime(options.locale);
+  const brand = options.brand?.view(options.locale);
+  const runtime = withBrand(template.runtime(options.locale), brand);
   const checked = template.validateData(data);
   const subjectString = email.subjectId === undefined ? undefined : runtime.strings.get(email.subjectId);
   const subject = (subjectString ?? email.subject).render(checked, runtime).replace(/[\r\n]+/g, ' ');
   const parts = email.locales.get(runtime.locale) ?? email;
   const html = parts.html.render(checked, runtime);
   const text = parts.text.render(checked, runtime);
-  const { bytes, sizes } = encodeParts({ subject, html, text });
+  const sender = brand
+    ? { fromName: brand.sender.name, fromAddress: brand.sender.address, replyTo: brand.replyTo }
+    : {};
+  const { bytes, sizes } = encodeParts({ subject, html, text, ...sender });
   const sizeBytes = sizes.html;
   const warnings =
     sizeBytes > GMAIL_CLIP_BYTES
@@ -70,14 +78,24 @@ export interface EmailParts {
   subject: string;
   html: string;
   text: string;
+  /** The brand's sender (format 2, rendered with a brand): the channel's From and Reply-To. */
+  fromName?: string | undefined;
+  fromAddress?: string | undefined;
+  replyTo?: string | undefined;
 }
 
-const PART_NAMES = ['subject', 'html', 'text'] as const;
-const MAGIC = 'missive-email 1\n';
+type PartName = 'subject' | 'html' | 'text' | 'fromName' | 'fromAddress' | 'replyTo';
+const FORMATS: Readonly<Record<string, readonly PartName[]>> = {
+  'missive-email 1\n': ['subject', 'html', 'text'],
+  'missive-email 2\n': ['subject', 'html', 'text', 'fromName', 'fromAddress', 'replyTo'],
+};
+const MAGIC_1 = 'missive-email 1\n';
+const MAGIC_2 = 'missive-email 2\n';
 
 /**
- * The archived bytes: `missive-email 1`, then per part a line `<name> <UTF-8 byte length>`, the bytes and
- * a line break. Nothing is escaped (JSON would escape every quote of the HTML, a third of the render
+ * The archived bytes: `missive-email 1` (or `2` when the message carries its brand's sender: From name,
+ * From address and Reply-To follow the three parts), then per part a line `<name> <UTF-8 byte length>`,
+ * the bytes and a line break. Nothing is escaped (JSON would escape every quote of the HTML, a third of the render
  * time), nothing depends on the clock; decodeEmail reads it back.
  */
 export function encodeEmail(parts: EmailParts): Buffer {
@@ -85,21 +103,23 @@ export function encodeEmail(parts: EmailParts): Buffer {
 }
 
 /** encodeEmail, with each part's UTF-8 size: every part measured once and written once into one buffer. */
-function encodeParts(parts: EmailParts): { bytes: Buffer; sizes: Record<keyof EmailParts, number> } {
-  const sizes = {
-    subject: Buffer.byteLength(parts.subject, 'utf8'),
-    html: Buffer.byteLength(parts.html, 'utf8'),
-    text: Buffer.byteLength(parts.text, 'utf8'),
-  };
-  const heads = PART_NAMES.map((name) => `${name} ${sizes[name]}\n`); // ASCII: one byte per character
-  let total = MAGIC.length;
-  for (let i = 0; i < PART_NAMES.length; i += 1) total += heads[i]!.length + sizes[PART_NAMES[i]!] + 1;
+function encodeParts(parts: EmailParts): { bytes: Buffer; sizes: Record<PartName, number> } {
+  const magic = parts.fromAddress === undefined ? MAGIC_1 : MAGIC_2;
+  const names = FORMATS[magic]!;
+  const value = (name: PartName): string => parts[name] ?? '';
+  const sizes = Object.fromEntries(names.map((n) => [n, Buffer.byteLength(value(n), 'utf8')])) as Record<
+    PartName,
+    number
+  >;
+  const heads = names.map((name) => `${name} ${sizes[name]}\n`); // ASCII: one byte per character
+  let total = magic.length;
+  for (let i = 0; i < names.length; i += 1) total += heads[i]!.length + sizes[names[i]!] + 1;
   const bytes = Buffer.allocUnsafe(total); // every byte is written below
-  let at = bytes.write(MAGIC, 0, 'latin1');
-  for (let i = 0; i < PART_NAMES.length; i += 1) {
-    const name = PART_NAMES[i]!;
+  let at = bytes.write(magic, 0, 'latin1');
+  for (let i = 0; i < names.length; i += 1) {
+    const name = names[i]!;
     at += bytes.write(heads[i]!, at, 'latin1');
-    at += bytes.write(parts[name], at, sizes[name], 'utf8');
+    at += bytes.write(value(name), at, sizes[name], 'utf8');
     bytes[at] = 10;
     at += 1;
   }
@@ -111,10 +131,12 @@ export function decodeEmail(bytes: Uint8Array): EmailParts {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bad = () =>
     new MissiveError('MSV_RENDER_FAILED', 'not a Missive email artifact', { field: 'artifact' });
-  if (buffer.subarray(0, MAGIC.length).toString('utf8') !== MAGIC) throw bad();
+  const magic = buffer.subarray(0, MAGIC_1.length).toString('utf8');
+  const names = FORMATS[magic];
+  if (!names) throw bad();
   const out: Partial<EmailParts> = {};
-  let at = MAGIC.length;
-  for (const name of PART_NAMES) {
+  let at = magic.length;
+  for (const name of names) {
     const eol = buffer.indexOf(10, at);
     const header = /^(\w+) (\d+)$/.exec(buffer.subarray(at, eol).toString('utf8'));
     if (eol < 0 || header?.[1] !== name) throw bad();

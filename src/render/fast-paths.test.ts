@@ -1,7 +1,9 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { testBrand } from '../templates/brand/test-brand.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../templates/compile.ts';
+import { withBrand } from '../templates/handlebars/runtime.ts';
 import { formatDate } from '../templates/helpers/date.ts';
 import { loadTemplatePackage } from '../templates/package-loader.ts';
 import { channelPackage, TEST_EMAIL } from '../templates/test-channel-package.ts';
@@ -15,13 +17,14 @@ import { smsSegments, splitSms } from './sms-segments.ts';
  * must give exactly the bytes of the general path they replace.
  */
 const root = path.resolve(import.meta.dirname, '..', '..');
+const brand = testBrand();
 const name = fc.oneof(
   fc.string({ minLength: 1 }),
   fc.constantFrom('Smith & Sons', `<b>"O'Neil"</b> \`=\``, '王小明', 'émoji 🎉', 'a\r\nb', '{{x}}'),
 );
 
 function general(template: CompiledTemplate, data: object, locale: string) {
-  const runtime = template.runtime(locale);
+  const runtime = withBrand(template.runtime(locale), brand.view(locale));
   const email = template.email!;
   return {
     subject: email.subject.render(data, runtime).replace(/[\r\n]+/g, ' '),
@@ -53,14 +56,17 @@ describe('fast paths give the bytes of the general path', () => {
             dueDate: due.toISOString().slice(0, 10),
             payUrl: 'https://pay.example/r/1?a=1&b=2',
           };
-          const email = renderEmail(template, data, { asOf: '2026-11-01', locale });
-          const sms = renderSms(template, data, { locale });
+          const email = renderEmail(template, data, { asOf: '2026-11-01', locale, brand });
+          const sms = renderSms(template, data, { locale, brand });
           const want = general(template, data, locale);
           expect({ subject: email.subject, html: email.html, text: email.text, sms: sms.text }).toEqual(want);
           expect(decodeEmail(email.artifact.bytes)).toEqual({
             subject: want.subject,
             html: want.html,
             text: want.text,
+            fromName: brand.view(locale).sender.name,
+            fromAddress: 'news@bank.example',
+            replyTo: 'help@bank.example',
           });
         },
       ),

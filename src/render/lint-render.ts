@@ -1,5 +1,7 @@
 import { errorMessage, isMissiveError } from '../core/errors.ts';
 import type { ChannelKind } from '../core/types.ts';
+import type { BrandSource } from '../templates/brand/brand-source.ts';
+import { loadBrandByName } from '../templates/brand/default-brand.ts';
 import { compileTemplateAsync } from '../templates/compile.ts';
 import { loadTemplatePackage, templatePackageFromFiles } from '../templates/package-loader.ts';
 import type { DocumentData, TemplatePackage } from '../templates/types.ts';
@@ -24,25 +26,33 @@ const LINT_AS_OF = '2026-01-31';
 
 /**
  * Everything an author needs to know before publishing: the package loads, compiles (schema, layout,
- * strict variables) and renders its sample data in every locale on every channel — which also checks
- * that every character has a glyph. Problems are collected, not thrown, so one lint shows them all.
+ * strict variables, every image of the package) and renders its sample data in every locale on every
+ * channel with a brand (default: MISSIVE_DEFAULT_BRAND) — which also checks that every character has
+ * a glyph and that every offer image the sample names is in the package. Problems are collected, not
+ * thrown, so one lint shows them all.
  */
-export async function lintTemplatePackage(dir: string): Promise<LintReport> {
-  return lintLoaded(dir, () => loadTemplatePackage(dir));
+export async function lintTemplatePackage(dir: string, brand?: BrandSource): Promise<LintReport> {
+  return lintLoaded(dir, () => loadTemplatePackage(dir), brand);
 }
 
 /** The same for files held in memory (a studio draft). */
 export async function lintTemplateFiles(
   name: string,
   files: Readonly<Record<string, string>>,
+  brand?: BrandSource,
 ): Promise<LintReport> {
-  return lintLoaded(name, async () => templatePackageFromFiles(name, files));
+  return lintLoaded(name, async () => templatePackageFromFiles(name, files), brand);
 }
 
-async function lintLoaded(label: string, load: () => Promise<TemplatePackage>): Promise<LintReport> {
+async function lintLoaded(
+  label: string,
+  load: () => Promise<TemplatePackage>,
+  given: BrandSource | undefined,
+): Promise<LintReport> {
   const issues: LintIssue[] = [];
   let name = label;
   try {
+    const brand = given ?? (await loadBrandByName());
     const pkg = await load();
     name = pkg.name;
     const template = await compileTemplateAsync(pkg);
@@ -56,7 +66,11 @@ async function lintLoaded(label: string, load: () => Promise<TemplatePackage>): 
     for (const locale of pkg.manifest.locales) {
       for (const channel of pkg.manifest.channels as ChannelKind[]) {
         try {
-          const { warnings } = await renderForChannel(template, channel, data, { asOf: LINT_AS_OF, locale });
+          const { warnings } = await renderForChannel(template, channel, data, {
+            asOf: LINT_AS_OF,
+            locale,
+            brand,
+          });
           for (const message of warnings) issues.push({ severity: 'warning', message, locale, channel });
           rendered += 1;
         } catch (err) {

@@ -1,6 +1,9 @@
 import { MissiveError } from '../core/errors.ts';
 import type { Artifact } from '../core/types.ts';
+import type { CompiledBrand } from '../templates/brand/compile-brand.ts';
+import { themeLayout } from '../templates/brand/theme-layout.ts';
 import type { CompiledTemplate } from '../templates/compile.ts';
+import { withBrand } from '../templates/handlebars/runtime.ts';
 import type { TemplateText } from '../templates/handlebars/template-text.ts';
 import type { PrintLayout } from '../templates/print-layout/schema.ts';
 import type { DocumentData } from '../templates/types.ts';
@@ -15,6 +18,8 @@ export interface PrintOptions {
   asOf: string;
   /** One of the template's locales, e.g. zh-CN. */
   locale: string;
+  /** The run's brand: `@brand` in texts, `brand.<colour>` in styles, logo blocks. */
+  brand?: CompiledBrand | undefined;
 }
 
 /** The fonts a layout's styles name (base defaults to `regular`), checked once per layout. */
@@ -54,14 +59,15 @@ export async function renderPrint(
   data: DocumentData,
   options: PrintOptions,
 ): Promise<Artifact> {
-  const layout = template.print;
-  if (!layout) {
+  const unthemed = template.print;
+  if (!unthemed) {
     throw new MissiveError('MSV_TEMPLATE_INVALID', `template ${template.name} has no print layout`, {
       file: 'manifest.json',
       field: 'channels',
     });
   }
-  const runtime = template.runtime(options.locale);
+  const layout = themeLayout(unthemed, options.brand);
+  const runtime = withBrand(template.runtime(options.locale), options.brand?.view(options.locale));
   const checked = template.validateData(data);
   const fonts = fontsOf(layout);
   const meta = layout.document;
@@ -82,7 +88,7 @@ export async function renderPrint(
   preloadBaseGlyphs(doc, fonts);
   let pages: number;
   try {
-    pages = drawLayout(doc, layout, checked, runtime);
+    pages = drawLayout(doc, layout, checked, runtime, options.brand);
   } catch (error) {
     doc.end();
     throw withCustomer(error, checked);

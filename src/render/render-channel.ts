@@ -1,5 +1,7 @@
 import { MissiveError } from '../core/errors.ts';
 import type { Artifact, ChannelKind } from '../core/types.ts';
+import type { BrandSource } from '../templates/brand/brand-source.ts';
+import { compileBrand } from '../templates/brand/compile-brand.ts';
 import type { CompiledTemplate } from '../templates/compile.ts';
 import type { DocumentData } from '../templates/types.ts';
 import { renderEmail } from './email.ts';
@@ -9,6 +11,12 @@ import { renderSms } from './sms.ts';
 export interface RenderOptions {
   asOf: string;
   locale: string;
+  /**
+   * The brand the document is made for (the catalog's, or the default brand: see
+   * src/batch/run-brand.ts). Plain data, so it crosses to a render thread; compiled once per version.
+   * It is part of the document's sealed inputs, so `missive verify` renders with the same brand.
+   */
+  brand?: BrandSource | undefined;
 }
 
 export interface ChannelRender {
@@ -34,15 +42,17 @@ export async function renderForChannel(
       { file: 'manifest.json', field: 'channels' },
     );
   }
+  const brand = options.brand ? compileBrand(options.brand) : undefined;
+  const common = { asOf: options.asOf, locale: options.locale, brand };
   switch (channel) {
     case 'print':
-      return { artifact: await renderPrint(template, data, options), warnings: [] };
+      return { artifact: await renderPrint(template, data, common), warnings: [] };
     case 'email': {
-      const email = await renderEmail(template, data, options);
+      const email = renderEmail(template, data, common);
       return { artifact: email.artifact, warnings: email.warnings };
     }
     case 'sms': {
-      const sms = renderSms(template, data, { locale: options.locale });
+      const sms = renderSms(template, data, { locale: options.locale, brand });
       return { artifact: sms.artifact, warnings: sms.warnings };
     }
   }

@@ -1,6 +1,8 @@
 import { MissiveError } from '../core/errors.ts';
 import type { Artifact } from '../core/types.ts';
+import type { CompiledBrand } from '../templates/brand/compile-brand.ts';
 import type { CompiledTemplate } from '../templates/compile.ts';
+import { withBrand } from '../templates/handlebars/runtime.ts';
 import type { DocumentData } from '../templates/types.ts';
 import { makeArtifact } from './artifact.ts';
 import { type SmsEncoding, smsSegments } from './sms-segments.ts';
@@ -8,6 +10,8 @@ import { type SmsEncoding, smsSegments } from './sms-segments.ts';
 export interface SmsOptions {
   /** One of the template's locales, e.g. zh-CN. */
   locale: string;
+  /** The run's brand, read as `@brand` (the sender's name at the start of the message). */
+  brand?: CompiledBrand | undefined;
 }
 
 export interface SmsArtifact {
@@ -34,7 +38,7 @@ export function renderSms(template: CompiledTemplate, data: DocumentData, option
       field: 'channels',
     });
   }
-  const runtime = template.runtime(options.locale);
+  const runtime = withBrand(template.runtime(options.locale), options.brand?.view(options.locale));
   const checked = template.validateData(data);
   const direct = sms.stringId === undefined ? undefined : runtime.strings.get(sms.stringId);
   const text = (direct ?? sms.body).render(checked, runtime);

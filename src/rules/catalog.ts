@@ -27,6 +27,11 @@ export const catalogFileSchema = z.strictObject({
   name: id,
   description: z.string().min(1),
   locales: z.array(locale).min(1),
+  /**
+   * The brand its communications are made in (brands/<name>: name, logo, colours, sender, legal
+   * texts); runs of types this catalog lacks get MISSIVE_DEFAULT_BRAND (src/batch/run-brand.ts).
+   */
+  brand: id.optional(),
   policy: z.strictObject({
     /** Marketing messages per customer in a rolling window, across runs (read from the ledger). */
     frequencyCap,

@@ -11,6 +11,11 @@ export type OfferContent = {
   body: string;
   /** The call to action, when the offer has one (print: the link a QR code carries). */
   cta: { label: string; url: string } | null;
+  /**
+   * The offer's image, when its content has one: a file name (`platinum.png`) of the template
+   * package's `images/offers/` (checked with the package's images when it compiles).
+   */
+  image?: string;
 };
 
 /**
@@ -43,6 +48,7 @@ export function offerContentFor(
       headline: block.headline,
       body: block.body,
       cta: block.cta ? { label: block.cta.label, url: block.cta.url } : null,
+      ...(block.image ? { image: block.image } : {}),
     });
   }
   return result;

@@ -138,8 +138,8 @@ function inlinableString(value: string, html: boolean): boolean {
  */
 export async function compileEmail(pkg: TemplatePackage, ids: ReadonlySet<string>): Promise<CompiledEmail> {
   const source = maskPlaceholders(EMAIL_FILE, expandIncludes(pkg.files, EMAIL_FILE));
-  const masked = await compileMjml(EMAIL_FILE, source.masked);
-  checkResources(EMAIL_FILE, masked);
+  const masked = await compileMjml(EMAIL_FILE, source.masked, source.expressions);
+  checkResources(EMAIL_FILE, masked, source.expressions);
   const derivedText = htmlToText(masked);
   const handText = pkg.files[EMAIL_TEXT_FILE];
   const parts = (expressions: MaskedSource, textExpressions: MaskedSource): EmailParts => ({

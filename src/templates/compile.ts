@@ -9,7 +9,7 @@ import { TemplateText } from './handlebars/template-text.ts';
 import { formatPath, type Problem, problemsError, problemsFromZod } from './issues.ts';
 import { readLocaleStrings } from './locales.ts';
 import { localeFile, type Manifest, PRINT_LAYOUT_FILE } from './manifest.ts';
-import { attachImages } from './print-layout/images.ts';
+import { attachImages, checkPackageImages } from './print-layout/images.ts';
 import { parsePrintLayout } from './print-layout/parse.ts';
 import type { PrintLayout } from './print-layout/schema.ts';
 import { forEachText } from './print-layout/walk.ts';
@@ -74,7 +74,19 @@ function compileLayout(pkg: TemplatePackage, ids: ReadonlySet<string>): PrintLay
   return layout;
 }
 
-function compileLocale(pkg: TemplatePackage, locale: string): TemplateRuntime {
+/** The package's images as data: URIs (checked), for the `image` helper of e-mails. */
+function imageUris(pkg: TemplatePackage): ReadonlyMap<string, string> {
+  const uris = new Map<string, string>();
+  for (const [src, image] of checkPackageImages(pkg.files))
+    uris.set(src, `data:image/${image.kind};base64,${image.bytes.toString('base64')}`);
+  return uris;
+}
+
+function compileLocale(
+  pkg: TemplatePackage,
+  locale: string,
+  images: ReadonlyMap<string, string>,
+): TemplateRuntime {
   const strings = readLocaleStrings(pkg.files, locale);
   const texts = new Map<string, TemplateText>();
   const problems = Object.entries(strings).flatMap(([id, source]) =>
@@ -88,7 +100,7 @@ function compileLocale(pkg: TemplatePackage, locale: string): TemplateRuntime {
       texts.set(id, text);
     }
   });
-  return Object.freeze({ locale, strings: texts });
+  return Object.freeze({ locale, strings: texts, ...(images.size > 0 ? { images } : {}) });
 }
 
 function dataValidator(manifest: Manifest): (data: unknown) => DocumentData {
@@ -102,7 +114,8 @@ function dataValidator(manifest: Manifest): (data: unknown) => DocumentData {
 
 /** Compiles a package once per version; the result renders any number of documents. */
 export function compileTemplate(pkg: TemplatePackage): CompiledTemplate {
-  const runtimes = new Map(pkg.manifest.locales.map((l) => [l, compileLocale(pkg, l)]));
+  const images = imageUris(pkg);
+  const runtimes = new Map(pkg.manifest.locales.map((l) => [l, compileLocale(pkg, l, images)]));
   const ids = new Set<string>();
   for (const r of runtimes.values()) for (const id of r.strings.keys()) ids.add(id);
   const print = pkg.manifest.channels.includes('print') ? compileLayout(pkg, ids) : undefined;

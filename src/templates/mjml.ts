@@ -165,11 +165,19 @@ export function restorePlaceholders(
 const RESOURCE =
   /\b(src|background)\s*=\s*(?:"([^"]*)"|'([^']*)')|<link\b[^>]*\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')|url\(\s*['"]?([^'")]*)/gi;
 
-export function checkResources(file: string, html: string): void {
+/**
+ * The two expressions an image may come from, both data: URIs of checked images: the brand's logo and
+ * a package image the data names (`{{image offers.[0].image}}`, src/templates/helpers/image.ts).
+ */
+const IMAGE_EXPRESSION = /^\{\{~?\s*(@brand\.logo\.src|image\s+[^{}]+?)\s*~?\}\}$/;
+
+export function checkResources(file: string, html: string, expressions: readonly string[] = []): void {
   const problems: Problem[] = [];
   for (const m of html.matchAll(RESOURCE)) {
     const value = (m[2] ?? m[3] ?? m[4] ?? m[5] ?? m[6] ?? '').trim();
     if (/^(data|cid):/i.test(value)) continue;
+    const token = /^msvph(\d+)hpvsm$/.exec(value);
+    if (m[1] && token && IMAGE_EXPRESSION.test(expressions[Number(token[1])] ?? '')) continue;
     const what = m[1] ?? (m[6] === undefined ? 'link href' : 'url()');
     const message = HAS_TOKEN.test(value)
       ? `${what} comes from the data: images must be in the package (as data: URIs)`
@@ -181,8 +189,20 @@ export function checkResources(file: string, html: string): void {
   if (problems.length > 0) throw problemsError('MSV_TEMPLATE_INVALID', file, problems);
 }
 
-/** Compiles MJML (placeholders masked) to HTML; MJML's validation errors fail the compile, all listed. */
-export async function compileMjml(file: string, masked: string): Promise<string> {
+/** A brand colour, checked as `#rrggbb` when the brand loads: the one expression a colour attribute may be. */
+const BRAND_COLOR = /^\{\{~?\s*@brand\.colors\.\w+\s*~?\}\}$/;
+const INVALID_COLOR = /has invalid value: msvph(\d+)hpvsm for type Color/;
+
+/**
+ * Compiles MJML (placeholders masked) to HTML; MJML's validation errors fail the compile, all listed.
+ * MJML cannot know that `color="{{@brand.colors.primary}}"` will be a colour: that complaint (and only
+ * for brand colours, never a colour from the data) is left out.
+ */
+export async function compileMjml(
+  file: string,
+  masked: string,
+  expressions: readonly string[] = [],
+): Promise<string> {
   let result: { html: string; errors?: MjmlError[] };
   try {
     result = await mjml2html(masked, {
@@ -197,11 +217,17 @@ export async function compileMjml(file: string, masked: string): Promise<string>
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
     throw fileError(file, '(mjml)', message.slice(0, 200));
   }
-  const problems: Problem[] = (result.errors ?? []).map((e) => ({
-    path: e.tagName ?? '(mjml)',
-    message: e.message ?? 'invalid MJML',
-    ...(e.line === undefined ? {} : { line: e.line }),
-  }));
+  const isBrandColor = (e: MjmlError) => {
+    const token = INVALID_COLOR.exec(e.message ?? '')?.[1];
+    return token !== undefined && BRAND_COLOR.test(expressions[Number(token)] ?? '');
+  };
+  const problems: Problem[] = (result.errors ?? [])
+    .filter((e) => !isBrandColor(e))
+    .map((e) => ({
+      path: e.tagName ?? '(mjml)',
+      message: e.message ?? 'invalid MJML',
+      ...(e.line === undefined ? {} : { line: e.line }),
+    }));
   if (problems.length > 0) throw problemsError('MSV_TEMPLATE_INVALID', file, problems);
   return result.html;
 }

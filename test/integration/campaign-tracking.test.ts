@@ -76,6 +76,11 @@ interface Received {
   providerId: string;
   /** Every http(s) URL the customer can follow, from the received bytes. */
   links: string[];
+  /** The visible unsubscribe link of a marketing e-mail (one-click page, never a tracked link). */
+  unsubscribe: string[];
+  /** An e-mail's From address and html lang. */
+  from?: string | undefined;
+  lang?: string | undefined;
   pixels: string[];
   /** What the customer reads (HTML text and plain text, or the SMS body). */
   text: string;
@@ -91,10 +96,15 @@ function receivedEmail(mail: SmtpSink['messages'][number]): Received {
     (m[0] ?? '').replace(/[.,;:!?)]+$/, ''),
   );
   const pixels = [...body.matchAll(/<img\s[^>]*src="([^"]*\/o\/[^"]*)"/gi)].map((m) => m[1] ?? '');
+  const all = [...new Set([...hrefs.filter((h) => /^https?:/i.test(h)), ...bare])];
+  const isUnsubscribe = (link: string) => /\/unsubscribe\/dk_\w+$/.test(link);
   return {
     channel: 'email',
     providerId: mail.messageId,
-    links: [...new Set([...hrefs.filter((h) => /^https?:/i.test(h)), ...bare])],
+    links: all.filter((l) => !isUnsubscribe(l)),
+    unsubscribe: all.filter(isUnsubscribe),
+    from: mail.parsed?.from?.value[0]?.address,
+    lang: /<html\s[^>]*\blang="([^"]*)"/i.exec(html)?.[1],
     pixels,
     text: `${mail.parsed?.subject ?? ''}\n${visible}\n${plain}`,
   };
@@ -102,7 +112,7 @@ function receivedEmail(mail: SmtpSink['messages'][number]): Received {
 
 function receivedSms(sms: TwilioSink['messages'][number]): Received {
   const links = [...sms.body.matchAll(/https?:\/\/\S+/gi)].map((m) => m[0] ?? '');
-  return { channel: 'sms', providerId: sms.sid, links, pixels: [], text: sms.body };
+  return { channel: 'sms', providerId: sms.sid, links, unsubscribe: [], pixels: [], text: sms.body };
 }
 
 describe('a campaign through the sinks: no offer, no message; every link tracked, followed from what arrived', () => {
@@ -212,7 +222,10 @@ describe('a campaign through the sinks: no offer, no message; every link tracked
       expect(decision.offers, row.customerId).toHaveLength(1);
       const locale = (await getCustomer(temp.store.db, row.customerId))!.locale;
       const content = offerContent(decision.offers[0]!.offerId, message.channel, locale);
-      expect(message.text, row.customerId).toContain(content!.headline);
+      // An e-mail shows the headline (subject, heading); an SMS is the offer's short text.
+      expect(message.text, row.customerId).toContain(
+        message.channel === 'sms' ? content!.body : content!.headline,
+      );
     }
     const offerless = [...decisions.values()].filter((d) => d.suppressed?.rule === 'no-eligible-offer');
     for (let i = 0; i < 3; i++) expect(offerless.map((d) => d.customerId)).toContain(`zz-offerless-${i}`);
@@ -248,6 +261,12 @@ describe('a campaign through the sinks: no offer, no message; every link tracked
       if (message.channel === 'email') {
         expect(message.pixels).toHaveLength(1);
         expect(message.pixels[0]).toMatch(/\/o\/[0-9A-Za-z]{10}\.gif$/);
+        // A visible unsubscribe link (the brand's wording), to the message's own one-click page.
+        const key = /^<(dk_\w+)@/.exec(message.providerId)?.[1];
+        expect(message.unsubscribe, message.providerId).toContain(`${apiUrl}/unsubscribe/${key}`);
+        // The catalog's brand (brands/bank) is the sender; the language is the customer's.
+        expect(message.from).toBe('news@bank.example');
+        expect(['en-GB', 'zh-CN']).toContain(message.lang);
       }
     }
   });

@@ -15,6 +15,7 @@ import type { Customer } from '../../src/core/types.ts';
 import { readControlTotals } from '../../src/customers/feeds/control-totals.ts';
 import { checkDataContract } from '../../src/render/data-contract.ts';
 import { renderForChannel } from '../../src/render/render-channel.ts';
+import { testBrandSource } from '../../src/templates/brand/test-brand.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../../src/templates/compile.ts';
 import { loadTemplatePackage } from '../../src/templates/package-loader.ts';
 
@@ -134,7 +135,11 @@ describe('monthly-statement from the bank feeds', () => {
     for (const locale of ['zh-CN', 'en-GB']) {
       const customer = tried.customers.slice(0, LIMIT).find((c) => c.locale === locale)!;
       const data = statement.validateData(documentOf(tried, customer));
-      const { artifact } = await renderForChannel(statement, 'print', data, { asOf: AS_OF, locale });
+      const { artifact } = await renderForChannel(statement, 'print', data, {
+        asOf: AS_OF,
+        locale,
+        brand: testBrandSource('bank'),
+      });
       expect(Buffer.from(artifact.bytes).subarray(0, 5).toString()).toBe('%PDF-');
       expect(artifact.pages).toBeGreaterThanOrEqual(1);
     }
@@ -195,7 +200,7 @@ describe('payment-reminder from the arrears feed', () => {
   it('renders the reminder email and SMS from the feed', async () => {
     const customer = tried.customers.find((c) => tried.documents.get(c.id)?.ok)!;
     const data = reminder.validateData(documentOf(tried, customer));
-    const options = { asOf: AS_OF, locale: customer.locale };
+    const options = { asOf: AS_OF, locale: customer.locale, brand: testBrandSource('bank') };
     const email = await renderForChannel(reminder, 'email', data, options);
     const sms = await renderForChannel(reminder, 'sms', data, options);
     expect(Buffer.from(email.artifact.bytes).toString()).toContain(String(data.payUrl));

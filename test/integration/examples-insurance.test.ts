@@ -9,6 +9,7 @@ import type { Customer } from '../../src/core/types.ts';
 import { readControlTotals } from '../../src/customers/feeds/control-totals.ts';
 import { checkDataContract } from '../../src/render/data-contract.ts';
 import { renderForChannel } from '../../src/render/render-channel.ts';
+import { testBrandSource } from '../../src/templates/brand/test-brand.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../../src/templates/compile.ts';
 import { loadTemplatePackage } from '../../src/templates/package-loader.ts';
 
@@ -93,7 +94,11 @@ describe('insurance-cross-sell from the policies feed', () => {
       },
     ];
     const data = brochure.validateData({ ...documentOf(customer), offers });
-    const { artifact } = await renderForChannel(brochure, 'print', data, { asOf: AS_OF, locale: 'en-GB' });
+    const { artifact } = await renderForChannel(brochure, 'print', data, {
+      asOf: AS_OF,
+      locale: 'en-GB',
+      brand: testBrandSource('bank'),
+    });
     expect(Buffer.from(artifact.bytes).subarray(0, 5).toString()).toBe('%PDF-');
     expect(artifact.pages).toBe(2);
   });

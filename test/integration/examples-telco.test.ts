@@ -17,6 +17,7 @@ import { loadMapping } from '../../src/customers/mapping.ts';
 import { checkDataContract } from '../../src/render/data-contract.ts';
 import { renderForChannel } from '../../src/render/render-channel.ts';
 import { lintCatalogDir } from '../../src/rules/publish.ts';
+import { testBrandSource } from '../../src/templates/brand/test-brand.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../../src/templates/compile.ts';
 import { loadTemplatePackage } from '../../src/templates/package-loader.ts';
 
@@ -136,6 +137,7 @@ describe('telecom-bill from the telco feeds', () => {
     const { artifact } = await renderForChannel(bill, 'print', data, {
       asOf: AS_OF,
       locale: customer.locale,
+      brand: testBrandSource('telco'),
     });
     expect(Buffer.from(artifact.bytes).subarray(0, 5).toString()).toBe('%PDF-');
     expect(artifact.pages).toBeGreaterThanOrEqual(2);

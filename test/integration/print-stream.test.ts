@@ -23,6 +23,7 @@ import { listRunFailures } from '../../src/store/communications.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
 import { listPrintStreams } from '../../src/store/print-streams.ts';
 import { createRunIfAbsent } from '../../src/store/runs.ts';
+import { testBrand } from '../../src/templates/brand/test-brand.ts';
 import { compileTemplate } from '../../src/templates/compile.ts';
 import { loadTemplatePackage } from '../../src/templates/package-loader.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
@@ -91,7 +92,11 @@ describe('print streams for the print house', () => {
     );
     // The example bank's months (8–60 bookings): the 40 give statements of 1, 2 and 3 pages.
     const render = async (c: Customer) =>
-      renderPrint(template, await statementDataFor(c, AS_OF), { asOf: AS_OF, locale: c.locale });
+      renderPrint(template, await statementDataFor(c, AS_OF), {
+        asOf: AS_OF,
+        locale: c.locale,
+        brand: testBrand(),
+      });
     for (let i = 0; i < DISTINCT; i += 1) distinct.push(await render(customer(`S${i}`)));
     const good = Array.from({ length: STATEMENTS }, (_, i) => ({
       customer: customer(`P${String(i).padStart(5, '0')}`),

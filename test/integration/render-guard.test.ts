@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { synthesizeIdentity } from '../../src/customers/synthetic-identity.ts';
 import { createGuardedRenderer, type TemplateSource } from '../../src/render/guard/guarded-renderer.ts';
 import { renderPrint } from '../../src/render/print.ts';
+import { testBrand, testBrandSource } from '../../src/templates/brand/test-brand.ts';
 import { compileTemplate } from '../../src/templates/compile.ts';
 import { loadTemplatePackage } from '../../src/templates/package-loader.ts';
 import type { DocumentData } from '../../src/templates/types.ts';
@@ -15,7 +16,7 @@ import { statementDataFor } from '../support/statement-feeds.ts';
 const root = path.resolve(import.meta.dirname, '..', '..');
 const AS_OF = '2026-10-31';
 const customer = synthesizeIdentity('3');
-const options = { asOf: AS_OF, locale: customer.locale };
+const options = { asOf: AS_OF, locale: customer.locale, brand: testBrandSource('bank') };
 const data = await statementDataFor({ ...customer, traits: { balance: 100, job: 'admin.' } }, AS_OF);
 
 function withTransactions(count: number): DocumentData {
@@ -41,7 +42,7 @@ describe('guarded renderer (per-document time and heap caps)', () => {
     const expected = await renderPrint(
       compileTemplate(await loadTemplatePackage(path.join(root, 'templates', 'monthly-statement'))),
       data,
-      options,
+      { ...options, brand: testBrand('bank') },
     );
     const { artifact } = await guarded.render(source, 'print', data, options);
     expect(artifact.sha256).toBe(expected.sha256);

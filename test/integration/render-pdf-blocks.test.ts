@@ -6,9 +6,13 @@ import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MissiveError } from '../../src/core/errors.ts';
 import { renderPrint } from '../../src/render/print.ts';
+import { testBrand } from '../../src/templates/brand/test-brand.ts';
 import { compileTemplate } from '../../src/templates/compile.ts';
 import { loadTemplatePackage, templatePackageFromFiles } from '../../src/templates/package-loader.ts';
 import { testPackageFiles } from '../../src/templates/test-package.ts';
+
+/** The telecom bill is the telco brand's; the other packages here read no brand. */
+const BRAND = testBrand('telco');
 
 /** QR/barcode, chart, image, font fallback and metadata, checked with poppler, qpdf and zbarimg. */
 const dir = mkdtempSync(path.join(tmpdir(), 'missive-blocks-'));
@@ -79,8 +83,8 @@ describe('qr and barcode blocks', () => {
       '  - { type: qr, value: "{{customer.id}}", symbology: datamatrix, size: 25mm, spaceBefore: 5mm }',
       '  - { type: barcode, value: "INV0042", width: 80mm, height: 15mm, spaceBefore: 5mm }',
     ]);
-    const a = await renderPrint(t, data, { asOf: AS_OF, locale: 'en-GB' });
-    const b = await renderPrint(t, data, { asOf: AS_OF, locale: 'en-GB' });
+    const a = await renderPrint(t, data, { asOf: AS_OF, locale: 'en-GB', brand: BRAND });
+    const b = await renderPrint(t, data, { asOf: AS_OF, locale: 'en-GB', brand: BRAND });
     expect(Buffer.from(a.bytes).equals(Buffer.from(b.bytes))).toBe(true);
     const file = save('codes.pdf', a.bytes);
     execFileSync('qpdf', ['--check', file]);
@@ -94,7 +98,7 @@ describe('qr and barcode blocks', () => {
 
   it('fails with MSV_RENDER_BARCODE_INVALID naming the field', async () => {
     const t = letter(['  - { type: barcode, value: "{{customer.name}}", symbology: ean13 }']);
-    await expect(renderPrint(t, data, { asOf: AS_OF, locale: 'en-GB' })).rejects.toMatchObject({
+    await expect(renderPrint(t, data, { asOf: AS_OF, locale: 'en-GB', brand: BRAND })).rejects.toMatchObject({
       code: 'MSV_RENDER_BARCODE_INVALID',
       details: { field: 'body[0].value', customerId: 'C-1' },
     });
@@ -105,7 +109,10 @@ describe('image block', () => {
   const body = ['  - { type: image, src: images/logo.png, width: 30mm }'];
   it('embeds a checked PNG from the package', async () => {
     const t = letter(body, { 'images/logo.png.b64': png(40, 20).toString('base64') });
-    const file = save('image.pdf', (await renderPrint(t, data, { asOf: AS_OF, locale: 'en-GB' })).bytes);
+    const file = save(
+      'image.pdf',
+      (await renderPrint(t, data, { asOf: AS_OF, locale: 'en-GB', brand: BRAND })).bytes,
+    );
     execFileSync('qpdf', ['--check', file]);
     expect(execFileSync('pdfimages', ['-list', file]).toString()).toMatch(/\s40\s+20\s+gray/);
   });
@@ -137,7 +144,10 @@ describe('font fallback chain', () => {
       {},
       styles,
     );
-    const file = save('mixed.pdf', (await renderPrint(t, data, { asOf: AS_OF, locale: 'zh-CN' })).bytes);
+    const file = save(
+      'mixed.pdf',
+      (await renderPrint(t, data, { asOf: AS_OF, locale: 'zh-CN', brand: BRAND })).bytes,
+    );
     execFileSync('qpdf', ['--check', file]);
     const fonts = execFileSync('pdffonts', [file]).toString();
     expect(fonts).toMatch(/NotoSansSC/);
@@ -147,7 +157,7 @@ describe('font fallback chain', () => {
 
   it('fails only when no font of the chain has the glyph, naming character, field and customer', async () => {
     const t = letter(['  - { type: text, text: "ok \u{1F9EA}", style: mixed }'], {}, styles);
-    await expect(renderPrint(t, data, { asOf: AS_OF, locale: 'en-GB' })).rejects.toMatchObject({
+    await expect(renderPrint(t, data, { asOf: AS_OF, locale: 'en-GB', brand: BRAND })).rejects.toMatchObject({
       code: 'MSV_RENDER_GLYPH_MISSING',
       message: expect.stringMatching(/U\+1F9EA.*regular, symbols.*customer C-1/),
       details: { field: 'body[0].text', customerId: 'C-1', character: 'U+1F9EA' },
@@ -160,8 +170,8 @@ describe('sample packages', () => {
     const root = path.resolve('templates', 'telecom-bill');
     const t = compileTemplate(await loadTemplatePackage(root));
     const sample = JSON.parse(readFileSync(path.join(root, 'sample-data.json'), 'utf8'));
-    const artifact = await renderPrint(t, sample, { asOf: AS_OF, locale: 'en-GB' });
-    const again = await renderPrint(t, sample, { asOf: AS_OF, locale: 'en-GB' });
+    const artifact = await renderPrint(t, sample, { asOf: AS_OF, locale: 'en-GB', brand: BRAND });
+    const again = await renderPrint(t, sample, { asOf: AS_OF, locale: 'en-GB', brand: BRAND });
     expect(again.sha256).toBe(artifact.sha256);
     const file = save('telecom.pdf', artifact.bytes);
     execFileSync('qpdf', ['--check', file]);

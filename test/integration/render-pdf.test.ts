@@ -5,10 +5,13 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Artifact, Customer } from '../../src/core/types.ts';
 import { renderPrint } from '../../src/render/print.ts';
+import { testBrand } from '../../src/templates/brand/test-brand.ts';
 import { type CompiledTemplate, compileTemplate } from '../../src/templates/compile.ts';
 import { loadTemplatePackage } from '../../src/templates/package-loader.ts';
 import type { DocumentData } from '../../src/templates/types.ts';
 import { statementDataFor } from '../support/statement-feeds.ts';
+
+const BANK = testBrand('bank');
 
 /** PDFs checked as a reader would: qpdf, pdfinfo, pdffonts, pdftotext, pdftoppm (poppler-utils). */
 const dir = mkdtempSync(path.join(tmpdir(), 'missive-render-'));
@@ -80,8 +83,12 @@ describe('monthly statement PDF', () => {
 
   it('renders a Chinese customer: valid, deterministic, localised, fonts embedded as subsets', async () => {
     const data = await statementDataFor(zhCustomer, AS_OF);
-    const a = await renderPrint(template, data, { asOf: AS_OF, locale: 'zh-CN' });
-    const b = await renderPrint(template, structuredClone(data), { asOf: AS_OF, locale: 'zh-CN' });
+    const a = await renderPrint(template, data, { asOf: AS_OF, locale: 'zh-CN', brand: BANK });
+    const b = await renderPrint(template, structuredClone(data), {
+      asOf: AS_OF,
+      locale: 'zh-CN',
+      brand: BANK,
+    });
     expect(b.sha256).toBe(a.sha256);
     expect(Buffer.compare(Buffer.from(a.bytes), Buffer.from(b.bytes))).toBe(0);
     const file = save('zh-CN', a);
@@ -112,8 +119,8 @@ describe('monthly statement PDF', () => {
 
   it('renders a Western customer with English dates and pounds', async () => {
     const data = await statementDataFor(enCustomer, AS_OF);
-    const a = await renderPrint(template, data, { asOf: AS_OF, locale: 'en-GB' });
-    const b = await renderPrint(template, data, { asOf: AS_OF, locale: 'en-GB' });
+    const a = await renderPrint(template, data, { asOf: AS_OF, locale: 'en-GB', brand: BANK });
+    const b = await renderPrint(template, data, { asOf: AS_OF, locale: 'en-GB', brand: BANK });
     expect(b.sha256).toBe(a.sha256);
     const file = save('en-GB', a);
     expect(run('qpdf', '--check', file)).toContain('No syntax or stream encoding errors');
@@ -140,7 +147,7 @@ describe('monthly statement PDF', () => {
   it('breaks 60 transactions over pages: carried forward, repeated header, brought forward', async () => {
     const base = await statementDataFor(enCustomer, AS_OF);
     const data = withTransactions(base, 60, (i) => `Shop number ${i + 1}`);
-    const artifact = await renderPrint(template, data, { asOf: AS_OF, locale: 'en-GB' });
+    const artifact = await renderPrint(template, data, { asOf: AS_OF, locale: 'en-GB', brand: BANK });
     const file = save('en-GB-60', artifact);
     expect(artifact.pages).toBeGreaterThanOrEqual(2);
     expect(pageCount(file)).toBe(artifact.pages);
@@ -162,7 +169,7 @@ describe('monthly statement PDF', () => {
     const data = withTransactions(await statementDataFor(zhCustomer, AS_OF), 30, (i) =>
       han.slice(i * 10, i * 10 + 10).join(''),
     );
-    const artifact = await renderPrint(template, data, { asOf: AS_OF, locale: 'zh-CN' });
+    const artifact = await renderPrint(template, data, { asOf: AS_OF, locale: 'zh-CN', brand: BANK });
     const file = save('zh-CN-300-han', artifact);
     expect(run('qpdf', '--check', file)).toContain('No syntax or stream encoding errors');
     const extracted = text(file).replace(/\s+/g, '');
@@ -172,9 +179,12 @@ describe('monthly statement PDF', () => {
   it('maps shared glyphs to the text of this document, not of an earlier one', async () => {
     // Noto Sans SC draws U+00B7 (·) and U+2022 (•) with one glyph; fontkit caches the first code point.
     const first = withTransactions(await statementDataFor(enCustomer, AS_OF), 8, () => 'Middle · dot');
-    await renderPrint(template, first, { asOf: AS_OF, locale: 'en-GB' });
+    await renderPrint(template, first, { asOf: AS_OF, locale: 'en-GB', brand: BANK });
     const second = withTransactions(await statementDataFor(enCustomer, AS_OF), 8, () => 'Bullet • dot');
-    const file = save('en-GB-bullet', await renderPrint(template, second, { asOf: AS_OF, locale: 'en-GB' }));
+    const file = save(
+      'en-GB-bullet',
+      await renderPrint(template, second, { asOf: AS_OF, locale: 'en-GB', brand: BANK }),
+    );
     expect(text(file)).toContain('Bullet • dot');
   });
 });

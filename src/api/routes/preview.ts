@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { brandForType } from '../../batch/run-brand.ts';
 import { SHIPPED_DATASOURCES_DIR } from '../../core/config.ts';
 import { lastDayOfPreviousMonth, parseIsoDate } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
@@ -95,7 +96,12 @@ export function registerPreviewRoutes(
         { field: 'data' },
       );
     }
-    const { artifact, warnings } = await renderForChannel(template, req.channel, data, { asOf, locale });
+    const brand = await brandForType(deps.db, template.name);
+    const { artifact, warnings } = await renderForChannel(template, req.channel, data, {
+      asOf,
+      locale,
+      brand,
+    });
     switch (req.channel) {
       case 'print':
         return reply

@@ -4,6 +4,7 @@ import type { Logger } from '../../core/logger.ts';
 import type { LinkTracking } from '../../feedback/link-tracking.ts';
 import { createGuardedRenderer, type RenderLimits } from '../../render/guard/guarded-renderer.ts';
 import type { Database } from '../../store/schema.ts';
+import { type BrandSettings, createRunBrands } from '../run-brand.ts';
 import { createRunDataCache } from '../run-data.ts';
 import { createRunDecisions } from '../run-decisions.ts';
 import { createTemplateCache } from '../template-cache.ts';
@@ -14,7 +15,12 @@ export function createRenderChunkDeps(
   db: Kysely<Database>,
   blobs: BlobStore,
   logger: Logger,
-  options: { limits?: RenderLimits; tracking?: LinkTracking | undefined } = {},
+  options: {
+    limits?: RenderLimits;
+    tracking?: LinkTracking | undefined;
+    /** MISSIVE_BRANDS_DIR / MISSIVE_DEFAULT_BRAND; default: the shipped brands, default `bank`. */
+    brands?: BrandSettings | undefined;
+  } = {},
 ): RenderChunkDeps {
   const templates = createTemplateCache(db);
   const deps: RenderChunkDeps = {
@@ -24,6 +30,7 @@ export function createRenderChunkDeps(
     templates,
     data: createRunDataCache(db),
     decisions: createRunDecisions(db),
+    brands: createRunBrands(blobs, options.brands),
     tracking: options.tracking,
   };
   if (options.limits) {

@@ -3,6 +3,7 @@ import type { BlobStore } from '../../archive/blob-store.ts';
 import { snapshotInput } from '../../archive/input-snapshot.ts';
 import { recordDocument, storeDocument } from '../../archive/ledger.ts';
 import { policyByName } from '../../channels/delivery-policy.ts';
+import { deliveryKey } from '../../core/delivery-key.ts';
 import { errorMessage, isMissiveError, MissiveError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Artifact, ChannelKind, Customer } from '../../core/types.ts';
@@ -31,6 +32,7 @@ import type { Database } from '../../store/schema.ts';
 import { insertTrackedLinks } from '../../store/tracked-links.ts';
 import type { DocumentData } from '../../templates/types.ts';
 import type { RenderChunkJob } from '../queues.ts';
+import type { RunBrand, RunBrands } from '../run-brand.ts';
 import type { RunDataCache } from '../run-data.ts';
 import type { RunDecisions } from '../run-decisions.ts';
 import type { TemplateCache } from '../template-cache.ts';
@@ -44,6 +46,8 @@ export interface RenderChunkDeps {
   templates: TemplateCache;
   /** The integrate stage: each run's document data (its data source's feeds, or the customer record). */
   data: RunDataCache;
+  /** The brand each run's documents are made for (the catalog's, else the default brand). */
+  brands: RunBrands;
   logger: Logger;
   /**
    * Short tracked links for marketing e-mail and SMS (the public base URL, their lifetime, the
@@ -165,7 +169,13 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
         const offers = decision ? await offersFor(deps, decision, customer.locale, channel) : [];
         const data = withOffers(documentData.data as DocumentData, offers);
         const purpose = decision?.purpose ?? policyByName(run.communicationType).purpose;
-        const doc = { channel, data, offers, marketing: purpose === 'marketing' };
+        const marketing = purpose === 'marketing';
+        const doc = {
+          channel,
+          data: marketing && channel === 'email' ? withUnsubscribe(deps, run, customer.id, data) : data,
+          offers,
+          marketing,
+        };
         customerWrites.push(...(await renderAndStore(deps, customer, run, doc, keys)));
         kind = 'archived';
       }
@@ -258,7 +268,8 @@ async function renderAndStore(
 ): Promise<CustomerWrites['writes']> {
   const { channel, data } = doc;
   const template = await deps.templates.get(run.templateVersionId);
-  const renderOptions = { asOf: run.asOf, locale: customer.locale };
+  const brand = await runBrand(deps, run);
+  const renderOptions = { asOf: run.asOf, locale: customer.locale, brand: brand.source };
   const rendered = deps.renderDocument
     ? await deps.renderDocument(run.templateVersionId, channel, data, renderOptions)
     : await renderForChannel(template, channel, data, renderOptions);
@@ -276,6 +287,7 @@ async function renderAndStore(
     locale: customer.locale,
     data,
     ...(plan ? { tracking: plan } : {}),
+    brand: brand.ref,
   });
   const stored = await storeDocument(
     deps.db,
@@ -306,6 +318,31 @@ async function renderAndStore(
   const account = (data as { account?: { number?: unknown } }).account?.number;
   if (typeof account === 'string') writes.push((trx) => recordCustomerAccount(trx, customer.id, account));
   return writes;
+}
+
+/** The run's brand: the published catalog's when it has the run's type, else the default brand. */
+export async function runBrand(
+  deps: Pick<RenderChunkDeps, 'brands' | 'decisions'>,
+  run: RunRecord,
+): Promise<RunBrand> {
+  return deps.brands.forRun(run, await deps.decisions?.catalog());
+}
+
+/**
+ * A marketing e-mail's data with `unsubscribeUrl`: the visible unsubscribe link of its footer, the same
+ * one-click page as its List-Unsubscribe header (`/unsubscribe/<delivery key>`). Without tracking
+ * settings (no public URL) the e-mail fails later anyway (MSV_FEEDBACK_TRACKING_OFF).
+ */
+function withUnsubscribe(
+  deps: Pick<RenderChunkDeps, 'tracking'>,
+  run: RunRecord,
+  customerId: string,
+  data: DocumentData,
+): DocumentData {
+  if (!deps.tracking) return data;
+  const key = deliveryKey(run.id, customerId, run.templateVersionId, 'email');
+  const base = deps.tracking.baseUrl.replace(/\/$/, '');
+  return { ...data, unsubscribeUrl: `${base}/unsubscribe/${encodeURIComponent(key)}` };
 }
 
 /** Short tracked links and the open pixel, attributed to the offers whose call to action they are. */

@@ -9,7 +9,7 @@ import {
 import { getCustomer } from '../../store/customers.ts';
 import { getRun, type RunRecord } from '../../store/runs.ts';
 import type { DocumentData } from '../../templates/types.ts';
-import type { RenderChunkDeps } from './render-chunk.ts';
+import { type RenderChunkDeps, runBrand } from './render-chunk.ts';
 
 /**
  * Paper for what could not be delivered electronically: a statement whose email bounced gets a
@@ -50,6 +50,7 @@ async function renderOne(deps: RenderChunkDeps, run: RunRecord, row: Communicati
     const { artifact } = await renderForChannel(template, 'print', data, {
       asOf: run.asOf,
       locale: customer.locale,
+      brand: (await runBrand(deps, run)).source,
     });
     await deps.blobs.put(artifact.bytes, artifact.sha256);
     return await transitionCommunicationStatus(deps.db, row.id, {

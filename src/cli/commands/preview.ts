@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import fs2 from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { brandForType } from '../../batch/run-brand.ts';
 import { isMissiveError, MissiveError } from '../../core/errors.ts';
 import { CHANNEL_KINDS, type ChannelKind } from '../../core/types.ts';
 import { customerDocumentData } from '../../customers/index.ts';
@@ -97,7 +98,12 @@ export function registerPreviewCommand(program: Command): void {
         } else {
           throw new MissiveError('MSV_TEMPLATE_INVALID', 'no --customer, no --data and no sample-data.json');
         }
-        const { artifact, warnings } = await renderForChannel(template, channel, data, { asOf, locale });
+        const brand = await brandForType(rt.store.db, template.name);
+        const { artifact, warnings } = await renderForChannel(template, channel, data, {
+          asOf,
+          locale,
+          brand,
+        });
         for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
         const out =
           opts.out ?? `preview.${channel === 'print' ? 'pdf' : channel === 'email' ? 'eml' : 'txt'}`;

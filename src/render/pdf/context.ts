@@ -1,4 +1,5 @@
 import { MissiveError } from '../../core/errors.ts';
+import type { CompiledBrand } from '../../templates/brand/compile-brand.ts';
 import type { TemplateRuntime } from '../../templates/handlebars/runtime.ts';
 import type { TemplateText } from '../../templates/handlebars/template-text.ts';
 import type { PrintLayout } from '../../templates/print-layout/schema.ts';
@@ -22,6 +23,8 @@ export interface DrawContext {
   readonly layout: PrintLayout;
   readonly runtime: TemplateRuntime;
   readonly data: DocumentData;
+  /** The run's brand (logo blocks); undefined for documents rendered without one. */
+  readonly brand: CompiledBrand | undefined;
   readonly page: { readonly width: number; readonly height: number };
   /** The style blocks inherit: `styles.base` over the defaults. */
   readonly base: ResolvedStyle;

@@ -1,3 +1,4 @@
+import type { CompiledBrand } from '../../templates/brand/compile-brand.ts';
 import type { TemplateRuntime } from '../../templates/handlebars/runtime.ts';
 import { PAGE_SIZES, type PrintLayout, type Region } from '../../templates/print-layout/schema.ts';
 import { DEFAULT_STYLE, resolveStyle } from '../../templates/print-layout/style.ts';
@@ -37,6 +38,7 @@ export function drawLayout(
   layout: PrintLayout,
   data: DocumentData,
   runtime: TemplateRuntime,
+  brand?: CompiledBrand,
 ): number {
   const [width, height] = PAGE_SIZES[layout.page.size];
   let pageIndex = -1;
@@ -45,6 +47,7 @@ export function drawLayout(
     layout,
     runtime,
     data,
+    brand,
     page: { width, height },
     base: resolveStyle(layout.styles, 'base', DEFAULT_STYLE),
     scope: {},

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { statementDataFor } from '../../../test/support/statement-feeds.ts';
 import { synthesizeIdentity } from '../../customers/synthetic-identity.ts';
+import { testBrand } from '../../templates/brand/test-brand.ts';
 import { compileTemplate } from '../../templates/compile.ts';
 import { loadTemplatePackage } from '../../templates/package-loader.ts';
 import { renderPrint } from '../print.ts';
@@ -37,7 +38,9 @@ describe('print shaping caches', () => {
       const out: string[] = [];
       for (const i of order) {
         const { data, locale } = docs[i]!;
-        out[i] = (await renderPrint(template, data, { asOf: '2026-10-31', locale })).sha256;
+        out[i] = (
+          await renderPrint(template, data, { asOf: '2026-10-31', locale, brand: testBrand() })
+        ).sha256;
       }
       return out;
     };

@@ -1,18 +1,42 @@
+import type { BrandView } from '../brand/compile-brand.ts';
 import type { TemplateText } from './template-text.ts';
 
 /**
  * What every template evaluation knows besides its data: the locale and that locale's strings.
  * It travels in Handlebars' `data` frame under `missive`, so helpers (`t`, `money`, `date`) read it
- * from `options.data` and the document data itself never has to carry it.
+ * from `options.data` and the document data itself never has to carry it. With a brand, templates
+ * read it as `@brand` (`{{@brand.name}}`, `{{@brand.colors.primary}}`), and the locale as `@locale`.
  */
 export interface TemplateRuntime {
   readonly locale: string;
   readonly strings: ReadonlyMap<string, TemplateText>;
+  /** The run's brand for this locale (brands/<id>/brand.yaml), when the render has one. */
+  readonly brand?: BrandView | undefined;
+  /** The package's checked images (`images/…` without `.b64`) as data: URIs, for the `image` helper. */
+  readonly images?: ReadonlyMap<string, string> | undefined;
+}
+
+const branded = new WeakMap<TemplateRuntime, Map<BrandView, TemplateRuntime>>();
+
+/** The runtime with the brand's view added, made once per runtime and brand view. */
+export function withBrand(runtime: TemplateRuntime, brand: BrandView | undefined): TemplateRuntime {
+  if (!brand) return runtime;
+  let perBrand = branded.get(runtime);
+  if (!perBrand) {
+    perBrand = new Map();
+    branded.set(runtime, perBrand);
+  }
+  let out = perBrand.get(brand);
+  if (!out) {
+    out = Object.freeze({ ...runtime, brand });
+    perBrand.set(brand, out);
+  }
+  return out;
 }
 
 export interface HelperOptionsLike {
   hash: Record<string, unknown>;
-  data?: { missive?: TemplateRuntime };
+  data?: { missive?: TemplateRuntime; brand?: BrandView; locale?: string };
 }
 
 /** Handlebars passes its options object as the last argument of every helper call. */

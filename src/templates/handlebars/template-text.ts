@@ -50,11 +50,20 @@ export class TemplateText {
     if (!delegate) throw new Error('template text used before compileTemplate bound it');
     try {
       return delegate(context, {
-        data: { missive: runtime },
+        data: { missive: runtime, brand: runtime.brand, locale: runtime.locale },
         allowProtoPropertiesByDefault: false,
         allowProtoMethodsByDefault: false,
       });
     } catch (error) {
+      if (!runtime.brand && this.source.includes('@brand')) {
+        const where = this.location;
+        throw new MissiveError(
+          'MSV_BRAND_INVALID',
+          `${where.file} ${where.path}: reads @brand but the document is rendered without a brand`,
+          { file: where.file, field: where.path },
+          { cause: error },
+        );
+      }
       throw this.#explain(error);
     }
   }

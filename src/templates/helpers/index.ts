@@ -1,5 +1,6 @@
 import { dateHelper } from './date.ts';
 import { eqHelper } from './eq.ts';
+import { imageHelper } from './image.ts';
 import { maskHelper } from './mask.ts';
 import { moneyHelper } from './money.ts';
 import { numberHelper } from './number.ts';
@@ -17,4 +18,5 @@ export const HELPERS: Readonly<Record<string, (...args: unknown[]) => string>> =
   mask: maskHelper,
   t: tHelper,
   eq: eqHelper,
+  image: imageHelper,
 };

@@ -129,8 +129,8 @@ export function attachImages(layout: PrintLayout, files: Readonly<Record<string,
   const problems: Problem[] = [];
   walk(layout, (value, path) => {
     if (typeof value !== 'object' || value === null || (value as { type?: unknown }).type !== 'image') return;
-    const src = (value as { src: string }).src;
-    if (found.has(src)) return;
+    const src = (value as { src?: string }).src;
+    if (src === undefined || found.has(src)) return; // `data:` images are checked with the package's images/
     const where = `${path.join('.')}.src`;
     const text = files[src + IMAGE_SUFFIX];
     if (text === undefined) {
@@ -148,7 +148,35 @@ export function attachImages(layout: PrintLayout, files: Readonly<Record<string,
     }
   });
   if (problems.length > 0) throw problemsError('MSV_TEMPLATE_IMAGE_INVALID', PRINT_LAYOUT_FILE, problems);
+  for (const [src, image] of checkPackageImages(files)) if (!found.has(src)) found.set(src, image);
   assets.set(layout, found);
+}
+
+/**
+ * Every image file of the package under `images/` (offer images the data names, `images/offers/…`),
+ * checked like the layout's own: a bad one is MSV_TEMPLATE_IMAGE_INVALID when the package compiles.
+ */
+export function checkPackageImages(files: Readonly<Record<string, string>>): Map<string, ImageAsset> {
+  const found = new Map<string, ImageAsset>();
+  const problems: Problem[] = [];
+  for (const [name, text] of Object.entries(files)) {
+    if (!name.startsWith('images/') || !name.endsWith(IMAGE_SUFFIX)) continue;
+    const src = name.slice(0, -IMAGE_SUFFIX.length);
+    try {
+      found.set(src, checkImage(Buffer.from(text.replace(/\s+/g, ''), 'base64')));
+    } catch (error) {
+      if (!(error instanceof BadImage)) throw error;
+      problems.push({ path: name, message: `${src} ${error.message}` });
+    }
+  }
+  if (problems.length > 0) throw problemsError('MSV_TEMPLATE_IMAGE_INVALID', 'images/', problems);
+  return found;
+}
+
+/** A copy of a layout (themed with a brand, theme-layout.ts) draws the same checked images. */
+export function shareImages(from: PrintLayout, to: PrintLayout): void {
+  const found = assets.get(from);
+  if (found) assets.set(to, found);
 }
 
 /** The checked image `src` of a compiled layout. */

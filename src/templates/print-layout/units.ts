@@ -35,7 +35,16 @@ export const width = z.union([z.number(), z.string()]).transform((value, ctx): W
   return { fixed: pt };
 });
 
-export const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour such as #0b3d6e');
+/**
+ * A colour: `#0b3d6e`, or a theme colour of the run's brand, `brand.primary` (see
+ * src/templates/brand/brand-schema.ts THEME_COLORS), resolved at render by theme-layout.ts.
+ */
+export const color = z
+  .string()
+  .regex(
+    /^(#[0-9a-fA-F]{6}|brand\.(primary|accent|text|muted|background|surface|line|panel|tint|zebra|onAccent))$/,
+    'expected a colour such as #0b3d6e or a brand colour such as brand.primary',
+  );
 
 export const align = z.enum(['left', 'center', 'right', 'justify']);
 export type Align = z.output<typeof align>;

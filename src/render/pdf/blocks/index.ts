@@ -4,7 +4,7 @@ import { drawAddress } from './address.ts';
 import { drawChart } from './chart.ts';
 import { drawBarcode, drawQr } from './code.ts';
 import { columnsDrawer } from './columns.ts';
-import { drawImage } from './image.ts';
+import { drawImage, drawLogo } from './image.ts';
 import { drawKeyValue } from './key-value.ts';
 import { drawPageBreak, drawRule, drawSpacer } from './simple.ts';
 import { drawTable } from './table.ts';
@@ -26,6 +26,7 @@ const LEAF_DRAWERS: Drawers<LeafBlock> = {
   barcode: drawBarcode,
   chart: drawChart,
   image: drawImage,
+  logo: drawLogo,
 };
 
 /** A block's `when` condition: a dotted path into the data (and scope), `!` negates; no condition is true. */

@@ -6,6 +6,7 @@ import { chartBlock } from './chart.ts';
 import { barcodeBlock, qrBlock } from './code.ts';
 import { imageBlock } from './image.ts';
 import { keyValueBlock } from './key-value.ts';
+import { logoBlock } from './logo.ts';
 import { pageBreakBlock, ruleBlock, spacerBlock } from './simple.ts';
 import { tableBlock } from './table.ts';
 import { textBlock } from './text.ts';
@@ -26,6 +27,7 @@ export const leafBlock = z.discriminatedUnion('type', [
   barcodeBlock,
   chartBlock,
   imageBlock,
+  logoBlock,
 ]);
 
 /** Side-by-side blocks; the tallest column moves the flow on. Columns do not nest. */
@@ -48,6 +50,7 @@ export type { ChartBlock } from './chart.ts';
 export type { BarcodeBlock, QrBlock } from './code.ts';
 export type { ImageBlock } from './image.ts';
 export type { KeyValueBlock } from './key-value.ts';
+export type { LogoBlock } from './logo.ts';
 export type { PageBreakBlock, RuleBlock, SpacerBlock } from './simple.ts';
 export type { TableBlock, TableColumn } from './table.ts';
 export type { TextBlock } from './text.ts';
