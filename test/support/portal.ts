@@ -207,3 +207,17 @@ export async function emailCode(sinks: PortalSinks, address: string, nth: number
   const mail = to()[to().length - 1]!;
   return codeIn(mail.parsed?.text ?? '');
 }
+
+/** Signs `client` in as the customer with the code sent to `phone` (captured at the Twilio sink). */
+export async function signInBySms(
+  client: PortalClient,
+  sinks: PortalSinks,
+  customerId: string,
+  phone: string,
+): Promise<void> {
+  const before = sinks.twilio.messages.filter((m) => m.to === phone).length;
+  const start = await client.requestCode(customerId);
+  if (start.location !== '/portal/sign-in/code') throw new Error(`sign-in refused: ${start.status}`);
+  const answer = await client.enterCode(await smsCode(sinks, phone, before + 1));
+  if (answer.location !== '/portal/documents') throw new Error(`code refused: ${answer.status}`);
+}

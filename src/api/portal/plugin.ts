@@ -19,6 +19,7 @@ import {
   PORTAL_FLOW_COOKIE,
   PORTAL_SESSION_COOKIE,
 } from './portal-session.ts';
+import { registerPortalDocumentRoutes } from './routes/documents.ts';
 import { registerPortalSignInRoutes } from './routes/sign-in.ts';
 
 const CSS = fs.readFileSync(path.join(import.meta.dirname, 'assets', 'portal.css'));
@@ -87,6 +88,7 @@ export function registerPortal(
           .send(CSS),
     );
     registerPortalSignInRoutes(scope, deps);
+    registerPortalDocumentRoutes(scope, deps);
   });
 }
 

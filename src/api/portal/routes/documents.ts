@@ -1,0 +1,145 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isMissiveError } from '../../../core/errors.ts';
+import {
+  customerDocument,
+  listCustomerDocuments,
+  readCustomerDocument,
+  recordDocumentView,
+} from '../../../portal/documents.ts';
+import { decodeEmail } from '../../../render/email.ts';
+import { EMAIL_FRAME_CSP, neutraliseEmailHtml } from '../../email-view.ts';
+import { requireBlobs } from '../../routes/route-deps.ts';
+import { portalContext } from '../context.ts';
+import { sendPortalPage } from '../layout.ts';
+import { documentPage, documentsPage } from '../pages/documents.ts';
+import type { PortalDeps } from '../plugin.ts';
+
+const customer = { public: true, portal: 'customer' } as const;
+type Params = { id: string };
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
+} as const;
+
+function reader(request: FastifyRequest, via: string) {
+  return { customerId: request.portalCustomer!.customerId, ip: request.ip, via };
+}
+
+/**
+ * The signed-in customer's documents: the list (keyset pages), one document (verified, its view an
+ * event on the call-center timeline) and its bytes. Ids of other customers' documents are 404s.
+ */
+export function registerPortalDocumentRoutes(app: FastifyInstance, deps: PortalDeps): void {
+  app.get<{ Querystring: { after?: string } }>(
+    '/portal/documents',
+    {
+      config: customer,
+      schema: {
+        tags: ['portal'],
+        summary: "The customer's documents, newest first (20 a page; ?after= the next page)",
+        querystring: { type: 'object', properties: { after: { type: 'string', maxLength: 200 } } },
+      },
+    },
+    async (request, reply) => {
+      const page = await listCustomerDocuments(deps.db, request.portalCustomer!.customerId, {
+        after: request.query.after,
+      });
+      return sendPortalPage(
+        reply,
+        documentsPage(portalContext(request), { ...page, first: request.query.after === undefined }),
+      );
+    },
+  );
+
+  app.get<{ Params: Params }>(
+    '/portal/documents/:id',
+    { config: customer, schema: { tags: ['portal'], summary: 'One document, verified', params: idParams } },
+    async (request, reply) => {
+      const ctx = portalContext(request);
+      try {
+        const { document, bytes } = await readCustomerDocument(
+          deps.db,
+          requireBlobs(deps),
+          reader(request, 'portal.document'),
+          request.params.id,
+        );
+        await recordDocumentView(
+          deps.db,
+          { customerId: request.portalCustomer!.customerId, document, at: deps.now() },
+          deps.successRules,
+        );
+        const view =
+          document.channel === 'sms'
+            ? { kind: 'sms' as const, text: Buffer.from(bytes).toString('utf8') }
+            : { kind: document.channel };
+        return sendPortalPage(reply, documentPage(ctx, document, view));
+      } catch (err) {
+        if (!isMissiveError(err) || err.code !== 'MSV_ARCHIVE_TAMPERED') throw err;
+        const document = await customerDocument(
+          deps.db,
+          request.portalCustomer!.customerId,
+          request.params.id,
+        );
+        if (!document) throw err;
+        return sendPortalPage(reply, documentPage(ctx, document, { kind: 'tampered' }), 409);
+      }
+    },
+  );
+
+  app.get<{ Params: Params }>(
+    '/portal/documents/:id/file',
+    {
+      config: customer,
+      schema: {
+        tags: ['portal'],
+        summary: 'The document bytes, verified against their sha256 (x-missive-sha256); 409 if tampered',
+        params: idParams,
+      },
+    },
+    async (request, reply) => {
+      const { document, bytes } = await readCustomerDocument(
+        deps.db,
+        requireBlobs(deps),
+        reader(request, 'portal.file'),
+        request.params.id,
+      );
+      if (document.channel === 'email')
+        return reply.redirect(`/portal/documents/${encodeURIComponent(document.id)}/email`, 303);
+      return reply
+        .header(
+          'content-type',
+          document.channel === 'print' ? 'application/pdf' : 'text/plain; charset=utf-8',
+        )
+        .header('x-missive-sha256', document.sha256)
+        .header('x-missive-verified', 'sha256')
+        .header(
+          'content-disposition',
+          `inline; filename="${document.type}-${document.asOf}.${document.channel === 'print' ? 'pdf' : 'txt'}"`,
+        )
+        .header('cache-control', 'no-store')
+        .header('content-security-policy', "frame-ancestors 'self'")
+        .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    },
+  );
+
+  app.get<{ Params: Params }>(
+    '/portal/documents/:id/email',
+    { config: customer, schema: { hide: true, params: idParams } },
+    async (request, reply) => {
+      const { document, bytes } = await readCustomerDocument(
+        deps.db,
+        requireBlobs(deps),
+        reader(request, 'portal.email'),
+        request.params.id,
+      );
+      const parts = document.channel === 'email' ? decodeEmail(bytes) : undefined;
+      const html = parts?.html ? neutraliseEmailHtml(parts.html).html : '';
+      return reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('content-security-policy', EMAIL_FRAME_CSP)
+        .header('cache-control', 'no-store')
+        .send(html);
+    },
+  );
+}

@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { BlobStore } from '../archive/blob-store.ts';
+import { isMissiveError, MissiveError } from '../core/errors.ts';
+import type { ChannelKind } from '../core/types.ts';
+import { recordFeedbackEvent } from '../feedback/events.ts';
+import { DEFAULT_SUCCESS_RULES, type SuccessRules } from '../feedback/success.ts';
+import { appendAudit } from '../store/audit.ts';
+import type { Database } from '../store/schema.ts';
+
+/**
+ * "My documents": what Missive sent the signed-in customer, on any channel, newest first — a keyset
+ * page over (created_at, id) that the index (customer_id, created_at, id) answers alone (migration
+ * 0014), so a page costs the same at a million ledger rows as at ten. A document is one the customer
+ * received: print handed to the print house (`archived`), an e-mail or SMS `sent`; with bytes.
+ * Every read of the bytes is verified against the sha256 by the blob store and audited; a tampered
+ * document is refused, never shown.
+ */
+export interface PortalDocument {
+  id: string;
+  channel: ChannelKind;
+  type: string;
+  /** The run's as-of date (YYYY-MM-DD): the period the document is about. */
+  asOf: string;
+  createdAt: string;
+  pages: number | null;
+  sha256: string;
+}
+
+export interface DocumentPage {
+  documents: PortalDocument[];
+  /** Cursor of the next (older) page, if any. */
+  next: string | undefined;
+}
+
+export const PAGE_SIZE = 20;
+
+/** The ledger rows that are documents the customer received. */
+function received(eb: ExpressionBuilder<Database, 'communications'>) {
+  return eb.and([
+    eb('communications.artifact_sha256', 'is not', null),
+    eb.or([
+      eb('communications.status', '=', 'sent'),
+      eb.and([eb('communications.channel', '=', 'print'), eb('communications.status', '=', 'archived')]),
+    ]),
+  ]);
+}
+
+export function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(`${createdAt}|${id}`, 'utf8').toString('base64url');
+}
+
+/** A cursor this module made, or undefined (a bad one reads as "from the newest"). */
+export function decodeCursor(cursor: string | undefined): { createdAt: string; id: string } | undefined {
+  if (!cursor || cursor.length > 200) return undefined;
+  const [createdAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (rest.length > 0 || !createdAt || !id || !/^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(createdAt)) return undefined;
+  return { createdAt, id };
+}
+
+export async function listCustomerDocuments(
+  db: Kysely<Database>,
+  customerId: string,
+  options: { after?: string; limit?: number } = {},
+): Promise<DocumentPage> {
+  const limit = options.limit ?? PAGE_SIZE;
+  const after = decodeCursor(options.after);
+  let query = db
+    .selectFrom('communications')
+    .innerJoin('runs', 'runs.id', 'communications.run_id')
+    .select([
+      'communications.id',
+      'communications.channel',
+      'communications.created_at',
+      'communications.pages',
+      'communications.artifact_sha256',
+      'runs.communication_type',
+      'runs.as_of',
+    ])
+    .where('communications.customer_id', '=', customerId)
+    .where(received)
+    .orderBy('communications.created_at', 'desc')
+    .orderBy('communications.id', 'desc')
+    .limit(limit + 1);
+  if (after) {
+    // A row-value comparison: both SQLite and PostgreSQL seek the index to it.
+    query = query.where((eb) =>
+      eb(
+        eb.refTuple('communications.created_at', 'communications.id'),
+        '<',
+        eb.tuple(after.createdAt, after.id),
+      ),
+    );
+  }
+  const rows = await query.execute();
+  const documents = rows.slice(0, limit).map((r) => ({
+    id: r.id,
+    channel: r.channel as ChannelKind,
+    type: r.communication_type,
+    asOf: r.as_of,
+    createdAt: r.created_at,
+    pages: r.pages === null ? null : Number(r.pages),
+    sha256: r.artifact_sha256!,
+  }));
+  const last = documents.at(-1);
+  return { documents, next: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : undefined };
+}
+
+/** Who reads, from where, through which route: what every audit row of a portal read says. */
+export interface PortalReader {
+  customerId: string;
+  ip: string;
+  via: string;
+}
+
+/**
+ * One of the customer's documents with its verified bytes. Another customer's document and a missing
+ * one are the same 404 (no oracle for ids), each attempt audited — allowed, denied, missing, tampered.
+ */
+export async function readCustomerDocument(
+  db: Kysely<Database>,
+  blobs: BlobStore,
+  reader: PortalReader,
+  communicationId: string,
+): Promise<{ document: PortalDocument; bytes: Uint8Array }> {
+  const found = await findReceived(db, communicationId);
+  if (!found || found.customerId !== reader.customerId) {
+    await audit(db, reader, communicationId, found ? 'denied' : 'not-found');
+    throw new MissiveError('MSV_STORE_NOT_FOUND', 'no such document', { customerId: reader.customerId });
+  }
+  const { document } = found;
+  try {
+    const bytes = await blobs.get(document.sha256);
+    await audit(db, reader, communicationId, 'allowed', document.sha256);
+    return { document, bytes };
+  } catch (err) {
+    const outcome = isMissiveError(err) && err.code === 'MSV_ARCHIVE_TAMPERED' ? 'tampered' : 'unreadable';
+    await audit(db, reader, communicationId, outcome, document.sha256);
+    throw err;
+  }
+}
+
+/** The document's facts (no bytes) when it is this customer's; what a page says about a tampered one. */
+export async function customerDocument(
+  db: Kysely<Database>,
+  customerId: string,
+  communicationId: string,
+): Promise<PortalDocument | undefined> {
+  const found = await findReceived(db, communicationId);
+  return found?.customerId === customerId ? found.document : undefined;
+}
+
+async function findReceived(
+  db: Kysely<Database>,
+  communicationId: string,
+): Promise<{ customerId: string; document: PortalDocument } | undefined> {
+  const row = await db
+    .selectFrom('communications')
+    .innerJoin('runs', 'runs.id', 'communications.run_id')
+    .select([
+      'communications.id',
+      'communications.customer_id',
+      'communications.channel',
+      'communications.created_at',
+      'communications.pages',
+      'communications.artifact_sha256',
+      'runs.communication_type',
+      'runs.as_of',
+    ])
+    .where('communications.id', '=', communicationId)
+    .where(received)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    customerId: row.customer_id,
+    document: {
+      id: row.id,
+      channel: row.channel as ChannelKind,
+      type: row.communication_type,
+      asOf: row.as_of,
+      createdAt: row.created_at,
+      pages: row.pages === null ? null : Number(row.pages),
+      sha256: row.artifact_sha256!,
+    },
+  };
+}
+
+async function audit(
+  db: Kysely<Database>,
+  reader: PortalReader,
+  communicationId: string,
+  outcome: string,
+  sha256?: string,
+): Promise<void> {
+  await appendAudit(db, {
+    actor: `customer:${reader.customerId}`,
+    action: 'document.view',
+    targetType: 'communication',
+    targetId: communicationId,
+    details: {
+      outcome,
+      customerId: reader.customerId,
+      ip: reader.ip,
+      via: reader.via,
+      ...(sha256 ? { sha256 } : {}),
+    },
+  });
+}
+
+/**
+ * The customer opened a document: a `viewed` event (source `portal`), which the call-center
+ * timeline shows. Every view is one event (its own id); views are not successes of any offer.
+ */
+export async function recordDocumentView(
+  db: Kysely<Database>,
+  input: { customerId: string; document: Pick<PortalDocument, 'id' | 'channel' | 'type'>; at: Date },
+  rules: SuccessRules = DEFAULT_SUCCESS_RULES,
+): Promise<void> {
+  await recordFeedbackEvent(
+    db,
+    {
+      source: 'portal',
+      sourceId: `view:${randomUUID()}`,
+      type: 'viewed',
+      customerId: input.customerId,
+      communicationId: input.document.id,
+      payload: { channel: input.document.channel, type: input.document.type },
+      occurredAt: input.at.toISOString(),
+    },
+    rules,
+  );
+}
