@@ -216,3 +216,16 @@ export async function findCustomerIdsByContact(
       : db.selectFrom('customers').select('id').where('phone', '=', value);
   return (await query.limit(2).execute()).map((r) => r.id);
 }
+
+/** The customer's preferred language (self-service); `record_sha256` stays the imported record's. */
+export async function setCustomerLocale(
+  db: Kysely<Database>,
+  customerId: string,
+  locale: string,
+): Promise<void> {
+  await db
+    .updateTable('customers')
+    .set({ locale, updated_at: new Date().toISOString() })
+    .where('id', '=', customerId)
+    .execute();
+}

@@ -20,6 +20,7 @@ import {
   PORTAL_SESSION_COOKIE,
 } from './portal-session.ts';
 import { registerPortalDocumentRoutes } from './routes/documents.ts';
+import { registerPortalPreferenceRoutes } from './routes/preferences.ts';
 import { registerPortalSignInRoutes } from './routes/sign-in.ts';
 
 const CSS = fs.readFileSync(path.join(import.meta.dirname, 'assets', 'portal.css'));
@@ -89,6 +90,7 @@ export function registerPortal(
     );
     registerPortalSignInRoutes(scope, deps);
     registerPortalDocumentRoutes(scope, deps);
+    registerPortalPreferenceRoutes(scope, deps);
   });
 }
 
