@@ -11,6 +11,7 @@ export async function deleteCustomerPersonalData(
   customerId: string,
 ): Promise<{ customer: boolean; decisions: number }> {
   const decisions = await db.deleteFrom('decisions').where('customer_id', '=', customerId).executeTakeFirst();
+  await db.deleteFrom('customer_search_keys').where('customer_id', '=', customerId).execute();
   const customer = await db.deleteFrom('customers').where('id', '=', customerId).executeTakeFirst();
   return { customer: Number(customer.numDeletedRows) > 0, decisions: Number(decisions.numDeletedRows) };
 }

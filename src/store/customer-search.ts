@@ -1,11 +1,13 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import { normalisePinyinQuery } from '../core/search-keys.ts';
 import type { Customer } from '../core/types.ts';
 import { rowToCustomer } from './customers.ts';
 import type { Database } from './schema.ts';
 
 /**
- * The call-center lookup: one box that finds a customer by id, name (prefix, case-insensitive),
- * phone (as typed, with or without the country code), e-mail or account number. Every value is a
+ * The call-center lookup: one box that finds a customer by id, name (prefix, case-insensitive; a
+ * Chinese name also by its pinyin, whole, given name first or initials, as a prefix), phone (as
+ * typed, with or without the country code, or its last four digits), e-mail or account number. Every value is a
  * bound parameter: the text typed is data, never SQL.
  */
 export type SearchKind = 'any' | 'id' | 'name' | 'phone' | 'email' | 'account';
@@ -54,10 +56,42 @@ function conditions(
       ),
     );
   }
+  if (want('phone') && /^\d{4}$/.test(digits)) out.push(keyed(eb, 'phone4', digits, false));
   if (want('name') && !q.includes('@')) {
     out.push(sql<SqlBool>`lower(name) like ${`${escapeLike(q.toLowerCase())}%`} escape '\\'`);
+    const pinyin = normalisePinyinQuery(q);
+    if (pinyin) out.push(keyed(eb, 'pinyin', pinyin, true));
   }
   return out.length > 0 ? out : [sql<SqlBool>`1 = 0`];
+}
+
+/** Customers with a search key of this kind: equal to the text, or starting with it. */
+function keyed(
+  eb: ExpressionBuilder<Database, 'customers'>,
+  kind: 'phone4' | 'pinyin',
+  text: string,
+  prefix: boolean,
+): Expression<SqlBool> {
+  const match = eb
+    .selectFrom('customer_search_keys')
+    .select('customer_id')
+    .where('kind', '=', kind)
+    .where((k) => {
+      if (!prefix) return k('key', '=', text);
+      const next = nextPrefix(text);
+      return next === undefined ? k('key', '>=', text) : k.and([k('key', '>=', text), k('key', '<', next)]);
+    });
+  return eb('id', 'in', match);
+}
+
+/**
+ * The smallest lower-case ASCII string after every string starting with `text` ("luo" → "lup",
+ * "abz" → "ac"): a prefix as an index range, the same under any collation for keys of a–z.
+ */
+export function nextPrefix(text: string): string | undefined {
+  const trimmed = text.replace(/z+$/, '');
+  if (trimmed === '') return undefined;
+  return `${trimmed.slice(0, -1)}${String.fromCharCode(trimmed.charCodeAt(trimmed.length - 1) + 1)}`;
 }
 
 function phoneCandidates(digits: string): string[] {

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { sha256Hex } from '../core/hash.ts';
+import { searchKeysFor } from '../core/search-keys.ts';
 import type { Customer } from '../core/types.ts';
 import { CONSENT_EVENT_TYPES } from './customer-feedback.ts';
 import { canonicalJson, nowIso, parseJson } from './json.ts';
@@ -70,6 +71,7 @@ async function upsertBatch(
     const changed = rows.filter((r) => known.has(r.id) && known.get(r.id) !== r.record_sha256);
     const now = nowIso();
     if (fresh.length > 0) await insertRows(trx, fresh, now);
+    await replaceSearchKeys(trx, [...fresh, ...changed]);
     const kept = await newerConsent(trx, changed, options);
     for (const row of changed) {
       const stored = kept.get(row.id);
@@ -85,6 +87,27 @@ async function upsertBatch(
       unchanged: rows.length - fresh.length - changed.length,
     };
   });
+}
+
+/** The call center's extra search keys (phone's last four, pinyin) follow the name and phone. */
+async function replaceSearchKeys(db: Kysely<Database>, rows: CustomerFields[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .deleteFrom('customer_search_keys')
+    .where(
+      'customer_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .execute();
+  const keys = rows.flatMap((r) => searchKeysFor(r).map((k) => ({ ...k, customer_id: r.id })));
+  for (let i = 0; i < keys.length; i += BATCH) {
+    await db
+      .insertInto('customer_search_keys')
+      .values(keys.slice(i, i + BATCH))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
 }
 
 /** The stored consent and e-delivery of the customers whose consent changed after the file's as-of. */

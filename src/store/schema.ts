@@ -405,6 +405,7 @@ export interface Database {
   datasource_versions: DatasourceVersionsTable;
   tracked_links: TrackedLinksTable;
   pending_blobs: PendingBlobsTable;
+  customer_search_keys: CustomerSearchKeysTable;
   portal_challenges: PortalChallengesTable;
   portal_sessions: PortalSessionsTable;
 }
@@ -461,4 +462,12 @@ export interface PortalSessionsTable {
   csrf_token: string;
   created_at: Timestamp;
   expires_at: Timestamp;
+}
+
+/** A call-center search key of a customer (migrations/0015-customer-search-keys.ts). */
+export interface CustomerSearchKeysTable {
+  /** `phone4`: the phone's last four digits; `pinyin`: a Chinese name's pinyin (src/core/search-keys.ts). */
+  kind: string;
+  key: string;
+  customer_id: string;
 }

@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { customerTimeline } from '../../src/api/lookup/timeline.ts';
 import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
+import { synthesizeIdentity } from '../../src/customers/synthetic-identity.ts';
+import { deleteCustomerPersonalData } from '../../src/store/customer-erasure.ts';
 import { searchCustomers } from '../../src/store/customer-search.ts';
+import { upsertCustomers } from '../../src/store/customers.ts';
 import { openStoreAt, type Store, type StoreLocation } from '../../src/store/db.ts';
 import { appendEvent } from '../../src/store/events.ts';
 import { createSession, deleteExpiredSessions, findSession, getUser } from '../../src/store/users.ts';
@@ -55,6 +58,39 @@ describe.each(['sqlite', 'postgres'] as const)('API store queries on %s', (diale
     expect(await ids('%')).toEqual([]);
     expect(await ids('_anary')).toEqual([]);
     expect(await ids("' or 1=1 --")).toEqual([]);
+  });
+
+  it('finds by the last four digits of the phone and a Chinese name by its pinyin; erasure removes the keys', async () => {
+    await upsertCustomers(store.db, [
+      { ...synthesizeIdentity('P1'), name: '罗海燕', phone: '+8613800004321', traits: {} },
+      { ...synthesizeIdentity('P2'), name: '吕秀兰', phone: '+447700900321', traits: {} },
+      { ...synthesizeIdentity('P3'), name: '欧阳建国', phone: '+8613900009876', traits: {} },
+    ]);
+    const ids = async (q: string) => (await searchCustomers(store.db, { q })).map((c) => c.id).sort();
+    expect(await ids('4321')).toEqual(['P1']);
+    expect(await ids('luo haiyan')).toEqual(['P1']);
+    expect(await ids('Luó Hǎiyàn')).toEqual(['P1']);
+    expect(await ids('luohai')).toEqual(['P1']);
+    expect(await ids('haiyan luo')).toEqual(['P1']);
+    expect(await ids('lhy')).toEqual(['P1']);
+    expect(await ids('lv xiulan')).toEqual(['P2']);
+    expect(await ids('lu xiulan')).toEqual(['P2']);
+    expect(await ids('ouyang jianguo')).toEqual(['P3']);
+    expect(await ids('jianguo ouyang')).toEqual(['P3']);
+    expect(await ids('zzz')).toEqual([]);
+    // A changed name or phone changes its keys.
+    await upsertCustomers(store.db, [
+      { ...synthesizeIdentity('P1'), name: '王伟', phone: '+8613800001111', traits: {} },
+    ]);
+    expect(await ids('4321')).toEqual([]);
+    expect(await ids('wang wei')).toEqual(['P1']);
+    await deleteCustomerPersonalData(store.db, 'P3');
+    const left = await store.db
+      .selectFrom('customer_search_keys')
+      .select('key')
+      .where('customer_id', '=', 'P3')
+      .execute();
+    expect(left).toEqual([]);
   });
 
   it('the timeline: communications across channels with run type and offers, events newest first', async () => {

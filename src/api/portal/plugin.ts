@@ -20,6 +20,7 @@ import {
   PORTAL_SESSION_COOKIE,
 } from './portal-session.ts';
 import { registerPortalDocumentRoutes } from './routes/documents.ts';
+import { registerPortalOfferRoutes } from './routes/offers.ts';
 import { registerPortalPreferenceRoutes } from './routes/preferences.ts';
 import { registerPortalSignInRoutes } from './routes/sign-in.ts';
 
@@ -91,6 +92,7 @@ export function registerPortal(
     registerPortalSignInRoutes(scope, deps);
     registerPortalDocumentRoutes(scope, deps);
     registerPortalPreferenceRoutes(scope, deps);
+    registerPortalOfferRoutes(scope, deps);
   });
 }
 

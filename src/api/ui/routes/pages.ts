@@ -60,6 +60,10 @@ export function registerAgentPages(app: FastifyInstance, deps: RouteDeps): void 
       const results = q.trim()
         ? (await searchCustomers(deps.db, { q, kind, limit: 50 })).map(customerSummary)
         : undefined;
+      // One customer found: the agent is on the phone with them, open it at once.
+      if (results?.length === 1) {
+        return reply.redirect(`/ui/customers/${encodeURIComponent(results[0]!.id)}`, 303);
+      }
       return sendPage(reply, searchPage(pageContext(request), { q, kind }, results));
     },
   );

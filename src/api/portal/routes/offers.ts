@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { answerOffer, listRecentOffers, OFFER_ANSWERS, type OfferAnswer } from '../../../portal/offers.ts';
+import { portalContext } from '../context.ts';
+import { sendPortalPage } from '../layout.ts';
+import { offersPage } from '../pages/offers.ts';
+import type { PortalDeps } from '../plugin.ts';
+
+const customer = { public: true, portal: 'customer' } as const;
+
+/** Offers from the customer's recent communications, and their answers (feedback events counted once). */
+export function registerPortalOfferRoutes(app: FastifyInstance, deps: PortalDeps): void {
+  app.get(
+    '/portal/offers',
+    {
+      config: customer,
+      schema: { tags: ['portal'], summary: "Offers placed in the customer's recent communications" },
+    },
+    async (request, reply) => {
+      const ctx = portalContext(request);
+      const offers = await listRecentOffers(deps.db, request.portalCustomer!.customerId, {
+        now: deps.now(),
+        locale: ctx.locale,
+      });
+      return sendPortalPage(reply, offersPage(ctx, offers));
+    },
+  );
+
+  app.post<{ Body: { communication: string; offer: string; answer: OfferAnswer } }>(
+    '/portal/offers/answer',
+    {
+      config: customer,
+      schema: {
+        tags: ['portal'],
+        summary: "I'm interested / Not for me: one answer per offer and communication",
+        body: {
+          type: 'object',
+          required: ['communication', 'offer', 'answer'],
+          properties: {
+            _csrf: { type: 'string' },
+            communication: { type: 'string', minLength: 1, maxLength: 100 },
+            offer: { type: 'string', minLength: 1, maxLength: 100 },
+            answer: { type: 'string', enum: [...OFFER_ANSWERS] },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      await answerOffer(
+        deps.db,
+        {
+          customerId: request.portalCustomer!.customerId,
+          communicationId: request.body.communication,
+          offerId: request.body.offer,
+          answer: request.body.answer,
+          at: deps.now(),
+        },
+        deps.successRules,
+      );
+      return reply.redirect('/portal/offers', 303);
+    },
+  );
+}
