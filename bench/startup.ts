@@ -94,7 +94,7 @@ export function benchStartup(): StartupFigures {
         customersShow: timed(commands.customersShow, env),
       };
       if (t.version.stderr.includes(FELL_BACK) || t.customersShow.stderr.includes(FELL_BACK)) {
-        if (++rebuilds > 5) throw new Error('dist/ keeps going stale: src/ is being edited');
+        if (++rebuilds > 20) throw new Error('dist/ keeps going stale: src/ is being edited');
         build();
         turn -= 1;
         continue;

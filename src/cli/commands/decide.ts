@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { MissiveError } from '../../core/errors.ts';
 import { explainDecision } from '../../rules/explain.ts';
 import { decideForCustomer } from '../../rules/publish.ts';
+import { parseAsOf } from '../as-of.ts';
 import { withRuntime } from '../with-runtime.ts';
-import { parseAsOf } from './run.ts';
 
 interface DecideOptions {
   customer: string;

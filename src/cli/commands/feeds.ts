@@ -11,11 +11,11 @@ import {
   requireDataSource,
 } from '../../customers/index.ts';
 import { listFeedLoads } from '../../store/feeds.ts';
+import { parseAsOf } from '../as-of.ts';
 import { decideExit, EXIT_OK, EXIT_PARTIAL, parseRate } from '../exit-codes.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import type { Runtime } from '../runtime.ts';
 import { withRuntime } from '../with-runtime.ts';
-import { parseAsOf } from './run.ts';
 
 interface LoadOptions {
   asOf: string;

@@ -3,8 +3,8 @@ import { describeIssue, errorsOf, issuesError } from '../../rules/issues.ts';
 import { lintCatalogDir, publishCatalogDir } from '../../rules/publish.ts';
 import type { RealityChecked } from '../../rules/reality-check.ts';
 import { listCatalogVersions } from '../../store/offers.ts';
+import { parseAsOf } from '../as-of.ts';
 import { withRuntime } from '../with-runtime.ts';
-import { parseAsOf } from './run.ts';
 
 export function registerOffersCommands(program: Command): void {
   const offers = program.command('offers').description('Offer catalogs: check, publish, list');

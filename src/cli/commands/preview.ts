@@ -14,9 +14,9 @@ import { type CompiledTemplate, compileTemplateAsync } from '../../templates/com
 import { loadPublishedTemplate } from '../../templates/load-published.ts';
 import { loadTemplatePackage } from '../../templates/package-loader.ts';
 import type { DocumentData } from '../../templates/types.ts';
+import { parseAsOf } from '../as-of.ts';
 import type { Runtime } from '../runtime.ts';
 import { withRuntime } from '../with-runtime.ts';
-import { parseAsOf } from './run.ts';
 
 interface PreviewOptions {
   customer?: string;

@@ -2,26 +2,19 @@ import type { Command } from 'commander';
 import { executeRun, runIdFor } from '../../batch/execute-run.ts';
 import { resolveRun } from '../../batch/resolve-run.ts';
 import { type RunSourceSpec, sourceKeyFor } from '../../batch/run-source.ts';
-import { lastDayOfPreviousMonth, parseIsoDate } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { ChannelKind } from '../../core/types.ts';
 import type { RunType } from '../../rules/run-type.ts';
 import { createRunIfAbsent } from '../../store/runs.ts';
+import { parseAsOf } from '../as-of.ts';
 import { EXIT_OK, parseRate } from '../exit-codes.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
 import { runExit, runFailureTally } from '../run-exit.ts';
 import { batchDeps, formatChannelSummary, formatRunSummary, runWithProgress } from '../run-with-progress.ts';
 import { withQueueRuntime } from '../with-runtime.ts';
 
-export function parseAsOf(value: string | undefined): string {
-  if (value === undefined) return lastDayOfPreviousMonth(new Date());
-  const date = parseIsoDate(value);
-  if (!date)
-    throw new MissiveError('MSV_CONFIG_INVALID', `--as-of must be a date YYYY-MM-DD, got "${value}"`, {
-      field: '--as-of',
-    });
-  return date;
-}
+// Moved to ../as-of.ts (commands that only read a date need not load this module's batch imports).
+export { parseAsOf };
 
 /** The first line of a run: what the type is and which template version it renders. */
 export function describeRunType(runType: RunType, version: number, missing: readonly ChannelKind[]): string {
