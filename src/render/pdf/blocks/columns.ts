@@ -1,16 +1,18 @@
 import type { ColumnsBlock, LeafBlock } from '../../../templates/print-layout/blocks/index.ts';
 import { resolveWidths } from '../../../templates/print-layout/units.ts';
-import { type DrawContext, fixedContext } from '../context.ts';
+import { type DrawContext, ensureRoom, fixedContext } from '../context.ts';
 
 export type LeafDrawer = (ctx: DrawContext, block: LeafBlock, path: string) => void;
 
 /**
  * Side-by-side columns starting at the same height; the flow continues below the tallest. Columns
- * cannot break across pages (a block that does not fit its column is an error naming its path).
+ * cannot break across pages (a block that does not fit its column is an error naming its path);
+ * `keepTogether` moves them to a new page first when less than that height is left.
  * The leaf drawer is passed in, so this file does not import the registry that imports it.
  */
 export function columnsDrawer(drawLeaf: LeafDrawer) {
   return (ctx: DrawContext, block: ColumnsBlock, path: string): void => {
+    if (block.keepTogether !== undefined) ensureRoom(ctx, block.keepTogether, path);
     const gaps = block.gap * (block.columns.length - 1);
     const widths = resolveWidths(
       block.columns.map((c) => c.width),

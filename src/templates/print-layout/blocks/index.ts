@@ -30,10 +30,15 @@ export const leafBlock = z.discriminatedUnion('type', [
   logoBlock,
 ]);
 
-/** Side-by-side blocks; the tallest column moves the flow on. Columns do not nest. */
+/**
+ * Side-by-side blocks; the tallest column moves the flow on. Columns do not nest and cannot break
+ * across pages: `keepTogether: 25mm` starts them on a new page when less than that is left (give the
+ * height of the tallest column, e.g. an offer slot's image or QR code).
+ */
 export const columnsBlock = z.strictObject({
   type: z.literal('columns'),
   gap: length.default(0),
+  keepTogether: length.optional(),
   columns: z.array(z.strictObject({ width, blocks: z.array(leafBlock) })).min(1),
   ...blockCommon,
 });
