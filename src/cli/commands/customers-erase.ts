@@ -1,7 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { type ErasureOutcome, eraseCustomer } from '../../archive/erasure.ts';
-import { loadRetentionPolicy } from '../../archive/retention-policy.ts';
+import type { ErasureOutcome } from '../../archive/erasure.ts';
 import { parseIsoDate } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { withRuntime } from '../with-runtime.ts';
@@ -24,6 +23,11 @@ export function registerCustomersEraseCommand(customers: Command): void {
       if (opts.today !== undefined && !parseIsoDate(opts.today)) {
         throw new MissiveError('MSV_CONFIG_INVALID', `--today must be a date YYYY-MM-DD, got ${opts.today}`);
       }
+      // Erasure and the retention policy load only for `customers erase`, not with every customers command.
+      const [{ eraseCustomer }, { loadRetentionPolicy }] = await Promise.all([
+        import('../../archive/erasure.ts'),
+        import('../../archive/retention-policy.ts'),
+      ]);
       await withRuntime(async (rt) => {
         const outcome = await eraseCustomer(
           { db: rt.store.db, blobs: rt.blobs, policy: loadRetentionPolicy(rt.config.retentionFile) },

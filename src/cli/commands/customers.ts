@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
-import { erasureRecords } from '../../archive/erasure.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { listCommunicationsForCustomer } from '../../store/communications.ts';
 import { getCustomer } from '../../store/customers.ts';
 import { EXIT_OK, importExit, parseRate } from '../exit-codes.ts';
-import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
 import { withRuntime } from '../with-runtime.ts';
 import { registerCustomersEraseCommand } from './customers-erase.ts';
 
@@ -56,6 +54,9 @@ export function registerCustomersCommands(program: Command): void {
     )
     .action(async (file: string, opts: ImportOptions) => {
       const maxRate = parseRate('--max-reject-rate', opts.maxRejectRate);
+      // The import pipeline (readers, encodings, mapping, progress bar) only for `customers import`:
+      // `customers show` starts without it (issue 18).
+      const { formatImportSummary, importWithProgress } = await import('../import-with-progress.ts');
       await withRuntime(async (rt) => {
         const summary = await importWithProgress(rt, {
           file,
@@ -81,6 +82,7 @@ export function registerCustomersCommands(program: Command): void {
       await withRuntime(async (rt) => {
         const customer = await getCustomer(rt.store.db, id);
         if (!customer) {
+          const { erasureRecords } = await import('../../archive/erasure.ts');
           const [erased] = await erasureRecords(rt.store.db, id);
           if (!erased) throw new MissiveError('MSV_STORE_NOT_FOUND', `no customer ${id}`);
           process.stdout.write(
