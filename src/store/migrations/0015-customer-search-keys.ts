@@ -1,13 +1,20 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { searchKeysFor } from '../../core/search-keys.ts';
 import type { StoreDialect } from '../dialect.ts';
 
 /**
  * Search keys of the call center beside the customer row (src/core/search-keys.ts): the phone's last
  * four digits and the pinyin of Chinese names, kept in step with the customer by the store's writers
- * (upsert, erasure). Existing customers get theirs here, a page at a time.
+ * (upsert, erasure). Existing customers get theirs here, a page at a time. PostgreSQL also gets a
+ * text_pattern_ops index on lower(name), so a name prefix is an index range there too.
  */
-export async function up(db: Kysely<unknown>, _dialect: StoreDialect): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  if (dialect === 'postgres') {
+    // A name-prefix LIKE uses an index only with text_pattern_ops under a non-C collation.
+    await sql`create index if not exists customers_name_pattern_idx on customers (lower(name) text_pattern_ops)`.execute(
+      db,
+    );
+  }
   await db.schema
     .createTable('customer_search_keys')
     .addColumn('kind', 'text', (c) => c.notNull())
