@@ -24,7 +24,10 @@ export function offersPage(ctx: PortalContext, offers: PlacedOffer[]): SafeHtml 
   <h2 id="${titleId}">${o.name}</h2>
   ${o.headline ? html`<p><strong>${o.headline}</strong></p>` : ''}
   ${o.body ? html`<p>${o.body}</p>` : ''}
-  <p class="muted">${fill(t.fromDocument, { type: typeLabel(t, o.type), date: dateLabel(locale, o.createdAt) })}</p>
+  <p class="muted">${fill(t.fromDocument, {
+    type: locale === 'en-GB' ? typeLabel(t, o.type).toLowerCase() : typeLabel(t, o.type),
+    date: dateLabel(locale, o.createdAt),
+  })}</p>
   ${answered}
 </article>`;
   };

@@ -15,7 +15,7 @@ export function signInPage(ctx: PortalContext, options: { notice?: string } = {}
   ${options.notice ? html`<div class="alert ok" role="status">${options.notice}</div>` : ''}
   <p>${t.signInIntro}</p>
   <label for="identifier">${t.identifier}</label>
-  <input id="identifier" name="identifier" autocomplete="username" required maxlength="254" autofocus>
+  <input id="identifier" name="identifier" autocomplete="username" required maxlength="254">
   <fieldset><legend>${t.sendBy}</legend>
     <label><input type="radio" name="channel" value="sms" checked> ${t.bySms}</label>
     <label><input type="radio" name="channel" value="email"> ${t.byEmail}</label>
