@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { BlobStore } from '../archive/blob-store.ts';
 import type { Channel } from '../channels/channel.ts';
 import { catalogDeliveryPolicy } from '../channels/delivery-policy.ts';
+import { openSendJournal } from '../channels/send-journal.ts';
 import { settledWithin, unlessAborted } from '../core/abortable.ts';
 import { SHIPPED_DATASOURCES_DIR } from '../core/config.ts';
 import { stableId } from '../core/hash.ts';
@@ -72,6 +73,11 @@ export interface BatchDeps {
    * run stops waiting, closes its workers without waiting on Redis and throws the reason.
    */
   signal?: AbortSignal | undefined;
+  /**
+   * The folder of the send journal (src/channels/send-journal.ts): a provider's acceptance is kept
+   * there before the ledger records it, so a `sent` the store refused is never sent again.
+   */
+  sendJournalDir?: string | undefined;
 }
 
 /** How long a run that lost Redis waits for its workers to close before leaving them. */
@@ -275,6 +281,7 @@ export function openDispatch(deps: BatchDeps): DispatchStage | undefined {
       logger: deps.logger,
       channels,
       policy: catalogDeliveryPolicy(deps.db),
+      journal: deps.sendJournalDir ? openSendJournal(deps.sendJournalDir) : undefined,
       // The feedback loop's exposures are counted when a message is sent, not only on `model update`.
       onSent: async (communicationId, trx) => void (await recordExposures(trx, communicationId)),
     },

@@ -25,6 +25,8 @@ export function formatRunReport(r: RunReport): string {
       `  ${c.channel.padEnd(17)} in ${c.in} = ${parts.join(' + ') || '0'}${c.balanced ? '' : '  (does not add up)'}`,
     );
   }
+  const duplicates = possibleDuplicatesLine(r.possibleDuplicates);
+  if (duplicates) lines.push(`  possible dupes    ${duplicates}`);
   const suppressions = Object.entries(r.suppressions);
   if (suppressions.length > 0)
     lines.push(`  suppressed by     ${suppressions.map(([reason, n]) => `${reason}: ${n}`).join('; ')}`);
@@ -57,4 +59,13 @@ export function formatRunReport(r: RunReport): string {
       `  wall time         ${(r.wallTimeMs / 1000).toFixed(1)} s; ${r.customersPerSecond?.toFixed(1) ?? '?'} customers/s`,
     );
   return `${lines.join('\n')}\n`;
+}
+
+/** "1 possible duplicate: resent after an interrupted send (email 1)", or '' when there is none. */
+export function possibleDuplicatesLine(byChannel: Record<string, number> | undefined): string {
+  const entries = Object.entries(byChannel ?? {}).filter(([, n]) => n > 0);
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  if (total === 0) return '';
+  const where = entries.map(([channel, n]) => `${channel} ${n}`).join(', ');
+  return `${total} possible duplicate${total === 1 ? '' : 's'}: resent after an interrupted send (${where})`;
 }

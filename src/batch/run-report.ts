@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { RESENT_AFTER_UNKNOWN } from '../channels/dispatch.ts';
 import { MissiveError } from '../core/errors.ts';
 import type { RunStatus } from '../core/types.ts';
 import { parseJson } from '../store/json.ts';
@@ -31,6 +32,11 @@ export interface RunReport {
   /** Decisions that sent nothing, by rule (`no-eligible-offer`, `frequency-cap`, `no-channel`…). */
   suppressedByRule: Record<string, number>;
   failures: { stage: string; code: string; count: number }[];
+  /**
+   * Sends resent after an interrupted send whose outcome nobody could tell (no lookup on the channel,
+   * no receipt in the send journal): the customer may hold two copies. Channel → communications.
+   */
+  possibleDuplicates: Record<string, number>;
   /** segment → offer id → customers offered it. */
   offersBySegment: Record<string, Record<string, number>>;
   holdout: number;
@@ -122,6 +128,7 @@ export async function buildRunReport(
     byChannel,
     suppressions: await suppressionsByReason(db, runId),
     failures: await failuresByStage(db, runId),
+    possibleDuplicates: await countPossibleDuplicates(db, runId),
     ...(await offersAndHoldout(db, runId)),
     pagesArchived,
     bytesArchived,
@@ -156,6 +163,19 @@ async function failuresByStage(db: Kysely<Database>, runId: string): Promise<Run
     .orderBy('code')
     .execute();
   return rows.map((r) => ({ stage: r.stage, code: r.code, count: Number(r.n) }));
+}
+
+/** The run's communications resent after `unknown` (history code `resent-after-unknown`), by channel. */
+export async function countPossibleDuplicates(
+  db: Kysely<Database>,
+  runId: string,
+): Promise<Record<string, number>> {
+  const { rows } = await sql<{ channel: string; n: number | string }>`
+    select c.channel, count(*) as n from communications c
+    where c.run_id = ${runId} and exists (select 1 from communication_status_history h
+      where h.communication_id = c.id and h.code = ${RESENT_AFTER_UNKNOWN})
+    group by c.channel order by c.channel`.execute(db);
+  return Object.fromEntries(rows.map((r) => [r.channel, Number(r.n)]));
 }
 
 /** Pages through the run's decisions (keyset on customer id), keeping only the tallies. */

@@ -18,12 +18,19 @@ import { inTransaction } from '../store/transaction.ts';
 import type { Channel, Outbound, SendContext, SendResult } from './channel.ts';
 import { backoffMs } from './classify.ts';
 import type { DeliveryPolicy, DeliveryPolicyLookup } from './delivery-policy.ts';
+import type { JournalSlot, SendJournal } from './send-journal.ts';
 
 /**
  * The dispatch state machine on the ledger. One call moves one communication as far as it can:
  *
  *   pending | archived ──► sending ──► sent | failed | unknown   (retry: sending ──► archived)
  *   sending (found after a crash) ──► unknown ──► reconciled: sent, or archived and sent again
+ *
+ * The provider's acceptance is written to the send journal (send-journal.ts) before the ledger is
+ * told, so a `sent` that could not be recorded (a full disk, a crash) is found there and never sent
+ * again. A send that is resent without that certainty (no lookup on the channel, nothing in the
+ * journal) is a possible duplicate, recorded as such: counted in the run report, shown in the
+ * customer's timeline.
  *
  * Every move is a compare-and-set recorded in the status history with time, reason and code, so
  * two workers never both send, and a communication already `sent` is never sent again, whatever is
@@ -44,6 +51,8 @@ export interface DispatchDeps {
    * (src/feedback/model-stats.ts), and the count exists exactly when the `sent` does.
    */
   onSent?: (communicationId: string, trx: Kysely<Database>) => Promise<void>;
+  /** Where a provider's acceptance is kept before the ledger has it (without: the old ambiguous window). */
+  journal?: SendJournal | undefined;
 }
 
 export interface DispatchOutcome {
@@ -74,15 +83,50 @@ export async function dispatchCommunication(deps: DispatchDeps, id: string): Pro
     const resolved = await resolveAmbiguous(deps, channel, comm, message, ctx);
     if (resolved) return resolved;
   }
+  // A place for the provider's answer first: without one nothing is sent (the journal is full).
+  const slot = deps.journal?.reserve();
   const claimed = await transitionCommunicationStatus(deps.db, id, {
     from: ['pending', 'archived'],
     to: 'sending',
     reason: `attempt ${comm.attempts + 1}`,
     patch: { attempt: true },
+  }).catch((err: unknown) => {
+    slot?.release();
+    throw err;
   });
-  if (!claimed) return { status: (await getCommunication(deps.db, id))!.status, skipped: true };
+  if (!claimed) {
+    slot?.release();
+    return { status: (await getCommunication(deps.db, id))!.status, skipped: true };
+  }
   const result = await channel.send(message, ctx);
-  return applyResult(deps, comm, policy, result);
+  if (result.kind !== 'sent') slot?.release();
+  else {
+    const at = new Date().toISOString();
+    const { providerId, providerStatus = null } = result;
+    await keepReceipt(deps, slot, { communicationId: id, providerId, providerStatus, at });
+  }
+  const outcome = await applyResult(deps, comm, policy, result);
+  slot?.release(); // only reached once the ledger took the answer: a throw above keeps the receipt
+  return outcome;
+}
+
+/**
+ * The provider accepted: its answer goes to the journal before the ledger. A journal that cannot be
+ * written (an I/O error) does not stop the ledger write that follows; it is logged.
+ */
+async function keepReceipt(
+  deps: DispatchDeps,
+  slot: JournalSlot | undefined,
+  receipt: Parameters<JournalSlot['write']>[0],
+): Promise<void> {
+  try {
+    await slot?.write(receipt);
+  } catch (err) {
+    deps.logger.error(
+      { communicationId: receipt.communicationId, err: (err as Error).message },
+      'send journal write failed; recording the send in the ledger only',
+    );
+  }
 }
 
 type Prepared =
@@ -133,10 +177,12 @@ function contactAddress(customer: Customer, channel: ChannelKind): string | null
 }
 
 /**
- * A send that may have reached the provider (`unknown`, or `sending` left by a crash) is looked up
- * before anything is sent again: found → `sent`; not there → back to `archived` and sent. A channel
- * without lookup (SMTP) resends with the same Message-ID, which makes the copy recognisably the same
- * message; the `unknown` in the history marks that ambiguous window. Returns an outcome when done.
+ * A send that may have reached the provider (`unknown`, or `sending` left by a crash or a store
+ * write that failed after the provider's answer) is settled before anything is sent again: a receipt
+ * in the send journal → `sent`; else the channel's lookup: found → `sent`, not there → back to
+ * `archived` and sent. A channel without lookup (SMTP) resends with the same Message-ID, and that
+ * resend is recorded as a possible duplicate (history code `resent-after-unknown` and a
+ * `possible-duplicate` event, in one transaction before the send). Returns an outcome when done.
  */
 async function resolveAmbiguous(
   deps: DispatchDeps,
@@ -145,6 +191,18 @@ async function resolveAmbiguous(
   message: Outbound,
   ctx: SendContext,
 ): Promise<DispatchOutcome | undefined> {
+  const receipt = deps.journal?.find(comm.id);
+  if (receipt) {
+    await markSent(
+      deps,
+      comm.id,
+      ['sending', 'unknown'],
+      `the provider accepted it at ${receipt.at}; recorded from the send journal`,
+      { providerId: receipt.providerId, providerStatus: receipt.providerStatus, errorCode: null },
+    );
+    deps.journal?.forget(comm.id);
+    return { status: 'sent' };
+  }
   if (comm.status === 'sending') {
     await transitionCommunicationStatus(deps.db, comm.id, {
       from: ['sending'],
@@ -154,11 +212,7 @@ async function resolveAmbiguous(
     });
   }
   if (!channel.reconcile) {
-    await transitionCommunicationStatus(deps.db, comm.id, {
-      from: ['unknown'],
-      to: 'archived',
-      reason: 'no lookup on this channel: resent with the same message id',
-    });
+    await recordPossibleDuplicate(deps, comm);
     return undefined;
   }
   const found = await channel.reconcile(message, ctx);
@@ -176,6 +230,36 @@ async function resolveAmbiguous(
     reason: 'reconciled: the provider has no such message',
   });
   return undefined;
+}
+
+/** The history code of a resend that may duplicate an earlier, interrupted send. */
+export const RESENT_AFTER_UNKNOWN = 'resent-after-unknown';
+/** The timeline event of that resend. */
+export const POSSIBLE_DUPLICATE_EVENT = 'possible-duplicate';
+
+async function recordPossibleDuplicate(deps: DispatchDeps, comm: CommunicationRecord): Promise<void> {
+  await inTransaction(deps.db, async (trx) => {
+    const moved = await transitionCommunicationStatus(trx, comm.id, {
+      from: ['unknown'],
+      to: 'archived',
+      reason: 'no lookup on this channel: resent with the same message id (possible duplicate)',
+      code: RESENT_AFTER_UNKNOWN,
+    });
+    if (!moved) return;
+    await appendEvent(trx, {
+      source: 'missive',
+      sourceId: `${comm.deliveryKey ?? comm.id}:resent:${comm.attempts}`,
+      type: POSSIBLE_DUPLICATE_EVENT,
+      communicationId: comm.id,
+      customerId: comm.customerId,
+      payload: {
+        channel: comm.channel,
+        reason: 'resent after an interrupted send',
+        attempt: comm.attempts + 1,
+      },
+      occurredAt: (deps.now ?? (() => new Date()))().toISOString(),
+    });
+  });
 }
 
 async function applyResult(

@@ -1,5 +1,8 @@
+import path from 'node:path';
 import { type BatchDeps, executeRun, type RunOutcome, type RunRequest } from '../batch/execute-run.ts';
+import { possibleDuplicatesLine } from '../batch/format-run-report.ts';
 import type { RunProgress } from '../batch/progress.ts';
+import { countPossibleDuplicates } from '../batch/run-report.ts';
 import { closeChannels, createChannels } from '../channels/registry.ts';
 import type { ChannelConfig } from '../core/config.ts';
 import { linkTrackingFromConfig } from '../feedback/link-tracking.ts';
@@ -22,6 +25,7 @@ export function batchDeps(rt: QueueRuntime): BatchDeps {
     jobLockMs: rt.config.jobLockMs,
     workerIdleMs: rt.config.workerIdleMs,
     signal: rt.redisLost,
+    sendJournalDir: path.join(rt.config.dataDir, 'send-journal'),
     sandbox: rt.config.renderSandbox
       ? {
           store: rt.config.databaseUrl
@@ -69,6 +73,8 @@ export async function formatChannelSummary(rt: QueueRuntime, runId: string): Pro
       const parts = Object.entries(statuses).map(([status, n]) => `${n} ${status}`);
       return `  ${channel.padEnd(16)} ${parts.join(', ')}`;
     });
+  const duplicates = possibleDuplicatesLine(await countPossibleDuplicates(rt.store.db, runId));
+  if (duplicates) lines.push(`  ${duplicates}`);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 

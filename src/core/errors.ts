@@ -37,6 +37,8 @@ export const ERROR_CODES = {
     'Redis could not be reached for longer than MISSIVE_REDIS_UNAVAILABLE_MS (60 s by default), or the embedded redis-server could not be restarted: the run stopped, nothing was lost; run the same command again once Redis is back.',
   MSV_REDIS_CANNOT_PERSIST:
     'Redis refuses writes because it cannot write its append-only or snapshot file (MISCONF, usually a full disk): the run stopped, nothing was lost; free space, then run the same command again.',
+  MSV_DISK_FULL:
+    'A disk is full: the database (SQLITE_FULL) or the archive (ENOSPC) could not be written; the run stopped, nothing was lost; free space on the path named, then run the same command again.',
   MSV_TEMPLATE_INVALID: 'A template package is missing a file or has an invalid manifest or layout.',
   MSV_TEMPLATE_IMAGE_INVALID:
     'A package image is missing, not a real PNG/JPEG, corrupt, or over the size limits (4000×4000 px, 2 MB).',

@@ -215,6 +215,7 @@ export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOp
     async close() {
       await Promise.allSettled(workers.map((w) => w.close()));
       await Promise.allSettled([...queues.values()].map((q) => q.close()));
+      deps.journal?.close(); // the stage owns its send journal
     },
   };
 }

@@ -60,6 +60,7 @@ export const enGB = {
   'event.do-not-contact': 'Do not contact',
   'event.call-note': 'Call note',
   'event.unsubscribed': 'Unsubscribed',
+  'event.possible-duplicate': 'Possible duplicate',
   changedTo: 'now',
   recordedBy: 'recorded by',
   communication: 'Communication',

@@ -62,6 +62,7 @@ export const zhCN: UiStrings = {
   'event.do-not-contact': '请勿联系',
   'event.call-note': '通话记录',
   'event.unsubscribed': '已退订',
+  'event.possible-duplicate': '可能重复发送',
   changedTo: '现为',
   recordedBy: '记录人',
   communication: '通信',
