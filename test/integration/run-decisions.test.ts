@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyCommunication } from '../../src/archive/replay.ts';
 import { type BatchDeps, executeRun, type RunRequest } from '../../src/batch/execute-run.ts';
 import { loadCatalogDirOrThrow } from '../../src/rules/catalog-loader.ts';
 import type { Decision } from '../../src/rules/decision.ts';
@@ -11,6 +12,7 @@ import { listCommunicationsForRun } from '../../src/store/communications.ts';
 import { getCustomers } from '../../src/store/customers.ts';
 import type { Store } from '../../src/store/db.ts';
 import { getDecision } from '../../src/store/decisions.ts';
+import { listTrackedLinks } from '../../src/store/tracked-links.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import { importBankCustomers, openTempStore, type TempStore, testBatchDeps } from '../support/stores.ts';
@@ -122,5 +124,52 @@ describe('decisions inside a run', () => {
     }
     expect(withOffers).toBeGreaterThan(0);
     expect(holdouts).toBeGreaterThan(0);
+  });
+
+  it("prints each offer's QR code as its short tracked link, in the link table, proved by replay", async () => {
+    const runId = (await executeRun(deps, request)).runId;
+    const rows = (await listCommunicationsForRun(store.db, runId)).filter(
+      (r) => r.status === 'archived' && r.channel === 'print',
+    );
+    let checked = 0;
+    for (const row of rows) {
+      const decision = (await getDecision<Decision>(store.db, runId, row.customerId))?.decision;
+      if (!decision || decision.holdout || decision.offers.length === 0 || !row.artifactSha256) continue;
+      const file = path.join(dir, `qr-${row.artifactSha256}.pdf`);
+      fs.writeFileSync(file, await deps.blobs.get(row.artifactSha256));
+      execFileSync('pdftoppm', ['-r', '200', '-png', file, file]);
+      const pages = fs.readdirSync(dir).filter((f) => f.startsWith(`qr-${row.artifactSha256}.pdf-`));
+      const scanned = pages.flatMap((page) => {
+        try {
+          return execFileSync('zbarimg', [
+            '-q',
+            '--raw',
+            '-Sdisable',
+            '-Sqrcode.enable',
+            path.join(dir, page),
+          ])
+            .toString()
+            .trim()
+            .split('\n');
+        } catch {
+          return []; // a page without a QR code
+        }
+      });
+      const links = await listTrackedLinks(store.db, row.id);
+      expect(scanned.length, row.customerId).toBe(decision.offers.length);
+      for (const url of scanned) {
+        const code = /^https:\/\/track\.test\/t\/([0-9A-Za-z]{10})$/.exec(url)?.[1];
+        expect(code, url).toBeDefined();
+        const link = links.find((l) => l.code === code);
+        expect(link?.purpose).toBe('click');
+        expect(decision.offers.map((o) => o.offerId)).toContain(link?.offerId);
+      }
+      const replay = await verifyCommunication({ db: store.db, blobs: deps.blobs }, row.id);
+      expect(replay.ok, replay.difference).toBe(true);
+      expect(replay.warnings).toEqual([]);
+      checked += 1;
+      if (checked === 3) break;
+    }
+    expect(checked).toBeGreaterThan(0);
   });
 });

@@ -8,6 +8,7 @@ import { errorMessage, isMissiveError, MissiveError } from '../../core/errors.ts
 import type { Logger } from '../../core/logger.ts';
 import type { Artifact, ChannelKind, Customer } from '../../core/types.ts';
 import type { LinkTracking } from '../../feedback/link-tracking.ts';
+import { trackPrintOffers } from '../../feedback/print-links.ts';
 import {
   isTrackedChannel,
   offerTargets,
@@ -166,7 +167,10 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
         if (!documentData) throw new Error('no document data was assembled for the customer');
         if (!documentData.ok) throw documentData.error;
         const channel = renderChannelFor(decision, template.manifest.channels);
-        const offers = decision ? await offersFor(deps, decision, customer.locale, channel) : [];
+        const chosen = decision ? await offersFor(deps, decision, customer.locale, channel) : [];
+        // On paper, each offer's QR code carries its short tracked link (planned before rendering).
+        const printed = channel === 'print' ? printLinks(deps, run, customer.id, chosen) : undefined;
+        const offers = printed?.offers ?? chosen;
         const data = withOffers(documentData.data as DocumentData, offers);
         const purpose = decision?.purpose ?? policyByName(run.communicationType).purpose;
         const marketing = purpose === 'marketing';
@@ -175,6 +179,7 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
           data: marketing && channel === 'email' ? withUnsubscribe(deps, run, customer.id, data) : data,
           offers,
           marketing,
+          printPlan: printed?.plan,
         };
         customerWrites.push(...(await renderAndStore(deps, customer, run, doc, keys)));
         kind = 'archived';
@@ -250,6 +255,8 @@ interface DocumentToMake {
   offers: readonly OfferContent[];
   /** Marketing e-mail and SMS get short tracked links and (e-mail) an open pixel. */
   marketing: boolean;
+  /** A printed document's offer QR codes: their short links, already in `data` (print-links.ts). */
+  printPlan?: TrackingPlan | undefined;
 }
 
 /**
@@ -277,7 +284,7 @@ async function renderAndStore(
   const { artifact, plan } =
     doc.marketing && isTrackedChannel(channel)
       ? trackLinks(deps, id, channel, rendered.artifact, doc.offers)
-      : { artifact: rendered.artifact, plan: undefined };
+      : { artifact: rendered.artifact, plan: doc.printPlan };
   // The exact inputs, kept (sealed) with the document so `missive verify` can replay it later.
   const input = snapshotInput({
     templateVersionId: run.templateVersionId,
@@ -318,6 +325,24 @@ async function renderAndStore(
   const account = (data as { account?: { number?: unknown } }).account?.number;
   if (typeof account === 'string') writes.push((trx) => recordCustomerAccount(trx, customer.id, account));
   return writes;
+}
+
+/**
+ * A printed document's offers with the short tracked link of each call to action (`cta.qr`), when
+ * this worker tracks links; without tracking settings the QR codes carry the plain URL.
+ */
+function printLinks(
+  deps: Pick<RenderChunkDeps, 'tracking'>,
+  run: RunRecord,
+  customerId: string,
+  offers: readonly OfferContent[],
+): { offers: OfferContent[]; plan: TrackingPlan | undefined } | undefined {
+  if (!deps.tracking || offers.every((o) => !o.cta)) return undefined;
+  return trackPrintOffers(offers, {
+    key: deps.tracking.key(),
+    baseUrl: deps.tracking.baseUrl,
+    communicationId: communicationId(run.id, customerId, 'print'),
+  });
 }
 
 /** The run's brand: the published catalog's when it has the run's type, else the default brand. */
