@@ -83,7 +83,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     bodyLimit: 1024 * 1024,
   });
   const now = deps.now ?? (() => new Date());
-  const routeDeps: RouteDeps = { db: deps.db, blobs: deps.blobs, now };
+  const routeDeps: RouteDeps = { db: deps.db, blobs: deps.blobs, now, datasourcesDir: deps.datasourcesDir };
   installErrorHandling(app, renderHtmlError);
   installRequestLogging(app);
   installSecurity(app, security);

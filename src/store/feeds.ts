@@ -349,3 +349,21 @@ export async function readFeedRows(
   }
   return out.sort((a, b) => a.loadId - b.loadId || a.line - b.line);
 }
+
+/** The rows of one load under one parent (a customer's accounts, a subscription's usage), in file order. */
+export async function listFeedRowsOfParent(
+  db: Kysely<Database>,
+  loadId: number,
+  parentKey: string,
+  limit: number,
+): Promise<{ line: number; data: Record<string, unknown> }[]> {
+  const rows = await db
+    .selectFrom('feed_rows')
+    .select(['line', 'data'])
+    .where('load_id', '=', loadId)
+    .where('parent_key', '=', parentKey)
+    .orderBy('line')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ line: Number(r.line), data: JSON.parse(r.data) as Record<string, unknown> }));
+}

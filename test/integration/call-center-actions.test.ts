@@ -10,6 +10,7 @@ import { listAudit } from '../../src/store/audit.ts';
 import { getCustomer, upsertCustomers } from '../../src/store/customers.ts';
 import { listEvents } from '../../src/store/events.ts';
 import { CANARY, PASSWORD, seedDocuments, seedUsers } from '../support/api.ts';
+import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
 
 const AS_OF = '2026-10-31';
@@ -32,8 +33,9 @@ describe('call-center actions on a customer', () => {
     tokens = await seedUsers(temp.store.db);
     // Published before the test customers (who lack the bank's traits) are stored.
     await publishCatalogDir(temp.store.db, path.join(ROOT, 'catalogs', 'bank'), AS_OF);
-    await seedDocuments(temp.store.db, blobs);
-    app = buildApp({ db: temp.store.db, blobs });
+    const seeded = await seedDocuments(temp.store.db, blobs);
+    await loadStatementFeeds(temp.store.db, seeded.customers, AS_OF);
+    app = buildApp({ db: temp.store.db, blobs, datasourcesDir: path.join(ROOT, 'datasources') });
     await app.ready();
   });
   afterAll(async () => {
@@ -188,6 +190,29 @@ describe('call-center actions on a customer', () => {
       payload: 'id=note-ui-000002&text=x',
     });
     expect(forged.statusCode).toBe(403);
+  });
+
+  it('shows what the customer holds from the latest loaded feeds, beside the timeline', async () => {
+    const res = await app.inject({ url: '/api/customers/C0001/holdings', headers: auth('agent') });
+    expect(res.statusCode, res.body).toBe(200);
+    const [accounts] = res.json().holdings;
+    expect(accounts).toMatchObject({ datasource: 'monthly-statement', feed: 'accounts', asOf: AS_OF });
+    expect(accounts.columns).not.toContain('customerId');
+    expect(accounts.rows).toHaveLength(1);
+    expect(accounts.rows[0]).toHaveProperty('number');
+    expect(accounts.rows[0]).toHaveProperty('openingBalance');
+    const login = await app.inject({
+      method: 'POST',
+      url: '/login',
+      payload: { name: 'agent1', password: PASSWORD },
+    });
+    const cookie = `missive_session=${login.cookies.find((c) => c.name === 'missive_session')!.value}`;
+    const page = await app.inject({ url: '/ui/customers/C0001', headers: { cookie } });
+    expect(page.body).toContain('id="holdings"');
+    expect(page.body).toContain(String(accounts.rows[0].number));
+    expect(
+      (await app.inject({ url: '/api/customers/C0001/holdings', headers: auth('marketer') })).statusCode,
+    ).toBe(403);
   });
 
   it("an import of an older customer file keeps the customer's newer consent; a newer file wins", async () => {

@@ -5,6 +5,7 @@ import { listCustomerAccounts, type SearchKind, searchCustomers } from '../../st
 import { getCustomer } from '../../store/customers.ts';
 import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
 import { customerSummary, customerView } from '../lookup/customer-view.ts';
+import { customerHoldings } from '../lookup/holdings.ts';
 import { customerTimeline } from '../lookup/timeline.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { customerParams } from './schemas.ts';
@@ -64,6 +65,32 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: RouteDeps): v
         details: { ip: request.ip },
       });
       return { customer: customerView(customer, await listCustomerAccounts(deps.db, customerId)) };
+    },
+  );
+
+  app.get<{ Params: { customerId: string } }>(
+    '/api/customers/:customerId/holdings',
+    {
+      config,
+      schema: {
+        tags,
+        summary:
+          'What the customer holds from the latest loaded feeds: accounts, subscriptions, policies (one group per data source and feed)',
+        params: customerParams,
+      },
+    },
+    async (request) => {
+      const { customerId } = request.params;
+      if (!(await getCustomer(deps.db, customerId)))
+        throw new MissiveError('MSV_STORE_NOT_FOUND', `no customer ${customerId}`, { customerId });
+      await appendAudit(deps.db, {
+        actor: actorOf(request.principal!),
+        action: 'customer.holdings',
+        targetType: 'customer',
+        targetId: customerId,
+        details: { ip: request.ip },
+      });
+      return { holdings: await customerHoldings(deps.db, deps.datasourcesDir, customerId) };
     },
   );
 

@@ -8,6 +8,8 @@ export interface RouteDeps {
   db: Kysely<Database>;
   blobs: BlobStore | undefined;
   now: () => Date;
+  /** Where the data source definitions are (holdings from the feeds); none: no holdings shown. */
+  datasourcesDir?: string | undefined;
 }
 
 export function requireBlobs(deps: RouteDeps): BlobStore {

@@ -62,6 +62,7 @@ export const enGB = {
   'event.unsubscribed': 'Unsubscribed',
   'event.possible-duplicate': 'Possible duplicate',
   changedTo: 'now',
+  holdings: 'Holdings (latest loaded feeds)',
   recordedBy: 'recorded by',
   communication: 'Communication',
   backToCustomer: 'Back to the customer',

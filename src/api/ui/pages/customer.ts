@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { CHANNEL_KINDS } from '../../../core/types.ts';
 import type { CustomerView } from '../../lookup/customer-view.ts';
+import type { Holding } from '../../lookup/holdings.ts';
 import type { TimelineCommunication, TimelineEvent } from '../../lookup/timeline.ts';
 import { CALL_OUTCOMES } from '../../routes/customer-actions.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { UiStrings } from '../i18n/en-GB.ts';
 import { type PageContext, page } from '../layout.ts';
+import { holdingsCard } from './holdings.ts';
 
 /** Traits shown first when present; the rest follow, up to a screenful. */
 const KEY_TRAITS = ['segment', 'age', 'job', 'balance', 'marital', 'education', 'housing', 'loan', 'default'];
@@ -15,6 +17,7 @@ export function customerPage(
   ctx: PageContext,
   customer: CustomerView,
   timeline: { communications: TimelineCommunication[]; events: TimelineEvent[] },
+  holdings: readonly Holding[] = [],
 ): SafeHtml {
   const { t } = ctx;
   const yes = (b: boolean) => (b ? t.yes : t.no);
@@ -40,7 +43,7 @@ ${CHANNEL_KINDS.map((ch) => html`<tr><td>${ch}</td><td>${yes(customer.consent[ch
   return page(
     ctx,
     customer.name,
-    html`${summary}${actions}<h2 id="timeline-title">${t.timeline}</h2>${timelineTable(t, customer.id, timeline)}`,
+    html`${summary}${holdingsCard(t, holdings)}${actions}<h2 id="timeline-title">${t.timeline}</h2>${timelineTable(t, customer.id, timeline)}`,
   );
 }
 

@@ -19,6 +19,7 @@ import {
   readCommunicationDocument,
   type ViewContext,
 } from '../../lookup/document-access.ts';
+import { customerHoldings } from '../../lookup/holdings.ts';
 import { customerTimeline, toTimelineEvent } from '../../lookup/timeline.ts';
 import { maskPans } from '../../mask.ts';
 import { viewContext } from '../../routes/communications.ts';
@@ -83,11 +84,15 @@ export function registerAgentPages(app: FastifyInstance, deps: RouteDeps): void 
         targetId: customerId,
         details: { ip: request.ip, via: 'ui' },
       });
-      const [accounts, timeline] = await Promise.all([
+      const [accounts, timeline, holdings] = await Promise.all([
         listCustomerAccounts(deps.db, customerId),
         customerTimeline(deps.db, customerId),
+        customerHoldings(deps.db, deps.datasourcesDir, customerId),
       ]);
-      return sendPage(reply, customerPage(pageContext(request), customerView(customer, accounts), timeline));
+      return sendPage(
+        reply,
+        customerPage(pageContext(request), customerView(customer, accounts), timeline, holdings),
+      );
     },
   );
 

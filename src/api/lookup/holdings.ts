@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import { listDataSources, loadDataSource } from '../../customers/feeds/datasource.ts';
+import { currentFeedLoadsUpTo, listFeedRowsOfParent } from '../../store/feeds.ts';
+import type { Database } from '../../store/schema.ts';
+
+/**
+ * What a customer holds, from the latest loaded feeds: the rows of every feed joined straight to the
+ * customer (accounts with balances, subscriptions and plans, policies, arrears…), one group per data
+ * source and feed, with the period they are as of — so the agent sees holdings and past contacts on
+ * one screen. The customer's own key field is left out (it is the customer).
+ */
+export interface Holding {
+  datasource: string;
+  feed: string;
+  asOf: string;
+  columns: string[];
+  rows: Record<string, unknown>[];
+}
+
+/** At most this many rows per feed (a customer's accounts, not their transactions). */
+const ROWS_PER_FEED = 20;
+
+export async function customerHoldings(
+  db: Kysely<Database>,
+  datasourcesDir: string | undefined,
+  customerId: string,
+): Promise<Holding[]> {
+  if (!datasourcesDir) return [];
+  const holdings: Holding[] = [];
+  for (const name of await listDataSources(datasourcesDir)) {
+    const datasource = await loadDataSource(datasourcesDir, name).catch(() => undefined);
+    if (!datasource) continue;
+    for (const [feed, spec] of Object.entries(datasource.spec.feeds)) {
+      if (spec.parent !== 'customer') continue;
+      const [latest] = await currentFeedLoadsUpTo(db, datasource.name, feed, '9999-12-31', 1);
+      if (!latest) continue;
+      const rows = await listFeedRowsOfParent(db, latest.id, customerId, ROWS_PER_FEED);
+      if (rows.length === 0) continue;
+      const columns = Object.keys(spec.fields).filter((f) => f !== spec.parentKey);
+      holdings.push({
+        datasource: datasource.name,
+        feed,
+        asOf: latest.asOf,
+        columns,
+        rows: rows.map((r) => r.data),
+      });
+    }
+  }
+  return holdings;
+}
