@@ -161,6 +161,12 @@ export const ERROR_CODES = {
     'A marketing email or SMS was to be made by a worker without tracking settings (public URL, tracking key); it is not made with untracked links.',
   MSV_FEEDBACK_LINK_COLLISION:
     'A short tracked link code is already taken by another link (a 59.5-bit collision); the document is not archived.',
+  MSV_PORTAL_CODE_INVALID:
+    'A self-service sign-in code is wrong, or no sign-in was started in this browser (attempts left in details).',
+  MSV_PORTAL_CODE_SPENT:
+    'A self-service sign-in code was already used, has expired (10 minutes) or has had all its attempts: ask for a new one.',
+  MSV_PORTAL_LOCKED:
+    'Too many wrong sign-in codes for this customer lately: self-service sign-in is locked for a while (429).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
