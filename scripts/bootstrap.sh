@@ -3,7 +3,7 @@
 # then the npm packages. Idempotent and quick when everything is already there.
 #   scripts/bootstrap.sh        what the demo needs (redis-server)
 #   scripts/bootstrap.sh test   what the test suite needs too (postgresql, poppler-utils, qpdf, zbar-tools,
-#                               dmtx-utils, chromium)
+#                               dmtx-utils, spamassassin, chromium)
 #   scripts/bootstrap.sh bench  what `npm run bench` needs too (chromium: the HTML→PDF reference)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,7 @@ if [ "$mode" = "test" ]; then
   command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools) # decodes the QR codes and barcodes we draw
   compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || need+=(postgresql)
   command -v dmtxread >/dev/null 2>&1 || need+=(dmtx-utils) # decodes the DataMatrix marks on print-stream sheets
+  command -v spamassassin >/dev/null 2>&1 || need+=(spamassassin) # scores the marketing e-mails offline (-L)
 fi
 if [ "$mode" = "test" ] || [ "$mode" = "bench" ]; then
   # Debian's Chromium, driven by playwright-core (never a downloaded browser): browser tests, HTML→PDF bench.
