@@ -12,7 +12,7 @@ const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json'];
 /**
  * `stale` when dist/ was never built (no stamp) or a source (not a test) changed after the build
  * started; `reason` says which, for the one line the CLI prints. A checkout without src/ (a published
- * package) is never stale. Costs a stat per source file, about 2 ms for Missive's ~400.
+ * package) is never stale. Costs a stat per source file: a few milliseconds for Missive's ~400.
  * @param {string} root the repository (or installation) folder
  * @returns {{ stale: boolean, reason?: string }}
  */
