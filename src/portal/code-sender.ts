@@ -45,8 +45,3 @@ export function channelCodeSender(channels: Partial<Record<ChannelKind, Channel>
     }
   };
 }
-
-/** The channels a portal can send codes on. */
-export function codeChannels(channels: Partial<Record<ChannelKind, Channel>>): ('sms' | 'email')[] {
-  return (['sms', 'email'] as const).filter((c) => channels[c] !== undefined);
-}

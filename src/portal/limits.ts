@@ -20,6 +20,11 @@ export interface PortalLimits {
   verifiesPerIpPerMinute: number;
   /** A customer session lasts this long (staff sessions: MISSIVE_SESSION_TTL_MINUTES). */
   sessionMinutes: number;
+  /**
+   * "Send me a code" answers no sooner than this (ms), whoever was typed: the few hundred
+   * microseconds a found customer costs more (a row parsed, a send queued) disappear under it.
+   */
+  answerFloorMs: number;
 }
 
 export const DEFAULT_PORTAL_LIMITS: Readonly<PortalLimits> = Object.freeze({
@@ -34,6 +39,7 @@ export const DEFAULT_PORTAL_LIMITS: Readonly<PortalLimits> = Object.freeze({
   startsPerIpPerMinute: 10,
   verifiesPerIpPerMinute: 30,
   sessionMinutes: 15,
+  answerFloorMs: 50,
 });
 
 export interface SendCounts {

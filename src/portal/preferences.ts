@@ -33,7 +33,7 @@ export interface PreferenceHistoryEntry {
   payload: Record<string, unknown>;
 }
 
-export const HISTORY_TYPES = [...CONSENT_EVENT_TYPES, 'locale-changed'] as const;
+const HISTORY_TYPES = [...CONSENT_EVENT_TYPES, 'locale-changed'] as const;
 const SOURCE = 'self-service';
 
 export async function getPreferences(

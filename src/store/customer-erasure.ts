@@ -3,7 +3,8 @@ import type { Database } from './schema.ts';
 
 /**
  * The rows that hold a customer's personal data outside the archive: the customer record itself and
- * the stored decisions (which explain offers with the customer's traits). Deleted on erasure; the
+ * the stored decisions (which explain offers with the customer's traits), their self-service sessions
+ * and sign-in challenges. Deleted on erasure; the
  * ledger rows stay (ids and hashes only) and the tombstone says what happened.
  */
 export async function deleteCustomerPersonalData(
@@ -12,6 +13,9 @@ export async function deleteCustomerPersonalData(
 ): Promise<{ customer: boolean; decisions: number }> {
   const decisions = await db.deleteFrom('decisions').where('customer_id', '=', customerId).executeTakeFirst();
   await db.deleteFrom('customer_search_keys').where('customer_id', '=', customerId).execute();
+  // Self-service: the customer's sessions and sign-in challenges (migration 0014).
+  await db.deleteFrom('portal_sessions').where('customer_id', '=', customerId).execute();
+  await db.deleteFrom('portal_challenges').where('customer_id', '=', customerId).execute();
   const customer = await db.deleteFrom('customers').where('id', '=', customerId).executeTakeFirst();
   return { customer: Number(customer.numDeletedRows) > 0, decisions: Number(decisions.numDeletedRows) };
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BlobStore } from '../../src/archive/blob-store.ts';
+import { eraseCustomer } from '../../src/archive/erasure.ts';
 import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
 import { listAudit } from '../../src/store/audit.ts';
 import { CANARY, PASSWORD, type SeededDocuments, seedDocuments, seedUsers } from '../support/api.ts';
@@ -29,6 +30,7 @@ describe('portal sign-in', () => {
   let app: FastifyInstance;
   let base: string;
   let seeded: SeededDocuments;
+  const portalRoutes: { method: string; url: string; customer: boolean }[] = [];
   const smsTo = (phone: string) => sinks.twilio.messages.filter((m) => m.to === phone).length;
 
   beforeAll(async () => {
@@ -38,7 +40,18 @@ describe('portal sign-in', () => {
     await seedUsers(temp.store.db);
     sinks = await startPortalSinks();
     clock = testClock();
-    ({ app, base } = await startPortalApp({ db: temp.store.db, blobs, sinks, clock }));
+    ({ app, base } = await startPortalApp({
+      db: temp.store.db,
+      blobs,
+      sinks,
+      clock,
+      onRoute: (r) => {
+        if (!r.url.startsWith('/portal')) return;
+        for (const method of [r.method].flat()) {
+          portalRoutes.push({ method, url: r.url, customer: r.config?.portal === 'customer' });
+        }
+      },
+    }));
   });
   afterAll(async () => {
     await app?.close();
@@ -243,6 +256,25 @@ describe('portal sign-in', () => {
     await smsCode(sinks, customer.phone!, before + 4);
   });
 
+  it('cookies are Secure when the server says so (behind https)', async () => {
+    const secure = await startPortalApp({ db: temp.store.db, blobs, sinks, clock, cookieSecure: 'on' });
+    try {
+      const client = new PortalClient(secure.base);
+      const page = await client.get('/portal/sign-in');
+      expect(page.setCookies.find((c) => c.startsWith('missive_portal_flow='))).toMatch(/; Secure/);
+      const before = smsTo(CANARY.phone);
+      const start = await client.requestCode('C0001');
+      expect(start.setCookies.find((c) => c.startsWith('missive_portal_challenge='))).toMatch(/; Secure/);
+      const answer = await client.enterCode(await smsCode(sinks, CANARY.phone, before + 1));
+      const cookie = answer.setCookies.find((c) => c.startsWith('missive_portal='))!;
+      expect(cookie).toMatch(/; Secure/);
+      expect(cookie).toMatch(/HttpOnly/);
+      expect(cookie).toMatch(/SameSite=Strict/);
+    } finally {
+      await secure.app.close();
+    }
+  });
+
   it('limits requests per IP address (429 past the limit)', async () => {
     const limited = await startPortalApp({
       db: temp.store.db,
@@ -331,5 +363,46 @@ describe('portal sign-in', () => {
     expect((await timed.get('/portal')).location).toBe('/portal/documents');
     clock.advanceMinutes(2);
     expect((await timed.get('/portal')).location).toBe('/portal/sign-in');
+  });
+
+  it('no portal route shows anything without a customer session', async () => {
+    expect(portalRoutes.filter((r) => r.customer).length).toBeGreaterThanOrEqual(8);
+    for (const route of portalRoutes) {
+      if (route.method === 'HEAD' || !route.customer) continue;
+      const url = route.url.replace(':id', seeded.ids.C0001!.print!);
+      const client = new PortalClient(base);
+      const token = await client.csrf();
+      const res = await client.request(
+        route.method,
+        url,
+        route.method === 'POST' ? { _csrf: token, change: 'x'.repeat(20) } : undefined,
+      );
+      expect([303, 401], `${route.method} ${url}`).toContain(res.status);
+      if (res.status === 303) expect(res.location).toBe('/portal/sign-in');
+      for (const secret of [CANARY.name, CANARY.email, CANARY.phone, '%PDF', 'C0001']) {
+        expect(res.body, `${route.method} ${url} leaks ${secret}`).not.toContain(secret);
+      }
+    }
+  });
+
+  it('erasing a customer ends their sessions and removes their sign-in challenges', async () => {
+    const customer = seeded.customers[2]!;
+    const client = new PortalClient(base);
+    await signIn(client, customer.id, customer.phone!);
+    expect((await client.get('/portal')).location).toBe('/portal/documents');
+    await eraseCustomer({ db: temp.store.db, blobs }, customer.id, { actor: 'admin:dpo', reason: 'request' });
+    expect((await client.get('/portal')).location).toBe('/portal/sign-in');
+    const left = await temp.store.db
+      .selectFrom('portal_challenges')
+      .select('id_sha256')
+      .where('customer_id', '=', customer.id)
+      .execute();
+    expect(left).toEqual([]);
+    const sessions = await temp.store.db
+      .selectFrom('portal_sessions')
+      .select('token_sha256')
+      .where('customer_id', '=', customer.id)
+      .execute();
+    expect(sessions).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import { buildApp } from '../../src/api/app.ts';
 import type { BlobStore } from '../../src/archive/blob-store.ts';
@@ -79,18 +79,25 @@ export async function startPortalApp(options: {
   sinks: PortalSinks;
   clock: TestClock;
   limits?: Partial<PortalLimits>;
+  cookieSecure?: 'on' | 'off' | 'auto';
+  /** Sees every route as it is added (route sweeps). */
+  onRoute?: (route: RouteOptions) => void;
 }): Promise<{ app: FastifyInstance; base: string }> {
   const app = buildApp({
     db: options.db,
     blobs: options.blobs,
     now: options.clock.now,
-    security: { loginRateLimit: 100 },
+    security: {
+      loginRateLimit: 100,
+      ...(options.cookieSecure ? { cookieSecure: options.cookieSecure } : {}),
+    },
     portal: {
       key: PORTAL_KEY,
       sendCode: channelCodeSender(options.sinks.channels),
       limits: { startsPerIpPerMinute: 1000, verifiesPerIpPerMinute: 1000, ...options.limits },
     },
   });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, base };
 }

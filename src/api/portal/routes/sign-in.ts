@@ -1,7 +1,10 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isMissiveError, type MissiveError } from '../../../core/errors.ts';
 import { startSignIn, verifySignIn } from '../../../portal/sign-in.ts';
 import { appendAudit } from '../../../store/audit.ts';
+import { deleteOldChallenges } from '../../../store/portal.ts';
 import { newSecret } from '../../auth/secrets.ts';
 import { isUiLocale, LANG_COOKIE } from '../../ui/i18n/index.ts';
 import { portalContext } from '../context.ts';
@@ -33,6 +36,14 @@ export function safePortalNext(next: unknown): string {
  */
 export function registerPortalSignInRoutes(app: FastifyInstance, deps: PortalDeps): void {
   const pending = new Set<Promise<void>>();
+  // Old challenges serve no limit any more: cleared at most every 10 minutes, on a sign-in request.
+  let swept = 0;
+  const sweep = async (now: Date) => {
+    if (now.getTime() - swept < 600_000) return;
+    swept = now.getTime();
+    const keep = Math.max(deps.limits.windowMinutes, deps.limits.lockoutMinutes, deps.limits.codeTtlMinutes);
+    await deleteOldChallenges(deps.db, new Date(now.getTime() - 2 * keep * 60_000).toISOString());
+  };
   app.addHook('onClose', async () => {
     await Promise.allSettled([...pending]);
   });
@@ -63,9 +74,11 @@ export function registerPortalSignInRoutes(app: FastifyInstance, deps: PortalDep
       schema: { tags: ['portal'], summary: 'Send a one-time sign-in code to the contact on file' },
     },
     async (request, reply) => {
+      const started = performance.now();
       const body = request.body ?? {};
       const typed = typeof body.identifier === 'string' ? body.identifier : '';
       const channel = body.channel === 'email' ? 'email' : 'sms';
+      await sweep(deps.now());
       const outcome = await startSignIn(deps, { typed, channel, challenge: newSecret() });
       await appendAudit(deps.db, {
         actor: 'anonymous',
@@ -91,6 +104,8 @@ export function registerPortalSignInRoutes(app: FastifyInstance, deps: PortalDep
         ...cookieOptions(request, deps.cookieSecure, CHALLENGE_PATH),
         maxAge: deps.limits.codeTtlMinutes * 60,
       });
+      const wait = deps.limits.answerFloorMs - (performance.now() - started);
+      if (wait > 0) await setTimeout(wait);
       return reply.redirect('/portal/sign-in/code', 303);
     },
   );
