@@ -408,6 +408,11 @@ export interface Database {
   customer_search_keys: CustomerSearchKeysTable;
   portal_challenges: PortalChallengesTable;
   portal_sessions: PortalSessionsTable;
+  on_demand_requests: OnDemandRequestsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  webhook_cursors: WebhookCursorsTable;
 }
 
 /** A short tracked link or open pixel of a sent communication (see migrations/0012-tracked-links.ts). */
@@ -470,4 +475,67 @@ export interface CustomerSearchKeysTable {
   kind: string;
   key: string;
   customer_id: string;
+}
+
+/** An on-demand API request, claimed under (caller, idempotency key) before any work (0017). */
+export interface OnDemandRequestsTable {
+  /** The API user that called (keys are scoped per caller, as Stripe scopes them per account). */
+  caller: string;
+  idempotency_key: string;
+  /** sha256 of the request's canonical JSON: the same key with another body is refused. */
+  request_sha256: string;
+  run_id: string;
+  customer_id: string;
+  communication_type: string;
+  /** The ledger row once made (archived, suppressed or failed), else null. */
+  communication_id: string | null;
+  status: string; // processing | done
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Where status webhooks go, with the secret their signatures are made with (0017). */
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  secret: string;
+  description: string;
+  active: number; // 0 | 1
+  created_by: string;
+  created_at: Timestamp;
+}
+
+/** One status event for one endpoint: pending until delivered or out of attempts (0017). */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  communication_id: string;
+  /** The exact JSON body sent (and signed) on every attempt. */
+  payload: JsonText;
+  status: string; // pending | delivered | failed
+  attempts: number;
+  next_attempt_at: Timestamp;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  delivered_at: Timestamp | null;
+}
+
+/** Every attempt of a webhook delivery: the delivery log (0017). */
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: number;
+  attempt: number;
+  at: Timestamp;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+/** How far the webhook relay has read the status history and the events (0017). */
+export interface WebhookCursorsTable {
+  source: string;
+  last_id: number;
 }
