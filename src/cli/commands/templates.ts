@@ -1,9 +1,15 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { lastDayOfPreviousMonth } from '../../core/dates.ts';
+import { isMissiveError } from '../../core/errors.ts';
 import { requireDataContract } from '../../render/data-contract.ts';
 import { lintTemplatePackage } from '../../render/lint-render.ts';
+import type { Catalog } from '../../rules/catalog.ts';
+import { loadCatalogDirOrThrow } from '../../rules/catalog-loader.ts';
+import { loadPublishedCatalog } from '../../rules/context-loader.ts';
+import { loadBrandByName } from '../../templates/brand/default-brand.ts';
 import { compileTemplateAsync } from '../../templates/compile.ts';
+import { missingOfferImages, requireOfferImages } from '../../templates/offer-images.ts';
 import { loadTemplatePackage } from '../../templates/package-loader.ts';
 import { publishTemplatePackage } from '../../templates/publish.ts';
 import { withRuntime } from '../with-runtime.ts';
@@ -16,10 +22,29 @@ export function registerTemplatesCommands(program: Command): void {
     .command('lint')
     .description('Check template package folders: schema, layout, strict variables, sample renders, glyphs')
     .argument('<dirs...>', 'template package folders')
-    .action(async (dirs: string[]) => {
+    .option(
+      '--catalog <dir>',
+      "also check that every offer image of this catalog folder is in the package, and render in the catalog's brand",
+    )
+    .option(
+      '--brand <name>',
+      "render the samples in this brand (default: the catalog's, else MISSIVE_DEFAULT_BRAND)",
+    )
+    .action(async (dirs: string[], opts: { catalog?: string; brand?: string }) => {
       let errors = 0;
+      const catalog = opts.catalog ? await loadCatalogDirOrThrow(path.resolve(opts.catalog)) : undefined;
+      const brandName = opts.brand ?? catalog?.brand;
+      const brand = brandName ? await loadBrandByName(brandName) : undefined;
       for (const dir of dirs) {
-        const report = await lintTemplatePackage(dir);
+        const report = await lintTemplatePackage(dir, brand);
+        if (catalog) {
+          for (const p of missingOfferImages(catalog, await loadTemplatePackage(path.resolve(dir))))
+            report.issues.push({
+              severity: 'error',
+              message: `${p.path}: ${p.message}`,
+              code: 'MSV_TEMPLATE_IMAGE_INVALID',
+            });
+        }
         const e = report.issues.filter((i) => i.severity === 'error').length;
         errors += e;
         process.stdout.write(
@@ -47,9 +72,23 @@ export function registerTemplatesCommands(program: Command): void {
           pkg.name,
           lastDayOfPreviousMonth(new Date()),
         );
+        // Every offer image of the published catalog must be in the package (images/offers/).
+        const catalog = await publishedCatalog(rt.store.db);
+        if (catalog) requireOfferImages(catalog, pkg);
         const p = await publishTemplatePackage(rt.store.db, dir);
         const state = p.created ? 'published' : 'already published';
         process.stdout.write(`${state}: ${p.name} version ${p.version} (${p.id}, sha256 ${p.sha256})\n`);
       });
     });
+}
+
+async function publishedCatalog(
+  db: Parameters<typeof loadPublishedCatalog>[0],
+): Promise<Catalog | undefined> {
+  try {
+    return (await loadPublishedCatalog(db)).catalog;
+  } catch (err) {
+    if (isMissiveError(err) && err.code === 'MSV_RULES_NOT_PUBLISHED') return undefined;
+    throw err;
+  }
 }
