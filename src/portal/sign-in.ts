@@ -44,8 +44,12 @@ export interface StartOutcome {
   customerId: string | undefined;
 }
 
-/** Placeholder compared with when there is nothing to compare: keeps the same queries on every path. */
-const NOBODY = '\u0000';
+/**
+ * Placeholder compared with when there is nothing to compare: keeps the same queries on every path.
+ * A control character (never in an imported id, refused in what is typed) but not NUL, which
+ * PostgreSQL text cannot hold.
+ */
+const NOBODY = '\u001fnobody';
 
 export async function startSignIn(
   deps: SignInDeps,
