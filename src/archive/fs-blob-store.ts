@@ -42,13 +42,21 @@ export function createFsBlobStore(root: string): BlobStore {
     }
     const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await fs.writeFile(temp, bytes, { mode: 0o444 });
+      try {
+        await fs.writeFile(temp, bytes, { mode: 0o444 });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        await fs.mkdir(folder, { recursive: true }); // removed behind our back (e.g. by hand)
+        await fs.writeFile(temp, bytes, { mode: 0o444 });
+      }
+      await fs.rename(temp, target);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      await fs.mkdir(folder, { recursive: true }); // removed behind our back (e.g. by hand)
-      await fs.writeFile(temp, bytes, { mode: 0o444 });
+      // A full disk (ENOSPC) leaves part of the bytes: the temp file goes, the blob was not stored.
+      await fs.rm(temp, { force: true }).catch(() => {});
+      const e = err as NodeJS.ErrnoException;
+      if (e && typeof e === 'object' && !e.path) e.path = temp; // a write on a handle names no path
+      throw err;
     }
-    await fs.rename(temp, target);
     return { sha256, size: bytes.byteLength, created: true };
   }
 

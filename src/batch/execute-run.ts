@@ -7,6 +7,7 @@ import { catalogDeliveryPolicy } from '../channels/delivery-policy.ts';
 import { openSendJournal } from '../channels/send-journal.ts';
 import { settledWithin, unlessAborted } from '../core/abortable.ts';
 import { SHIPPED_DATASOURCES_DIR } from '../core/config.ts';
+import type { DiskFullWatch } from '../core/disk-full.ts';
 import { stableId } from '../core/hash.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind, RunStatus } from '../core/types.ts';
@@ -78,6 +79,11 @@ export interface BatchDeps {
    * there before the ledger records it, so a `sent` the store refused is never sent again.
    */
   sendJournalDir?: string | undefined;
+  /**
+   * Told of every job that failed on a full disk; its `signal` is part of `signal` (the CLI's
+   * runtime), so the run stops with one MSV_DISK_FULL error and resumes once space is back.
+   */
+  diskFull?: DiskFullWatch | undefined;
 }
 
 /** How long a run that lost Redis waits for its workers to close before leaving them. */
@@ -164,6 +170,7 @@ export async function executeRun(
     sandbox: deps.sandbox,
     lockMs: deps.jobLockMs,
     idleMs: deps.workerIdleMs,
+    diskFull: deps.diskFull,
   });
   // The flow's parents close the run too (whoever is first); print streams stay `missive print-streams`'s here.
   const finalizer = startFinalizeWorker(deps, {
@@ -291,6 +298,7 @@ export function openDispatch(deps: BatchDeps): DispatchStage | undefined {
       rates: deps.dispatchRates ?? { email: 200, sms: 100 },
       lockMs: deps.jobLockMs,
       idleMs: deps.workerIdleMs,
+      diskFull: deps.diskFull,
     },
   );
 }

@@ -24,7 +24,8 @@ export function batchDeps(rt: QueueRuntime): BatchDeps {
     concurrency: rt.config.concurrency,
     jobLockMs: rt.config.jobLockMs,
     workerIdleMs: rt.config.workerIdleMs,
-    signal: rt.redisLost,
+    signal: rt.lost,
+    diskFull: rt.diskFull,
     sendJournalDir: path.join(rt.config.dataDir, 'send-journal'),
     sandbox: rt.config.renderSandbox
       ? {

@@ -5,6 +5,7 @@ import { createFsBlobStore } from '../archive/fs-blob-store.ts';
 import type { SupervisedRedis } from '../batch/embedded-redis-supervisor.ts';
 import type { RedisWatch } from '../batch/redis-watch.ts';
 import { type Config, loadConfig } from '../core/config.ts';
+import { type DiskFullWatch, watchDiskFull } from '../core/disk-full.ts';
 import { throttled } from '../core/log-throttle.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { openStore, type Store } from '../store/db.ts';
@@ -32,6 +33,10 @@ export interface QueueRuntime extends Runtime {
    * (MSV_REDIS_CANNOT_PERSIST), or an embedded server that could not be restarted.
    */
   redisLost: AbortSignal;
+  /** Workers report failures here; the first full disk (SQLITE_FULL, ENOSPC) aborts its signal. */
+  diskFull: DiskFullWatch;
+  /** `redisLost` or a full disk: the command stops with that error (exit 1) and resumes when run again. */
+  lost: AbortSignal;
 }
 
 export async function openRuntime(config: Config = loadConfig()): Promise<Runtime> {
@@ -99,7 +104,12 @@ export async function openQueueRuntime(config: Config = loadConfig()): Promise<Q
         supervisor?.problem ? `the embedded redis-server did not restart: ${supervisor.problem}` : undefined,
     });
     const redisLost = embedded ? AbortSignal.any([watch.signal, embedded.signal]) : watch.signal;
-    return { ...base, redisUrl, connect, redisLost, close: release };
+    const diskFull = watchDiskFull({
+      database: config.databaseUrl ? undefined : config.sqlitePath,
+      dataDir: config.dataDir,
+    });
+    const lost = AbortSignal.any([redisLost, diskFull.signal]);
+    return { ...base, redisUrl, connect, redisLost, diskFull, lost, close: release };
   } catch (err) {
     await release();
     throw err;

@@ -1,4 +1,5 @@
 import { settledWithin, unlessAborted } from '../core/abortable.ts';
+import { isDiskFull } from '../core/disk-full.ts';
 import { openQueueRuntime, openRuntime, type QueueRuntime, type Runtime } from './runtime.ts';
 
 /** Opens the runtime for one command and always closes it, also on Ctrl-C. */
@@ -15,7 +16,9 @@ export async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T
  * A command that needs Redis. It stops within MISSIVE_SHUTDOWN_TIMEOUT_MS of SIGTERM/SIGINT whether
  * or not Redis answers (a close that hangs on a dead Redis is cut short), and when the runtime gives
  * up on Redis (`redisLost`: unreachable past MISSIVE_REDIS_UNAVAILABLE_MS, or MISCONF) the command
- * fails with that error — exit 1 — instead of hanging (issue 17).
+ * fails with that error — exit 1 — instead of hanging (issue 17). So does a full disk (`diskFull`,
+ * reported by the workers, or a store write of the command itself): one MSV_DISK_FULL error naming
+ * the path and its free space.
  */
 export async function withQueueRuntime<T>(fn: (rt: QueueRuntime) => Promise<T>): Promise<T> {
   const rt = await openQueueRuntime();
@@ -30,11 +33,14 @@ export async function withQueueRuntime<T>(fn: (rt: QueueRuntime) => Promise<T>):
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    return await unlessAborted(fn(rt), rt.redisLost);
+    return await unlessAborted(fn(rt), rt.lost);
+  } catch (err) {
+    if (!rt.lost.aborted && isDiskFull(err)) rt.diskFull.report(err);
+    throw rt.lost.aborted ? rt.lost.reason : err;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    if (rt.redisLost.aborted) {
+    if (rt.lost.aborted) {
       // Whatever still waits on Redis must not keep the process alive: the error is printed, then exit.
       const closeMs = Math.min(deadline, 5_000);
       exitWithin(closeMs + 3_000, 1);

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isDiskFull } from '../../core/disk-full.ts';
 import type { Database } from '../../store/schema.ts';
 import { inTransaction } from '../../store/transaction.ts';
 
@@ -23,7 +24,8 @@ export interface ChunkWrites {
  * and step made a run write ~180 KB per document and made the render processes queue for the lock.
  * Nothing is lost by waiting: a crash before a commit leaves only stored blobs, which the retried
  * chunk finds again, and decisions are deterministic. A batch that fails is retried one customer at
- * a time, so one bad customer fails alone (RELIABILITY: never crash a run for one customer).
+ * a time, so one bad customer fails alone (RELIABILITY: never crash a run for one customer). A full
+ * disk fails no customer: it is thrown, the chunk's job fails and is retried when space is back.
  */
 export function createChunkWrites(db: Kysely<Database>, flushEvery: number): ChunkWrites {
   let queued: CustomerWrites[] = [];
@@ -35,13 +37,15 @@ export function createChunkWrites(db: Kysely<Database>, flushEvery: number): Chu
       await inTransaction(db, async (trx) => {
         for (const customer of batch) for (const write of customer.writes) await write(trx);
       });
-    } catch {
+    } catch (err) {
+      if (isDiskFull(err)) throw err;
       for (const customer of batch) {
         try {
           await inTransaction(db, async (trx) => {
             for (const write of customer.writes) await write(trx);
           });
         } catch (err) {
+          if (isDiskFull(err)) throw err;
           await customer.onFailure(err);
         }
       }

@@ -2,6 +2,7 @@ import { DelayedError, type Job, type Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type DispatchDeps, dispatchCommunication } from '../../channels/dispatch.ts';
 import { dispatchablePages } from '../../channels/dispatch-loop.ts';
+import { type DiskFullWatch, isDiskFull } from '../../core/disk-full.ts';
 import { throttled } from '../../core/log-throttle.ts';
 import type { RunStatus } from '../../core/types.ts';
 import { getCommunication, transitionCommunicationStatus } from '../../store/communications.ts';
@@ -37,6 +38,8 @@ export interface DispatchWorkerOptions {
   lockMs?: number | undefined;
   /** Recreate a worker when it idles this long after a Redis reconnect while sends wait (worker-watchdog.ts). */
   idleMs?: number | undefined;
+  /** Told of a send that failed on a full disk: the run stops with one error, not one per send. */
+  diskFull?: DiskFullWatch | undefined;
 }
 
 export interface DispatchStage {
@@ -145,6 +148,7 @@ export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOp
       );
       worker.on('failed', (job, err) => {
         if (err instanceof DelayedError || err.name === 'RateLimitError') return;
+        if (options.diskFull?.report(err) || isDiskFull(err)) return;
         deps.logger.warn(
           { err: err.message, channel, communicationId: job?.data.communicationId },
           'send job failed: the end of the run queues it again',

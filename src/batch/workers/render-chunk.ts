@@ -4,6 +4,7 @@ import { snapshotInput } from '../../archive/input-snapshot.ts';
 import { recordDocument, storeDocument } from '../../archive/ledger.ts';
 import { policyByName } from '../../channels/delivery-policy.ts';
 import { deliveryKey } from '../../core/delivery-key.ts';
+import { isDiskFull } from '../../core/disk-full.ts';
 import { errorMessage, isMissiveError, MissiveError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Artifact, ChannelKind, Customer } from '../../core/types.ts';
@@ -185,6 +186,7 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
         kind = 'archived';
       }
     } catch (err) {
+      if (isDiskFull(err)) throw err; // a full disk stops the chunk (retried on resume), it fails no customer
       outcome.failed += 1;
       // Only the decision's save can be queued here: a document's writes are added once it is stored.
       await failLater(customerId, err, customerWrites);

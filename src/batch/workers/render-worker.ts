@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { type DiskFullWatch, isDiskFull } from '../../core/disk-full.ts';
 import { throttled } from '../../core/log-throttle.ts';
 import { getRun } from '../../store/runs.ts';
 import { lockOptions, RENDER_QUEUE, type RenderChunkJob } from '../queues.ts';
@@ -25,6 +26,8 @@ export interface RenderWorkerOptions {
   lockMs?: number | undefined;
   /** Recreate the worker when it idles this long after a Redis reconnect while chunks wait (worker-watchdog.ts). */
   idleMs?: number | undefined;
+  /** Told of a chunk that failed on a full disk (the run stops; the chunk fails no customer). */
+  diskFull?: DiskFullWatch | undefined;
 }
 
 const SANDBOX_PROCESSOR = fileURLToPath(new URL('./render-sandbox.mjs', import.meta.url));
@@ -67,6 +70,7 @@ function createRenderWorker(
         common,
       );
   worker.on('failed', (job, err) => {
+    if (options.diskFull?.report(err) || isDiskFull(err)) return; // left to the next run, not failed
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     void failWholeChunk(deps, job.data, err);
   });

@@ -109,7 +109,7 @@ export function registerWorkerCommand(program: Command): void {
       const why = await new Promise<'signal' | 'redis-lost'>((resolve) => {
         process.once('SIGTERM', () => resolve('signal'));
         process.once('SIGINT', () => resolve('signal'));
-        rt.redisLost.addEventListener('abort', () => resolve('redis-lost'), { once: true });
+        rt.lost.addEventListener('abort', () => resolve('redis-lost'), { once: true }); // or a full disk
       });
       // Stops within its deadline whether or not Redis answers: past it (plus closing time), exit anyway.
       const lost = why === 'redis-lost';
@@ -117,7 +117,7 @@ export function registerWorkerCommand(program: Command): void {
       await settledWithin(coordinator.close(), 5_000);
       const graceful = await closeWorkersWithin(workers, lost ? 1_000 : shutdownMs);
       process.stdout.write(
-        `missive worker stopped (${lost ? 'Redis lost' : graceful ? 'gracefully' : 'deadline passed: active jobs left to other workers'})\n`,
+        `missive worker stopped (${lost ? (rt.lost.reason?.code ?? 'Redis lost') : graceful ? 'gracefully' : 'deadline passed: active jobs left to other workers'})\n`,
       );
       await settledWithin(
         Promise.allSettled([
@@ -129,7 +129,7 @@ export function registerWorkerCommand(program: Command): void {
         5_000,
       );
       await settledWithin(rt.close(), 5_000);
-      if (lost) throw rt.redisLost.reason;
+      if (lost) throw rt.lost.reason;
     });
 }
 
