@@ -5,7 +5,7 @@ import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import { parseSuccessRules } from '../feedback/success.ts';
 import { loadTrackingKey } from '../feedback/tracking-token.ts';
-import { channelCodeSender } from '../portal/code-sender.ts';
+import { channelCodeSender, channelNoticeSender } from '../portal/code-sender.ts';
 import type { Store } from '../store/db.ts';
 import { buildApp } from './app.ts';
 import { derivePortalKey } from './portal/portal-session.ts';
@@ -44,7 +44,14 @@ export async function startServer(
     twilio: { authToken: rt.config.channels.twilioAuthToken, publicUrl: rt.config.channels.publicUrl },
     feedback: { trackingKey, successRules },
     ...(canSendCodes
-      ? { portal: { key: derivePortalKey(trackingKey), sendCode: channelCodeSender(channels), successRules } }
+      ? {
+          portal: {
+            key: derivePortalKey(trackingKey),
+            sendCode: channelCodeSender(channels),
+            sendNotice: channelNoticeSender(channels),
+            successRules,
+          },
+        }
       : {}),
   });
   app.addHook('onClose', async () => closeChannels(channels));

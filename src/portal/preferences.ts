@@ -103,7 +103,7 @@ export async function savePreferences(
   const at = meta.at.toISOString();
   const actor = `customer:${customerId}`;
   if (paperless || Object.keys(consent).length > 0) {
-    await changeContactPreferences(
+    const outcome = await changeContactPreferences(
       db,
       customerId,
       {
@@ -113,6 +113,7 @@ export async function savePreferences(
       },
       { source: SOURCE, clientId: meta.changeId, actor, at },
     );
+    if (!outcome.recorded) return { changed: [] };
   }
   if (form.locale !== current.locale) {
     changed.push('locale');
@@ -145,11 +146,12 @@ export async function unsubscribeAll(
   db: Kysely<Database>,
   customerId: string,
   meta: { changeId: string; at: Date },
-): Promise<void> {
-  await changeContactPreferences(
+): Promise<{ recorded: boolean }> {
+  const outcome = await changeContactPreferences(
     db,
     customerId,
     { doNotContact: true, reason: 'unsubscribed from all marketing in self-service' },
     { source: SOURCE, clientId: meta.changeId, actor: `customer:${customerId}`, at: meta.at.toISOString() },
   );
+  return { recorded: outcome.recorded };
 }

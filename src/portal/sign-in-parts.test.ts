@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { codeArtifact } from './code-message.ts';
 import { identifierKey, parseIdentifier } from './identifier.ts';
 import { DEFAULT_PORTAL_LIMITS, maySendCode } from './limits.ts';
+import { noticeText } from './notice-message.ts';
 import { codeHmac, hmacEquals, newCode, normaliseCode } from './one-time-code.ts';
 import { contactOnFile } from './sign-in.ts';
 
@@ -61,5 +62,14 @@ describe('sign-in parts', () => {
     ).toString();
     expect(email).toContain('Your sign-in code');
     expect(email).toContain('expires in 10 minutes');
+  });
+});
+
+describe('preference confirmations', () => {
+  it('say what changed, in the customer language', () => {
+    expect(noticeText('en-GB', { paperless: true, marketing: { sms: false } }).text).toBe(
+      'We have saved a change to how we contact you: paperless statements on; offers by text message off. If you did not make this change, please call us.',
+    );
+    expect(noticeText('zh-CN', { unsubscribedAll: true }).text).toContain('已退订所有营销信息');
   });
 });

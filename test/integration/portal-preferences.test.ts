@@ -17,6 +17,7 @@ import {
   startPortalSinks,
   type TestClock,
   testClock,
+  waitFor,
 } from '../support/portal.ts';
 import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
 
@@ -59,6 +60,8 @@ describe('portal preferences', () => {
     expect(before.eDelivery).toBe(false);
     expect(chooseChannel(before, statement, false).channel).toBe('print');
 
+    const mails = () => sinks.smtp.messages.filter((m) => m.envelope.to.includes(CANARY.email));
+    const mailsBefore = mails().length;
     const page = await client.get('/portal/preferences');
     expect(page.status).toBe(200);
     expect(page.body).toContain('<label for="locale">');
@@ -78,6 +81,14 @@ describe('portal preferences', () => {
     expect(saved.headers.get('location')).toBe('/portal/preferences?saved=1');
     expect((await post()).status).toBe(303); // the same form twice: recorded once
 
+    // Confirmed once, to the e-mail on file, in the language just chosen.
+    await waitFor(() => mails().length, mailsBefore + 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(mails()).toHaveLength(mailsBefore + 1);
+    const confirmation = mails().at(-1)!;
+    expect(confirmation.parsed?.subject).toBe('您的联系偏好已更改');
+    expect(confirmation.parsed?.text).toContain('无纸化对账单开启');
+    expect(confirmation.parsed?.text).toContain('电子邮件优惠关闭');
     const after = (await getCustomer(temp.store.db, 'C0001'))!;
     expect(after.eDelivery).toBe(true);
     expect(after.consent.email.marketing).toBe(false);
@@ -115,8 +126,11 @@ describe('portal preferences', () => {
     const client = new PortalClient(base);
     await signInBySms(client, sinks, 'C0002', customer.phone!);
     const page = await client.get('/portal/preferences');
+    const mails = () => sinks.smtp.messages.filter((m) => m.envelope.to.includes(customer.email!));
+    const before = mails().length;
     const res = await client.request('POST', '/portal/preferences/unsubscribe-all', form(page.body));
     expect(res.status).toBe(303);
+    await waitFor(() => mails().length, before + 1);
     const after = (await getCustomer(temp.store.db, 'C0002'))!;
     expect(Object.values(after.consent).every((c) => c.marketing === false)).toBe(true);
     const catalog = await loadCatalogDirOrThrow(path.join(ROOT, 'catalogs', 'bank'));

@@ -8,7 +8,7 @@ import { startTwilioSink, type TwilioSink } from '../../src/channels/sinks/twili
 import { createSmtpChannel } from '../../src/channels/smtp.ts';
 import { createTwilioChannel } from '../../src/channels/twilio.ts';
 import type { ChannelKind } from '../../src/core/types.ts';
-import { channelCodeSender } from '../../src/portal/code-sender.ts';
+import { channelCodeSender, channelNoticeSender } from '../../src/portal/code-sender.ts';
 import type { PortalLimits } from '../../src/portal/limits.ts';
 import type { Database } from '../../src/store/schema.ts';
 
@@ -94,6 +94,7 @@ export async function startPortalApp(options: {
     portal: {
       key: PORTAL_KEY,
       sendCode: channelCodeSender(options.sinks.channels),
+      sendNotice: channelNoticeSender(options.sinks.channels),
       limits: { startsPerIpPerMinute: 1000, verifiesPerIpPerMinute: 1000, ...options.limits },
     },
   });

@@ -5,12 +5,13 @@ import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/blob-store.ts';
 import { type ErrorCode, MissiveError } from '../../core/errors.ts';
 import type { SuccessRules } from '../../feedback/success.ts';
-import type { CodeSender } from '../../portal/code-sender.ts';
+import type { CodeSender, NoticeSender } from '../../portal/code-sender.ts';
 import { DEFAULT_PORTAL_LIMITS, type PortalLimits } from '../../portal/limits.ts';
 import { findPortalSession } from '../../store/portal.ts';
 import type { Database } from '../../store/schema.ts';
 import { newSecret, secretHash } from '../auth/secrets.ts';
 import { toErrorBody } from '../plugins/errors.ts';
+import { type Background, backgroundTasks } from './background.ts';
 import { portalContext } from './context.ts';
 import { errorPortalPage } from './pages/sign-in.ts';
 import {
@@ -32,6 +33,8 @@ export interface PortalOptions {
   key: Uint8Array;
   /** Sends a code to a contact on file (channelCodeSender over the configured channels). */
   sendCode: CodeSender;
+  /** Confirms preference changes to the contact on file (channelNoticeSender); none: no confirmations. */
+  sendNotice?: NoticeSender;
   limits?: Partial<PortalLimits>;
   successRules?: SuccessRules;
 }
@@ -42,9 +45,12 @@ export interface PortalDeps {
   now: () => Date;
   key: Uint8Array;
   sendCode: CodeSender;
+  sendNotice: NoticeSender | undefined;
   limits: PortalLimits;
   cookieSecure: CookieSecure;
   successRules: SuccessRules | undefined;
+  /** Runs work after the answer (sends), awaited when the app closes. */
+  background: Background;
 }
 
 /** HTTP status of the portal's own codes (the rest as the API answers them). */
@@ -67,14 +73,16 @@ export function registerPortal(
   base: { db: Kysely<Database>; blobs: BlobStore | undefined; now: () => Date; cookieSecure: CookieSecure },
   options: PortalOptions,
 ): void {
-  const deps: PortalDeps = {
-    ...base,
-    key: options.key,
-    sendCode: options.sendCode,
-    limits: { ...DEFAULT_PORTAL_LIMITS, ...options.limits },
-    successRules: options.successRules,
-  };
   app.register(async (scope) => {
+    const deps: PortalDeps = {
+      ...base,
+      key: options.key,
+      sendCode: options.sendCode,
+      sendNotice: options.sendNotice,
+      limits: { ...DEFAULT_PORTAL_LIMITS, ...options.limits },
+      successRules: options.successRules,
+      background: backgroundTasks(scope),
+    };
     scope.addHook('onRequest', async (request, reply) => findCustomer(deps, request, reply));
     scope.addHook('preValidation', async (request) => checkCsrf(request));
     scope.setErrorHandler((error: FastifyError | MissiveError, request, reply) =>

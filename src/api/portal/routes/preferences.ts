@@ -1,12 +1,16 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CHANNEL_KINDS, type ChannelKind } from '../../../core/types.ts';
 import { portalLocaleOf } from '../../../portal/code-message.ts';
+import type { PreferenceNotice } from '../../../portal/notice-message.ts';
 import {
   getPreferences,
+  type PreferenceForm,
   preferenceHistory,
   savePreferences,
   unsubscribeAll,
 } from '../../../portal/preferences.ts';
+import { contactOnFile } from '../../../portal/sign-in.ts';
+import { getCustomer } from '../../../store/customers.ts';
 import { newSecret } from '../../auth/secrets.ts';
 import { portalContext } from '../context.ts';
 import { sendPortalPage } from '../layout.ts';
@@ -27,6 +31,48 @@ interface PreferencesBody {
 function marketingOf(value: string | string[] | undefined): Record<ChannelKind, boolean> {
   const on = new Set(value === undefined ? [] : [value].flat());
   return Object.fromEntries(CHANNEL_KINDS.map((c) => [c, on.has(c)])) as Record<ChannelKind, boolean>;
+}
+
+/** The notice of what a saved form changed (savePreferences names the changed fields). */
+export function noticeOf(changed: readonly string[], form: PreferenceForm): PreferenceNotice {
+  const marketing = Object.fromEntries(
+    CHANNEL_KINDS.filter((c) => changed.includes(`marketing.${c}`)).map((c) => [c, form.marketing[c]]),
+  );
+  return {
+    ...(changed.includes('paperless') ? { paperless: form.paperless } : {}),
+    ...(Object.keys(marketing).length > 0 ? { marketing } : {}),
+    ...(changed.includes('locale') ? { locale: form.locale } : {}),
+  };
+}
+
+/**
+ * Confirms a change to the contact on file (e-mail first, else SMS), in the customer's language,
+ * after the answer; without a notice sender or a contact, nothing is sent.
+ */
+function confirm(
+  deps: PortalDeps,
+  request: FastifyRequest,
+  customerId: string,
+  notice: PreferenceNotice,
+): void {
+  const send = deps.sendNotice;
+  if (!send) return;
+  deps.background(
+    async () => {
+      const customer = await getCustomer(deps.db, customerId);
+      const contact = customer ? contactOnFile(customer, 'email') : undefined;
+      if (!customer || !contact) return;
+      await send({
+        ...contact,
+        name: customer.name,
+        timeZone: customer.timeZone,
+        locale: portalLocaleOf(customer.locale),
+        notice,
+      });
+    },
+    'portal preference confirmation',
+    request.log,
+  );
 }
 
 /** Preferences: the form, its post (each change an event with history), unsubscribe from all. */
@@ -82,16 +128,16 @@ export function registerPortalPreferenceRoutes(app: FastifyInstance, deps: Porta
     async (request, reply) => {
       const id = request.portalCustomer!.customerId;
       const current = await getPreferences(deps.db, id);
-      await savePreferences(
-        deps.db,
-        id,
-        {
-          paperless: request.body.paperless === 'on',
-          marketing: marketingOf(request.body.marketing),
-          locale: portalLocaleOf(request.body.locale ?? current?.locale),
-        },
-        { changeId: request.body.change, at: deps.now() },
-      );
+      const form: PreferenceForm = {
+        paperless: request.body.paperless === 'on',
+        marketing: marketingOf(request.body.marketing),
+        locale: portalLocaleOf(request.body.locale ?? current?.locale),
+      };
+      const { changed } = await savePreferences(deps.db, id, form, {
+        changeId: request.body.change,
+        at: deps.now(),
+      });
+      if (changed.length > 0) confirm(deps, request, id, noticeOf(changed, form));
       return reply.redirect('/portal/preferences?saved=1', 303);
     },
   );
@@ -111,10 +157,12 @@ export function registerPortalPreferenceRoutes(app: FastifyInstance, deps: Porta
       },
     },
     async (request, reply) => {
-      await unsubscribeAll(deps.db, request.portalCustomer!.customerId, {
+      const id = request.portalCustomer!.customerId;
+      const { recorded } = await unsubscribeAll(deps.db, id, {
         changeId: request.body.change,
         at: deps.now(),
       });
+      if (recorded) confirm(deps, request, id, { unsubscribedAll: true });
       return reply.redirect('/portal/preferences?saved=1', 303);
     },
   );

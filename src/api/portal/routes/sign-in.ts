@@ -35,7 +35,6 @@ export function safePortalNext(next: unknown): string {
  * response. POST /portal/sign-in/code checks it and starts the customer session.
  */
 export function registerPortalSignInRoutes(app: FastifyInstance, deps: PortalDeps): void {
-  const pending = new Set<Promise<void>>();
   // Old challenges serve no limit any more: cleared at most every 10 minutes, on a sign-in request.
   let swept = 0;
   const sweep = async (now: Date) => {
@@ -44,9 +43,6 @@ export function registerPortalSignInRoutes(app: FastifyInstance, deps: PortalDep
     const keep = Math.max(deps.limits.windowMinutes, deps.limits.lockoutMinutes, deps.limits.codeTtlMinutes);
     await deleteOldChallenges(deps.db, new Date(now.getTime() - 2 * keep * 60_000).toISOString());
   };
-  app.addHook('onClose', async () => {
-    await Promise.allSettled([...pending]);
-  });
 
   app.get('/portal', { config: anonymous, schema: hide }, async (request, reply) =>
     reply.redirect(request.portalCustomer ? '/portal/documents' : '/portal/sign-in', 303),
@@ -88,18 +84,7 @@ export function registerPortalSignInRoutes(app: FastifyInstance, deps: PortalDep
         details: { ip: request.ip, sent: outcome.delivery !== undefined },
       });
       const delivery = outcome.delivery;
-      if (delivery) {
-        const send = deps
-          .sendCode(delivery)
-          .catch((err: unknown) =>
-            request.log.warn(
-              { code: isMissiveError(err) ? err.code : 'error', channel: delivery.channel },
-              'portal sign-in code not sent',
-            ),
-          )
-          .finally(() => pending.delete(send));
-        pending.add(send);
-      }
+      if (delivery) deps.background(() => deps.sendCode(delivery), 'portal sign-in code', request.log);
       reply.setCookie(PORTAL_CHALLENGE_COOKIE, outcome.challenge, {
         ...cookieOptions(request, deps.cookieSecure, CHALLENGE_PATH),
         maxAge: deps.limits.codeTtlMinutes * 60,
