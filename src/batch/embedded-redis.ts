@@ -2,13 +2,16 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { MissiveError } from '../core/errors.ts';
 import { freeLoopbackPort } from '../core/free-port.ts';
 
 /**
  * A private redis-server for one machine: loopback only, a free port, data under the data folder,
  * `noeviction` (BullMQ loses jobs under any other policy) and append-only persistence so a crashed
- * run can resume. Started by the CLI when REDIS_URL is unset; stopped when the CLI exits.
+ * run can resume. Started by the CLI when REDIS_URL is unset; stopped when the CLI exits — and
+ * when the CLI is killed (SIGKILL, a crash), by a watcher child (redis-owner-watch.mjs) within about
+ * a second of its death.
  */
 export interface EmbeddedRedis {
   readonly url: string;
@@ -58,6 +61,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   await waitForStart(child, port, options);
   const pidFile = path.join(options.dir, PID_FILE);
   fs.writeFileSync(pidFile, String(child.pid));
+  watchOwner(child);
   const url = `redis://127.0.0.1:${port}`;
   let stopping = false;
   const exited = new Promise<EmbeddedRedisExit>((resolve) => {
@@ -77,8 +81,23 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   };
 }
 
+const OWNER_WATCH = fileURLToPath(new URL('./redis-owner-watch.mjs', import.meta.url));
+
 /**
- * A command killed with SIGKILL cannot stop its redis-server. The next one to use the same data
+ * A small Node child that stops the server when this process dies without stopping it (kill -9):
+ * it polls its parent pid; it exits by itself with the server. Not waited on, holds no stdio.
+ */
+function watchOwner(server: ChildProcess): void {
+  if (!server.pid) return;
+  const watcher = spawn(process.execPath, [OWNER_WATCH, String(process.pid), String(server.pid)], {
+    stdio: 'ignore',
+  });
+  watcher.on('error', () => {}); // without it the server is still stopped by the next command
+  watcher.unref();
+}
+
+/**
+ * A command killed with SIGKILL cannot stop its redis-server by itself (its watcher does). The next one to use the same data
  * folder stops it (SIGTERM: it writes its append-only file and exits), so two servers never share
  * one folder and the queued work survives in the append-only file.
  */

@@ -25,7 +25,7 @@ import { waitFor } from '../support/worker-process.ts';
  *   completes, one row per customer × channel, every email once at the SMTP sink;
  * - a REDIS_URL Redis stopped mid-run: exit 1 with MSV_REDIS_UNAVAILABLE within the configured
  *   time, little stderr; once Redis is back the same command completes, nothing twice;
- * - kill -9 of the run: none of its render children is alive 5 s later.
+ * - kill -9 of the run: none of its render children, nor its embedded redis-server, is alive 5 s later.
  */
 describe('missive run when Redis or the run itself dies', () => {
   let smtp: SmtpSink;
@@ -203,20 +203,24 @@ describe('missive run when Redis or the run itself dies', () => {
     expect(Date.now() - signalledAt).toBeLessThan(6_000);
   }, 90_000);
 
-  it('leaves no render child alive 5 s after kill -9 of the run', async () => {
+  it('leaves no render child, redis-server or watcher alive 5 s after kill -9 of the run', async () => {
     const { temp } = await prepareStatementFolder('run-kill');
     temps.push(temp);
     const run = start({ MISSIVE_DATA_DIR: temp.dir, MISSIVE_RENDER_SANDBOX: 'on', MISSIVE_SMTP_URL: '' });
     await rowsAtLeast(temp, 10, run);
     const pid = run.child.pid!;
     const renderChildren = childPids(pid).filter((p) => commandLine(p).includes('bullmq'));
+    const redisPid = Number(fs.readFileSync(path.join(temp.dir, 'redis', 'missive-redis.pid'), 'utf8'));
+    const watchers = childPids(pid).filter((p) => commandLine(p).includes('redis-owner-watch'));
+    expect(watchers).toHaveLength(1);
+    expect(commandLine(redisPid)).toContain('redis-server');
     expect(renderChildren.length).toBeGreaterThan(0);
     run.child.kill('SIGKILL');
     await run.exited;
     await new Promise((r) => setTimeout(r, 5_000));
     expect(renderChildren.filter(isAlive)).toEqual([]);
-    // The embedded redis-server is stopped by the next command on this data folder (embedded-redis.ts).
-    const orphan = Number(fs.readFileSync(path.join(temp.dir, 'redis', 'missive-redis.pid'), 'utf8'));
-    if (isAlive(orphan) && commandLine(orphan).includes('redis-server')) process.kill(orphan, 'SIGKILL');
+    // Its embedded redis-server is stopped by its watcher (redis-owner-watch.mjs), and the watcher exits.
+    expect(isAlive(redisPid)).toBe(false);
+    expect(watchers.filter(isAlive)).toEqual([]);
   }, 90_000);
 });
