@@ -94,6 +94,8 @@ export const ERROR_CODES = {
     "The run's customer source cannot be used (a segment the published catalog does not name, a file run whose file was never read…).",
   MSV_RUN_STATE:
     'The run is not in a state that allows this (e.g. resume a run that is not paused, cancel a finished run).',
+  MSV_RUN_PERIOD_TAKEN:
+    'A run of this communication type and as-of date already stands (a customer would get two documents for one period); `--supersede RUN` names the run the new one replaces.',
   MSV_PRINT_ADDRESS_INVALID:
     "A customer's postal address cannot go on an envelope (no lines, postal code, city or ISO country); the document is left out of the print stream.",
   MSV_PRINT_DOCUMENT_INVALID:

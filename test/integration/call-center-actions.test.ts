@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
+import { agentReasons } from '../../src/api/lookup/decision-reasons.ts';
 import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
 import { loadCustomerHistory, loadModel, loadPublishedCatalog } from '../../src/rules/context-loader.ts';
 import { decide } from '../../src/rules/decide.ts';
@@ -127,6 +128,36 @@ describe('call-center actions on a customer', () => {
       history: await loadCustomerHistory(temp.store.db, 'C0003', catalog, now),
     });
     expect(decision.suppressed?.rule).toBe('do-not-contact');
+  });
+
+  it("says why an offer was not made in sentences from the offer's own rule, in English and Chinese", async () => {
+    const customer = (await getCustomer(temp.store.db, 'C0002'))!;
+    const catalog = await loadPublishedCatalog(temp.store.db, 'bank');
+    const now = new Date().toISOString();
+    const model = await loadModel(temp.store.db);
+    const history = await loadCustomerHistory(temp.store.db, 'C0002', catalog, now);
+    const traits = { ...customer.traits, age: 30, balance: 10, job: 'student', hasHousingLoan: false };
+    const yes = { service: true, marketing: true };
+    // The statement's offer slots weigh offers whatever the marketing consent; a run id whose seed
+    // puts the customer outside the 10 % holdout.
+    const decideIn = (runId: string) =>
+      decide(
+        { ...customer, traits, consent: { print: yes, email: yes, sms: yes } },
+        { asOf: AS_OF, now, runId, communicationType: 'monthly-statement', catalog, model, history },
+      );
+    let decision = decideIn('run-reasons-0');
+    for (let i = 1; decision.holdout || decision.suppressed; i += 1) decision = decideIn(`run-reasons-${i}`);
+    const eligibility = decision.rejected.filter((r) => r.rule === 'eligibility');
+    expect(eligibility.length).toBeGreaterThan(0);
+    const en = await agentReasons(temp.store.db, decision, 'en-GB');
+    const zh = await agentReasons(temp.store.db, decision, 'zh-CN');
+    const enNotOffered = en.filter((l) => l.includes('Not offered: '));
+    expect(enNotOffered).toHaveLength(decision.rejected.length);
+    for (const line of [...en, ...zh]) {
+      expect(line).not.toContain('is false:');
+      expect(line).not.toContain('{"');
+    }
+    expect(zh.filter((l) => l.includes('未提供此优惠：'))).toHaveLength(decision.rejected.length);
   });
 
   it('writes call notes with an outcome, card numbers masked, once per client id', async () => {

@@ -14,6 +14,8 @@ export interface ViewerData {
   state: DocumentState;
   /** SMS body (verified SMS only). */
   smsText?: string;
+  /** The decision's reasons as sentences in the agent's language (lookup/decision-reasons.ts). */
+  reasons: string[];
   explanation: string[];
   offers: string[];
   history: StatusChange[];
@@ -38,7 +40,7 @@ export function viewerPage(ctx: PageContext, d: ViewerData): SafeHtml {
   ${d.recorded ? html`<div class="alert ok" role="status" id="recorded">${t.recorded}</div>` : ''}
   <div class="card">${meta}</div>
   <div class="card">${dispositionForm(t, base, d.offers, ctx.principal?.csrfToken ?? '')}</div>
-  ${d.explanation.length ? html`<div class="card"><h2>${t.decision}</h2><ul class="reasons">${d.explanation.map((l) => html`<li>${l}</li>`)}</ul></div>` : ''}
+  ${d.explanation.length ? html`<div class="card"><h2>${t.decision}</h2><ul class="reasons" id="reasons">${d.reasons.map((l) => html`<li>${l}</li>`)}</ul><details><summary>${t.technicalDetail}</summary><ul class="reasons">${d.explanation.map((l) => html`<li>${l}</li>`)}</ul></details></div>` : ''}
   <div class="card"><h2>${t.history}</h2><table><tbody>${d.history.map((h) => html`<tr><td>${h.at.slice(0, 19).replace('T', ' ')}</td><td>${h.status}</td><td>${h.reason ?? ''}</td></tr>`)}</tbody></table></div>
   ${d.events.length ? html`<div class="card"><h2>${t.events}</h2><table><tbody>${d.events.map((e) => eventRow(t, e))}</tbody></table></div>` : ''}
 </section>`;

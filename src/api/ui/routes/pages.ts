@@ -13,6 +13,7 @@ import { getRun } from '../../../store/runs.ts';
 import { actorOf, ROUTE_ROLES } from '../../auth/principal.ts';
 import { EMAIL_FRAME_CSP, neutraliseEmailHtml } from '../../email-view.ts';
 import { customerSummary, customerView } from '../../lookup/customer-view.ts';
+import { agentReasons } from '../../lookup/decision-reasons.ts';
 import { recordDisposition } from '../../lookup/dispositions.ts';
 import {
   authorizeCommunication,
@@ -122,6 +123,9 @@ export function registerAgentPages(app: FastifyInstance, deps: RouteDeps): void 
           communication: { ...communication, type: run?.communicationType ?? null, asOf: run?.asOf ?? null },
           state,
           smsText,
+          reasons: stored
+            ? (await agentReasons(deps.db, stored.decision, pageContext(request).locale)).map(maskPans)
+            : [],
           explanation: stored ? explainDecision(stored.decision).map(maskPans) : [],
           offers: stored?.decision.offers.map((o) => o.offerId) ?? [],
           history,

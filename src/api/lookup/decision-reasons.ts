@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import type { Catalog } from '../../rules/catalog.ts';
+import type { Decision } from '../../rules/decision.ts';
+import { rejectionSentence, suppressionSentence, wordsFor } from '../../rules/describe-rule.ts';
+import { getCatalogVersion } from '../../store/offers.ts';
+import type { Database } from '../../store/schema.ts';
+
+/**
+ * "Why this was sent", for the agent: the decision's reasons as sentences in the agent's language
+ * (src/rules/describe-rule.ts), offers by their names in the catalog version the decision used.
+ */
+export async function agentReasons(
+  db: Kysely<Database>,
+  decision: Decision,
+  uiLocale: string,
+): Promise<string[]> {
+  const locale = wordsFor(uiLocale);
+  const record = await getCatalogVersion(db, decision.catalogVersion);
+  const catalog = record?.definition as Catalog | undefined;
+  const nameOf = (id: string) => {
+    const names = catalog?.offers.find((o) => o.id === id)?.name as Record<string, string> | undefined;
+    return names?.[locale] ?? names?.['en-GB'] ?? id;
+  };
+  const zh = locale === 'zh-CN';
+  const lines: string[] = [];
+  const notSent = suppressionSentence(decision, locale);
+  if (notSent) lines.push(notSent);
+  else if (decision.channel) lines.push(zh ? `发送渠道：${decision.channel}` : `Sent by ${decision.channel}`);
+  if (decision.holdout) lines.push(zh ? '对照组：不发优惠' : 'Control group: no offers');
+  for (const offer of decision.offers)
+    lines.push(zh ? `已提供：${nameOf(offer.offerId)}` : `Offered: ${nameOf(offer.offerId)}`);
+  for (const rejected of decision.rejected) {
+    const sentence = rejectionSentence(rejected, catalog, locale);
+    lines.push(`${nameOf(rejected.offerId)} — ${sentence}`);
+  }
+  return lines;
+}
