@@ -25,6 +25,7 @@ import { planRun } from './planner.ts';
 import { type RunProgress, readRunProgress, waitForRun } from './progress.ts';
 import { createRenderQueue, type DispatchChannel, quiet, type RenderChunkJob } from './queues.ts';
 import { explainRedisError } from './redis-connection.ts';
+import { checkRunChannels } from './run-channels.ts';
 import { prepareRunData } from './run-data.ts';
 import { finishRun } from './run-finish.ts';
 import { countRunCustomers, prepareRunSource } from './run-source.ts';
@@ -54,7 +55,12 @@ export interface BatchDeps {
   concurrency: number;
   /** Render in sandboxed child processes that open the store and archive here (see render-sandbox.ts). */
   sandbox?: SandboxLocation | undefined;
-  /** Email and SMS channels (src/channels/registry.ts); without them, those documents wait archived. */
+  /**
+   * Email and SMS channels (src/channels/registry.ts) this process sends on. Given (even empty), a
+   * foreground run checks them before rendering: a channel its type may choose that is missing is
+   * paper (paper by law) or a refusal (src/batch/run-channels.ts). Undefined: nothing is sent here
+   * (workers elsewhere send), and those documents wait archived.
+   */
   channels?: Partial<Record<ChannelKind, Channel>> | undefined;
   /** BullMQ job lock of the workers (ms): how soon a dead worker's jobs are taken up again. */
   jobLockMs?: number | undefined;
@@ -146,11 +152,17 @@ export async function executeRun(
     const progress = sent > 0 ? await readRunProgress(deps.db, runId, customers, Date.now()) : before;
     return { runId, didWork: sent > 0, chunks: 0, progress: { ...progress, total: customers }, status };
   }
+  // This process sends what it renders: e-mail or SMS it has no transport for is paper (a type the
+  // law wants on paper) or a refusal, before anything is rendered (run-channels.ts).
+  const checked =
+    deps.channels && !options.detach
+      ? await checkRunChannels({ db: deps.db, logger: deps.logger, channels: deps.channels }, run)
+      : run;
   const queue = createRenderQueue(deps.connect(), deps.queuePrefix);
   const flow = quiet(new FlowProducer({ connection: deps.connect(), prefix: deps.queuePrefix }));
   let plan: { customers: number; chunks: number };
   try {
-    plan = await unlessAborted(planAndStart(deps, queue, run, flow, { prepared: true }), deps.signal);
+    plan = await unlessAborted(planAndStart(deps, queue, checked, flow, { prepared: true }), deps.signal);
   } catch (err) {
     await settledWithin(queue.close(), LOST_REDIS_CLOSE_MS);
     throw err;

@@ -5,7 +5,9 @@
  * "Not yet final" is `archived`, `pending` or `sending`: for print, `archived` is the normal end state
  * inside Missive (the document waits for, or is in, a print stream — the print house mails it), so
  * print is counted as `archived` (with the documents in print streams shown beside it); for email
- * and SMS it means not sent (a cancelled run, or no channel configured) and is shown as such.
+ * and SMS it means not sent (a cancelled run, or no channel configured) and is shown as such — and
+ * a completed run with e-mail or SMS left unsent does not balance (issue 17: nothing that never
+ * left is reported done).
  * Suppressed and render-failed customers have one row on `print` that stands for the customer.
  * Fallback paper for a bounced email is a second row (`fallback_of`): counted on print, not again
  * as a customer.
@@ -59,6 +61,12 @@ export function reconcile(tally: LedgerTally): Reconciliation {
       const unexpected = Object.keys(byStatus).filter((s) => !(s in counts));
       if (unexpected.length > 0)
         problems.push(`${channel}: rows in unexpected statuses ${unexpected.join(', ')}`);
+      // E-mail and SMS never sent in a completed run did not reach anyone: never "balanced".
+      const unsent = OPEN_STATUSES.reduce((n, s) => n + counts[s], 0);
+      if (tally.finished && channel !== 'print' && unsent > 0)
+        problems.push(
+          `${channel}: ${unsent} never sent in a completed run (no transport, or dispatch unfinished)`,
+        );
       return { channel, in: total, counts, balanced: known === total };
     });
   const notProcessed = tally.customersIn - tally.primaryCustomers;

@@ -10,6 +10,7 @@ import type { ModelSnapshot } from '../rules/ranking.ts';
 import { listRunDecisions, saveDecisionIfAbsent } from '../store/decisions.ts';
 import type { RunRecord } from '../store/runs.ts';
 import type { Database } from '../store/schema.ts';
+import { paperInsteadOf } from './run-channels.ts';
 
 /**
  * The rules stage inside a run: one Decision per customer, stored before the document is made, so a
@@ -61,6 +62,7 @@ export function createRunDecisions(db: Kysely<Database>): RunDecisions {
       catalog: ctx.catalog,
       model: ctx.model,
       history,
+      paperInstead: paperInsteadOf(run),
     });
     return {
       decision,

@@ -4,7 +4,8 @@ import { MissiveError } from '../core/errors.ts';
 import type { RunStatus } from '../core/types.ts';
 import { parseJson } from '../store/json.ts';
 import { listPrintStreams } from '../store/print-streams.ts';
-import { getRun } from '../store/runs.ts';
+import { failureList } from '../store/run-failures.ts';
+import { countRunOutcomes, getRun, type RunRecord } from '../store/runs.ts';
 import type { Database } from '../store/schema.ts';
 import { type Reconciliation, reconcile } from './reconcile.ts';
 import type { FileSourceOptions } from './run-source.ts';
@@ -112,9 +113,7 @@ export async function buildRunReport(
     rows: byChannel,
     finished: run.status === 'completed',
   });
-  const startedMs = run.startedAt ? Date.parse(run.startedAt) : undefined;
-  const endMs = run.finishedAt ? Date.parse(run.finishedAt) : now.getTime();
-  const wallTimeMs = startedMs === undefined ? null : Math.max(0, endMs - startedMs);
+  const wallTimeMs = runWallTimeMs(run, now);
   return {
     runId,
     communicationType: run.communicationType,
@@ -141,6 +140,44 @@ export async function buildRunReport(
   };
 }
 
+/**
+ * The run's own wall time: from its recorded start (its first move to `running`) to its recorded
+ * finish, or to `now` while it is not finished — whichever processes did the work, however often it
+ * was resumed. Null before it started.
+ */
+export function runWallTimeMs(
+  run: Pick<RunRecord, 'startedAt' | 'finishedAt'>,
+  now = new Date(),
+): number | null {
+  if (!run.startedAt) return null;
+  const endMs = run.finishedAt ? Date.parse(run.finishedAt) : now.getTime();
+  return Math.max(0, endMs - Date.parse(run.startedAt));
+}
+
+/** What a run summary says of time and rate: the run report's figures, without the rest of the report. */
+export interface RunTiming {
+  startedAt: string | null;
+  wallTimeMs: number | null;
+  /** Customers accounted for (own ledger rows) per second of the run's wall time. */
+  customersPerSecond: number | null;
+}
+
+export async function readRunTiming(
+  db: Kysely<Database>,
+  runId: string,
+  now = new Date(),
+): Promise<RunTiming> {
+  const run = await getRun(db, runId);
+  if (!run) throw new MissiveError('MSV_RUN_NOT_FOUND', `no run with id ${runId}`, { runId });
+  const wallTimeMs = runWallTimeMs(run, now);
+  const { customers } = await countRunOutcomes(db, runId);
+  return {
+    startedAt: run.startedAt,
+    wallTimeMs,
+    customersPerSecond: wallTimeMs ? (customers / wallTimeMs) * 1000 : null,
+  };
+}
+
 async function suppressionsByReason(db: Kysely<Database>, runId: string): Promise<Record<string, number>> {
   const rows = await db
     .selectFrom('communications')
@@ -153,15 +190,11 @@ async function suppressionsByReason(db: Kysely<Database>, runId: string): Promis
   return Object.fromEntries(rows.map((r) => [r.reason ?? '(no reason)', Number(r.n)]));
 }
 
+/** The failure list (src/store/run-failures.ts: recorded failures and failed sends) by stage and code. */
 async function failuresByStage(db: Kysely<Database>, runId: string): Promise<RunReport['failures']> {
-  const rows = await db
-    .selectFrom('run_failures')
-    .select((eb) => ['stage', 'code', eb.fn.countAll<number>().as('n')])
-    .where('run_id', '=', runId)
-    .groupBy(['stage', 'code'])
-    .orderBy('stage')
-    .orderBy('code')
-    .execute();
+  const { rows } = await sql<{ stage: string; code: string; n: number | string }>`
+    select x.stage, x.code, count(*) as n from (${failureList(runId)}) x
+    group by x.stage, x.code order by x.stage, x.code`.execute(db);
   return rows.map((r) => ({ stage: r.stage, code: r.code, count: Number(r.n) }));
 }
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { type BatchDeps, executeRun, type RunOutcome, type RunRequest } from '../batch/execute-run.ts';
 import { possibleDuplicatesLine } from '../batch/format-run-report.ts';
 import type { RunProgress } from '../batch/progress.ts';
+import type { RunTiming } from '../batch/run-report.ts';
 import { countPossibleDuplicates } from '../batch/run-report.ts';
 import { closeChannels, createChannels } from '../channels/registry.ts';
 import type { ChannelConfig } from '../core/config.ts';
@@ -79,7 +80,12 @@ export async function formatChannelSummary(rt: QueueRuntime, runId: string): Pro
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
-export function formatRunSummary(outcome: RunOutcome, archiveDir: string): string {
+/**
+ * The end of `missive run`: counts, and the time and rate of the run as its own record has them
+ * (`readRunTiming`: recorded start to finish, as `missive runs report` says) — never this process's
+ * share of it, which after a resume can be a few milliseconds.
+ */
+export function formatRunSummary(outcome: RunOutcome, archiveDir: string, timing: RunTiming): string {
   const p = outcome.progress;
   const archived = p.byStatus.archived ?? 0;
   const failed = p.byStatus.failed ?? 0;
@@ -99,12 +105,14 @@ export function formatRunSummary(outcome: RunOutcome, archiveDir: string): strin
     `  bytes            ${p.bytes} (${(p.bytes / 1024 / 1024).toFixed(1)} MiB)`,
   ];
   if (outcome.didWork) {
-    lines.push(`  wall time        ${(p.elapsedMs / 1000).toFixed(1)} s`);
+    const rate = (timing.customersPerSecond ?? 0).toFixed(1);
+    const since = timing.startedAt ? ` (the whole run, since ${timing.startedAt})` : '';
+    lines.push(`  wall time        ${((timing.wallTimeMs ?? 0) / 1000).toFixed(1)} s${since}`);
     // A failed run made nothing: its rate is of customers that failed, not of documents.
     lines.push(
       outcome.status === 'failed'
-        ? `  documents/s      0 (no document was made; ${p.ratePerSecond.toFixed(1)} customers/s failed)`
-        : `  documents/s      ${p.ratePerSecond.toFixed(1)}`,
+        ? `  documents/s      0 (no document was made; ${rate} customers/s failed)`
+        : `  documents/s      ${rate}`,
     );
   }
   lines.push(`  archive          ${archiveDir}`);

@@ -39,15 +39,31 @@ const NOT_REACHABLE: Record<ChannelKind, string> = {
   print: 'no postal address',
 };
 
-export function chooseChannel(customer: Customer, type: CommunicationType, smsQuiet: boolean): ChannelChoice {
+/**
+ * `paperInstead`: electronic channels the run has no transport for, for a type the law wants on
+ * paper — passed over (the documented fallback to paper, src/batch/run-channels.ts).
+ */
+export function chooseChannel(
+  customer: Customer,
+  type: CommunicationType,
+  smsQuiet: boolean,
+  paperInstead: readonly ChannelKind[] = [],
+): ChannelChoice {
   const paperOnly = type.paperByLaw && !customer.eDelivery;
   const order: readonly ChannelKind[] = paperOnly ? ['print'] : type.channels;
   const tried: ChannelAttempt[] = [];
   for (const channel of order) {
-    const problem = channelProblem(customer, channel, type.purpose, smsQuiet);
+    const unsendable = type.paperByLaw && paperInstead.includes(channel);
+    const problem = unsendable
+      ? `no ${channel} transport configured for this run: paper instead`
+      : channelProblem(customer, channel, type.purpose, smsQuiet);
     tried.push({ channel, ok: problem === undefined, reason: problem ?? 'usable' });
     if (problem === undefined) {
-      return { channel, reason: whyChosen(type, channel, tried.length, paperOnly), tried };
+      const passedOver = tried.some((t) => t.reason.endsWith('paper instead'));
+      const reason = passedOver
+        ? 'paper by law: electronic delivery consented, but this run has no transport for it'
+        : whyChosen(type, channel, tried.length, paperOnly);
+      return { channel, reason, tried };
     }
   }
   return { channel: null, reason: 'no usable channel', tried };

@@ -46,7 +46,7 @@ export function decide(customer: Customer, ctx: DecisionContext): Decision {
   const data = catalog.traits.build(customer, asOfParts(ctx.asOf));
   const segment = catalog.segments.assign(data);
   const smsQuiet = type.channels.includes('sms') && inQuietHours(customer.timeZone, nowMs, type.quietHours);
-  const choice = chooseChannel(customer, type, smsQuiet);
+  const choice = chooseChannel(customer, type, smsQuiet, ctx.paperInstead);
   const decision: Decision = {
     customerId: customer.id,
     runId: ctx.runId,

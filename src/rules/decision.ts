@@ -32,6 +32,11 @@ export interface DecisionContext {
   catalog: CompiledCatalog;
   model: ModelSnapshot;
   history?: CustomerHistory;
+  /**
+   * Electronic channels the run cannot send on (no transport configured) for a type the law wants on
+   * paper: they are passed over, so an e-delivery customer's document goes on paper (src/batch/run-channels.ts).
+   */
+  paperInstead?: readonly ChannelKind[];
 }
 
 export type RejectionRule =

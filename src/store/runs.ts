@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import type { RunStatus } from '../core/types.ts';
 import { canonicalJson, nowIso, parseJson } from './json.ts';
+import { failureList } from './run-failures.ts';
 import type { Database, RunsTable } from './schema.ts';
 
 export interface RunRecord {
@@ -20,6 +21,9 @@ export interface RunRecord {
   generation: number;
   /** The report frozen when the run finished (see src/batch/run-report.ts), or null. */
   report: unknown;
+  /** The run that replaced this one for its type and as-of (src/batch/run-period.ts), or null. */
+  supersededBy: string | null;
+  supersededAt: string | null;
 }
 
 export interface NewRun {
@@ -202,12 +206,9 @@ export async function countRunFailuresByCode(
   db: Kysely<Database>,
   runId: string,
 ): Promise<{ code: string; count: number; example: string }[]> {
-  const rows = await db
-    .selectFrom('run_failures')
-    .select((eb) => ['code', eb.fn.countAll<number>().as('n'), eb.fn.min('reason').as('example')])
-    .where('run_id', '=', runId)
-    .groupBy('code')
-    .execute();
+  const { rows } = await sql<{ code: string; n: number | string; example: string | null }>`
+    select x.code, count(*) as n, min(x.reason) as example from (${failureList(runId)}) x
+    group by x.code`.execute(db);
   return rows
     .map((r) => ({ code: r.code, count: Number(r.n), example: String(r.example ?? '') }))
     .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
@@ -228,6 +229,8 @@ function rowToRun(row: Selectable<RunsTable>): RunRecord {
     finishedAt: row.finished_at,
     generation: Number(row.generation ?? 0),
     report: row.report ? parseJson<unknown>(row.report) : null,
+    supersededBy: row.superseded_by ?? null,
+    supersededAt: row.superseded_at ?? null,
   };
 }
 

@@ -71,6 +71,9 @@ export interface RunsTable {
   generation: Generated<number>;
   /** The run report frozen when the run finished (JSON), or null. */
   report: JsonText | null;
+  /** The run that replaced this one for its type and as-of (`missive run --supersede`, 0016), or null. */
+  superseded_by: Generated<string | null>;
+  superseded_at: Generated<Timestamp | null>;
 }
 
 export interface CommunicationsTable {

@@ -12,7 +12,10 @@ const HEADER =
   'age,job,marital,education,default,balance,housing,loan,contact,day,month,duration,campaign,pdays,previous,poutcome,y';
 const row = (age: string) => `${age},admin.,married,secondary,no,10,yes,no,unknown,5,may,1,1,-1,0,unknown,no`;
 
-/** Exit codes a scheduler can trust: 0 clean, 3 some rows or customers failed, 1 nothing made, 2 bad usage. */
+/**
+ * Exit codes a scheduler can trust: 0 clean, 3 some rows or customers failed, 1 nothing made or a
+ * second run for a period (README "Exit codes"), 2 bad usage.
+ */
 describe('exit codes of import, feeds load and run', () => {
   let dir: string;
   type Result = { code: number; stdout: string; stderr: string };
@@ -130,18 +133,30 @@ describe('exit codes of import, feeds load and run', () => {
     );
     expect((await missive('run', 'monthly-statement', '--max-failure-rate', '5 %%')).code).toBe(2);
 
+    // A second run for the month (over every customer, then over a file): refused, exit 1, before
+    // the file is read — unless --supersede names the run it replaces (a bad one is bad usage, 2).
+    const firstRun = /see them all: missive runs failures (run_\w+)/.exec(some.stdout)![1]!;
+    const fileArgs = ['--customers', path.join(dir, 'customers.csv'), '--mapping', MAPPING];
+    const second = await missive('run', 'monthly-statement', ...fileArgs, '--as-of', '2026-11-30');
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('[MSV_RUN_PERIOD_TAKEN]');
+    expect(second.stderr).toContain(`--supersede ${firstRun}`);
+    expect(
+      (await missive('run', 'monthly-statement', ...fileArgs, '--as-of', '2026-11-30', '--supersede', 'x'))
+        .code,
+    ).toBe(2);
     // A customer file's refused row counts as a failed customer of the run.
     const fileRun = await missive(
       'run',
       'monthly-statement',
-      '--customers',
-      path.join(dir, 'customers.csv'),
-      '--mapping',
-      MAPPING,
+      ...fileArgs,
       '--as-of',
       '2026-11-30',
+      '--supersede',
+      firstRun,
     );
     expect(fileRun.code).toBe(3);
+    expect(fileRun.stdout).toContain(`replaces run ${firstRun}`);
     expect(fileRun.stdout).toContain('2 customer(s) failed, 1 of them refused at input:');
     expect(fileRun.stdout).toContain('exit 3: 2 of 4 customers failed (50%)');
 
@@ -179,5 +194,5 @@ describe('exit codes of import, feeds load and run', () => {
     );
     expect(again.code).toBe(1);
     expect(again.stdout).toContain('failed before: nothing new to do');
-  });
+  }, 180_000);
 });

@@ -11,6 +11,11 @@ export interface TimelineCommunication {
   runId: string;
   type: string | null;
   asOf: string | null;
+  /**
+   * The run that replaced this communication's run for its type and as-of (`missive run
+   * --supersede`), or null: both are shown, the replaced one labelled, since the customer may hold both.
+   */
+  supersededBy: string | null;
   channel: ChannelKind;
   status: CommunicationStatus;
   reason: string | null;
@@ -49,7 +54,7 @@ export async function customerTimeline(
       ? []
       : db
           .selectFrom('runs')
-          .select(['id', 'communication_type', 'as_of'])
+          .select(['id', 'communication_type', 'as_of', 'superseded_by'])
           .where('id', 'in', runIds)
           .execute(),
     runIds.length === 0
@@ -77,6 +82,7 @@ export async function customerTimeline(
       runId: c.runId,
       type: runById.get(c.runId)?.communication_type ?? null,
       asOf: runById.get(c.runId)?.as_of ?? null,
+      supersededBy: runById.get(c.runId)?.superseded_by ?? null,
       channel: c.channel,
       status: c.status,
       reason: c.reason,

@@ -62,7 +62,12 @@ export function registerCommunicationRoutes(app: FastifyInstance, deps: RouteDep
         listEvents(deps.db, { communicationId: c.id, limit: 500 }),
       ]);
       return {
-        communication: { ...c, type: run?.communicationType ?? null, asOf: run?.asOf ?? null },
+        communication: {
+          ...c,
+          type: run?.communicationType ?? null,
+          asOf: run?.asOf ?? null,
+          supersededBy: run?.supersededBy ?? null,
+        },
         decision: stored
           ? { ...stored.decision, explanation: explainDecision(stored.decision).map(maskPans) }
           : null,

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { runIdFor } from '../../batch/execute-run.ts';
 import { resolveRun } from '../../batch/resolve-run.ts';
 import { cancelRun, pauseRun, resumeRun, retryFailed } from '../../batch/run-control.ts';
+import { claimRunPeriod } from '../../batch/run-period.ts';
 import { buildRunReport } from '../../batch/run-report.ts';
 import { ALL_CUSTOMERS, assertSegmentKnown, parseSourceKey, sourceKeyFor } from '../../batch/run-source.ts';
 import { parseAsOf } from '../../cli/commands/run.ts';
@@ -10,7 +11,7 @@ import type { RunStatus } from '../../core/types.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { countCommunicationsByStatus, listRunFailures } from '../../store/communications.ts';
 import { countRunByChannel } from '../../store/run-progress.ts';
-import { createRunIfAbsent, getRun, listRuns } from '../../store/runs.ts';
+import { getRun, listRuns } from '../../store/runs.ts';
 import type { Role } from '../../store/users.ts';
 import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
 import type { RouteDeps } from './route-deps.ts';
@@ -98,7 +99,9 @@ function registerRunControlRoutes(
   deps: RouteDeps,
   config: { roles: readonly Role[] },
 ): void {
-  app.post<{ Body: { type: string; asOf?: string; templateVersion?: string; source?: string } }>(
+  app.post<{
+    Body: { type: string; asOf?: string; templateVersion?: string; source?: string; supersede?: string };
+  }>(
     '/api/runs',
     {
       config,
@@ -124,6 +127,13 @@ function registerRunControlRoutes(
               pattern: '^(store:all|segment:[A-Za-z0-9_.-]{1,100})$',
               description: 'store:all (default) or segment:<name of a segment in the published catalog>',
             },
+            supersede: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 200,
+              description:
+                'the id of the earlier run of the same type and as-of this run replaces (kept, marked superseded); without it a second run for a period is refused with 409 MSV_RUN_PERIOD_TAKEN',
+            },
           },
         },
       },
@@ -141,8 +151,16 @@ function registerRunControlRoutes(
         asOf: parseAsOf(body.asOf),
         source: await sourceKeyFor(source),
       };
-      const { run, created } = await createRunIfAbsent(deps.db, { id: runIdFor(runRequest), ...runRequest });
-      await audit(deps, request, 'run.create', run.id, { created, templateVersionId: version.id });
+      const { run, created, superseded } = await claimRunPeriod(
+        deps.db,
+        { id: runIdFor(runRequest), ...runRequest },
+        body.supersede,
+      );
+      await audit(deps, request, 'run.create', run.id, {
+        created,
+        templateVersionId: version.id,
+        ...(superseded ? { supersedes: superseded.id } : {}),
+      });
       return reply.code(created ? 201 : 200).send({ runId: run.id, created, run });
     },
   );

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { resolveRun } from '../../batch/resolve-run.ts';
+import { readRunTiming } from '../../batch/run-report.ts';
 import { publishCatalogDir } from '../../rules/publish.ts';
 import { listCommunicationsForRun } from '../../store/communications.ts';
 import { publishTemplatePackage } from '../../templates/publish.ts';
@@ -61,7 +62,13 @@ export function registerDemoCommand(program: Command): void {
               { communicationType: type, templateVersionId: templateVersion.id, asOf, source: 'store:all' },
               channels,
             );
-            out(formatRunSummary(outcome, rt.config.archiveDir));
+            out(
+              formatRunSummary(
+                outcome,
+                rt.config.archiveDir,
+                await readRunTiming(rt.store.db, outcome.runId),
+              ),
+            );
             out('  where they went:\n');
             out(await formatChannelSummary(rt, outcome.runId));
             runIds.push(outcome.runId);

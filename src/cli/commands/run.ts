@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
 import { executeRun, runIdFor } from '../../batch/execute-run.ts';
 import { resolveRun } from '../../batch/resolve-run.ts';
+import { paperInsteadSummary } from '../../batch/run-channels.ts';
+import { claimRunPeriod, type PeriodClaim } from '../../batch/run-period.ts';
+import { readRunTiming } from '../../batch/run-report.ts';
 import { type RunSourceSpec, sourceKeyFor } from '../../batch/run-source.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { ChannelKind } from '../../core/types.ts';
 import type { RunType } from '../../rules/run-type.ts';
-import { createRunIfAbsent } from '../../store/runs.ts';
+import { getRun } from '../../store/runs.ts';
 import { parseAsOf } from '../as-of.ts';
 import { EXIT_OK, parseRate } from '../exit-codes.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
@@ -40,6 +43,7 @@ interface RunCommandOptions {
   asOf?: string;
   templateVersion?: string;
   detach?: boolean;
+  supersede?: string;
 }
 
 /** --all, --customers FILE or --segment NAME: one of them (none means --all). */
@@ -90,6 +94,10 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--as-of <date>', 'statement date YYYY-MM-DD (default: last day of the previous month)')
     .option('--template-version <id>', 'pin a published template version (default: the latest)')
+    .option(
+      '--supersede <run>',
+      'replace this earlier run of the same type and as-of (both are kept, it is marked superseded); without it a second run for a period is refused',
+    )
     .option('--detach', 'plan the run, print its id and return; `missive worker` processes do the work')
     .option(
       '--max-failure-rate <rate>',
@@ -103,7 +111,8 @@ export function registerRunCommand(program: Command): void {
         '  0  every customer ended archived, sent or suppressed (or the failures are within --max-failure-rate)',
         '  3  some customers failed: a document not made, a send failed or bounced, a file row refused',
         '     (the end of the output lists the most common reasons; missive runs failures ID lists them all)',
-        '  1  the run could not be done, or every customer failed: the run is then `failed`, never `completed`',
+        '  1  the run could not be done, or every customer failed: the run is then `failed`, never `completed`;',
+        '     or the type was already run for this as-of date (MSV_RUN_PERIOD_TAKEN; --supersede RUN replaces it)',
         '  2  bad usage (an unknown option, a bad --as-of or --max-failure-rate)',
         'With --detach: 0 once the run is planned; its outcome is for `missive runs show ID`.',
       ].join('\n'),
@@ -128,9 +137,17 @@ export function registerRunCommand(program: Command): void {
           asOf,
           source: await sourceKeyFor(source),
         };
+        // One document per customer per period: a second run of the type and as-of is refused here,
+        // before a file is read or anything rendered, unless --supersede names the run it replaces.
+        const claim = await claimRunPeriod(
+          rt.store.db,
+          { id: runIdFor(request), ...request },
+          opts.supersede,
+        );
+        const replaced = supersedeNote(claim, opts.supersede);
+        if (replaced && !opts.detach) process.stdout.write(replaced);
         if (source.kind === 'file') {
-          const runId = runIdFor(request);
-          await createRunIfAbsent(rt.store.db, { id: runId, ...request });
+          const runId = claim.run.id;
           const summary = await importWithProgress(rt, source, runId);
           if (summary) process.stdout.write(formatImportSummary(summary));
         }
@@ -144,11 +161,24 @@ export function registerRunCommand(program: Command): void {
         const outcome = await runWithProgress(rt, request);
         if (outcome.status === 'paused' || outcome.status === 'cancelled')
           process.stdout.write(`run ${outcome.runId} is ${outcome.status}\n`);
-        process.stdout.write(formatRunSummary(outcome, rt.config.archiveDir));
+        process.stdout.write(
+          formatRunSummary(outcome, rt.config.archiveDir, await readRunTiming(rt.store.db, outcome.runId)),
+        );
         process.stdout.write(await formatChannelSummary(rt, outcome.runId));
+        const finished = await getRun(rt.store.db, outcome.runId);
+        if (finished) process.stdout.write(await paperInsteadSummary(rt.store.db, finished));
         const end = runExit(await runFailureTally(rt.store.db, outcome), maxFailureRate);
         process.stdout.write(end.text);
         if (end.code !== EXIT_OK) process.exitCode = end.code;
       });
     });
+}
+
+/** What the run says about --supersede: the run it replaced, or why nothing was replaced now. */
+export function supersedeNote(claim: PeriodClaim, supersede: string | undefined): string {
+  if (claim.superseded)
+    return `  replaces run ${claim.superseded.id} (${claim.superseded.status}, template version ${claim.superseded.templateVersionId}): kept, marked superseded\n`;
+  if (supersede && !claim.created)
+    return `  note: run ${claim.run.id} exists already, so it is resumed; --supersede ${supersede} changed nothing\n`;
+  return '';
 }

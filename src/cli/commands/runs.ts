@@ -54,7 +54,7 @@ export function registerRunsCommands(program: Command): void {
         if (opts.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         for (const r of rows) {
           process.stdout.write(
-            `${r.id}  ${r.communicationType}  as-of ${r.asOf}  ${r.status}  ${r.customersTotal ?? '?'} customers\n`,
+            `${r.id}  ${r.communicationType}  as-of ${r.asOf}  ${r.status}  ${r.customersTotal ?? '?'} customers${r.supersededBy ? `  superseded by ${r.supersededBy}` : ''}\n`,
           );
         }
         if (rows.length === 0) process.stdout.write('no runs yet: try `missive demo`\n');
@@ -81,6 +81,7 @@ export function registerRunsCommands(program: Command): void {
           `${[
             `run ${run.id}: ${run.communicationType} as of ${run.asOf}, ${run.status}`,
             `  template version ${run.templateVersionId}`,
+            run.supersededBy ? `  superseded by run ${run.supersededBy} (${run.supersededAt})` : '',
             `  customers ${run.customersTotal ?? '?'}; ${
               Object.entries(summary.byStatus)
                 .map(([s, n]) => `${s} ${n}`)

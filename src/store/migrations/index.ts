@@ -15,6 +15,7 @@ import * as trackedLinks from './0012-tracked-links.ts';
 import * as pendingBlobs from './0013-pending-blobs.ts';
 import * as portal from './0014-portal.ts';
 import * as customerSearchKeys from './0015-customer-search-keys.ts';
+import * as runSupersede from './0016-run-supersede.ts';
 import * as onDemand from './0017-on-demand.ts';
 
 /**
@@ -38,6 +39,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     '0013-pending-blobs': { up: (db) => pendingBlobs.up(db, dialect) },
     '0014-portal': { up: (db) => portal.up(db, dialect) },
     '0015-customer-search-keys': { up: (db) => customerSearchKeys.up(db, dialect) },
+    '0016-run-supersede': { up: (db) => runSupersede.up(db, dialect) },
     '0017-on-demand': { up: (db) => onDemand.up(db, dialect) },
   };
   return { getMigrations: async () => migrations };

@@ -96,7 +96,7 @@ function timelineTable(
   const rows: Row[] = [
     ...timeline.communications.map((c) => ({
       at: c.createdAt,
-      html: html`<tr class="communication" data-id="${c.id}"><td>${c.createdAt.slice(0, 16).replace('T', ' ')}</td><td>${c.channel}</td><td>${c.type ?? ''}${c.asOf ? html` <span class="muted">${t.asOf} ${c.asOf}</span>` : ''}</td><td>${c.status}${c.reason ? html` <span class="muted">${c.reason}</span>` : ''}</td><td>${c.offers.join(', ')}</td><td>${c.sha256 ? html`<a href="/ui/customers/${id}/communications/${encodeURIComponent(c.id)}">${t.open}</a>` : ''}</td></tr>`,
+      html: html`<tr class="communication" data-id="${c.id}"><td>${c.createdAt.slice(0, 16).replace('T', ' ')}</td><td>${c.channel}</td><td>${c.type ?? ''}${c.asOf ? html` <span class="muted">${t.asOf} ${c.asOf}</span>` : ''}${c.supersededBy ? html` <span class="superseded" title="${c.supersededBy}">${t.supersededBy} ${c.supersededBy}</span>` : ''}</td><td>${c.status}${c.reason ? html` <span class="muted">${c.reason}</span>` : ''}</td><td>${c.offers.join(', ')}</td><td>${c.sha256 ? html`<a href="/ui/customers/${id}/communications/${encodeURIComponent(c.id)}">${t.open}</a>` : ''}</td></tr>`,
     })),
     ...timeline.events.map((e) => ({ at: e.occurredAt, html: eventRow(t, e) })),
   ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
