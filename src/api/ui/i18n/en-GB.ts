@@ -62,6 +62,7 @@ export const enGB = {
   'event.unsubscribed': 'Unsubscribed',
   'event.possible-duplicate': 'Possible duplicate',
   changedTo: 'now',
+  supersededBy: 'superseded by run',
   technicalDetail: 'Technical detail',
   holdings: 'Holdings (latest loaded feeds)',
   recordedBy: 'recorded by',

@@ -64,6 +64,7 @@ export const zhCN: UiStrings = {
   'event.unsubscribed': '已退订',
   'event.possible-duplicate': '可能重复发送',
   changedTo: '现为',
+  supersededBy: '已被以下批次取代：',
   technicalDetail: '技术细节',
   holdings: '持有产品（最新载入的数据）',
   recordedBy: '记录人',
