@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startServer } from '../../api/server.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { openRuntime } from '../runtime.ts';
 
@@ -17,6 +16,8 @@ export function registerServeCommand(program: Command): void {
           field: 'port',
         });
       }
+      // fastify, its plugins and every route load when the server starts, not with `serve --help` (issue 18).
+      const { startServer } = await import('../../api/server.ts');
       const rt = await openRuntime();
       const { app, url } = await startServer(rt, { port, host: opts.host });
       process.stdout.write(

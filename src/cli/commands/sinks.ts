@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { startSinks } from '../../channels/sinks/start-sinks.ts';
 import { loadConfig } from '../../core/config.ts';
 
 /** `missive sinks`: a real SMTP server and a Twilio-compatible API on loopback, until Ctrl-C. */
@@ -13,6 +12,7 @@ export function registerSinksCommand(program: Command): void {
     .action(async (opts: { smtpPort?: number; twilioPort?: number }) => {
       const config = loadConfig();
       const dir = path.join(config.dataDir, 'sinks');
+      const { startSinks } = await import('../../channels/sinks/start-sinks.ts'); // SMTP and Twilio sinks: only when started
       const sinks = await startSinks({
         dir,
         publicUrl: config.channels.publicUrl,

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { verifyCommunication } from '../../archive/replay.ts';
 import { withRuntime } from '../with-runtime.ts';
 
 export function registerVerifyCommand(program: Command): void {
@@ -10,6 +9,8 @@ export function registerVerifyCommand(program: Command): void {
     )
     .argument('<communication-id>', 'ledger id, as printed by `missive customers show`')
     .action(async (id: string) => {
+      // The renderers (pdfkit, fonts, MJML) load when a document is replayed, not with `verify --help`.
+      const { verifyCommunication } = await import('../../archive/replay.ts');
       await withRuntime(async (rt) => {
         const result = await verifyCommunication({ db: rt.store.db, blobs: rt.blobs }, id);
         for (const warning of result.warnings) process.stderr.write(`missive: warning: ${warning}\n`);
