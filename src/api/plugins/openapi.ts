@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { completeOperation, type RouteSchema } from './openapi-operations.ts';
 
 /** The OpenAPI description of every /api route, at /docs (UI) and /docs/json. UI pages are hidden. */
 export function installOpenApi(app: FastifyInstance): void {
@@ -11,7 +12,9 @@ export function installOpenApi(app: FastifyInstance): void {
         description:
           'Customer Communication Management: customer lookup, the communications timeline, archived documents (verified against their sha256), dispositions, runs, decisions, previews, users and the audit log. Authenticate with a session cookie (the UI) or `Authorization: Bearer <token>` (`missive users token NAME`).',
         version: '0.1.0',
+        license: { name: 'Open source (see the repository)', url: 'https://opensource.org/licenses' },
       },
+      servers: [{ url: '/', description: 'this Missive server (MISSIVE_PUBLIC_URL)' }],
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
@@ -21,6 +24,11 @@ export function installOpenApi(app: FastifyInstance): void {
       security: [{ bearer: [] }, { session: [] }],
     },
     hideUntagged: true,
+    // Every operation: an operationId, a summary and its error responses (openapi-operations.ts).
+    transform: ({ schema, url, route }) => {
+      const method = [route.method].flat()[0] ?? 'GET';
+      return { schema: completeOperation(method, url, (schema ?? {}) as RouteSchema) as typeof schema, url };
+    },
   });
   app.register(swaggerUi, {
     routePrefix: '/docs',
