@@ -6,9 +6,12 @@ import { brandForType } from '../../batch/run-brand.ts';
 import { isMissiveError, MissiveError } from '../../core/errors.ts';
 import { CHANNEL_KINDS, type ChannelKind } from '../../core/types.ts';
 import { customerDocumentData } from '../../customers/index.ts';
+import { linkTrackingFromConfig } from '../../feedback/link-tracking.ts';
+import { trackPrintOffers } from '../../feedback/print-links.ts';
 import { renderForChannel } from '../../render/render-channel.ts';
 import { withOffers } from '../../rules/offer-content.ts';
 import { previewOffers } from '../../rules/preview-offers.ts';
+import { communicationId } from '../../store/communications.ts';
 import { getCustomer } from '../../store/customers.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../../templates/compile.ts';
 import { loadPublishedTemplate } from '../../templates/load-published.ts';
@@ -89,7 +92,16 @@ export function registerPreviewCommand(program: Command): void {
             channel,
             runId: opts.run,
           });
-          data = withOffers(found.data as DocumentData, offers);
+          // A run's paper copy carries each offer's tracked link in its QR code: show the same.
+          const shown =
+            opts.run && channel === 'print' && offers.some((o) => o.cta)
+              ? trackPrintOffers(offers, {
+                  key: linkTrackingFromConfig(rt.config).key(),
+                  baseUrl: rt.config.channels.publicUrl,
+                  communicationId: communicationId(opts.run, customer.id, 'print'),
+                }).offers
+              : offers;
+          data = withOffers(found.data as DocumentData, shown);
           locale = opts.locale ?? customer.locale;
         } else if (opts.data) {
           data = JSON.parse(await fs2.readFile(opts.data, 'utf8')) as DocumentData;
