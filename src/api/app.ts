@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { BlobStore } from '../archive/blob-store.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { DEFAULT_SUCCESS_RULES, type SuccessRules } from '../feedback/success.ts';
+import type { OnDemandService } from '../on-demand/on-demand-service.ts';
 import type { Database } from '../store/schema.ts';
 import { ROUTE_ROLES } from './auth/principal.ts';
 import type { SessionOptions } from './auth/sessions.ts';
@@ -20,6 +21,7 @@ import { registerCustomerRoutes } from './routes/customers.ts';
 import { registerDecideRoutes } from './routes/decide.ts';
 import { registerFeedbackRoutes } from './routes/feedback.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerOnDemandRoutes } from './routes/on-demand.ts';
 import { registerPreviewRoutes } from './routes/preview.ts';
 import type { RouteDeps } from './routes/route-deps.ts';
 import { registerRunRoutes } from './routes/runs.ts';
@@ -29,6 +31,7 @@ import { registerTwilioInboundRoutes } from './routes/twilio-inbound.ts';
 import { registerTwilioStatusRoutes } from './routes/twilio-status.ts';
 import { registerUnsubscribeRoutes } from './routes/unsubscribe.ts';
 import { registerUserRoutes } from './routes/users.ts';
+import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 import { renderHtmlError } from './ui/error-pages.ts';
 import { registerAdminPages } from './ui/routes/admin.ts';
 import { registerCustomerActionPages } from './ui/routes/customer-actions.ts';
@@ -57,6 +60,8 @@ export interface ApiDeps {
   feedback?: { trackingKey: Uint8Array; successRules?: SuccessRules };
   /** The customer self-service portal (/portal): served only when it can send sign-in codes. */
   portal?: PortalOptions;
+  /** The on-demand API's pipeline, sends and status webhooks (POST /api/communications); closed with the app. */
+  onDemand?: OnDemandService;
 }
 
 export const DEFAULT_SECURITY: SecurityOptions & SessionOptions = {
@@ -104,6 +109,8 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     registerRunRoutes(scope, routeDeps);
     registerAuditRoutes(scope, routeDeps);
     registerUserRoutes(scope, routeDeps);
+    registerOnDemandRoutes(scope, { db: deps.db, onDemand: deps.onDemand });
+    registerWebhookEndpointRoutes(scope, { db: deps.db, now });
     registerDecideRoutes(scope, { db: deps.db, now });
     registerPreviewRoutes(scope, { db: deps.db, now, datasourcesDir: deps.datasourcesDir });
     registerStudioRoutes(scope, routeDeps);
@@ -144,6 +151,8 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
       });
     }
   });
+  const onDemand = deps.onDemand;
+  if (onDemand) app.addHook('onClose', async () => onDemand.close());
   if (deps.portal) {
     registerPortal(
       app,

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { BlobStore } from '../archive/blob-store.ts';
+import { brandSettingsOf } from '../batch/run-brand.ts';
 import { closeChannels, createChannels } from '../channels/registry.ts';
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import { parseSuccessRules } from '../feedback/success.ts';
 import { loadTrackingKey } from '../feedback/tracking-token.ts';
+import { createOnDemandService } from '../on-demand/on-demand-service.ts';
 import { channelCodeSender, channelNoticeSender } from '../portal/code-sender.ts';
 import type { Store } from '../store/db.ts';
 import { buildApp } from './app.ts';
@@ -30,7 +32,17 @@ export async function startServer(
   // Sign-in codes go through the channels runs use (SMTP, Twilio); without either, no portal.
   const channels = createChannels(rt.config.channels);
   const canSendCodes = channels.sms !== undefined || channels.email !== undefined;
+  // POST /api/communications: made and sent in this process, through the same channels.
+  const onDemand = createOnDemandService({
+    db: rt.store.db,
+    blobs: rt.blobs,
+    logger: rt.logger,
+    channels,
+    datasourcesDir: rt.config.datasourcesDir,
+    brands: brandSettingsOf(rt.config),
+  });
   const app = buildApp({
+    onDemand,
     db: rt.store.db,
     blobs: rt.blobs,
     logger: rt.logger,

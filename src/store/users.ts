@@ -5,7 +5,11 @@ import type { Database, UsersTable } from './schema.ts';
 
 /** The API's users, their browser sessions and their API tokens: secrets are stored only as hashes. */
 
-export const ROLES = ['agent', 'marketer', 'admin'] as const;
+/**
+ * agent (call center), marketer (runs, studio), admin (everything), system (the organisation's own
+ * systems calling the on-demand API with an API token: nothing else, and no password, no UI).
+ */
+export const ROLES = ['agent', 'marketer', 'admin', 'system'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface UserRecord {

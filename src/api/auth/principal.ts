@@ -16,6 +16,8 @@ export const ROUTE_ROLES = {
   agent: ['agent', 'admin'],
   marketer: ['marketer', 'admin'],
   admin: ['admin'],
+  /** The on-demand API: the organisation's systems (token-only `system` users) and admins. */
+  system: ['system', 'admin'],
   anyone: ['agent', 'marketer', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 

@@ -24,6 +24,11 @@ export async function addUser(
       field: 'password',
     });
   }
+  if (input.role === 'system' && input.password !== undefined) {
+    throw new MissiveError('MSV_API_BAD_REQUEST', 'password: a system user signs in with API tokens only', {
+      field: 'password',
+    });
+  }
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   return createUser(db, { name: input.name, role: input.role, passwordHash });
 }

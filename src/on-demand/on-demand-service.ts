@@ -1,0 +1,131 @@
+import type { Kysely } from 'kysely';
+import type { BlobStore } from '../archive/blob-store.ts';
+import { type BrandSettings, createRunBrands } from '../batch/run-brand.ts';
+import { createRunDecisions, type RunDecisions } from '../batch/run-decisions.ts';
+import { finishRun } from '../batch/run-finish.ts';
+import { createTemplateCache } from '../batch/template-cache.ts';
+import type { Channel } from '../channels/channel.ts';
+import { catalogDeliveryPolicy } from '../channels/delivery-policy.ts';
+import type { DispatchDeps } from '../channels/dispatch.ts';
+import { dispatchWithRetries } from '../channels/dispatch-loop.ts';
+import { SHIPPED_DATASOURCES_DIR } from '../core/config.ts';
+import type { Logger } from '../core/logger.ts';
+import type { ChannelKind } from '../core/types.ts';
+import { recordExposures } from '../feedback/model-stats.ts';
+import { getCommunication } from '../store/communications.ts';
+import type { Database } from '../store/schema.ts';
+import { communicateOnDemand, type OnDemandRequest, type OnDemandResult } from './communicate.ts';
+import { type StatusWebhookOptions, type StatusWebhooks, startStatusWebhooks } from './status-webhooks.ts';
+
+/**
+ * What `missive serve` runs for the on-demand API: the pipeline (communicate.ts) with its caches
+ * (compiled templates, the published catalog and model for at most `decisionsTtlMs`, brands), the
+ * sends in this process (dispatchWithRetries, the ledger's compare-and-set: a `missive worker` that
+ * relays the same run's send never sends it twice), closing each run once its communication is
+ * final, and the status webhooks. `close()` stops taking work and waits for sends in hand.
+ */
+export interface OnDemandServiceOptions {
+  db: Kysely<Database>;
+  blobs: BlobStore;
+  logger: Logger;
+  now?: () => Date;
+  /** The channels sends go through (createChannels); a channel left out keeps its documents `archived`. */
+  channels: Partial<Record<ChannelKind, Channel>>;
+  datasourcesDir?: string | undefined;
+  brands?: BrandSettings | undefined;
+  webhooks?: StatusWebhookOptions;
+  /** Attempts of a temporary send failure, and the longest wait between them. */
+  maxSendAttempts?: number;
+  maxSendDelayMs?: number;
+  decisionsTtlMs?: number;
+}
+
+export interface OnDemandService {
+  communicate(caller: string, request: OnDemandRequest): Promise<OnDemandResult>;
+  webhooks: StatusWebhooks;
+  /** Resolves when no send is in hand (tests and the benchmark). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createOnDemandService(options: OnDemandServiceOptions): OnDemandService {
+  const { db, blobs, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const webhooks = startStatusWebhooks({ db, logger, now }, options.webhooks);
+  const dispatchDeps: DispatchDeps = {
+    db,
+    blobs,
+    logger,
+    channels: options.channels,
+    policy: catalogDeliveryPolicy(db),
+    onSent: async (communicationId, trx) => void (await recordExposures(trx, communicationId)),
+  };
+  const templates = createTemplateCache(db);
+  const brands = createRunBrands(blobs, options.brands);
+  const sends = new Set<Promise<void>>();
+  let closed = false;
+  let decisions: { at: number; value: RunDecisions } | undefined;
+  const ttl = options.decisionsTtlMs ?? 30_000;
+
+  const send = async (communicationId: string) => {
+    try {
+      await dispatchWithRetries(dispatchDeps, communicationId, {
+        maxAttempts: options.maxSendAttempts ?? 5,
+        maxDelayMs: options.maxSendDelayMs ?? 60_000,
+      });
+      const comm = await getCommunication(db, communicationId);
+      // A run of one: closed (and reconciled) once its one communication is final.
+      if (comm && ['sent', 'failed', 'suppressed'].includes(comm.status))
+        await finishRun({ db, logger }, comm.runId);
+    } catch (err) {
+      logger.error({ communicationId, err: (err as Error).message }, 'on-demand send failed');
+    } finally {
+      webhooks.kick();
+    }
+  };
+
+  return {
+    webhooks,
+    async communicate(caller, request) {
+      const result = await communicateOnDemand(
+        {
+          db,
+          blobs,
+          logger,
+          now,
+          templates,
+          decisions: () => {
+            if (!decisions || Date.now() - decisions.at > ttl) {
+              decisions = { at: Date.now(), value: createRunDecisions(db) };
+            }
+            return decisions.value;
+          },
+          brands,
+          datasourcesDir: options.datasourcesDir ?? SHIPPED_DATASOURCES_DIR,
+          onCommunication: () => webhooks.kick(),
+          dispatch: (id) => {
+            if (closed) return;
+            const p = send(id);
+            sends.add(p);
+            void p.finally(() => sends.delete(p));
+          },
+        },
+        caller,
+        request,
+      );
+      const { communication } = result;
+      const unsent = communication.channel === 'print' || communication.status !== 'archived';
+      // Nothing to send (paper, suppressed, failed): the run of one closes now.
+      if (result.created && unsent) await finishRun({ db, logger }, communication.runId);
+      return result;
+    },
+    async idle() {
+      while (sends.size > 0) await Promise.allSettled([...sends]);
+    },
+    async close() {
+      closed = true;
+      await Promise.allSettled([...sends]);
+      await webhooks.close();
+    },
+  };
+}
