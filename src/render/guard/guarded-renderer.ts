@@ -41,6 +41,8 @@ interface Thread {
   /** Resolves once the thread has loaded its modules (or rejects if it dies first). */
   ready: Promise<void>;
   versions: Set<string>;
+  /** Brand versions (sha256) this thread has been sent. */
+  brands: Set<string>;
   /** Set when the thread dies: the error the document in flight fails with. */
   died?: MissiveError;
 }
@@ -78,7 +80,7 @@ export function createGuardedRenderer(limits: RenderLimits): GuardedRenderer {
       worker.on('error', onFail);
       worker.on('exit', onFail);
     });
-    return { worker, ready, versions: new Set() };
+    return { worker, ready, versions: new Set(), brands: new Set() };
   }
 
   function once(t: Thread, request: RenderRequest): Promise<ChannelRender> {
@@ -157,13 +159,19 @@ export function createGuardedRenderer(limits: RenderLimits): GuardedRenderer {
     }
     const first = !t.versions.has(template.versionId);
     t.versions.add(template.versionId);
+    // The brand (its logo is tens of KB) goes to a thread once, like a template version; then its sha256.
+    const { brand, ...plain } = options;
+    const firstBrand = brand !== undefined && !t.brands.has(brand.sha256);
+    if (brand) t.brands.add(brand.sha256);
     const request: RenderRequest = {
       id: nextId++,
       versionId: template.versionId,
       ...(first ? { template } : {}),
       channel,
       data,
-      options,
+      options: plain,
+      ...(brand ? { brandSha256: brand.sha256 } : {}),
+      ...(firstBrand ? { brand } : {}),
     };
     return once(t, request);
   }

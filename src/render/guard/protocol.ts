@@ -1,5 +1,6 @@
 import type { ErrorDetails } from '../../core/errors.ts';
 import type { Artifact, ChannelKind } from '../../core/types.ts';
+import type { BrandSource } from '../../templates/brand/brand-source.ts';
 import type { DocumentData } from '../../templates/types.ts';
 import type { RenderOptions } from '../render-channel.ts';
 
@@ -17,7 +18,10 @@ export interface RenderRequest {
   template?: TemplateSource;
   channel: ChannelKind;
   data: DocumentData;
-  options: RenderOptions;
+  /** Without the brand: it is named by `brandSha256` and sent with the first request that needs it. */
+  options: Omit<RenderOptions, 'brand'>;
+  brandSha256?: string;
+  brand?: BrandSource;
 }
 
 export type RenderReply =

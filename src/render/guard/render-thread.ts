@@ -5,12 +5,14 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { isMissiveError } from '../../core/errors.ts';
+import type { BrandSource } from '../../templates/brand/brand-source.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../../templates/compile.ts';
 import { templatePackageFromFiles } from '../../templates/package-loader.ts';
 import { renderForChannel } from '../render-channel.ts';
 import type { RenderReply, RenderRequest } from './protocol.ts';
 
 const templates = new Map<string, Promise<CompiledTemplate>>();
+const brands = new Map<string, BrandSource>();
 
 async function handle(request: RenderRequest): Promise<RenderReply> {
   try {
@@ -23,12 +25,14 @@ async function handle(request: RenderRequest): Promise<RenderReply> {
     }
     const template = templates.get(request.versionId);
     if (!template) throw new Error(`template version ${request.versionId} was never sent to this thread`);
-    const { artifact, warnings } = await renderForChannel(
-      await template,
-      request.channel,
-      request.data,
-      request.options,
-    );
+    if (request.brand) brands.set(request.brand.sha256, request.brand);
+    const brand = request.brandSha256 === undefined ? undefined : brands.get(request.brandSha256);
+    if (request.brandSha256 !== undefined && !brand)
+      throw new Error(`brand ${request.brandSha256} was never sent to this thread`);
+    const { artifact, warnings } = await renderForChannel(await template, request.channel, request.data, {
+      ...request.options,
+      brand,
+    });
     return { id: request.id, ok: true, artifact, warnings };
   } catch (error) {
     if (isMissiveError(error)) {
