@@ -13,6 +13,12 @@ import { badRequest } from './decide.ts';
 
 const tags = ['on-demand'];
 
+/**
+ * Requests per minute per client to POST /api/communications: a system sends events in bursts (a
+ * failed direct-debit batch), above the API's general limit (MISSIVE_RATE_LIMIT, 600/min per client).
+ */
+export const ON_DEMAND_RATE_LIMIT = 6_000;
+
 const body = z.strictObject({
   type: z.string().min(1).max(200),
   customerId: z.string().min(1).max(200),
@@ -41,7 +47,7 @@ export function registerOnDemandRoutes(
   app.post(
     '/api/communications',
     {
-      config,
+      config: { ...config, rateLimit: { max: ON_DEMAND_RATE_LIMIT, timeWindow: '1 minute' } },
       schema: {
         tags,
         summary:
