@@ -107,6 +107,9 @@ export function buildMail(options: SmtpChannelOptions, message: Outbound, ctx: S
     headers: { ...headers, 'X-Missive-Delivery-Key': ctx.deliveryKey },
     disableFileAccess: true,
     disableUrlAccess: true,
+    // The logo and offer images are data: URIs in the archived HTML; Gmail and others do not show
+    // those, so they travel as inline (cid:) attachments of the same bytes — the content is unchanged.
+    attachDataUrls: true,
   };
 }
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import nodemailer from 'nodemailer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildMail } from '../../src/channels/smtp.ts';
 import { decodeEmail, GMAIL_CLIP_BYTES } from '../../src/render/email.ts';
@@ -110,9 +110,12 @@ describe('offer e-mails of the shipped catalogs', () => {
           attempt: 1,
         },
       );
-      const message = await new MailComposer({ ...mail, date: new Date(`${AS_OF}T09:00:00Z`) })
-        .compile()
-        .build();
+      // What nodemailer sends: images as inline cid: attachments (attachDataUrls), as the SMTP channel does.
+      const sent = await nodemailer
+        .createTransport({ streamTransport: true, buffer: true })
+        .sendMail({ ...mail, date: new Date(`${AS_OF}T09:00:00Z`) });
+      const message = sent.message as Buffer;
+      expect(message.toString()).toMatch(/src=(3D)?"cid:/);
       const report = execFileSync('spamassassin', ['-L', '-t'], { input: message }).toString();
       const score = Number(/^X-Spam-Status: \w+, score=(-?[\d.]+)/m.exec(report)?.[1]);
       const rules =
