@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { brandForType } from '../batch/run-brand.ts';
 import { SHIPPED_DATASOURCES_DIR } from '../core/config.ts';
 import { errorMessage, isMissiveError, MissiveError } from '../core/errors.ts';
 import type { ChannelKind } from '../core/types.ts';
@@ -11,7 +12,6 @@ import { withOffers } from '../rules/offer-content.ts';
 import { previewOffers } from '../rules/preview-offers.ts';
 import { getCustomer } from '../store/customers.ts';
 import type { Database } from '../store/schema.ts';
-import { loadBrandByName } from '../templates/brand/default-brand.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../templates/compile.ts';
 import { templatePackageFromFiles } from '../templates/package-loader.ts';
 import type { DocumentData } from '../templates/types.ts';
@@ -103,7 +103,8 @@ export async function renderDraftChannel(
 ): Promise<ChannelRender> {
   const template = await compileDraft(req.templateName, req.files);
   const { data, locale, asOf } = await draftData(db, template, req);
-  return renderForChannel(template, channel, data, { asOf, locale, brand: await loadBrandByName() });
+  const brand = await brandForType(db, req.templateName);
+  return renderForChannel(template, channel, data, { asOf, locale, brand });
 }
 
 export interface DraftPreview {
@@ -144,7 +145,7 @@ export async function previewDraft(db: Kysely<Database>, req: DraftPreviewReques
   const out: DraftPreview = { locale, channels, issues };
   for (const channel of channels) {
     try {
-      const brand = await loadBrandByName();
+      const brand = await brandForType(db, req.templateName);
       const { artifact, warnings } = await renderForChannel(template, channel, data, { asOf, locale, brand });
       for (const message of warnings) issues.push({ severity: 'warning', message, channel, locale });
       if (channel === 'print') out.print = { pages: artifact.pages ?? 0, bytes: artifact.bytes.byteLength };
