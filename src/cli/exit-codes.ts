@@ -11,6 +11,25 @@ export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_PARTIAL = 3;
 
+/**
+ * Bad usage (exit 2): a command line that cannot mean anything — a bad option value (an error on a
+ * `--option` field), an error marked `usage` (a name typed on the command line that does not exist:
+ * a template, a catalog), or a communication type the catalog does not know. Commander's own errors
+ * (unknown command or option, a missing argument) are bad usage too; `main` handles those.
+ */
+export function isUsageError(err: MissiveError): boolean {
+  if (err.details.usage === true) return true;
+  if (err.code === 'MSV_RULES_UNKNOWN_TYPE') return true;
+  return err.code === 'MSV_CONFIG_INVALID' && String(err.details.field ?? '').startsWith('--');
+}
+
+/**
+ * A bad option value or combination (exit 2), e.g. `usageError('--port', '--port: 99999 is not a TCP port')`.
+ */
+export function usageError(option: string, message: string): MissiveError {
+  return new MissiveError('MSV_CONFIG_INVALID', message, { field: option, usage: true });
+}
+
 export type ExitCode = typeof EXIT_OK | typeof EXIT_FAILURE | typeof EXIT_USAGE | typeof EXIT_PARTIAL;
 
 /**

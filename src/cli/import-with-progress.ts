@@ -8,7 +8,7 @@ import {
   importCustomers,
 } from '../customers/import.ts';
 import { upsertCustomers } from '../store/customers.ts';
-import { createProgressBar } from './progress-bar.ts';
+import { createProgressBar, estimateRows } from './progress-bar.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface ImportRequest {
@@ -44,10 +44,12 @@ export async function importWithProgress(
     path.join(rt.config.dataDir, 'rejects', `${path.basename(request.file)}.${stamp}.rejects.csv`);
   fs.mkdirSync(path.dirname(rejectReportPath), { recursive: true });
   const asOf = request.asOf === undefined ? fileWrittenAt(request.file) : Promise.resolve(request.asOf);
-  const bar = createProgressBar('importing', ' | rejected {rejected}');
+  const bar = createProgressBar({ label: 'importing', unit: 'rows', countFrom: 0 });
   try {
-    const onProgress = (p: ImportProgress) =>
-      bar.update(p.bytesRead, p.totalBytes, { rate: p.rows, rejected: p.rejected });
+    const onProgress = (p: ImportProgress) => {
+      const { total, estimated } = estimateRows(p);
+      bar.update(p.rows, total, { rejected: p.rejected }, estimated);
+    };
     const summary = runId
       ? await prepareFileRun(
           rt.store.db,
@@ -62,6 +64,7 @@ export async function importWithProgress(
           onProgress,
         });
     if (!summary) return undefined;
+    bar.finish(summary.rows, summary.rows, { rejected: summary.rejected });
     // No rejects, no report: an empty file would only make people look for problems.
     if (summary.rejected === 0 && summary.rejectReportPath && !request.rejectReportPath) {
       fs.rmSync(summary.rejectReportPath, { force: true });

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isMissiveError } from '../core/errors.ts';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, isUsageError } from './exit-codes.ts';
 
 type Register = (program: Command) => void;
 
@@ -96,9 +96,8 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     if (isMissiveError(err)) {
       process.stderr.write(`missive: ${err.describe()}\n`);
-      // A bad option value is bad usage, like an unknown option (commander's own errors).
-      const badOption = err.code === 'MSV_CONFIG_INVALID' && String(err.details.field ?? '').startsWith('--');
-      return badOption ? EXIT_USAGE : EXIT_FAILURE;
+      // A bad option value or an unknown name is bad usage, like an unknown option (commander's own errors).
+      return isUsageError(err) ? EXIT_USAGE : EXIT_FAILURE;
     }
     process.stderr.write(`missive: ${(err as Error).stack ?? String(err)}\n`);
     return 1;

@@ -48,20 +48,23 @@ export async function runWithProgress(
   request: RunRequest,
   channelConfig: ChannelConfig = rt.config.channels,
 ): Promise<RunOutcome> {
-  const bar = createProgressBar('rendering', ' | failed {failed}');
+  const bar = createProgressBar({ label: 'rendering', unit: 'documents' });
   const channels = createChannels(channelConfig);
-  let stopped = false;
+  // The ledger counts a customer's fallback paper as a second row: the bar counts customers done.
+  const shown = (p: RunProgress) => Math.min(p.done, p.total);
   try {
-    return await executeRun({ ...batchDeps(rt), channels }, request, (p: RunProgress) => {
-      if (p.done >= p.total && !stopped) {
-        stopped = true;
-        bar.stop();
-      }
-      if (!stopped)
-        bar.update(p.done, p.total, { rate: p.ratePerSecond.toFixed(1), failed: p.byStatus.failed ?? 0 });
+    const outcome = await executeRun({ ...batchDeps(rt), channels }, request, (p: RunProgress) => {
+      const extra = { failed: p.byStatus.failed ?? 0 };
+      if (p.done >= p.total) bar.finish(p.total, p.total, extra);
+      else bar.update(shown(p), p.total, extra);
     });
+    // Stopped early (paused, cancelled) or found done: end at the count the run has now.
+    bar.finish(shown(outcome.progress), outcome.progress.total, {
+      failed: outcome.progress.byStatus.failed ?? 0,
+    });
+    return outcome;
   } finally {
-    if (!stopped) bar.stop();
+    bar.stop();
     await closeChannels(channels);
   }
 }

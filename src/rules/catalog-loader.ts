@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
+import { didYouMean } from '../core/did-you-mean.ts';
 import { MissiveError } from '../core/errors.ts';
 import {
   type Catalog,
@@ -23,6 +24,8 @@ export const OFFERS_DIR = 'offers';
  */
 export async function loadCatalogDir(dir: string): Promise<{ catalog?: Catalog; issues: RuleIssue[] }> {
   const issues: RuleIssue[] = [];
+  const missing = await missingFolder(dir);
+  if (missing) return { issues: [missing] };
   const read = <S extends z.ZodType>(file: string, schema: S) => readYaml(dir, file, schema, issues);
   const head = await read(CATALOG_FILE, catalogFileSchema);
   const traits = await read(TRAITS_FILE, traitsFileSchema);
@@ -63,6 +66,23 @@ export async function loadCatalogDirOrThrow(dir: string): Promise<Catalog> {
     `${first?.file ?? dir} at ${first?.path || '(root)'}: ${first?.message ?? 'invalid'}`,
     { file: first?.file ?? dir, field: first?.path, issues: issues.length },
   );
+}
+
+/** A catalog folder that does not exist is one issue, with the nearest sibling folder as "did you mean". */
+async function missingFolder(dir: string): Promise<RuleIssue | undefined> {
+  const stat = await fs.stat(dir).catch(() => undefined);
+  if (stat?.isDirectory()) return undefined;
+  const siblings = await fs.readdir(path.dirname(path.resolve(dir)), { withFileTypes: true }).catch(() => []);
+  const near = didYouMean(
+    path.basename(path.resolve(dir)),
+    siblings.filter((e) => e.isDirectory()).map((e) => e.name),
+  );
+  return {
+    code: 'MSV_RULES_CATALOG_INVALID',
+    file: dir,
+    path: '',
+    message: `no catalog folder here${near ? `. Did you mean ${path.join(path.dirname(dir), near)}?` : ''}`,
+  };
 }
 
 async function listOfferFiles(dir: string, issues: RuleIssue[]): Promise<string[]> {

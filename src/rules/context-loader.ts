@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
+import { didYouMeanSentence } from '../core/did-you-mean.ts';
 import { MissiveError } from '../core/errors.ts';
 import { listEvents } from '../store/events.ts';
 import { loadModelStats } from '../store/model-stats.ts';
-import { getLatestCatalogVersion } from '../store/offers.ts';
+import { getLatestCatalogVersion, listCatalogVersions } from '../store/offers.ts';
 import type { Database } from '../store/schema.ts';
 import type { Catalog } from './catalog.ts';
 import { type CompiledCatalog, compileCatalog } from './compile.ts';
@@ -23,9 +24,13 @@ export async function loadPublishedCatalog(db: Kysely<Database>, name?: string):
   const record = await getLatestCatalogVersion(db, name);
   if (!record) {
     const which = name ? `catalog ${name}` : 'offer catalog';
+    const known = name ? [...new Set((await listCatalogVersions(db)).map((v) => v.name))] : [];
+    const published =
+      known.length > 0 ? `; published: ${known.join(', ')}.${didYouMeanSentence(name!, known)}` : '';
     throw new MissiveError(
       'MSV_RULES_NOT_PUBLISHED',
-      `no ${which} is published (missive offers publish DIR)`,
+      `no ${which} is published (missive offers publish DIR)${published}`,
+      name && known.length > 0 ? { field: 'catalog', usage: true } : {},
     );
   }
   let compiled = compiledById.get(record.id);

@@ -1,7 +1,9 @@
-import { closest, distance } from 'fastest-levenshtein';
+import { didYouMean } from '../core/did-you-mean.ts';
 import { MissiveError } from '../core/errors.ts';
 import type { ChannelKind } from '../core/types.ts';
 
+/** Moved to core/did-you-mean.ts (template, catalog and command names use it too). */
+export { didYouMean };
 /**
  * One name for what is run: `missive run <type>`, `missive decide --type <type>`, `POST /api/runs`
  * and the run report all name a **communication type** of the published catalog, and the type names
@@ -94,13 +96,6 @@ export function runnableNames(catalog: CatalogTypes | undefined, templates: read
   );
   const services = templates.filter((t) => isServiceDocumentName(t) && !claimed.has(t) && !types.includes(t));
   return [...types, ...[...new Set(services)].sort()];
-}
-
-/** The closest known name, when it is close enough to be a slip (at most 2 edits or a third of it). */
-export function didYouMean(name: string, known: readonly string[]): string | undefined {
-  if (known.length === 0) return undefined;
-  const best = closest(name, [...known]);
-  return distance(name, best) <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }
 
 /** MSV_RULES_UNKNOWN_TYPE for `name`, saying why it does not run and what does. */

@@ -1,7 +1,12 @@
 import type { Kysely } from 'kysely';
+import { didYouMean } from '../core/did-you-mean.ts';
 import { MissiveError } from '../core/errors.ts';
 import type { Database } from '../store/schema.ts';
-import { getLatestTemplateVersion, getTemplateVersion } from '../store/templates.ts';
+import {
+  getLatestTemplateVersion,
+  getTemplateVersion,
+  listPublishedTemplateNames,
+} from '../store/templates.ts';
 import { type CompiledTemplate, compileTemplateAsync } from './compile.ts';
 import { templatePackageFromFiles } from './package-loader.ts';
 
@@ -21,8 +26,17 @@ export async function loadPublishedTemplate(db: Kysely<Database>, ref: string): 
   const version = ref.includes('@')
     ? await getTemplateVersion(db, ref)
     : await getLatestTemplateVersion(db, ref);
-  if (!version)
-    throw new MissiveError('MSV_TEMPLATE_NOT_FOUND', `no published template "${ref}"`, { template: ref });
+  if (!version) {
+    const name = ref.split('@')[0]!;
+    const known = await listPublishedTemplateNames(db);
+    const guess = didYouMean(name, known);
+    const published = known.length > 0 ? ` Published: ${known.join(', ')}.` : ' None is published yet.';
+    throw new MissiveError(
+      'MSV_TEMPLATE_NOT_FOUND',
+      `no published template "${ref}".${published}${guess ? ` Did you mean ${guess}?` : ''}`,
+      { template: ref, usage: true },
+    );
+  }
   return {
     template: await compileTemplateAsync(templatePackageFromFiles(version.templateName, version.files)),
     files: version.files,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { didYouMean } from '../core/did-you-mean.ts';
 import { MissiveError } from '../core/errors.ts';
 import { fileError, problemsError, problemsFromZod } from './issues.ts';
 import { checkSameIds, type LocaleStrings, readLocaleStrings } from './locales.ts';
@@ -96,10 +97,15 @@ export async function loadTemplatePackage(dir: string): Promise<TemplatePackage>
   try {
     names = await listFiles(dir);
   } catch (error) {
+    const siblings = await readdir(path.dirname(path.resolve(dir)), { withFileTypes: true }).catch(() => []);
+    const near = didYouMean(
+      path.basename(path.resolve(dir)),
+      siblings.filter((e) => e.isDirectory()).map((e) => e.name),
+    );
     throw new MissiveError(
       'MSV_TEMPLATE_NOT_FOUND',
-      `no template package folder at ${dir}`,
-      { file: dir },
+      `no template package folder here${near ? `. Did you mean ${path.join(path.dirname(dir), near)}?` : ''}`,
+      { file: dir, usage: true },
       { cause: error },
     );
   }

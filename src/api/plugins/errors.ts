@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorCode, type ErrorDetails, isMissiveError, type MissiveError } from '../../core/errors.ts';
+import { withoutServerPaths } from '../server-paths.ts';
 
 /** HTTP status for each code the API answers with; anything else a MissiveError carries is a 422. */
 export const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -67,7 +68,12 @@ export function installErrorHandling(app: FastifyInstance, html?: HtmlErrorRende
 export function toErrorBody(error: unknown): { status: number; body: ErrorBody } {
   if (isMissiveError(error)) {
     const status = STATUS[error.code] ?? 422;
-    return { status, body: { error: { code: error.code, message: error.message, details: error.details } } };
+    // Messages and details are written for the CLI too: the server's folders stay on the server.
+    const details = Object.fromEntries(
+      Object.entries(error.details).map(([k, v]) => [k, typeof v === 'string' ? withoutServerPaths(v) : v]),
+    );
+    const message = withoutServerPaths(error.message);
+    return { status, body: { error: { code: error.code, message, details } } };
   }
   const fe = error as Partial<FastifyError> & { validation?: ValidationIssue[]; validationContext?: string };
   if (fe.validation) return { status: 400, body: validationBody(fe.validation, fe.validationContext) };
@@ -76,7 +82,11 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody }
     return {
       status,
       body: {
-        error: { code: 'MSV_API_BAD_REQUEST', message: String(fe.message ?? 'bad request'), details: {} },
+        error: {
+          code: 'MSV_API_BAD_REQUEST',
+          message: withoutServerPaths(String(fe.message ?? 'bad request')),
+          details: {},
+        },
       },
     };
   }

@@ -18,7 +18,9 @@ export function registerArchivePurgeCommand(archive: Command): void {
     .option('--actor <name>', 'who purges, for the audit log (default: cli:<user>)')
     .action(async (opts: { dryRun?: boolean; today?: string; actor?: string }) => {
       if (opts.today !== undefined && !parseIsoDate(opts.today)) {
-        throw new MissiveError('MSV_CONFIG_INVALID', `--today must be a date YYYY-MM-DD, got ${opts.today}`);
+        throw new MissiveError('MSV_CONFIG_INVALID', `--today must be a date YYYY-MM-DD, got ${opts.today}`, {
+          field: '--today',
+        });
       }
       await withRuntime(async (rt) => {
         const policy = loadRetentionPolicy(rt.config.retentionFile);

@@ -21,7 +21,9 @@ export function registerCustomersEraseCommand(customers: Command): void {
     .option('--today <date>', 'judge retention periods as of this day, YYYY-MM-DD (default: today)')
     .action(async (id: string, opts: { reason: string; actor?: string; today?: string }) => {
       if (opts.today !== undefined && !parseIsoDate(opts.today)) {
-        throw new MissiveError('MSV_CONFIG_INVALID', `--today must be a date YYYY-MM-DD, got ${opts.today}`);
+        throw new MissiveError('MSV_CONFIG_INVALID', `--today must be a date YYYY-MM-DD, got ${opts.today}`, {
+          field: '--today',
+        });
       }
       // Erasure and the retention policy load only for `customers erase`, not with every customers command.
       const [{ eraseCustomer }, { loadRetentionPolicy }] = await Promise.all([

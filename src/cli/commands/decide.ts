@@ -31,7 +31,9 @@ export function registerDecideCommand(program: Command): void {
     .action(async (opts: DecideOptions) => {
       const now = opts.now ?? new Date().toISOString();
       if (Number.isNaN(Date.parse(now))) {
-        throw new MissiveError('MSV_CONFIG_INVALID', `--now must be an ISO-8601 time, got "${now}"`);
+        throw new MissiveError('MSV_CONFIG_INVALID', `--now must be an ISO-8601 time, got "${now}"`, {
+          field: '--now',
+        });
       }
       await withRuntime(async (rt) => {
         const { decision, offerNames } = await decideForCustomer(rt.store.db, {

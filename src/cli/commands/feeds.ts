@@ -13,7 +13,7 @@ import {
 import { listFeedLoads } from '../../store/feeds.ts';
 import { parseAsOf } from '../as-of.ts';
 import { decideExit, EXIT_OK, EXIT_PARTIAL, parseRate } from '../exit-codes.ts';
-import { createProgressBar } from '../progress-bar.ts';
+import { createProgressBar, estimateRows } from '../progress-bar.ts';
 import type { Runtime } from '../runtime.ts';
 import { withRuntime } from '../with-runtime.ts';
 
@@ -165,7 +165,7 @@ export async function loadFeedFile(
     request.rejects ?? path.join(rt.config.dataDir, 'rejects', `${path.basename(file)}.${stamp}.rejects.csv`);
   fs.mkdirSync(path.dirname(reportPath), { recursive: true });
   const report = await RejectReportWriter.open(reportPath);
-  const bar = createProgressBar(`loading ${name}/${feed}`, ' | rejected {rejected}');
+  const bar = createProgressBar({ label: `loading ${name}/${feed}`, unit: 'rows', countFrom: 0 });
   let summary: FeedLoadSummary;
   try {
     summary = await loadFeed({
@@ -175,8 +175,12 @@ export async function loadFeedFile(
       file,
       asOf,
       onReject: (r) => report.write(r),
-      onProgress: (p) => bar.update(p.bytesRead, p.totalBytes, { rate: p.rows, rejected: p.rejected }),
+      onProgress: (p) => {
+        const { total, estimated } = estimateRows(p);
+        bar.update(p.rows, total, { rejected: p.rejected }, estimated);
+      },
     });
+    bar.finish(summary.records, summary.records, { rejected: summary.rejected });
   } finally {
     bar.stop();
     await report.close();

@@ -33,6 +33,7 @@ export function registerModelEvaluateCommand(model: Command): void {
         throw new MissiveError(
           'MSV_CONFIG_INVALID',
           `--model must be "current" or "prior", got "${opts.model}"`,
+          { field: '--model' },
         );
       }
       const catalog = compileCatalog(await loadCatalogDirOrThrow(path.resolve(dir)));

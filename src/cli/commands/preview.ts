@@ -3,6 +3,7 @@ import fs2 from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { brandForType } from '../../batch/run-brand.ts';
+import { didYouMeanSentence } from '../../core/did-you-mean.ts';
 import { isMissiveError, MissiveError } from '../../core/errors.ts';
 import { CHANNEL_KINDS, type ChannelKind } from '../../core/types.ts';
 import { customerDocumentData } from '../../customers/index.ts';
@@ -44,8 +45,25 @@ async function loadTemplate(
     const { template, files } = await loadPublishedTemplate(rt.store.db, ref);
     return { template, files };
   } catch (error) {
-    if (isMissiveError(error) && error.code === 'MSV_TEMPLATE_NOT_FOUND')
-      throw new MissiveError('MSV_TEMPLATE_NOT_FOUND', `no template folder or published template "${ref}"`);
+    if (isMissiveError(error) && error.code === 'MSV_TEMPLATE_NOT_FOUND') {
+      const published = error.message.replace(/^no published template "[^"]*"\.\s*/, '');
+      // A folder typed with a slip: the nearest folder beside it (./templates for a bare name).
+      const parent = ref.includes('/') ? path.dirname(ref) : 'templates';
+      const folders = fs.existsSync(parent)
+        ? fs.readdirSync(parent, { withFileTypes: true }).filter((e) => e.isDirectory())
+        : [];
+      const near = published.includes('Did you mean')
+        ? ''
+        : didYouMeanSentence(
+            path.basename(ref),
+            folders.map((e) => e.name),
+          ).replace(/ (\S+)\?$/, ` ${parent}/$1?`);
+      throw new MissiveError(
+        'MSV_TEMPLATE_NOT_FOUND',
+        `no template folder or published template "${ref}": ${published}${near}`,
+        { ...error.details },
+      );
+    }
     throw error;
   }
 }
@@ -65,7 +83,9 @@ export function registerPreviewCommand(program: Command): void {
     .action(async (ref: string, opts: PreviewOptions) => {
       const channel = opts.channel as ChannelKind;
       if (!CHANNEL_KINDS.includes(channel)) {
-        throw new MissiveError('MSV_CONFIG_INVALID', `--channel must be one of ${CHANNEL_KINDS.join(', ')}`);
+        throw new MissiveError('MSV_CONFIG_INVALID', `--channel must be one of ${CHANNEL_KINDS.join(', ')}`, {
+          field: '--channel',
+        });
       }
       let asOf = parseAsOf(opts.asOf);
       await withRuntime(async (rt) => {

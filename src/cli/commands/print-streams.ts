@@ -32,7 +32,7 @@ export function registerPrintStreamsCommand(program: Command): void {
       const options = parseFlags(flags);
       await withRuntime(async (rt) => {
         const outDir = path.resolve(flags.out ?? path.join(rt.config.dataDir, 'print-streams', runId));
-        const bar = createProgressBar('print streams');
+        const bar = createProgressBar({ label: 'print streams', unit: 'documents' });
         const start = performance.now();
         let outcome: PrintStreamOutcome;
         try {
@@ -50,8 +50,14 @@ export function registerPrintStreamsCommand(program: Command): void {
 
 export function parseFlags(flags: Flags): PrintStreamOptions {
   const size = Number(flags.size ?? 5000);
+  if (!Number.isInteger(size) || size < 1)
+    throw new MissiveError('MSV_CONFIG_INVALID', `--size must be a positive integer, got "${flags.size}"`, {
+      field: '--size',
+    });
   if (flags.marks !== undefined && flags.marks !== 'datamatrix' && flags.marks !== 'omr') {
-    throw new MissiveError('MSV_CONFIG_INVALID', `--marks must be datamatrix or omr, got "${flags.marks}"`);
+    throw new MissiveError('MSV_CONFIG_INVALID', `--marks must be datamatrix or omr, got "${flags.marks}"`, {
+      field: '--marks',
+    });
   }
   return printStreamOptions({
     size,

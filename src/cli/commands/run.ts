@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Kysely } from 'kysely';
 import { executeRun, runIdFor } from '../../batch/execute-run.ts';
 import { resolveRun } from '../../batch/resolve-run.ts';
 import { paperInsteadSummary } from '../../batch/run-channels.ts';
@@ -8,7 +9,9 @@ import { type RunSourceSpec, sourceKeyFor } from '../../batch/run-source.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { ChannelKind } from '../../core/types.ts';
 import type { RunType } from '../../rules/run-type.ts';
+import { countCustomers } from '../../store/customers.ts';
 import { getRun } from '../../store/runs.ts';
+import type { Database } from '../../store/schema.ts';
 import { parseAsOf } from '../as-of.ts';
 import { EXIT_OK, parseRate } from '../exit-codes.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
@@ -52,11 +55,14 @@ export function runSourceOf(opts: RunCommandOptions): RunSourceSpec {
     Boolean,
   );
   if (given.length > 1)
-    throw new MissiveError('MSV_CONFIG_INVALID', `give one source of customers, not ${given.join(' and ')}`);
+    throw new MissiveError('MSV_CONFIG_INVALID', `give one source of customers, not ${given.join(' and ')}`, {
+      field: String(given[1]),
+    });
   if ((opts.mapping || opts.format || opts.delimiter) && !opts.customers)
     throw new MissiveError(
       'MSV_CONFIG_INVALID',
       '--mapping, --format and --delimiter go with --customers FILE',
+      { field: '--customers' },
     );
   if (opts.customers)
     return {
@@ -122,6 +128,7 @@ export function registerRunCommand(program: Command): void {
       const maxFailureRate = parseRate('--max-failure-rate', opts.maxFailureRate);
       const source = runSourceOf(opts);
       await withQueueRuntime(async (rt) => {
+        if (source.kind === 'all') await assertCustomersStored(rt.store.db);
         const {
           runType,
           templateVersion: version,
@@ -172,6 +179,18 @@ export function registerRunCommand(program: Command): void {
         if (end.code !== EXIT_OK) process.exitCode = end.code;
       });
     });
+}
+
+/**
+ * A run over every customer of an empty store would "complete" having done nothing; it is refused
+ * with what to do first (MSV_RUN_SOURCE, exit 1).
+ */
+export async function assertCustomersStored(db: Kysely<Database>): Promise<void> {
+  if ((await countCustomers(db)) > 0) return;
+  throw new MissiveError(
+    'MSV_RUN_SOURCE',
+    'the store has no customers, so there is nothing to run: import customers first (missive customers import FILE [--mapping MAP.json]; e.g. examples/customers-sample.csv --mapping examples/bank-marketing/mapping.json), or give the run its customers with --customers FILE',
+  );
 }
 
 /** What the run says about --supersede: the run it replaced, or why nothing was replaced now. */

@@ -13,7 +13,7 @@ export function registerServeCommand(program: Command): void {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65_535) {
         throw new MissiveError('MSV_CONFIG_INVALID', `--port: ${opts.port} is not a TCP port`, {
-          field: 'port',
+          field: '--port',
         });
       }
       // fastify, its plugins and every route load when the server starts, not with `serve --help` (issue 18).

@@ -22,7 +22,9 @@ interface SimulateOptions {
 const positive = (flag: string, value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
-    throw new MissiveError('MSV_CONFIG_INVALID', `${flag} must be a positive integer, got "${value}"`);
+    throw new MissiveError('MSV_CONFIG_INVALID', `${flag} must be a positive integer, got "${value}"`, {
+      field: flag,
+    });
   }
   return n;
 };

@@ -29,7 +29,7 @@ export function registerUsersCommands(program: Command): void {
           'MSV_CONFIG_INVALID',
           `--role: ${opts.role} is not one of ${ROLES.join(', ')}`,
           {
-            field: 'role',
+            field: '--role',
           },
         );
       }

@@ -34,6 +34,7 @@ export function parseQueues(value: string): QueueName[] {
     throw new MissiveError(
       'MSV_CONFIG_INVALID',
       `--queues takes a comma-separated list of ${QUEUE_NAMES.join(', ')}; got "${value}"`,
+      { field: '--queues' },
     );
   return [...new Set(names)] as QueueName[];
 }
@@ -62,6 +63,7 @@ export function registerWorkerCommand(program: Command): void {
         throw new MissiveError(
           'MSV_CONFIG_INVALID',
           `--concurrency must be a positive integer, got "${opts.concurrency}"`,
+          { field: '--concurrency' },
         );
       const workers: WatchedWorker[] = [];
       if (queues.includes('render')) {
