@@ -26,6 +26,7 @@ import { addUser, issueApiToken } from '../src/api/lookup/users.ts';
 import { createFsBlobStore } from '../src/archive/fs-blob-store.ts';
 import { startSmtpSink } from '../src/channels/sinks/smtp-sink.ts';
 import { createSmtpChannel } from '../src/channels/smtp.ts';
+import { loadConfig } from '../src/core/config.ts';
 import { createLogger } from '../src/core/logger.ts';
 import type { Customer } from '../src/core/types.ts';
 import { createOnDemandService } from '../src/on-demand/on-demand-service.ts';
@@ -129,6 +130,8 @@ export async function runOnDemandBench(): Promise<OnDemandFigures> {
     blobs,
     logger: createLogger('silent'),
     channels: { email },
+    // As `missive serve` runs it: each document in a render thread under the configured caps.
+    renderLimits: loadConfig().renderLimits,
   });
   const app = buildApp({ db: store.db, blobs, onDemand: service });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -40,6 +40,7 @@ export async function startServer(
     channels,
     datasourcesDir: rt.config.datasourcesDir,
     brands: brandSettingsOf(rt.config),
+    renderLimits: rt.config.renderLimits,
   });
   const app = buildApp({
     onDemand,

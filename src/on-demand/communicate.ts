@@ -12,7 +12,7 @@ import { sha256Hex, stableId } from '../core/hash.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind, Customer } from '../core/types.ts';
 import { customerDocumentData } from '../customers/index.ts';
-import { renderForChannel } from '../render/render-channel.ts';
+import { type ChannelRender, type RenderOptions, renderForChannel } from '../render/render-channel.ts';
 import { isReachable } from '../rules/channel-policy.ts';
 import type { Decision } from '../rules/decision.ts';
 import { offerContentFor, withOffers } from '../rules/offer-content.ts';
@@ -73,6 +73,19 @@ export interface OnDemandDeps {
   brands: RunBrands;
   /** Where the data source definitions are (datasources/<template>/datasource.yaml). */
   datasourcesDir: string;
+  /**
+   * Renders one document under per-document caps (a render thread with a time and heap limit, as a
+   * run's chunks do: RELIABILITY B1), so a poison document fails alone and never stalls the server;
+   * unset: in this thread.
+   */
+  renderDocument?:
+    | ((
+        templateVersionId: string,
+        channel: ChannelKind,
+        data: DocumentData,
+        options: RenderOptions,
+      ) => Promise<ChannelRender>)
+    | undefined;
   /** Sends the archived email/SMS communication in the background (the API answers once archived). */
   dispatch?: ((communicationId: string) => void) | undefined;
   /** Called once a communication exists (the status webhooks look at once). */
@@ -253,11 +266,10 @@ async function make(
       const offers = decision && catalog ? offerContentFor(decision, catalog, customer.locale, channel) : [];
       const data = withOffers(accepted.data, offers);
       const brand = await deps.brands.forRun(run, catalog);
-      const { artifact } = await renderForChannel(template, channel, data, {
-        asOf,
-        locale: customer.locale,
-        brand: brand.source,
-      });
+      const renderOptions = { asOf, locale: customer.locale, brand: brand.source };
+      const { artifact } = deps.renderDocument
+        ? await deps.renderDocument(run.templateVersionId, channel, data, renderOptions)
+        : await renderForChannel(template, channel, data, renderOptions);
       const input = snapshotInput({
         templateVersionId: run.templateVersionId,
         communicationType: run.communicationType,

@@ -12,6 +12,7 @@ import { SHIPPED_DATASOURCES_DIR } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind } from '../core/types.ts';
 import { recordExposures } from '../feedback/model-stats.ts';
+import { createGuardedRenderer, type RenderLimits } from '../render/guard/guarded-renderer.ts';
 import { getCommunication } from '../store/communications.ts';
 import type { Database } from '../store/schema.ts';
 import { communicateOnDemand, type OnDemandRequest, type OnDemandResult } from './communicate.ts';
@@ -38,6 +39,8 @@ export interface OnDemandServiceOptions {
   maxSendAttempts?: number;
   maxSendDelayMs?: number;
   decisionsTtlMs?: number;
+  /** Each document in a render thread under these caps (MISSIVE_RENDER_TIMEOUT_MS / _MAX_HEAP_MB); unset: in this thread. */
+  renderLimits?: RenderLimits | undefined;
 }
 
 export interface OnDemandService {
@@ -61,6 +64,7 @@ export function createOnDemandService(options: OnDemandServiceOptions): OnDemand
     onSent: async (communicationId, trx) => void (await recordExposures(trx, communicationId)),
   };
   const templates = createTemplateCache(db);
+  const guarded = options.renderLimits ? createGuardedRenderer(options.renderLimits) : undefined;
   const brands = createRunBrands(blobs, options.brands);
   const sends = new Set<Promise<void>>();
   let closed = false;
@@ -101,6 +105,10 @@ export function createOnDemandService(options: OnDemandServiceOptions): OnDemand
             return decisions.value;
           },
           brands,
+          renderDocument: guarded
+            ? async (versionId, channel, data, renderOptions) =>
+                guarded.render(await templates.source(versionId), channel, data, renderOptions)
+            : undefined,
           datasourcesDir: options.datasourcesDir ?? SHIPPED_DATASOURCES_DIR,
           onCommunication: () => webhooks.kick(),
           dispatch: (id) => {
@@ -126,6 +134,7 @@ export function createOnDemandService(options: OnDemandServiceOptions): OnDemand
       closed = true;
       await Promise.allSettled([...sends]);
       await webhooks.close();
+      await guarded?.close();
     },
   };
 }

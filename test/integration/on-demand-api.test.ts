@@ -98,6 +98,7 @@ describe('on-demand API: POST /api/communications and signed status webhooks', (
       channels: { email },
       webhooks: { intervalMs: 50, baseDelayMs: 100, settleMs: 0, timeoutMs: 2_000 },
       maxSendDelayMs: 100,
+      renderLimits: { timeoutMs: 20_000, maxHeapMb: 512 },
     });
     app = buildApp({ db: temp.store.db, blobs, onDemand: service });
   }, 60_000);
