@@ -20,6 +20,18 @@ export interface ContactPoint {
 export interface Outbound {
   artifact: Artifact;
   to: ContactPoint;
+  /**
+   * The archived documents an e-mail carries (format 3), read from the blob store by dispatch and
+   * verified against the sha256 the archived message names: sent as they are, never re-rendered.
+   */
+  attachments?: readonly OutboundAttachment[] | undefined;
+}
+
+export interface OutboundAttachment {
+  name: string;
+  mediaType: string;
+  sha256: string;
+  bytes: Uint8Array;
 }
 
 export interface SendContext {

@@ -3,6 +3,8 @@ import type { BlobStore } from '../archive/blob-store.ts';
 import { MissiveError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind, CommunicationStatus, Customer } from '../core/types.ts';
+import { decodeEmail } from '../render/email.ts';
+import { getRecipient } from '../store/communication-recipients.ts';
 import {
   type CommunicationPatch,
   type CommunicationRecord,
@@ -15,7 +17,7 @@ import { appendEvent } from '../store/events.ts';
 import { getRun } from '../store/runs.ts';
 import type { Database } from '../store/schema.ts';
 import { inTransaction } from '../store/transaction.ts';
-import type { Channel, Outbound, SendContext, SendResult } from './channel.ts';
+import type { Channel, Outbound, OutboundAttachment, SendContext, SendResult } from './channel.ts';
 import { backoffMs } from './classify.ts';
 import type { DeliveryPolicy, DeliveryPolicyLookup } from './delivery-policy.ts';
 import type { JournalSlot, SendJournal } from './send-journal.ts';
@@ -145,7 +147,9 @@ async function prepare(deps: DispatchDeps, comm: CommunicationRecord): Promise<P
     attempt: comm.attempts + 1,
     quietHours: policy.quietHours,
   };
-  const address = customer ? contactAddress(customer, comm.channel) : null;
+  // A copy an agent sent to another address (confirmed twice) goes there; everything else to the file.
+  const other = comm.copyOf ? await getRecipient(deps.db, comm.id) : undefined;
+  const address = customer ? (other ?? contactAddress(customer, comm.channel)) : null;
   if (!customer || !address || !comm.artifactSha256) {
     const reason = !customer
       ? 'customer no longer exists'
@@ -163,11 +167,35 @@ async function prepare(deps: DispatchDeps, comm: CommunicationRecord): Promise<P
     };
   }
   const artifact = await deps.blobs.get(comm.artifactSha256);
+  const attachments = comm.channel === 'email' ? await resolveAttachments(deps, artifact) : [];
   const message: Outbound = {
     artifact: { bytes: artifact, mime: '', sha256: comm.artifactSha256, size: artifact.byteLength },
     to: { address, name: customer.name, timeZone: customer.timeZone },
+    ...(attachments.length > 0 ? { attachments } : {}),
   };
   return { message, ctx, policy };
+}
+
+/**
+ * The documents an archived e-mail names (format 3), each read from the blob store, which verifies
+ * it against its sha256 (MSV_ARCHIVE_TAMPERED / _NOT_FOUND otherwise: nothing is sent), and its
+ * size checked against the reference: what goes out is exactly what the archive holds.
+ */
+async function resolveAttachments(deps: DispatchDeps, email: Uint8Array): Promise<OutboundAttachment[]> {
+  const refs = decodeEmail(email).attachments ?? [];
+  const out: OutboundAttachment[] = [];
+  for (const ref of refs) {
+    const bytes = await deps.blobs.get(ref.sha256);
+    if (bytes.byteLength !== ref.size) {
+      throw new MissiveError(
+        'MSV_ARCHIVE_TAMPERED',
+        `attachment ${ref.name}: ${bytes.byteLength} bytes in the archive, the message names ${ref.size}`,
+        { sha256: ref.sha256 },
+      );
+    }
+    out.push({ name: ref.name, mediaType: ref.mediaType, sha256: ref.sha256, bytes });
+  }
+  return out;
 }
 
 function contactAddress(customer: Customer, channel: ChannelKind): string | null {

@@ -110,6 +110,16 @@ export function buildMail(options: SmtpChannelOptions, message: Outbound, ctx: S
     // The logo and offer images are data: URIs in the archived HTML; Gmail and others do not show
     // those, so they travel as inline (cid:) attachments of the same bytes — the content is unchanged.
     attachDataUrls: true,
+    // Archived documents the message carries (a statement's PDF), as dispatch read and verified them.
+    ...(message.attachments?.length
+      ? {
+          attachments: message.attachments.map((a) => ({
+            filename: a.name,
+            contentType: a.mediaType,
+            content: Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength),
+          })),
+        }
+      : {}),
   };
 }
 

@@ -82,20 +82,37 @@ export interface EmailParts {
   fromName?: string | undefined;
   fromAddress?: string | undefined;
   replyTo?: string | undefined;
+  /**
+   * Format 3: archived documents the message carries, by reference (never their bytes): dispatch
+   * reads each from the blob store, which verifies the sha256, and sends it as an attachment.
+   */
+  attachments?: readonly EmailAttachmentRef[] | undefined;
 }
 
-type PartName = 'subject' | 'html' | 'text' | 'fromName' | 'fromAddress' | 'replyTo';
+/** An attachment of an archived e-mail: an archived blob by sha256, with its file name and media type. */
+export interface EmailAttachmentRef {
+  name: string;
+  mediaType: string;
+  sha256: string;
+  size: number;
+}
+
+type PartName = 'subject' | 'html' | 'text' | 'fromName' | 'fromAddress' | 'replyTo' | 'attachments';
 const FORMATS: Readonly<Record<string, readonly PartName[]>> = {
   'missive-email 1\n': ['subject', 'html', 'text'],
   'missive-email 2\n': ['subject', 'html', 'text', 'fromName', 'fromAddress', 'replyTo'],
+  'missive-email 3\n': ['subject', 'html', 'text', 'fromName', 'fromAddress', 'replyTo', 'attachments'],
 };
 const MAGIC_1 = 'missive-email 1\n';
 const MAGIC_2 = 'missive-email 2\n';
+const MAGIC_3 = 'missive-email 3\n';
+const SHA256 = /^[0-9a-f]{64}$/;
 
 /**
  * The archived bytes: `missive-email 1` (or `2` when the message carries its brand's sender: From name,
  * From address and Reply-To follow the three parts), then per part a line `<name> <UTF-8 byte length>`,
- * the bytes and a line break. Nothing is escaped (JSON would escape every quote of the HTML, a third of the render
+ * the bytes and a line break. Format 3 (the message carries archived documents) adds `attachments`: a
+ * JSON array of references (name, media type, sha256, size), never the documents' bytes. Nothing is escaped (JSON would escape every quote of the HTML, a third of the render
  * time), nothing depends on the clock; decodeEmail reads it back.
  */
 export function encodeEmail(parts: EmailParts): Buffer {
@@ -104,9 +121,17 @@ export function encodeEmail(parts: EmailParts): Buffer {
 
 /** encodeEmail, with each part's UTF-8 size: every part measured once and written once into one buffer. */
 function encodeParts(parts: EmailParts): { bytes: Buffer; sizes: Record<PartName, number> } {
-  const magic = parts.fromAddress === undefined ? MAGIC_1 : MAGIC_2;
+  const magic = parts.attachments?.length ? MAGIC_3 : parts.fromAddress === undefined ? MAGIC_1 : MAGIC_2;
   const names = FORMATS[magic]!;
-  const value = (name: PartName): string => parts[name] ?? '';
+  const attachments = JSON.stringify(
+    (parts.attachments ?? []).map((a) => ({
+      name: a.name,
+      mediaType: a.mediaType,
+      sha256: a.sha256,
+      size: a.size,
+    })),
+  );
+  const value = (name: PartName): string => (name === 'attachments' ? attachments : (parts[name] ?? ''));
   const sizes = Object.fromEntries(names.map((n) => [n, Buffer.byteLength(value(n), 'utf8')])) as Record<
     PartName,
     number
@@ -134,7 +159,7 @@ export function decodeEmail(bytes: Uint8Array): EmailParts {
   const magic = buffer.subarray(0, MAGIC_1.length).toString('utf8');
   const names = FORMATS[magic];
   if (!names) throw bad();
-  const out: Partial<EmailParts> = {};
+  const out: Record<string, string> = {};
   let at = magic.length;
   for (const name of names) {
     const eol = buffer.indexOf(10, at);
@@ -144,5 +169,38 @@ export function decodeEmail(bytes: Uint8Array): EmailParts {
     out[name] = buffer.subarray(eol + 1, end).toString('utf8');
     at = end + 1;
   }
-  return out as EmailParts;
+  const { attachments, ...rest } = out;
+  if (attachments === undefined) return rest as unknown as EmailParts;
+  return { ...(rest as unknown as EmailParts), attachments: parseAttachments(attachments, bad) };
+}
+
+function parseAttachments(text: string, bad: () => MissiveError): EmailAttachmentRef[] {
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch {
+    throw bad();
+  }
+  if (!Array.isArray(list)) throw bad();
+  return list.map((a: Partial<EmailAttachmentRef>) => {
+    if (
+      typeof a?.name !== 'string' ||
+      typeof a.mediaType !== 'string' ||
+      typeof a.sha256 !== 'string' ||
+      !SHA256.test(a.sha256) ||
+      typeof a.size !== 'number'
+    )
+      throw bad();
+    return { name: a.name, mediaType: a.mediaType, sha256: a.sha256, size: a.size };
+  });
+}
+
+/**
+ * The archived e-mail with these documents attached by reference (format 3): the same subject,
+ * parts and sender. Pure: the same e-mail and references give the same bytes, so replay proves it.
+ */
+export function attachToEmail(artifact: Artifact, attachments: readonly EmailAttachmentRef[]): Artifact {
+  const parts = decodeEmail(artifact.bytes);
+  const all = [...(parts.attachments ?? []), ...attachments];
+  return makeArtifact(encodeEmail({ ...parts, attachments: all }), EMAIL_MIME);
 }

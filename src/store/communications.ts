@@ -30,7 +30,13 @@ export interface CommunicationRecord extends Communication {
   cost: string | null;
   costUnit: string | null;
   fallbackOf: string | null;
+  /** The communication this one is an agent's copy of, and how (resend, reprint). */
+  copyOf: string | null;
+  copyKind: CopyKind | null;
 }
+
+/** An agent's copy of a communication: the same archived bytes again by e-mail, or on paper. */
+export type CopyKind = 'resend' | 'reprint';
 
 export interface NewCommunication {
   runId: string;
@@ -46,6 +52,9 @@ export interface NewCommunication {
   providerId?: string | null;
   /** The communication this one replaces (fallback to another channel). */
   fallbackOf?: string | null;
+  /** The communication this one is an agent's copy of (resend, reprint). */
+  copyOf?: string | null;
+  copyKind?: CopyKind | null;
 }
 
 /** Fields that a status change may fill in at the same time (after archiving, after sending). */
@@ -109,6 +118,7 @@ export async function insertCommunicationIfAbsent(
         delivery_key: deliveryKey(row.runId, row.customerId, row.templateVersionId, row.channel),
         attempts: 0,
         fallback_of: row.fallbackOf ?? null,
+        ...(row.copyOf ? { copy_of: row.copyOf, copy_kind: row.copyKind ?? null } : {}),
       })
       .onConflict((oc) => oc.columns(['run_id', 'customer_id', 'channel']).doNothing())
       .executeTakeFirst();
@@ -367,6 +377,8 @@ export function rowToCommunication(row: Selectable<CommunicationsTable>): Commun
     cost: row.cost,
     costUnit: row.cost_unit,
     fallbackOf: row.fallback_of,
+    copyOf: row.copy_of ?? null,
+    copyKind: (row.copy_kind as CopyKind | null) ?? null,
   };
 }
 

@@ -104,6 +104,27 @@ export interface CommunicationsTable {
   cost_unit: string | null;
   /** The communication this one replaces (fallback to another channel). */
   fallback_of: string | null;
+  /** The communication this one is an agent's copy of (resend, reprint; 0018). */
+  copy_of: ColumnType<string | null, string | null | undefined, string | null>;
+  copy_kind: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** The address an agent sent a copy to instead of the one on file: personal data, erased (0018). */
+export interface CommunicationRecipientsTable {
+  communication_id: string;
+  customer_id: string;
+  address: string;
+  created_at: string;
+}
+
+/** An archived document an e-mail carried as an attachment, by sha256 (0018). */
+export interface CommunicationAttachmentsTable {
+  communication_id: string;
+  position: number;
+  name: string;
+  media_type: string;
+  sha256: string;
+  size: number;
 }
 
 export interface CommunicationStatusHistoryTable {
@@ -382,6 +403,8 @@ export interface Database {
   template_versions: TemplateVersionsTable;
   runs: RunsTable;
   communications: CommunicationsTable;
+  communication_recipients: CommunicationRecipientsTable;
+  communication_attachments: CommunicationAttachmentsTable;
   communication_status_history: CommunicationStatusHistoryTable;
   run_failures: RunFailuresTable;
   run_members: RunMembersTable;

@@ -17,6 +17,7 @@ import * as portal from './0014-portal.ts';
 import * as customerSearchKeys from './0015-customer-search-keys.ts';
 import * as runSupersede from './0016-run-supersede.ts';
 import * as onDemand from './0017-on-demand.ts';
+import * as agentCopies from './0018-agent-copies.ts';
 
 /**
  * Every migration, in code (no filesystem scanning, so bundles and `tsx` behave the same).
@@ -41,6 +42,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     '0015-customer-search-keys': { up: (db) => customerSearchKeys.up(db, dialect) },
     '0016-run-supersede': { up: (db) => runSupersede.up(db, dialect) },
     '0017-on-demand': { up: (db) => onDemand.up(db, dialect) },
+    '0018-agent-copies': { up: (db) => agentCopies.up(db, dialect) },
   };
   return { getMigrations: async () => migrations };
 }
