@@ -293,6 +293,25 @@ describe('on-demand API: POST /api/communications and signed status webhooks', (
       expect(t2! - t1!).toBeGreaterThanOrEqual(100);
       expect(t3! - t2!).toBeGreaterThanOrEqual(200);
       expect(deliveries.every((d) => d.endpointId === endpoint.id)).toBe(true);
+
+      // A mailbox that refuses (550): failed and bounced, each told once.
+      const refusing = customers[1]!;
+      sink.reject(refusing.email!, 550);
+      const bounced = (await post(reminder(refusing, 'webhook-evt-5006'))).json().communication;
+      await service.idle();
+      const told = await until(() => {
+        const types = receiver.received
+          .filter((r) => r.answered === 200 && JSON.parse(r.body).data.communicationId === bounced.id)
+          .map((r) => JSON.parse(r.body).type as string);
+        return types.includes('communication.failed') && types.includes('communication.bounced')
+          ? types
+          : undefined;
+      });
+      expect(told.sort()).toEqual([
+        'communication.archived',
+        'communication.bounced',
+        'communication.failed',
+      ]);
     } finally {
       await receiver.close();
     }
