@@ -219,6 +219,8 @@ export interface UsersTable {
   password_hash: string | null;
   disabled: number; // 0 | 1
   created_at: Timestamp;
+  /** The IANA zone the UI shows the user's times in; null: the UI language's default (0019). */
+  time_zone: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A signed-in browser: only the sha256 of the cookie's secret is stored. */

@@ -19,6 +19,8 @@ export interface UserRecord {
   passwordHash: string | null;
   disabled: boolean;
   createdAt: string;
+  /** The IANA zone the UI shows this user's times in; null: the default of the UI language. */
+  timeZone: string | null;
 }
 
 export async function createUser(
@@ -52,6 +54,20 @@ export async function setUserPassword(
   const result = await db
     .updateTable('users')
     .set({ password_hash: passwordHash })
+    .where('name', '=', name)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw userNotFound(name);
+}
+
+/** The user's UI time zone (an IANA name, checked by the caller), or null for the language's default. */
+export async function setUserTimeZone(
+  db: Kysely<Database>,
+  name: string,
+  timeZone: string | null,
+): Promise<void> {
+  const result = await db
+    .updateTable('users')
+    .set({ time_zone: timeZone })
     .where('name', '=', name)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw userNotFound(name);
@@ -145,6 +161,7 @@ function rowToUser(row: Selectable<UsersTable>): UserRecord {
     passwordHash: row.password_hash,
     disabled: Number(row.disabled) === 1,
     createdAt: row.created_at,
+    timeZone: row.time_zone ?? null,
   };
 }
 

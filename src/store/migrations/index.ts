@@ -18,6 +18,7 @@ import * as customerSearchKeys from './0015-customer-search-keys.ts';
 import * as runSupersede from './0016-run-supersede.ts';
 import * as onDemand from './0017-on-demand.ts';
 import * as agentCopies from './0018-agent-copies.ts';
+import * as userTimeZone from './0019-user-time-zone.ts';
 
 /**
  * Every migration, in code (no filesystem scanning, so bundles and `tsx` behave the same).
@@ -43,6 +44,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     '0016-run-supersede': { up: (db) => runSupersede.up(db, dialect) },
     '0017-on-demand': { up: (db) => onDemand.up(db, dialect) },
     '0018-agent-copies': { up: (db) => agentCopies.up(db, dialect) },
+    '0019-user-time-zone': { up: (db) => userTimeZone.up(db, dialect) },
   };
   return { getMigrations: async () => migrations };
 }
