@@ -43,7 +43,7 @@ export interface StatusWebhookOptions {
   concurrency?: number;
 }
 
-export const WEBHOOK_DEFAULTS: Required<StatusWebhookOptions> = {
+const WEBHOOK_DEFAULTS: Required<StatusWebhookOptions> = {
   intervalMs: 1_000,
   maxAttempts: 8,
   baseDelayMs: 30_000,
@@ -60,16 +60,6 @@ export interface StatusWebhooks {
   kick(): void;
   close(): Promise<void>;
 }
-
-/** The events a status webhook carries. */
-export const WEBHOOK_EVENT_TYPES = [
-  'communication.archived',
-  'communication.sent',
-  'communication.delivered',
-  'communication.bounced',
-  'communication.failed',
-  'communication.suppressed',
-] as const;
 
 const HISTORY_EVENTS: Record<string, string> = {
   archived: 'communication.archived',

@@ -108,19 +108,6 @@ export async function touchOnDemandRequest(
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** The on-demand request behind a communication, if it was made on demand. */
-export async function findOnDemandRequestByCommunication(
-  db: Kysely<Database>,
-  communicationId: string,
-): Promise<OnDemandRequestRecord | undefined> {
-  const row = await db
-    .selectFrom('on_demand_requests')
-    .selectAll()
-    .where('communication_id', '=', communicationId)
-    .executeTakeFirst();
-  return row ? rowToRequest(row) : undefined;
-}
-
 function rowToRequest(row: Selectable<OnDemandRequestsTable>): OnDemandRequestRecord {
   return {
     caller: row.caller,

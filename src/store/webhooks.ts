@@ -68,14 +68,6 @@ export async function listWebhookEndpoints(
   return (await query.execute()).map(rowToEndpoint);
 }
 
-export async function getWebhookEndpoint(
-  db: Kysely<Database>,
-  id: string,
-): Promise<WebhookEndpointRecord | undefined> {
-  const row = await db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
-  return row ? rowToEndpoint(row) : undefined;
-}
-
 /** Stops sending to the endpoint (its deliveries and log stay). Says whether it existed. */
 export async function deactivateWebhookEndpoint(db: Kysely<Database>, id: string): Promise<boolean> {
   const result = await db
