@@ -39,6 +39,7 @@ import { registerAgentPages } from './ui/routes/pages.ts';
 import { registerReportPages } from './ui/routes/reports.ts';
 import { registerRunPages } from './ui/routes/runs.ts';
 import { registerSessionRoutes } from './ui/routes/session.ts';
+import { registerSettingsPages } from './ui/routes/settings.ts';
 import { registerStudioPages } from './ui/routes/studio.ts';
 
 /** What the API works with: the store, the archive, a clock (tests pin it), a logger, security settings. */
@@ -88,7 +89,15 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     bodyLimit: 1024 * 1024,
   });
   const now = deps.now ?? (() => new Date());
-  const routeDeps: RouteDeps = { db: deps.db, blobs: deps.blobs, now, datasourcesDir: deps.datasourcesDir };
+  const onDemandService = deps.onDemand;
+  const routeDeps: RouteDeps = {
+    db: deps.db,
+    blobs: deps.blobs,
+    now,
+    datasourcesDir: deps.datasourcesDir,
+    logger: deps.logger,
+    sendCopy: onDemandService ? (id) => onDemandService.dispatch(id) : undefined,
+  };
   installErrorHandling(app, renderHtmlError);
   installRequestLogging(app);
   installSecurity(app, security);
@@ -120,6 +129,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     registerReportPages(scope, routeDeps);
     registerStudioPages(scope, routeDeps);
     registerRunPages(scope, routeDeps);
+    registerSettingsPages(scope, routeDeps);
     // Public routes that verify their own signatures go here too, under /webhooks/ or /t/.
     registerTwilioStatusRoutes(scope, {
       db: deps.db,

@@ -45,6 +45,8 @@ export interface OnDemandServiceOptions {
 
 export interface OnDemandService {
   communicate(caller: string, request: OnDemandRequest): Promise<OnDemandResult>;
+  /** Sends an archived e-mail/SMS communication of an on-demand run in the background (an agent's copy). */
+  dispatch(communicationId: string): void;
   webhooks: StatusWebhooks;
   /** Resolves when no send is in hand (tests and the benchmark). */
   idle(): Promise<void>;
@@ -88,8 +90,16 @@ export function createOnDemandService(options: OnDemandServiceOptions): OnDemand
     }
   };
 
+  const dispatch = (id: string) => {
+    if (closed) return;
+    const p = send(id);
+    sends.add(p);
+    void p.finally(() => sends.delete(p));
+  };
+
   return {
     webhooks,
+    dispatch,
     async communicate(caller, request) {
       const result = await communicateOnDemand(
         {
@@ -111,12 +121,7 @@ export function createOnDemandService(options: OnDemandServiceOptions): OnDemand
             : undefined,
           datasourcesDir: options.datasourcesDir ?? SHIPPED_DATASOURCES_DIR,
           onCommunication: () => webhooks.kick(),
-          dispatch: (id) => {
-            if (closed) return;
-            const p = send(id);
-            sends.add(p);
-            void p.finally(() => sends.delete(p));
-          },
+          dispatch,
         },
         caller,
         request,

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { MissiveError } from '../../core/errors.ts';
 import type { ChannelKind } from '../../core/types.ts';
+import { type CopyRequest, type CopyResult, copyCommunication } from '../../on-demand/agent-copies.ts';
 import { EMAIL_MIME } from '../../render/email.ts';
 import type { Decision } from '../../rules/decision.ts';
 import { explainDecision } from '../../rules/explain.ts';
@@ -157,4 +159,99 @@ export function registerCommunicationRoutes(app: FastifyInstance, deps: RouteDep
       return reply.status(recorded ? 201 : 200).send({ recorded, id: request.body.id });
     },
   );
+
+  const copyBody = (extra: Record<string, unknown>) => ({
+    type: 'object',
+    required: ['id', 'reason'],
+    additionalProperties: false,
+    properties: {
+      id: { type: 'string', minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$' },
+      reason: { type: 'string', minLength: 3, maxLength: 500 },
+      ...extra,
+    },
+  });
+
+  app.post<{ Params: Params; Body: { id: string; reason: string; to?: string; toConfirm?: string } }>(
+    `${base}/resend`,
+    {
+      config,
+      schema: {
+        tags,
+        summary:
+          'Resend the exact archived document by e-mail (to the address on file, or `to` typed twice); a new ledger row linked to the original, never a re-render',
+        params: communicationParams,
+        body: copyBody({
+          to: { type: 'string', minLength: 3, maxLength: 254 },
+          toConfirm: { type: 'string', minLength: 3, maxLength: 254 },
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { to, toConfirm } = request.body;
+      if ((to ?? '').trim().toLowerCase() !== (toConfirm ?? '').trim().toLowerCase()) {
+        throw new MissiveError('MSV_API_BAD_REQUEST', 'toConfirm: the two addresses differ', {
+          field: 'toConfirm',
+        });
+      }
+      const result = await agentCopy(request, reply, 'resend', to?.trim());
+      return reply.status(result.created ? 201 : 200).send(copyAnswer(result));
+    },
+  );
+
+  app.post<{ Params: Params; Body: { id: string; reason: string } }>(
+    `${base}/reprint`,
+    {
+      config,
+      schema: {
+        tags,
+        summary:
+          "Queue the exact archived PDF for its run's print stream again, flagged as a reprint in the manifest",
+        params: communicationParams,
+        body: copyBody({}),
+      },
+    },
+    async (request, reply) => {
+      const result = await agentCopy(request, reply, 'reprint', undefined);
+      return reply.status(result.created ? 201 : 200).send(copyAnswer(result));
+    },
+  );
+
+  async function agentCopy(
+    request: FastifyRequest<{ Params: Params; Body: { id: string; reason: string } }>,
+    _reply: unknown,
+    kind: CopyRequest['kind'],
+    to: string | undefined,
+  ): Promise<CopyResult> {
+    const { customerId, communicationId } = request.params;
+    const ctx = viewContext(request, `api.${kind}`);
+    await authorizeCommunication(deps.db, customerId, communicationId, ctx, `communication.${kind}.check`);
+    return copyCommunication(
+      { db: deps.db, blobs: requireBlobs(deps), now: deps.now, dispatch: deps.sendCopy, logger: deps.logger },
+      actorOf(request.principal!),
+      {
+        kind,
+        customerId,
+        communicationId,
+        reason: maskPans(request.body.reason),
+        clientId: request.body.id,
+        ...(to ? { to } : {}),
+      },
+    );
+  }
+}
+
+function copyAnswer(result: CopyResult) {
+  const c = result.communication;
+  return {
+    communication: {
+      id: c.id,
+      runId: c.runId,
+      channel: c.channel,
+      status: c.status,
+      copyOf: c.copyOf,
+      copyKind: c.copyKind,
+      artifactSha256: c.artifactSha256,
+    },
+    created: result.created,
+  };
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/blob-store.ts';
 import { MissiveError } from '../../core/errors.ts';
+import type { Logger } from '../../core/logger.ts';
 import type { Database } from '../../store/schema.ts';
 
 /** What the routes work with. */
@@ -10,6 +11,9 @@ export interface RouteDeps {
   now: () => Date;
   /** Where the data source definitions are (holdings from the feeds); none: no holdings shown. */
   datasourcesDir?: string | undefined;
+  logger?: Logger | undefined;
+  /** Sends an agent's e-mail copy (the on-demand service's send loop); none: it stays `archived`. */
+  sendCopy?: ((communicationId: string) => void) | undefined;
 }
 
 export function requireBlobs(deps: RouteDeps): BlobStore {

@@ -62,7 +62,13 @@ export async function loadPrintEntries(
         unprintable.push({ ...base, code: 'MSV_PRINT_ADDRESS_INVALID', reason: check.reason });
         continue;
       }
-      entries.push({ ...base, sha256: row.artifactSha256, pages: row.pages, address: check.address });
+      entries.push({
+        ...base,
+        sha256: row.artifactSha256,
+        pages: row.pages,
+        address: check.address,
+        ...(row.copyKind === 'reprint' && row.copyOf ? { reprintOf: row.copyOf } : {}),
+      });
     }
     if (rows.length < PAGE) break;
   }

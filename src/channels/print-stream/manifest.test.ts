@@ -17,9 +17,9 @@ describe('the CSV manifest', () => {
     const entry = testEntry('7', { lines: ['a', 'b', 'c', 'd', 'e'] });
     const [placement] = placeEnvelope([{ entry, pages: 3 }], emptyCursor(), true);
     const row = csvRow(manifestDocument('run_x-p001.pdf', placement!));
-    expect(CSV_HEADER.split(',')).toHaveLength(19);
+    expect(CSV_HEADER.split(',')).toHaveLength(21);
     expect(row).toBe(
-      `run_x-p001.pdf,1,7,com_7,${'a'.repeat(64)},3,2,1,1,1,1,1,YO1 8BZ,York,GB,a,b,c,"d, e"\r\n`,
+      `run_x-p001.pdf,1,7,com_7,${'a'.repeat(64)},3,2,1,1,1,1,1,YO1 8BZ,York,GB,a,b,c,"d, e",0,\r\n`,
     );
   });
 });

@@ -21,6 +21,9 @@ export interface ManifestDocument {
   city: string;
   country: string;
   addressLines: string[];
+  /** An agent's re-print of an earlier document (its communication id in `reprintOf`). */
+  reprint: boolean;
+  reprintOf: string | null;
 }
 
 export interface StreamTotals {
@@ -93,6 +96,8 @@ export function manifestDocument(stream: string, p: Placement): ManifestDocument
     city: entry.address.city,
     country: entry.address.country,
     addressLines: [...entry.address.lines],
+    reprint: entry.reprintOf !== undefined,
+    reprintOf: entry.reprintOf ?? null,
   };
 }
 
@@ -138,6 +143,9 @@ export const CSV_HEADER = csvLine([
   'city',
   'country',
   ...Array.from({ length: CSV_ADDRESS_LINES }, (_, i) => `address_line_${i + 1}`),
+  // Last, so the columns before keep their places: 1 and the original's id for an agent's re-print.
+  'reprint',
+  'reprint_of',
 ]);
 
 export function csvRow(d: ManifestDocument): string {
@@ -161,6 +169,8 @@ export function csvRow(d: ManifestDocument): string {
     d.city,
     d.country,
     ...lines,
+    d.reprint ? 1 : 0,
+    d.reprintOf ?? '',
   ]);
 }
 

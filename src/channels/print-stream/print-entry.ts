@@ -8,6 +8,8 @@ export interface PrintEntry {
   readonly sha256: string;
   readonly pages: number;
   readonly address: UsableAddress;
+  /** An agent's re-print: the communication it copies (flagged in the manifests). */
+  readonly reprintOf?: string | undefined;
 }
 
 /** A postal address that passed `usableAddress` (trimmed; postal code upper-cased, spaces single). */
