@@ -12,6 +12,7 @@ import { collectBytes, createPdfDocument } from './pdf/document.ts';
 import { type FontFace, getFont, resetGlyphCaches } from './pdf/fonts.ts';
 import { drawLayout } from './pdf/layout.ts';
 import { preloadBaseGlyphs } from './pdf/subset-cache.ts';
+import { Tagger } from './pdf/tagging.ts';
 
 export interface PrintOptions {
   /** YYYY-MM-DD: fixes the PDF's dates and file ID. */
@@ -80,6 +81,7 @@ export async function renderPrint(
     keywords: text(meta.keywords),
     lang: options.locale,
     pdfa: meta.pdfa,
+    tagged: meta.tagged,
     fonts,
   });
   const bytes = collectBytes(doc);
@@ -88,7 +90,8 @@ export async function renderPrint(
   preloadBaseGlyphs(doc, fonts);
   let pages: number;
   try {
-    pages = drawLayout(doc, layout, checked, runtime, options.brand);
+    const tags = meta.tagged ? new Tagger(doc, options.locale) : undefined;
+    pages = drawLayout(doc, layout, checked, runtime, options.brand, tags);
   } catch (error) {
     doc.end();
     throw withCustomer(error, checked);

@@ -181,7 +181,9 @@ describe('sample packages', () => {
     expect(info).toMatch(/PDF version:\s+1\.7/);
     const xmp = execFileSync('pdfinfo', ['-meta', file]).toString();
     expect(xmp).toContain('<pdfaid:part>2</pdfaid:part>');
-    expect(xmp).toContain('<pdfaid:conformance>B</pdfaid:conformance>');
+    // The shipped bill is tagged (document.tagged): PDF/A-2a with PDF/UA-1.
+    expect(xmp).toContain('<pdfaid:conformance>A</pdfaid:conformance>');
+    expect(xmp).toContain('<pdfuaid:part>1</pdfuaid:part>');
     const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
     expect(text).toContain('Data used, last 12 months (GB)');
     expect(text).toContain('Brought forward');

@@ -5,6 +5,7 @@ import type { TemplateText } from '../../templates/handlebars/template-text.ts';
 import type { PrintLayout } from '../../templates/print-layout/schema.ts';
 import type { ResolvedStyle } from '../../templates/print-layout/style.ts';
 import type { DocumentData } from '../../templates/types.ts';
+import type { Tagger } from './tagging.ts';
 
 /** The rectangle blocks flow in: the body between header and footer, a band, a column or an `at` box. */
 export interface Frame {
@@ -29,6 +30,8 @@ export interface DrawContext {
   /** The style blocks inherit: `styles.base` over the defaults. */
   readonly base: ResolvedStyle;
   readonly scope: Scope;
+  /** The structure tree of a tagged document (`document.tagged`); undefined for an untagged one. */
+  readonly tags: Tagger | undefined;
   frame: Frame;
   y: number;
   /** Continues the flow on a new page; absent where the flow cannot break (bands, columns, `at`). */

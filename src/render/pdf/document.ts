@@ -12,8 +12,16 @@ export interface PdfDocumentOptions {
   lang: string;
   /** PDF/A-2b: pdfkit adds the XMP metadata (dates from asOf) and the sRGB output intent. */
   pdfa: boolean;
+  /** A tagged PDF: structure tree and MarkInfo (pdfkit `tagged`), PDF/A-2a instead of 2b, PDF/UA-1 in XMP. */
+  tagged?: boolean | undefined;
   fonts: readonly FontFace[];
 }
+
+const PDFUA_ID = `
+        <rdf:Description xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" rdf:about="">
+            <pdfuaid:part>1</pdfuaid:part>
+        </rdf:Description>
+        `;
 
 /** UTC midnight of a YYYY-MM-DD date, or MSV_RENDER_FAILED. */
 export function asOfDate(asOf: string): Date {
@@ -41,7 +49,12 @@ export function createPdfDocument(options: PdfDocumentOptions): PDFKit.PDFDocume
     font: null as unknown as string,
     lang: options.lang,
     displayTitle: true,
-    ...(options.pdfa ? { pdfVersion: '1.7' as const, subset: 'PDF/A-2b' as const } : {}),
+    ...(options.pdfa
+      ? { pdfVersion: '1.7' as const, subset: options.tagged ? ('PDF/A-2a' as const) : ('PDF/A-2b' as const) }
+      : options.tagged
+        ? { pdfVersion: '1.7' as const, subset: 'PDF/UA' as unknown as PDFKit.Mixins.PDFSubsets }
+        : {}),
+    ...(options.tagged ? { tagged: true } : {}),
     info: {
       Title: options.title,
       ...(options.author ? { Author: options.author } : {}),
@@ -53,6 +66,8 @@ export function createPdfDocument(options: PdfDocumentOptions): PDFKit.PDFDocume
       ModDate: date,
     },
   });
+  // PDF/UA-1 next to PDF/A-2a: pdfkit writes one subset's identification, the other is added here.
+  if (options.tagged && options.pdfa) doc.appendXML(PDFUA_ID);
   for (const face of options.fonts) {
     doc.registerFont(face.name, face.font as unknown as PDFKit.Mixins.PDFFontSource);
   }

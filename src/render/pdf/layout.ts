@@ -5,6 +5,7 @@ import { DEFAULT_STYLE, resolveStyle } from '../../templates/print-layout/style.
 import type { DocumentData } from '../../templates/types.ts';
 import { drawBlock } from './blocks/index.ts';
 import type { DrawContext, Frame } from './context.ts';
+import type { Tagger } from './tagging.ts';
 
 function headerFor(layout: PrintLayout, pageIndex: number): Region | undefined {
   return pageIndex === 0 ? layout.header?.first : (layout.header?.following ?? layout.header?.first);
@@ -29,6 +30,28 @@ function drawBand(ctx: DrawContext, region: Region | undefined, frame: Frame, pa
 }
 
 /**
+ * A band of a tagged document: the first page's header is read first (its element was placed at the
+ * head of the tree before the body), the following pages' headers and every footer are pagination
+ * artifacts.
+ */
+function drawTaggedBand(
+  ctx: DrawContext,
+  region: Region | undefined,
+  frame: Frame,
+  path: string,
+  into: PDFKit.PDFStructureElement | undefined,
+): void {
+  if (!region) return;
+  const tags = ctx.tags;
+  if (!tags) {
+    drawBand(ctx, region, frame, path);
+    return;
+  }
+  if (into) tags.within(into, () => drawBand(ctx, region, frame, path));
+  else tags.artifact(() => drawBand(ctx, region, frame, path), 'Pagination');
+}
+
+/**
  * Draws a whole document: the body flows page after page, then, with the page count known, each
  * buffered page gets its header (first or following) and the footer, whose templates see
  * `page.number` and `page.count`. Returns the page count.
@@ -39,9 +62,12 @@ export function drawLayout(
   data: DocumentData,
   runtime: TemplateRuntime,
   brand?: CompiledBrand,
+  tags?: Tagger,
 ): number {
   const [width, height] = PAGE_SIZES[layout.page.size];
   let pageIndex = -1;
+  // The first page's header leads the reading order, although it is drawn last.
+  const firstHeader = tags && layout.header?.first ? tags.create('Div') : undefined;
   const ctx: DrawContext = {
     doc,
     layout,
@@ -51,6 +77,7 @@ export function drawLayout(
     page: { width, height },
     base: resolveStyle(layout.styles, 'base', DEFAULT_STYLE),
     scope: {},
+    tags,
     frame: bodyFrame(layout, 0),
     y: 0,
     breakPage: () => {
@@ -71,19 +98,22 @@ export function drawLayout(
     const band = { ...ctx, scope: { page: { number: i + 1, count } } };
     const header = headerFor(layout, i);
     const headerPath = i === 0 || !layout.header?.following ? 'header.first' : 'header.following';
-    drawBand(
+    drawTaggedBand(
       band,
       header,
       { left: m.left, width: width - m.left - m.right, top: m.top, bottom: m.top + (header?.height ?? 0) },
       headerPath,
+      i === 0 ? firstHeader : undefined,
     );
     const footerTop = height - m.bottom - footerHeight;
-    drawBand(
+    drawTaggedBand(
       band,
       layout.footer,
       { left: m.left, width: width - m.left - m.right, top: footerTop, bottom: footerTop + footerHeight },
       'footer',
+      undefined,
     );
   }
+  firstHeader?.end();
   return count;
 }

@@ -69,6 +69,8 @@ function chainOf(style: ResolvedStyle): readonly FontFace[] {
  * style's chain (MSV_RENDER_GLYPH_MISSING names it and `where` the text came from); text needing
  * several fonts is drawn as continued runs, one per font. The height of such mixed text is measured
  * in the main font (its .notdef advance stands in for the fallback glyphs), close for symbols.
+ * In a tagged document the text is content of the current structure element, and each run in
+ * another language than the document's (Chinese in an en-GB letter) a Span with its Lang.
  */
 export function drawText(
   ctx: DrawContext,
@@ -78,6 +80,66 @@ export function drawText(
   where: TextLocation,
 ): void {
   if (text === '') return;
+  const tags = ctx.tags;
+  if (!tags) {
+    drawUntagged(ctx, text, style, box, where);
+    return;
+  }
+  const langRuns = tags.langRuns(text);
+  if (langRuns.length === 1) {
+    tags.text(langRuns, () => drawUntagged(ctx, text, style, box, where));
+    return;
+  }
+  useStyle(ctx, style);
+  const pieces = langRuns.map((run) => splitRuns(chainOf(style), run.text, where));
+  const widths = pieces.map((runs) => runs.map((run) => ctx.doc.font(run.face.name).widthOfString(run.text)));
+  const total = widths.flat().reduce((a, b) => a + b, 0);
+  if (!text.includes('\n') && total <= box.width - FIT_SLACK) {
+    // One line: each run placed after the previous one, aligned as a whole.
+    const align = box.align ?? 'left';
+    let x =
+      align === 'right'
+        ? box.x + box.width - total
+        : align === 'center'
+          ? box.x + (box.width - total) / 2
+          : box.x;
+    tags.text(langRuns, (_run, i) => {
+      pieces[i]?.forEach((fontRun, j) => {
+        ctx.doc
+          .font(fontRun.face.name)
+          .text(fontRun.text, x, box.y, { lineBreak: false, lineGap: style.lineGap });
+        x += widths[i]?.[j] ?? 0;
+      });
+    });
+    return;
+  }
+  // Several lines: continued text through the wrapper, one marked sequence per language.
+  const options = {
+    width: box.width,
+    align: box.align ?? 'left',
+    lineGap: style.lineGap,
+    height: NO_AUTO_PAGE_BREAK,
+  };
+  let first = true;
+  tags.text(langRuns, (_run, i) => {
+    const runs = pieces[i] ?? [];
+    runs.forEach((fontRun, j) => {
+      const continued = i < langRuns.length - 1 || j < runs.length - 1;
+      ctx.doc.font(fontRun.face.name);
+      if (first) ctx.doc.text(fontRun.text, box.x, box.y, { ...options, continued });
+      else ctx.doc.text(fontRun.text, { continued });
+      first = false;
+    });
+  });
+}
+
+function drawUntagged(
+  ctx: DrawContext,
+  text: string,
+  style: ResolvedStyle,
+  box: TextBox,
+  where: TextLocation,
+): void {
   const runs = splitRuns(chainOf(style), text, where);
   useStyle(ctx, style);
   const options = {

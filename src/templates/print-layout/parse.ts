@@ -1,6 +1,7 @@
 import { formatPath, type Problem, problemsError, problemsFromZod } from '../issues.ts';
 import { PRINT_LAYOUT_FILE } from '../manifest.ts';
 import { parseYamlFile, type SourceFile } from '../source-file.ts';
+import { accessibilityProblems } from './accessibility.ts';
 import { PAGE_SIZES, type PrintLayout, printLayoutSchema } from './schema.ts';
 import { walk } from './walk.ts';
 
@@ -62,7 +63,11 @@ export function parsePrintLayout(text: string, file = PRINT_LAYOUT_FILE): Parsed
   if (!parsed.success) {
     throw problemsError('MSV_TEMPLATE_INVALID', file, problemsFromZod(parsed.error.issues, source.lineOf));
   }
-  const problems = [...styleProblems(parsed.data, source), ...geometryProblems(parsed.data, source)];
+  const problems = [
+    ...styleProblems(parsed.data, source),
+    ...geometryProblems(parsed.data, source),
+    ...accessibilityProblems(parsed.data, source),
+  ];
   if (problems.length > 0) throw problemsError('MSV_TEMPLATE_INVALID', file, problems);
   return { layout: parsed.data, source };
 }

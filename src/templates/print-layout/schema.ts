@@ -26,8 +26,14 @@ export const printLayoutSchema = z.strictObject({
       keywords: templateField.optional(),
       /** PDF/A-2b (archival: embedded fonts, sRGB output intent, XMP metadata). On by default. */
       pdfa: z.boolean().default(true),
+      /**
+       * A tagged PDF for screen readers (PDF/UA-1, and PDF/A-2a instead of 2b): structure tree in
+       * layout order, headings, tables, figures with alt text, furniture as artifacts, Lang per span.
+       * Off by default, so template versions published before it render to the same bytes.
+       */
+      tagged: z.boolean().default(false),
     })
-    .default({ pdfa: true }),
+    .default({ pdfa: true, tagged: false }),
   page: z.strictObject({
     size: z.enum(Object.keys(PAGE_SIZES) as [keyof typeof PAGE_SIZES]),
     margins: z.strictObject({ top: length, right: length, bottom: length, left: length }),

@@ -1,6 +1,7 @@
 import type { AddressBlock } from '../../../templates/print-layout/blocks/index.ts';
 import { resolveStyle } from '../../../templates/print-layout/style.ts';
 import { type DrawContext, ensureRoom, evaluate, fixedContext } from '../context.ts';
+import { decoration, paragraph } from '../tagging.ts';
 import { drawText, measureText } from '../text.ts';
 
 /** Address lines: every entry may yield several lines; blank lines go, so missing parts leave no gaps. */
@@ -28,22 +29,29 @@ export function drawAddress(ctx: DrawContext, block: AddressBlock, path: string)
     const text = evaluate(ctx, block.returnAddress);
     const h = measureText(ctx, text, small, width);
     ensureRoom(box, h + 2, `${path}.returnAddress`);
-    drawText(ctx, text, small, { x: left, y: box.y, width }, block.returnAddress.location);
+    const where = block.returnAddress.location;
+    const y = box.y;
+    paragraph(ctx.tags, () => drawText(ctx, text, small, { x: left, y, width }, where));
     box.y += h;
-    ctx.doc
-      .save()
-      .moveTo(left, box.y)
-      .lineTo(left + width, box.y)
-      .lineWidth(0.3)
-      .strokeColor(small.color)
-      .stroke();
-    ctx.doc.restore();
+    decoration(ctx.tags, () => {
+      ctx.doc
+        .save()
+        .moveTo(left, box.y)
+        .lineTo(left + width, box.y)
+        .lineWidth(0.3)
+        .strokeColor(small.color)
+        .stroke();
+      ctx.doc.restore();
+    });
     box.y += 4;
   }
   const lines = addressLines(ctx, block);
   const h = measureText(ctx, lines, style, width);
   ensureRoom(box, h, `${path}.lines`);
   const where = block.lines[0]?.location ?? { file: 'print.yaml', path: `${path}.lines` };
-  drawText(ctx, lines, style, { x: left, y: box.y, width }, { ...where, path: `${path}.lines` });
+  const y = box.y;
+  paragraph(ctx.tags, () =>
+    drawText(ctx, lines, style, { x: left, y, width }, { ...where, path: `${path}.lines` }),
+  );
   ctx.y = Math.max(ctx.y, top + height + (block.spaceAfter ?? 0));
 }

@@ -2,6 +2,7 @@ import { MissiveError } from '../../../core/errors.ts';
 import type { ChartBlock } from '../../../templates/print-layout/blocks/index.ts';
 import { type ResolvedStyle, resolveStyle } from '../../../templates/print-layout/style.ts';
 import { type DrawContext, ensureRoom, evaluate } from '../context.ts';
+import { figure, paragraph } from '../tagging.ts';
 import { drawText, measureText, textWidth } from '../text.ts';
 import { dataList } from './table-rows.ts';
 
@@ -76,14 +77,10 @@ export function drawChart(ctx: DrawContext, block: ChartBlock, path: string): vo
   const title = block.title ? evaluate(ctx, block.title) : '';
   const titleHeight = title ? measureText(ctx, title, titleStyle, ctx.frame.width) + 4 : 0;
   ensureRoom(ctx, titleHeight + block.height, path);
-  if (title)
-    drawText(
-      ctx,
-      title,
-      titleStyle,
-      { x: ctx.frame.left, y: ctx.y, width: ctx.frame.width },
-      block.title!.location,
-    );
+  if (title) {
+    const box = { x: ctx.frame.left, y: ctx.y, width: ctx.frame.width };
+    paragraph(ctx.tags, () => drawText(ctx, title, titleStyle, box, block.title!.location));
+  }
 
   const max = Math.max(0, ...values);
   const min = Math.min(0, ...values);
@@ -104,6 +101,41 @@ export function drawChart(ctx: DrawContext, block: ChartBlock, path: string): vo
     min: bottom,
     max: top,
   };
+  const alt = ctx.tags ? chartAlt(ctx, block, rows, values) : undefined;
+  figure(ctx, alt, () => drawPlot(ctx, block, plot, { step, labelStyle, gutter, values, labels }));
+  ctx.y += titleHeight + block.height;
+}
+
+/** A chart's alternative text: the template's words, then every item's label and value. */
+function chartAlt(
+  ctx: DrawContext,
+  block: ChartBlock,
+  rows: readonly unknown[],
+  values: readonly number[],
+): string {
+  const intro = block.alt ? evaluate(ctx, block.alt) : '';
+  const items = rows.map(
+    (row, i) =>
+      `${evaluate(ctx, block.label, { row, index: i + 1 })} ${evaluate(ctx, block.axisLabel, { value: values[i] })}`,
+  );
+  // Chinese text takes full-width punctuation.
+  const [colon, semicolon] = /^zh\b/i.test(ctx.tags?.lang ?? '') ? ['：', '；'] : [': ', '; '];
+  return `${intro}${intro && items.length > 0 ? colon : ''}${items.join(semicolon)}`;
+}
+
+function drawPlot(
+  ctx: DrawContext,
+  block: ChartBlock,
+  plot: Plot,
+  parts: {
+    step: number;
+    labelStyle: ResolvedStyle;
+    gutter: number;
+    values: readonly number[];
+    labels: readonly string[];
+  },
+): void {
+  const { step, labelStyle, gutter, values, labels } = parts;
   drawAxis(ctx, block, plot, step, labelStyle, gutter);
   const slot = plot.width / Math.max(1, values.length);
   const base = yOf(plot, 0);
@@ -140,5 +172,4 @@ export function drawChart(ctx: DrawContext, block: ChartBlock, path: string): vo
     const box = { x: plot.x + i * slot, y: plot.y + plot.height + 3, width: slot, align: 'center' as const };
     drawText(ctx, label, labelStyle, box, block.label.location);
   });
-  ctx.y += titleHeight + block.height;
 }

@@ -2,6 +2,7 @@ import type { BarcodeBlock, QrBlock } from '../../../templates/print-layout/bloc
 import { resolveStyle } from '../../../templates/print-layout/style.ts';
 import { encodeBars, encodeMatrix } from '../barcode.ts';
 import { type DrawContext, ensureRoom, evaluate } from '../context.ts';
+import { figure, paragraph } from '../tagging.ts';
 import { drawText, measureText } from '../text.ts';
 
 /** Modules of white around a QR code (the standard asks for 4) and a DataMatrix (1). */
@@ -28,13 +29,15 @@ export function drawQr(ctx: DrawContext, block: QrBlock, path: string): void {
   const unit = block.size / (Math.max(m.columns, m.rows) + 2 * quiet);
   const x0 = placeX(ctx, block.align, block.size) + quiet * unit;
   const y0 = ctx.y + quiet * unit;
-  const doc = ctx.doc.save();
-  for (let r = 0; r < m.rows; r += 1) {
-    for (let c = 0; c < m.columns; c += 1) {
-      if (m.dark[r * m.columns + c]) doc.rect(x0 + c * unit, y0 + r * unit, unit, unit);
+  figure(ctx, block.alt, () => {
+    const doc = ctx.doc.save();
+    for (let r = 0; r < m.rows; r += 1) {
+      for (let c = 0; c < m.columns; c += 1) {
+        if (m.dark[r * m.columns + c]) doc.rect(x0 + c * unit, y0 + r * unit, unit, unit);
+      }
     }
-  }
-  doc.fillColor(block.color).fill().restore();
+    doc.fillColor(block.color).fill().restore();
+  });
   ctx.y += block.size;
   if (caption) {
     const box = {
@@ -43,7 +46,7 @@ export function drawQr(ctx: DrawContext, block: QrBlock, path: string): void {
       width: block.size,
       align: 'center' as const,
     };
-    drawText(ctx, caption, style, box, block.caption!.location);
+    paragraph(ctx.tags, () => drawText(ctx, caption, style, box, block.caption!.location));
     ctx.y += captionHeight;
   }
 }
@@ -57,16 +60,18 @@ export function drawBarcode(ctx: DrawContext, block: BarcodeBlock, path: string)
   const unit = block.width / (bars.modules + 2 * BAR_QUIET);
   const left = placeX(ctx, block.align, block.width);
   let x = left + BAR_QUIET * unit;
-  const doc = ctx.doc.save();
-  bars.widths.forEach((w, i) => {
-    if (i % 2 === 0) doc.rect(x, ctx.y, w * unit, block.height);
-    x += w * unit;
+  // The printed value belongs to the figure: the alt text already says what the code holds.
+  figure(ctx, block.alt, () => {
+    const doc = ctx.doc.save();
+    bars.widths.forEach((w, i) => {
+      if (i % 2 === 0) doc.rect(x, ctx.y, w * unit, block.height);
+      x += w * unit;
+    });
+    doc.fillColor(block.color).fill().restore();
+    if (block.showText) {
+      const box = { x: left, y: ctx.y + block.height, width: block.width, align: 'center' as const };
+      drawText(ctx, value, style, box, block.value.location);
+    }
   });
-  doc.fillColor(block.color).fill().restore();
-  ctx.y += block.height;
-  if (block.showText) {
-    const box = { x: left, y: ctx.y, width: block.width, align: 'center' as const };
-    drawText(ctx, value, style, box, block.value.location);
-    ctx.y += textHeight;
-  }
+  ctx.y += block.height + (block.showText ? textHeight : 0);
 }

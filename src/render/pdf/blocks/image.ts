@@ -1,7 +1,9 @@
 import { MissiveError } from '../../../core/errors.ts';
+import type { TemplateText } from '../../../templates/handlebars/template-text.ts';
 import type { ImageBlock, LogoBlock } from '../../../templates/print-layout/blocks/index.ts';
 import { type ImageAsset, layoutImage } from '../../../templates/print-layout/images.ts';
 import { type DrawContext, ensureRoom } from '../context.ts';
+import { figure } from '../tagging.ts';
 import { lookupPath } from './lookup.ts';
 
 /** Draws a checked image at `width` × `height` (the missing one keeps the proportions). */
@@ -10,6 +12,7 @@ function place(
   image: ImageAsset,
   size: { width?: number | undefined; height?: number | undefined; align: string },
   path: string,
+  alt: TemplateText | string | undefined,
 ): void {
   const ratio = image.height / image.width;
   const width =
@@ -23,7 +26,8 @@ function place(
       : size.align === 'right'
         ? left + frame - width
         : left;
-  ctx.doc.image(image.bytes, x, ctx.y, { width, height });
+  const y = ctx.y;
+  figure(ctx, alt, () => ctx.doc.image(image.bytes, x, y, { width, height }));
   ctx.y += height;
 }
 
@@ -45,7 +49,7 @@ export function drawImage(ctx: DrawContext, block: ImageBlock, path: string): vo
   }
   const image = layoutImage(ctx.layout, src);
   if (!image) throw missing(`${path}.src`, `${src} is not an image of the package (${src}.b64)`);
-  place(ctx, image, block, path);
+  place(ctx, image, block, path, block.alt);
 }
 
 /** The brand's logo; MSV_BRAND_INVALID when the document is rendered without a brand. */
@@ -57,5 +61,6 @@ export function drawLogo(ctx: DrawContext, block: LogoBlock, path: string): void
     });
   }
   const height = block.width === undefined && block.height === undefined ? 34 : block.height;
-  place(ctx, ctx.brand.logo, { width: block.width, height, align: block.align }, path);
+  const alt = block.alt ?? ctx.runtime.brand?.logo.alt;
+  place(ctx, ctx.brand.logo, { width: block.width, height, align: block.align }, path, alt);
 }

@@ -1,6 +1,7 @@
 import type { KeyValueBlock } from '../../../templates/print-layout/blocks/index.ts';
 import { resolveStyle } from '../../../templates/print-layout/style.ts';
 import { type DrawContext, ensureRoom, evaluate } from '../context.ts';
+import { decoration } from '../tagging.ts';
 import { drawText, measureText } from '../text.ts';
 
 const ROW_GAP = 2;
@@ -27,18 +28,44 @@ export function drawKeyValue(ctx: DrawContext, block: KeyValueBlock, path: strin
   ensureRoom(ctx, total, path);
   const { left, width } = ctx.frame;
   if (block.fill || block.border) {
-    ctx.doc.save().rect(left, ctx.y, width, total).lineWidth(0.6);
-    if (block.fill && block.border) ctx.doc.fillAndStroke(block.fill, block.border);
-    else if (block.fill) ctx.doc.fill(block.fill);
-    else if (block.border) ctx.doc.stroke(block.border);
-    ctx.doc.restore();
+    const top = ctx.y;
+    decoration(ctx.tags, () => {
+      ctx.doc.save().rect(left, top, width, total).lineWidth(0.6);
+      if (block.fill && block.border) ctx.doc.fillAndStroke(block.fill, block.border);
+      else if (block.fill) ctx.doc.fill(block.fill);
+      else if (block.border) ctx.doc.stroke(block.border);
+      ctx.doc.restore();
+    });
   }
   let y = ctx.y + pad;
-  for (const r of rows) {
-    drawText(ctx, r.label, r.labelStyle, { x: left + pad, y, width: labelWidth }, r.row.label.location);
-    const box = { x: left + pad + labelWidth, y, width: valueWidth, align: block.valueAlign };
-    drawText(ctx, r.value, r.style, box, r.row.value.location);
-    y += r.height + ROW_GAP;
-  }
+  const drawRows = () => {
+    for (const r of rows) {
+      const at = y;
+      const label = () =>
+        drawText(
+          ctx,
+          r.label,
+          r.labelStyle,
+          { x: left + pad, y: at, width: labelWidth },
+          r.row.label.location,
+        );
+      const box = { x: left + pad + labelWidth, y: at, width: valueWidth, align: block.valueAlign };
+      const value = () => drawText(ctx, r.value, r.style, box, r.row.value.location);
+      const tags = ctx.tags;
+      if (tags) {
+        // A summary box reads as a table of row headers and values.
+        tags.element('TR', {}, () => {
+          tags.element('TH', { scope: 'Row' }, label);
+          tags.element('TD', {}, value);
+        });
+      } else {
+        label();
+        value();
+      }
+      y += r.height + ROW_GAP;
+    }
+  };
+  if (ctx.tags) ctx.tags.element('Table', {}, drawRows);
+  else drawRows();
   ctx.y += total;
 }

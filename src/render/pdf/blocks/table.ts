@@ -4,6 +4,7 @@ import type { TableBlock } from '../../../templates/print-layout/blocks/index.ts
 import { type ResolvedStyle, resolveStyle } from '../../../templates/print-layout/style.ts';
 import { type Align, resolveWidths } from '../../../templates/print-layout/units.ts';
 import { type DrawContext, ensureRoom, evaluate, type Scope } from '../context.ts';
+import { decoration } from '../tagging.ts';
 import { drawText, measureText } from '../text.ts';
 import { addToSums, tableRows } from './table-rows.ts';
 
@@ -73,34 +74,60 @@ function carryLine(t: Table, which: 'carried' | 'brought', scope: Scope): Line {
 
 function hline(t: Table, y: number, width = 0.5): void {
   const { left, width: w } = t.ctx.frame;
-  t.ctx.doc
-    .save()
-    .moveTo(left, y)
-    .lineTo(left + w, y)
-    .lineWidth(width)
-    .strokeColor(t.rule)
-    .stroke()
-    .restore();
+  decoration(t.ctx.tags, () =>
+    t.ctx.doc
+      .save()
+      .moveTo(left, y)
+      .lineTo(left + w, y)
+      .lineWidth(width)
+      .strokeColor(t.rule)
+      .stroke()
+      .restore(),
+  );
 }
 
-function drawLine(t: Table, line: Line, fill?: string): void {
+/**
+ * What a line is in a tagged document: a row of header cells (TH, scope Column), a row of data cells
+ * (TD), or pagination a reader skips (the header repeated on a following page, "Carried forward" and
+ * "Brought forward"): the table stays one Table whose rows are each read once.
+ */
+type LineRole = 'TH' | 'TD' | 'Artifact';
+
+function drawLine(t: Table, line: Line, fill: string | undefined, role: LineRole): void {
   const { ctx } = t;
   const pad = t.block.cellPadding;
-  if (fill) ctx.doc.save().rect(ctx.frame.left, ctx.y, ctx.frame.width, line.height).fill(fill).restore();
-  for (const c of line.cells) {
+  const y = ctx.y;
+  if (fill) {
+    decoration(ctx.tags, () =>
+      ctx.doc.save().rect(ctx.frame.left, y, ctx.frame.width, line.height).fill(fill).restore(),
+    );
+  }
+  const draw = (c: Line['cells'][number]) =>
     drawText(
       ctx,
       c.text,
       line.style,
-      { x: c.x + pad, y: ctx.y + pad, width: c.width - 2 * pad, align: c.align },
+      { x: c.x + pad, y: y + pad, width: c.width - 2 * pad, align: c.align },
       c.where,
     );
+  const tags = ctx.tags;
+  if (!tags) {
+    for (const c of line.cells) draw(c);
+  } else if (role === 'Artifact') {
+    tags.artifact(() => {
+      for (const c of line.cells) draw(c);
+    }, 'Pagination');
+  } else {
+    const scope = role === 'TH' ? ('Column' as const) : undefined;
+    tags.element('TR', {}, () => {
+      for (const c of line.cells) tags.element(role, { scope }, () => draw(c));
+    });
   }
   ctx.y += line.height;
 }
 
-function drawHeader(t: Table, header: Line): void {
-  drawLine(t, header, t.block.headerFill);
+function drawHeader(t: Table, header: Line, role: LineRole): void {
+  drawLine(t, header, t.block.headerFill, role);
   hline(t, t.ctx.y, 0.8);
 }
 
@@ -118,6 +145,10 @@ function overflow(t: Table, what: string): MissiveError {
  * for the carry line is reserved with every row but the last, so it always fits.
  */
 export function drawTable(ctx: DrawContext, block: TableBlock, path: string): void {
+  tagged(ctx, 'Table', () => drawRows(ctx, block, path));
+}
+
+function drawRows(ctx: DrawContext, block: TableBlock, path: string): void {
   const row = resolveStyle(ctx.layout.styles, block.style, ctx.base);
   const styles = {
     row,
@@ -153,12 +184,29 @@ export function drawTable(ctx: DrawContext, block: TableBlock, path: string): vo
       row,
     );
     ensureRoom(ctx, header.height + line.height, path);
-    drawHeader(t, header);
-    drawLine(t, line);
+    tagged(ctx, 'THead', () => drawHeader(t, header, 'TH'));
+    tagged(ctx, 'TBody', () => drawLine(t, line, undefined, 'TD'));
     return;
   }
   ensureRoom(ctx, header.height + (lines[0]?.height ?? 0) + (rows.length > 1 ? carryHeight : 0), path);
-  drawHeader(t, header);
+  tagged(ctx, 'THead', () => drawHeader(t, header, 'TH'));
+  tagged(ctx, 'TBody', () => drawBody(t, rows, lines, header, carryHeight));
+}
+
+/** Draws `draw` inside a new element of a tagged document, or just draws it. */
+function tagged(ctx: DrawContext, role: string, draw: () => void): void {
+  if (ctx.tags) ctx.tags.element(role, {}, draw);
+  else draw();
+}
+
+function drawBody(
+  t: Table,
+  rows: readonly unknown[],
+  lines: readonly Line[],
+  header: Line,
+  carryHeight: number,
+): void {
+  const { ctx, block } = t;
   const sum: Record<string, number> = {};
   lines.forEach((line, i) => {
     const reserve = i < lines.length - 1 ? carryHeight : 0;
@@ -167,14 +215,14 @@ export function drawTable(ctx: DrawContext, block: TableBlock, path: string): vo
       const scope = { row: rows[i - 1], sum: { ...sum } };
       if (block.carry) {
         hline(t, ctx.y);
-        drawLine(t, carryLine(t, 'carried', scope));
+        drawLine(t, carryLine(t, 'carried', scope), undefined, 'Artifact');
       }
       ctx.breakPage();
-      if (block.repeatHeader) drawHeader(t, header);
-      if (block.carry) drawLine(t, carryLine(t, 'brought', scope), block.zebraFill);
+      if (block.repeatHeader) drawHeader(t, header, 'Artifact');
+      if (block.carry) drawLine(t, carryLine(t, 'brought', scope), block.zebraFill, 'Artifact');
       if (ctx.y + line.height + reserve > ctx.frame.bottom + 0.01) throw overflow(t, `row ${i + 1}`);
     }
-    drawLine(t, line, i % 2 === 1 ? block.zebraFill : undefined);
+    drawLine(t, line, i % 2 === 1 ? block.zebraFill : undefined, 'TD');
     addToSums(sum, rows[i]);
   });
   hline(t, ctx.y);

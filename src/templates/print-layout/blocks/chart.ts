@@ -26,6 +26,11 @@ export const chartBlock = z.strictObject({
   gridColor: color.default('#d9e2ec'),
   labelStyle: styleRefs.optional(),
   titleStyle: styleRefs.optional(),
+  /**
+   * Alternative text (Handlebars) of a tagged document's chart; the data follows it, one `label value`
+   * per item ("Spending by month: Jan 2026 £1,204.50; …"). Required when the document is tagged.
+   */
+  alt: templateField.optional(),
   ...blockCommon,
 });
 export type ChartBlock = z.output<typeof chartBlock>;

@@ -18,6 +18,8 @@ export const qrBlock = z.strictObject({
   color: color.default('#000000'),
   align: placement.default('left'),
   caption: templateField.optional(),
+  /** Alternative text (Handlebars) in a tagged document, e.g. where the code leads; required then. */
+  alt: templateField.optional(),
   ...blockCommon,
 });
 export type QrBlock = z.output<typeof qrBlock>;
@@ -32,6 +34,8 @@ export const barcodeBlock = z.strictObject({
   color: color.default('#000000'),
   align: placement.default('left'),
   showText: z.boolean().default(true),
+  /** Alternative text (Handlebars) in a tagged document; required then. */
+  alt: templateField.optional(),
   ...blockCommon,
 });
 export type BarcodeBlock = z.output<typeof barcodeBlock>;

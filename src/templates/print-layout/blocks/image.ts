@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { blockCommon, condition } from '../template-field.ts';
+import { blockCommon, condition, templateField } from '../template-field.ts';
 import { length } from '../units.ts';
 
 const packageFile = z
@@ -26,6 +26,8 @@ export const imageBlock = z
     width: length.optional(),
     height: length.optional(),
     align: z.enum(['left', 'center', 'right']).default('left'),
+    /** Alternative text (Handlebars) read out instead of the image; required when the document is tagged. */
+    alt: templateField.optional(),
     ...blockCommon,
   })
   .refine((b) => (b.src === undefined) !== (b.data === undefined), 'give exactly one of src or data');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { blockCommon } from '../template-field.ts';
+import { blockCommon, templateField } from '../template-field.ts';
 import { length } from '../units.ts';
 
 /**
@@ -11,6 +11,8 @@ export const logoBlock = z.strictObject({
   width: length.optional(),
   height: length.optional(),
   align: z.enum(['left', 'center', 'right']).default('left'),
+  /** Alternative text in a tagged document; default: the brand's logo text (`logo.alt` of brand.yaml). */
+  alt: templateField.optional(),
   ...blockCommon,
 });
 export type LogoBlock = z.output<typeof logoBlock>;

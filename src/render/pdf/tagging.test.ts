@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { isMissiveError } from '../../core/errors.ts';
+import { compileTemplate } from '../../templates/compile.ts';
+import { templatePackageFromFiles } from '../../templates/package-loader.ts';
+import { parsePrintLayout } from '../../templates/print-layout/parse.ts';
+import { testPackageFiles } from '../../templates/test-package.ts';
+import { renderPrint } from '../print.ts';
+import { createPdfDocument } from './document.ts';
+import { Tagger } from './tagging.ts';
+
+const PAGE = 'page: { size: A4, margins: { top: 20mm, right: 20mm, bottom: 20mm, left: 20mm } }';
+
+function tagger(lang: string): Tagger {
+  const doc = createPdfDocument({
+    asOf: '2026-11-30',
+    title: 't',
+    lang,
+    pdfa: false,
+    tagged: true,
+    fonts: [],
+  });
+  return new Tagger(doc, lang);
+}
+
+describe('Lang per span', () => {
+  it('splits where the script changes; neutral characters stay with the run before them', () => {
+    expect(tagger('en-GB').langRuns('Dear Priya 陈 Brown,')).toEqual([
+      { text: 'Dear Priya ', lang: undefined },
+      { text: '陈 ', lang: 'zh-CN' },
+      { text: 'Brown,', lang: undefined },
+    ]);
+    expect(tagger('zh-CN').langRuns('95500 · bank.example 客服')).toEqual([
+      { text: '95500 · bank.example ', lang: 'en-GB' },
+      { text: '客服', lang: undefined },
+    ]);
+  });
+
+  it('leaves text in the document language (and digits, amounts) as one run without Lang', () => {
+    expect(tagger('en-GB').langRuns('£1,234.50 on 3 Nov')).toEqual([
+      { text: '£1,234.50 on 3 Nov', lang: undefined },
+    ]);
+    expect(tagger('zh-CN').langRuns('¥1,234.50，2026年11月')).toEqual([
+      { text: '¥1,234.50，2026年11月', lang: undefined },
+    ]);
+  });
+});
+
+describe('tagging is opt-in per layout', () => {
+  it('a layout without `tagged` renders the same bytes as one with `tagged: false`', async () => {
+    const render = async (yaml: string) => {
+      const t = compileTemplate(templatePackageFromFiles('letter', testPackageFiles({ 'print.yaml': yaml })));
+      return renderPrint(t, { customer: { name: '罗娜 Lo' } }, { asOf: '2026-11-30', locale: 'en-GB' });
+    };
+    const base = testPackageFiles()['print.yaml']!;
+    const plain = await render(base);
+    const off = await render(`document: { tagged: false }\n${base}`);
+    const on = await render(`document: { tagged: true }\n${base}`);
+    expect(off.sha256).toBe(plain.sha256);
+    expect(on.sha256).not.toBe(plain.sha256);
+    const text = Buffer.from(on.bytes).toString('latin1');
+    expect(text).toContain('/StructTreeRoot');
+    expect(text).toMatch(/\/Marked true/);
+    expect(text).toContain('pdfuaid:part>1<');
+  });
+});
+
+describe('templates lint: alt text of a tagged layout', () => {
+  it('names every figure without alt text, with its path and line', () => {
+    const yaml = [
+      'document: { tagged: true }',
+      PAGE,
+      'body:',
+      '  - { type: qr, value: "x" }',
+      '  - { type: qr, value: "x", alt: "QR code" }',
+      '  - type: columns',
+      '    columns:',
+      '      - { width: "*", blocks: [{ type: image, src: images/a.png }] }',
+    ].join('\n');
+    let error: unknown;
+    try {
+      parsePrintLayout(yaml);
+    } catch (e) {
+      error = e;
+    }
+    expect(isMissiveError(error) && error.code).toBe('MSV_TEMPLATE_INVALID');
+    const message = (error as Error).message;
+    expect(message).toContain('print.yaml:4 body[0]: a qr in a tagged document needs alt text');
+    expect(message).toContain('body[2].columns[0].blocks[0]: an image in a tagged document needs alt text');
+    expect(message).not.toContain('body[1]');
+  });
+
+  it('an untagged layout needs no alt text', () => {
+    expect(() => parsePrintLayout([PAGE, 'body:', '  - { type: qr, value: "x" }'].join('\n'))).not.toThrow();
+  });
+});
