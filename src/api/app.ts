@@ -34,6 +34,7 @@ import { registerUserRoutes } from './routes/users.ts';
 import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 import { renderHtmlError } from './ui/error-pages.ts';
 import { registerAdminPages } from './ui/routes/admin.ts';
+import { registerCopyActionPages } from './ui/routes/copy-actions.ts';
 import { registerCustomerActionPages } from './ui/routes/customer-actions.ts';
 import { registerAgentPages } from './ui/routes/pages.ts';
 import { registerReportPages } from './ui/routes/reports.ts';
@@ -124,6 +125,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     registerPreviewRoutes(scope, { db: deps.db, now, datasourcesDir: deps.datasourcesDir });
     registerStudioRoutes(scope, routeDeps);
     registerAgentPages(scope, routeDeps);
+    registerCopyActionPages(scope, routeDeps);
     registerCustomerActionPages(scope, routeDeps);
     registerAdminPages(scope, routeDeps);
     registerReportPages(scope, routeDeps);

@@ -23,7 +23,7 @@ import { deleteCustomerPersonalData } from '../../src/store/customer-erasure.ts'
 import { upsertCustomers } from '../../src/store/customers.ts';
 import { listEvents } from '../../src/store/events.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
-import { bearer, seedUsers } from '../support/api.ts';
+import { bearer, PASSWORD, seedUsers } from '../support/api.ts';
 import { channelCustomer } from '../support/channels.ts';
 import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
@@ -242,5 +242,54 @@ describe('agent copies: resend and re-print the exact archived bytes', () => {
       reason: 'x y z',
     });
     expect(bad.statusCode).toBe(400);
+  });
+
+  it('the viewer has the resend and re-print forms; posted with the session and CSRF they make the copy', async () => {
+    const customer = customers[1]!;
+    const login = await app.inject({
+      method: 'POST',
+      url: '/login',
+      payload: { name: 'agent1', password: PASSWORD },
+    });
+    const cookie = `missive_session=${login.cookies.find((c) => c.name === 'missive_session')!.value}`;
+    const me = (await app.inject({ url: '/api/me', headers: { cookie } })).json();
+    const url = `/ui/customers/${customer.id}/communications/${statementId}`;
+    const page = await app.inject({ url, headers: { cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('id="resend"');
+    expect(page.body).toContain('id="reprint"');
+    const form = (fields: Record<string, string>, csrf = me.csrfToken) => ({
+      method: 'POST' as const,
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
+    });
+    const fields = {
+      id: 'ui-resend-000001',
+      recipient: 'other',
+      to: 'other@example.test',
+      toConfirm: 'other@example.test',
+      reason: 'wants it at work',
+    };
+    expect((await app.inject({ url: `${url}/resend`, ...form(fields, 'wrong') })).statusCode).toBe(403);
+    const typo = await app.inject({
+      url: `${url}/resend`,
+      ...form({ ...fields, toConfirm: 'othr@example.test' }),
+    });
+    expect(typo.statusCode).toBe(400);
+    const sent = await app.inject({ url: `${url}/resend`, ...form(fields) });
+    expect(sent.statusCode, sent.body).toBe(303);
+    expect(sent.headers.location).toBe(`${url}?copied=resend`);
+    await service.idle();
+    const mail = await until(() => sink.messages.find((m) => m.envelope.to.includes('other@example.test')));
+    const original = (await getCommunication(temp.store.db, statementId))!;
+    const pdf = mail.parsed!.attachments.find((a) => a.contentType === 'application/pdf')!;
+    expect(sha256(pdf.content)).toBe(original.artifactSha256);
+    const printed = await app.inject({
+      url: `${url}/reprint`,
+      ...form({ id: 'ui-reprint-00001', reason: 'never arrived' }),
+    });
+    expect(printed.statusCode).toBe(303);
+    const after = await app.inject({ url: `${url}?copied=reprint`, headers: { cookie } });
+    expect(after.body).toContain('id="copied"');
   });
 });

@@ -97,7 +97,7 @@ export function registerAgentPages(app: FastifyInstance, deps: RouteDeps): void 
     },
   );
 
-  app.get<{ Params: Params; Querystring: { recorded?: string } }>(
+  app.get<{ Params: Params; Querystring: { recorded?: string; copied?: string } }>(
     '/ui/customers/:customerId/communications/:communicationId',
     { config, schema: { hide, params: communicationParams } },
     async (request, reply) => {
@@ -131,6 +131,10 @@ export function registerAgentPages(app: FastifyInstance, deps: RouteDeps): void 
           history,
           events: events.map(toTimelineEvent),
           recorded: request.query.recorded === '1',
+          copied:
+            request.query.copied === 'resend' || request.query.copied === 'reprint'
+              ? request.query.copied
+              : undefined,
         }),
       );
     },
