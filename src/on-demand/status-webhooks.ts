@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.ts';
 import type { Database } from '../store/schema.ts';
 import {
   advanceWebhookCursor,
+  firstCursor,
   getWebhookCursor,
   insertWebhookDeliveries,
   leaseWebhookDelivery,
@@ -73,6 +74,7 @@ const FEEDBACK_EVENTS: Record<string, string> = {
 };
 
 const PAGE = 1_000;
+const MAX_PAGES = 20;
 
 interface Change {
   source: 'history' | 'events';
@@ -232,7 +234,14 @@ export async function relay(
   let queued = 0;
   for (const source of ['history', 'events'] as const) {
     let after = await getWebhookCursor(db, source);
-    for (;;) {
+    if (after === undefined) {
+      // The first pass ever: from the first on-demand communication's row, else from the end — a
+      // ledger of millions from before on-demand is not read.
+      after = await firstCursor(db, source === 'history' ? 'communication_status_history' : 'events');
+      await advanceWebhookCursor(db, source, after);
+    }
+    // At most MAX_PAGES a pass (a big batch run's history is read over several passes, never in one go).
+    for (let pages = 0; pages < MAX_PAGES; pages += 1) {
       const page = await readChanges(db, source, after);
       if (page.rows.length === 0) break;
       queued += await queueDeliveries(db, endpoints, page.changes, now);

@@ -78,13 +78,40 @@ export async function deactivateWebhookEndpoint(db: Kysely<Database>, id: string
   return Number(result.numUpdatedRows) > 0;
 }
 
-export async function getWebhookCursor(db: Kysely<Database>, source: string): Promise<number> {
+/** The relay's position in a source table, or undefined before its first pass. */
+export async function getWebhookCursor(db: Kysely<Database>, source: string): Promise<number | undefined> {
   const row = await db
     .selectFrom('webhook_cursors')
     .select('last_id')
     .where('source', '=', source)
     .executeTakeFirst();
-  return Number(row?.last_id ?? 0);
+  return row ? Number(row.last_id) : undefined;
+}
+
+/**
+ * Where a relay's first pass starts in a source table: just before the first row of an on-demand
+ * communication, or at the end when there is none (a ledger of millions from before is not read).
+ */
+export async function firstCursor(
+  db: Kysely<Database>,
+  table: 'communication_status_history' | 'events',
+): Promise<number> {
+  const first = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.min('id').as('id'))
+    .where('communication_id', 'in', (eb) =>
+      eb
+        .selectFrom('on_demand_requests')
+        .select('communication_id')
+        .where('communication_id', 'is not', null),
+    )
+    .executeTakeFirst();
+  if (first?.id !== null && first?.id !== undefined) return Number(first.id) - 1;
+  const last = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
+  return Number(last?.id ?? 0);
 }
 
 /** Moves the cursor forward only (two relays at once never move it back). */
