@@ -182,7 +182,7 @@ describe('exit codes of import, feeds load and run', () => {
     expect(none.stdout).toMatch(/ {2}3 × MSV_DATA_MISSING: customer \d has no rows in feed accounts/);
     expect(none.stdout).toContain('documents/s      0 (no document was made;');
     expect(none.stdout).toMatch(/missive runs retry-failed run_\w+/);
-    expect((await missive('runs', 'list')).stdout).toMatch(/as-of 2026-12-31\s+failed/);
+    expect((await missive('runs', 'list')).stdout).toMatch(/2026-12-31\s+failed/);
     // Asked again, it stays failed (never `completed`) and exits 1 again, even with every failure accepted.
     const again = await missive(
       'run',

@@ -247,7 +247,10 @@ describe.each(['sqlite', 'postgres'] as const)('run control on %s', (dialect) =>
       expect(page.body).toContain('id="reconciled"');
       expect(page.body).toContain(runId);
       expect((await get('/ui/runs', tokens.admin)).body).toContain(`/ui/runs/${runId}`);
-      expect((await get('/ui/runs', tokens.agent)).statusCode).toBe(403);
+      // Agents may look (did the statements go out?), never steer: no control forms (issue 18 item 4).
+      const agentPage = await get(`/ui/runs/${runId}`, tokens.agent);
+      expect(agentPage.statusCode).toBe(200);
+      expect(agentPage.body).not.toContain('id="controls"');
       const audited = await store.db
         .selectFrom('audit_log')
         .select('action')

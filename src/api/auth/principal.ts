@@ -9,6 +9,8 @@ export interface Principal {
   csrfToken?: string;
   /** sha256 of the session secret, to sign out. */
   sessionHash?: string;
+  /** The IANA zone the user chose for times in the UI; unset: the UI language's default (ui/time.ts). */
+  timeZone?: string;
 }
 
 /** Which roles may use a route. `admin` may do everything; agent and marketer work apart. */

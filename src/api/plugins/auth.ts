@@ -106,6 +106,7 @@ async function findPrincipal(
     via: 'session',
     csrfToken: session.csrfToken,
     sessionHash,
+    ...(session.user.timeZone ? { timeZone: session.user.timeZone } : {}),
   };
 }
 

@@ -11,7 +11,7 @@ import type { RunStatus } from '../../core/types.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { countCommunicationsByStatus, listRunFailures } from '../../store/communications.ts';
 import { countRunByChannel } from '../../store/run-progress.ts';
-import { getRun, listRuns } from '../../store/runs.ts';
+import { getRun, listRuns, type RunRecord } from '../../store/runs.ts';
 import type { Role } from '../../store/users.ts';
 import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
 import type { RouteDeps } from './route-deps.ts';
@@ -164,23 +164,42 @@ function registerRunControlRoutes(
       return reply.code(created ? 201 : 200).send({ runId: run.id, created, run });
     },
   );
-  const actions = {
-    pause: pauseRun,
-    resume: resumeRun,
-    cancel: cancelRun,
-    'retry-failed': async (db: RouteDeps['db'], id: string) => (await retryFailed(db, id)).run,
-  } as const;
-  for (const [action, act] of Object.entries(actions)) {
+  for (const action of Object.keys(RUN_ACTIONS) as RunControlAction[]) {
     app.post<{ Params: { runId: string } }>(
       `/api/runs/:runId/${action}`,
       { config, schema: { tags, summary: `${action} a run`, params: runParams } },
-      async (request) => {
-        const run = await act(deps.db, request.params.runId);
-        await audit(deps, request, `run.${action}`, run.id, { status: run.status });
-        return { run };
-      },
+      async (request) => ({ run: await controlRun(deps, request, action, request.params.runId) }),
     );
   }
+}
+
+/** Pause, resume, cancel and retry-failed: the store only (src/batch/run-control.ts). */
+const RUN_ACTIONS = {
+  pause: pauseRun,
+  resume: resumeRun,
+  cancel: cancelRun,
+  'retry-failed': async (db: RouteDeps['db'], id: string) => (await retryFailed(db, id)).run,
+} as const;
+
+export type RunControlAction = keyof typeof RUN_ACTIONS;
+
+export function isRunControlAction(value: string): value is RunControlAction {
+  return Object.hasOwn(RUN_ACTIONS, value);
+}
+
+/**
+ * Steers a run and writes who did it to the audit log (`run.pause`…): the JSON API's routes and the
+ * run page's buttons (src/api/ui/routes/runs.ts). MSV_RUN_STATE when the run's status does not allow it.
+ */
+export async function controlRun(
+  deps: RouteDeps,
+  request: FastifyRequest,
+  action: RunControlAction,
+  runId: string,
+): Promise<RunRecord> {
+  const run = await RUN_ACTIONS[action](deps.db, runId);
+  await audit(deps, request, `run.${action}`, run.id, { status: run.status });
+  return run;
 }
 
 /** Who created or steered which run, in the audit log. */

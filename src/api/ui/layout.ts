@@ -4,6 +4,7 @@ import { pathOf } from '../plugins/errors.ts';
 import { html, type SafeHtml } from './html.ts';
 import type { UiStrings } from './i18n/en-GB.ts';
 import { localeOf, stringsFor, UI_LOCALES, type UiLocale } from './i18n/index.ts';
+import { defaultTimeZone } from './time.ts';
 
 /** What every page knows: the strings of the chosen language, who is signed in, where we are. */
 export interface PageContext {
@@ -11,21 +12,31 @@ export interface PageContext {
   locale: UiLocale;
   principal: Principal | undefined;
   path: string;
+  /** The IANA zone times are shown in: the user's choice, else the language's default (ui/time.ts). */
+  timeZone: string;
 }
 
 export function pageContext(request: FastifyRequest): PageContext {
   const locale = localeOf(request);
-  return { t: stringsFor(locale), locale, principal: request.principal, path: pathOf(request.url) };
+  const timeZone = request.principal?.timeZone ?? defaultTimeZone(locale);
+  return { t: stringsFor(locale), locale, principal: request.principal, path: pathOf(request.url), timeZone };
 }
 
 /** A whole page: header (navigation by role, language switch, sign-out), then the body. */
-export function page(ctx: PageContext, title: string, body: SafeHtml): SafeHtml {
+export function page(
+  ctx: PageContext,
+  title: string,
+  body: SafeHtml,
+  options: { refreshSeconds?: number } = {},
+): SafeHtml {
   const { t, principal } = ctx;
   const role = principal?.role;
   const nav = principal
     ? html`<nav>
         ${role === 'agent' || role === 'admin' ? html`<a href="/ui/search">${t.search}</a>` : ''}
-        ${role === 'marketer' || role === 'admin' ? html`<a href="/ui/studio">${t.studio}</a><a href="/ui/runs">${t.runs}</a><a href="/ui/reports">${t.reports}</a>` : ''}
+        ${role === 'marketer' || role === 'admin' ? html`<a href="/ui/studio">${t.studio}</a>` : ''}
+        <a href="/ui/runs">${t.runs}</a>
+        ${role === 'marketer' || role === 'admin' ? html`<a href="/ui/reports">${t.reports}</a>` : ''}
         ${role === 'admin' ? html`<a href="/ui/admin/users">${t.users}</a><a href="/ui/admin/audit">${t.auditLog}</a>` : ''}
       </nav>`
     : html`<nav></nav>`;
@@ -35,6 +46,7 @@ export function page(ctx: PageContext, title: string, body: SafeHtml): SafeHtml 
   );
   const signOut = principal
     ? html`<span class="who">${principal.user} (${principal.role})</span>
+        <a class="zone" href="/ui/settings" title="${t.settings}">${t.timesIn} ${ctx.timeZone}</a>
         <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${principal.csrfToken ?? ''}"><button type="submit">${t.signOut}</button></form>`
     : '';
   return html`<!doctype html>
@@ -43,6 +55,7 @@ export function page(ctx: PageContext, title: string, body: SafeHtml): SafeHtml 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · ${t.appName}</title>
+${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${String(options.refreshSeconds)}">` : ''}
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/app.css">
 </head>

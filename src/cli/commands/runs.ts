@@ -8,6 +8,7 @@ import { listRunFailures } from '../../store/communications.ts';
 import { listPrintStreams, type PrintStreamRecord } from '../../store/print-streams.ts';
 import { summarizeRunCommunications } from '../../store/run-progress.ts';
 import { getRun, listRuns, type RunRecord } from '../../store/runs.ts';
+import { formatRunList } from '../run-list.ts';
 import { withRuntime } from '../with-runtime.ts';
 
 export function registerRunsCommands(program: Command): void {
@@ -52,12 +53,7 @@ export function registerRunsCommands(program: Command): void {
       await withRuntime(async (rt) => {
         const rows = await listRuns(rt.store.db);
         if (opts.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-        for (const r of rows) {
-          process.stdout.write(
-            `${r.id}  ${r.communicationType}  as-of ${r.asOf}  ${r.status}  ${r.customersTotal ?? '?'} customers${r.supersededBy ? `  superseded by ${r.supersededBy}` : ''}\n`,
-          );
-        }
-        if (rows.length === 0) process.stdout.write('no runs yet: try `missive demo`\n');
+        process.stdout.write(rows.length === 0 ? 'no runs yet: try `missive demo`\n' : formatRunList(rows));
       });
     });
   runs

@@ -2,6 +2,7 @@ import type { AuditEntry } from '../../../store/audit.ts';
 import { ROLES, type UserRecord } from '../../../store/users.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { type PageContext, page } from '../layout.ts';
+import { formatTime } from '../time.ts';
 
 export function usersPage(ctx: PageContext, users: UserRecord[], message?: string): SafeHtml {
   const { t } = ctx;
@@ -11,7 +12,7 @@ export function usersPage(ctx: PageContext, users: UserRecord[], message?: strin
     html`<h1>${t.users}</h1>
 ${message ? html`<div class="alert error" role="alert">${message}</div>` : ''}
 <table id="users"><thead><tr><th>${t.userName}</th><th>${t.role}</th><th>${t.created}</th></tr></thead><tbody>
-${users.map((u) => html`<tr><td>${u.name}</td><td>${u.role}</td><td>${u.createdAt.slice(0, 16).replace('T', ' ')}</td></tr>`)}
+${users.map((u) => html`<tr><td>${u.name}</td><td>${u.role}</td><td>${formatTime(u.createdAt, ctx)}</td></tr>`)}
 </tbody></table>
 <form class="card stack narrow" method="post" action="/ui/admin/users">
   <h2>${t.addUser}</h2>
@@ -31,7 +32,7 @@ export function auditPage(ctx: PageContext, entries: AuditEntry[]): SafeHtml {
     t.auditLog,
     html`<h1>${t.auditLog}</h1>
 <table id="audit"><thead><tr><th>${t.when}</th><th>${t.who}</th><th>${t.action}</th><th>${t.target}</th><th>${t.details}</th></tr></thead><tbody>
-${entries.map((e) => html`<tr><td>${e.at.slice(0, 19).replace('T', ' ')}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.targetType} ${e.targetId}</td><td><code>${JSON.stringify(e.details)}</code></td></tr>`)}
+${entries.map((e) => html`<tr><td>${formatTime(e.at, ctx, { seconds: true })}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.targetType} ${e.targetId}</td><td><code>${JSON.stringify(e.details)}</code></td></tr>`)}
 </tbody></table>`,
   );
 }

@@ -7,6 +7,7 @@ import { CALL_OUTCOMES } from '../../routes/customer-actions.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { UiStrings } from '../i18n/en-GB.ts';
 import { type PageContext, page } from '../layout.ts';
+import { formatTime, type Viewer } from '../time.ts';
 import { holdingsCard } from './holdings.ts';
 
 /** Traits shown first when present; the rest follow, up to a screenful. */
@@ -43,7 +44,7 @@ ${CHANNEL_KINDS.map((ch) => html`<tr><td>${ch}</td><td>${yes(customer.consent[ch
   return page(
     ctx,
     customer.name,
-    html`${summary}${holdingsCard(t, holdings)}${actions}<h2 id="timeline-title">${t.timeline}</h2>${timelineTable(t, customer.id, timeline)}`,
+    html`${summary}${holdingsCard(t, holdings)}${actions}<h2 id="timeline-title">${t.timeline}</h2>${timelineTable(t, customer.id, timeline, ctx)}`,
   );
 }
 
@@ -88,6 +89,7 @@ function timelineTable(
   t: UiStrings,
   customerId: string,
   timeline: { communications: TimelineCommunication[]; events: TimelineEvent[] },
+  viewer: Viewer,
 ): SafeHtml {
   if (timeline.communications.length === 0 && timeline.events.length === 0) {
     return html`<p class="muted">${t.noCommunications}</p>`;
@@ -96,14 +98,18 @@ function timelineTable(
   const rows: Row[] = [
     ...timeline.communications.map((c) => ({
       at: c.createdAt,
-      html: html`<tr class="communication" data-id="${c.id}"><td>${c.createdAt.slice(0, 16).replace('T', ' ')}</td><td>${c.channel}</td><td>${c.type ?? ''}${c.asOf ? html` <span class="muted">${t.asOf} ${c.asOf}</span>` : ''}${c.supersededBy ? html` <span class="superseded" title="${c.supersededBy}">${t.supersededBy} ${c.supersededBy}</span>` : ''}</td><td>${c.status}${c.reason ? html` <span class="muted">${c.reason}</span>` : ''}</td><td>${c.offers.join(', ')}</td><td>${c.sha256 ? html`<a href="/ui/customers/${id}/communications/${encodeURIComponent(c.id)}">${t.open}</a>` : ''}</td></tr>`,
+      html: html`<tr class="communication" data-id="${c.id}"><td>${formatTime(c.createdAt, viewer)}</td><td>${c.channel}</td><td>${c.type ?? ''}${c.asOf ? html` <span class="muted">${t.asOf} ${c.asOf}</span>` : ''}${c.supersededBy ? html` <span class="superseded" title="${c.supersededBy}">${t.supersededBy} ${c.supersededBy}</span>` : ''}</td><td>${c.status}${c.reason ? html` <span class="muted">${c.reason}</span>` : ''}</td><td>${c.offers.join(', ')}</td><td>${c.sha256 ? html`<a href="/ui/customers/${id}/communications/${encodeURIComponent(c.id)}">${t.open}</a>` : ''}</td></tr>`,
     })),
-    ...timeline.events.map((e) => ({ at: e.occurredAt, html: eventRow(t, e) })),
+    ...timeline.events.map((e) => ({ at: e.occurredAt, html: eventRow(t, e, viewer) })),
   ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-  return html`<table id="timeline"><thead><tr><th>${t.date}</th><th>${t.channel}</th><th>${t.type}</th><th>${t.status}</th><th>${t.offers}</th><th></th></tr></thead><tbody>${rows.map((r) => r.html)}</tbody></table>`;
+  return html`<table id="timeline"><thead><tr><th>${t.date} (${viewer.timeZone})</th><th>${t.channel}</th><th>${t.type}</th><th>${t.status}</th><th>${t.offers}</th><th></th></tr></thead><tbody>${rows.map((r) => r.html)}</tbody></table>`;
 }
 
-export function eventRow(t: UiStrings, e: TimelineEvent): SafeHtml {
+export function eventRow(
+  t: UiStrings,
+  e: TimelineEvent,
+  viewer: Viewer = { locale: 'en-GB', timeZone: 'UTC' },
+): SafeHtml {
   const p = e.payload;
   const outcome =
     typeof p.outcome === 'string' ? (t[`outcome.${p.outcome}` as keyof UiStrings] ?? p.outcome) : '';
@@ -120,7 +126,7 @@ export function eventRow(t: UiStrings, e: TimelineEvent): SafeHtml {
   const by = typeof p.agent === 'string' ? p.agent : typeof p.actor === 'string' ? p.actor : undefined;
   const agent = by ? html` <span class="muted">(${t.recordedBy} ${by})</span>` : '';
   const reason = typeof p.reason === 'string' ? html` — ${p.reason}` : '';
-  return html`<tr class="event" data-type="${e.type}"><td>${e.occurredAt.slice(0, 16).replace('T', ' ')}</td><td>${e.source}</td><td colspan="2">${label}${note}${reason}${agent}</td><td>${e.offerId ?? ''}</td><td></td></tr>`;
+  return html`<tr class="event" data-type="${e.type}"><td>${formatTime(e.occurredAt, viewer)}</td><td>${e.source}</td><td colspan="2">${label}${note}${reason}${agent}</td><td>${e.offerId ?? ''}</td><td></td></tr>`;
 }
 
 /** What a preference change changed: "email marketing: no, paperless: yes". */

@@ -3,6 +3,7 @@ import type { Interval } from '../../../feedback/stats.ts';
 import type { RunRecord } from '../../../store/runs.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { type PageContext, page } from '../layout.ts';
+import { formatTime } from '../time.ts';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const range = (i: Interval) => `${pct(i.low)}–${pct(i.high)}`;
@@ -18,7 +19,7 @@ ${
   runs.length === 0
     ? html`<p>${t.reportNoRuns}</p>`
     : html`<table id="runs"><thead><tr><th>${t.reportRun}</th><th>${t.reportType}</th><th>${t.reportCreated}</th></tr></thead><tbody>
-${runs.map((r) => html`<tr><td><a href="/ui/reports/campaign/${r.id}">${r.id}</a></td><td>${r.communicationType}</td><td>${r.createdAt.slice(0, 16).replace('T', ' ')}</td></tr>`)}
+${runs.map((r) => html`<tr><td><a href="/ui/reports/campaign/${r.id}">${r.id}</a></td><td>${r.communicationType}</td><td>${formatTime(r.createdAt, ctx)}</td></tr>`)}
 </tbody></table>`
 }`,
   );

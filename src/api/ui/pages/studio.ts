@@ -3,6 +3,7 @@ import type { DraftRecord } from '../../../store/studio-drafts.ts';
 import type { DiffHunk } from '../../../studio/line-diff.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { type PageContext, page } from '../layout.ts';
+import { formatTime } from '../time.ts';
 
 export interface TemplateListing {
   name: string;
@@ -12,7 +13,6 @@ export interface TemplateListing {
 
 const csrfField = (ctx: PageContext) =>
   html`<input type="hidden" name="_csrf" value="${ctx.principal?.csrfToken ?? ''}">`;
-const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
 
 /** The studio's start: templates with their versions (the id to pin a run), drafts, a new draft. */
 export function studioHomePage(
@@ -40,7 +40,7 @@ ${templates.flatMap((tpl) =>
     .reverse()
     .map(
       (v, i) =>
-        html`<tr><td>${i === 0 ? tpl.name : ''}</td><td>v${v.version}</td><td><code class="version-id">${v.id}</code></td><td>${v.publishedBy ?? ''} ${when(v.publishedAt)}</td><td>${
+        html`<tr><td>${i === 0 ? tpl.name : ''}</td><td>v${v.version}</td><td><code class="version-id">${v.id}</code></td><td>${v.publishedBy ?? ''} ${v.publishedAt ? formatTime(v.publishedAt, ctx) : ''}</td><td>${
           i + 1 < tpl.versions.length
             ? html`<a href="/ui/studio/diff?a=${encodeURIComponent(tpl.versions[tpl.versions.length - i - 2]!.id)}&amp;b=${encodeURIComponent(v.id)}">${t.studioDiff}</a>`
             : ''

@@ -5,6 +5,7 @@ import { DISPOSITION_OUTCOMES } from '../../routes/schemas.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { UiStrings } from '../i18n/en-GB.ts';
 import { type PageContext, page } from '../layout.ts';
+import { formatTime } from '../time.ts';
 import { copyForms } from './copy-forms.ts';
 import { eventRow } from './customer.ts';
 
@@ -45,8 +46,8 @@ export function viewerPage(ctx: PageContext, d: ViewerData): SafeHtml {
   <div class="card">${dispositionForm(t, base, d.offers, ctx.principal?.csrfToken ?? '')}</div>
   ${d.state === 'verified' ? html`<div class="card">${copyForms(ctx.locale, base, c.channel, ctx.principal?.csrfToken ?? '', d.copied)}</div>` : ''}
   ${d.explanation.length ? html`<div class="card"><h2>${t.decision}</h2><ul class="reasons" id="reasons">${d.reasons.map((l) => html`<li>${l}</li>`)}</ul><details><summary>${t.technicalDetail}</summary><ul class="reasons">${d.explanation.map((l) => html`<li>${l}</li>`)}</ul></details></div>` : ''}
-  <div class="card"><h2>${t.history}</h2><table><tbody>${d.history.map((h) => html`<tr><td>${h.at.slice(0, 19).replace('T', ' ')}</td><td>${h.status}</td><td>${h.reason ?? ''}</td></tr>`)}</tbody></table></div>
-  ${d.events.length ? html`<div class="card"><h2>${t.events}</h2><table><tbody>${d.events.map((e) => eventRow(t, e))}</tbody></table></div>` : ''}
+  <div class="card"><h2>${t.history}</h2><table><tbody>${d.history.map((h) => html`<tr><td>${formatTime(h.at, ctx, { seconds: true })}</td><td>${h.status}</td><td>${h.reason ?? ''}</td></tr>`)}</tbody></table></div>
+  ${d.events.length ? html`<div class="card"><h2>${t.events}</h2><table><tbody>${d.events.map((e) => eventRow(t, e, ctx))}</tbody></table></div>` : ''}
 </section>`;
   const body = html`<p><a href="/ui/customers/${encodeURIComponent(c.customerId)}">← ${t.backToCustomer}</a></p>
 <h1>${t.communication} ${c.id}</h1>
