@@ -23,15 +23,25 @@ function tagger(lang: string): Tagger {
 }
 
 describe('Lang per span', () => {
-  it('splits where the script changes; neutral characters stay with the run before them', () => {
+  it('splits where the script changes; spaces and digits at the edges stay in the document language', () => {
     expect(tagger('en-GB').langRuns('Dear Priya 陈 Brown,')).toEqual([
       { text: 'Dear Priya ', lang: undefined },
-      { text: '陈 ', lang: 'zh-CN' },
-      { text: 'Brown,', lang: undefined },
+      { text: '陈', lang: 'zh-CN' },
+      { text: ' Brown,', lang: undefined },
+    ]);
+    expect(tagger('en-GB').langRuns('Wei 张伟\n14 Lime Street')).toEqual([
+      { text: 'Wei ', lang: undefined },
+      { text: '张伟', lang: 'zh-CN' },
+      { text: '\n14 Lime Street', lang: undefined },
     ]);
     expect(tagger('zh-CN').langRuns('95500 · bank.example 客服')).toEqual([
-      { text: '95500 · bank.example ', lang: 'en-GB' },
-      { text: '客服', lang: undefined },
+      { text: '95500 · ', lang: undefined },
+      { text: 'bank.example', lang: 'en-GB' },
+      { text: ' 客服', lang: undefined },
+    ]);
+    expect(tagger('zh-CN').langRuns('张伟 Wei Zhang')).toEqual([
+      { text: '张伟 ', lang: undefined },
+      { text: 'Wei Zhang', lang: 'en-GB' },
     ]);
   });
 

@@ -152,8 +152,9 @@ export class Tagger {
 
   /**
    * `text` split where the script changes between the document's language and another: Han text
-   * in an en-GB document is zh-CN, Latin words in a zh-CN document en-GB. Digits, punctuation and
-   * spaces belong to the run they follow (or, at the start, the one they precede).
+   * in an en-GB document is zh-CN, Latin words in a zh-CN document en-GB. Digits, punctuation,
+   * spaces and line breaks between two runs of one language stay in that run; at the edge of a
+   * run in another language they belong to the document's language.
    */
   langRuns(text: string): LangRun[] {
     if (!this.#foreign.test(text)) return [{ text, lang: undefined }];
@@ -162,18 +163,29 @@ export class Tagger {
     for (const ch of text) {
       const han = HAN.test(ch);
       const script = han ? 'han' : LATIN.test(ch) ? 'latin' : undefined;
-      const last = runs.at(-1);
       if (script === undefined) {
-        if (last) last.text += ch;
-        else pending += ch;
+        pending += ch;
         continue;
       }
       const lang = han === this.#docIsHan ? undefined : SCRIPT_LANG[script];
-      if (last && last.lang === lang) last.text += ch;
-      else runs.push({ text: pending + ch, lang });
+      const last = runs.at(-1);
+      if (last && last.lang === lang) {
+        last.text += pending + ch;
+      } else if (lang === undefined) {
+        runs.push({ text: pending + ch, lang });
+      } else {
+        if (pending && last) last.text += pending;
+        else if (pending) runs.push({ text: pending, lang: undefined });
+        runs.push({ text: ch, lang });
+      }
       pending = '';
     }
-    return runs.length === 0 ? [{ text, lang: undefined }] : runs;
+    if (pending) {
+      const last = runs.at(-1);
+      if (last && last.lang === undefined) last.text += pending;
+      else runs.push({ text: pending, lang: undefined });
+    }
+    return runs;
   }
 
   #mark(element: Element, draw: () => void): void {
