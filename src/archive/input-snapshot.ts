@@ -3,6 +3,7 @@ import { MissiveError } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
 import type { ChannelKind } from '../core/types.ts';
 import type { TrackingPlan } from '../feedback/tracked-links.ts';
+import type { AttachmentPlan } from '../render/email-documents.ts';
 import { getCommunicationInput } from '../store/communication-inputs.ts';
 import { type DataKey, getDataKey, getOrCreateDataKey } from '../store/customer-keys.ts';
 import type { Database } from '../store/schema.ts';
@@ -34,6 +35,8 @@ export interface RenderInput {
    * (src/feedback/tracked-links.ts). Replay applies the same plan, so the links are proved too.
    */
   tracking?: TrackingPlan | undefined;
+  /** An e-mail that carries documents (the print channel's PDF of the same data): replay attaches them too. */
+  attachments?: AttachmentPlan[] | undefined;
   /**
    * The brand the document was made for (brands/<id>, kept in the blob store by its sha256,
    * brand-store.ts): part of the hashed inputs, so the same data with another brand is another input.
@@ -68,6 +71,7 @@ export function snapshotInput(input: RenderInput): InputSnapshot {
     data: input.data,
     // Only when present: the snapshots of untracked documents stay as they were.
     ...(input.tracking ? { tracking: input.tracking } : {}),
+    ...(input.attachments?.length ? { attachments: input.attachments } : {}),
     ...(input.brand ? { brand: { id: input.brand.id, sha256: input.brand.sha256 } } : {}),
   });
   return { input, text, sha256: sha256Hex(text) };

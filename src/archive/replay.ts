@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { isMissiveError, MissiveError } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { applyTracking, isTrackedChannel, type TrackingPlan } from '../feedback/tracked-links.ts';
+import { attachPlannedDocuments } from '../render/email-documents.ts';
 import { renderForChannel } from '../render/render-channel.ts';
 import { getCommunication } from '../store/communications.ts';
 import { getDecision } from '../store/decisions.ts';
@@ -91,10 +92,19 @@ export async function verifyCommunication(deps: ReplayDeps, communicationId: str
       brand,
     });
     // A marketing e-mail or SMS was archived with its links rewritten to short tracked links.
-    const artifact =
+    const tracked =
       input.tracking && isTrackedChannel(input.channel)
         ? applyTracking(input.channel, rendered.artifact, input.tracking)
         : rendered.artifact;
+    // A statement e-mail that carries its PDF: rendered again and attached by the same reference.
+    const renderOptions = { asOf: input.asOf, locale: input.locale, brand };
+    const { artifact } = await attachPlannedDocuments(
+      tracked,
+      input.attachments ?? [],
+      input.data,
+      renderOptions,
+      (channel, data, options) => renderForChannel(template, channel, data, options),
+    );
     if (input.tracking)
       result.warnings.push(...(await linkWarnings(deps.db, communicationId, input.tracking)));
     result.replayedSha256 = sha256Hex(artifact.bytes);

@@ -12,11 +12,13 @@ import { sha256Hex, stableId } from '../core/hash.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind, Customer } from '../core/types.ts';
 import { customerDocumentData } from '../customers/index.ts';
+import { attachPlannedDocuments, emailAttachmentPlan } from '../render/email-documents.ts';
 import { type ChannelRender, type RenderOptions, renderForChannel } from '../render/render-channel.ts';
 import { isReachable } from '../rules/channel-policy.ts';
 import type { Decision } from '../rules/decision.ts';
 import { offerContentFor, withOffers } from '../rules/offer-content.ts';
 import { hasConsent } from '../rules/suppression.ts';
+import { recordAttachments } from '../store/communication-attachments.ts';
 import {
   type CommunicationRecord,
   getCommunication,
@@ -33,6 +35,7 @@ import {
   releaseOnDemandRequest,
   touchOnDemandRequest,
 } from '../store/on-demand-requests.ts';
+import { recordPendingBlobs } from '../store/pending-blobs.ts';
 import { createRunIfAbsent, getRun, type RunRecord, setRunTotal } from '../store/runs.ts';
 import type { Database } from '../store/schema.ts';
 import { inTransaction } from '../store/transaction.ts';
@@ -267,9 +270,33 @@ async function make(
       const data = withOffers(accepted.data, offers);
       const brand = await deps.brands.forRun(run, catalog);
       const renderOptions = { asOf, locale: customer.locale, brand: brand.source };
-      const { artifact } = deps.renderDocument
-        ? await deps.renderDocument(run.templateVersionId, channel, data, renderOptions)
-        : await renderForChannel(template, channel, data, renderOptions);
+      const render = (ch: ChannelKind, d: DocumentData, o: RenderOptions) =>
+        deps.renderDocument
+          ? deps.renderDocument(run.templateVersionId, ch, d, o)
+          : renderForChannel(template, ch, d, o);
+      const rendered = await render(channel, data, renderOptions);
+      // A statement or bill e-mail carries its PDF (the template's `email.document: attach`), as in a run.
+      const attachPlan =
+        channel === 'email' ? emailAttachmentPlan(template, run.communicationType, asOf) : [];
+      const { artifact, attached } = await attachPlannedDocuments(
+        rendered.artifact,
+        attachPlan,
+        data,
+        renderOptions,
+        render,
+      );
+      for (const a of attached) {
+        await recordPendingBlobs(deps.db, [
+          {
+            sha256: a.pdf.sha256,
+            runId,
+            customerId: customer.id,
+            channel,
+            createdAt: deps.now().toISOString(),
+          },
+        ]);
+        await deps.blobs.put(a.pdf.bytes, a.pdf.sha256);
+      }
       const input = snapshotInput({
         templateVersionId: run.templateVersionId,
         communicationType: run.communicationType,
@@ -277,6 +304,7 @@ async function make(
         asOf,
         locale: customer.locale,
         data,
+        ...(attachPlan.length > 0 ? { attachments: attachPlan } : {}),
         brand: brand.ref,
       });
       const stored = await storeDocument(deps.db, deps.blobs, {
@@ -293,6 +321,11 @@ async function make(
       communicationId = await inTransaction(deps.db, async (trx) => {
         await unsaved?.save(trx);
         const { communicationId: id } = await recordDocument(trx, stored);
+        await recordAttachments(
+          trx,
+          id,
+          attached.map((a) => a.ref),
+        );
         await complete(trx, id);
         const account = (data as { account?: { number?: unknown } }).account?.number;
         if (typeof account === 'string') await recordCustomerAccount(trx, customer.id, account);

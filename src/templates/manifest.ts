@@ -21,8 +21,14 @@ export const manifestSchema = z.strictObject({
   dataSchema: z
     .record(z.string(), z.unknown())
     .refine((s) => s.type === 'object', 'the document data must be an object: set "type": "object"'),
-  /** Email: the subject, a Handlebars string (default `{{t 'email.subject'}}`, one per locale file). */
-  email: z.strictObject({ subject: z.string().min(1).optional() }).optional(),
+  /**
+   * Email: the subject, a Handlebars string (default `{{t 'email.subject'}}`, one per locale file);
+   * `document: attach` — the e-mail carries the PDF the print channel makes of the same data (a
+   * statement or bill e-mail that works: issue 16 item 5; see src/render/email-documents.ts).
+   */
+  email: z
+    .strictObject({ subject: z.string().min(1).optional(), document: z.enum(['attach']).optional() })
+    .optional(),
   /** SMS: lint warns when a message needs more parts than this (default 3). */
   sms: z.strictObject({ maxSegments: z.number().int().min(1).max(20).optional() }).optional(),
 });

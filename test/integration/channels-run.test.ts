@@ -1,11 +1,14 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyCommunication } from '../../src/archive/replay.ts';
 import { executeRun } from '../../src/batch/execute-run.ts';
 import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
 import { startTwilioSink, type TwilioSink } from '../../src/channels/sinks/twilio-sink.ts';
 import { createSmtpChannel } from '../../src/channels/smtp.ts';
 import { createTwilioChannel } from '../../src/channels/twilio.ts';
 import { publishCatalogDir } from '../../src/rules/publish.ts';
+import { listAttachments } from '../../src/store/communication-attachments.ts';
 import { listCommunicationsForRun } from '../../src/store/communications.ts';
 import { getCustomers, listCustomersAfter } from '../../src/store/customers.ts';
 import { listEvents } from '../../src/store/events.ts';
@@ -123,6 +126,19 @@ describe('a run that sends through the dispatch queues', () => {
     }
     const delivered = email.filter((r) => r.status === 'sent');
     expect(smtp.messages.map((m) => m.messageId).sort()).toEqual(delivered.map((r) => r.providerId).sort());
+    // Issue 16 item 5: each statement e-mail carries its PDF, the bytes the ledger records as attached.
+    for (const row of delivered) {
+      const mail = smtp.messages.find((m) => m.messageId === row.providerId)!;
+      const pdf = mail.parsed!.attachments.find((a) => a.contentType === 'application/pdf')!;
+      const [recorded] = await listAttachments(temp.store.db, row.id);
+      expect(createHash('sha256').update(pdf.content).digest('hex')).toBe(recorded!.sha256);
+      expect(Buffer.from(await batch.deps.blobs.get(recorded!.sha256)).equals(pdf.content)).toBe(true);
+    }
+    const replayed = await verifyCommunication(
+      { db: temp.store.db, blobs: batch.deps.blobs },
+      delivered[0]!.id,
+    );
+    expect(replayed.ok, replayed.difference).toBe(true);
     const again = await run('monthly-statement');
     expect(again.runId).toBe(first.runId);
     expect(smtp.messages).toHaveLength(delivered.length);

@@ -17,9 +17,11 @@ import {
   trackArtifact,
   trackedLinkRows,
 } from '../../feedback/tracked-links.ts';
+import { attachPlannedDocuments, emailAttachmentPlan } from '../../render/email-documents.ts';
 import { type ChannelRender, type RenderOptions, renderForChannel } from '../../render/render-channel.ts';
 import type { Decision } from '../../rules/decision.ts';
 import { type OfferContent, offerContentFor, withOffers } from '../../rules/offer-content.ts';
+import { recordAttachments } from '../../store/communication-attachments.ts';
 import {
   communicationId,
   insertCommunicationIfAbsent,
@@ -28,6 +30,7 @@ import {
 import { type DataKey, getOrCreateDataKeys } from '../../store/customer-keys.ts';
 import { recordCustomerAccount } from '../../store/customer-search.ts';
 import { getCustomers } from '../../store/customers.ts';
+import { recordPendingBlobs } from '../../store/pending-blobs.ts';
 import { listCustomerIdsInRun } from '../../store/run-progress.ts';
 import { getRun, type RunRecord } from '../../store/runs.ts';
 import type { Database } from '../../store/schema.ts';
@@ -283,10 +286,32 @@ async function renderAndStore(
     ? await deps.renderDocument(run.templateVersionId, channel, data, renderOptions)
     : await renderForChannel(template, channel, data, renderOptions);
   const id = communicationId(run.id, customer.id, channel);
-  const { artifact, plan } =
+  const tracked =
     doc.marketing && isTrackedChannel(channel)
       ? trackLinks(deps, id, channel, rendered.artifact, doc.offers)
       : { artifact: rendered.artifact, plan: doc.printPlan };
+  const { plan } = tracked;
+  // A statement or bill e-mail that carries its PDF (the template's `email.document: attach`): the
+  // PDF is stored as its own blob, named by reference in the archived e-mail, recorded in the ledger.
+  const attachPlan =
+    channel === 'email' ? emailAttachmentPlan(template, run.communicationType, run.asOf) : [];
+  const { artifact, attached } = await attachPlannedDocuments(
+    tracked.artifact,
+    attachPlan,
+    data,
+    renderOptions,
+    (ch, d, o) =>
+      deps.renderDocument
+        ? deps.renderDocument(run.templateVersionId, ch, d, o)
+        : renderForChannel(template, ch, d, o),
+  );
+  for (const a of attached) {
+    const at = new Date().toISOString();
+    await recordPendingBlobs(deps.db, [
+      { sha256: a.pdf.sha256, runId: run.id, customerId: customer.id, channel, createdAt: at },
+    ]);
+    await deps.blobs.put(a.pdf.bytes, a.pdf.sha256);
+  }
   // The exact inputs, kept (sealed) with the document so `missive verify` can replay it later.
   const input = snapshotInput({
     templateVersionId: run.templateVersionId,
@@ -296,6 +321,7 @@ async function renderAndStore(
     locale: customer.locale,
     data,
     ...(plan ? { tracking: plan } : {}),
+    ...(attachPlan.length > 0 ? { attachments: attachPlan } : {}),
     brand: brand.ref,
   });
   const stored = await storeDocument(
@@ -317,6 +343,14 @@ async function renderAndStore(
       await recordDocument(trx, stored);
     },
   ];
+  if (attached.length > 0)
+    writes.push((trx) =>
+      recordAttachments(
+        trx,
+        id,
+        attached.map((a) => a.ref),
+      ),
+    );
   if (plan && deps.tracking) {
     // In the ledger row's transaction: a sent link always resolves, and never without its row.
     const expiresAt = new Date(Date.now() + deps.tracking.ttlDays * 86_400_000).toISOString();
