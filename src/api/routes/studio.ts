@@ -26,6 +26,7 @@ import {
 } from '../../studio/workflow.ts';
 import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
 import { EMAIL_FRAME_CSP, neutraliseEmailHtml } from '../email-view.ts';
+import { withoutServerPaths } from '../server-paths.ts';
 import { badRequest } from './decide.ts';
 import type { RouteDeps } from './route-deps.ts';
 
@@ -123,7 +124,17 @@ export function registerStudioRoutes(app: FastifyInstance, deps: StudioRouteDeps
     const q = parse(previewQuery, request.body);
     const draft = await requireDraft(db, request.params.id);
     await auditCustomerPreview(request, draft.id, q.customerId, 'preview');
-    return previewDraft(db, { templateName: draft.templateName, files: draft.files, asOf: asOf(), ...q });
+    const preview = await previewDraft(db, {
+      templateName: draft.templateName,
+      files: draft.files,
+      asOf: asOf(),
+      ...q,
+    });
+    // Lint and render messages are written for the CLI too: the server's folders stay on the server.
+    return {
+      ...preview,
+      issues: preview.issues.map((i) => ({ ...i, message: withoutServerPaths(i.message) })),
+    };
   });
 
   app.post<WithId>('/api/studio/drafts/:id/submit', options, async (request) =>
