@@ -67,8 +67,13 @@ export async function claimRunPeriod(
   });
 }
 
+/** The source of the on-demand API's one-customer runs (src/on-demand/communicate.ts). */
+const ON_DEMAND = 'on-demand';
+
 /** Whether an earlier run of the period stands in the way of a run over `source` (module comment). */
 export function stands(p: PeriodRun, source: string): boolean {
+  // An on-demand communication (a reminder sent the day a payment failed) is not the period's run.
+  if (p.run.source === ON_DEMAND || source === ON_DEMAND) return false;
   const overlaps = p.run.source === ALL_CUSTOMERS || source === ALL_CUSTOMERS || p.run.source === source;
   if (!overlaps) return false;
   if (p.run.status === 'failed' || p.run.status === 'cancelled') return p.madeDocuments;

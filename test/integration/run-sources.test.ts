@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
+import { startTwilioSink, type TwilioSink } from '../../src/channels/sinks/twilio-sink.ts';
 import type { Customer } from '../../src/core/types.ts';
 import { writeStatementFeeds } from '../support/statement-feeds.ts';
 
@@ -35,17 +37,34 @@ function customerFileWithBadRows(): { bytes: Buffer; bad: Map<number, RegExp> } 
 /** Issue 6's bad-input acceptance: the run completes, with exactly the bad rows in its failure list. */
 describe('missive run --customers FILE with 1 % malformed rows', () => {
   let dataDir: string;
+  // The runs send what they make (a run refuses a channel without a transport): real sinks on loopback.
+  let smtp: SmtpSink;
+  let twilio: TwilioSink;
   const missive = (...args: string[]) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, MISSIVE_DATA_DIR: dataDir, MISSIVE_LOG_LEVEL: 'silent' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      MISSIVE_DATA_DIR: dataDir,
+      MISSIVE_LOG_LEVEL: 'silent',
+      MISSIVE_SMTP_URL: smtp.url,
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      MISSIVE_TWILIO_API_BASE: twilio.url,
+    };
     delete env.REDIS_URL;
     delete env.DATABASE_URL;
     return exec('node', [path.join(root, 'bin', 'missive.js'), ...args], { env, cwd: dataDir });
   };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'missive-run-source-'));
+    smtp = await startSmtpSink();
+    twilio = await startTwilioSink();
   });
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await smtp?.close();
+    await twilio?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('completes with exactly those rows in the failure list, each with its line and reason', async () => {
     const { bytes, bad } = customerFileWithBadRows();
