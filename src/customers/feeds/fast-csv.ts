@@ -23,7 +23,7 @@ export interface FastCsv {
   close(): void;
 }
 
-class ArrayRowValues implements RowValues {
+export class ArrayRowValues implements RowValues {
   constructor(
     private readonly index: ReadonlyMap<string, number>,
     private readonly columns: readonly string[],

@@ -12,6 +12,7 @@ import { DEFAULT_TEXT_LIMITS } from '../text-rules.ts';
 import { ExactSum } from './control-totals.ts';
 import type { FeedSpec } from './datasource.ts';
 import { NotFastPath, openFastCsv } from './fast-csv.ts';
+import { openPlainCsv } from './plain-csv.ts';
 
 /**
  * Parsing one extract into feed rows: records mapped by the feed's typed fields, keys checked, the
@@ -60,7 +61,7 @@ export async function parseFeedFile(
       const sniffed = await sniffEncoding(file, feed.encoding);
       if (sniffed.encoding !== UTF8) throw new NotFastPath(sniffed.encoding);
       const delimiter = feed.delimiter ?? detectDelimiter(sniffed.firstLine);
-      const csv = await openFastCsv(file, delimiter);
+      const csv = (await openPlainCsv(file, delimiter)) ?? (await openFastCsv(file, delimiter));
       checkColumns(file, feed, csv.columns, csv.close);
       return await parseItems(request, csv.batches(), () => csv.progress.bytesRead, emit);
     } catch (err) {
