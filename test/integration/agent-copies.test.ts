@@ -143,6 +143,11 @@ describe('agent copies: resend and re-print the exact archived bytes', () => {
     expect(await listAttachments(temp.store.db, copy.id)).toEqual([
       expect.objectContaining({ sha256: original.artifactSha256, mediaType: 'application/pdf' }),
     ]);
+    const detail = await app.inject({
+      url: `/api/customers/${customer.id}/communications/${copy.id}`,
+      headers: bearer(tokens.agent),
+    });
+    expect(detail.json().communication.attachments[0].sha256).toBe(original.artifactSha256);
     // A retried post makes no second copy.
     const again = await post(customer.id, statementId, 'resend', payload);
     expect(again.statusCode).toBe(200);

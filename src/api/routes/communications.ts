@@ -5,6 +5,7 @@ import { type CopyRequest, type CopyResult, copyCommunication } from '../../on-d
 import { EMAIL_MIME } from '../../render/email.ts';
 import type { Decision } from '../../rules/decision.ts';
 import { explainDecision } from '../../rules/explain.ts';
+import { listAttachments } from '../../store/communication-attachments.ts';
 import { listCommunicationStatusHistory } from '../../store/communications.ts';
 import { getDecision } from '../../store/decisions.ts';
 import { listEvents } from '../../store/events.ts';
@@ -57,11 +58,12 @@ export function registerCommunicationRoutes(app: FastifyInstance, deps: RouteDep
       const { customerId, communicationId } = request.params;
       const ctx = viewContext(request, 'api.communication');
       const c = await authorizeCommunication(deps.db, customerId, communicationId, ctx, 'communication.view');
-      const [run, stored, history, events] = await Promise.all([
+      const [run, stored, history, events, attachments] = await Promise.all([
         getRun(deps.db, c.runId),
         getDecision<Decision>(deps.db, c.runId, customerId),
         listCommunicationStatusHistory(deps.db, c.id),
         listEvents(deps.db, { communicationId: c.id, limit: 500 }),
+        listAttachments(deps.db, c.id),
       ]);
       return {
         communication: {
@@ -69,6 +71,8 @@ export function registerCommunicationRoutes(app: FastifyInstance, deps: RouteDep
           type: run?.communicationType ?? null,
           asOf: run?.asOf ?? null,
           supersededBy: run?.supersededBy ?? null,
+          // What the e-mail carried (name, media type, sha256, size), as the ledger recorded it.
+          attachments,
         },
         decision: stored
           ? { ...stored.decision, explanation: explainDecision(stored.decision).map(maskPans) }
