@@ -76,6 +76,7 @@ const REGULAR = {
     loan: '个人贷款还款',
     refund: '退款',
     transferIn: '微信转账收入',
+    interest: '透支利息',
   },
   en: {
     salary: 'Salary',
@@ -86,6 +87,7 @@ const REGULAR = {
     loan: 'Loan repayment',
     refund: 'Refund',
     transferIn: 'Transfer from savings',
+    interest: 'Overdraft interest',
   },
 } as const;
 
@@ -103,6 +105,19 @@ export interface Booking {
   description: string;
   /** Signed, minor units: money in > 0, money out < 0. */
   cents: number;
+  /** The core system's booking type for interest and charges (the extract's `type` column). */
+  kind?: 'interest' | 'fee';
+}
+
+/** Overdraft interest (EAR 39.9 %, a month's worth) on the lowest balance of the month, when below 0. */
+function overdraftInterest(bookings: readonly Booking[], closingCents: number): number {
+  let running = closingCents - bookings.reduce((s, b) => s + b.cents, 0);
+  let lowest = running;
+  for (const b of bookings) {
+    running += b.cents;
+    lowest = Math.min(lowest, running);
+  }
+  return lowest < 0 ? Math.max(100, Math.round((-lowest * 0.399) / 12)) : 0;
 }
 
 export interface MonthOfActivity {
@@ -184,6 +199,17 @@ export function monthOfActivity(customer: FeedCustomer, asOf: string, count?: nu
     typeof balance === 'number' && Number.isFinite(balance)
       ? Math.round(balance * 100)
       : rng.between(10_000, 500_000) * amountFactor(culture);
+  // An overdrawn month is charged its interest on the last day (the core system's month-end run);
+  // not when the caller asked for exactly `count` bookings (benchmarks).
+  const interest = count === undefined ? overdraftInterest(ordered, closingCents) : 0;
+  if (interest > 0) {
+    ordered.push({
+      day: lastDay,
+      description: REGULAR[culture].interest,
+      cents: -interest,
+      kind: 'interest',
+    });
+  }
   let sum = 0;
   let paidIn = 0;
   let paidOut = 0;

@@ -74,7 +74,7 @@ export const BANK_FEED_COLUMNS = {
     'opening_balance',
     'overdraft_limit',
   ],
-  transactions: ['transaction_id', 'account_id', 'booking_date', 'description', 'amount'],
+  transactions: ['transaction_id', 'account_id', 'booking_date', 'description', 'amount', 'type'],
   'account-history': ['account_id', 'month', 'paid_in', 'paid_out'],
   arrears: [
     'arrears_id',
@@ -205,7 +205,7 @@ function writeCustomer(writers: Writers, customer: FeedCustomer, asOf: string, c
     const day = b.day < 10 ? `0${b.day}` : String(b.day);
     const id = quoted ? csvCell(`${accountId}-${seq}`) : `${accountId}-${seq}`;
     writers.transactions.row(
-      `${id},${acc},${datePrefix}${day},${cell(b.description)},${money(b.cents)}`,
+      `${id},${acc},${datePrefix}${day},${cell(b.description)},${money(b.cents)},${b.kind ?? ''}`,
       b.cents,
     );
   }

@@ -89,7 +89,7 @@ describe('exit codes of import, feeds load and run', () => {
     ).toBe(0);
     const tx = write(
       'tx.csv',
-      'transaction_id,account_id,booking_date,description,amount\nT1,A2,2026-11-02,Shop,-1\nT2,A2,2026-02-30,Shop,-1\n',
+      'transaction_id,account_id,booking_date,description,amount,type\nT1,A2,2026-11-02,Shop,-1,\nT2,A2,2026-02-30,Shop,-1,\n',
     );
     const loaded = await missive(
       'feeds',
@@ -169,7 +169,10 @@ describe('exit codes of import, feeds load and run', () => {
           'account_id,customer_id,account_number,sort_code,iban,bic,currency,opening_balance,overdraft_limit\n',
         ),
       ],
-      ['transactions', write('none-tx.csv', 'transaction_id,account_id,booking_date,description,amount\n')],
+      [
+        'transactions',
+        write('none-tx.csv', 'transaction_id,account_id,booking_date,description,amount,type\n'),
+      ],
       ['account-history', history],
     ] as const) {
       await missive('feeds', 'load', 'monthly-statement', feed, file, '--as-of', '2026-12-31');

@@ -70,7 +70,7 @@ describe.each(['sqlite', 'postgres'] as const)('data feeds on %s', (dialect) => 
 
     // A bad date and an unknown account in the transactions extract: the rest loads.
     const lines = fs.readFileSync(files.transactions, 'utf8').trimEnd().split('\n');
-    lines.push('BAD-1,ACC-F001,2026-11-31,Nowhere,-1.00', 'ORPHAN-1,ACC-NOPE,2026-11-02,Ghost,-2.00');
+    lines.push('BAD-1,ACC-F001,2026-11-31,Nowhere,-1.00,', 'ORPHAN-1,ACC-NOPE,2026-11-02,Ghost,-2.00,');
     fs.writeFileSync(files.transactions, `${lines.join('\n')}\n`);
     fs.rmSync(`${files.transactions}.ctl`);
     const tx = await load('transactions', files.transactions);
@@ -163,7 +163,7 @@ describe.each(['sqlite', 'postgres'] as const)('data feeds on %s', (dialect) => 
       // The corrected extract: one transaction fewer, and its control file says so.
       const lines = fs.readFileSync(files.transactions, 'utf8').trimEnd().split('\n');
       const dropped = lines.pop()!;
-      const amount = Number(dropped.split(',').at(-1));
+      const amount = Number(dropped.split(',')[4]); // transaction_id,account_id,booking_date,description,amount,type
       fs.writeFileSync(files.transactions, `${lines.join('\n')}\n`);
       const total = Number(/amount=(.*)/.exec(good)![1]) - amount;
       fs.writeFileSync(ctl, `rows=${lines.length - 1}\namount=${total.toFixed(2)}\nasOf=${asOf}\n`);

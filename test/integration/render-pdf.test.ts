@@ -67,10 +67,18 @@ function withTransactions(data: DocumentData, n: number, describe: (i: number) =
   const transactions = amounts.map((cents, i) => {
     running += cents;
     const day = String(1 + Math.floor((i * 30) / n)).padStart(2, '0');
-    return { date: `2026-11-${day}`, description: describe(i), amount: cents / 100, balance: running / 100 };
+    return {
+      date: `2026-11-${day}`,
+      description: describe(i),
+      amount: cents / 100,
+      paidIn: Math.max(0, cents) / 100,
+      paidOut: Math.max(0, -cents) / 100,
+      balance: running / 100,
+    };
   });
   const paidOut = -amounts.reduce((a, b) => a + b, 0) / 100;
-  return { ...data, openingBalance: opening / 100, totals: { paidIn: 0, paidOut }, transactions };
+  const totals = { paidIn: 0, paidOut, interest: 0, fees: 0 };
+  return { ...data, openingBalance: opening / 100, totals, transactions };
 }
 
 describe('monthly statement PDF', () => {
@@ -97,7 +105,10 @@ describe('monthly statement PDF', () => {
     const page1 = text(file, 1);
     expect(page1).toContain('罗娜 收');
     expect(page1).toContain('尊敬的罗娜：');
-    expect(page1).toMatch(/\*\*\*\* \d{4}/);
+    // China has no sort code or IBAN: the full account number and the SWIFT code.
+    expect(page1).toMatch(/账号\s+6222\d{12}/);
+    expect(page1).toMatch(/SWIFT代码\s+MSVBCNSH/);
+    expect(page1).not.toContain('IBAN');
     expect(page1).toContain('2026年11月30日');
     expect(page1).toContain('¥2,143.50');
     expect(page1).toContain(`第 1 页，共 ${a.pages} 页`);
@@ -129,7 +140,11 @@ describe('monthly statement PDF', () => {
     expect(page1).toContain('Dear Priya Brown,');
     expect(page1).toContain('30 November 2026');
     expect(page1).toContain('£2,143.50');
-    expect(page1).toMatch(/\*\*\*\* \d{4}/);
+    // Account identification as a UK bank prints it.
+    expect(page1).toMatch(/Sort code\s+04-\d{2}-\d{2}/);
+    expect(page1).toMatch(/Account number\s+\d{8}/);
+    expect(page1).toMatch(/IBAN\s+GB\d{2}MSVB04\d{12}/);
+    expect(page1).toMatch(/BIC\s+MSVBGB2L/);
     expect(page1).toMatch(/Page 1 of \d/);
     execFileSync('pdftoppm', [
       '-r',
@@ -157,7 +172,7 @@ describe('monthly statement PDF', () => {
     const brought = /Brought forward\s+(-?£[\d,.]+)/.exec(page2)?.[1];
     expect(carried).toBeDefined();
     expect(brought).toBe(carried);
-    expect(page2).toMatch(/Date\s+Description\s+Amount\s+Balance/);
+    expect(page2).toMatch(/Date\s+Description\s+Paid out\s+Paid in\s+Balance/);
     expect(page2.indexOf('Date')).toBeLessThan(page2.indexOf('Brought forward'));
     expect(text(file)).toContain('Shop number 60');
     expect(page2).toMatch(/Page 2 of \d/);

@@ -57,7 +57,7 @@ export function writeStatementFeeds(
   const accounts = [
     'account_id,customer_id,account_number,sort_code,iban,bic,currency,opening_balance,overdraft_limit',
   ];
-  const transactions = ['transaction_id,account_id,booking_date,description,amount'];
+  const transactions = ['transaction_id,account_id,booking_date,description,amount,type'];
   const history = ['account_id,month,paid_in,paid_out'];
   let openingSum = 0;
   let amountSum = 0;
@@ -81,7 +81,7 @@ export function writeStatementFeeds(
     amounts.forEach((a, i) => {
       const day = String(1 + ((h >>> i) % 28)).padStart(2, '0');
       transactions.push(
-        `${accountId}-${i},${accountId},${month}-${day},${a > 0 ? 'Salary' : `Shop ${i}`},${cents(a)}`,
+        `${accountId}-${i},${accountId},${month}-${day},${a > 0 ? 'Salary' : `Shop ${i}`},${cents(a)},`,
       );
       amountSum += a;
       txCount += 1;
@@ -149,6 +149,7 @@ export async function statementDataFor(
       booking_date: `${asOf.slice(0, 8)}${String(b.day).padStart(2, '0')}`,
       description: b.description,
       amount: money(b.cents),
+      type: b.kind ?? '',
     })),
     'account-history': monthlyHistory(customer.id, asOf, month).map((h) => ({
       account_id: accountId,

@@ -53,6 +53,23 @@ export function evaluate(ctx: DrawContext, text: TemplateText, extra?: Scope): s
 const EPSILON = 0.01;
 
 /**
+ * `ensureRoom` for `height`, and when the flow can break, also `keep` points below it: if they do not
+ * fit together, the block starts the next page (a heading never last on a page). The extra room is a
+ * wish, never an error: a block that fits a page only without it is drawn.
+ */
+export function ensureRoomKeeping(ctx: DrawContext, height: number, keep: number, path: string): void {
+  if (
+    keep > 0 &&
+    ctx.breakPage &&
+    ctx.y > ctx.frame.top + EPSILON &&
+    ctx.y + height + keep > ctx.frame.bottom + EPSILON
+  ) {
+    ctx.breakPage();
+  }
+  ensureRoom(ctx, height, path);
+}
+
+/**
  * Makes room for `height` points: on the current page if they fit, else on a new page when the flow can
  * break. Anything that cannot fit even on a fresh page (or in a band) is MSV_RENDER_FAILED naming `path`.
  */

@@ -1,7 +1,7 @@
 import { MissiveError } from '../../../core/errors.ts';
 import type { ChartBlock } from '../../../templates/print-layout/blocks/index.ts';
 import { type ResolvedStyle, resolveStyle } from '../../../templates/print-layout/style.ts';
-import { type DrawContext, ensureRoom, evaluate } from '../context.ts';
+import { type DrawContext, ensureRoomKeeping, evaluate } from '../context.ts';
 import { figure, paragraph } from '../tagging.ts';
 import { drawText, measureText, textWidth } from '../text.ts';
 import { dataList } from './table-rows.ts';
@@ -76,7 +76,7 @@ export function drawChart(ctx: DrawContext, block: ChartBlock, path: string): vo
   const titleStyle = resolveStyle(ctx.layout.styles, block.titleStyle ?? block.style, ctx.base);
   const title = block.title ? evaluate(ctx, block.title) : '';
   const titleHeight = title ? measureText(ctx, title, titleStyle, ctx.frame.width) + 4 : 0;
-  ensureRoom(ctx, titleHeight + block.height, path);
+  ensureRoomKeeping(ctx, titleHeight + block.height, block.keepWithNext ?? 0, path);
   if (title) {
     const box = { x: ctx.frame.left, y: ctx.y, width: ctx.frame.width };
     paragraph(ctx.tags, () => drawText(ctx, title, titleStyle, box, block.title!.location));

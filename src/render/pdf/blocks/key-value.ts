@@ -3,8 +3,18 @@ import { resolveStyle } from '../../../templates/print-layout/style.ts';
 import { type DrawContext, ensureRoom, evaluate } from '../context.ts';
 import { decoration } from '../tagging.ts';
 import { drawText, measureText } from '../text.ts';
+import { lookupPath } from './lookup.ts';
 
 const ROW_GAP = 2;
+
+/** A row's `when`: a dotted data path, `!` negates; no condition shows the row. */
+function rowShown(ctx: DrawContext, when: string | undefined): boolean {
+  if (when === undefined) return true;
+  const negate = when.startsWith('!');
+  const value = lookupPath({ ...ctx.data, ...ctx.scope }, negate ? when.slice(1) : when);
+  const truthy = Array.isArray(value) ? value.length > 0 : Boolean(value);
+  return negate ? !truthy : truthy;
+}
 
 /** A summary box: label on the left, value on the right, all rows kept together on one page. */
 export function drawKeyValue(ctx: DrawContext, block: KeyValueBlock, path: string): void {
@@ -13,7 +23,9 @@ export function drawKeyValue(ctx: DrawContext, block: KeyValueBlock, path: strin
   const labelWidth = Math.min(block.labelWidth ?? inner / 2, inner);
   const valueWidth = inner - labelWidth;
   const base = resolveStyle(ctx.layout.styles, block.style, ctx.base);
-  const rows = block.rows.map((row) => {
+  const shown = block.rows.filter((row) => rowShown(ctx, row.when));
+  if (shown.length === 0) return;
+  const rows = shown.map((row) => {
     const style = resolveStyle(ctx.layout.styles, row.style, base);
     const labelStyle = resolveStyle(ctx.layout.styles, block.labelStyle, style);
     const label = evaluate(ctx, row.label);

@@ -21,7 +21,7 @@ interface Table {
   path: string;
   xs: number[];
   widths: number[];
-  styles: { row: ResolvedStyle; header: ResolvedStyle; carry: ResolvedStyle };
+  styles: { row: ResolvedStyle; header: ResolvedStyle; carry: ResolvedStyle; total: ResolvedStyle };
   rule: string;
 }
 
@@ -45,9 +45,13 @@ function columnLine(t: Table, pick: 'header' | 'value', style: ResolvedStyle, sc
   return measure(t, cells, style);
 }
 
-/** "Carried forward" / "Brought forward": the label spans the columns left of the carry column. */
-function carryLine(t: Table, which: 'carried' | 'brought', scope: Scope): Line {
-  const carry = t.block.carry!;
+/** "Carried forward" / "Brought forward" / the total: the label spans the columns left of its column. */
+function carryLine(t: Table, which: 'carried' | 'brought' | 'total', scope: Scope): Line {
+  const carry =
+    which === 'total'
+      ? { total: t.block.total!.label, column: t.block.total!.column, value: t.block.total!.value }
+      : t.block.carry!;
+  const label = which === 'total' ? t.block.total!.label : t.block.carry![which];
   const at = t.block.columns.findIndex((c) => c.id === carry.column);
   const left = t.ctx.frame.left;
   const labelBox =
@@ -56,10 +60,10 @@ function carryLine(t: Table, which: 'carried' | 'brought', scope: Scope): Line {
       : { x: (t.xs[0] ?? 0) + (t.widths[0] ?? 0), width: t.ctx.frame.width - (t.widths[0] ?? 0) };
   const cells = [
     {
-      text: evaluate(t.ctx, carry[which], scope),
+      text: evaluate(t.ctx, label, scope),
       ...labelBox,
       align: undefined,
-      where: carry[which].location,
+      where: label.location,
     },
     {
       text: evaluate(t.ctx, carry.value, scope),
@@ -69,7 +73,7 @@ function carryLine(t: Table, which: 'carried' | 'brought', scope: Scope): Line {
       where: carry.value.location,
     },
   ];
-  return measure(t, cells, t.styles.carry);
+  return measure(t, cells, which === 'total' ? t.styles.total : t.styles.carry);
 }
 
 function hline(t: Table, y: number, width = 0.5): void {
@@ -91,7 +95,7 @@ function hline(t: Table, y: number, width = 0.5): void {
  * (TD), or pagination a reader skips (the header repeated on a following page, "Carried forward" and
  * "Brought forward"): the table stays one Table whose rows are each read once.
  */
-type LineRole = 'TH' | 'TD' | 'Artifact';
+type LineRole = 'TH' | 'TD' | 'Total' | 'Artifact';
 
 function drawLine(t: Table, line: Line, fill: string | undefined, role: LineRole): void {
   const { ctx } = t;
@@ -117,6 +121,13 @@ function drawLine(t: Table, line: Line, fill: string | undefined, role: LineRole
     tags.artifact(() => {
       for (const c of line.cells) draw(c);
     }, 'Pagination');
+  } else if (role === 'Total') {
+    // The total: its label heads the row, the amount is its cell.
+    tags.element('TR', {}, () => {
+      line.cells.forEach((c, i) => {
+        tags.element(i === 0 ? 'TH' : 'TD', i === 0 ? { scope: 'Row' } : {}, () => draw(c));
+      });
+    });
   } else {
     const scope = role === 'TH' ? ('Column' as const) : undefined;
     tags.element('TR', {}, () => {
@@ -154,6 +165,7 @@ function drawRows(ctx: DrawContext, block: TableBlock, path: string): void {
     row,
     header: resolveStyle(ctx.layout.styles, block.headerStyle, row),
     carry: resolveStyle(ctx.layout.styles, block.carryStyle, row),
+    total: resolveStyle(ctx.layout.styles, block.totalStyle ?? block.carryStyle, row),
   };
   const widths = resolveWidths(
     block.columns.map((c) => c.width),
@@ -188,9 +200,38 @@ function drawRows(ctx: DrawContext, block: TableBlock, path: string): void {
     tagged(ctx, 'TBody', () => drawLine(t, line, undefined, 'TD'));
     return;
   }
-  ensureRoom(ctx, header.height + (lines[0]?.height ?? 0) + (rows.length > 1 ? carryHeight : 0), path);
+  // The table starts with at least `minRows` rows (and the carry line after them) on its page.
+  const first = Math.min(block.minRows, rows.length);
+  const total = block.total ? totalLine(t, rows) : undefined;
+  const firstRows = lines.slice(0, first).reduce((h, l) => h + l.height, 0);
+  const after = rows.length > first ? carryHeight : (total?.height ?? 0);
+  ensureRoomFor(ctx, header.height + firstRows + after, header.height + (lines[0]?.height ?? 0), path);
   tagged(ctx, 'THead', () => drawHeader(t, header, 'TH'));
-  tagged(ctx, 'TBody', () => drawBody(t, rows, lines, header, carryHeight));
+  tagged(ctx, 'TBody', () => drawBody(t, rows, lines, header, carryHeight, total?.height ?? 0));
+  if (total) tagged(ctx, 'TFoot', () => drawLine(t, total, undefined, 'Total'));
+}
+
+/** The total line, evaluated with the sums of every row and the last row. */
+function totalLine(t: Table, rows: readonly unknown[]): Line {
+  const sum: Record<string, number> = {};
+  for (const r of rows) addToSums(sum, r);
+  return carryLine(t, 'total', { row: rows.at(-1), sum });
+}
+
+/**
+ * Room for `wanted` (the table's first rows) on this page, else a new page; on a fresh page only
+ * `needed` (header and first row) must fit, as before `minRows` existed.
+ */
+function ensureRoomFor(ctx: DrawContext, wanted: number, needed: number, path: string): void {
+  if (
+    wanted > needed &&
+    ctx.breakPage &&
+    ctx.y + wanted > ctx.frame.bottom + 0.01 &&
+    ctx.y > ctx.frame.top + 0.01
+  ) {
+    ctx.breakPage();
+  }
+  ensureRoom(ctx, needed, path);
 }
 
 /** Draws `draw` inside a new element of a tagged document, or just draws it. */
@@ -205,11 +246,13 @@ function drawBody(
   lines: readonly Line[],
   header: Line,
   carryHeight: number,
+  totalHeight: number,
 ): void {
   const { ctx, block } = t;
   const sum: Record<string, number> = {};
   lines.forEach((line, i) => {
-    const reserve = i < lines.length - 1 ? carryHeight : 0;
+    // Room for the carry line after every row but the last; after the last, for the total line.
+    const reserve = i < lines.length - 1 ? carryHeight : totalHeight;
     if (ctx.y + line.height + reserve > ctx.frame.bottom + 0.01) {
       if (!ctx.breakPage) throw overflow(t, 'the table');
       const scope = { row: rows[i - 1], sum: { ...sum } };

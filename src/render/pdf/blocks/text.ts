@@ -1,12 +1,12 @@
 import type { TextBlock } from '../../../templates/print-layout/blocks/index.ts';
 import { type ResolvedStyle, resolveStyle } from '../../../templates/print-layout/style.ts';
-import { type DrawContext, ensureRoom, evaluate } from '../context.ts';
+import { type DrawContext, ensureRoomKeeping, evaluate } from '../context.ts';
 import { drawText, measureText } from '../text.ts';
 
 function drawParagraph(ctx: DrawContext, block: TextBlock, text: string, style: ResolvedStyle, path: string) {
   const height = measureText(ctx, text, style, ctx.frame.width);
   if (height === 0) return;
-  ensureRoom(ctx, height, path);
+  ensureRoomKeeping(ctx, height, block.keepWithNext ?? 0, path);
   const box = { x: ctx.frame.left, y: ctx.y, width: ctx.frame.width, align: block.align };
   drawText(ctx, text, style, box, block.text.location);
   ctx.y += height;

@@ -31,6 +31,8 @@ export const chartBlock = z.strictObject({
    * per item ("Spending by month: Jan 2026 £1,204.50; …"). Required when the document is tagged.
    */
   alt: templateField.optional(),
+  /** Room to keep below the chart on its page, so what follows (a closing line) is never alone. */
+  keepWithNext: length.optional(),
   ...blockCommon,
 });
 export type ChartBlock = z.output<typeof chartBlock>;

@@ -1,12 +1,20 @@
 import { z } from 'zod';
-import { blockCommon, styleRefs, templateField } from '../template-field.ts';
+import { blockCommon, condition, styleRefs, templateField } from '../template-field.ts';
 import { align, color, length } from '../units.ts';
 
 /** A boxed list of label → value rows (account summary); kept together on one page. */
 export const keyValueBlock = z.strictObject({
   type: z.literal('key-value'),
   rows: z
-    .array(z.strictObject({ label: templateField, value: templateField, style: styleRefs.optional() }))
+    .array(
+      z.strictObject({
+        label: templateField,
+        value: templateField,
+        style: styleRefs.optional(),
+        /** Show the row only when this data path holds a truthy value (an IBAN, interest charged). */
+        when: condition.optional(),
+      }),
+    )
     .min(1),
   labelWidth: length.optional(),
   labelStyle: styleRefs.optional(),

@@ -40,6 +40,17 @@ export const tableBlock = z
     zebraFill: color.optional(),
     ruleColor: color.optional(),
     cellPadding: length.default(3),
+    /**
+     * The fewest rows the table starts with on a page (default 1): with less room the header and its
+     * first rows move to the next page together.
+     */
+    minRows: z.number().int().min(1).max(20).default(1),
+    /**
+     * A total line after the last row, on the table's last page: `label` across the columns left of
+     * `column`, `value` in it, evaluated with `sum` (per numeric field, over every row) and `row` (the last).
+     */
+    total: z.strictObject({ label: templateField, column: z.string(), value: templateField }).optional(),
+    totalStyle: styleRefs.optional(),
     ...blockCommon,
   })
   .superRefine((table, ctx) => {
@@ -48,6 +59,13 @@ export const tableBlock = z
       if (ids.indexOf(id) !== i)
         ctx.addIssue({ code: 'custom', path: ['columns', i, 'id'], message: 'repeated' });
     });
+    if (table.total && !ids.includes(table.total.column)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['total', 'column'],
+        message: `not a column id (${ids.join(', ')})`,
+      });
+    }
     if (table.carry && !ids.includes(table.carry.column)) {
       ctx.addIssue({
         code: 'custom',

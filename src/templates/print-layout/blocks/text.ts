@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { blockCommon, templateField } from '../template-field.ts';
-import { align } from '../units.ts';
+import { align, length } from '../units.ts';
 
 /**
  * What a text is in a tagged PDF (`document.tagged`): a paragraph (`P`, the default), a heading
@@ -16,6 +16,12 @@ export const textBlock = z.strictObject({
   text: templateField,
   align: align.optional(),
   role: textRole.optional(),
+  /**
+   * Room to keep below the text on its page (e.g. `12mm`): when the text and this much more do not
+   * fit, the text starts the next page — a heading is never last on a page, a closing paragraph
+   * never alone on one.
+   */
+  keepWithNext: length.optional(),
   ...blockCommon,
 });
 
