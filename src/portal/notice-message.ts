@@ -64,10 +64,10 @@ export function noticeArtifact(
   if (channel === 'sms') {
     return makeArtifact(Buffer.from(text, 'utf8'), 'text/plain', { segments: smsSegments(text).segments });
   }
-  const html = `<!doctype html><html lang="${locale}"><body><p style="font-size:16px">${escape(text)}</p></body></html>`;
+  const html = `<!doctype html><html lang="${locale}"><body><p style="font-size:16px">${escapeHtml(text)}</p></body></html>`;
   return makeArtifact(encodeEmail({ subject, html, text }), EMAIL_MIME);
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -17,7 +17,9 @@ describe('rules in words', () => {
     expect(describeRule({ '==': [v('hasHousingLoan'), false] }, 'en-GB', label, true)).toBe(
       'has housing loan: yes',
     );
-    expect(describeRule({ '==': [v('hasHousingLoan'), true] }, 'zh-CN', label, true)).toBe('has housing loan：否');
+    expect(describeRule({ '==': [v('hasHousingLoan'), true] }, 'zh-CN', label, true)).toBe(
+      'has housing loan：否',
+    );
     expect(describeRule({ '!': { '==': [v('job'), 'student'] } }, 'en-GB', label)).toBe('job is not student');
     expect(
       describeRule(
