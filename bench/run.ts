@@ -17,7 +17,8 @@ import type { Customer } from '../src/core/types.ts';
 import { importCustomers } from '../src/customers/import.ts';
 import { synthesizeIdentity } from '../src/customers/synthetic-identity.ts';
 import { renderPrint } from '../src/render/print.ts';
-import { compileTemplate } from '../src/templates/compile.ts';
+import { testBrand } from '../src/templates/brand/test-brand.ts';
+import { type CompiledTemplate, compileTemplate } from '../src/templates/compile.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
 import { statementDataFor } from '../test/support/statement-feeds.ts';
 import { benchDecide } from './decide.ts';
@@ -61,44 +62,55 @@ async function rate(n: number, fn: (i: number) => Promise<unknown>): Promise<num
 }
 
 /**
- * Two rates measured interleaved, in rounds of `round` items each, so that load from other processes
- * on a shared machine falls on both sides alike and the ratio stays meaningful.
+ * Rates measured interleaved, in rounds of `round` items per side, so that load from other processes
+ * on a shared machine falls on every side alike and the ratios stay meaningful.
  */
-async function interleavedRates(
+async function interleavedRatesOf(
   n: number,
-  a: (i: number) => Promise<unknown>,
-  b: (i: number) => Promise<unknown>,
+  sides: readonly ((i: number) => Promise<unknown>)[],
   round = 10,
-): Promise<[number, number]> {
-  await a(0);
-  await b(0);
-  let ta = 0;
-  let tb = 0;
+): Promise<number[]> {
+  for (const side of sides) await side(0);
+  const took = sides.map(() => 0);
   for (let done = 0; done < n; done += round) {
     const count = Math.min(round, n - done);
-    let start = performance.now();
-    for (let i = done; i < done + count; i += 1) await a(i);
-    ta += performance.now() - start;
-    start = performance.now();
-    for (let i = done; i < done + count; i += 1) await b(i);
-    tb += performance.now() - start;
+    for (const [k, side] of sides.entries()) {
+      const start = performance.now();
+      for (let i = done; i < done + count; i += 1) await side(i);
+      took[k]! += performance.now() - start;
+    }
   }
-  return [n / (ta / 1000), n / (tb / 1000)];
+  return took.map((ms) => n / (ms / 1000));
+}
+
+/** The same template with tagging off (`document.tagged: false`): what the statement cost before PDF/UA. */
+function untagged(template: CompiledTemplate): CompiledTemplate {
+  const print = template.print!;
+  return { ...template, print: { ...print, document: { ...print.document, tagged: false } } };
 }
 
 async function benchRender(locale: 'zh-CN' | 'en-GB'): Promise<Row[]> {
   const template = compileTemplate(
     await loadTemplatePackage(path.join(root, 'templates', 'monthly-statement')),
   );
+  const plain = untagged(template);
+  const brand = testBrand('bank');
   // The example bank's months (8–60 bookings), assembled by the monthly-statement data source.
   const data = await Promise.all(customersOf(locale, DOCS).map((c) => statementDataFor(c, AS_OF)));
-  const [missive, reference] = await interleavedRates(
-    DOCS,
-    (i) => renderPrint(template, data[i % DOCS]!, { asOf: AS_OF, locale }),
+  // Three sides interleaved: the shipped (tagged) statement, the same untagged, the hand-drawn one.
+  const [missive = 0, withoutTags = 0, reference = 0] = await interleavedRatesOf(DOCS, [
+    (i) => renderPrint(template, data[i % DOCS]!, { asOf: AS_OF, locale, brand }),
+    (i) => renderPrint(plain, data[i % DOCS]!, { asOf: AS_OF, locale, brand }),
     (i) => drawStatementByHand(root, data[i % DOCS]!, locale),
-  );
+  ]);
   const rows: Row[] = [
-    { name: `render statement ${locale} vs hand-drawn pdfkit`, missive, reference, unit: 'docs/s' },
+    { name: `render statement ${locale} (tagged) vs hand-drawn pdfkit`, missive, reference, unit: 'docs/s' },
+    {
+      name: `render statement ${locale} tagged (PDF/UA-1) vs the same untagged`,
+      missive,
+      reference: withoutTags,
+      unit: 'docs/s',
+    },
   ];
   if (fs.existsSync(CHROMIUM)) {
     const browser = await openChromiumReference(root);
