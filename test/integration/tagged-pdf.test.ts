@@ -11,7 +11,8 @@ import type { Customer } from '../../src/core/types.ts';
 import { renderForChannel } from '../../src/render/render-channel.ts';
 import { testBrandSource } from '../../src/templates/brand/test-brand.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../../src/templates/compile.ts';
-import { loadTemplatePackage } from '../../src/templates/package-loader.ts';
+import { loadTemplatePackage, templatePackageFromFiles } from '../../src/templates/package-loader.ts';
+import { testPackageFiles } from '../../src/templates/test-package.ts';
 import type { DocumentData } from '../../src/templates/types.ts';
 import { statementDataFor } from '../support/statement-feeds.ts';
 import {
@@ -327,6 +328,34 @@ describe('insurance brochure, tagged (examples/insurance feeds)', () => {
       expect(roles).toContain('Table'); // the cover summary
     });
   }
+});
+
+describe('text roles', () => {
+  it('headings and lists: a text with role L is a list, one LI > LBody per line', async () => {
+    const yaml = [
+      'document: { tagged: true, title: "Letter" }',
+      'page: { size: A4, margins: { top: 20mm, right: 20mm, bottom: 20mm, left: 20mm } }',
+      'body:',
+      '  - { type: text, text: "What changes", role: H1 }',
+      '  - { type: text, text: "Paid in and paid out\\nSort code and IBAN\\n\\nInterest charged", role: L }',
+      '  - { type: text, text: "{{customer.name}}" }',
+    ].join('\n');
+    const t = await compileTemplateAsync(
+      templatePackageFromFiles('letter', testPackageFiles({ 'print.yaml': yaml })),
+    );
+    const file = await render(t, { customer: { name: 'Wei Zhang 张伟' } }, 'en-GB', 'bank', 'list');
+    const { document } = await checkTagged(file, 'en-GB');
+    expect(document.children.map((n) => n.role)).toEqual(['H1', 'L', 'P']);
+    const list = document.children[1]!;
+    expect(list.children.map((n) => n.role)).toEqual(['LI', 'LI', 'LI']);
+    expect(list.children.map((li) => `${li.children[0]!.role}:${textOf(li)}`)).toEqual([
+      'LBody:Paid in and paid out',
+      'LBody:Sort code and IBAN',
+      'LBody:Interest charged',
+    ]);
+    expect(textOf(document.children[2]!)).toBe('Wei Zhang 张伟');
+    expect(document.children[2]!.children.map((n) => n.role)).toEqual(['Span']);
+  });
 });
 
 function documentOf(tried: TriedFeeds, customer: Customer): DocumentData {
