@@ -88,6 +88,27 @@ describe('offer e-mails of the shipped catalogs', () => {
     });
   }
 
+  // The holdout gets the campaign without an offer: its e-mail, SMS and letter must still render
+  // (the e-mail once read offers.[0].image unguarded and failed every holdout customer on e-mail).
+  it('renders the holdout’s message, without an offer, on every channel', async () => {
+    const data = {
+      customer: { id: 'C000021', name: 'Jane Smith', address: null },
+      asOf: AS_OF,
+      offers: [],
+      unsubscribeUrl: UNSUBSCRIBE,
+    };
+    for (const { brand } of BRANDS) {
+      for (const channel of ['email', 'sms', 'print'] as const) {
+        const { artifact } = await renderForChannel(template, channel, data, {
+          asOf: AS_OF,
+          locale: 'en-GB',
+          brand: testBrandSource(brand),
+        });
+        expect(artifact.size, `${brand} ${channel}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it('scores below 2.0 with spamassassin (local rules), one message per brand', async () => {
     for (const { brand, catalog: name } of BRANDS) {
       const catalog = catalogs.get(name)!;
