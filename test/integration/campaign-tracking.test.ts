@@ -23,6 +23,7 @@ import { listEvents } from '../../src/store/events.ts';
 import { loadModelStats } from '../../src/store/model-stats.ts';
 import { listTrackedLinks } from '../../src/store/tracked-links.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { HUMAN, type Received, receivedEmail, receivedSms } from '../support/received-messages.ts';
 import {
   importBankCustomers,
   openTempStore,
@@ -40,9 +41,6 @@ import {
  * and opens on the communication each message was, and the clicks in the model's statistics. No
  * marketing message reaches a sink without an offer, except the holdout's.
  */
-
-const HUMAN =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
 
 /** Customers no offer of the bank catalog is for: retired, over 75, a credit default, nothing saved. */
 function offerlessCustomer(i: number): Customer {
@@ -69,50 +67,6 @@ function offerlessCustomer(i: number): Customer {
       subscribedTermDeposit: true,
     },
   };
-}
-
-interface Received {
-  channel: 'email' | 'sms';
-  providerId: string;
-  /** Every http(s) URL the customer can follow, from the received bytes. */
-  links: string[];
-  /** The visible unsubscribe link of a marketing e-mail (one-click page, never a tracked link). */
-  unsubscribe: string[];
-  /** An e-mail's From address and html lang. */
-  from?: string | undefined;
-  lang?: string | undefined;
-  pixels: string[];
-  /** What the customer reads (HTML text and plain text, or the SMS body). */
-  text: string;
-}
-
-function receivedEmail(mail: SmtpSink['messages'][number]): Received {
-  const html = typeof mail.parsed?.html === 'string' ? mail.parsed.html : '';
-  const plain = mail.parsed?.text ?? '';
-  const body = html.replace(/<head\b[\s\S]*?<\/head>/i, '');
-  const hrefs = [...body.matchAll(/\shref="([^"]*)"/gi)].map((m) => m[1] ?? '');
-  const visible = body.replace(/<[^>]*>/g, ' ');
-  const bare = [...`${visible}\n${plain}`.matchAll(/https?:\/\/[^\s<>"']+/gi)].map((m) =>
-    (m[0] ?? '').replace(/[.,;:!?)]+$/, ''),
-  );
-  const pixels = [...body.matchAll(/<img\s[^>]*src="([^"]*\/o\/[^"]*)"/gi)].map((m) => m[1] ?? '');
-  const all = [...new Set([...hrefs.filter((h) => /^https?:/i.test(h)), ...bare])];
-  const isUnsubscribe = (link: string) => /\/unsubscribe\/dk_\w+$/.test(link);
-  return {
-    channel: 'email',
-    providerId: mail.messageId,
-    links: all.filter((l) => !isUnsubscribe(l)),
-    unsubscribe: all.filter(isUnsubscribe),
-    from: mail.parsed?.from?.value[0]?.address,
-    lang: /<html\s[^>]*\blang="([^"]*)"/i.exec(html)?.[1],
-    pixels,
-    text: `${mail.parsed?.subject ?? ''}\n${visible}\n${plain}`,
-  };
-}
-
-function receivedSms(sms: TwilioSink['messages'][number]): Received {
-  const links = [...sms.body.matchAll(/https?:\/\/\S+/gi)].map((m) => m[0] ?? '');
-  return { channel: 'sms', providerId: sms.sid, links, unsubscribe: [], pixels: [], text: sms.body };
 }
 
 describe('a campaign through the sinks: no offer, no message; every link tracked, followed from what arrived', () => {
