@@ -70,7 +70,15 @@ describe('honest runs: failures, summaries, transports and one statement per per
     temps.push(temp);
     const target = customers.find((c) => c.eDelivery && c.email && c.consent.email.service)!;
     const [stored] = await getCustomers(temp.store.db, [target.id]);
-    await upsertCustomers(temp.store.db, [{ ...stored!, name: 'Eve\r\nBcc: evil@attacker.test' }]);
+    // Written straight to the store (an import refuses a name with a line break). The statement e-mail
+    // carries the PDF, whose envelope window must still hold the name's two lines: a short address.
+    await upsertCustomers(temp.store.db, [
+      {
+        ...stored!,
+        name: 'Eve\r\nBcc: evil@attacker.test',
+        address: { lines: ['1 High Street'], postalCode: 'LS1 1AA', city: 'Leeds', country: 'GB' },
+      },
+    ]);
     const missive = missiveIn(temp, { MISSIVE_SMTP_URL: smtp.url });
 
     const first = await missive('run', 'monthly-statement', '--as-of', STATEMENT_AS_OF);
