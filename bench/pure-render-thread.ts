@@ -3,12 +3,14 @@
  * documents — the same customers, document data, channels and offers the run used — with nothing
  * else: no queue, no archive, no ledger, no decision, no feed reads. It warms up, says ready, renders on "go" and reports its time.
  */
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ChannelKind, Customer } from '../src/core/types.ts';
 import { createGuardedRenderer } from '../src/render/guard/guarded-renderer.ts';
 import { renderForChannel } from '../src/render/render-channel.ts';
 import { type OfferContent, withOffers } from '../src/rules/offer-content.ts';
+import { loadBrandSource } from '../src/templates/brand/brand-source.ts';
 import { compileTemplateAsync } from '../src/templates/compile.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
 import type { DocumentData } from '../src/templates/types.ts';
@@ -29,12 +31,14 @@ const { templateDir, asOf, jobs, guarded } = workerData as {
   guarded: boolean;
 };
 const pkg = await loadTemplatePackage(templateDir);
+// The brand a bank run gets (brands/bank): documents as the run made them.
+const brand = await loadBrandSource(path.resolve(templateDir, '..', '..', 'brands'), 'bank');
 const template = await compileTemplateAsync(pkg);
 const source = { versionId: 'bench', name: template.name, files: pkg.files };
 const guard = guarded ? createGuardedRenderer({ timeoutMs: 30_000, maxHeapMb: 1024 }) : undefined;
 const render = (job: ReferenceJob) => {
   const data = withOffers(job.data, job.offers);
-  const options = { asOf, locale: job.customer.locale };
+  const options = { asOf, locale: job.customer.locale, brand };
   return guard
     ? guard.render(source, job.channel, data, options)
     : renderForChannel(template, job.channel, data, options);
