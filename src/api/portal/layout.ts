@@ -1,4 +1,3 @@
-import type { FastifyReply } from 'fastify';
 import { html, type SafeHtml } from '../ui/html.ts';
 import { PORTAL_LOCALES, type PortalContext, type PortalUiLocale } from './context.ts';
 
@@ -35,12 +34,4 @@ ${nav}
 <main id="main" tabindex="-1">${body}</main>
 </body>
 </html>`;
-}
-
-export function sendPortalPage(reply: FastifyReply, content: SafeHtml, status = 200): FastifyReply {
-  return reply
-    .status(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(content.value);
 }

@@ -9,8 +9,8 @@ import {
 import { decodeEmail } from '../../../render/email.ts';
 import { EMAIL_FRAME_CSP, neutraliseEmailHtml } from '../../email-view.ts';
 import { requireBlobs } from '../../routes/route-deps.ts';
+import { sendPage } from '../../ui/layout.ts';
 import { portalContext } from '../context.ts';
-import { sendPortalPage } from '../layout.ts';
 import { documentPage, documentsPage } from '../pages/documents.ts';
 import type { PortalDeps } from '../plugin.ts';
 
@@ -45,7 +45,7 @@ export function registerPortalDocumentRoutes(app: FastifyInstance, deps: PortalD
       const page = await listCustomerDocuments(deps.db, request.portalCustomer!.customerId, {
         after: request.query.after,
       });
-      return sendPortalPage(
+      return sendPage(
         reply,
         documentsPage(portalContext(request), { ...page, first: request.query.after === undefined }),
       );
@@ -73,7 +73,7 @@ export function registerPortalDocumentRoutes(app: FastifyInstance, deps: PortalD
           document.channel === 'sms'
             ? { kind: 'sms' as const, text: Buffer.from(bytes).toString('utf8') }
             : { kind: document.channel };
-        return sendPortalPage(reply, documentPage(ctx, document, view));
+        return sendPage(reply, documentPage(ctx, document, view));
       } catch (err) {
         if (!isMissiveError(err) || err.code !== 'MSV_ARCHIVE_TAMPERED') throw err;
         const document = await customerDocument(
@@ -82,7 +82,7 @@ export function registerPortalDocumentRoutes(app: FastifyInstance, deps: PortalD
           request.params.id,
         );
         if (!document) throw err;
-        return sendPortalPage(reply, documentPage(ctx, document, { kind: 'tampered' }), 409);
+        return sendPage(reply, documentPage(ctx, document, { kind: 'tampered' }), 409);
       }
     },
   );

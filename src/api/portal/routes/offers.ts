@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { answerOffer, listRecentOffers, OFFER_ANSWERS, type OfferAnswer } from '../../../portal/offers.ts';
+import { sendPage } from '../../ui/layout.ts';
 import { portalContext } from '../context.ts';
-import { sendPortalPage } from '../layout.ts';
 import { offersPage } from '../pages/offers.ts';
 import type { PortalDeps } from '../plugin.ts';
 
@@ -21,7 +21,7 @@ export function registerPortalOfferRoutes(app: FastifyInstance, deps: PortalDeps
         now: deps.now(),
         locale: ctx.locale,
       });
-      return sendPortalPage(reply, offersPage(ctx, offers));
+      return sendPage(reply, offersPage(ctx, offers));
     },
   );
 

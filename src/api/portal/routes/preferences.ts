@@ -12,8 +12,8 @@ import {
 import { contactOnFile } from '../../../portal/sign-in.ts';
 import { getCustomer } from '../../../store/customers.ts';
 import { newSecret } from '../../auth/secrets.ts';
+import { sendPage } from '../../ui/layout.ts';
 import { portalContext } from '../context.ts';
-import { sendPortalPage } from '../layout.ts';
 import { preferencesPage } from '../pages/preferences.ts';
 import type { PortalDeps } from '../plugin.ts';
 
@@ -90,7 +90,7 @@ export function registerPortalPreferenceRoutes(app: FastifyInstance, deps: Porta
         preferenceHistory(deps.db, id),
       ]);
       if (!prefs) return reply.redirect('/portal/sign-in', 303);
-      return sendPortalPage(
+      return sendPage(
         reply,
         preferencesPage(portalContext(request), prefs, history, {
           changeId: newSecret(),

@@ -7,8 +7,8 @@ import { appendAudit } from '../../../store/audit.ts';
 import { deleteOldChallenges } from '../../../store/portal.ts';
 import { newSecret } from '../../auth/secrets.ts';
 import { isUiLocale, LANG_COOKIE } from '../../ui/i18n/index.ts';
+import { sendPage } from '../../ui/layout.ts';
 import { portalContext } from '../context.ts';
-import { sendPortalPage } from '../layout.ts';
 import { codeErrorText, codePage, signInPage } from '../pages/sign-in.ts';
 import type { PortalDeps } from '../plugin.ts';
 import {
@@ -53,7 +53,7 @@ export function registerPortalSignInRoutes(app: FastifyInstance, deps: PortalDep
     { config: anonymous, schema: hide },
     async (request, reply) => {
       const ctx = portalContext(request);
-      return sendPortalPage(
+      return sendPage(
         reply,
         signInPage(ctx, { notice: request.query.signedOut ? ctx.t.sessionEnded : undefined }),
       );
@@ -96,7 +96,7 @@ export function registerPortalSignInRoutes(app: FastifyInstance, deps: PortalDep
   );
 
   app.get('/portal/sign-in/code', { config: anonymous, schema: hide }, async (request, reply) =>
-    sendPortalPage(reply, codePage(portalContext(request))),
+    sendPage(reply, codePage(portalContext(request))),
   );
 
   app.post<{ Body: { code?: unknown } }>(
@@ -186,5 +186,5 @@ function codeFailure(request: FastifyRequest, reply: FastifyReply, err: MissiveE
   }
   const ctx = portalContext(request);
   const left = typeof err.details.attemptsLeft === 'number' ? err.details.attemptsLeft : undefined;
-  return sendPortalPage(reply, codePage(ctx, { error: codeErrorText(ctx, err.code, left) }), status);
+  return sendPage(reply, codePage(ctx, { error: codeErrorText(ctx, err.code, left) }), status);
 }
