@@ -87,6 +87,8 @@ describe('exit codes: README, code and CLI agree', () => {
       [['run', 'monthly-statement', '--as-of', '2026-02-30'], /--as-of must be a date/],
       [['run', 'monthly-statement', '--all', '--segment', 'young'], /give one source of customers/],
       [['print-streams', 'run_x', '--size', 'lots'], /--size must be a positive integer/],
+      [['customers', 'import', 'x.csv', '--encoding', 'klingon'], /--encoding: unknown encoding "klingon"/],
+      [['customers', 'import', 'x.csv', '--as-of', '2026-13-45'], /--as-of must be a date/],
       [['preview', 'monthly-statment'], /Did you mean templates\/monthly-statement\?/],
       [
         ['templates', 'publish', 'templates/monthly-statment'],

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { MissiveError } from '../../core/errors.ts';
+import { normaliseEncoding } from '../../customers/text-encoding.ts';
 import { listCommunicationsForCustomer } from '../../store/communications.ts';
 import { getCustomer } from '../../store/customers.ts';
 import { EXIT_OK, importExit, parseRate } from '../exit-codes.ts';
@@ -63,7 +64,7 @@ export function registerCustomersCommands(program: Command): void {
           mapping: opts.mapping,
           format: opts.format,
           delimiter: opts.delimiter,
-          encoding: opts.encoding,
+          encoding: importEncoding(opts.encoding),
           asOf: importAsOf(opts.asOf),
           rejectReportPath: opts.rejects,
         });
@@ -125,4 +126,14 @@ function importAsOf(value: string | undefined): string | undefined {
     );
   }
   return parsed.toISOString();
+}
+
+/** --encoding: a name iconv-lite knows, else bad usage (exit 2) before the file is opened. */
+function importEncoding(value: string | undefined): string | undefined {
+  if (value === undefined || normaliseEncoding(value) !== undefined) return value;
+  throw new MissiveError(
+    'MSV_CONFIG_INVALID',
+    `unknown encoding "${value}" (e.g. utf-8, utf-16le, utf-16be, gb18030, gbk, big5, windows-1252)`,
+    { field: '--encoding' },
+  );
 }
