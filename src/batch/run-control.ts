@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
-import type { RunStatus } from '../core/types.ts';
+import type { ChannelKind, RunStatus } from '../core/types.ts';
+import { transitionCommunicationStatus } from '../store/communications.ts';
+import { forgetRenderFailures, listFailedCommunicationIds } from '../store/retry-failures.ts';
 import { getRun, type RunRecord, transitionRunStatus } from '../store/runs.ts';
 import type { Database } from '../store/schema.ts';
 import { inTransaction } from '../store/transaction.ts';
@@ -84,65 +86,29 @@ export async function retryFailed(db: Kysely<Database>, id: string): Promise<Ret
       status: run.status,
     });
   const counts = await inTransaction(db, async (trx) => {
-    const renderFailed = trx
-      .selectFrom('communications')
-      .select('id')
-      .where('run_id', '=', id)
-      .where('status', '=', 'failed')
-      .where('artifact_sha256', 'is', null)
-      .where('fallback_of', 'is', null);
-    const customers = (
-      await trx.selectFrom('communications').select('customer_id').where('id', 'in', renderFailed).execute()
-    ).map((r) => r.customer_id);
-    await trx
-      .deleteFrom('communication_status_history')
-      .where('communication_id', 'in', renderFailed)
-      .execute();
-    await trx.deleteFrom('communications').where('id', 'in', renderFailed).execute();
-    for (let i = 0; i < customers.length; i += 500) {
-      await trx
-        .deleteFrom('run_failures')
-        .where('run_id', '=', id)
-        .where('customer_id', 'in', customers.slice(i, i + 500))
-        .execute();
-    }
-    const now = new Date().toISOString();
-    const resend = await reopen(trx, id, 'gave up after %', ['email', 'sms'], 'archived', now);
-    const refallback = await reopen(trx, id, 'fallback print:%', ['print'], 'pending', now);
-    return { rerender: customers.length, resend, refallback };
+    const rerender = await forgetRenderFailures(trx, id);
+    const resend = await reopen(trx, id, 'gave up after %', ['email', 'sms'], 'archived');
+    const refallback = await reopen(trx, id, 'fallback print:%', ['print'], 'pending');
+    return { rerender, resend, refallback };
   });
   if (!(await transitionRunStatus(db, id, RETRYABLE, 'planning', { newPlan: true })))
     throw new MissiveError('MSV_RUN_STATE', `run ${id} changed state during retry-failed`, { runId: id });
   return { run: await requireRun(db, id), ...counts };
 }
 
-/** Moves failed rows whose reason matches back to `to`, with a history entry; returns how many. */
+/**
+ * Moves failed rows whose reason matches back to `to` through the ledger's state machine (so each
+ * move has its history entry); returns how many.
+ */
 async function reopen(
   trx: Kysely<Database>,
   runId: string,
   reasonLike: string,
-  channels: readonly string[],
+  channels: readonly ChannelKind[],
   to: 'archived' | 'pending',
-  at: string,
 ): Promise<number> {
-  const rows = await trx
-    .selectFrom('communications')
-    .select('id')
-    .where('run_id', '=', runId)
-    .where('status', '=', 'failed')
-    .where('channel', 'in', channels)
-    .where('reason', 'like', reasonLike)
-    .execute();
-  for (const { id } of rows) {
-    await trx
-      .updateTable('communications')
-      .set({ status: to, reason: 'retry-failed', updated_at: at })
-      .where('id', '=', id)
-      .execute();
-    await trx
-      .insertInto('communication_status_history')
-      .values({ communication_id: id, status: to, reason: 'retry-failed', code: null, at })
-      .execute();
-  }
-  return rows.length;
+  const ids = await listFailedCommunicationIds(trx, runId, channels, reasonLike);
+  for (const id of ids)
+    await transitionCommunicationStatus(trx, id, { from: ['failed'], to, reason: 'retry-failed' });
+  return ids.length;
 }

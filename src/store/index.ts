@@ -9,6 +9,7 @@ export * from './events.ts';
 export * from './model-stats.ts';
 export * from './offers.ts';
 export * from './print-streams.ts';
+export * from './retry-failures.ts';
 export * from './run-failures.ts';
 export * from './runs.ts';
 export type { Database } from './schema.ts';
