@@ -5,7 +5,7 @@ import { cancelRun, pauseRun, resumeRun, retryFailed } from '../../batch/run-con
 import { claimRunPeriod } from '../../batch/run-period.ts';
 import { buildRunReport } from '../../batch/run-report.ts';
 import { ALL_CUSTOMERS, assertSegmentKnown, parseSourceKey, sourceKeyFor } from '../../batch/run-source.ts';
-import { parseAsOf } from '../../cli/commands/run.ts';
+import { parseAsOf } from '../../core/as-of.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { RunStatus } from '../../core/types.ts';
 import { appendAudit } from '../../store/audit.ts';

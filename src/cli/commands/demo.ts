@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { resolveRun } from '../../batch/resolve-run.ts';
 import { readRunTiming } from '../../batch/run-report.ts';
+import { parseAsOf } from '../../core/as-of.ts';
 import { publishCatalogDir } from '../../rules/publish.ts';
 import { listCommunicationsForRun } from '../../store/communications.ts';
 import { publishTemplatePackage } from '../../templates/publish.ts';
@@ -13,7 +14,7 @@ import { formatChannelSummary, formatRunSummary, runWithProgress } from '../run-
 import type { QueueRuntime } from '../runtime.ts';
 import { withQueueRuntime } from '../with-runtime.ts';
 import { formatLoadSummary, loadFeedFile } from './feeds.ts';
-import { describeRunType, parseAsOf } from './run.ts';
+import { describeRunType } from './run.ts';
 
 interface DemoOptions {
   customers?: string;

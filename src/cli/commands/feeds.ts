@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { parseAsOf } from '../../core/as-of.ts';
 import {
   type FeedLoadSummary,
   feedsNeeded,
@@ -11,7 +12,6 @@ import {
   requireDataSource,
 } from '../../customers/index.ts';
 import { listFeedLoads } from '../../store/feeds.ts';
-import { parseAsOf } from '../as-of.ts';
 import { decideExit, EXIT_OK, EXIT_PARTIAL, parseRate } from '../exit-codes.ts';
 import { createProgressBar, estimateRows } from '../progress-bar.ts';
 import type { Runtime } from '../runtime.ts';

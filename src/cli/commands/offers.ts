@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
+import { parseAsOf } from '../../core/as-of.ts';
 import { describeIssue, errorsOf, issuesError } from '../../rules/issues.ts';
 import { lintCatalogDir, publishCatalogDir } from '../../rules/publish.ts';
 import type { RealityChecked } from '../../rules/reality-check.ts';
 import { listCatalogVersions } from '../../store/offers.ts';
-import { parseAsOf } from '../as-of.ts';
 import { withRuntime } from '../with-runtime.ts';
 
 export function registerOffersCommands(program: Command): void {

@@ -3,6 +3,7 @@ import fs2 from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { brandForType } from '../../batch/run-brand.ts';
+import { parseAsOf } from '../../core/as-of.ts';
 import { didYouMeanSentence } from '../../core/did-you-mean.ts';
 import { isMissiveError, MissiveError } from '../../core/errors.ts';
 import { CHANNEL_KINDS, type ChannelKind } from '../../core/types.ts';
@@ -18,7 +19,6 @@ import { type CompiledTemplate, compileTemplateAsync } from '../../templates/com
 import { loadPublishedTemplate } from '../../templates/load-published.ts';
 import { loadTemplatePackage } from '../../templates/package-loader.ts';
 import type { DocumentData } from '../../templates/types.ts';
-import { parseAsOf } from '../as-of.ts';
 import type { Runtime } from '../runtime.ts';
 import { withRuntime } from '../with-runtime.ts';
 

@@ -6,21 +6,18 @@ import { paperInsteadSummary } from '../../batch/run-channels.ts';
 import { claimRunPeriod, type PeriodClaim } from '../../batch/run-period.ts';
 import { readRunTiming } from '../../batch/run-report.ts';
 import { type RunSourceSpec, sourceKeyFor } from '../../batch/run-source.ts';
+import { parseAsOf } from '../../core/as-of.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { ChannelKind } from '../../core/types.ts';
 import type { RunType } from '../../rules/run-type.ts';
 import { countCustomers } from '../../store/customers.ts';
 import { getRun } from '../../store/runs.ts';
 import type { Database } from '../../store/schema.ts';
-import { parseAsOf } from '../as-of.ts';
 import { EXIT_OK, parseRate } from '../exit-codes.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
 import { runExit, runFailureTally } from '../run-exit.ts';
 import { batchDeps, formatChannelSummary, formatRunSummary, runWithProgress } from '../run-with-progress.ts';
 import { withQueueRuntime } from '../with-runtime.ts';
-
-// Moved to ../as-of.ts (commands that only read a date need not load this module's batch imports).
-export { parseAsOf };
 
 /** The first line of a run: what the type is and which template version it renders. */
 export function describeRunType(runType: RunType, version: number, missing: readonly ChannelKind[]): string {
