@@ -1,4 +1,4 @@
-import { hash32, seededRandom } from '../../src/customers/seeded-random.ts';
+import { hash32, seededRandom } from '../../src/core/seeded-random.ts';
 import type { FeedCustomer } from '../customer-source.ts';
 import { amountFactor, type Culture, cultureOf } from './activity.ts';
 

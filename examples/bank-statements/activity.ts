@@ -1,4 +1,4 @@
-import { type SeededRandom, seededRandom } from '../../src/customers/seeded-random.ts';
+import { type SeededRandom, seededRandom } from '../../src/core/seeded-random.ts';
 import type { FeedCustomer } from '../customer-source.ts';
 
 /**

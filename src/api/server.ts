@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { BlobStore } from '../archive/blob-store.ts';
-import { brandSettingsOf } from '../batch/run-brand.ts';
+import { brandSettingsOf } from '../archive/run-brand.ts';
 import { closeChannels, createChannels } from '../channels/registry.ts';
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';

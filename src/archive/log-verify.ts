@@ -1,11 +1,5 @@
 import type { Kysely } from 'kysely';
 import { errorMessage } from '../core/errors.ts';
-import { getArtifactHashes, getAuditRows } from '../store/archive-integrity.ts';
-import { getLogState, type LogState, readLogPage } from '../store/archive-log.ts';
-import { auditLogData } from '../store/audit.ts';
-import { canonicalJson, parseJson } from '../store/json.ts';
-import type { Database } from '../store/schema.ts';
-import { assertCheckpointSignature, type Checkpoint } from './checkpoint.ts';
 import {
   appendToFrontier,
   consistencyProof,
@@ -14,7 +8,13 @@ import {
   PackedHashes,
   subtreeHead,
   verifyConsistency,
-} from './merkle.ts';
+} from '../core/merkle.ts';
+import { getArtifactHashes, getAuditRows } from '../store/archive-integrity.ts';
+import { getLogState, type LogState, readLogPage } from '../store/archive-log.ts';
+import { auditLogData } from '../store/audit.ts';
+import { canonicalJson, parseJson } from '../store/json.ts';
+import type { Database } from '../store/schema.ts';
+import { assertCheckpointSignature, type Checkpoint } from './checkpoint.ts';
 
 /**
  * Recomputes the log's Merkle tree from its rows and checks, in order: indexes are contiguous

@@ -41,7 +41,6 @@ export {
 export { MAX_LINE_BYTES, type NdjsonReader, openNdjsonReader } from './ndjson-reader.ts';
 export { csvCell, type ImportReject, REJECT_REPORT_HEADER, RejectReportWriter } from './reject-report.ts';
 export { compileRowMapper, FALLBACK_LOCALE, type MapResult } from './row-mapper.ts';
-export { hash32, type SeededRandom, seededRandom } from './seeded-random.ts';
 export { detectDelimiter, detectFormat } from './source-format.ts';
 export type { RowProblem, RowValues, SourceItem, SourceRow } from './source-row.ts';
 export {

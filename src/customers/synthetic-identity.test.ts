@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hash32, seededRandom } from './seeded-random.ts';
+import { hash32, seededRandom } from '../core/seeded-random.ts';
 import { CHINESE_SHARE, synthesizeIdentity, syntheticIdentity } from './synthetic-identity.ts';
 
 const ids = Array.from({ length: 20_000 }, (_, i) => String(i + 1));

@@ -1,3 +1,4 @@
+import { hash32, type SeededRandom, seededRandom } from '../core/seeded-random.ts';
 import type { ChannelKind, Consent, Customer, PostalAddress } from '../core/types.ts';
 import {
   CHINESE_CITIES,
@@ -14,7 +15,6 @@ import {
   WESTERN_MALE_GIVEN_NAMES,
   WESTERN_SURNAMES,
 } from './identity-pools.ts';
-import { hash32, type SeededRandom, seededRandom } from './seeded-random.ts';
 
 /**
  * A plausible identity for a customer whose data has none (the bank-marketing rows carry no

@@ -1,4 +1,4 @@
-import type { SeededRandom } from '../customers/seeded-random.ts';
+import type { SeededRandom } from '../core/seeded-random.ts';
 
 /**
  * Gamma and Beta draws from a seeded uniform source. Written by hand (≈30 lines) rather than taken

@@ -1,7 +1,7 @@
 import { MissiveError } from '../core/errors.ts';
 import { stableId } from '../core/hash.ts';
+import { seededRandom } from '../core/seeded-random.ts';
 import type { Customer } from '../core/types.ts';
-import { seededRandom } from '../customers/seeded-random.ts';
 import { chooseChannel } from './channel-policy.ts';
 import type { CompiledCatalog, CompiledOffer, ResolvedType } from './compile.ts';
 import { asOfParts, type RuleData } from './computed-traits.ts';

@@ -1,4 +1,4 @@
-import { hash32 } from '../customers/seeded-random.ts';
+import { hash32 } from '../core/seeded-random.ts';
 
 /**
  * The control group: a customer is held out of a campaign when the hash of (campaign, customer)

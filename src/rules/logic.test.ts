@@ -1,6 +1,6 @@
 import jsonLogic, { type RulesLogic } from 'json-logic-js';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../customers/seeded-random.ts';
+import { seededRandom } from '../core/seeded-random.ts';
 import { compileLogic, truthy } from './logic.ts';
 
 const RULES: unknown[] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../customers/seeded-random.ts';
+import { seededRandom } from '../core/seeded-random.ts';
 import { sampleBeta, sampleGamma } from './beta-sampler.ts';
 import { isHeldOut } from './holdout.ts';
 import { modelSnapshot, PRIOR_ONLY, posteriorOf, simulatePropensities, thompsonRank } from './ranking.ts';

@@ -1,5 +1,5 @@
 import { sha256Hex } from '../core/hash.ts';
-import { type SeededRandom, seededRandom } from '../customers/seeded-random.ts';
+import { type SeededRandom, seededRandom } from '../core/seeded-random.ts';
 import { canonicalJson } from '../store/json.ts';
 import { sampleBeta } from './beta-sampler.ts';
 import { fillSlotsFast } from './slots.ts';

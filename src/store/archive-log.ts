@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import { appendToFrontier, foldFrontier, leafHash } from '../archive/merkle.ts';
 import { MissiveError } from '../core/errors.ts';
+import { appendToFrontier, foldFrontier, leafHash } from '../core/merkle.ts';
 import { canonicalJson, nowIso, parseJson } from './json.ts';
 import type { ArchiveLogTable, Database } from './schema.ts';
 import { inTransaction } from './transaction.ts';

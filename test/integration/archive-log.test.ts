@@ -254,7 +254,7 @@ describe('the tamper-evident archive log after a real run', () => {
 
 /** The state a log of the first n entries had: replay the leaves through the append arithmetic. */
 async function stateAfter(n: number, store: Store): Promise<{ frontier: string[] }> {
-  const { appendToFrontier, leafHash } = await import('../../src/archive/merkle.ts');
+  const { appendToFrontier, leafHash } = await import('../../src/core/merkle.ts');
   let frontier: Uint8Array[] = [];
   const rows = await readLogPage(store.db, -1, n);
   rows.forEach((r, i) => {

@@ -5,11 +5,11 @@ import type { Kysely } from 'kysely';
 import { accountFor } from '../../examples/bank-statements/account.ts';
 import { monthlyHistory, monthOfActivity } from '../../examples/bank-statements/activity.ts';
 import { money } from '../../examples/feed-writer.ts';
+import { hash32 } from '../../src/core/seeded-random.ts';
 import type { Customer } from '../../src/core/types.ts';
 import type { FeedRow } from '../../src/customers/feeds/document-spec.ts';
 import { compileFeedRow } from '../../src/customers/feeds/feed-parse.ts';
 import { type DataSource, loadFeed, requireDataSource } from '../../src/customers/index.ts';
-import { hash32 } from '../../src/customers/seeded-random.ts';
 import type { Database } from '../../src/store/schema.ts';
 import type { DocumentData } from '../../src/templates/types.ts';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { brandForType } from '../../batch/run-brand.ts';
+import { brandForType } from '../../archive/run-brand.ts';
 import { SHIPPED_DATASOURCES_DIR } from '../../core/config.ts';
 import { lastDayOfPreviousMonth, parseIsoDate } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';

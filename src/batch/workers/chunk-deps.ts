@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/blob-store.ts';
+import { type BrandSettings, createRunBrands } from '../../archive/run-brand.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { LinkTracking } from '../../feedback/link-tracking.ts';
 import { createGuardedRenderer, type RenderLimits } from '../../render/guard/guarded-renderer.ts';
 import type { Database } from '../../store/schema.ts';
-import { type BrandSettings, createRunBrands } from '../run-brand.ts';
 import { createRunDataCache } from '../run-data.ts';
 import { createRunDecisions } from '../run-decisions.ts';
 import { createTemplateCache } from '../template-cache.ts';
@@ -16,7 +16,7 @@ export function createRenderChunkDeps(
   blobs: BlobStore,
   logger: Logger,
   options: {
-    limits?: RenderLimits;
+    limits?: RenderLimits | undefined;
     tracking?: LinkTracking | undefined;
     /** MISSIVE_BRANDS_DIR / MISSIVE_DEFAULT_BRAND; default: the shipped brands, default `bank`. */
     brands?: BrandSettings | undefined;

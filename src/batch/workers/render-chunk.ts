@@ -2,10 +2,12 @@ import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/blob-store.ts';
 import { snapshotInput } from '../../archive/input-snapshot.ts';
 import { recordDocument, storeDocument } from '../../archive/ledger.ts';
+import type { RunBrand, RunBrands } from '../../archive/run-brand.ts';
 import { policyByName } from '../../channels/delivery-policy.ts';
 import { deliveryKey } from '../../core/delivery-key.ts';
 import { isDiskFull } from '../../core/disk-full.ts';
 import { errorMessage, isMissiveError, MissiveError } from '../../core/errors.ts';
+import { invariant } from '../../core/invariant.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Artifact, ChannelKind, Customer } from '../../core/types.ts';
 import type { LinkTracking } from '../../feedback/link-tracking.ts';
@@ -37,7 +39,6 @@ import type { Database } from '../../store/schema.ts';
 import { insertTrackedLinks } from '../../store/tracked-links.ts';
 import type { DocumentData } from '../../templates/types.ts';
 import type { RenderChunkJob } from '../queues.ts';
-import type { RunBrand, RunBrands } from '../run-brand.ts';
 import type { RunDataCache } from '../run-data.ts';
 import type { RunDecisions } from '../run-decisions.ts';
 import type { TemplateCache } from '../template-cache.ts';
@@ -118,7 +119,7 @@ async function offersFor(
  */
 export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunkJob): Promise<ChunkOutcome> {
   const run = await getRun(deps.db, job.runId);
-  if (!run) throw new Error(`run ${job.runId} does not exist`);
+  if (!run) throw new MissiveError('MSV_RUN_NOT_FOUND', `run ${job.runId} does not exist`, { runId: job.runId });
   const template = await deps.templates.get(run.templateVersionId);
   const done = new Set(await listCustomerIdsInRun(deps.db, job.runId, job.customerIds));
   const todo = job.customerIds.filter((id) => !done.has(id));
@@ -155,7 +156,11 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
     const customerWrites: CustomerWrites['writes'] = [];
     let kind: 'archived' | 'suppressed';
     try {
-      if (!customer) throw new Error('customer no longer exists in the store');
+      if (!customer) {
+        throw new MissiveError('MSV_STORE_NOT_FOUND', 'customer no longer exists in the store', {
+          customerId,
+        });
+      }
       let decision = storedDecisions.get(customerId);
       if (!decision && deps.decisions) {
         const unsaved = await deps.decisions.decideUnsaved(customer, run);
@@ -168,7 +173,8 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
         kind = 'suppressed';
       } else {
         const documentData = assembled.get(customerId);
-        if (!documentData) throw new Error('no document data was assembled for the customer');
+        // assemble() answers for every customer it is given; these were given to it above.
+        invariant(documentData, 'no document data was assembled for the customer');
         if (!documentData.ok) throw documentData.error;
         const channel = renderChannelFor(decision, template.manifest.channels);
         const chosen = decision ? await offersFor(deps, decision, customer.locale, channel) : [];

@@ -1,5 +1,5 @@
+import { seededRandom } from '../../core/seeded-random.ts';
 import type { Customer } from '../../core/types.ts';
-import { seededRandom } from '../../customers/seeded-random.ts';
 import type { CompiledCatalog } from '../../rules/compile.ts';
 import { decide } from '../../rules/decide.ts';
 import type { Decision, DecisionContext } from '../../rules/decision.ts';

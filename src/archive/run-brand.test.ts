@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadStoredBrand } from '../archive/brand-store.ts';
-import { createFsBlobStore } from '../archive/fs-blob-store.ts';
 import { SHIPPED_BRANDS_DIR } from '../core/config.ts';
+import { loadStoredBrand } from './brand-store.ts';
+import { createFsBlobStore } from './fs-blob-store.ts';
 import { brandNameFor, createRunBrands } from './run-brand.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'run-brand-'));

@@ -1,6 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { BlobStore } from '../archive/blob-store.ts';
-import { type BrandRef, storeBrand } from '../archive/brand-store.ts';
 import { type Config, loadConfig } from '../core/config.ts';
 import { isMissiveError } from '../core/errors.ts';
 import type { Catalog } from '../rules/catalog.ts';
@@ -10,6 +8,8 @@ import type { Database } from '../store/schema.ts';
 import { type BrandSource, loadBrandSource } from '../templates/brand/brand-source.ts';
 import { compileBrand } from '../templates/brand/compile-brand.ts';
 import { loadBrandByName } from '../templates/brand/default-brand.ts';
+import type { BlobStore } from './blob-store.ts';
+import { type BrandRef, storeBrand } from './brand-store.ts';
 
 /** Where brands come from: MISSIVE_BRANDS_DIR (default: the brands Missive ships) and the default. */
 export interface BrandSettings {
