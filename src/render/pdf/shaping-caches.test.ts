@@ -8,10 +8,12 @@ import { loadTemplatePackage } from '../../templates/package-loader.ts';
 import { renderPrint } from '../print.ts';
 import { setGlyphMetricsCacheEnabled } from './glyph-metrics-cache.ts';
 import { setLayoutCacheEnabled } from './layout-cache.ts';
+import { setPngSplitCacheEnabled } from './png-alpha-cache.ts';
 import { setSubsetCacheEnabled } from './subset-cache.ts';
 
 /**
- * The process-wide caches of the print renderer (word layouts, encoded font subsets, glyph metrics) may only change
+ * The process-wide caches of the print renderer (word layouts, encoded font subsets, glyph metrics, the
+ * logo's colour/alpha split) may only change
  * the speed: statements in both locales, rendered with warm caches in two orders, must give the bytes
  * of the same statements rendered with the caches off.
  */
@@ -51,6 +53,7 @@ describe('print shaping caches', () => {
     setLayoutCacheEnabled(false);
     setSubsetCacheEnabled(false);
     setGlyphMetricsCacheEnabled(false);
+    setPngSplitCacheEnabled(false);
     try {
       const cold = await render(forward);
       expect(new Set(docs.map((d) => d.locale))).toEqual(new Set(['en-GB', 'zh-CN']));
@@ -60,6 +63,7 @@ describe('print shaping caches', () => {
       setLayoutCacheEnabled(true);
       setSubsetCacheEnabled(true);
       setGlyphMetricsCacheEnabled(true);
+      setPngSplitCacheEnabled(true);
     }
   }, 60_000);
 });

@@ -3,6 +3,7 @@ import type { TemplateText } from '../../../templates/handlebars/template-text.t
 import type { ImageBlock, LogoBlock } from '../../../templates/print-layout/blocks/index.ts';
 import { type ImageAsset, layoutImage } from '../../../templates/print-layout/images.ts';
 import { type DrawContext, ensureRoom } from '../context.ts';
+import { drawImageShared } from '../png-alpha-cache.ts';
 import { figure } from '../tagging.ts';
 import { lookupPath } from './lookup.ts';
 
@@ -27,7 +28,7 @@ function place(
         ? left + frame - width
         : left;
   const y = ctx.y;
-  figure(ctx, alt, () => ctx.doc.image(image.bytes, x, y, { width, height }));
+  figure(ctx, alt, () => drawImageShared(ctx.doc, image.bytes, x, y, { width, height }));
   ctx.y += height;
 }
 
