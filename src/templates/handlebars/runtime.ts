@@ -1,20 +1,9 @@
 import type { BrandView } from '../brand/compile-brand.ts';
-import type { TemplateText } from './template-text.ts';
+import { HelperError } from './helper-error.ts';
+import type { TemplateRuntime } from './template-text.ts';
 
-/**
- * What every template evaluation knows besides its data: the locale and that locale's strings.
- * It travels in Handlebars' `data` frame under `missive`, so helpers (`t`, `money`, `date`) read it
- * from `options.data` and the document data itself never has to carry it. With a brand, templates
- * read it as `@brand` (`{{@brand.name}}`, `{{@brand.colors.primary}}`), and the locale as `@locale`.
- */
-export interface TemplateRuntime {
-  readonly locale: string;
-  readonly strings: ReadonlyMap<string, TemplateText>;
-  /** The run's brand for this locale (brands/<id>/brand.yaml), when the render has one. */
-  readonly brand?: BrandView | undefined;
-  /** The package's checked images (`images/…` without `.b64`) as data: URIs, for the `image` helper. */
-  readonly images?: ReadonlyMap<string, string> | undefined;
-}
+export type { TemplateRuntime };
+export { HelperError };
 
 const branded = new WeakMap<TemplateRuntime, Map<BrandView, TemplateRuntime>>();
 
@@ -56,12 +45,4 @@ export function kindOf(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-/**
- * What helpers throw for bad arguments. Its message is written by us and never carries data values,
- * so it can be shown as is; other errors thrown during evaluation may quote data and are not.
- */
-export class HelperError extends Error {
-  override name = 'HelperError';
 }

@@ -1,5 +1,7 @@
 import { isMissiveError, MissiveError } from '../../core/errors.ts';
-import { HelperError, type TemplateRuntime } from './runtime.ts';
+import { InvariantError } from '../../core/invariant.ts';
+import type { BrandView } from '../brand/compile-brand.ts';
+import { HelperError } from './helper-error.ts';
 
 /** Where a template string lives: `print.yaml` `body[3].text`, line 42; or `locales/zh-CN.json` `greeting`. */
 export interface TextLocation {
@@ -19,6 +21,21 @@ interface HandlebarsExceptionLike {
 }
 
 /**
+ * What every template evaluation knows besides its data: the locale and that locale's strings.
+ * It travels in Handlebars' `data` frame under `missive`, so helpers (`t`, `money`, `date`) read it
+ * from `options.data` and the document data itself never has to carry it. With a brand, templates
+ * read it as `@brand` (`{{@brand.name}}`, `{{@brand.colors.primary}}`), and the locale as `@locale`.
+ */
+export interface TemplateRuntime {
+  readonly locale: string;
+  readonly strings: ReadonlyMap<string, TemplateText>;
+  /** The run's brand for this locale (brands/<id>/brand.yaml), when the render has one. */
+  readonly brand?: BrandView | undefined;
+  /** The package's checked images (`images/…` without `.b64`) as data: URIs, for the `image` helper. */
+  readonly images?: ReadonlyMap<string, string> | undefined;
+}
+
+/**
  * One Handlebars string of a template (a layout field or a locale string). The layout parser creates
  * it from the source; compile.ts binds it once to its compiled delegate and location, so evaluation
  * errors always say which file and path they come from.
@@ -34,20 +51,20 @@ export class TemplateText {
 
   bind(location: TextLocation, delegate: TextDelegate): void {
     if (this.#delegate)
-      throw new Error(`template text at ${location.file} ${location.path} is already bound`);
+      throw new InvariantError(`template text at ${location.file} ${location.path} is already bound`);
     this.#location = location;
     this.#delegate = delegate;
   }
 
   get location(): TextLocation {
-    if (!this.#location) throw new Error('template text used before compileTemplate bound it');
+    if (!this.#location) throw new InvariantError('template text used before compileTemplate bound it');
     return this.#location;
   }
 
   /** Evaluates with `context` as `this`; prototype properties and methods stay out of reach. */
   render(context: object, runtime: TemplateRuntime): string {
     const delegate = this.#delegate;
-    if (!delegate) throw new Error('template text used before compileTemplate bound it');
+    if (!delegate) throw new InvariantError('template text used before compileTemplate bound it');
     try {
       return delegate(context, {
         data: { missive: runtime, brand: runtime.brand, locale: runtime.locale },
