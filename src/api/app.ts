@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../core/logger.ts';
 import { DEFAULT_SUCCESS_RULES, type SuccessRules } from '../feedback/success.ts';
 import type { OnDemandService } from '../on-demand/on-demand-service.ts';
 import type { Database } from '../store/schema.ts';
+import { lookupArea } from './areas/lookup.ts';
 import { ROUTE_ROLES } from './auth/principal.ts';
 import type { SessionOptions } from './auth/sessions.ts';
 import { installAuth } from './plugins/auth.ts';
@@ -15,9 +16,6 @@ import { installOpenApi } from './plugins/openapi.ts';
 import { installSecurity, type SecurityOptions } from './plugins/security.ts';
 import { type PortalOptions, registerPortal } from './portal/plugin.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
-import { registerCommunicationRoutes } from './routes/communications.ts';
-import { registerCustomerActionRoutes } from './routes/customer-actions.ts';
-import { registerCustomerRoutes } from './routes/customers.ts';
 import { registerDecideRoutes } from './routes/decide.ts';
 import { registerFeedbackRoutes } from './routes/feedback.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -34,9 +32,6 @@ import { registerUserRoutes } from './routes/users.ts';
 import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints.ts';
 import { renderHtmlError } from './ui/error-pages.ts';
 import { registerAdminPages } from './ui/routes/admin.ts';
-import { registerCopyActionPages } from './ui/routes/copy-actions.ts';
-import { registerCustomerActionPages } from './ui/routes/customer-actions.ts';
-import { registerAgentPages } from './ui/routes/pages.ts';
 import { registerReportPages } from './ui/routes/reports.ts';
 import { registerRunPages } from './ui/routes/runs.ts';
 import { registerSessionRoutes } from './ui/routes/session.ts';
@@ -113,9 +108,6 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
       session: security,
       loginRateLimit: security.loginRateLimit,
     });
-    registerCustomerRoutes(scope, routeDeps);
-    registerCustomerActionRoutes(scope, routeDeps);
-    registerCommunicationRoutes(scope, routeDeps);
     registerRunRoutes(scope, routeDeps);
     registerAuditRoutes(scope, routeDeps);
     registerUserRoutes(scope, routeDeps);
@@ -124,9 +116,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     registerDecideRoutes(scope, { db: deps.db, now });
     registerPreviewRoutes(scope, { db: deps.db, now, datasourcesDir: deps.datasourcesDir });
     registerStudioRoutes(scope, routeDeps);
-    registerAgentPages(scope, routeDeps);
-    registerCopyActionPages(scope, routeDeps);
-    registerCustomerActionPages(scope, routeDeps);
+    scope.register(lookupArea, routeDeps);
     registerAdminPages(scope, routeDeps);
     registerReportPages(scope, routeDeps);
     registerStudioPages(scope, routeDeps);

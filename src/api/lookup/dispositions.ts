@@ -1,9 +1,13 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../../core/errors.ts';
+import type { Decision } from '../../rules/decision.ts';
+import { getDecision } from '../../store/decisions.ts';
 import { appendEvent } from '../../store/events.ts';
 import type { Database } from '../../store/schema.ts';
+import { actorOf } from '../auth/principal.ts';
 import { maskPans } from '../mask.ts';
 import type { DispositionOutcome } from '../routes/schemas.ts';
+import { authorizeCommunication, type ViewContext } from './document-access.ts';
 
 export interface DispositionInput {
   /** The client's own id for this disposition (a UUID): a retried post records it once. */
@@ -47,4 +51,26 @@ export async function recordDisposition(
     occurredAt: meta.at,
   });
   return { recorded };
+}
+
+/**
+ * An agent records the customer's response to one of their communications: the communication is
+ * reached through its customer (authorizeCommunication, audited as `disposition.record`) and an
+ * `offerId` must be one the communication's decision offered. The same for the API and the UI.
+ */
+export async function recordAgentDisposition(
+  db: Kysely<Database>,
+  params: { customerId: string; communicationId: string },
+  input: DispositionInput,
+  meta: { ctx: ViewContext; at: string },
+): Promise<{ recorded: boolean }> {
+  const { customerId, communicationId } = params;
+  const c = await authorizeCommunication(db, customerId, communicationId, meta.ctx, 'disposition.record');
+  const stored = await getDecision<Decision>(db, c.runId, customerId);
+  return recordDisposition(
+    db,
+    { customerId, communicationId, offerIds: stored?.decision.offers.map((o) => o.offerId) ?? [] },
+    input,
+    { agent: actorOf(meta.ctx.principal), at: meta.at },
+  );
 }

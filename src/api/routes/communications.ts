@@ -1,25 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MissiveError } from '../../core/errors.ts';
 import type { ChannelKind } from '../../core/types.ts';
-import { type CopyRequest, type CopyResult, copyCommunication } from '../../on-demand/agent-copies.ts';
+import type { CopyRequest, CopyResult } from '../../on-demand/agent-copies.ts';
 import { EMAIL_MIME } from '../../render/email.ts';
-import type { Decision } from '../../rules/decision.ts';
 import { explainDecision } from '../../rules/explain.ts';
-import { listAttachments } from '../../store/communication-attachments.ts';
-import { listCommunicationStatusHistory } from '../../store/communications.ts';
-import { getDecision } from '../../store/decisions.ts';
-import { listEvents } from '../../store/events.ts';
-import { getRun } from '../../store/runs.ts';
-import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
-import { recordDisposition } from '../lookup/dispositions.ts';
-import {
-  authorizeCommunication,
-  readCommunicationDocument,
-  type ViewContext,
-} from '../lookup/document-access.ts';
-import { toTimelineEvent } from '../lookup/timeline.ts';
+import { ROUTE_ROLES } from '../auth/principal.ts';
+import { viewContext } from '../lookup/view-context.ts';
 import { maskPans } from '../mask.ts';
-import { type RouteDeps, requireBlobs } from './route-deps.ts';
 import { communicationParams, DISPOSITION_OUTCOMES, type DispositionOutcome } from './schemas.ts';
 
 const tags = ['communications'];
@@ -31,16 +18,13 @@ export const MEDIA_TYPES: Record<ChannelKind, string> = {
   sms: 'text/plain; charset=utf-8',
 };
 
-export function viewContext(request: FastifyRequest, via: string): ViewContext {
-  return { principal: request.principal!, ip: request.ip, via };
-}
-
 /**
  * One communication of a customer — metadata, decision and reasons, dispatch history, events —
  * its archived bytes, and the agent's record of the customer's response. Every route takes the
- * customer id and refuses (403, audited) a communication that is not that customer's.
+ * customer id and refuses (403, audited) a communication that is not that customer's. Registered by
+ * the lookup plugin, whose `app.lookup` does the work (and audits).
  */
-export function registerCommunicationRoutes(app: FastifyInstance, deps: RouteDeps): void {
+export function communicationRoutes(app: FastifyInstance): void {
   const config = { roles: ROUTE_ROLES.agent };
   const base = '/api/customers/:customerId/communications/:communicationId';
 
@@ -55,16 +39,15 @@ export function registerCommunicationRoutes(app: FastifyInstance, deps: RouteDep
       },
     },
     async (request) => {
-      const { customerId, communicationId } = request.params;
       const ctx = viewContext(request, 'api.communication');
-      const c = await authorizeCommunication(deps.db, customerId, communicationId, ctx, 'communication.view');
-      const [run, stored, history, events, attachments] = await Promise.all([
-        getRun(deps.db, c.runId),
-        getDecision<Decision>(deps.db, c.runId, customerId),
-        listCommunicationStatusHistory(deps.db, c.id),
-        listEvents(deps.db, { communicationId: c.id, limit: 500 }),
-        listAttachments(deps.db, c.id),
-      ]);
+      const {
+        communication: c,
+        run,
+        stored,
+        history,
+        events,
+        attachments,
+      } = await app.lookup.communication(ctx, request.params);
       return {
         communication: {
           ...c,
@@ -78,7 +61,7 @@ export function registerCommunicationRoutes(app: FastifyInstance, deps: RouteDep
           ? { ...stored.decision, explanation: explainDecision(stored.decision).map(maskPans) }
           : null,
         history,
-        events: events.map(toTimelineEvent),
+        events,
       };
     },
   );
@@ -95,13 +78,9 @@ export function registerCommunicationRoutes(app: FastifyInstance, deps: RouteDep
       },
     },
     async (request, reply) => {
-      const { customerId, communicationId } = request.params;
-      const { communication, bytes } = await readCommunicationDocument(
-        deps.db,
-        requireBlobs(deps),
-        customerId,
-        communicationId,
+      const { communication, bytes } = await app.lookup.document(
         viewContext(request, 'api.document'),
+        request.params,
       );
       const extension =
         communication.channel === 'print' ? 'pdf' : communication.channel === 'sms' ? 'txt' : 'email';
@@ -145,20 +124,15 @@ export function registerCommunicationRoutes(app: FastifyInstance, deps: RouteDep
       },
     },
     async (request, reply) => {
-      const { customerId, communicationId } = request.params;
-      const ctx = viewContext(request, 'api.disposition');
-      const c = await authorizeCommunication(deps.db, customerId, communicationId, ctx, 'disposition.record');
-      const stored = await getDecision<Decision>(deps.db, c.runId, customerId);
-      const { recorded } = await recordDisposition(
-        deps.db,
-        { customerId, communicationId, offerIds: stored?.decision.offers.map((o) => o.offerId) ?? [] },
+      const { recorded } = await app.lookup.recordDisposition(
+        viewContext(request, 'api.disposition'),
+        request.params,
         {
           clientId: request.body.id,
           outcome: request.body.outcome,
           note: request.body.note,
           offerId: request.body.offerId,
         },
-        { agent: actorOf(request.principal!), at: deps.now().toISOString() },
       );
       return reply.status(recorded ? 201 : 200).send({ recorded, id: request.body.id });
     },
@@ -197,7 +171,7 @@ export function registerCommunicationRoutes(app: FastifyInstance, deps: RouteDep
           field: 'toConfirm',
         });
       }
-      const result = await agentCopy(request, reply, 'resend', to?.trim());
+      const result = await agentCopy(request, 'resend', to?.trim());
       return reply.status(result.created ? 201 : 200).send(copyAnswer(result));
     },
   );
@@ -215,33 +189,23 @@ export function registerCommunicationRoutes(app: FastifyInstance, deps: RouteDep
       },
     },
     async (request, reply) => {
-      const result = await agentCopy(request, reply, 'reprint', undefined);
+      const result = await agentCopy(request, 'reprint', undefined);
       return reply.status(result.created ? 201 : 200).send(copyAnswer(result));
     },
   );
 
-  async function agentCopy(
+  const agentCopy = (
     request: FastifyRequest<{ Params: Params; Body: { id: string; reason: string } }>,
-    _reply: unknown,
     kind: CopyRequest['kind'],
     to: string | undefined,
-  ): Promise<CopyResult> {
-    const { customerId, communicationId } = request.params;
-    const ctx = viewContext(request, `api.${kind}`);
-    await authorizeCommunication(deps.db, customerId, communicationId, ctx, `communication.${kind}.check`);
-    return copyCommunication(
-      { db: deps.db, blobs: requireBlobs(deps), now: deps.now, dispatch: deps.sendCopy, logger: deps.logger },
-      actorOf(request.principal!),
-      {
-        kind,
-        customerId,
-        communicationId,
-        reason: maskPans(request.body.reason),
-        clientId: request.body.id,
-        ...(to ? { to } : {}),
-      },
-    );
-  }
+  ): Promise<CopyResult> =>
+    app.lookup.copy(viewContext(request, `api.${kind}`), {
+      kind,
+      ...request.params,
+      reason: request.body.reason,
+      clientId: request.body.id,
+      to,
+    });
 }
 
 function copyAnswer(result: CopyResult) {

@@ -1,19 +1,16 @@
-import type { FastifyInstance } from 'fastify';
-import { MissiveError } from '../../core/errors.ts';
-import { appendAudit } from '../../store/audit.ts';
-import { listCustomerAccounts, type SearchKind, searchCustomers } from '../../store/customer-search.ts';
-import { getCustomer } from '../../store/customers.ts';
-import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
-import { customerSummary, customerView } from '../lookup/customer-view.ts';
-import { customerHoldings } from '../lookup/holdings.ts';
-import { customerTimeline } from '../lookup/timeline.ts';
-import type { RouteDeps } from './route-deps.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SearchKind } from '../../store/customer-search.ts';
+import { ROUTE_ROLES } from '../auth/principal.ts';
+import type { CustomerViewer } from '../lookup/customer-access.ts';
 import { customerParams } from './schemas.ts';
 
 const tags = ['customers'];
 
-/** The call center's lookup: search, one customer (masked), and their timeline. Agents and admins. */
-export function registerCustomerRoutes(app: FastifyInstance, deps: RouteDeps): void {
+/**
+ * The call center's lookup as JSON: search, one customer (masked), holdings and their timeline.
+ * Agents and admins. Registered by the lookup plugin, whose `app.lookup` does the work (and audits).
+ */
+export function customerRoutes(app: FastifyInstance): void {
   const config = { roles: ROUTE_ROLES.agent };
 
   app.get<{ Querystring: { q: string; kind?: SearchKind; limit?: number } }>(
@@ -35,11 +32,7 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: RouteDeps): v
         },
       },
     },
-    async (request) => {
-      const { q, kind, limit } = request.query;
-      const customers = await searchCustomers(deps.db, { q, kind, limit });
-      return { customers: customers.map(customerSummary) };
-    },
+    async (request) => ({ customers: await app.lookup.search(request.query) }),
   );
 
   app.get<{ Params: { customerId: string } }>(
@@ -52,20 +45,9 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: RouteDeps): v
         params: customerParams,
       },
     },
-    async (request) => {
-      const { customerId } = request.params;
-      const customer = await getCustomer(deps.db, customerId);
-      if (!customer)
-        throw new MissiveError('MSV_STORE_NOT_FOUND', `no customer ${customerId}`, { customerId });
-      await appendAudit(deps.db, {
-        actor: actorOf(request.principal!),
-        action: 'customer.view',
-        targetType: 'customer',
-        targetId: customerId,
-        details: { ip: request.ip },
-      });
-      return { customer: customerView(customer, await listCustomerAccounts(deps.db, customerId)) };
-    },
+    async (request) => ({
+      customer: await app.lookup.customer(viewer(request), request.params.customerId),
+    }),
   );
 
   app.get<{ Params: { customerId: string } }>(
@@ -79,19 +61,9 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: RouteDeps): v
         params: customerParams,
       },
     },
-    async (request) => {
-      const { customerId } = request.params;
-      if (!(await getCustomer(deps.db, customerId)))
-        throw new MissiveError('MSV_STORE_NOT_FOUND', `no customer ${customerId}`, { customerId });
-      await appendAudit(deps.db, {
-        actor: actorOf(request.principal!),
-        action: 'customer.holdings',
-        targetType: 'customer',
-        targetId: customerId,
-        details: { ip: request.ip },
-      });
-      return { holdings: await customerHoldings(deps.db, deps.datasourcesDir, customerId) };
-    },
+    async (request) => ({
+      holdings: await app.lookup.holdings(viewer(request), request.params.customerId),
+    }),
   );
 
   app.get<{ Params: { customerId: string }; Querystring: { limit?: number } }>(
@@ -111,11 +83,12 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: RouteDeps): v
     },
     async (request) => {
       const { customerId } = request.params;
-      const timeline = await customerTimeline(deps.db, customerId, { limit: request.query.limit });
-      if (timeline.communications.length === 0 && !(await getCustomer(deps.db, customerId))) {
-        throw new MissiveError('MSV_STORE_NOT_FOUND', `no customer ${customerId}`, { customerId });
-      }
-      return { customerId, ...timeline };
+      return { customerId, ...(await app.lookup.timeline(customerId, request.query.limit)) };
     },
   );
+}
+
+/** The JSON API's views are audited without a `via` (the agent's pages say `ui`). */
+function viewer(request: FastifyRequest): CustomerViewer {
+  return { principal: request.principal!, ip: request.ip };
 }

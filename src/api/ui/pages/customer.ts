@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { CHANNEL_KINDS } from '../../../core/types.ts';
+import { CALL_OUTCOMES } from '../../lookup/customer-actions.ts';
 import type { CustomerView } from '../../lookup/customer-view.ts';
 import type { Holding } from '../../lookup/holdings.ts';
 import type { TimelineCommunication, TimelineEvent } from '../../lookup/timeline.ts';
-import { CALL_OUTCOMES } from '../../routes/customer-actions.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { UiStrings } from '../i18n/en-GB.ts';
 import { type PageContext, page } from '../layout.ts';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CommunicationRecord, StatusChange } from '../../../store/communications.ts';
+import type { DocumentState } from '../../lookup/document-state.ts';
 import type { TimelineEvent } from '../../lookup/timeline.ts';
 import { DISPOSITION_OUTCOMES } from '../../routes/schemas.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -9,7 +10,7 @@ import { formatTime } from '../time.ts';
 import { copyForms } from './copy-forms.ts';
 import { eventRow } from './customer.ts';
 
-export type DocumentState = 'verified' | 'tampered' | 'no-document' | 'unreadable';
+export type { DocumentState } from '../../lookup/document-state.ts';
 
 export interface ViewerData {
   communication: CommunicationRecord & { type: string | null; asOf: string | null };

@@ -1,11 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { MissiveError } from '../../../core/errors.ts';
-import { copyCommunication } from '../../../on-demand/agent-copies.ts';
-import { actorOf, ROUTE_ROLES } from '../../auth/principal.ts';
-import { authorizeCommunication } from '../../lookup/document-access.ts';
-import { maskPans } from '../../mask.ts';
-import { viewContext } from '../../routes/communications.ts';
-import { type RouteDeps, requireBlobs } from '../../routes/route-deps.ts';
+import { ROUTE_ROLES } from '../../auth/principal.ts';
+import { viewContext } from '../../lookup/view-context.ts';
 import { communicationParams } from '../../routes/schemas.ts';
 
 type Params = { customerId: string; communicationId: string };
@@ -19,9 +15,9 @@ type Body = {
 
 /**
  * The viewer's resend and re-print forms (CSRF-checked like every cookie-authenticated post): the
- * same copyCommunication as the API, then back to the viewer with the outcome shown.
+ * same `app.lookup.copy` as the API, then back to the viewer with the outcome shown.
  */
-export function registerCopyActionPages(app: FastifyInstance, deps: RouteDeps): void {
+export function copyActionPages(app: FastifyInstance): void {
   const config = { roles: ROUTE_ROLES.agent };
   for (const kind of ['resend', 'reprint'] as const) {
     app.post<{ Params: Params; Body: Body }>(
@@ -44,32 +40,14 @@ export function registerCopyActionPages(app: FastifyInstance, deps: RouteDeps): 
             });
           }
         }
-        const ctx = viewContext(request, `ui.${kind}`);
-        await authorizeCommunication(
-          deps.db,
+        await app.lookup.copy(viewContext(request, `ui.${kind}`), {
+          kind,
           customerId,
           communicationId,
-          ctx,
-          `communication.${kind}.check`,
-        );
-        await copyCommunication(
-          {
-            db: deps.db,
-            blobs: requireBlobs(deps),
-            now: deps.now,
-            dispatch: deps.sendCopy,
-            logger: deps.logger,
-          },
-          actorOf(request.principal!),
-          {
-            kind,
-            customerId,
-            communicationId,
-            reason: maskPans(reason),
-            clientId: body.id,
-            ...(to ? { to } : {}),
-          },
-        );
+          reason,
+          clientId: body.id,
+          to,
+        });
         const back = `/ui/customers/${encodeURIComponent(customerId)}/communications/${encodeURIComponent(communicationId)}`;
         return reply.redirect(`${back}?copied=${kind}`, 303);
       },

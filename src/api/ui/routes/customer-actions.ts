@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { MissiveError } from '../../../core/errors.ts';
 import { CHANNEL_KINDS, type ChannelKind, type Consent } from '../../../core/types.ts';
-import { actorOf, ROUTE_ROLES } from '../../auth/principal.ts';
-import { CALL_OUTCOMES, changePreferences, writeNote } from '../../routes/customer-actions.ts';
-import type { RouteDeps } from '../../routes/route-deps.ts';
+import { ROUTE_ROLES } from '../../auth/principal.ts';
+import { CALL_OUTCOMES } from '../../lookup/customer-actions.ts';
 import { customerParams } from '../../routes/schemas.ts';
 
 type FormBody = Record<string, string | undefined>;
@@ -11,9 +10,9 @@ type FormBody = Record<string, string | undefined>;
 /**
  * The customer page's forms (src/api/ui/pages/customer.ts): contact preferences and a call note,
  * posted as HTML forms (CSRF field checked by the auth plugin) and handled by the same code as the
- * JSON API (src/api/routes/customer-actions.ts); back to the timeline after.
+ * JSON API (`app.lookup`, src/api/lookup/customer-actions.ts); back to the timeline after.
  */
-export function registerCustomerActionPages(app: FastifyInstance, deps: RouteDeps): void {
+export function customerActionPages(app: FastifyInstance): void {
   const config = { roles: ROUTE_ROLES.agent };
   const hide = true;
 
@@ -27,18 +26,13 @@ export function registerCustomerActionPages(app: FastifyInstance, deps: RouteDep
       // A form sends only ticked boxes: every channel's marketing consent is in the form, ticked or not.
       for (const channel of CHANNEL_KINDS)
         consent[channel] = { marketing: body[`marketing_${channel}`] === 'on' };
-      await changePreferences(
-        deps,
-        customerId,
-        {
-          id: clientIdOf(body),
-          consent,
-          eDelivery: body.eDelivery === 'on',
-          ...(body.doNotContact === 'on' ? { doNotContact: true } : {}),
-          reason: (body.reason ?? '').slice(0, 500),
-        },
-        actorOf(request.principal!),
-      );
+      await app.lookup.changePreferences(request.principal!, customerId, {
+        id: clientIdOf(body),
+        consent,
+        eDelivery: body.eDelivery === 'on',
+        ...(body.doNotContact === 'on' ? { doNotContact: true } : {}),
+        reason: (body.reason ?? '').slice(0, 500),
+      });
       return reply.redirect(`/ui/customers/${encodeURIComponent(customerId)}#timeline`, 303);
     },
   );
@@ -55,12 +49,11 @@ export function registerCustomerActionPages(app: FastifyInstance, deps: RouteDep
           field: 'outcome',
         });
       }
-      await writeNote(
-        deps,
-        customerId,
-        { id: clientIdOf(body), text: (body.text ?? '').slice(0, 2000), ...(outcome ? { outcome } : {}) },
-        actorOf(request.principal!),
-      );
+      await app.lookup.writeNote(request.principal!, customerId, {
+        id: clientIdOf(body),
+        text: (body.text ?? '').slice(0, 2000),
+        ...(outcome ? { outcome } : {}),
+      });
       return reply.redirect(`/ui/customers/${encodeURIComponent(customerId)}#timeline`, 303);
     },
   );

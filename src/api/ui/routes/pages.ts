@@ -1,30 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { isMissiveError, MissiveError } from '../../../core/errors.ts';
+import { MissiveError } from '../../../core/errors.ts';
 import { decodeEmail } from '../../../render/email.ts';
-import type { Decision } from '../../../rules/decision.ts';
 import { explainDecision } from '../../../rules/explain.ts';
-import { appendAudit } from '../../../store/audit.ts';
-import { getCommunication, listCommunicationStatusHistory } from '../../../store/communications.ts';
-import { listCustomerAccounts, type SearchKind, searchCustomers } from '../../../store/customer-search.ts';
-import { getCustomer } from '../../../store/customers.ts';
-import { getDecision } from '../../../store/decisions.ts';
-import { listEvents } from '../../../store/events.ts';
-import { getRun } from '../../../store/runs.ts';
-import { actorOf, ROUTE_ROLES } from '../../auth/principal.ts';
+import type { SearchKind } from '../../../store/customer-search.ts';
+import { ROUTE_ROLES } from '../../auth/principal.ts';
 import { EMAIL_FRAME_CSP, neutraliseEmailHtml } from '../../email-view.ts';
-import { customerSummary, customerView } from '../../lookup/customer-view.ts';
-import { agentReasons } from '../../lookup/decision-reasons.ts';
-import { recordDisposition } from '../../lookup/dispositions.ts';
-import {
-  authorizeCommunication,
-  readCommunicationDocument,
-  type ViewContext,
-} from '../../lookup/document-access.ts';
-import { customerHoldings } from '../../lookup/holdings.ts';
-import { customerTimeline, toTimelineEvent } from '../../lookup/timeline.ts';
+import { viewContext } from '../../lookup/view-context.ts';
 import { maskPans } from '../../mask.ts';
-import { viewContext } from '../../routes/communications.ts';
-import { type RouteDeps, requireBlobs } from '../../routes/route-deps.ts';
 import {
   communicationParams,
   customerParams,
@@ -34,13 +16,16 @@ import {
 import { pageContext, sendPage } from '../layout.ts';
 import { customerPage } from '../pages/customer.ts';
 import { searchPage } from '../pages/search.ts';
-import { type DocumentState, viewerPage } from '../pages/viewer.ts';
+import { viewerPage } from '../pages/viewer.ts';
 
 type Params = { customerId: string; communicationId: string };
 const KINDS = ['any', 'id', 'name', 'phone', 'email', 'account'] as const;
 
-/** The agent's pages: search → customer → communication (document, reasons, response form). */
-export function registerAgentPages(app: FastifyInstance, deps: RouteDeps): void {
+/**
+ * The agent's pages: search → customer → communication (document, reasons, response form).
+ * Registered by the lookup plugin; `app.lookup` does the work (and audits) as for the JSON API.
+ */
+export function agentPages(app: FastifyInstance): void {
   const config = { roles: ROUTE_ROLES.agent };
   const hide = true;
 
@@ -59,9 +44,7 @@ export function registerAgentPages(app: FastifyInstance, deps: RouteDeps): void 
     async (request, reply) => {
       const q = request.query.q ?? '';
       const kind = request.query.kind ?? 'any';
-      const results = q.trim()
-        ? (await searchCustomers(deps.db, { q, kind, limit: 50 })).map(customerSummary)
-        : undefined;
+      const results = q.trim() ? await app.lookup.search({ q, kind, limit: 50 }) : undefined;
       // One customer found: the agent is on the phone with them, open it at once.
       if (results?.length === 1) {
         return reply.redirect(`/ui/customers/${encodeURIComponent(results[0]!.id)}`, 303);
@@ -74,26 +57,12 @@ export function registerAgentPages(app: FastifyInstance, deps: RouteDeps): void 
     '/ui/customers/:customerId',
     { config, schema: { hide, params: customerParams } },
     async (request, reply) => {
-      const { customerId } = request.params;
-      const customer = await getCustomer(deps.db, customerId);
-      if (!customer)
-        throw new MissiveError('MSV_STORE_NOT_FOUND', `no customer ${customerId}`, { customerId });
-      await appendAudit(deps.db, {
-        actor: actorOf(request.principal!),
-        action: 'customer.view',
-        targetType: 'customer',
-        targetId: customerId,
-        details: { ip: request.ip, via: 'ui' },
-      });
-      const [accounts, timeline, holdings] = await Promise.all([
-        listCustomerAccounts(deps.db, customerId),
-        customerTimeline(deps.db, customerId),
-        customerHoldings(deps.db, deps.datasourcesDir, customerId),
-      ]);
-      return sendPage(
-        reply,
-        customerPage(pageContext(request), customerView(customer, accounts), timeline, holdings),
+      const viewer = { principal: request.principal!, ip: request.ip, via: 'ui' };
+      const { customer, timeline, holdings } = await app.lookup.customerPage(
+        viewer,
+        request.params.customerId,
       );
+      return sendPage(reply, customerPage(pageContext(request), customer, timeline, holdings));
     },
   );
 
@@ -101,18 +70,10 @@ export function registerAgentPages(app: FastifyInstance, deps: RouteDeps): void 
     '/ui/customers/:customerId/communications/:communicationId',
     { config, schema: { hide, params: communicationParams } },
     async (request, reply) => {
-      const { customerId, communicationId } = request.params;
-      const { communication, state, bytes } = await verifiedDocument(
-        deps,
-        request.params,
+      const { communication, state, bytes, run, stored, history, events } = await app.lookup.viewer(
         viewContext(request, 'ui.viewer'),
+        request.params,
       );
-      const [run, stored, history, events] = await Promise.all([
-        getRun(deps.db, communication.runId),
-        getDecision<Decision>(deps.db, communication.runId, customerId),
-        listCommunicationStatusHistory(deps.db, communicationId),
-        listEvents(deps.db, { communicationId, limit: 200 }),
-      ]);
       const smsText =
         state === 'verified' && communication.channel === 'sms' && bytes
           ? Buffer.from(bytes).toString('utf8')
@@ -124,12 +85,12 @@ export function registerAgentPages(app: FastifyInstance, deps: RouteDeps): void 
           state,
           smsText,
           reasons: stored
-            ? (await agentReasons(deps.db, stored.decision, pageContext(request).locale)).map(maskPans)
+            ? (await app.lookup.reasons(stored.decision, pageContext(request).locale)).map(maskPans)
             : [],
           explanation: stored ? explainDecision(stored.decision).map(maskPans) : [],
           offers: stored?.decision.offers.map((o) => o.offerId) ?? [],
           history,
-          events: events.map(toTimelineEvent),
+          events,
           recorded: request.query.recorded === '1',
           copied:
             request.query.copied === 'resend' || request.query.copied === 'reprint'
@@ -144,13 +105,10 @@ export function registerAgentPages(app: FastifyInstance, deps: RouteDeps): void 
     '/ui/customers/:customerId/communications/:communicationId/email',
     { config, schema: { hide, params: communicationParams } },
     async (request, reply) => {
-      const { customerId, communicationId } = request.params;
-      const { communication, bytes } = await readCommunicationDocument(
-        deps.db,
-        requireBlobs(deps),
-        customerId,
-        communicationId,
+      const { communicationId } = request.params;
+      const { communication, bytes } = await app.lookup.document(
         viewContext(request, 'ui.email'),
+        request.params,
       );
       if (communication.channel !== 'email') {
         throw new MissiveError('MSV_API_BAD_REQUEST', `communication ${communicationId} is not an email`);
@@ -170,7 +128,7 @@ export function registerAgentPages(app: FastifyInstance, deps: RouteDeps): void 
     '/ui/customers/:customerId/communications/:communicationId/dispositions',
     { config, schema: { hide, params: communicationParams } },
     async (request, reply) => {
-      const { customerId, communicationId } = request.params;
+      const { customerId } = request.params;
       const body = request.body ?? {};
       if (!DISPOSITION_OUTCOMES.includes(body.outcome as DispositionOutcome)) {
         throw new MissiveError('MSV_API_BAD_REQUEST', 'outcome: not one of the listed outcomes', {
@@ -180,59 +138,13 @@ export function registerAgentPages(app: FastifyInstance, deps: RouteDeps): void 
       if (typeof body.id !== 'string' || !/^[A-Za-z0-9._:-]{8,100}$/.test(body.id)) {
         throw new MissiveError('MSV_API_BAD_REQUEST', 'id: missing or malformed', { field: 'id' });
       }
-      const ctx = viewContext(request, 'ui.disposition');
-      const { communication } = await verifiedDocument(deps, request.params, ctx, false);
-      const stored = await getDecision<Decision>(deps.db, communication.runId, customerId);
-      await recordDisposition(
-        deps.db,
-        { customerId, communicationId, offerIds: stored?.decision.offers.map((o) => o.offerId) ?? [] },
-        {
-          clientId: body.id,
-          outcome: body.outcome as DispositionOutcome,
-          note: body.note?.slice(0, 2000) || undefined,
-          offerId: body.offerId || undefined,
-        },
-        { agent: actorOf(request.principal!), at: deps.now().toISOString() },
-      );
+      await app.lookup.recordDisposition(viewContext(request, 'ui.disposition'), request.params, {
+        clientId: body.id,
+        outcome: body.outcome as DispositionOutcome,
+        note: body.note?.slice(0, 2000) || undefined,
+        offerId: body.offerId || undefined,
+      });
       return reply.redirect(`/ui/customers/${encodeURIComponent(customerId)}#timeline`, 303);
     },
   );
-}
-
-/**
- * The communication with the state of its document: verified, tampered, missing or unreadable.
- * With `read` false only the per-object check runs (and is audited).
- */
-async function verifiedDocument(deps: RouteDeps, params: Params, ctx: ViewContext, read = true) {
-  if (!read) {
-    const communication = await authorizeCommunication(
-      deps.db,
-      params.customerId,
-      params.communicationId,
-      ctx,
-      'disposition.record',
-    );
-    return { communication, state: 'verified' as DocumentState, bytes: undefined };
-  }
-  try {
-    const { communication, bytes } = await readCommunicationDocument(
-      deps.db,
-      requireBlobs(deps),
-      params.customerId,
-      params.communicationId,
-      ctx,
-    );
-    return { communication, state: 'verified' as DocumentState, bytes };
-  } catch (err) {
-    if (!isMissiveError(err) || !['MSV_ARCHIVE_TAMPERED', 'MSV_ARCHIVE_NOT_FOUND'].includes(err.code))
-      throw err;
-    const communication = (await getCommunication(deps.db, params.communicationId))!;
-    const state: DocumentState =
-      err.code === 'MSV_ARCHIVE_TAMPERED'
-        ? 'tampered'
-        : communication.artifactSha256
-          ? 'unreadable'
-          : 'no-document';
-    return { communication, state, bytes: undefined };
-  }
 }

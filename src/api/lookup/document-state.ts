@@ -1,0 +1,46 @@
+import type { Kysely } from 'kysely';
+import type { BlobStore } from '../../archive/blob-store.ts';
+import { isMissiveError, MissiveError } from '../../core/errors.ts';
+import { type CommunicationRecord, getCommunication } from '../../store/communications.ts';
+import type { Database } from '../../store/schema.ts';
+import { readCommunicationDocument, type ViewContext } from './document-access.ts';
+
+/** What the viewer can show of a communication's document. */
+export type DocumentState = 'verified' | 'tampered' | 'unreadable' | 'no-document';
+
+/**
+ * The communication with the state of its document for the agent's viewer: the verified bytes, or
+ * why there are none (tampered, missing from the archive, never made). The read is audited as
+ * readCommunicationDocument audits it; refusals (403/404) are thrown as they are. A server without
+ * an archive shows every document as not readable.
+ */
+export async function documentWithState(
+  db: Kysely<Database>,
+  blobs: BlobStore | undefined,
+  customerId: string,
+  communicationId: string,
+  ctx: ViewContext,
+): Promise<{ communication: CommunicationRecord; state: DocumentState; bytes: Uint8Array | undefined }> {
+  try {
+    if (!blobs) throw new MissiveError('MSV_ARCHIVE_NOT_FOUND', 'this server has no archive configured');
+    const { communication, bytes } = await readCommunicationDocument(
+      db,
+      blobs,
+      customerId,
+      communicationId,
+      ctx,
+    );
+    return { communication, state: 'verified', bytes };
+  } catch (err) {
+    if (!isMissiveError(err) || !['MSV_ARCHIVE_TAMPERED', 'MSV_ARCHIVE_NOT_FOUND'].includes(err.code))
+      throw err;
+    const communication = (await getCommunication(db, communicationId))!;
+    const state: DocumentState =
+      err.code === 'MSV_ARCHIVE_TAMPERED'
+        ? 'tampered'
+        : communication.artifactSha256
+          ? 'unreadable'
+          : 'no-document';
+    return { communication, state, bytes: undefined };
+  }
+}
