@@ -1,4 +1,3 @@
-import type { Catalog } from '../rules/catalog.ts';
 import { type Problem, problemsError } from './issues.ts';
 import { IMAGE_SUFFIX } from './print-layout/images.ts';
 import type { TemplatePackage } from './types.ts';
@@ -8,11 +7,26 @@ export const OFFER_IMAGES_DIR = 'images/offers';
 const IMAGE_CHANNELS = ['email', 'print'] as const;
 
 /**
+ * What the check reads of an offer catalog (rules' `Catalog` fits it): each offer's content blocks per
+ * channel and locale. Stated here because templates sit below rules and must not import them.
+ */
+export interface OfferImageSource {
+  readonly offers: readonly {
+    readonly id: string;
+    readonly content: {
+      readonly [channel: string]:
+        | { readonly [locale: string]: { readonly image?: string | undefined } }
+        | undefined;
+    };
+  }[];
+}
+
+/**
  * Every offer image the catalog names, on a channel the package renders, that the package lacks:
  * one problem per offer, channel and locale. A package whose data has no `offers` shows none, so it
  * needs none. Pure; the images themselves are checked when the package compiles.
  */
-export function missingOfferImages(catalog: Pick<Catalog, 'offers'>, pkg: TemplatePackage): Problem[] {
+export function missingOfferImages(catalog: OfferImageSource, pkg: TemplatePackage): Problem[] {
   const schema = pkg.manifest.dataSchema as { properties?: Record<string, unknown> };
   if (!schema.properties || !('offers' in schema.properties)) return [];
   const problems: Problem[] = [];
@@ -35,7 +49,7 @@ export function missingOfferImages(catalog: Pick<Catalog, 'offers'>, pkg: Templa
 }
 
 /** missingOfferImages as an error (MSV_TEMPLATE_IMAGE_INVALID listing every missing image), if any. */
-export function requireOfferImages(catalog: Pick<Catalog, 'offers'>, pkg: TemplatePackage): void {
+export function requireOfferImages(catalog: OfferImageSource, pkg: TemplatePackage): void {
   const problems = missingOfferImages(catalog, pkg);
   if (problems.length > 0) throw problemsError('MSV_TEMPLATE_IMAGE_INVALID', OFFER_IMAGES_DIR, problems);
 }
