@@ -215,8 +215,11 @@ function checkCheckpoint(
   problems: LogProblem[],
 ): LogVerification['checkpoint'] {
   const result = { size: checkpoint.size, rootHash: checkpoint.rootHash, consistent: false };
+  if (trustedPublicKey === undefined) {
+    problems.push({ message: 'no trusted log key to check the checkpoint with' });
+    return result;
+  }
   try {
-    if (trustedPublicKey === undefined) throw new Error('no trusted log key to check the checkpoint with');
     assertCheckpointSignature(checkpoint, trustedPublicKey);
   } catch (err) {
     problems.push({ message: errorMessage(err) });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MissiveError } from '../core/errors.ts';
+import { InvariantError } from '../core/invariant.ts';
 
 /**
  * The provider's answer, kept where a full disk cannot refuse it (issue 17 item 3). SMTP has no
@@ -73,7 +74,8 @@ export function openSendJournal(dir: string, slots = JOURNAL_SLOTS): SendJournal
       let written = false;
       return {
         async write(receipt) {
-          if (closed) throw new Error(`the send journal ${file} is closed`);
+          // The journal is closed only after the sends that reserved its slots have finished.
+          if (closed) throw new InvariantError(`the send journal ${file} is closed`);
           const bytes = encode(receipt);
           await new Promise<void>((resolve, reject) =>
             fs.write(fd, bytes, 0, SLOT_BYTES, slot * SLOT_BYTES, (err) => (err ? reject(err) : resolve())),

@@ -65,13 +65,13 @@ export function detectDelimiter(headerLine: string): string {
 
 /** Opens a file for reading, or says in a MissiveError why it cannot be. */
 export async function openForReading(file: string): Promise<fs.FileHandle> {
-  try {
-    const stat = await fs.stat(file);
-    if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
-    return await fs.open(file, 'r');
-  } catch (err) {
+  const stat = await fs.stat(file).catch((err: unknown) => {
     throw cannotRead(file, err);
-  }
+  });
+  if (!stat.isFile()) throw cannotRead(file, { code: 'ENOTFILE' });
+  return await fs.open(file, 'r').catch((err: unknown) => {
+    throw cannotRead(file, err);
+  });
 }
 
 export function cannotRead(file: string, err: unknown): MissiveError {

@@ -1,4 +1,5 @@
 import { MissiveError } from '../core/errors.ts';
+import { invariant } from '../core/invariant.ts';
 import type { Artifact } from '../core/types.ts';
 import type { CompiledBrand } from '../templates/brand/compile-brand.ts';
 import type { CompiledTemplate } from '../templates/compile.ts';
@@ -148,7 +149,7 @@ function encodeParts(parts: EmailParts): { bytes: Buffer; sizes: Record<PartName
     bytes[at] = 10;
     at += 1;
   }
-  if (at !== total) throw new Error(`encodeEmail: wrote ${at} of ${total} bytes`);
+  invariant(at === total, `encodeEmail: wrote ${at} of ${total} bytes`);
   return { bytes, sizes };
 }
 

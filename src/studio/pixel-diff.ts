@@ -1,4 +1,5 @@
 import { crc32, deflateSync } from 'node:zlib';
+import { MissiveError } from '../core/errors.ts';
 
 /**
  * A visual diff of two rendered pages: pixels that differ are red over a faded copy of the first page.
@@ -15,12 +16,17 @@ export interface RgbImage {
 export function parsePpm(buf: Uint8Array): RgbImage {
   const text = Buffer.from(buf.subarray(0, 64)).toString('latin1');
   const match = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(text);
-  if (match?.[3] !== '255') throw new Error('not an 8-bit binary PPM (P6)');
+  if (match?.[3] !== '255') throw badPpm('not an 8-bit binary PPM (P6)');
   const width = Number(match[1]);
   const height = Number(match[2]);
   const data = buf.subarray(match[0].length, match[0].length + width * height * 3);
-  if (data.length !== width * height * 3) throw new Error('PPM shorter than its header says');
+  if (data.length !== width * height * 3) throw badPpm('PPM shorter than its header says');
   return { width, height, data };
+}
+
+/** pdftoppm wrote something else than the page asked for (as pdf-png.ts reports its failures). */
+function badPpm(reason: string): MissiveError {
+  return new MissiveError('MSV_RENDER_FAILED', `pdftoppm output: ${reason}`, { tool: 'pdftoppm' });
 }
 
 /** Per-pixel difference beyond `threshold` (sum of channel differences); sizes may differ. */

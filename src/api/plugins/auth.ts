@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../../core/errors.ts';
+import { InvariantError } from '../../core/invariant.ts';
 import type { Database } from '../../store/schema.ts';
 import { findApiTokenUser, findSession } from '../../store/users.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -53,7 +54,8 @@ function addAuthHooks(app: FastifyInstance, deps: { db: Kysely<Database>; now: (
   app.addHook('onRoute', (route) => {
     const config = (route.config ?? {}) as { roles?: unknown; public?: boolean };
     if (isPublicPath(route.url) || config.public === true || Array.isArray(config.roles)) return;
-    throw new Error(
+    // Every route says who may use it; one that does not is a bug in its registration.
+    throw new InvariantError(
       `route ${String(route.method)} ${route.url} declares no roles (config.roles) and is not public`,
     );
   });

@@ -1,33 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type ErrorCode, type ErrorDetails, isMissiveError, type MissiveError } from '../../core/errors.ts';
+import {
+  ERRORS,
+  type ErrorCode,
+  type ErrorDetails,
+  isMissiveError,
+  type MissiveError,
+} from '../../core/errors.ts';
 import { withoutServerPaths } from '../server-paths.ts';
-
-/** HTTP status for each code the API answers with; anything else a MissiveError carries is a 422. */
-export const STATUS: Partial<Record<ErrorCode, number>> = {
-  MSV_API_BAD_REQUEST: 400,
-  MSV_CONFIG_INVALID: 400,
-  MSV_AUTH_REQUIRED: 401,
-  MSV_AUTH_BAD_CREDENTIALS: 401,
-  MSV_AUTH_FORBIDDEN: 403,
-  MSV_AUTH_CSRF: 403,
-  MSV_STUDIO_SELF_APPROVAL: 403,
-  MSV_STUDIO_DRAFT_NOT_FOUND: 404,
-  MSV_STUDIO_DRAFT_STATE: 409,
-  MSV_API_NOT_FOUND: 404,
-  MSV_STORE_NOT_FOUND: 404,
-  MSV_TEMPLATE_NOT_FOUND: 404,
-  MSV_RULES_UNKNOWN_TYPE: 404,
-  MSV_RUN_NOT_FOUND: 404,
-  MSV_RUN_STATE: 409,
-  MSV_RUN_PERIOD_TAKEN: 409,
-  MSV_ARCHIVE_NOT_FOUND: 404,
-  MSV_RULES_NOT_PUBLISHED: 409,
-  MSV_AUTH_USER_EXISTS: 409,
-  MSV_ARCHIVE_TAMPERED: 409,
-  MSV_API_RATE_LIMITED: 429,
-  MSV_STORE_UNAVAILABLE: 503,
-  MSV_REDIS_FULL: 503,
-};
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details: ErrorDetails };
@@ -42,7 +21,8 @@ export type HtmlErrorRenderer = (
 ) => FastifyReply | undefined;
 
 /**
- * Every error is `{ error: { code, message, details } }` with a stable MissiveError code: fastify's
+ * Every error is `{ error: { code, message, details } }` with a stable MissiveError code, answered
+ * with the HTTP status its code has in the table (`error.statusCode`, src/core/error-codes.ts): fastify's
  * schema validation becomes MSV_API_BAD_REQUEST naming the field; unexpected errors are a 500
  * without internals (logged with ids only, see logging.ts).
  */
@@ -55,7 +35,7 @@ export function installErrorHandling(app: FastifyInstance, html?: HtmlErrorRende
     return send(request, reply, status, body);
   });
   app.setNotFoundHandler((request, reply) =>
-    send(request, reply, 404, {
+    send(request, reply, ERRORS.MSV_API_NOT_FOUND.statusCode, {
       error: {
         code: 'MSV_API_NOT_FOUND',
         message: `no route ${request.method} ${pathOf(request.url)}`,
@@ -67,7 +47,7 @@ export function installErrorHandling(app: FastifyInstance, html?: HtmlErrorRende
 
 export function toErrorBody(error: unknown): { status: number; body: ErrorBody } {
   if (isMissiveError(error)) {
-    const status = STATUS[error.code] ?? 422;
+    const status = error.statusCode;
     // Messages and details are written for the CLI too: the server's folders stay on the server.
     const details = Object.fromEntries(
       Object.entries(error.details).map(([k, v]) => [k, typeof v === 'string' ? withoutServerPaths(v) : v]),
@@ -76,8 +56,14 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody }
     return { status, body: { error: { code: error.code, message, details } } };
   }
   const fe = error as Partial<FastifyError> & { validation?: ValidationIssue[]; validationContext?: string };
-  if (fe.validation) return { status: 400, body: validationBody(fe.validation, fe.validationContext) };
-  const status = fe.statusCode ?? 500;
+  if (fe.validation) {
+    return {
+      status: ERRORS.MSV_API_BAD_REQUEST.statusCode,
+      body: validationBody(fe.validation, fe.validationContext),
+    };
+  }
+  // fastify's own client errors (a body too large, a bad content type) keep their status.
+  const status = fe.statusCode ?? ERRORS.MSV_API_INTERNAL.statusCode;
   if (status < 500) {
     return {
       status,
@@ -91,7 +77,7 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody }
     };
   }
   return {
-    status: 500,
+    status: ERRORS.MSV_API_INTERNAL.statusCode,
     body: { error: { code: 'MSV_API_INTERNAL', message: 'internal error', details: {} } },
   };
 }

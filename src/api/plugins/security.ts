@@ -48,12 +48,10 @@ export function installSecurity(app: FastifyInstance, options: SecurityOptions):
     global: true,
     max: options.rateLimit,
     timeWindow: '1 minute',
+    // Its status, 429, comes with the code (src/core/error-codes.ts).
     errorResponseBuilder: (_request, context) =>
-      Object.assign(
-        new MissiveError('MSV_API_RATE_LIMITED', `too many requests; try again in ${context.after}`, {
-          retryAfterMs: context.ttl,
-        }),
-        { statusCode: context.statusCode },
-      ),
+      new MissiveError('MSV_API_RATE_LIMITED', `too many requests; try again in ${context.after}`, {
+        retryAfterMs: context.ttl,
+      }),
   });
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/blob-store.ts';
-import { type ErrorCode, MissiveError } from '../../core/errors.ts';
+import { MissiveError } from '../../core/errors.ts';
 import type { SuccessRules } from '../../feedback/success.ts';
 import type { CodeSender, NoticeSender } from '../../portal/code-sender.ts';
 import { DEFAULT_PORTAL_LIMITS, type PortalLimits } from '../../portal/limits.ts';
@@ -52,13 +52,6 @@ export interface PortalDeps {
   /** Runs work after the answer (sends), awaited when the app closes. */
   background: Background;
 }
-
-/** HTTP status of the portal's own codes (the rest as the API answers them). */
-const PORTAL_STATUS: Partial<Record<ErrorCode, number>> = {
-  MSV_PORTAL_CODE_INVALID: 401,
-  MSV_PORTAL_CODE_SPENT: 410,
-  MSV_PORTAL_LOCKED: 429,
-};
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -163,9 +156,7 @@ function sendPortalError(
   reply: FastifyReply,
   error: FastifyError | MissiveError,
 ): FastifyReply {
-  const { status: apiStatus, body } = toErrorBody(error);
-  const status =
-    PORTAL_STATUS[body.error.code] ?? (body.error.code === 'MSV_API_RATE_LIMITED' ? 429 : apiStatus);
+  const { status, body } = toErrorBody(error);
   if (status >= 500) request.log.error({ err: error }, 'portal request failed');
   const wantsHtml =
     request.headers.accept?.includes('text/html') === true ||

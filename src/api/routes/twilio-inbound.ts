@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import { MissiveError } from '../../core/errors.ts';
 import type { SuccessRules } from '../../feedback/success.ts';
 import { handleInboundSms, isSignedByTwilio } from '../../feedback/webhooks/twilio-inbound.ts';
 import type { Database } from '../../store/schema.ts';
@@ -33,11 +34,7 @@ export function registerTwilioInboundRoutes(app: FastifyInstance, deps: TwilioIn
       deps.path ?? '/webhooks/twilio/inbound',
       { config: deps.routeConfig ?? {} },
       async (request: FastifyRequest<{ Body: Record<string, string> | undefined }>, reply) => {
-        if (!deps.authToken) {
-          return reply.code(503).send({
-            error: { code: 'MSV_CONFIG_INVALID', message: 'Twilio is not configured', details: {} },
-          });
-        }
+        if (!deps.authToken) throw new MissiveError('MSV_CHANNEL_NOT_CONFIGURED', 'Twilio is not configured');
         const params = request.body ?? {};
         const url = `${deps.publicUrl.replace(/\/$/, '')}${request.url}`;
         const signature = request.headers['x-twilio-signature'];
@@ -49,18 +46,10 @@ export function registerTwilioInboundRoutes(app: FastifyInstance, deps: TwilioIn
             params,
           )
         ) {
-          return reply.code(403).send({
-            error: { code: 'MSV_FEEDBACK_BAD_SIGNATURE', message: 'invalid X-Twilio-Signature', details: {} },
-          });
+          throw new MissiveError('MSV_WEBHOOK_SIGNATURE_INVALID', 'invalid X-Twilio-Signature');
         }
         if (!params.MessageSid && !params.SmsSid) {
-          return reply.code(400).send({
-            error: {
-              code: 'MSV_API_BAD_REQUEST',
-              message: 'MessageSid is required',
-              details: { field: 'MessageSid' },
-            },
-          });
+          throw new MissiveError('MSV_API_BAD_REQUEST', 'MessageSid is required', { field: 'MessageSid' });
         }
         await handleInboundSms(deps.db, params, deps.successRules, deps.now());
         return reply.code(200).type('text/xml').send(EMPTY_TWIML);

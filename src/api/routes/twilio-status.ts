@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import twilio from 'twilio';
 import { applyTwilioStatus } from '../../channels/twilio-status.ts';
+import { MissiveError } from '../../core/errors.ts';
 import type { Database } from '../../store/schema.ts';
 
 /**
@@ -22,40 +23,25 @@ export interface TwilioWebhookDeps {
 
 type FormRequest = FastifyRequest<{ Body: Record<string, string> | undefined }>;
 
-/** True when the request is signed; otherwise it has already answered. */
-function verified(deps: TwilioWebhookDeps, request: FormRequest, reply: FastifyReply): boolean {
-  if (!deps.authToken) {
-    void reply.status(503).send({
-      error: { code: 'MSV_CHANNEL_NOT_CONFIGURED', message: 'Twilio is not configured', details: {} },
-    });
-    return false;
-  }
+/** Throws unless the request is signed: 503 without a Twilio token, 403 for a missing or wrong signature. */
+function assertSigned(deps: TwilioWebhookDeps, request: FormRequest): void {
+  if (!deps.authToken) throw new MissiveError('MSV_CHANNEL_NOT_CONFIGURED', 'Twilio is not configured');
   const url = `${deps.publicUrl.replace(/\/$/, '')}${request.url}`;
   const signature = request.headers['x-twilio-signature'];
   const params = request.body ?? {};
   if (typeof signature !== 'string' || !twilio.validateRequest(deps.authToken, signature, url, params)) {
-    void reply.status(403).send({
-      error: { code: 'MSV_WEBHOOK_SIGNATURE_INVALID', message: 'invalid X-Twilio-Signature', details: {} },
-    });
-    return false;
+    throw new MissiveError('MSV_WEBHOOK_SIGNATURE_INVALID', 'invalid X-Twilio-Signature');
   }
-  return true;
 }
 
 export function registerTwilioStatusRoutes(app: FastifyInstance, deps: TwilioWebhookDeps): void {
   // Form bodies are parsed app-wide (@fastify/formbody in plugins/security.ts).
   void app.register(async (scope) => {
     scope.post('/webhooks/twilio/status', async (request: FormRequest, reply) => {
-      if (!verified(deps, request, reply)) return reply;
+      assertSigned(deps, request);
       const body = request.body ?? {};
       if (!body.MessageSid || !body.MessageStatus) {
-        return reply.status(400).send({
-          error: {
-            code: 'MSV_API_BAD_REQUEST',
-            message: 'MessageSid and MessageStatus are required',
-            details: {},
-          },
-        });
+        throw new MissiveError('MSV_API_BAD_REQUEST', 'MessageSid and MessageStatus are required');
       }
       const key = (request.query as Record<string, string | undefined>).key;
       await applyTwilioStatus(

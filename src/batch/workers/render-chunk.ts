@@ -18,7 +18,7 @@ import {
   type TrackingPlan,
   trackArtifact,
   trackedLinkRows,
-} from '../../feedback/tracked-links.ts';
+} from '../../render/tracked-links.ts';
 import { attachPlannedDocuments, emailAttachmentPlan } from '../../render/email-documents.ts';
 import { type ChannelRender, type RenderOptions, renderForChannel } from '../../render/render-channel.ts';
 import type { Decision } from '../../rules/decision.ts';
@@ -119,7 +119,8 @@ async function offersFor(
  */
 export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunkJob): Promise<ChunkOutcome> {
   const run = await getRun(deps.db, job.runId);
-  if (!run) throw new MissiveError('MSV_RUN_NOT_FOUND', `run ${job.runId} does not exist`, { runId: job.runId });
+  if (!run)
+    throw new MissiveError('MSV_RUN_NOT_FOUND', `run ${job.runId} does not exist`, { runId: job.runId });
   const template = await deps.templates.get(run.templateVersionId);
   const done = new Set(await listCustomerIdsInRun(deps.db, job.runId, job.customerIds));
   const todo = job.customerIds.filter((id) => !done.has(id));

@@ -1,4 +1,5 @@
-import { errorMessage } from '../../core/errors.ts';
+import { errorMessage, MissiveError } from '../../core/errors.ts';
+import { invariant } from '../../core/invariant.ts';
 import { renderForChannel } from '../../render/render-channel.ts';
 import { offerContentFor, withOffers } from '../../rules/offer-content.ts';
 import {
@@ -40,12 +41,18 @@ async function renderOne(deps: RenderChunkDeps, run: RunRecord, row: Communicati
   try {
     const template = await deps.templates.get(run.templateVersionId);
     const customer = await getCustomer(deps.db, row.customerId);
-    if (!customer) throw new Error('customer no longer exists in the store');
+    if (!customer) {
+      throw new MissiveError('MSV_STORE_NOT_FOUND', 'customer no longer exists in the store', {
+        customerId: row.customerId,
+      });
+    }
     const decision = await deps.decisions?.decideFor(customer, run);
     const catalog = await deps.decisions?.catalog();
     const offers = decision && catalog ? offerContentFor(decision, catalog, customer.locale, 'print') : [];
     const assembled = (await (await deps.data.forRun(run)).assemble([customer], run.asOf)).get(customer.id);
-    if (!assembled?.ok) throw assembled?.error ?? new Error('no document data for the customer');
+    // assemble() answers for every customer it is given.
+    invariant(assembled, 'no document data was assembled for the customer');
+    if (!assembled.ok) throw assembled.error;
     const data = withOffers(assembled.data as DocumentData, offers);
     const { artifact } = await renderForChannel(template, 'print', data, {
       asOf: run.asOf,

@@ -2,6 +2,7 @@ import type { SandboxedJob } from 'bullmq';
 import { createFsBlobStore } from '../../archive/fs-blob-store.ts';
 import { openBlobStore } from '../../archive/open-blob-store.ts';
 import { loadConfig } from '../../core/config.ts';
+import { InvariantError } from '../../core/invariant.ts';
 import { createLogger } from '../../core/logger.ts';
 import { linkTrackingFromConfig } from '../../feedback/link-tracking.ts';
 import { openStoreAt, type StoreLocation } from '../../store/db.ts';
@@ -49,7 +50,8 @@ async function openDeps(): Promise<RenderChunkDeps> {
   const store = process.env[SANDBOX_STORE_ENV];
   const archiveDir = process.env[SANDBOX_ARCHIVE_ENV];
   if (!store || !archiveDir)
-    throw new Error(`the render sandbox needs ${SANDBOX_STORE_ENV} and ${SANDBOX_ARCHIVE_ENV}`);
+    // The worker that forks the sandbox always sets both (render-worker.ts).
+    throw new InvariantError(`the render sandbox needs ${SANDBOX_STORE_ENV} and ${SANDBOX_ARCHIVE_ENV}`);
   const opened = await openStoreAt(JSON.parse(store) as StoreLocation);
   const config = loadConfig();
   return createRenderChunkDeps(

@@ -1,4 +1,5 @@
 import bwipjs from 'bwip-js';
+import { invariant } from '../../core/invariant.ts';
 import type { Matrix } from '../../render/pdf/barcode.ts';
 import { formatMarkPayload } from './mark-payload.ts';
 import { MM, type PageBox, rect, type SheetMark, type SheetMarkInput } from './sheet-mark.ts';
@@ -30,7 +31,8 @@ export function encodeMarkMatrix(text: string): Matrix {
   } catch {
     symbols = matrixOf(bwipjs.raw('datamatrix', text, ''));
   }
-  if (!symbols) throw new Error(`bwip-js returned no DataMatrix for ${text}`);
+  // The fallback takes the smallest size that fits: bwip-js returning nothing is a bwip-js bug.
+  invariant(symbols, `bwip-js returned no DataMatrix for ${text}`);
   return symbols;
 }
 

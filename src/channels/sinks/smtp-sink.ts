@@ -46,8 +46,16 @@ const TEXT: Record<number, string> = {
   554: 'Transaction failed',
 };
 
-function smtpError(code: number): Error & { responseCode: number } {
-  return Object.assign(new Error(TEXT[code] ?? `scripted reply ${code}`), { responseCode: code });
+/** A reply the sink was scripted to give: smtp-server answers an error's `responseCode` and message. */
+class SmtpSinkReply extends Error {
+  constructor(readonly responseCode: number) {
+    super(TEXT[responseCode] ?? `scripted reply ${responseCode}`);
+    this.name = 'SmtpSinkReply';
+  }
+}
+
+function smtpError(code: number): SmtpSinkReply {
+  return new SmtpSinkReply(code);
 }
 
 export interface SmtpSinkOptions {

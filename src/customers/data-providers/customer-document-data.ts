@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { invariant } from '../../core/invariant.ts';
 import type { Customer } from '../../core/types.ts';
 import { listFeedLoads } from '../../store/feeds.ts';
 import type { Database } from '../../store/schema.ts';
@@ -27,7 +28,9 @@ export async function customerDocumentData(
   const provider = documentDataProvider({ db, datasource });
   await provider.ready(date);
   const assembled = (await provider.assemble([customer], date)).get(customer.id);
-  if (!assembled?.ok) throw assembled?.error ?? new Error('no document data for the customer');
+  // assemble() answers for every customer it is given.
+  invariant(assembled, 'no document data for the customer');
+  if (!assembled.ok) throw assembled.error;
   return { data: assembled.data, asOf: date };
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { invariant } from '../../core/invariant.ts';
 import type { Database } from '../../store/schema.ts';
 import type { DataSource } from '../feeds/datasource.ts';
 import { createCustomerRecordProvider } from './customer-record.ts';
@@ -27,6 +28,7 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
 export function documentDataProvider(context: ProviderContext): DocumentDataProvider {
   const kind = context.datasource ? 'datasource' : 'customer-record';
   const provider = FACTORIES[kind]?.(context);
-  if (!provider) throw new Error(`no document data provider of kind ${kind}`);
+  // The kind was chosen from the context above, so its factory makes a provider.
+  invariant(provider, `no document data provider of kind ${kind}`);
   return provider;
 }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { isMissiveError, MissiveError } from '../../core/errors.ts';
+import { type ErrorDetails, isErrorCode, isMissiveError, MissiveError } from '../../core/errors.ts';
 import type { FeedRowInsert } from '../../store/feeds.ts';
 import { openCsvReader } from '../csv-reader.ts';
 import { openNdjsonReader } from '../ndjson-reader.ts';
@@ -269,9 +269,11 @@ export function parseFeedInThread(
         } else if (message.kind === 'done') {
           finish(() => resolve(message.done));
         } else {
-          const error = message.code
-            ? new MissiveError(message.code as never, message.message, (message.details ?? {}) as never)
-            : new Error(message.message);
+          // A MissiveError keeps its code; anything else the thread met reading the file is the file's.
+          const error =
+            message.code && isErrorCode(message.code)
+              ? new MissiveError(message.code, message.message, (message.details ?? {}) as ErrorDetails)
+              : new MissiveError('MSV_INPUT_BAD_FILE', message.message, { file: request.file });
           finish(() => reject(error));
         }
       });
@@ -279,7 +281,13 @@ export function parseFeedInThread(
     });
     worker.on('error', (err) => finish(() => reject(err)));
     worker.on('exit', (code) =>
-      finish(() => reject(new Error(`the feed parser thread stopped (exit ${code})`))),
+      finish(() =>
+        reject(
+          new MissiveError('MSV_INPUT_BAD_FILE', `the feed parser thread stopped (exit ${code})`, {
+            file: request.file,
+          }),
+        ),
+      ),
     );
   });
 }

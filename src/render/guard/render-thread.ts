@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { isMissiveError } from '../../core/errors.ts';
+import { InvariantError } from '../../core/invariant.ts';
 import type { BrandSource } from '../../templates/brand/brand-source.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../../templates/compile.ts';
 import { templatePackageFromFiles } from '../../templates/package-loader.ts';
@@ -24,11 +25,13 @@ async function handle(request: RenderRequest): Promise<RenderReply> {
       );
     }
     const template = templates.get(request.versionId);
-    if (!template) throw new Error(`template version ${request.versionId} was never sent to this thread`);
+    // The parent sends a template and a brand with the first request that needs them (guarded-renderer.ts).
+    if (!template)
+      throw new InvariantError(`template version ${request.versionId} was never sent to this thread`);
     if (request.brand) brands.set(request.brand.sha256, request.brand);
     const brand = request.brandSha256 === undefined ? undefined : brands.get(request.brandSha256);
     if (request.brandSha256 !== undefined && !brand)
-      throw new Error(`brand ${request.brandSha256} was never sent to this thread`);
+      throw new InvariantError(`brand ${request.brandSha256} was never sent to this thread`);
     const { artifact, warnings } = await renderForChannel(await template, request.channel, request.data, {
       ...request.options,
       brand,

@@ -43,24 +43,27 @@ export function encodeMatrix(
   errorCorrection: string,
   field: string,
 ): Matrix {
-  if (text === '') fail(symbology, field, new Error('empty value'));
-  try {
-    const options = symbology === 'qrcode' ? { eclevel: errorCorrection } : {};
-    const [raw] = bwipjs.raw({ bcid: symbology, text, ...options }) as unknown as RawMatrix[];
-    if (!raw) throw new Error('no symbol');
-    return { columns: raw.pixx, rows: raw.pixy, dark: raw.pixs };
-  } catch (error) {
-    return fail(symbology, field, error);
-  }
+  if (text === '') fail(symbology, field, 'empty value');
+  const options = symbology === 'qrcode' ? { eclevel: errorCorrection } : {};
+  const [raw] = encoded(symbology, field, () =>
+    bwipjs.raw({ bcid: symbology, text, ...options }),
+  ) as RawMatrix[];
+  if (!raw) return fail(symbology, field, 'no symbol');
+  return { columns: raw.pixx, rows: raw.pixy, dark: raw.pixs };
 }
 
 /** Encodes a linear barcode to bar and space widths. */
 export function encodeBars(symbology: string, text: string, field: string): Bars {
-  if (text === '') fail(symbology, field, new Error('empty value'));
+  if (text === '') fail(symbology, field, 'empty value');
+  const [raw] = encoded(symbology, field, () => bwipjs.raw({ bcid: symbology, text })) as RawBars[];
+  if (!raw) return fail(symbology, field, 'no symbol');
+  return { widths: raw.sbs, modules: raw.sbs.reduce((a, b) => a + b, 0) };
+}
+
+/** bwip-js's result, or MSV_RENDER_BARCODE_INVALID with its reason when it refuses the text. */
+function encoded(symbology: string, field: string, encode: () => unknown): unknown[] {
   try {
-    const [raw] = bwipjs.raw({ bcid: symbology, text }) as unknown as RawBars[];
-    if (!raw) throw new Error('no symbol');
-    return { widths: raw.sbs, modules: raw.sbs.reduce((a, b) => a + b, 0) };
+    return encode() as unknown[];
   } catch (error) {
     return fail(symbology, field, error);
   }

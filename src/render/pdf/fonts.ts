@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as fontkit from 'fontkit';
 import { MissiveError } from '../../core/errors.ts';
+import { InvariantError } from '../../core/invariant.ts';
 import { cacheGlyphMetrics } from './glyph-metrics-cache.ts';
 import { cacheLayout } from './layout-cache.ts';
 import { cacheSubsets } from './subset-cache.ts';
@@ -48,7 +49,8 @@ function load(name: string, source: string): FontFace {
   }
   const font = fontkit.create(bytes);
   if (typeof (font as unknown as { _glyphs?: unknown })._glyphs !== 'object') {
-    throw new Error(`fontkit changed: ${name} has no glyph cache to reset (see resetGlyphCaches)`);
+    // A fontkit upgrade that renamed its internals: a bug to fix here, not something a user can cause.
+    throw new InvariantError(`fontkit changed: ${name} has no glyph cache to reset (see resetGlyphCaches)`);
   }
   cacheLayout(font);
   cacheSubsets(font);

@@ -7,6 +7,7 @@
  * they are kept per font and handed to the next glyph object with that id.
  */
 import type * as fontkit from 'fontkit';
+import { InvariantError } from '../../core/invariant.ts';
 
 interface Metrics {
   advanceWidth: number;
@@ -38,7 +39,9 @@ export function cacheGlyphMetrics(font: fontkit.Font): void {
   perFont.set(font, new Map());
   let owner: object | null = Object.getPrototypeOf(sample) as object | null;
   while (owner && !Object.hasOwn(owner, '_getMetrics')) owner = Object.getPrototypeOf(owner) as object | null;
-  if (!owner) throw new Error('fontkit changed: glyphs have no _getMetrics (see glyph-metrics-cache.ts)');
+  // A fontkit upgrade that renamed its internals: a bug to fix here, not something a user can cause.
+  if (!owner)
+    throw new InvariantError('fontkit changed: glyphs have no _getMetrics (see glyph-metrics-cache.ts)');
   if (patched.has(owner)) return;
   patched.add(owner);
   const proto = owner as GlyphWithMetrics;

@@ -57,19 +57,25 @@ export function decodeBrandSource(text: string): BrandSource {
 /** Reads `<dir>/<id>/` (every non-hidden file of the folder, as text); MSV_BRAND_NOT_FOUND without one. */
 export async function loadBrandSource(dir: string, id: string): Promise<BrandSource> {
   const folder = path.join(dir, id);
-  let names: string[];
-  try {
-    if (!ID.test(id)) throw new Error('bad name');
-    names = (await readdir(folder, { withFileTypes: true }))
-      .filter((e) => e.isFile() && !e.name.startsWith('.'))
-      .map((e) => e.name);
-  } catch (error) {
+  let names: string[] | undefined;
+  let cause: unknown;
+  // A name that is not a brand id (a path, a dot) is not looked up: it names no brand.
+  if (ID.test(id)) {
+    try {
+      names = (await readdir(folder, { withFileTypes: true }))
+        .filter((e) => e.isFile() && !e.name.startsWith('.'))
+        .map((e) => e.name);
+    } catch (error) {
+      cause = error;
+    }
+  }
+  if (!names) {
     const known = await listBrands(dir);
     throw new MissiveError(
       'MSV_BRAND_NOT_FOUND',
       `no brand "${id}" in ${dir} (brands: ${known.join(', ') || 'none'})`,
       { field: 'brand', file: folder },
-      { cause: error },
+      { cause },
     );
   }
   if (!names.includes(BRAND_FILE)) {

@@ -170,15 +170,9 @@ export function registerPortalSignInRoutes(app: FastifyInstance, deps: PortalDep
   );
 }
 
-const FAILURE_STATUS: Record<string, number> = {
-  MSV_PORTAL_CODE_INVALID: 401,
-  MSV_PORTAL_CODE_SPENT: 410,
-  MSV_PORTAL_LOCKED: 429,
-};
-
 /** A browser sees the code page again with what went wrong; an API client gets the JSON error. */
 function codeFailure(request: FastifyRequest, reply: FastifyReply, err: MissiveError): FastifyReply {
-  const status = FAILURE_STATUS[err.code] ?? 401;
+  const status = err.statusCode;
   if (request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') !== true) {
     return reply
       .status(status)

@@ -1,16 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { isMissiveError } from '../../../core/errors.ts';
+import { isMissiveError, MissiveError } from '../../../core/errors.ts';
 import { appendAudit } from '../../../store/audit.ts';
 import { listUsers, ROLES, type Role } from '../../../store/users.ts';
 import { actorOf, ROUTE_ROLES } from '../../auth/principal.ts';
 import { addUser } from '../../lookup/users.ts';
 import { readAuditLog } from '../../routes/audit.ts';
-import type { RouteDeps } from '../../routes/route-deps.ts';
 import { pageContext, sendPage } from '../layout.ts';
 import { auditPage, usersPage } from '../pages/admin.ts';
 
 /** Administration pages: users and the audit log (admins only; reading the log is audited). */
-export function registerAdminPages(app: FastifyInstance, deps: RouteDeps): void {
+export function adminPages(app: FastifyInstance): void {
+  const deps = app.staff;
   const options = { config: { roles: ROUTE_ROLES.admin }, schema: { hide: true } };
   app.get('/ui/admin/users', options, async (request, reply) =>
     sendPage(reply, usersPage(pageContext(request), await listUsers(deps.db))),
@@ -22,7 +22,11 @@ export function registerAdminPages(app: FastifyInstance, deps: RouteDeps): void 
       const body = request.body ?? {};
       const role = (ROLES as readonly string[]).includes(body.role ?? '') ? (body.role as Role) : undefined;
       try {
-        if (!role) throw new Error('role: choose agent, marketer or admin');
+        if (!role) {
+          throw new MissiveError('MSV_API_BAD_REQUEST', 'role: choose agent, marketer or admin', {
+            field: 'role',
+          });
+        }
         const user = await addUser(deps.db, { name: body.name ?? '', role, password: body.password ?? '' });
         await appendAudit(deps.db, {
           actor: actorOf(request.principal!),

@@ -24,7 +24,6 @@ import {
 } from '../../../studio/workflow.ts';
 import { templatePackageFromFiles } from '../../../templates/package-loader.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
-import { STATUS } from '../../plugins/errors.ts';
 import {
   draftSummary,
   listTemplatesWithVersions,
@@ -138,7 +137,7 @@ export function registerStudioPages(app: FastifyInstance, deps: StudioRouteDeps)
       } catch (err) {
         if (!isMissiveError(err) || err.code === 'MSV_STUDIO_DRAFT_NOT_FOUND') throw err;
         // The refusal (self-approval, lint errors, wrong state) shown on the editor itself.
-        return sendPage(reply, await editor(request, id, err.message), STATUS[err.code] ?? 422);
+        return sendPage(reply, await editor(request, id, err.message), err.statusCode);
       }
     },
   );
@@ -255,11 +254,7 @@ export function registerStudioPages(app: FastifyInstance, deps: StudioRouteDeps)
         );
       } catch (err) {
         if (!isMissiveError(err)) throw err;
-        return sendPage(
-          reply,
-          await offerPage(request, id, { message: err.message }),
-          STATUS[err.code] ?? 422,
-        );
+        return sendPage(reply, await offerPage(request, id, { message: err.message }), err.statusCode);
       }
     },
   );
