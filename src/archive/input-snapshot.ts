@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
 import type { ChannelKind } from '../core/types.ts';
-import type { TrackingPlan } from '../feedback/tracked-links.ts';
+import type { TrackingPlan } from '../render/tracked-links.ts';
 import type { AttachmentPlan } from '../render/email-documents.ts';
 import { getCommunicationInput } from '../store/communication-inputs.ts';
 import { type DataKey, getDataKey, getOrCreateDataKey } from '../store/customer-keys.ts';
@@ -32,7 +32,7 @@ export interface RenderInput {
   data: DocumentData;
   /**
    * A marketing e-mail or SMS: the short links and open pixel its rendered links were rewritten to
-   * (src/feedback/tracked-links.ts). Replay applies the same plan, so the links are proved too.
+   * (src/render/tracked-links.ts). Replay applies the same plan, so the links are proved too.
    */
   tracking?: TrackingPlan | undefined;
   /** An e-mail that carries documents (the print channel's PDF of the same data): replay attaches them too. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { isMissiveError, MissiveError } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
-import { applyTracking, isTrackedChannel, type TrackingPlan } from '../feedback/tracked-links.ts';
+import { applyTracking, isTrackedChannel, type TrackingPlan } from '../render/tracked-links.ts';
 import { attachPlannedDocuments } from '../render/email-documents.ts';
 import { renderForChannel } from '../render/render-channel.ts';
 import { getCommunication } from '../store/communications.ts';

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MissiveError } from '../core/errors.ts';
+import type { TokenPurpose } from '../render/short-links.ts';
 
 /**
  * Signed tracking tokens (RELIABILITY S4), the links messages carried before short links:
@@ -15,7 +16,7 @@ import { MissiveError } from '../core/errors.ts';
  * yields an error and never an off-site Location.
  */
 
-export type TokenPurpose = 'click' | 'open';
+export type { TokenPurpose };
 
 export interface TrackingClaims {
   purpose: TokenPurpose;

@@ -5,7 +5,7 @@ import { registerFeedbackRoutes } from '../../src/api/routes/feedback.ts';
 import { registerTrackingRoutes } from '../../src/api/routes/tracking.ts';
 import { registerTwilioInboundRoutes } from '../../src/api/routes/twilio-inbound.ts';
 import { recordDisposition } from '../../src/feedback/events.ts';
-import { shortCode } from '../../src/feedback/short-links.ts';
+import { shortCode } from '../../src/render/short-links.ts';
 import { DEFAULT_SUCCESS_RULES } from '../../src/feedback/success.ts';
 import { signToken, type TrackingClaims } from '../../src/feedback/tracking-token.ts';
 import { loadCatalogDirOrThrow } from '../../src/rules/catalog-loader.ts';

@@ -1,7 +1,7 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { isMissiveError } from '../../core/errors.ts';
-import { SHORT_CODE } from '../../feedback/short-links.ts';
+import { SHORT_CODE } from '../../render/short-links.ts';
 import type { SuccessRules } from '../../feedback/success.ts';
 import { recordTrackingEvent } from '../../feedback/tracking-events.ts';
 import {

@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
-import type { TokenPurpose } from './tracking-token.ts';
+
+/** What a tracked link does: a click (redirect to the target) or an open (the e-mail's pixel). */
+export type TokenPurpose = 'click' | 'open';
 
 /**
  * Short tracked links: `/t/<code>` for a click, `/o/<code>.gif` for the open pixel. The code is ten

@@ -1,7 +1,7 @@
 import type { Artifact, ChannelKind } from '../core/types.ts';
-import { makeArtifact } from '../render/artifact.ts';
-import { decodeEmail, encodeEmail } from '../render/email.ts';
-import { smsSegments } from '../render/sms-segments.ts';
+import { makeArtifact } from './artifact.ts';
+import { decodeEmail, encodeEmail } from './email.ts';
+import { smsSegments } from './sms-segments.ts';
 import type { TrackedLinkRecord } from '../store/tracked-links.ts';
 import { shortClickUrl, shortCode, shortPixelUrl } from './short-links.ts';
 
