@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { isMissiveError, MissiveError } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
-import { applyTracking, isTrackedChannel, type TrackingPlan } from '../render/tracked-links.ts';
 import { attachPlannedDocuments } from '../render/email-documents.ts';
 import { renderForChannel } from '../render/render-channel.ts';
+import { applyTracking, isTrackedChannel, type TrackingPlan } from '../render/tracked-links.ts';
 import { getCommunication } from '../store/communications.ts';
 import { getDecision } from '../store/decisions.ts';
 import type { Database } from '../store/schema.ts';

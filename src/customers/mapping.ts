@@ -16,6 +16,7 @@ import {
   toText,
   toTimeZone,
 } from './coerce.ts';
+import { DELIMITERS, SOURCE_FORMATS, type SourceFormat } from './source-formats.ts';
 import { normaliseEncoding } from './text-encoding.ts';
 import { checkText, DEFAULT_TEXT_LIMITS, type TextLimits } from './text-rules.ts';
 
@@ -43,9 +44,7 @@ export const SYNTHETIC_FIELDS = [
 ] as const;
 export type SyntheticField = (typeof SYNTHETIC_FIELDS)[number];
 
-export const SOURCE_FORMATS = ['csv', 'ndjson'] as const;
-export type SourceFormat = (typeof SOURCE_FORMATS)[number];
-export const DELIMITERS = [',', ';', '\t', '|'] as const;
+export { DELIMITERS, SOURCE_FORMATS, type SourceFormat };
 
 const column = z.string().min(1, 'must name a column');
 const common = {

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { MissiveError } from '../core/errors.ts';
-import { DELIMITERS, SOURCE_FORMATS, type SourceFormat } from './mapping.ts';
+import { DELIMITERS, SOURCE_FORMATS, type SourceFormat } from './source-formats.ts';
 
 const EXTENSIONS: Record<string, SourceFormat> = {
   '.csv': 'csv',

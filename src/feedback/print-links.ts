@@ -1,6 +1,6 @@
-import type { OfferContent } from '../rules/offer-content.ts';
 import { shortClickUrl, shortCode } from '../render/short-links.ts';
 import type { TrackingPlan } from '../render/tracked-links.ts';
+import type { OfferContent } from '../rules/offer-content.ts';
 
 export interface PrintLinkOptions {
   key: Uint8Array;

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeArtifact } from './artifact.ts';
 import { decodeEmail, EMAIL_MIME, encodeEmail } from './email.ts';
-import { SMS_MIME } from './sms.ts';
 import { SHORT_CODE, shortCode } from './short-links.ts';
+import { SMS_MIME } from './sms.ts';
 import {
   applyTracking,
   linkTargets,

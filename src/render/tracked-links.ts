@@ -1,9 +1,9 @@
 import type { Artifact, ChannelKind } from '../core/types.ts';
+import type { TrackedLinkRecord } from '../store/tracked-links.ts';
 import { makeArtifact } from './artifact.ts';
 import { decodeEmail, encodeEmail } from './email.ts';
-import { smsSegments } from './sms-segments.ts';
-import type { TrackedLinkRecord } from '../store/tracked-links.ts';
 import { shortClickUrl, shortCode, shortPixelUrl } from './short-links.ts';
+import { smsSegments } from './sms-segments.ts';
 
 /**
  * Turns a rendered marketing e-mail or SMS into what the customer receives: every http(s) link a

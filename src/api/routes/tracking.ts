@@ -1,7 +1,6 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { isMissiveError } from '../../core/errors.ts';
-import { SHORT_CODE } from '../../render/short-links.ts';
 import type { SuccessRules } from '../../feedback/success.ts';
 import { recordTrackingEvent } from '../../feedback/tracking-events.ts';
 import {
@@ -10,6 +9,7 @@ import {
   type TrackingClaims,
   verifyToken,
 } from '../../feedback/tracking-token.ts';
+import { SHORT_CODE } from '../../render/short-links.ts';
 import type { Database } from '../../store/schema.ts';
 import { getTrackedLink } from '../../store/tracked-links.ts';
 

@@ -12,6 +12,8 @@ import type { Logger } from '../../core/logger.ts';
 import type { Artifact, ChannelKind, Customer } from '../../core/types.ts';
 import type { LinkTracking } from '../../feedback/link-tracking.ts';
 import { trackPrintOffers } from '../../feedback/print-links.ts';
+import { attachPlannedDocuments, emailAttachmentPlan } from '../../render/email-documents.ts';
+import { type ChannelRender, type RenderOptions, renderForChannel } from '../../render/render-channel.ts';
 import {
   isTrackedChannel,
   offerTargets,
@@ -19,8 +21,6 @@ import {
   trackArtifact,
   trackedLinkRows,
 } from '../../render/tracked-links.ts';
-import { attachPlannedDocuments, emailAttachmentPlan } from '../../render/email-documents.ts';
-import { type ChannelRender, type RenderOptions, renderForChannel } from '../../render/render-channel.ts';
 import type { Decision } from '../../rules/decision.ts';
 import { type OfferContent, offerContentFor, withOffers } from '../../rules/offer-content.ts';
 import { recordAttachments } from '../../store/communication-attachments.ts';

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import jsonLogic, { type RulesLogic } from 'json-logic-js';
 import { MissiveError } from '../../core/errors.ts';
-import type { DataSourceSpec, FeedSpec } from './datasource.ts';
+import type { DataSourceSpec, FeedSpec } from './datasource-schema.ts';
 import { decimalSum, runningSums } from './decimal.ts';
 import { addDays, addMonths, monthEnd, monthStart, monthsEnding } from './period.ts';
 import {

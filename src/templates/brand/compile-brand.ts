@@ -10,26 +10,9 @@ import {
   type ThemeFont,
 } from './brand-schema.ts';
 import { BRAND_FILE, type BrandSource } from './brand-source.ts';
+import type { BrandView } from './brand-view.ts';
 
-/**
- * What templates see as `@brand` for one locale: plain JSON (texts picked for the locale, the logo as
- * a data: URI an e-mail can embed). A brand changes nothing but what templates read from it.
- */
-export interface BrandView {
-  id: string;
-  name: string;
-  legalName: string;
-  logo: { src: string; alt: string; width: number; height: number };
-  colors: Record<ThemeColor, string>;
-  fonts: { heading: string; body: string; email: string };
-  sender: { name: string; address: string };
-  replyTo: string;
-  website: string;
-  phone: string;
-  address: string;
-  legalFooter: string;
-  unsubscribe: string;
-}
+export type { BrandView };
 
 /** A brand checked once per version: its spec, its logo and a view per locale. */
 export interface CompiledBrand {

@@ -1,4 +1,4 @@
-import type { BrandView } from '../brand/compile-brand.ts';
+import type { BrandView } from '../brand/brand-view.ts';
 import { HelperError } from './helper-error.ts';
 import type { TemplateRuntime } from './template-text.ts';
 

@@ -1,6 +1,6 @@
 import { isMissiveError, MissiveError } from '../../core/errors.ts';
 import { InvariantError } from '../../core/invariant.ts';
-import type { BrandView } from '../brand/compile-brand.ts';
+import type { BrandView } from '../brand/brand-view.ts';
 import { HelperError } from './helper-error.ts';
 
 /** Where a template string lives: `print.yaml` `body[3].text`, line 42; or `locales/zh-CN.json` `greeting`. */

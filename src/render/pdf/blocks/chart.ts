@@ -2,7 +2,8 @@ import { MissiveError } from '../../../core/errors.ts';
 import type { ChartBlock } from '../../../templates/print-layout/blocks/index.ts';
 import { type ResolvedStyle, resolveStyle } from '../../../templates/print-layout/style.ts';
 import { type DrawContext, ensureRoomKeeping, evaluate } from '../context.ts';
-import { figure, paragraph } from '../tagging.ts';
+import { figure } from '../figure.ts';
+import { paragraph } from '../tagging.ts';
 import { drawText, measureText, textWidth } from '../text.ts';
 import { dataList } from './table-rows.ts';
 

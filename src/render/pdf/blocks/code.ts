@@ -2,7 +2,8 @@ import type { BarcodeBlock, QrBlock } from '../../../templates/print-layout/bloc
 import { resolveStyle } from '../../../templates/print-layout/style.ts';
 import { encodeBars, encodeMatrix } from '../barcode.ts';
 import { type DrawContext, ensureRoom, evaluate } from '../context.ts';
-import { figure, paragraph } from '../tagging.ts';
+import { figure } from '../figure.ts';
+import { paragraph } from '../tagging.ts';
 import { drawText, measureText } from '../text.ts';
 
 /** Modules of white around a QR code (the standard asks for 4) and a DataMatrix (1). */

@@ -3,8 +3,8 @@ import type { TemplateText } from '../../../templates/handlebars/template-text.t
 import type { ImageBlock, LogoBlock } from '../../../templates/print-layout/blocks/index.ts';
 import { type ImageAsset, layoutImage } from '../../../templates/print-layout/images.ts';
 import { type DrawContext, ensureRoom } from '../context.ts';
+import { figure } from '../figure.ts';
 import { drawImageShared } from '../png-alpha-cache.ts';
-import { figure } from '../tagging.ts';
 import { lookupPath } from './lookup.ts';
 
 /** Draws a checked image at `width` × `height` (the missing one keeps the proportions). */

@@ -1,0 +1,21 @@
+import type { ThemeColor } from './brand-schema.ts';
+
+/**
+ * What templates see as `@brand` for one locale: plain JSON (texts picked for the locale, the logo as
+ * a data: URI an e-mail can embed). A brand changes nothing but what templates read from it.
+ */
+export interface BrandView {
+  id: string;
+  name: string;
+  legalName: string;
+  logo: { src: string; alt: string; width: number; height: number };
+  colors: Record<ThemeColor, string>;
+  fonts: { heading: string; body: string; email: string };
+  sender: { name: string; address: string };
+  replyTo: string;
+  website: string;
+  phone: string;
+  address: string;
+  legalFooter: string;
+  unsubscribe: string;
+}
