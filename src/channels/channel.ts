@@ -63,7 +63,7 @@ export type SendResult =
   /** Permanent: never retried; `bounce` when the recipient itself was refused (SMTP 5xx, invalid number). */
   | { kind: 'failed'; reason: string; code: string; bounce: boolean }
   /** The contact point cannot be used on this channel: switch to the decision's fallback channel. */
-  | { kind: 'unreachable'; reason: string; code: string }
+  | { kind: 'unreachable'; reason: string; code: 'MSV_CHANNEL_UNREACHABLE' }
   /** The provider may have accepted it: reconcile, never resend blindly (RELIABILITY N5). */
   | { kind: 'unknown'; reason: string; code: string };
 

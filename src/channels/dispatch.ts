@@ -163,7 +163,11 @@ async function prepare(deps: DispatchDeps, comm: CommunicationRecord): Promise<P
     });
     if (!claimed) return { outcome: { status: comm.status, skipped: true } };
     return {
-      outcome: await applyResult(deps, comm, policy, { kind: 'unreachable', reason, code: 'no-address' }),
+      outcome: await applyResult(deps, comm, policy, {
+        kind: 'unreachable',
+        reason,
+        code: 'MSV_CHANNEL_UNREACHABLE',
+      }),
     };
   }
   const artifact = await deps.blobs.get(comm.artifactSha256);

@@ -142,7 +142,7 @@ export function createSmtpChannel(options: SmtpChannelOptions): Channel & { read
     bucket,
     async send(message, ctx): Promise<SendResult> {
       if (!message.to.address)
-        return { kind: 'unreachable', reason: 'no e-mail address', code: 'no-address' };
+        return { kind: 'unreachable', reason: 'no e-mail address', code: 'MSV_CHANNEL_UNREACHABLE' };
       let mail: SendMailOptions;
       try {
         mail = buildMail(options, message, ctx);

@@ -45,7 +45,8 @@ export function createTwilioChannel(options: TwilioChannelOptions): Channel {
   const senderField = options.from.startsWith('MG') ? 'messagingServiceSid' : 'from';
 
   async function send(message: Outbound, ctx: SendContext): Promise<SendResult> {
-    if (!message.to.address) return { kind: 'unreachable', reason: 'no phone number', code: 'no-address' };
+    if (!message.to.address)
+      return { kind: 'unreachable', reason: 'no phone number', code: 'MSV_CHANNEL_UNREACHABLE' };
     if (ctx.purpose === 'marketing' && ctx.quietHours && message.to.timeZone) {
       const wait = msUntilQuietHoursEnd(message.to.timeZone, ctx.now.getTime(), ctx.quietHours);
       if (wait > 0) {

@@ -50,10 +50,21 @@ export function registerArchiveCommands(program: Command): void {
           { checkpoint, trustedPublicKey: key.publicKeyBase64 },
         );
         process.stdout.write(formatVerification(result));
+        if (!result.log.ok) throw logInvalid(result.log);
         if (!result.ok) process.exitCode = 1;
       });
     });
   registerArchivePurgeCommand(archive);
+}
+
+/** The log does not verify (exit 1 after the report): its first bad index, if one entry is to blame. */
+function logInvalid(log: ArchiveVerification['log']): MissiveError {
+  const first = log.problems[0]?.message ?? 'the log does not verify';
+  return new MissiveError(
+    'MSV_ARCHIVE_LOG_INVALID',
+    `the archive log does not verify (${log.problems.length} problem(s)): ${first}`,
+    log.firstBadIndex === undefined ? {} : { firstBadIndex: log.firstBadIndex },
+  );
 }
 
 function readCheckpoint(file: string) {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseAsOf } from '../../core/as-of.ts';
+import type { ErrorCode } from '../../core/errors.ts';
 import {
   type FeedLoadSummary,
   feedsNeeded,
@@ -253,7 +254,8 @@ export function formatLoadSummary(s: FeedLoadSummary, reportLine: string): strin
     if (s.rejected > 10) lines.push('  …');
   }
   if (s.orphans.count > 0) {
-    lines.push(`orphans: ${s.orphans.count} row(s) whose parent does not exist (MSV_FEED_ORPHAN)`);
+    const code: ErrorCode = 'MSV_FEED_ORPHAN';
+    lines.push(`orphans: ${s.orphans.count} row(s) whose parent does not exist (${code})`);
     for (const o of s.orphans.sample.slice(0, 10))
       lines.push(`  line ${o.line}: parent key ${o.parentKey} not found`);
     if (s.orphans.count > 10) lines.push('  …');
