@@ -1,17 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEmail, renderEmail } from '../../render/email.ts';
-import { renderPrint } from '../../render/print.ts';
-import { compileTemplate, compileTemplateAsync } from '../compile.ts';
-import type { TemplateText } from '../handlebars/template-text.ts';
-import { templatePackageFromFiles } from '../package-loader.ts';
-import { parsePrintLayout } from '../print-layout/parse.ts';
-import { channelPackage } from '../test-channel-package.ts';
-import { testPackageFiles } from '../test-package.ts';
-import { THEME_COLORS } from './brand-schema.ts';
-import { brandSourceFromFiles, decodeBrandSource, encodeBrandSource } from './brand-source.ts';
-import { compileBrand } from './compile-brand.ts';
-import { testBrand, testBrandSource } from './test-brand.ts';
-import { layoutUsesTheme, themeLayout } from './theme-layout.ts';
+import { THEME_COLORS } from '../templates/brand/brand-schema.ts';
+import {
+  brandSourceFromFiles,
+  decodeBrandSource,
+  encodeBrandSource,
+} from '../templates/brand/brand-source.ts';
+import { compileBrand } from '../templates/brand/compile-brand.ts';
+import { testBrand, testBrandSource } from '../templates/brand/test-brand.ts';
+import { layoutUsesTheme, themeLayout } from '../templates/brand/theme-layout.ts';
+import { compileTemplate, compileTemplateAsync } from '../templates/compile.ts';
+import type { TemplateText } from '../templates/handlebars/template-text.ts';
+import { templatePackageFromFiles } from '../templates/package-loader.ts';
+import { parsePrintLayout } from '../templates/print-layout/parse.ts';
+import { channelPackage } from '../templates/test-channel-package.ts';
+import { testPackageFiles } from '../templates/test-package.ts';
+import { decodeEmail, renderEmail } from './email.ts';
+import { renderPrint } from './print.ts';
 
 describe('brands', () => {
   it('ship a bank and a telecom brand, each with a checked logo and texts per locale', () => {

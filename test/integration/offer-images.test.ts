@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCatalogDirOrThrow } from '../rules/catalog-loader.ts';
-import { missingOfferImages, requireOfferImages } from './offer-images.ts';
-import { loadTemplatePackage, templatePackageFromFiles } from './package-loader.ts';
+import { loadCatalogDirOrThrow } from '../../src/rules/catalog-loader.ts';
+import { missingOfferImages, requireOfferImages } from '../../src/templates/offer-images.ts';
+import { loadTemplatePackage, templatePackageFromFiles } from '../../src/templates/package-loader.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
