@@ -4,13 +4,13 @@ import type { BlobStore } from '../archive/blob-store.ts';
 import type { Logger } from '../core/logger.ts';
 import { listRuns, type RunRecord } from '../store/runs.ts';
 import type { Database } from '../store/schema.ts';
-import { planAndStart } from './execute-run.ts';
+import { planAndStart } from './plan-and-start.ts';
 import type { RenderChunkJob } from './queues.ts';
 import { finishRun } from './run-finish.ts';
 import { isSourceReady } from './run-source.ts';
 import { runStage } from './run-stage.ts';
-import { createRenderChunkDeps } from './workers/chunk-deps.ts';
 import type { DispatchStage } from './workers/dispatch-worker.ts';
+import type { RenderChunkDeps } from './workers/render-chunk.ts';
 import { renderPendingPrint } from './workers/render-fallback.ts';
 
 /**
@@ -27,6 +27,8 @@ export interface CoordinatorDeps {
   blobs: BlobStore;
   logger: Logger;
   chunkSize: number;
+  /** What fallback paper is rendered with (the process's own, startBatchStages). */
+  chunks: RenderChunkDeps;
   renderQueue: Queue<RenderChunkJob>;
   /** Plans go in as BullMQ flows whose parents close the run (the coordinator is the backstop). */
   flow?: FlowProducer | undefined;
@@ -80,8 +82,7 @@ export function startRunCoordinator(
     doneSince.set(run.id, since);
     if (Date.now() - since < (options.backstopMs ?? BACKSTOP_MS)) return;
     deps.logger.warn({ runId: run.id }, 'run coordinator: closing a finished run its flow did not close');
-    if (stage.toPrint > 0)
-      await renderPendingPrint(createRenderChunkDeps(deps.db, deps.blobs, deps.logger), run.id);
+    if (stage.toPrint > 0) await renderPendingPrint(deps.chunks, run.id);
     await finishRun(deps, run.id);
     relayedAt.delete(run.id);
     doneSince.delete(run.id);

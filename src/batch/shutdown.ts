@@ -23,3 +23,6 @@ export async function closeWorkersWithin(
   if (!inTime) await Promise.allSettled(workers.map((w) => w.close(true)));
   return inTime;
 }
+
+/** How long a process that lost Redis waits for its workers and queues to close before leaving them. */
+export const LOST_REDIS_CLOSE_MS = 3_000;

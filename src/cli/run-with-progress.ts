@@ -1,9 +1,11 @@
 import path from 'node:path';
-import { type BatchDeps, executeRun, type RunOutcome, type RunRequest } from '../batch/execute-run.ts';
+import type { BatchDeps } from '../batch/batch-deps.ts';
+import { executeRun, type RunOutcome } from '../batch/execute-run.ts';
 import { possibleDuplicatesLine } from '../batch/format-run-report.ts';
 import type { RunProgress } from '../batch/progress.ts';
 import type { RunTiming } from '../batch/run-report.ts';
 import { countPossibleDuplicates } from '../batch/run-report.ts';
+import type { RunRequest } from '../batch/run-request.ts';
 import { closeChannels, createChannels } from '../channels/registry.ts';
 import type { ChannelConfig } from '../core/config.ts';
 import { linkTrackingFromConfig } from '../feedback/link-tracking.ts';
@@ -25,6 +27,7 @@ export function batchDeps(rt: QueueRuntime): BatchDeps {
     concurrency: rt.config.concurrency,
     jobLockMs: rt.config.jobLockMs,
     workerIdleMs: rt.config.workerIdleMs,
+    renderLimits: rt.config.renderLimits,
     signal: rt.lost,
     diskFull: rt.diskFull,
     sendJournalDir: path.join(rt.config.dataDir, 'send-journal'),

@@ -37,8 +37,13 @@ export interface FinalizeWorkerOptions {
   idleMs?: number | undefined;
 }
 
+/** What closing a run needs; `chunks` renders its fallback paper (startBatchStages gives the process's own). */
+export interface FinalizeDeps extends Pick<RenderChunkDeps, 'db' | 'blobs' | 'logger'> {
+  chunks?: RenderChunkDeps | undefined;
+}
+
 export async function processFinalizeRun(
-  deps: Pick<RenderChunkDeps, 'db' | 'blobs' | 'logger'>,
+  deps: FinalizeDeps,
   job: Job<FinalizeRunJob>,
   token: string | undefined,
   options: Pick<FinalizeWorkerOptions, 'printStreamsDir' | 'recheckMs'>,
@@ -64,7 +69,7 @@ export async function processFinalizeRun(
     throw new DelayedError();
   }
   if (stage.toPrint > 0)
-    await renderPendingPrint(createRenderChunkDeps(deps.db, deps.blobs, deps.logger), run.id);
+    await renderPendingPrint(deps.chunks ?? createRenderChunkDeps(deps.db, deps.blobs, deps.logger), run.id);
   if (options.printStreamsDir) {
     try {
       await buildPrintStreams(deps, {
@@ -82,7 +87,7 @@ export async function processFinalizeRun(
 
 /** The finalize worker under the watchdog: one left idle by a Redis reconnect is replaced (F3). */
 export function startFinalizeWorker(
-  deps: Pick<RenderChunkDeps, 'db' | 'blobs' | 'logger'>,
+  deps: FinalizeDeps,
   options: FinalizeWorkerOptions,
 ): WatchedWorker<Worker<FinalizeRunJob>> {
   return watchWorker(() => createFinalizeWorker(deps, options), {
@@ -93,10 +98,7 @@ export function startFinalizeWorker(
   });
 }
 
-function createFinalizeWorker(
-  deps: Pick<RenderChunkDeps, 'db' | 'blobs' | 'logger'>,
-  options: FinalizeWorkerOptions,
-): Worker<FinalizeRunJob> {
+function createFinalizeWorker(deps: FinalizeDeps, options: FinalizeWorkerOptions): Worker<FinalizeRunJob> {
   const worker = new Worker<FinalizeRunJob>(
     FINALIZE_QUEUE,
     (job, token) => processFinalizeRun(deps, job, token, options),

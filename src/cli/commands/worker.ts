@@ -1,14 +1,9 @@
 import path from 'node:path';
 import { FlowProducer } from 'bullmq';
 import type { Command } from 'commander';
-import { openDispatch } from '../../batch/execute-run.ts';
-import { createRenderQueue, DISPATCH_CHANNELS, type DispatchChannel, quiet } from '../../batch/queues.ts';
+import { STAGE_QUEUES, type StageQueue, startBatchStages } from '../../batch/batch-stages.ts';
+import { createRenderQueue, quiet } from '../../batch/queues.ts';
 import { startRunCoordinator } from '../../batch/run-coordinator.ts';
-import { closeWorkersWithin } from '../../batch/shutdown.ts';
-import type { WatchedWorker } from '../../batch/worker-watchdog.ts';
-import { createRenderChunkDeps } from '../../batch/workers/chunk-deps.ts';
-import { startFinalizeWorker } from '../../batch/workers/finalize-worker.ts';
-import { startRenderWorker } from '../../batch/workers/render-worker.ts';
 import { closeChannels, createChannels } from '../../channels/registry.ts';
 import { settledWithin } from '../../core/abortable.ts';
 import { MissiveError } from '../../core/errors.ts';
@@ -21,8 +16,8 @@ interface WorkerOptions {
   shutdownTimeout: string;
 }
 
-const QUEUE_NAMES = ['render', ...DISPATCH_CHANNELS] as const;
-type QueueName = (typeof QUEUE_NAMES)[number];
+const QUEUE_NAMES = STAGE_QUEUES;
+type QueueName = StageQueue;
 
 export function parseQueues(value: string): QueueName[] {
   const names = value
@@ -65,47 +60,29 @@ export function registerWorkerCommand(program: Command): void {
           `--concurrency must be a positive integer, got "${opts.concurrency}"`,
           { field: '--concurrency' },
         );
-      const workers: WatchedWorker[] = [];
-      if (queues.includes('render')) {
-        workers.push(
-          startFinalizeWorker(deps, {
-            connection: rt.connect(),
-            prefix: deps.queuePrefix,
-            printStreamsDir: path.join(rt.config.dataDir, 'print-streams'),
-            lockMs: deps.jobLockMs,
-            idleMs: rt.config.workerIdleMs,
-          }),
-        );
-        workers.push(
-          startRenderWorker(
-            createRenderChunkDeps(deps.db, deps.blobs, deps.logger, {
-              limits: rt.config.renderLimits,
-              tracking: deps.tracking,
-            }),
-            {
-              connection: rt.connect(),
-              prefix: deps.queuePrefix,
-              concurrency,
-              sandbox: deps.sandbox,
-              lockMs: deps.jobLockMs,
-              idleMs: rt.config.workerIdleMs,
-            },
-          ),
-        );
-      }
       // Only the channels this process may send on: configured, and asked for with --queues.
       const allChannels = createChannels(rt.config.channels);
-      const channels = Object.fromEntries(
-        Object.entries(allChannels).filter(([kind]) => queues.includes(kind as DispatchChannel)),
+      const stages = startBatchStages(
+        { ...deps, channels: allChannels },
+        {
+          queues,
+          limits: rt.config.renderLimits,
+          concurrency,
+          printStreamsDir: path.join(rt.config.dataDir, 'print-streams'),
+        },
       );
-      const dispatch = openDispatch({ ...deps, channels });
-      if (dispatch) workers.push(...dispatch.workers);
       const renderQueue = createRenderQueue(rt.connect(), deps.queuePrefix);
       const flow = quiet(new FlowProducer({ connection: rt.connect(), prefix: deps.queuePrefix }));
-      const coordinator = startRunCoordinator({ ...deps, renderQueue, dispatch, flow });
-      await Promise.all(workers.map((w) => w.waitUntilReady()));
+      const coordinator = startRunCoordinator({
+        ...deps,
+        chunks: stages.chunks,
+        renderQueue,
+        dispatch: stages.dispatch,
+        flow,
+      });
+      await stages.waitUntilReady();
       process.stdout.write(
-        `missive worker ready: queues ${[...(queues.includes('render') ? ['render'] : []), ...Object.keys(channels)].join(',')}, concurrency ${concurrency}, pid ${process.pid}\n`,
+        `missive worker ready: queues ${[...(queues.includes('render') ? ['render'] : []), ...stages.channels].join(',')}, concurrency ${concurrency}, pid ${process.pid}\n`,
       );
       const shutdownMs = Number(opts.shutdownTimeout);
       const why = await new Promise<'signal' | 'redis-lost'>((resolve) => {
@@ -117,17 +94,15 @@ export function registerWorkerCommand(program: Command): void {
       const lost = why === 'redis-lost';
       exitAfter(lost ? 8_000 : shutdownMs + 10_000, lost ? 1 : 0);
       await settledWithin(coordinator.close(), 5_000);
-      const graceful = await closeWorkersWithin(workers, lost ? 1_000 : shutdownMs);
+      const graceful = await stages.close({
+        deadlineMs: lost ? 1_000 : shutdownMs,
+        queuesMs: lost ? 1_000 : 5_000,
+      });
       process.stdout.write(
         `missive worker stopped (${lost ? (rt.lost.reason?.code ?? 'Redis lost') : graceful ? 'gracefully' : 'deadline passed: active jobs left to other workers'})\n`,
       );
       await settledWithin(
-        Promise.allSettled([
-          dispatch?.close(),
-          renderQueue.close(),
-          flow.close(),
-          closeChannels(allChannels),
-        ]),
+        Promise.allSettled([renderQueue.close(), flow.close(), closeChannels(allChannels)]),
         5_000,
       );
       await settledWithin(rt.close(), 5_000);
