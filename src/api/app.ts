@@ -4,39 +4,22 @@ import type { BlobStore } from '../archive/blob-store.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { DEFAULT_SUCCESS_RULES, type SuccessRules } from '../feedback/success.ts';
 import type { OnDemandService } from '../on-demand/on-demand-service.ts';
-import type { Database } from '../store/schema.ts';
+import type { Database } from '../store/index.ts';
+import { feedbackArea } from './areas/feedback.ts';
 import { lookupArea } from './areas/lookup.ts';
-import { ROUTE_ROLES } from './auth/principal.ts';
+import { onDemandArea } from './areas/on-demand.ts';
+import { runsArea } from './areas/runs.ts';
+import { staffArea } from './areas/staff.ts';
+import { studioArea } from './areas/studio.ts';
 import type { SessionOptions } from './auth/sessions.ts';
 import { installAuth } from './plugins/auth.ts';
 import { installErrorHandling } from './plugins/errors.ts';
 import { apiLogger, installRequestLogging } from './plugins/logging.ts';
-import { installMetrics, registerMetricsRoute } from './plugins/metrics.ts';
+import { installMetrics } from './plugins/metrics.ts';
 import { installOpenApi } from './plugins/openapi.ts';
 import { installSecurity, type SecurityOptions } from './plugins/security.ts';
-import { type PortalOptions, registerPortal } from './portal/plugin.ts';
-import { registerAuditRoutes } from './routes/audit.ts';
-import { registerDecideRoutes } from './routes/decide.ts';
-import { registerFeedbackRoutes } from './routes/feedback.ts';
-import { registerHealthRoutes } from './routes/health.ts';
-import { registerOnDemandRoutes } from './routes/on-demand.ts';
-import { registerPreviewRoutes } from './routes/preview.ts';
-import type { RouteDeps } from './routes/route-deps.ts';
-import { registerRunRoutes } from './routes/runs.ts';
-import { registerStudioRoutes } from './routes/studio.ts';
-import { registerTrackingRoutes } from './routes/tracking.ts';
-import { registerTwilioInboundRoutes } from './routes/twilio-inbound.ts';
-import { registerTwilioStatusRoutes } from './routes/twilio-status.ts';
-import { registerUnsubscribeRoutes } from './routes/unsubscribe.ts';
-import { registerUserRoutes } from './routes/users.ts';
-import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints.ts';
+import { type PortalOptions, portalArea } from './portal/plugin.ts';
 import { renderHtmlError } from './ui/error-pages.ts';
-import { registerAdminPages } from './ui/routes/admin.ts';
-import { registerReportPages } from './ui/routes/reports.ts';
-import { registerRunPages } from './ui/routes/runs.ts';
-import { registerSessionRoutes } from './ui/routes/session.ts';
-import { registerSettingsPages } from './ui/routes/settings.ts';
-import { registerStudioPages } from './ui/routes/studio.ts';
 
 /** What the API works with: the store, the archive, a clock (tests pin it), a logger, security settings. */
 export interface ApiDeps {
@@ -84,83 +67,52 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     trustProxy: deps.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
   });
+  const { db } = deps;
   const now = deps.now ?? (() => new Date());
-  const onDemandService = deps.onDemand;
-  const routeDeps: RouteDeps = {
-    db: deps.db,
+  const onDemand = deps.onDemand;
+  const successRules = deps.feedback?.successRules ?? DEFAULT_SUCCESS_RULES;
+  // Cross-cutting plugins first (they reach every area: fastify-plugin style, skip-override).
+  installErrorHandling(app, renderHtmlError);
+  installRequestLogging(app);
+  installSecurity(app, security);
+  installAuth(app, { db, now });
+  installOpenApi(app);
+  const metrics = installMetrics(app);
+  // Then one encapsulated plugin per area, each with its own decorator (src/api/areas/).
+  app.register(staffArea, {
+    db,
+    now,
+    session: security,
+    loginRateLimit: security.loginRateLimit,
+    metrics,
+  });
+  app.register(lookupArea, {
+    db,
     blobs: deps.blobs,
     now,
     datasourcesDir: deps.datasourcesDir,
     logger: deps.logger,
-    sendCopy: onDemandService ? (id) => onDemandService.dispatch(id) : undefined,
-  };
-  installErrorHandling(app, renderHtmlError);
-  installRequestLogging(app);
-  installSecurity(app, security);
-  installAuth(app, { db: deps.db, now });
-  installOpenApi(app);
-  const metrics = installMetrics(app);
-  app.register(async (scope) => {
-    registerMetricsRoute(scope, metrics);
-    registerHealthRoutes(scope, routeDeps);
-    registerSessionRoutes(scope, {
-      ...routeDeps,
-      session: security,
-      loginRateLimit: security.loginRateLimit,
-    });
-    registerRunRoutes(scope, routeDeps);
-    registerAuditRoutes(scope, routeDeps);
-    registerUserRoutes(scope, routeDeps);
-    registerOnDemandRoutes(scope, { db: deps.db, onDemand: deps.onDemand });
-    registerWebhookEndpointRoutes(scope, { db: deps.db, now });
-    registerDecideRoutes(scope, { db: deps.db, now });
-    registerPreviewRoutes(scope, { db: deps.db, now, datasourcesDir: deps.datasourcesDir });
-    registerStudioRoutes(scope, routeDeps);
-    scope.register(lookupArea, routeDeps);
-    registerAdminPages(scope, routeDeps);
-    registerReportPages(scope, routeDeps);
-    registerStudioPages(scope, routeDeps);
-    registerRunPages(scope, routeDeps);
-    registerSettingsPages(scope, routeDeps);
-    // Public routes that verify their own signatures go here too, under /webhooks/ or /t/.
-    registerTwilioStatusRoutes(scope, {
-      db: deps.db,
-      authToken: deps.twilio?.authToken,
-      publicUrl: deps.twilio?.publicUrl ?? '',
-    });
-    const successRules = deps.feedback?.successRules ?? DEFAULT_SUCCESS_RULES;
-    registerTwilioInboundRoutes(scope, {
-      db: deps.db,
-      now,
-      successRules,
-      authToken: deps.twilio?.authToken,
-      publicUrl: deps.twilio?.publicUrl ?? '',
-    });
-    registerUnsubscribeRoutes(scope, { db: deps.db, now, successRules, routeConfig: { public: true } });
-    registerFeedbackRoutes(scope, {
-      db: deps.db,
-      now,
-      successRules,
-      config: { dispositions: { roles: ROUTE_ROLES.agent }, reports: { roles: ROUTE_ROLES.marketer } },
-    });
-    if (deps.feedback) {
-      registerTrackingRoutes(scope, {
-        db: deps.db,
-        now,
-        successRules,
-        trackingKey: deps.feedback.trackingKey,
-        routeConfig: { public: true },
-      });
-    }
+    sendCopy: onDemand ? (id) => onDemand.dispatch(id) : undefined,
   });
-  const onDemand = deps.onDemand;
-  if (onDemand) app.addHook('onClose', async () => onDemand.close());
+  app.register(runsArea, { db, now });
+  app.register(studioArea, { db, now, datasourcesDir: deps.datasourcesDir });
+  app.register(onDemandArea, { db, now, service: onDemand });
+  app.register(feedbackArea, {
+    db,
+    now,
+    successRules,
+    twilio: { authToken: deps.twilio?.authToken, publicUrl: deps.twilio?.publicUrl ?? '' },
+    trackingKey: deps.feedback?.trackingKey,
+  });
   if (deps.portal) {
-    registerPortal(
-      app,
-      { db: deps.db, blobs: deps.blobs, now, cookieSecure: security.cookieSecure },
-      { ...deps.portal, successRules: deps.portal.successRules ?? deps.feedback?.successRules },
-    );
+    app.register(portalArea, {
+      ...deps.portal,
+      db,
+      blobs: deps.blobs,
+      now,
+      cookieSecure: security.cookieSecure,
+      successRules: deps.portal.successRules ?? deps.feedback?.successRules,
+    });
   }
   return app;
 }

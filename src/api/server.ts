@@ -8,7 +8,7 @@ import { parseSuccessRules } from '../feedback/success.ts';
 import { loadTrackingKey } from '../feedback/tracking-token.ts';
 import { createOnDemandService } from '../on-demand/on-demand-service.ts';
 import { channelCodeSender, channelNoticeSender } from '../portal/code-sender.ts';
-import type { Store } from '../store/db.ts';
+import type { Store } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { derivePortalKey } from './portal/portal-session.ts';
 

@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import { errorMessage } from '../core/errors.ts';
 import {
+  type Database,
+  getLogState,
   listLedgerDocuments,
   listUnloggedAudits,
   listUnloggedDocuments,
-} from '../store/archive-integrity.ts';
-import { getLogState } from '../store/archive-log.ts';
-import type { Database } from '../store/schema.ts';
+} from '../store/index.ts';
 import type { BlobStore } from './blob-store.ts';
 import { type LogProblem, type LogVerification, type LogVerifyOptions, verifyLog } from './log-verify.ts';
 import { findOrphanBlobs, type OrphanReport } from './orphan-blobs.ts';

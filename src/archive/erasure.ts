@@ -1,13 +1,18 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
-import { listCustomerDocuments } from '../store/archived-documents.ts';
-import { appendAudit } from '../store/audit.ts';
-import { deleteCustomerPersonalData, listDataKeyScopes } from '../store/customer-erasure.ts';
-import { shredDataKeys } from '../store/customer-keys.ts';
-import { getCustomer } from '../store/customers.ts';
-import type { Database } from '../store/schema.ts';
-import { addTombstone, listTombstones, type Tombstone } from '../store/tombstones.ts';
-import { inTransaction } from '../store/transaction.ts';
+import {
+  addTombstone,
+  appendAudit,
+  type Database,
+  deleteCustomerPersonalData,
+  getCustomer,
+  inTransaction,
+  listCustomerDocuments,
+  listDataKeyScopes,
+  listTombstones,
+  shredDataKeys,
+  type Tombstone,
+} from '../store/index.ts';
 import type { BlobStore } from './blob-store.ts';
 import { eraseOrphanBlobs } from './orphan-blobs.ts';
 import { removeDocuments } from './remove-documents.ts';

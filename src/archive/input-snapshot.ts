@@ -4,9 +4,13 @@ import { sha256Hex } from '../core/hash.ts';
 import type { ChannelKind } from '../core/types.ts';
 import type { AttachmentPlan } from '../render/email-documents.ts';
 import type { TrackingPlan } from '../render/tracked-links.ts';
-import { getCommunicationInput } from '../store/communication-inputs.ts';
-import { type DataKey, getDataKey, getOrCreateDataKey } from '../store/customer-keys.ts';
-import type { Database } from '../store/schema.ts';
+import {
+  type Database,
+  type DataKey,
+  getCommunicationInput,
+  getDataKey,
+  getOrCreateDataKey,
+} from '../store/index.ts';
 import type { DocumentData } from '../templates/types.ts';
 import type { BlobStore } from './blob-store.ts';
 import type { BrandRef } from './brand-store.ts';

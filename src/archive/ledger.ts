@@ -1,13 +1,16 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import type { Artifact, ChannelKind } from '../core/types.ts';
-import { appendLogEntry } from '../store/archive-log.ts';
-import { saveCommunicationInput } from '../store/communication-inputs.ts';
-import { insertCommunicationIfAbsent } from '../store/communications.ts';
-import type { DataKey } from '../store/customer-keys.ts';
-import { clearPendingBlobs, recordPendingBlobs } from '../store/pending-blobs.ts';
-import type { Database } from '../store/schema.ts';
-import { inTransaction } from '../store/transaction.ts';
+import {
+  appendLogEntry,
+  clearPendingBlobs,
+  type Database,
+  type DataKey,
+  insertCommunicationIfAbsent,
+  inTransaction,
+  recordPendingBlobs,
+  saveCommunicationInput,
+} from '../store/index.ts';
 import type { BlobStore } from './blob-store.ts';
 import {
   currentRuntime,

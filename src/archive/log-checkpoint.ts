@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import { getLogState, LOG_NAME } from '../store/archive-log.ts';
-import type { Database } from '../store/schema.ts';
+import { type Database, getLogState, LOG_NAME } from '../store/index.ts';
 import { type Checkpoint, signCheckpoint } from './checkpoint.ts';
 import type { LogKey } from './log-key.ts';
 

@@ -9,11 +9,17 @@ import {
   subtreeHead,
   verifyConsistency,
 } from '../core/merkle.ts';
-import { getArtifactHashes, getAuditRows } from '../store/archive-integrity.ts';
-import { getLogState, type LogState, readLogPage } from '../store/archive-log.ts';
-import { auditLogData } from '../store/audit.ts';
-import { canonicalJson, parseJson } from '../store/json.ts';
-import type { Database } from '../store/schema.ts';
+import {
+  auditLogData,
+  canonicalJson,
+  type Database,
+  getArtifactHashes,
+  getAuditRows,
+  getLogState,
+  type LogState,
+  parseJson,
+  readLogPage,
+} from '../store/index.ts';
 import { assertCheckpointSignature, type Checkpoint } from './checkpoint.ts';
 
 /**

@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely';
-import { isArtifactStillReferenced } from '../store/archived-documents.ts';
-import { countInputsReferencing } from '../store/communication-inputs.ts';
 import {
+  countInputsReferencing,
   countPendingBlobs,
+  type Database,
   deletePendingBlob,
+  isArtifactStillReferenced,
   isBlobPendingSince,
   listPendingBlobs,
   type PendingBlob,
-} from '../store/pending-blobs.ts';
-import type { Database } from '../store/schema.ts';
+} from '../store/index.ts';
 import type { BlobStore } from './blob-store.ts';
 
 /**

@@ -1,11 +1,15 @@
 import type { Kysely } from 'kysely';
-import type { ArchivedDocument } from '../store/archived-documents.ts';
-import { isArtifactStillReferenced } from '../store/archived-documents.ts';
-import { countInputsReferencing, deleteCommunicationInputs } from '../store/communication-inputs.ts';
-import type { Database } from '../store/schema.ts';
-import { addTombstone, type TombstoneKind } from '../store/tombstones.ts';
-import { deleteTrackedLinks } from '../store/tracked-links.ts';
-import { inTransaction } from '../store/transaction.ts';
+import {
+  type ArchivedDocument,
+  addTombstone,
+  countInputsReferencing,
+  type Database,
+  deleteCommunicationInputs,
+  deleteTrackedLinks,
+  inTransaction,
+  isArtifactStillReferenced,
+  type TombstoneKind,
+} from '../store/index.ts';
 import type { BlobStore } from './blob-store.ts';
 
 /**

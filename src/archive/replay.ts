@@ -4,11 +4,13 @@ import { sha256Hex } from '../core/hash.ts';
 import { attachPlannedDocuments } from '../render/email-documents.ts';
 import { renderForChannel } from '../render/render-channel.ts';
 import { applyTracking, isTrackedChannel, type TrackingPlan } from '../render/tracked-links.ts';
-import { getCommunication } from '../store/communications.ts';
-import { getDecision } from '../store/decisions.ts';
-import type { Database } from '../store/schema.ts';
-import { getTemplateVersion } from '../store/templates.ts';
-import { listTrackedLinks } from '../store/tracked-links.ts';
+import {
+  type Database,
+  getCommunication,
+  getDecision,
+  getTemplateVersion,
+  listTrackedLinks,
+} from '../store/index.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../templates/compile.ts';
 import { templatePackageFromFiles } from '../templates/package-loader.ts';
 import type { BlobStore } from './blob-store.ts';

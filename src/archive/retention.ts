@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely';
-import { type ArchivedDocument, listDocumentsDatedBefore } from '../store/archived-documents.ts';
-import { appendAudit } from '../store/audit.ts';
-import type { Database } from '../store/schema.ts';
+import {
+  type ArchivedDocument,
+  appendAudit,
+  type Database,
+  listDocumentsDatedBefore,
+} from '../store/index.ts';
 import type { BlobStore } from './blob-store.ts';
 import { completeRestrictedErasures } from './erasure.ts';
 import { removeDocuments } from './remove-documents.ts';

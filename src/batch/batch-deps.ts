@@ -7,7 +7,7 @@ import type { Logger } from '../core/logger.ts';
 import type { ChannelKind } from '../core/types.ts';
 import type { LinkTracking } from '../feedback/link-tracking.ts';
 import type { RenderLimits } from '../render/guard/guarded-renderer.ts';
-import type { Database } from '../store/schema.ts';
+import type { Database } from '../store/index.ts';
 import type { DispatchChannel } from './queues.ts';
 import type { SandboxLocation } from './workers/render-sandbox.ts';
 

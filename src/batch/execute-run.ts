@@ -1,7 +1,7 @@
 import { FlowProducer } from 'bullmq';
 import { settledWithin, unlessAborted } from '../core/abortable.ts';
 import type { RunStatus } from '../core/types.ts';
-import { createRunIfAbsent, getRun } from '../store/runs.ts';
+import { createRunIfAbsent, getRun } from '../store/index.ts';
 import type { BatchDeps } from './batch-deps.ts';
 import { startBatchStages } from './batch-stages.ts';
 import { dispatchRun, relayWhileRendering } from './foreground-dispatch.ts';

@@ -1,6 +1,6 @@
 import type { FlowProducer, Queue } from 'bullmq';
 import { SHIPPED_DATASOURCES_DIR } from '../core/config.ts';
-import { type RunRecord, setRunTotal, transitionRunStatus } from '../store/runs.ts';
+import { type RunRecord, setRunTotal, transitionRunStatus } from '../store/index.ts';
 import type { BatchDeps } from './batch-deps.ts';
 import { planRun } from './planner.ts';
 import type { RenderChunkJob } from './queues.ts';

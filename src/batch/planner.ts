@@ -1,7 +1,6 @@
 import type { FlowProducer, Queue } from 'bullmq';
 import type { Kysely } from 'kysely';
-import type { RunRecord } from '../store/runs.ts';
-import type { Database } from '../store/schema.ts';
+import type { Database, RunRecord } from '../store/index.ts';
 import {
   CHUNK_JOB_OPTIONS,
   chunkJobId,

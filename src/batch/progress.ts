@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import { summarizeRunCommunications } from '../store/run-progress.ts';
-import type { Database } from '../store/schema.ts';
+import { type Database, summarizeRunCommunications } from '../store/index.ts';
 
 export interface RunProgress {
   total: number;

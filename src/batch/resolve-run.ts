@@ -3,14 +3,14 @@ import { MissiveError } from '../core/errors.ts';
 import type { ChannelKind } from '../core/types.ts';
 import type { Catalog } from '../rules/catalog.ts';
 import { type CatalogTypes, type RunType, resolveRunType } from '../rules/run-type.ts';
-import { getLatestCatalogVersion } from '../store/offers.ts';
-import type { Database } from '../store/schema.ts';
 import {
+  type Database,
+  getLatestCatalogVersion,
   getLatestTemplateVersion,
   getTemplateVersion,
   listPublishedTemplateNames,
   type TemplateVersionRecord,
-} from '../store/templates.ts';
+} from '../store/index.ts';
 
 /** What a run of a communication type renders, found before the run is created. */
 export interface ResolvedRun {

@@ -4,9 +4,13 @@ import { isMissiveError, MissiveError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind } from '../core/types.ts';
 import { loadPublishedCatalog } from '../rules/context-loader.ts';
-import { type RunRecord, setRunOptions, transitionRunStatus } from '../store/runs.ts';
-import type { Database } from '../store/schema.ts';
-import { getTemplateVersion } from '../store/templates.ts';
+import {
+  type Database,
+  getTemplateVersion,
+  type RunRecord,
+  setRunOptions,
+  transitionRunStatus,
+} from '../store/index.ts';
 
 /**
  * Honest runs (issue 17 item 7): a run never makes e-mail or SMS that nothing can send. Before a

@@ -1,11 +1,16 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import type { ChannelKind, RunStatus } from '../core/types.ts';
-import { transitionCommunicationStatus } from '../store/communications.ts';
-import { forgetRenderFailures, listFailedCommunicationIds } from '../store/retry-failures.ts';
-import { getRun, type RunRecord, transitionRunStatus } from '../store/runs.ts';
-import type { Database } from '../store/schema.ts';
-import { inTransaction } from '../store/transaction.ts';
+import {
+  type Database,
+  forgetRenderFailures,
+  getRun,
+  inTransaction,
+  listFailedCommunicationIds,
+  type RunRecord,
+  transitionCommunicationStatus,
+  transitionRunStatus,
+} from '../store/index.ts';
 
 /**
  * Run control, through the store only (no Redis): the CLI, the API and every worker share it.

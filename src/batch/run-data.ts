@@ -7,9 +7,13 @@ import {
   documentDataProvider,
 } from '../customers/index.ts';
 import { requireDataContract } from '../render/data-contract.ts';
-import { getDataSourceVersion, saveDataSourceVersion } from '../store/datasource-versions.ts';
-import { type RunRecord, setRunOptions } from '../store/runs.ts';
-import type { Database } from '../store/schema.ts';
+import {
+  type Database,
+  getDataSourceVersion,
+  type RunRecord,
+  saveDataSourceVersion,
+  setRunOptions,
+} from '../store/index.ts';
 import type { CompiledTemplate } from '../templates/compile.ts';
 
 /**

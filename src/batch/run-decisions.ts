@@ -7,9 +7,7 @@ import { loadCustomerHistory, loadModel, loadPublishedCatalog } from '../rules/c
 import { decide } from '../rules/decide.ts';
 import type { Decision } from '../rules/decision.ts';
 import type { ModelSnapshot } from '../rules/ranking.ts';
-import { listRunDecisions, saveDecisionIfAbsent } from '../store/decisions.ts';
-import type { RunRecord } from '../store/runs.ts';
-import type { Database } from '../store/schema.ts';
+import { type Database, listRunDecisions, type RunRecord, saveDecisionIfAbsent } from '../store/index.ts';
 import { paperInsteadOf } from './run-channels.ts';
 
 /**

@@ -1,9 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../core/logger.ts';
 import type { RunStatus } from '../core/types.ts';
-import { countRunOutcomes, getRun, saveRunReport, transitionRunStatus } from '../store/runs.ts';
-import type { Database } from '../store/schema.ts';
-import { inTransaction } from '../store/transaction.ts';
+import {
+  countRunOutcomes,
+  type Database,
+  getRun,
+  inTransaction,
+  saveRunReport,
+  transitionRunStatus,
+} from '../store/index.ts';
 import { buildRunReport } from './run-report.ts';
 import type { FileSourceOptions } from './run-source.ts';
 

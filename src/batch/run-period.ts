@@ -1,10 +1,17 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import type { RunStatus } from '../core/types.ts';
-import { listPeriodRuns, markRunSuperseded, type PeriodRun } from '../store/run-periods.ts';
-import { createRunIfAbsent, getRun, type NewRun, type RunRecord } from '../store/runs.ts';
-import type { Database } from '../store/schema.ts';
-import { inTransaction } from '../store/transaction.ts';
+import {
+  createRunIfAbsent,
+  type Database,
+  getRun,
+  inTransaction,
+  listPeriodRuns,
+  markRunSuperseded,
+  type NewRun,
+  type PeriodRun,
+  type RunRecord,
+} from '../store/index.ts';
 import { ALL_CUSTOMERS } from './run-source.ts';
 
 /**

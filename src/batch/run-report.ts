@@ -1,12 +1,22 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { RESENT_AFTER_UNKNOWN } from '../channels/dispatch.ts';
 import { MissiveError } from '../core/errors.ts';
 import type { RunStatus } from '../core/types.ts';
-import { parseJson } from '../store/json.ts';
-import { listPrintStreams } from '../store/print-streams.ts';
-import { failureList } from '../store/run-failures.ts';
-import { countRunOutcomes, getRun, type RunRecord } from '../store/runs.ts';
-import type { Database } from '../store/schema.ts';
+import {
+  countCommunicationsWithHistoryCode,
+  countFailuresByStage,
+  countRowsPerMinute,
+  countRunOutcomes,
+  countRunOwnCustomers,
+  countSuppressionsByReason,
+  type Database,
+  getRun,
+  listPrintStreams,
+  pageRunDecisions,
+  parseJson,
+  type RunRecord,
+  tallyRunLedger,
+} from '../store/index.ts';
 import { type Reconciliation, reconcile } from './reconcile.ts';
 import type { FileSourceOptions } from './run-source.ts';
 
@@ -61,15 +71,6 @@ export interface RunReport {
   perMinute: { minute: string; rows: number }[];
 }
 
-interface TallyRow {
-  channel: string;
-  rstatus: string;
-  own: number | string;
-  n: number | string;
-  pages: number | string | null;
-  bytes: number | string | null;
-}
-
 export async function buildRunReport(
   db: Kysely<Database>,
   runId: string,
@@ -77,39 +78,22 @@ export async function buildRunReport(
 ): Promise<RunReport> {
   const run = await getRun(db, runId);
   if (!run) throw new MissiveError('MSV_RUN_NOT_FOUND', `no run with id ${runId}`, { runId });
-  // A failed email/SMS is a bounce when the provider refused the address or there is no address.
-  const tally = await sql<TallyRow>`
-    select channel,
-      case when status = 'failed' and channel in ('email', 'sms') and (reason like 'unreachable:%'
-        or exists (select 1 from events e where e.communication_id = c.id and e.type = 'bounced'))
-        then 'bounced' else status end as rstatus,
-      case when fallback_of is null then 1 else 0 end as own,
-      count(*) as n, sum(pages) as pages, sum(artifact_size) as bytes
-    from communications c where run_id = ${runId}
-    group by channel, rstatus, own`.execute(db);
   const byChannel: Record<string, Record<string, number>> = {};
   let primaryRows = 0;
   let pagesArchived = 0;
   let bytesArchived = 0;
-  for (const r of tally.rows) {
-    const n = Number(r.n);
+  for (const r of await tallyRunLedger(db, runId)) {
     const channel = byChannel[r.channel] ?? {};
-    channel[r.rstatus] = (channel[r.rstatus] ?? 0) + n;
+    channel[r.status] = (channel[r.status] ?? 0) + r.rows;
     byChannel[r.channel] = channel;
-    if (Number(r.own) === 1) primaryRows += n;
-    pagesArchived += Number(r.pages ?? 0);
-    bytesArchived += Number(r.bytes ?? 0);
+    if (r.own) primaryRows += r.rows;
+    pagesArchived += r.pages;
+    bytesArchived += r.bytes;
   }
-  const customers = await db
-    .selectFrom('communications')
-    .select((eb) => eb.fn.count<number>('customer_id').distinct().as('n'))
-    .where('run_id', '=', runId)
-    .where('fallback_of', 'is', null)
-    .executeTakeFirstOrThrow();
   const reconciliation = reconcile({
     customersIn: run.customersTotal ?? 0,
     primaryRows,
-    primaryCustomers: Number(customers.n),
+    primaryCustomers: await countRunOwnCustomers(db, runId),
     rows: byChannel,
     finished: run.status === 'completed',
   });
@@ -125,8 +109,8 @@ export async function buildRunReport(
     input: (run.options.input as FileSourceOptions | undefined) ?? null,
     reconciliation,
     byChannel,
-    suppressions: await suppressionsByReason(db, runId),
-    failures: await failuresByStage(db, runId),
+    suppressions: await countSuppressionsByReason(db, runId),
+    failures: await countFailuresByStage(db, runId),
     possibleDuplicates: await countPossibleDuplicates(db, runId),
     ...(await offersAndHoldout(db, runId)),
     pagesArchived,
@@ -136,7 +120,7 @@ export async function buildRunReport(
     finishedAt: run.finishedAt,
     wallTimeMs,
     customersPerSecond: wallTimeMs ? (reconciliation.customersAccounted / wallTimeMs) * 1000 : null,
-    perMinute: await rowsPerMinute(db, runId),
+    perMinute: await countRowsPerMinute(db, runId),
   };
 }
 
@@ -178,37 +162,12 @@ export async function readRunTiming(
   };
 }
 
-async function suppressionsByReason(db: Kysely<Database>, runId: string): Promise<Record<string, number>> {
-  const rows = await db
-    .selectFrom('communications')
-    .select((eb) => ['reason', eb.fn.countAll<number>().as('n')])
-    .where('run_id', '=', runId)
-    .where('status', '=', 'suppressed')
-    .groupBy('reason')
-    .orderBy('reason')
-    .execute();
-  return Object.fromEntries(rows.map((r) => [r.reason ?? '(no reason)', Number(r.n)]));
-}
-
-/** The failure list (src/store/run-failures.ts: recorded failures and failed sends) by stage and code. */
-async function failuresByStage(db: Kysely<Database>, runId: string): Promise<RunReport['failures']> {
-  const { rows } = await sql<{ stage: string; code: string; n: number | string }>`
-    select x.stage, x.code, count(*) as n from (${failureList(runId)}) x
-    group by x.stage, x.code order by x.stage, x.code`.execute(db);
-  return rows.map((r) => ({ stage: r.stage, code: r.code, count: Number(r.n) }));
-}
-
 /** The run's communications resent after `unknown` (history code `resent-after-unknown`), by channel. */
 export async function countPossibleDuplicates(
   db: Kysely<Database>,
   runId: string,
 ): Promise<Record<string, number>> {
-  const { rows } = await sql<{ channel: string; n: number | string }>`
-    select c.channel, count(*) as n from communications c
-    where c.run_id = ${runId} and exists (select 1 from communication_status_history h
-      where h.communication_id = c.id and h.code = ${RESENT_AFTER_UNKNOWN})
-    group by c.channel order by c.channel`.execute(db);
-  return Object.fromEntries(rows.map((r) => [r.channel, Number(r.n)]));
+  return countCommunicationsWithHistoryCode(db, runId, RESENT_AFTER_UNKNOWN);
 }
 
 /** Pages through the run's decisions (keyset on customer id), keeping only the tallies. */
@@ -222,14 +181,7 @@ async function offersAndHoldout(
   let decisions = 0;
   let after = '';
   for (;;) {
-    const page = await db
-      .selectFrom('decisions')
-      .select(['customer_id', 'holdout', 'decision'])
-      .where('run_id', '=', runId)
-      .where('customer_id', '>', after)
-      .orderBy('customer_id')
-      .limit(2_000)
-      .execute();
+    const page = await pageRunDecisions(db, runId, after, 2_000);
     if (page.length === 0) break;
     for (const row of page) {
       decisions += 1;
@@ -263,11 +215,4 @@ async function printTotals(db: Kysely<Database>, runId: string): Promise<RunRepo
     sheets: sum('sheets'),
     envelopes: sum('envelopes'),
   };
-}
-
-async function rowsPerMinute(db: Kysely<Database>, runId: string): Promise<RunReport['perMinute']> {
-  const rows = await sql<{ minute: string; n: number | string }>`
-    select substr(created_at, 1, 16) as minute, count(*) as n from communications
-    where run_id = ${runId} and fallback_of is null group by minute order by minute`.execute(db);
-  return rows.rows.map((r) => ({ minute: r.minute, rows: Number(r.n) }));
 }

@@ -13,15 +13,20 @@ import type { CompiledCatalog } from '../rules/compile.ts';
 import { asOfParts } from '../rules/computed-traits.ts';
 import { loadPublishedCatalog } from '../rules/context-loader.ts';
 import {
+  addRunMembers,
+  clearInputFailures,
   countCustomers,
+  countRunMembers,
+  type Database,
+  getRun,
   listCustomersAfter,
+  type RunRecord,
+  recordRunFailure,
+  setRunOptions,
   streamCustomerIds,
+  streamRunMemberIds,
   upsertCustomers,
-} from '../store/customers.ts';
-import { clearInputFailures, recordRunFailure } from '../store/run-failures.ts';
-import { addRunMembers, countRunMembers, streamRunMemberIds } from '../store/run-members.ts';
-import { getRun, type RunRecord, setRunOptions } from '../store/runs.ts';
-import type { Database } from '../store/schema.ts';
+} from '../store/index.ts';
 
 /**
  * Where a run's customers come from (issue: `missive run TYPE --customers FILE | --segment NAME | --all`):

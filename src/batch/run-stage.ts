@@ -1,6 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { RunRecord } from '../store/runs.ts';
-import type { Database } from '../store/schema.ts';
+import type { Database, RunRecord } from '../store/index.ts';
 
 /** Where a run's work stands, from the ledger (the truth, whichever process did the work). */
 export interface RunStage {

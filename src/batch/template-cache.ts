@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import type { TemplateSource } from '../render/guard/guarded-renderer.ts';
-import type { Database } from '../store/schema.ts';
-import { getTemplateVersion } from '../store/templates.ts';
+import { type Database, getTemplateVersion } from '../store/index.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../templates/compile.ts';
 import { templatePackageFromFiles } from '../templates/package-loader.ts';
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { isMissiveError } from '../core/errors.ts';
 import { loadPublishedCatalog } from '../rules/context-loader.ts';
 import { isServiceDocumentName } from '../rules/run-type.ts';
-import type { Database } from '../store/schema.ts';
+import type { Database } from '../store/index.ts';
 
 /**
  * What dispatch must know of a communication type: its purpose (marketing mail gets unsubscribe

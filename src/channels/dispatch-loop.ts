@@ -3,7 +3,7 @@ import {
   type CommunicationRecord,
   listCommunicationsForRun,
   transitionCommunicationStatus,
-} from '../store/communications.ts';
+} from '../store/index.ts';
 import { type DispatchDeps, dispatchCommunication } from './dispatch.ts';
 
 /**

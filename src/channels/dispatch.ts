@@ -4,19 +4,19 @@ import { MissiveError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind, CommunicationStatus, Customer } from '../core/types.ts';
 import { decodeEmail } from '../render/email.ts';
-import { getRecipient } from '../store/communication-recipients.ts';
 import {
+  appendEvent,
   type CommunicationPatch,
   type CommunicationRecord,
+  type Database,
   getCommunication,
+  getCustomer,
+  getRecipient,
+  getRun,
   insertCommunicationIfAbsent,
+  inTransaction,
   transitionCommunicationStatus,
-} from '../store/communications.ts';
-import { getCustomer } from '../store/customers.ts';
-import { appendEvent } from '../store/events.ts';
-import { getRun } from '../store/runs.ts';
-import type { Database } from '../store/schema.ts';
-import { inTransaction } from '../store/transaction.ts';
+} from '../store/index.ts';
 import type { Channel, Outbound, OutboundAttachment, SendContext, SendResult } from './channel.ts';
 import { backoffMs } from './classify.ts';
 import type { DeliveryPolicy, DeliveryPolicyLookup } from './delivery-policy.ts';

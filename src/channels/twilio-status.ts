@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import {
+  appendEvent,
   type CommunicationRecord,
+  type Database,
   findCommunicationByDeliveryKey,
   findCommunicationByProviderId,
   setProviderStatus,
   transitionCommunicationStatus,
-} from '../store/communications.ts';
-import { appendEvent } from '../store/events.ts';
-import type { Database } from '../store/schema.ts';
+} from '../store/index.ts';
 
 /**
  * What a Twilio status callback does to the ledger, once per (message, status) however often Twilio

@@ -7,7 +7,7 @@ import {
   type ImportSummary,
   importCustomers,
 } from '../customers/import.ts';
-import { upsertCustomers } from '../store/customers.ts';
+import { upsertCustomers } from '../store/index.ts';
 import { createProgressBar, estimateRows } from './progress-bar.ts';
 import type { Runtime } from './runtime.ts';
 

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { RunOutcome } from '../batch/execute-run.ts';
 import type { FileSourceOptions } from '../batch/run-source.ts';
-import { countRunFailuresByCode, countRunOutcomes, getRun } from '../store/runs.ts';
-import type { Database } from '../store/schema.ts';
+import { countRunFailuresByCode, countRunOutcomes, type Database, getRun } from '../store/index.ts';
 import { decideExit, EXIT_FAILURE, type ExitCode } from './exit-codes.ts';
 
 /** What the end of `missive run` needs to know about its failures (see runFailureTally). */

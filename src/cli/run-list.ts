@@ -1,4 +1,4 @@
-import type { RunRecord } from '../store/runs.ts';
+import type { RunRecord } from '../store/index.ts';
 
 /** `2026-11-30T14:05:09.123Z` → `2026-11-30 14:05 UTC` (the store's times are UTC; the CLI says so). */
 export function utcMinute(iso: string | null): string {

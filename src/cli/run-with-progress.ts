@@ -9,7 +9,7 @@ import type { RunRequest } from '../batch/run-request.ts';
 import { closeChannels, createChannels } from '../channels/registry.ts';
 import type { ChannelConfig } from '../core/config.ts';
 import { linkTrackingFromConfig } from '../feedback/link-tracking.ts';
-import { countRunByChannel } from '../store/run-progress.ts';
+import { countRunByChannel } from '../store/index.ts';
 import { createProgressBar } from './progress-bar.ts';
 import type { QueueRuntime } from './runtime.ts';
 

@@ -8,7 +8,7 @@ import { type Config, loadConfig } from '../core/config.ts';
 import { type DiskFullWatch, watchDiskFull } from '../core/disk-full.ts';
 import { throttled } from '../core/log-throttle.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
-import { openStore, type Store } from '../store/db.ts';
+import { openStore, type Store } from '../store/index.ts';
 
 /**
  * The I/O a command works with, assembled once: config, logger, the store, the archive and, when a

@@ -1,11 +1,14 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import { CHANNEL_KINDS, type ChannelKind, type Consent } from '../core/types.ts';
-import { appendAudit } from '../store/audit.ts';
-import { type ContactPreferences, setContactPreferences } from '../store/customer-feedback.ts';
-import { appendEvent } from '../store/events.ts';
-import type { Database } from '../store/schema.ts';
-import { inTransaction } from '../store/transaction.ts';
+import {
+  appendAudit,
+  appendEvent,
+  type ContactPreferences,
+  type Database,
+  inTransaction,
+  setContactPreferences,
+} from '../store/index.ts';
 
 /**
  * A customer's own word on how they may be reached, recorded by a call-center agent (or by the
@@ -17,7 +20,7 @@ import { inTransaction } from '../store/transaction.ts';
  * Events of these types are what a later customer-file import must not undo: an import whose file
  * is older than the change keeps the changed consent (store/customers.ts, consentChangesAfter).
  */
-export { CONSENT_EVENT_TYPES } from '../store/customer-feedback.ts';
+export { CONSENT_EVENT_TYPES } from '../store/index.ts';
 
 export interface PreferenceChange {
   /** Per channel, the purposes that change (`{ email: { marketing: false } }`). */

@@ -3,8 +3,7 @@ import { MissiveError } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { openCsvReader } from '../customers/csv-reader.ts';
 import type { Decision } from '../rules/decision.ts';
-import { parseJson } from '../store/json.ts';
-import type { Database } from '../store/schema.ts';
+import { customerExists, type Database, listSentWithDecisions, parseJson } from '../store/index.ts';
 import { recordFeedbackEvent } from './events.ts';
 import type { SuccessRules } from './success.ts';
 
@@ -108,12 +107,8 @@ async function rowProblem(
     return { field: 'date', reason: 'not a date (YYYY-MM-DD or ISO-8601)' };
   }
   if (!known.has(row.customer)) {
-    const found = await db
-      .selectFrom('customers')
-      .select('id')
-      .where('id', '=', row.customer)
-      .executeTakeFirst();
-    if (!found) return { field: 'customer', reason: 'no customer with this id' };
+    if (!(await customerExists(db, row.customer)))
+      return { field: 'customer', reason: 'no customer with this id' };
     known.add(row.customer);
   }
   return undefined;
@@ -127,21 +122,7 @@ async function attributedCommunication(
 ): Promise<string | null> {
   const until = new Date(Date.parse(occurredAt) + DAY_MS).toISOString();
   const since = new Date(Date.parse(occurredAt) - ATTRIBUTION_DAYS * DAY_MS).toISOString();
-  const rows = await db
-    .selectFrom('communications')
-    .innerJoin('decisions', (j) =>
-      j
-        .onRef('decisions.run_id', '=', 'communications.run_id')
-        .onRef('decisions.customer_id', '=', 'communications.customer_id'),
-    )
-    .select(['communications.id', 'decisions.decision'])
-    .where('communications.customer_id', '=', customerId)
-    .where('communications.status', '=', 'sent')
-    .where('communications.created_at', '<', until)
-    .where('communications.created_at', '>=', since)
-    .orderBy('communications.created_at', 'desc')
-    .limit(50)
-    .execute();
+  const rows = await listSentWithDecisions(db, customerId, { since, until }, 50);
   for (const r of rows) {
     const offers = parseJson<Pick<Decision, 'offers'>>(r.decision).offers ?? [];
     if (offers.some((o) => o.offerId === offerId)) return r.id;

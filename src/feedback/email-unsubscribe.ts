@@ -1,7 +1,5 @@
 import type { Kysely } from 'kysely';
-import { findCommunicationByDeliveryKey } from '../store/communications.ts';
-import { setCustomerConsent } from '../store/customer-feedback.ts';
-import type { Database } from '../store/schema.ts';
+import { type Database, findCommunicationByDeliveryKey, setCustomerConsent } from '../store/index.ts';
 import { type RecordResult, recordFeedbackEvent } from './events.ts';
 import type { SuccessRules } from './success.ts';
 

@@ -1,8 +1,13 @@
 import type { Kysely } from 'kysely';
-import { setCustomerConsent, setCustomerTrait } from '../store/customer-feedback.ts';
-import { appendEvent, type NewEvent } from '../store/events.ts';
-import type { Database } from '../store/schema.ts';
-import { inTransaction } from '../store/transaction.ts';
+import {
+  appendEvent,
+  type Database,
+  getEventIdBySource,
+  inTransaction,
+  type NewEvent,
+  setCustomerConsent,
+  setCustomerTrait,
+} from '../store/index.ts';
 import { recordSuccess } from './model-stats.ts';
 import type { SuccessRules } from './success.ts';
 
@@ -46,17 +51,12 @@ export async function recordFeedbackEvent(
 ): Promise<RecordResult> {
   return inTransaction(db, async (trx) => {
     if (!(await appendEvent(trx, event))) return { recorded: false, success: false };
-    const row = await trx
-      .selectFrom('events')
-      .select('id')
-      .where('source', '=', event.source)
-      .where('source_id', '=', event.sourceId)
-      .executeTakeFirstOrThrow();
+    const eventId = await getEventIdBySource(trx, event.source, event.sourceId);
     if (effects) await effects(trx);
     const success = await recordSuccess(
       trx,
       {
-        id: Number(row.id),
+        id: eventId,
         type: event.type,
         communicationId: event.communicationId ?? null,
         offerId: event.offerId ?? null,

@@ -1,11 +1,17 @@
 import type { Kysely } from 'kysely';
 import { loadModel } from '../rules/context-loader.ts';
 import type { Decision } from '../rules/decision.ts';
-import type { EventRecord } from '../store/events.ts';
-import { parseJson } from '../store/json.ts';
-import { addModelStats } from '../store/model-stats.ts';
-import type { Database } from '../store/schema.ts';
-import { inTransaction } from '../store/transaction.ts';
+import {
+  addModelStats,
+  type Database,
+  type EventRecord,
+  getCommunicationWithDecision,
+  insertContributionIfAbsent,
+  inTransaction,
+  pageCommunicationIds,
+  pageOfferEvents,
+  parseJson,
+} from '../store/index.ts';
 import { isSuccess, type SuccessRules } from './success.ts';
 
 /**
@@ -35,24 +41,7 @@ export async function communicationDecision(
   db: Kysely<Database>,
   communicationId: string,
 ): Promise<CommunicationDecision | undefined> {
-  const row = await db
-    .selectFrom('communications')
-    .innerJoin('decisions', (j) =>
-      j
-        .onRef('decisions.run_id', '=', 'communications.run_id')
-        .onRef('decisions.customer_id', '=', 'communications.customer_id'),
-    )
-    .select([
-      'communications.id',
-      'communications.run_id',
-      'communications.customer_id',
-      'communications.status',
-      'decisions.communication_type',
-      'decisions.holdout',
-      'decisions.decision',
-    ])
-    .where('communications.id', '=', communicationId)
-    .executeTakeFirst();
+  const row = await getCommunicationWithDecision(db, communicationId);
   if (!row) return undefined;
   const decision = parseJson<Pick<Decision, 'segment' | 'offers'>>(row.decision);
   return {
@@ -108,20 +97,15 @@ async function contribute(
   offerId: string,
   eventId: number | null,
 ): Promise<boolean> {
-  const result = await trx
-    .insertInto('model_stat_contributions')
-    .values({
-      key: `${kind === 'exposure' ? 'x' : 's'}|${cd.communicationId}|${offerId}`,
-      kind,
-      communication_id: cd.communicationId,
-      offer_id: offerId,
-      segment: cd.segment,
-      event_id: eventId,
-      created_at: new Date().toISOString(),
-    })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .executeTakeFirst();
-  if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+  const added = await insertContributionIfAbsent(trx, {
+    key: `${kind === 'exposure' ? 'x' : 's'}|${cd.communicationId}|${offerId}`,
+    kind,
+    communicationId: cd.communicationId,
+    offerId,
+    segment: cd.segment,
+    eventId,
+  });
+  if (!added) return false;
   await addModelStats(trx, [
     {
       offerId,
@@ -152,42 +136,24 @@ export async function syncModel(
   let successes = 0;
   let afterId = '';
   for (;;) {
-    let q = db
-      .selectFrom('communications')
-      .select('id')
-      .where('status', 'in', [...SENT_STATUSES])
-      .where('id', '>', afterId)
-      .orderBy('id')
-      .limit(500);
-    if (options.runId) q = q.where('run_id', '=', options.runId);
-    const page = await q.execute();
+    const page = await pageCommunicationIds(db, {
+      statuses: SENT_STATUSES,
+      afterId,
+      limit: 500,
+      runId: options.runId,
+    });
     if (page.length === 0) break;
-    for (const c of page) exposures += await recordExposures(db, c.id);
-    afterId = page[page.length - 1]!.id;
+    for (const id of page) exposures += await recordExposures(db, id);
+    afterId = page[page.length - 1]!;
   }
   let afterEvent = 0;
   for (;;) {
-    const page = await db
-      .selectFrom('events')
-      .select(['id', 'type', 'communication_id', 'offer_id', 'payload'])
-      .where('id', '>', afterEvent)
-      .where('communication_id', 'is not', null)
-      .where('offer_id', 'is not', null)
-      .orderBy('id')
-      .limit(500)
-      .execute();
+    const page = await pageOfferEvents(db, afterEvent, 500);
     if (page.length === 0) break;
-    for (const e of page) {
-      const event = {
-        id: Number(e.id),
-        type: e.type,
-        communicationId: e.communication_id,
-        offerId: e.offer_id,
-        payload: parseJson<Record<string, unknown>>(e.payload),
-      };
+    for (const event of page) {
       if (await recordSuccess(db, event, rules)) successes++;
     }
-    afterEvent = Number(page[page.length - 1]!.id);
+    afterEvent = page[page.length - 1]!.id;
   }
   return { exposures, successes, modelVersion: (await loadModel(db)).version };
 }

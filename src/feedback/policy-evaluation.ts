@@ -3,9 +3,13 @@ import type { CompiledCatalog } from '../rules/compile.ts';
 import { decide } from '../rules/decide.ts';
 import type { Decision } from '../rules/decision.ts';
 import type { ModelSnapshot } from '../rules/ranking.ts';
-import { getCustomers } from '../store/customers.ts';
-import { parseJson } from '../store/json.ts';
-import type { Database } from '../store/schema.ts';
+import {
+  type Database,
+  getCustomers,
+  listSuccessKeys,
+  pageSentTreatedDecisions,
+  parseJson,
+} from '../store/index.ts';
 import { type EvaluationSample, type OfflineEstimate, offPolicyEstimate } from './offline-evaluation.ts';
 
 /**
@@ -32,29 +36,18 @@ export async function evaluatePolicy(
   let missingCustomers = 0;
   let afterId = '';
   for (;;) {
-    let q = db
-      .selectFrom('communications')
-      .innerJoin('decisions', (j) =>
-        j
-          .onRef('decisions.run_id', '=', 'communications.run_id')
-          .onRef('decisions.customer_id', '=', 'communications.customer_id'),
-      )
-      .innerJoin('runs', 'runs.id', 'communications.run_id')
-      .select(['communications.id', 'communications.customer_id', 'decisions.decision', 'runs.created_at'])
-      .where('communications.status', '=', 'sent')
-      .where('decisions.holdout', '=', 0)
-      .where('communications.id', '>', afterId)
-      .orderBy('communications.id')
-      .limit(500);
-    if (filter.runIds?.length) q = q.where('communications.run_id', 'in', [...filter.runIds]);
-    if (filter.communicationType) q = q.where('decisions.communication_type', '=', filter.communicationType);
-    const page = await q.execute();
+    const page = await pageSentTreatedDecisions(db, {
+      afterId,
+      limit: 500,
+      runIds: filter.runIds,
+      communicationType: filter.communicationType,
+    });
     if (page.length === 0) break;
     afterId = page[page.length - 1]!.id;
     const customers = new Map(
       (await getCustomers(db, [...new Set(page.map((r) => r.customer_id))])).map((c) => [c.id, c]),
     );
-    const successes = await successKeys(
+    const successes = await listSuccessKeys(
       db,
       page.map((r) => r.id),
     );
@@ -91,15 +84,4 @@ export async function evaluatePolicy(
     communicationType: filter.communicationType ?? null,
     missingCustomers,
   };
-}
-
-async function successKeys(db: Kysely<Database>, communicationIds: string[]): Promise<Set<string>> {
-  if (communicationIds.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('model_stat_contributions')
-    .select('key')
-    .where('kind', '=', 'success')
-    .where('communication_id', 'in', communicationIds)
-    .execute();
-  return new Set(rows.map((r) => r.key));
 }

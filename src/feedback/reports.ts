@@ -3,8 +3,13 @@ import { MissiveError } from '../core/errors.ts';
 import type { CompiledCatalog } from '../rules/compile.ts';
 import type { ModelSnapshot } from '../rules/ranking.ts';
 import { PRIOR_ONLY, posteriorOf } from '../rules/ranking.ts';
-import { getRun } from '../store/runs.ts';
-import type { Database } from '../store/schema.ts';
+import {
+  countConvertedCustomersByHoldout,
+  countRunContributions,
+  countSentCustomersByHoldout,
+  type Database,
+  getRun,
+} from '../store/index.ts';
 import { type Interval, type ProportionTest, twoProportionTest, wilson } from './stats.ts';
 
 /**
@@ -51,22 +56,7 @@ export async function campaignReport(
 ): Promise<CampaignReport> {
   const run = await getRun(db, runId);
   if (!run) throw new MissiveError('MSV_RUN_NOT_FOUND', `no run ${runId}`, { runId });
-  const counts = await db
-    .selectFrom('model_stat_contributions')
-    .innerJoin('communications', 'communications.id', 'model_stat_contributions.communication_id')
-    .select((eb) => [
-      'model_stat_contributions.offer_id',
-      'model_stat_contributions.segment',
-      'model_stat_contributions.kind',
-      eb.fn.countAll<number>().as('n'),
-    ])
-    .where('communications.run_id', '=', runId)
-    .groupBy([
-      'model_stat_contributions.offer_id',
-      'model_stat_contributions.segment',
-      'model_stat_contributions.kind',
-    ])
-    .execute();
+  const counts = await countRunContributions(db, runId);
   const priors = new Map(catalog.offers.map((o) => [o.id, o.prior]));
   const rows = new Map<string, OfferSegmentRow>();
   for (const c of counts) {
@@ -127,27 +117,8 @@ function finishRow(
 }
 
 async function lift(db: Kysely<Database>, runId: string, since: string): Promise<CampaignReport['lift']> {
-  const groups = await db
-    .selectFrom('decisions')
-    .innerJoin('communications', (j) =>
-      j
-        .onRef('communications.run_id', '=', 'decisions.run_id')
-        .onRef('communications.customer_id', '=', 'decisions.customer_id'),
-    )
-    .select((eb) => ['decisions.holdout', eb.fn.count<number>('decisions.customer_id').distinct().as('n')])
-    .where('decisions.run_id', '=', runId)
-    .where('communications.status', '=', 'sent')
-    .groupBy('decisions.holdout')
-    .execute();
-  const converted = await db
-    .selectFrom('decisions')
-    .innerJoin('events', 'events.customer_id', 'decisions.customer_id')
-    .select((eb) => ['decisions.holdout', eb.fn.count<number>('decisions.customer_id').distinct().as('n')])
-    .where('decisions.run_id', '=', runId)
-    .where('events.type', '=', 'converted')
-    .where('events.occurred_at', '>=', since.slice(0, 10))
-    .groupBy('decisions.holdout')
-    .execute();
+  const groups = await countSentCustomersByHoldout(db, runId);
+  const converted = await countConvertedCustomersByHoldout(db, runId, since.slice(0, 10));
   const of = (rows: { holdout: number; n: number }[], h: number) =>
     Number(rows.find((r) => Number(r.holdout) === h)?.n ?? 0);
   const side = (h: number) => {

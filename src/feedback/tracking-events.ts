@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sha256Hex } from '../core/hash.ts';
-import { getCommunication, listCommunicationStatusHistory } from '../store/communications.ts';
-import type { Database } from '../store/schema.ts';
+import { type Database, getCommunication, listCommunicationStatusHistory } from '../store/index.ts';
 import { type RecordResult, recordFeedbackEvent } from './events.ts';
 import { classifyTraffic } from './machine-traffic.ts';
 import type { SuccessRules } from './success.ts';

@@ -8,30 +8,33 @@ import type { Logger } from '../core/logger.ts';
 import type { Artifact, ChannelKind } from '../core/types.ts';
 import { makeArtifact } from '../render/artifact.ts';
 import { EMAIL_MIME, encodeEmail } from '../render/email.ts';
-import { appendLogEntry } from '../store/archive-log.ts';
-import { appendAudit } from '../store/audit.ts';
-import { recordAttachments } from '../store/communication-attachments.ts';
-import { getCommunicationInput, saveCommunicationInput } from '../store/communication-inputs.ts';
-import { saveRecipient } from '../store/communication-recipients.ts';
 import {
+  appendAudit,
+  appendEvent,
+  appendLogEntry,
   type CommunicationRecord,
   type CopyKind,
-  getCommunication,
-  insertCommunicationIfAbsent,
-} from '../store/communications.ts';
-import { getCustomer } from '../store/customers.ts';
-import { appendEvent } from '../store/events.ts';
-import { canonicalJson } from '../store/json.ts';
-import {
+  canonicalJson,
   claimOnDemandRequest,
+  clearPendingBlobs,
   completeOnDemandRequest,
+  createRunIfAbsent,
+  type Database,
+  getCommunication,
+  getCommunicationInput,
+  getCustomer,
   getOnDemandRequest,
+  getRun,
+  insertCommunicationIfAbsent,
+  inTransaction,
+  type RunRecord,
+  recordAttachments,
+  recordPendingBlobs,
   releaseOnDemandRequest,
-} from '../store/on-demand-requests.ts';
-import { clearPendingBlobs, recordPendingBlobs } from '../store/pending-blobs.ts';
-import { createRunIfAbsent, getRun, type RunRecord, setRunTotal } from '../store/runs.ts';
-import type { Database } from '../store/schema.ts';
-import { inTransaction } from '../store/transaction.ts';
+  saveCommunicationInput,
+  saveRecipient,
+  setRunTotal,
+} from '../store/index.ts';
 import { ON_DEMAND_SOURCE, onDemandRunId } from './communicate.ts';
 
 /**

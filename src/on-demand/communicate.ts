@@ -18,27 +18,28 @@ import { isReachable } from '../rules/channel-policy.ts';
 import type { Decision } from '../rules/decision.ts';
 import { offerContentFor, withOffers } from '../rules/offer-content.ts';
 import { hasConsent } from '../rules/suppression.ts';
-import { recordAttachments } from '../store/communication-attachments.ts';
 import {
   type CommunicationRecord,
-  getCommunication,
-  insertCommunicationIfAbsent,
-} from '../store/communications.ts';
-import { recordCustomerAccount } from '../store/customer-search.ts';
-import { getCustomer } from '../store/customers.ts';
-import { canonicalJson } from '../store/json.ts';
-import {
+  canonicalJson,
   claimOnDemandRequest,
   completeOnDemandRequest,
+  createRunIfAbsent,
+  type Database,
+  getCommunication,
+  getCustomer,
   getOnDemandRequest,
+  getRun,
+  insertCommunicationIfAbsent,
+  inTransaction,
   type OnDemandRequestRecord,
+  type RunRecord,
+  recordAttachments,
+  recordCustomerAccount,
+  recordPendingBlobs,
   releaseOnDemandRequest,
+  setRunTotal,
   touchOnDemandRequest,
-} from '../store/on-demand-requests.ts';
-import { recordPendingBlobs } from '../store/pending-blobs.ts';
-import { createRunIfAbsent, getRun, type RunRecord, setRunTotal } from '../store/runs.ts';
-import type { Database } from '../store/schema.ts';
-import { inTransaction } from '../store/transaction.ts';
+} from '../store/index.ts';
 import type { CompiledTemplate } from '../templates/compile.ts';
 import type { DocumentData } from '../templates/types.ts';
 

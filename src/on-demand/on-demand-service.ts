@@ -13,8 +13,7 @@ import type { Logger } from '../core/logger.ts';
 import type { ChannelKind } from '../core/types.ts';
 import { recordExposures } from '../feedback/model-stats.ts';
 import { createGuardedRenderer, type RenderLimits } from '../render/guard/guarded-renderer.ts';
-import { getCommunication } from '../store/communications.ts';
-import type { Database } from '../store/schema.ts';
+import { type Database, getCommunication } from '../store/index.ts';
 import { communicateOnDemand, type OnDemandRequest, type OnDemandResult } from './communicate.ts';
 import { type StatusWebhookOptions, type StatusWebhooks, startStatusWebhooks } from './status-webhooks.ts';
 

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { stableId } from '../core/hash.ts';
 import type { Logger } from '../core/logger.ts';
-import type { Database } from '../store/schema.ts';
 import {
   advanceWebhookCursor,
+  type Database,
   firstCursor,
   getWebhookCursor,
   insertWebhookDeliveries,
@@ -14,7 +14,7 @@ import {
   recordWebhookAttempt,
   type WebhookDeliveryRecord,
   type WebhookEndpointRecord,
-} from '../store/webhooks.ts';
+} from '../store/index.ts';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature.ts';
 
 /**

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { BlobStore } from '../archive/blob-store.ts';
 import { isMissiveError, MissiveError } from '../core/errors.ts';
 import type { ChannelKind } from '../core/types.ts';
 import { recordFeedbackEvent } from '../feedback/events.ts';
 import { DEFAULT_SUCCESS_RULES, type SuccessRules } from '../feedback/success.ts';
-import { appendAudit } from '../store/audit.ts';
-import type { Database } from '../store/schema.ts';
+import { appendAudit, type Database, pageReceivedDocuments, findReceivedDocument } from '../store/index.ts';
 
 /**
  * "My documents": what Missive sent the signed-in customer, on any channel, newest first — a keyset
@@ -35,17 +34,6 @@ export interface DocumentPage {
 
 export const PAGE_SIZE = 20;
 
-/** The ledger rows that are documents the customer received. */
-function received(eb: ExpressionBuilder<Database, 'communications'>) {
-  return eb.and([
-    eb('communications.artifact_sha256', 'is not', null),
-    eb.or([
-      eb('communications.status', '=', 'sent'),
-      eb.and([eb('communications.channel', '=', 'print'), eb('communications.status', '=', 'archived')]),
-    ]),
-  ]);
-}
-
 export function encodeCursor(createdAt: string, id: string): string {
   return Buffer.from(`${createdAt}|${id}`, 'utf8').toString('base64url');
 }
@@ -65,34 +53,7 @@ export async function listCustomerDocuments(
 ): Promise<DocumentPage> {
   const limit = options.limit ?? PAGE_SIZE;
   const after = decodeCursor(options.after);
-  let query = db
-    .selectFrom('communications')
-    .innerJoin('runs', 'runs.id', 'communications.run_id')
-    .select([
-      'communications.id',
-      'communications.channel',
-      'communications.created_at',
-      'communications.pages',
-      'communications.artifact_sha256',
-      'runs.communication_type',
-      'runs.as_of',
-    ])
-    .where('communications.customer_id', '=', customerId)
-    .where(received)
-    .orderBy('communications.created_at', 'desc')
-    .orderBy('communications.id', 'desc')
-    .limit(limit + 1);
-  if (after) {
-    // A row-value comparison: both SQLite and PostgreSQL seek the index to it.
-    query = query.where((eb) =>
-      eb(
-        eb.refTuple('communications.created_at', 'communications.id'),
-        '<',
-        eb.tuple(after.createdAt, after.id),
-      ),
-    );
-  }
-  const rows = await query.execute();
+  const rows = await pageReceivedDocuments(db, customerId, { before: after, limit: limit + 1 });
   const documents = rows.slice(0, limit).map((r) => ({
     id: r.id,
     channel: r.channel as ChannelKind,
@@ -154,22 +115,7 @@ async function findReceived(
   db: Kysely<Database>,
   communicationId: string,
 ): Promise<{ customerId: string; document: PortalDocument } | undefined> {
-  const row = await db
-    .selectFrom('communications')
-    .innerJoin('runs', 'runs.id', 'communications.run_id')
-    .select([
-      'communications.id',
-      'communications.customer_id',
-      'communications.channel',
-      'communications.created_at',
-      'communications.pages',
-      'communications.artifact_sha256',
-      'runs.communication_type',
-      'runs.as_of',
-    ])
-    .where('communications.id', '=', communicationId)
-    .where(received)
-    .executeTakeFirst();
+  const row = await findReceivedDocument(db, communicationId);
   if (!row) return undefined;
   return {
     customerId: row.customer_id,

@@ -2,9 +2,7 @@ import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import { type RecordResult, recordFeedbackEvent } from '../feedback/events.ts';
 import { DEFAULT_SUCCESS_RULES, type SuccessRules } from '../feedback/success.ts';
-import { parseJson } from '../store/json.ts';
-import { getCatalogVersion, getLatestCatalogVersion } from '../store/offers.ts';
-import type { Database } from '../store/schema.ts';
+import { type Database, getCatalogVersion, getLatestCatalogVersion, parseJson, listRecentPlacements, listCustomerEvents, getCustomerCommunicationDecision } from '../store/index.ts';
 
 /**
  * The offers placed in the customer's recent communications, each with "I'm interested" / "Not for
@@ -39,32 +37,7 @@ export async function listRecentOffers(
   options: { now: Date; locale: string; days?: number },
 ): Promise<PlacedOffer[]> {
   const since = new Date(options.now.getTime() - (options.days ?? RECENT_DAYS) * 86_400_000).toISOString();
-  const rows = await db
-    .selectFrom('communications')
-    .innerJoin('decisions', (j) =>
-      j
-        .onRef('decisions.run_id', '=', 'communications.run_id')
-        .onRef('decisions.customer_id', '=', 'communications.customer_id'),
-    )
-    .innerJoin('runs', 'runs.id', 'communications.run_id')
-    .select([
-      'communications.id',
-      'communications.channel',
-      'communications.created_at',
-      'runs.communication_type',
-      'runs.as_of',
-      'decisions.decision',
-      'decisions.catalog_version',
-      'decisions.holdout',
-    ])
-    .where('communications.customer_id', '=', customerId)
-    .where('communications.created_at', '>=', since)
-    .where('communications.artifact_sha256', 'is not', null)
-    .where('communications.status', 'in', ['sent', 'archived'])
-    .orderBy('communications.created_at', 'desc')
-    .orderBy('communications.id', 'desc')
-    .limit(50)
-    .execute();
+  const rows = await listRecentPlacements(db, customerId, since, 50);
   const answers = await answersOf(db, customerId);
   const seen = new Set<string>();
   const placed: PlacedOffer[] = [];
@@ -94,17 +67,11 @@ export async function listRecentOffers(
 }
 
 async function answersOf(db: Kysely<Database>, customerId: string): Promise<Map<string, OfferAnswer>> {
-  const rows = await db
-    .selectFrom('events')
-    .select(['source_id', 'payload'])
-    .where('customer_id', '=', customerId)
-    .where('source', '=', SOURCE)
-    .where('type', 'in', ['accepted', 'disposition'])
-    .execute();
+  const rows = await listCustomerEvents(db, customerId, { source: SOURCE, types: ['accepted', 'disposition'] });
   const map = new Map<string, OfferAnswer>();
   for (const r of rows) {
-    const answer = parseJson<{ answer?: unknown }>(r.payload).answer;
-    if (answer === 'interested' || answer === 'not-for-me') map.set(r.source_id, answer);
+    const answer = r.payload.answer;
+    if (answer === 'interested' || answer === 'not-for-me') map.set(r.sourceId, answer);
   }
   return map;
 }
@@ -147,17 +114,7 @@ export async function answerOffer(
   input: { customerId: string; communicationId: string; offerId: string; answer: OfferAnswer; at: Date },
   rules: SuccessRules = DEFAULT_SUCCESS_RULES,
 ): Promise<RecordResult> {
-  const row = await db
-    .selectFrom('communications')
-    .innerJoin('decisions', (j) =>
-      j
-        .onRef('decisions.run_id', '=', 'communications.run_id')
-        .onRef('decisions.customer_id', '=', 'communications.customer_id'),
-    )
-    .select(['decisions.decision'])
-    .where('communications.id', '=', input.communicationId)
-    .where('communications.customer_id', '=', input.customerId)
-    .executeTakeFirst();
+  const row = await getCustomerCommunicationDecision(db, input.customerId, input.communicationId);
   const placed = row
     ? (parseJson<{ offers?: { offerId?: unknown }[] }>(row.decision).offers ?? []).some(
         (o) => o.offerId === input.offerId,

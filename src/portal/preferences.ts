@@ -1,14 +1,7 @@
 import type { Kysely } from 'kysely';
 import { CHANNEL_KINDS, type ChannelKind } from '../core/types.ts';
 import { changeContactPreferences } from '../feedback/contact-preferences.ts';
-import { appendAudit } from '../store/audit.ts';
-import { CONSENT_EVENT_TYPES } from '../store/customer-feedback.ts';
-import { getCustomer } from '../store/customers.ts';
-import { appendEvent } from '../store/events.ts';
-import { parseJson } from '../store/json.ts';
-import { setCustomerLocale } from '../store/portal.ts';
-import type { Database } from '../store/schema.ts';
-import { inTransaction } from '../store/transaction.ts';
+import { appendAudit, appendEvent, CONSENT_EVENT_TYPES, type Database, getCustomer, inTransaction, parseJson, setCustomerLocale, listCustomerEvents } from '../store/index.ts';
 import type { PortalLocale } from './code-message.ts';
 
 /**
@@ -58,20 +51,12 @@ export async function preferenceHistory(
   customerId: string,
   limit = 20,
 ): Promise<PreferenceHistoryEntry[]> {
-  const rows = await db
-    .selectFrom('events')
-    .select(['type', 'source', 'payload', 'occurred_at'])
-    .where('customer_id', '=', customerId)
-    .where('type', 'in', [...HISTORY_TYPES])
-    .orderBy('occurred_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
+  const rows = await listCustomerEvents(db, customerId, { types: HISTORY_TYPES, limit });
   return rows.map((r) => ({
-    at: r.occurred_at,
+    at: r.occurredAt,
     type: r.type,
     source: r.source,
-    payload: parseJson<Record<string, unknown>>(r.payload),
+    payload: r.payload,
   }));
 }
 

@@ -2,17 +2,17 @@ import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
 import type { Customer } from '../core/types.ts';
-import { getCustomer } from '../store/customers.ts';
 import {
   countCodesSent,
   countFailures,
+  type Database,
   findCustomerIdsByContact,
   getChallenge,
+  getCustomer,
   insertChallenge,
   takeAttempt,
   useChallenge,
-} from '../store/portal.ts';
-import type { Database } from '../store/schema.ts';
+} from '../store/index.ts';
 import { portalLocaleOf } from './code-message.ts';
 import type { CodeDelivery } from './code-sender.ts';
 import { type Identifier, identifierKey, parseIdentifier } from './identifier.ts';

@@ -1,5 +1,5 @@
 import type { Artifact, ChannelKind } from '../core/types.ts';
-import type { TrackedLinkRecord } from '../store/tracked-links.ts';
+import type { TrackedLinkRecord } from '../store/index.ts';
 import { makeArtifact } from './artifact.ts';
 import { decodeEmail, encodeEmail } from './email.ts';
 import { shortClickUrl, shortCode, shortPixelUrl } from './short-links.ts';

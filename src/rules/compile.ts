@@ -1,6 +1,6 @@
 import { sha256Hex } from '../core/hash.ts';
 import type { ChannelKind } from '../core/types.ts';
-import { canonicalJson } from '../store/json.ts';
+import { canonicalJson } from '../store/index.ts';
 import type { Catalog, CommunicationType, Offer } from './catalog.ts';
 import { type CompiledTraits, compileTraits } from './computed-traits.ts';
 import { type CompiledEligibility, compileEligibility } from './eligibility.ts';

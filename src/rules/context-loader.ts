@@ -1,10 +1,7 @@
 import type { Kysely } from 'kysely';
 import { didYouMeanSentence } from '../core/did-you-mean.ts';
 import { MissiveError } from '../core/errors.ts';
-import { listEvents } from '../store/events.ts';
-import { loadModelStats } from '../store/model-stats.ts';
-import { getLatestCatalogVersion, listCatalogVersions } from '../store/offers.ts';
-import type { Database } from '../store/schema.ts';
+import { type Database, getLatestCatalogVersion, listCatalogVersions, listEvents, loadModelStats, listContactsSince } from '../store/index.ts';
 import type { Catalog } from './catalog.ts';
 import { type CompiledCatalog, compileCatalog } from './compile.ts';
 import type { CustomerHistory } from './decision.ts';
@@ -53,14 +50,7 @@ export async function loadCustomerHistory(
 ): Promise<CustomerHistory> {
   const windowDays = Math.max(...Object.values(catalog.types).map((t) => t.frequencyCap.days), 1);
   const since = new Date(Date.parse(now) - windowDays * DAY_MS).toISOString();
-  const rows = await db
-    .selectFrom('communications')
-    .innerJoin('runs', 'runs.id', 'communications.run_id')
-    .select(['communications.run_id', 'communications.created_at', 'runs.communication_type'])
-    .where('communications.customer_id', '=', customerId)
-    .where('communications.created_at', '>=', since)
-    .where('communications.status', 'not in', ['failed', 'suppressed'])
-    .execute();
+  const rows = await listContactsSince(db, customerId, since);
   const communications = rows.map((r) => ({
     runId: r.run_id,
     at: r.created_at,

@@ -1,10 +1,13 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import { stableId } from '../core/hash.ts';
-import { getCustomer } from '../store/customers.ts';
-import { type PublishResult, publishCatalogVersion } from '../store/offers.ts';
-import type { Database } from '../store/schema.ts';
-import { listPublishedTemplateNames } from '../store/templates.ts';
+import {
+  type Database,
+  getCustomer,
+  listPublishedTemplateNames,
+  type PublishResult,
+  publishCatalogVersion,
+} from '../store/index.ts';
 import type { Catalog } from './catalog.ts';
 import { loadCatalogDir } from './catalog-loader.ts';
 import { loadCustomerHistory, loadModel, loadPublishedCatalog } from './context-loader.ts';

@@ -1,6 +1,6 @@
 import { sha256Hex } from '../core/hash.ts';
 import { type SeededRandom, seededRandom } from '../core/seeded-random.ts';
-import { canonicalJson } from '../store/json.ts';
+import { canonicalJson } from '../store/index.ts';
 import { sampleBeta } from './beta-sampler.ts';
 import { fillSlotsFast } from './slots.ts';
 

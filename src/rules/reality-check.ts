@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Customer } from '../core/types.ts';
-import type { Database } from '../store/schema.ts';
-import { countAbsentTraits, customerTraitPages } from '../store/trait-coverage.ts';
+import { countAbsentTraits, customerTraitPages, type Database } from '../store/index.ts';
 import type { Catalog } from './catalog.ts';
 import type { RuleIssue } from './issues.ts';
 import { coverageIssues, createSegmentTally, segmentIssues, traitCoverage } from './trait-coverage.ts';

@@ -7,10 +7,15 @@ import { asOfParts } from '../rules/computed-traits.ts';
 import { formatPath, type RuleIssue } from '../rules/issues.ts';
 import { truthy } from '../rules/logic.ts';
 import { validateCatalog } from '../rules/validate.ts';
-import { appendAudit } from '../store/audit.ts';
-import { countCustomers, listCustomersAfter } from '../store/customers.ts';
-import { getLatestCatalogVersion, type PublishResult, publishCatalogVersion } from '../store/offers.ts';
-import type { Database } from '../store/schema.ts';
+import {
+  appendAudit,
+  countCustomers,
+  type Database,
+  getLatestCatalogVersion,
+  listCustomersAfter,
+  type PublishResult,
+  publishCatalogVersion,
+} from '../store/index.ts';
 import { canApprove, type StudioActor } from './workflow.ts';
 
 /**

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
-import type { Database } from '../store/schema.ts';
-import { getTemplateVersion } from '../store/templates.ts';
+import { type Database, getTemplateVersion } from '../store/index.ts';
 import { requireDraft } from './workflow.ts';
 
 /** What the diff compares: a published version (`name@hash`) or a draft (`draft:drf_…`). */

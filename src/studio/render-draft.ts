@@ -10,8 +10,7 @@ import { type ChannelRender, renderForChannel } from '../render/render-channel.t
 import { type SmsEncoding, smsSegments } from '../render/sms-segments.ts';
 import { withOffers } from '../rules/offer-content.ts';
 import { previewOffers } from '../rules/preview-offers.ts';
-import { getCustomer } from '../store/customers.ts';
-import type { Database } from '../store/schema.ts';
+import { type Database, getCustomer } from '../store/index.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../templates/compile.ts';
 import { templatePackageFromFiles } from '../templates/package-loader.ts';
 import type { DocumentData } from '../templates/types.ts';

@@ -6,18 +6,20 @@ import { lastDayOfPreviousMonth } from '../core/dates.ts';
 import { isMissiveError, MissiveError } from '../core/errors.ts';
 import { requireDataContract } from '../render/data-contract.ts';
 import { lintTemplateFiles } from '../render/lint-render.ts';
-import { appendAudit } from '../store/audit.ts';
-import type { Database } from '../store/schema.ts';
 import {
+  appendAudit,
+  type Database,
   type DraftRecord,
   getDraft,
+  getLatestTemplateVersion,
+  getTemplateVersion,
+  getUser,
   grantStudioApprover,
   insertDraft,
   isStudioApprover,
+  type Role,
   updateDraftIf,
-} from '../store/studio-drafts.ts';
-import { getLatestTemplateVersion, getTemplateVersion } from '../store/templates.ts';
-import { getUser, type Role } from '../store/users.ts';
+} from '../store/index.ts';
 import { compileTemplateAsync } from '../templates/compile.ts';
 import { loadTemplatePackage, templatePackageFromFiles } from '../templates/package-loader.ts';
 import { type PublishedTemplate, publishTemplateFiles } from '../templates/publish.ts';

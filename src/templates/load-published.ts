@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import { didYouMean } from '../core/did-you-mean.ts';
 import { MissiveError } from '../core/errors.ts';
-import type { Database } from '../store/schema.ts';
 import {
+  type Database,
   getLatestTemplateVersion,
   getTemplateVersion,
   listPublishedTemplateNames,
-} from '../store/templates.ts';
+} from '../store/index.ts';
 import { type CompiledTemplate, compileTemplateAsync } from './compile.ts';
 import { templatePackageFromFiles } from './package-loader.ts';
 

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.ts';
-import { saveTemplateVersion } from '../store/templates.ts';
+import { type Database, saveTemplateVersion } from '../store/index.ts';
 import { compileTemplateAsync } from './compile.ts';
 import { loadTemplatePackage, templatePackageFromFiles } from './package-loader.ts';
 import type { TemplatePackage } from './types.ts';

@@ -1,4 +1,4 @@
-import type { Role } from '../../store/users.ts';
+import type { Role } from '../../store/index.ts';
 
 /** Who is calling: a user signed in through a session cookie, or a system with an API token. */
 export interface Principal {

@@ -1,13 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../store/schema.ts';
 import {
   createSession,
+  type Database,
   deleteExpiredSessions,
   deleteSession,
   getUser,
   type UserRecord,
-} from '../../store/users.ts';
+} from '../../store/index.ts';
 import { SESSION_COOKIE } from '../plugins/auth.ts';
 import { verifyPassword } from './passwords.ts';
 import { newSecret, secretHash } from './secrets.ts';

@@ -5,7 +5,7 @@ import {
   type CopyResult,
   copyCommunication,
 } from '../../on-demand/agent-copies.ts';
-import type { Database } from '../../store/schema.ts';
+import type { Database } from '../../store/index.ts';
 import { actorOf } from '../auth/principal.ts';
 import { maskPans } from '../mask.ts';
 import { authorizeCommunication, type ViewContext } from './document-access.ts';

@@ -1,10 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { Decision } from '../../rules/decision.ts';
-import { type CommunicationRecord, listCommunicationStatusHistory } from '../../store/communications.ts';
-import { getDecision, type StoredDecision } from '../../store/decisions.ts';
-import { listEvents } from '../../store/events.ts';
-import { getRun, type RunRecord } from '../../store/runs.ts';
-import type { Database } from '../../store/schema.ts';
+import {
+  type CommunicationRecord,
+  type Database,
+  getDecision,
+  getRun,
+  listCommunicationStatusHistory,
+  listEvents,
+  type RunRecord,
+  type StoredDecision,
+} from '../../store/index.ts';
 import { type TimelineEvent, toTimelineEvent } from './timeline.ts';
 
 /** What is known of one communication besides its bytes: its run, decision, dispatch history, events. */

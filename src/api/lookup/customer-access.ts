@@ -1,9 +1,7 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../../core/errors.ts';
 import type { Customer } from '../../core/types.ts';
-import { appendAudit } from '../../store/audit.ts';
-import { getCustomer } from '../../store/customers.ts';
-import type { Database } from '../../store/schema.ts';
+import { appendAudit, type Database, getCustomer } from '../../store/index.ts';
 import { actorOf, type Principal } from '../auth/principal.ts';
 
 /** Who looks at a customer: the principal, the address, and (for the UI) through what. */

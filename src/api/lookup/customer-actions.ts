@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ChannelKind, Consent } from '../../core/types.ts';
 import { changeContactPreferences, recordCallNote } from '../../feedback/contact-preferences.ts';
-import type { Database } from '../../store/schema.ts';
+import type { Database } from '../../store/index.ts';
 import { maskPans } from '../mask.ts';
 import { requireCustomer } from './customer-access.ts';
 

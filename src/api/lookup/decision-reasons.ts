@@ -2,8 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Catalog } from '../../rules/catalog.ts';
 import type { Decision } from '../../rules/decision.ts';
 import { rejectionSentence, suppressionSentence, wordsFor } from '../../rules/describe-rule.ts';
-import { getCatalogVersion } from '../../store/offers.ts';
-import type { Database } from '../../store/schema.ts';
+import { type Database, getCatalogVersion } from '../../store/index.ts';
 
 /**
  * "Why this was sent", for the agent: the decision's reasons as sentences in the agent's language

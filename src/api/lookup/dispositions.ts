@@ -1,9 +1,7 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../../core/errors.ts';
 import type { Decision } from '../../rules/decision.ts';
-import { getDecision } from '../../store/decisions.ts';
-import { appendEvent } from '../../store/events.ts';
-import type { Database } from '../../store/schema.ts';
+import { appendEvent, type Database, getDecision } from '../../store/index.ts';
 import { actorOf } from '../auth/principal.ts';
 import { maskPans } from '../mask.ts';
 import type { DispositionOutcome } from '../routes/schemas.ts';

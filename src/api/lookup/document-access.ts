@@ -1,9 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/blob-store.ts';
 import { isMissiveError, MissiveError } from '../../core/errors.ts';
-import { appendAudit } from '../../store/audit.ts';
-import { type CommunicationRecord, getCommunication } from '../../store/communications.ts';
-import type { Database } from '../../store/schema.ts';
+import { appendAudit, type CommunicationRecord, type Database, getCommunication } from '../../store/index.ts';
 import { actorOf, type Principal } from '../auth/principal.ts';
 
 /** Who asks, from where, through what: what every audit row of a document view says. */

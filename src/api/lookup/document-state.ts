@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/blob-store.ts';
-import { isMissiveError, MissiveError } from '../../core/errors.ts';
-import { type CommunicationRecord, getCommunication } from '../../store/communications.ts';
-import type { Database } from '../../store/schema.ts';
+import { isMissiveError } from '../../core/errors.ts';
+import { type CommunicationRecord, type Database, getCommunication } from '../../store/index.ts';
+import { requireBlobs } from '../require-blobs.ts';
 import { readCommunicationDocument, type ViewContext } from './document-access.ts';
 
 /** What the viewer can show of a communication's document. */
@@ -22,10 +22,9 @@ export async function documentWithState(
   ctx: ViewContext,
 ): Promise<{ communication: CommunicationRecord; state: DocumentState; bytes: Uint8Array | undefined }> {
   try {
-    if (!blobs) throw new MissiveError('MSV_ARCHIVE_NOT_FOUND', 'this server has no archive configured');
     const { communication, bytes } = await readCommunicationDocument(
       db,
-      blobs,
+      requireBlobs({ blobs }),
       customerId,
       communicationId,
       ctx,

@@ -7,8 +7,7 @@ import {
   listDataSources,
   loadDataSource,
 } from '../../customers/feeds/datasource.ts';
-import { currentFeedLoadsUpTo, listFeedRowsOfParent } from '../../store/feeds.ts';
-import type { Database } from '../../store/schema.ts';
+import { currentFeedLoadsUpTo, type Database, listFeedRowsOfParent } from '../../store/index.ts';
 
 /**
  * What a customer holds, from the latest loaded feeds: the rows of every feed joined straight to the

@@ -1,14 +1,19 @@
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/blob-store.ts';
-import { MissiveError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { CopyRequest, CopyResult } from '../../on-demand/agent-copies.ts';
 import type { Decision } from '../../rules/decision.ts';
-import { type AttachmentRecord, listAttachments } from '../../store/communication-attachments.ts';
-import type { CommunicationRecord } from '../../store/communications.ts';
-import { listCustomerAccounts, type SearchKind, searchCustomers } from '../../store/customer-search.ts';
-import type { Database } from '../../store/schema.ts';
+import {
+  type AttachmentRecord,
+  type CommunicationRecord,
+  type Database,
+  listAttachments,
+  listCustomerAccounts,
+  type SearchKind,
+  searchCustomers,
+} from '../../store/index.ts';
 import { actorOf, type Principal } from '../auth/principal.ts';
+import { requireBlobs } from '../require-blobs.ts';
 import { agentCopy } from './agent-copy.ts';
 import { type CommunicationDetail, communicationDetail } from './communication-detail.ts';
 import { type CustomerViewer, requireCustomer, viewCustomer } from './customer-access.ts';
@@ -100,10 +105,7 @@ export interface Lookup {
 /** The lookup over one store and archive (the lookup plugin decorates its scope with it). */
 export function createLookup(deps: LookupDeps): Lookup {
   const { db } = deps;
-  const blobs = (): BlobStore => {
-    if (!deps.blobs) throw new MissiveError('MSV_ARCHIVE_NOT_FOUND', 'this server has no archive configured');
-    return deps.blobs;
-  };
+  const blobs = (): BlobStore => requireBlobs(deps);
   const at = () => deps.now().toISOString();
   return {
     search: async (query) => (await searchCustomers(db, query)).map(customerSummary),

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { ChannelKind, CommunicationStatus } from '../../core/types.ts';
-import { listCommunicationsForCustomer } from '../../store/communications.ts';
-import type { EventRecord } from '../../store/events.ts';
-import { parseJson } from '../../store/json.ts';
-import type { Database } from '../../store/schema.ts';
+import {
+  type Database,
+  type EventRecord,
+  listCommunicationsForCustomer,
+  parseJson,
+} from '../../store/index.ts';
 import { maskPans } from '../mask.ts';
 
 export interface TimelineCommunication {

@@ -1,7 +1,13 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../../core/errors.ts';
-import type { Database } from '../../store/schema.ts';
-import { createApiToken, createUser, getUser, type Role, type UserRecord } from '../../store/users.ts';
+import {
+  createApiToken,
+  createUser,
+  type Database,
+  getUser,
+  type Role,
+  type UserRecord,
+} from '../../store/index.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { API_TOKEN_PREFIX, newSecret, secretHash } from '../auth/secrets.ts';
 

@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/blob-store.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { SuccessRules } from '../../feedback/success.ts';
 import type { CodeSender, NoticeSender } from '../../portal/code-sender.ts';
 import { DEFAULT_PORTAL_LIMITS, type PortalLimits } from '../../portal/limits.ts';
-import { findPortalSession } from '../../store/portal.ts';
-import type { Database } from '../../store/schema.ts';
+import { type Database, findPortalSession } from '../../store/index.ts';
 import { newSecret, secretHash } from '../auth/secrets.ts';
 import { toErrorBody } from '../plugins/errors.ts';
 import { type Background, backgroundTasks } from './background.ts';
@@ -20,10 +19,10 @@ import {
   PORTAL_FLOW_COOKIE,
   PORTAL_SESSION_COOKIE,
 } from './portal-session.ts';
-import { registerPortalDocumentRoutes } from './routes/documents.ts';
-import { registerPortalOfferRoutes } from './routes/offers.ts';
-import { registerPortalPreferenceRoutes } from './routes/preferences.ts';
-import { registerPortalSignInRoutes } from './routes/sign-in.ts';
+import { portalDocumentRoutes } from './routes/documents.ts';
+import { portalOfferRoutes } from './routes/offers.ts';
+import { portalPreferenceRoutes } from './routes/preferences.ts';
+import { portalSignInRoutes } from './routes/sign-in.ts';
 
 const CSS = fs.readFileSync(path.join(import.meta.dirname, 'assets', 'portal.css'));
 
@@ -59,42 +58,56 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * The customer self-service portal under /portal (issue 20), an encapsulated fastify plugin with
  * hooks of its own: the customer session (never a staff one) on every request, CSRF on every POST
  * (the session's token; before sign-in a double-submit cookie and the Origin), errors as portal
- * pages. For the staff auth hooks these routes are `public`: they answer to customers only.
+ * pages. For the staff auth hooks these routes are `public`: they answer to customers only. Its
+ * `portal` decorator (PortalDeps) exists in this scope only.
  */
-export function registerPortal(
-  app: FastifyInstance,
-  base: { db: Kysely<Database>; blobs: BlobStore | undefined; now: () => Date; cookieSecure: CookieSecure },
-  options: PortalOptions,
-): void {
-  app.register(async (scope) => {
-    const deps: PortalDeps = {
-      ...base,
-      key: options.key,
-      sendCode: options.sendCode,
-      sendNotice: options.sendNotice,
-      limits: { ...DEFAULT_PORTAL_LIMITS, ...options.limits },
-      successRules: options.successRules,
-      background: backgroundTasks(scope),
-    };
-    scope.addHook('onRequest', async (request, reply) => findCustomer(deps, request, reply));
-    scope.addHook('preValidation', async (request) => checkCsrf(request));
-    scope.setErrorHandler((error: FastifyError | MissiveError, request, reply) =>
-      sendPortalError(request, reply, error),
-    );
-    scope.get(
-      '/portal/assets/portal.css',
-      { config: { public: true, portal: 'anonymous' }, schema: { hide: true } },
-      async (_request, reply) =>
-        reply
-          .header('content-type', 'text/css; charset=utf-8')
-          .header('cache-control', 'public, max-age=3600')
-          .send(CSS),
-    );
-    registerPortalSignInRoutes(scope, deps);
-    registerPortalDocumentRoutes(scope, deps);
-    registerPortalPreferenceRoutes(scope, deps);
-    registerPortalOfferRoutes(scope, deps);
-  });
+export const portalArea: FastifyPluginAsync<PortalAreaOptions> = async (scope, options) => {
+  const deps: PortalDeps = {
+    db: options.db,
+    blobs: options.blobs,
+    now: options.now,
+    cookieSecure: options.cookieSecure,
+    key: options.key,
+    sendCode: options.sendCode,
+    sendNotice: options.sendNotice,
+    limits: { ...DEFAULT_PORTAL_LIMITS, ...options.limits },
+    successRules: options.successRules,
+    background: backgroundTasks(scope),
+  };
+  scope.decorate('portal', deps);
+  scope.addHook('onRequest', async (request, reply) => findCustomer(deps, request, reply));
+  scope.addHook('preValidation', async (request) => checkCsrf(request));
+  scope.setErrorHandler((error: FastifyError | MissiveError, request, reply) =>
+    sendPortalError(request, reply, error),
+  );
+  scope.get(
+    '/portal/assets/portal.css',
+    { config: { public: true, portal: 'anonymous' }, schema: { hide: true } },
+    async (_request, reply) =>
+      reply
+        .header('content-type', 'text/css; charset=utf-8')
+        .header('cache-control', 'public, max-age=3600')
+        .send(CSS),
+  );
+  portalSignInRoutes(scope);
+  portalDocumentRoutes(scope);
+  portalPreferenceRoutes(scope);
+  portalOfferRoutes(scope);
+};
+
+/** What the portal area is registered with: the store, the archive, a clock, cookies, and its options. */
+export interface PortalAreaOptions extends PortalOptions {
+  db: Kysely<Database>;
+  blobs: BlobStore | undefined;
+  now: () => Date;
+  cookieSecure: CookieSecure;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The portal area's context: decorated in its scope only. */
+    portal: PortalDeps;
+  }
 }
 
 async function findCustomer(

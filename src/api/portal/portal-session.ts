@@ -1,8 +1,12 @@
 import { hkdfSync } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { createPortalSession, deleteExpiredPortalSessions, deletePortalSession } from '../../store/portal.ts';
-import type { Database } from '../../store/schema.ts';
+import {
+  createPortalSession,
+  type Database,
+  deleteExpiredPortalSessions,
+  deletePortalSession,
+} from '../../store/index.ts';
 import { newSecret, secretHash } from '../auth/secrets.ts';
 
 /**

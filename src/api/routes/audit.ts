@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { appendAudit, listAudit } from '../../store/audit.ts';
+import type { Kysely } from 'kysely';
+import { appendAudit, type Database, listAudit } from '../../store/index.ts';
 import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
-import type { RouteDeps } from './route-deps.ts';
 
 interface AuditQuery {
   targetType?: string;
@@ -12,7 +12,12 @@ interface AuditQuery {
 }
 
 /** Reads the audit log (admins only); the read itself is audited (PCI DSS 10.2.1.3). */
-export async function readAuditLog(deps: RouteDeps, actor: string, ip: string, filter: AuditQuery) {
+export async function readAuditLog(
+  deps: { db: Kysely<Database> },
+  actor: string,
+  ip: string,
+  filter: AuditQuery,
+) {
   await appendAudit(deps.db, {
     actor,
     action: 'audit.read',
@@ -23,7 +28,9 @@ export async function readAuditLog(deps: RouteDeps, actor: string, ip: string, f
   return listAudit(deps.db, filter);
 }
 
-export function registerAuditRoutes(app: FastifyInstance, deps: RouteDeps): void {
+/** GET /api/audit (staff area). */
+export function auditRoutes(app: FastifyInstance): void {
+  const deps = app.staff;
   app.get<{ Querystring: AuditQuery }>(
     '/api/audit',
     {

@@ -5,7 +5,7 @@ import { DISPOSITIONS, recordDisposition } from '../../feedback/events.ts';
 import { campaignReport } from '../../feedback/reports.ts';
 import type { SuccessRules } from '../../feedback/success.ts';
 import { loadModel, loadPublishedCatalog } from '../../rules/context-loader.ts';
-import type { Database } from '../../store/schema.ts';
+import type { Database } from '../../store/index.ts';
 import { badRequest } from './decide.ts';
 
 export interface FeedbackRouteDeps {

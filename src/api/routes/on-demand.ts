@@ -1,13 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { MissiveError } from '../../core/errors.ts';
 import { CHANNEL_KINDS } from '../../core/types.ts';
 import { findOnDemandResult } from '../../on-demand/communicate.ts';
 import type { OnDemandService } from '../../on-demand/on-demand-service.ts';
-import { appendAudit } from '../../store/audit.ts';
-import { getOnDemandRequest } from '../../store/on-demand-requests.ts';
-import type { Database } from '../../store/schema.ts';
+import { appendAudit, getOnDemandRequest } from '../../store/index.ts';
 import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
 import { badRequest } from './decide.ts';
 
@@ -39,10 +36,8 @@ const body = z.strictObject({
  * again; GET /api/communications/by-key/:idempotencyKey finds it again later. The send and its
  * statuses follow through the status webhooks (routes/webhooks.ts).
  */
-export function registerOnDemandRoutes(
-  app: FastifyInstance,
-  deps: { db: Kysely<Database>; onDemand: OnDemandService | undefined },
-): void {
+export function onDemandRoutes(app: FastifyInstance): void {
+  const deps = app.onDemand;
   const config = { roles: ROUTE_ROLES.system };
   app.post(
     '/api/communications',
@@ -55,7 +50,7 @@ export function registerOnDemandRoutes(
       },
     },
     async (request, reply) => {
-      const service = deps.onDemand;
+      const service = deps.service;
       if (!service) {
         throw new MissiveError('MSV_ARCHIVE_NOT_FOUND', 'this server makes no communications on demand');
       }

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { brandForType } from '../../archive/run-brand.ts';
 import { SHIPPED_DATASOURCES_DIR } from '../../core/config.ts';
@@ -12,8 +11,7 @@ import { renderForChannel } from '../../render/render-channel.ts';
 import { smsSegments } from '../../render/sms-segments.ts';
 import { withOffers } from '../../rules/offer-content.ts';
 import { previewOffers } from '../../rules/preview-offers.ts';
-import { getCustomer } from '../../store/customers.ts';
-import type { Database } from '../../store/schema.ts';
+import { getCustomer } from '../../store/index.ts';
 import { loadPublishedTemplate } from '../../templates/load-published.ts';
 import type { DocumentData } from '../../templates/types.ts';
 import { ROUTE_ROLES } from '../auth/principal.ts';
@@ -38,10 +36,8 @@ const body = z.strictObject({
  * for a stored customer, for given data, or for the package's sample data — exactly as a run renders
  * it. Print answers with the PDF bytes (`x-missive-sha256`, `x-missive-pages`); email and SMS with JSON.
  */
-export function registerPreviewRoutes(
-  app: FastifyInstance,
-  deps: { db: Kysely<Database>; now: () => Date; datasourcesDir?: string | undefined },
-): void {
+export function previewRoutes(app: FastifyInstance): void {
+  const deps = app.studio;
   const options = {
     config: { roles: ROUTE_ROLES.marketer },
     schema: {

@@ -1,26 +1,32 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { runIdFor } from '../../batch/execute-run.ts';
 import { resolveRun } from '../../batch/resolve-run.ts';
 import { cancelRun, pauseRun, resumeRun, retryFailed } from '../../batch/run-control.ts';
 import { claimRunPeriod } from '../../batch/run-period.ts';
 import { buildRunReport } from '../../batch/run-report.ts';
+import { runIdFor } from '../../batch/run-request.ts';
 import { ALL_CUSTOMERS, assertSegmentKnown, parseSourceKey, sourceKeyFor } from '../../batch/run-source.ts';
 import { parseAsOf } from '../../core/as-of.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { RunStatus } from '../../core/types.ts';
-import { appendAudit } from '../../store/audit.ts';
-import { countCommunicationsByStatus, listRunFailures } from '../../store/communications.ts';
-import { countRunByChannel } from '../../store/run-progress.ts';
-import { getRun, listRuns, type RunRecord } from '../../store/runs.ts';
-import type { Role } from '../../store/users.ts';
+import {
+  appendAudit,
+  countCommunicationsByStatus,
+  countRunByChannel,
+  getRun,
+  listRunFailures,
+  listRuns,
+  type Role,
+  type RunRecord,
+} from '../../store/index.ts';
+import type { RunsContext } from '../areas/runs.ts';
 import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
-import type { RouteDeps } from './route-deps.ts';
 import { idParam } from './schemas.ts';
 
 const tags = ['runs'];
 
 /** Runs, newest first, and one run with its ledger counts and failures. Marketers and admins. */
-export function registerRunRoutes(app: FastifyInstance, deps: RouteDeps): void {
+export function runRoutes(app: FastifyInstance): void {
+  const deps = app.runs;
   const config = { roles: ROUTE_ROLES.marketer };
   app.get<{ Querystring: { status?: RunStatus; limit?: number } }>(
     '/api/runs',
@@ -96,7 +102,7 @@ const runParams = { type: 'object', required: ['runId'], properties: { runId: id
  */
 function registerRunControlRoutes(
   app: FastifyInstance,
-  deps: RouteDeps,
+  deps: RunsContext,
   config: { roles: readonly Role[] },
 ): void {
   app.post<{
@@ -178,7 +184,7 @@ const RUN_ACTIONS = {
   pause: pauseRun,
   resume: resumeRun,
   cancel: cancelRun,
-  'retry-failed': async (db: RouteDeps['db'], id: string) => (await retryFailed(db, id)).run,
+  'retry-failed': async (db: RunsContext['db'], id: string) => (await retryFailed(db, id)).run,
 } as const;
 
 export type RunControlAction = keyof typeof RUN_ACTIONS;
@@ -192,7 +198,7 @@ export function isRunControlAction(value: string): value is RunControlAction {
  * run page's buttons (src/api/ui/routes/runs.ts). MSV_RUN_STATE when the run's status does not allow it.
  */
 export async function controlRun(
-  deps: RouteDeps,
+  deps: RunsContext,
   request: FastifyRequest,
   action: RunControlAction,
   runId: string,
@@ -204,7 +210,7 @@ export async function controlRun(
 
 /** Who created or steered which run, in the audit log. */
 async function audit(
-  deps: RouteDeps,
+  deps: RunsContext,
   request: FastifyRequest,
   action: string,
   runId: string,

@@ -4,10 +4,7 @@ import { z } from 'zod';
 import { lastDayOfPreviousMonth } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { decodeEmail } from '../../render/email.ts';
-import { appendAudit } from '../../store/audit.ts';
-import type { Database } from '../../store/schema.ts';
-import { listDrafts } from '../../store/studio-drafts.ts';
-import { listTemplateVersions } from '../../store/templates.ts';
+import { appendAudit, type Database, listDrafts, listTemplateVersions } from '../../store/index.ts';
 import { checkOffer, latestCatalog, publishOffer } from '../../studio/offers.ts';
 import { pdfPageToPng } from '../../studio/pdf-png.ts';
 import { previewDraft, renderDraftChannel } from '../../studio/render-draft.ts';
@@ -28,13 +25,6 @@ import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
 import { EMAIL_FRAME_CSP, neutraliseEmailHtml } from '../email-view.ts';
 import { withoutServerPaths } from '../server-paths.ts';
 import { badRequest } from './decide.ts';
-import type { RouteDeps } from './route-deps.ts';
-
-export interface StudioRouteDeps extends RouteDeps {
-  /** Where `POST /api/studio/drafts {package}` finds template packages (default ./templates). */
-  templatesDir?: string;
-}
-
 export function studioActor(request: FastifyRequest): StudioActor {
   const p = request.principal!;
   return { actor: actorOf(p), user: p.user, role: p.role, ip: request.ip };
@@ -67,7 +57,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 /** Drafts of a template's files, their live preview and the four-eyes publishing (src/studio). */
-export function registerStudioRoutes(app: FastifyInstance, deps: StudioRouteDeps): void {
+export function studioRoutes(app: FastifyInstance): void {
+  const deps = app.studio;
   const db = deps.db;
   /** A draft rendered with a stored customer's data shows personal data: audited (invariant 4). */
   const auditCustomerPreview = async (
@@ -102,11 +93,7 @@ export function registerStudioRoutes(app: FastifyInstance, deps: StudioRouteDeps
     const draft =
       'from' in body
         ? await createDraftFromVersion(db, who, body.from)
-        : await createDraftFromPackage(
-            db,
-            who,
-            path.join(deps.templatesDir ?? path.resolve('templates'), body.package),
-          );
+        : await createDraftFromPackage(db, who, path.join(deps.templatesDir, body.package));
     return reply.status(201).send(draft);
   });
 

@@ -10,8 +10,7 @@ import {
   verifyToken,
 } from '../../feedback/tracking-token.ts';
 import { SHORT_CODE } from '../../render/short-links.ts';
-import type { Database } from '../../store/schema.ts';
-import { getTrackedLink } from '../../store/tracked-links.ts';
+import { type Database, getTrackedLink } from '../../store/index.ts';
 
 export interface TrackingRouteDeps {
   db: Kysely<Database>;

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { MissiveError } from '../../core/errors.ts';
 import type { SuccessRules } from '../../feedback/success.ts';
 import { handleInboundSms, isSignedByTwilio } from '../../feedback/webhooks/twilio-inbound.ts';
-import type { Database } from '../../store/schema.ts';
+import type { Database } from '../../store/index.ts';
 
 export interface TwilioInboundRouteDeps {
   db: Kysely<Database>;

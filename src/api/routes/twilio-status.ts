@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import twilio from 'twilio';
 import { applyTwilioStatus } from '../../channels/twilio-status.ts';
 import { MissiveError } from '../../core/errors.ts';
-import type { Database } from '../../store/schema.ts';
+import type { Database } from '../../store/index.ts';
 
 /**
  * Twilio's webhooks, public (no Missive login: Twilio signs them instead). Every request's

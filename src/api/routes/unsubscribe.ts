@@ -2,7 +2,7 @@ import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { recordEmailUnsubscribe } from '../../feedback/email-unsubscribe.ts';
 import type { SuccessRules } from '../../feedback/success.ts';
-import type { Database } from '../../store/schema.ts';
+import type { Database } from '../../store/index.ts';
 import { escapeHtml } from '../ui/html.ts';
 
 export interface UnsubscribeRouteDeps {

@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { appendAudit } from '../../store/audit.ts';
-import { listUsers, ROLES, type Role } from '../../store/users.ts';
+import { appendAudit, listUsers, ROLES, type Role } from '../../store/index.ts';
 import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
 import { addUser, issueApiToken, MIN_PASSWORD_LENGTH } from '../lookup/users.ts';
-import type { RouteDeps } from './route-deps.ts';
 
 const tags = ['users'];
 
 /** Users and their API tokens (admins only); every change is audited. */
-export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void {
+export function userRoutes(app: FastifyInstance): void {
+  const deps = app.staff;
   const config = { roles: ROUTE_ROLES.admin };
   app.get('/api/users', { config, schema: { tags, summary: 'Users and their roles' } }, async () => ({
     users: (await listUsers(deps.db)).map((u) => ({

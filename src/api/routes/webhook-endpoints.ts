@@ -1,19 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { MissiveError } from '../../core/errors.ts';
 import { newWebhookSecret } from '../../on-demand/webhook-signature.ts';
-import { appendAudit } from '../../store/audit.ts';
-import type { Database } from '../../store/schema.ts';
 import {
+  appendAudit,
   type DeliveryStatus,
   deactivateWebhookEndpoint,
   insertWebhookEndpoint,
   listWebhookAttempts,
   listWebhookDeliveries,
   listWebhookEndpoints,
-} from '../../store/webhooks.ts';
+} from '../../store/index.ts';
 import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
 import { badRequest } from './decide.ts';
 
@@ -32,10 +30,8 @@ const endpointBody = z.strictObject({
  * register an endpoint (its signing secret is answered once), list them, stop one; and the delivery
  * log: each delivery with its attempts (time, HTTP status or error, duration).
  */
-export function registerWebhookEndpointRoutes(
-  app: FastifyInstance,
-  deps: { db: Kysely<Database>; now: () => Date },
-): void {
+export function webhookEndpointRoutes(app: FastifyInstance): void {
+  const deps = app.onDemand;
   const config = { roles: ROUTE_ROLES.admin };
   app.post(
     '/api/webhook-endpoints',

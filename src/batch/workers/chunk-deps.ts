@@ -4,7 +4,7 @@ import { type BrandSettings, createRunBrands } from '../../archive/run-brand.ts'
 import type { Logger } from '../../core/logger.ts';
 import type { LinkTracking } from '../../feedback/link-tracking.ts';
 import { createGuardedRenderer, type RenderLimits } from '../../render/guard/guarded-renderer.ts';
-import type { Database } from '../../store/schema.ts';
+import type { Database } from '../../store/index.ts';
 import { createRunDataCache } from '../run-data.ts';
 import { createRunDecisions } from '../run-decisions.ts';
 import { createTemplateCache } from '../template-cache.ts';

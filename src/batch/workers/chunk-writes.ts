@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import { isDiskFull } from '../../core/disk-full.ts';
-import type { Database } from '../../store/schema.ts';
-import { inTransaction } from '../../store/transaction.ts';
+import { type Database, inTransaction } from '../../store/index.ts';
 
 /** One customer's ledger writes (decision, ledger row, log entry, input row…), all or none. */
 export interface CustomerWrites {

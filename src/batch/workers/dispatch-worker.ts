@@ -5,8 +5,7 @@ import { dispatchablePages } from '../../channels/dispatch-loop.ts';
 import { type DiskFullWatch, isDiskFull } from '../../core/disk-full.ts';
 import { throttled } from '../../core/log-throttle.ts';
 import type { RunStatus } from '../../core/types.ts';
-import { getCommunication, transitionCommunicationStatus } from '../../store/communications.ts';
-import { getRun } from '../../store/runs.ts';
+import { getCommunication, getRun, transitionCommunicationStatus } from '../../store/index.ts';
 import {
   createDispatchQueue,
   DISPATCH_CHANNELS,

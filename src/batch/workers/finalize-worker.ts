@@ -5,7 +5,7 @@ import { buildPrintStreams } from '../../channels/print-stream/build-print-strea
 import { printStreamOptions } from '../../channels/print-stream/options.ts';
 import { errorMessage } from '../../core/errors.ts';
 import { throttled } from '../../core/log-throttle.ts';
-import { getRun } from '../../store/runs.ts';
+import { getRun } from '../../store/index.ts';
 import { FINALIZE_QUEUE, type FinalizeRunJob, lockOptions } from '../queues.ts';
 import { repeatKeyOf } from '../redis-fault.ts';
 import { finishRun } from '../run-finish.ts';

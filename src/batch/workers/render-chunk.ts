@@ -23,20 +23,22 @@ import {
 } from '../../render/tracked-links.ts';
 import type { Decision } from '../../rules/decision.ts';
 import { type OfferContent, offerContentFor, withOffers } from '../../rules/offer-content.ts';
-import { recordAttachments } from '../../store/communication-attachments.ts';
 import {
   communicationId,
+  type Database,
+  type DataKey,
+  getCustomers,
+  getOrCreateDataKeys,
+  getRun,
   insertCommunicationIfAbsent,
+  insertTrackedLinks,
+  listCustomerIdsInRun,
+  type RunRecord,
+  recordAttachments,
+  recordCustomerAccount,
+  recordPendingBlobs,
   recordRunFailure,
-} from '../../store/communications.ts';
-import { type DataKey, getOrCreateDataKeys } from '../../store/customer-keys.ts';
-import { recordCustomerAccount } from '../../store/customer-search.ts';
-import { getCustomers } from '../../store/customers.ts';
-import { recordPendingBlobs } from '../../store/pending-blobs.ts';
-import { listCustomerIdsInRun } from '../../store/run-progress.ts';
-import { getRun, type RunRecord } from '../../store/runs.ts';
-import type { Database } from '../../store/schema.ts';
-import { insertTrackedLinks } from '../../store/tracked-links.ts';
+} from '../../store/index.ts';
 import type { DocumentData } from '../../templates/types.ts';
 import type { RenderChunkJob } from '../queues.ts';
 import type { RunDataCache } from '../run-data.ts';

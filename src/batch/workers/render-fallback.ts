@@ -4,11 +4,12 @@ import { renderForChannel } from '../../render/render-channel.ts';
 import { offerContentFor, withOffers } from '../../rules/offer-content.ts';
 import {
   type CommunicationRecord,
+  getCustomer,
+  getRun,
   listCommunicationsForRun,
+  type RunRecord,
   transitionCommunicationStatus,
-} from '../../store/communications.ts';
-import { getCustomer } from '../../store/customers.ts';
-import { getRun, type RunRecord } from '../../store/runs.ts';
+} from '../../store/index.ts';
 import type { DocumentData } from '../../templates/types.ts';
 import { type RenderChunkDeps, runBrand } from './render-chunk.ts';
 

@@ -5,7 +5,7 @@ import { loadConfig } from '../../core/config.ts';
 import { InvariantError } from '../../core/invariant.ts';
 import { createLogger } from '../../core/logger.ts';
 import { linkTrackingFromConfig } from '../../feedback/link-tracking.ts';
-import { openStoreAt, type StoreLocation } from '../../store/db.ts';
+import { openStoreAt, type StoreLocation } from '../../store/index.ts';
 import type { RenderChunkJob } from '../queues.ts';
 import { createRenderChunkDeps } from './chunk-deps.ts';
 import { exitWithParent } from './parent-watch.ts';

@@ -3,7 +3,7 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type DiskFullWatch, isDiskFull } from '../../core/disk-full.ts';
 import { throttled } from '../../core/log-throttle.ts';
-import { getRun } from '../../store/runs.ts';
+import { getRun } from '../../store/index.ts';
 import { lockOptions, RENDER_QUEUE, type RenderChunkJob } from '../queues.ts';
 import { repeatKeyOf } from '../redis-fault.ts';
 import { type WatchedWorker, watchWorker } from '../worker-watchdog.ts';

@@ -5,11 +5,15 @@ import type { BlobStore } from '../../archive/blob-store.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import type { Logger } from '../../core/logger.ts';
-import { canonicalJson } from '../../store/json.ts';
-import { hasRunFailure, type NewPrintStream, replacePrintStreams } from '../../store/print-streams.ts';
-import { recordRunFailure } from '../../store/run-failures.ts';
-import { getRun } from '../../store/runs.ts';
-import type { Database } from '../../store/schema.ts';
+import {
+  canonicalJson,
+  type Database,
+  getRun,
+  hasRunFailure,
+  type NewPrintStream,
+  recordRunFailure,
+  replacePrintStreams,
+} from '../../store/index.ts';
 import { type AssembledStream, assembleStream, type LeftOut } from './assemble-stream.ts';
 import { loadPrintEntries } from './load-entries.ts';
 import {

@@ -1,7 +1,5 @@
 import type { Kysely } from 'kysely';
-import { listCommunicationsForRun } from '../../store/communications.ts';
-import { getCustomers } from '../../store/customers.ts';
-import type { Database } from '../../store/schema.ts';
+import { type Database, getCustomers, listCommunicationsForRun } from '../../store/index.ts';
 import type { PrintEntry } from './print-entry.ts';
 import { usableAddress } from './usable-address.ts';
 

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { MissiveError } from '../../core/errors.ts';
 import { normaliseEncoding } from '../../customers/text-encoding.ts';
-import { listCommunicationsForCustomer } from '../../store/communications.ts';
-import { getCustomer } from '../../store/customers.ts';
+import { getCustomer, listCommunicationsForCustomer } from '../../store/index.ts';
 import { EXIT_OK, importExit, parseRate } from '../exit-codes.ts';
 import { withRuntime } from '../with-runtime.ts';
 import { registerCustomersEraseCommand } from './customers-erase.ts';

@@ -5,7 +5,7 @@ import { resolveRun } from '../../batch/resolve-run.ts';
 import { readRunTiming } from '../../batch/run-report.ts';
 import { parseAsOf } from '../../core/as-of.ts';
 import { publishCatalogDir } from '../../rules/publish.ts';
-import { listCommunicationsForRun } from '../../store/communications.ts';
+import { listCommunicationsForRun } from '../../store/index.ts';
 import { publishTemplatePackage } from '../../templates/publish.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
 import { startLocalChannels } from '../local-channels.ts';

@@ -2,8 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import type { Command } from 'commander';
 import { MissiveError } from '../../core/errors.ts';
-import { appendAudit } from '../../store/audit.ts';
-import { getCommunication } from '../../store/communications.ts';
+import { appendAudit, getCommunication } from '../../store/index.ts';
 import { withRuntime } from '../with-runtime.ts';
 
 export function registerDocumentsCommands(program: Command): void {

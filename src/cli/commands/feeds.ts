@@ -12,7 +12,7 @@ import {
   RejectReportWriter,
   requireDataSource,
 } from '../../customers/index.ts';
-import { listFeedLoads } from '../../store/feeds.ts';
+import { listFeedLoads } from '../../store/index.ts';
 import { decideExit, EXIT_OK, EXIT_PARTIAL, parseRate } from '../exit-codes.ts';
 import { createProgressBar, estimateRows } from '../progress-bar.ts';
 import type { Runtime } from '../runtime.ts';

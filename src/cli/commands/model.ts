@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { syncModel } from '../../feedback/model-stats.ts';
 import { parseSuccessRules } from '../../feedback/success.ts';
-import { loadModelStats } from '../../store/model-stats.ts';
+import { loadModelStats } from '../../store/index.ts';
 import { withRuntime } from '../with-runtime.ts';
 import { registerModelEvaluateCommand } from './model-evaluate.ts';
 

@@ -3,7 +3,7 @@ import { parseAsOf } from '../../core/as-of.ts';
 import { describeIssue, errorsOf, issuesError } from '../../rules/issues.ts';
 import { lintCatalogDir, publishCatalogDir } from '../../rules/publish.ts';
 import type { RealityChecked } from '../../rules/reality-check.ts';
-import { listCatalogVersions } from '../../store/offers.ts';
+import { listCatalogVersions } from '../../store/index.ts';
 import { withRuntime } from '../with-runtime.ts';
 
 export function registerOffersCommands(program: Command): void {

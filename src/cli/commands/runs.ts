@@ -4,10 +4,15 @@ import { cancelRun, pauseRun, resumeRun, retryFailed } from '../../batch/run-con
 import { buildRunReport } from '../../batch/run-report.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { csvCell } from '../../customers/reject-report.ts';
-import { listRunFailures } from '../../store/communications.ts';
-import { listPrintStreams, type PrintStreamRecord } from '../../store/print-streams.ts';
-import { summarizeRunCommunications } from '../../store/run-progress.ts';
-import { getRun, listRuns, type RunRecord } from '../../store/runs.ts';
+import {
+  getRun,
+  listPrintStreams,
+  listRunFailures,
+  listRuns,
+  type PrintStreamRecord,
+  type RunRecord,
+  summarizeRunCommunications,
+} from '../../store/index.ts';
 import { formatRunList } from '../run-list.ts';
 import { withRuntime } from '../with-runtime.ts';
 

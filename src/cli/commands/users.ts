@@ -3,8 +3,7 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { addUser, issueApiToken } from '../../api/lookup/users.ts';
 import { MissiveError } from '../../core/errors.ts';
-import { appendAudit } from '../../store/audit.ts';
-import { ROLES, type Role } from '../../store/users.ts';
+import { appendAudit, ROLES, type Role } from '../../store/index.ts';
 import { withRuntime } from '../with-runtime.ts';
 
 async function readStdin(): Promise<string> {

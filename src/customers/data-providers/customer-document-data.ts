@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import { invariant } from '../../core/invariant.ts';
 import type { Customer } from '../../core/types.ts';
-import { listFeedLoads } from '../../store/feeds.ts';
-import type { Database } from '../../store/schema.ts';
+import { type Database, listFeedLoads } from '../../store/index.ts';
 import { loadDataSource } from '../feeds/datasource.ts';
 import { feedsNeeded } from '../feeds/feed-data.ts';
 import { documentDataProvider } from './registry.ts';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../store/schema.ts';
+import type { Database } from '../../store/index.ts';
 import type { DataSource } from '../feeds/datasource.ts';
 import { checkFeedsReady, FeedDataReader } from '../feeds/feed-data.ts';
 import type { DocumentDataProvider } from './document-data-provider.ts';

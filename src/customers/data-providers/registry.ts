@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { invariant } from '../../core/invariant.ts';
-import type { Database } from '../../store/schema.ts';
+import type { Database } from '../../store/index.ts';
 import type { DataSource } from '../feeds/datasource.ts';
 import { createCustomerRecordProvider } from './customer-record.ts';
 import { createDataSourceProvider } from './datasource-feeds.ts';

@@ -1,8 +1,13 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../../core/errors.ts';
 import type { Customer } from '../../core/types.ts';
-import { currentFeedLoad, currentFeedLoadsUpTo, type FeedLoad, readFeedRows } from '../../store/feeds.ts';
-import type { Database } from '../../store/schema.ts';
+import {
+  currentFeedLoad,
+  currentFeedLoadsUpTo,
+  type Database,
+  type FeedLoad,
+  readFeedRows,
+} from '../../store/index.ts';
 import { CUSTOMER_PARENT, type DataSource } from './datasource.ts';
 import type { FeedRow } from './document-spec.ts';
 

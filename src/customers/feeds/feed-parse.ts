@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type ErrorDetails, isErrorCode, isMissiveError, MissiveError } from '../../core/errors.ts';
-import type { FeedRowInsert } from '../../store/feeds.ts';
+import type { FeedRowInsert } from '../../store/index.ts';
 import { openCsvReader } from '../csv-reader.ts';
 import { openNdjsonReader } from '../ndjson-reader.ts';
 import { field, traitCoercer } from '../row-mapper.ts';

@@ -9,13 +9,13 @@ import {
   clearFeedLoadRows,
   completeFeedLoad,
   currentFeedLoad,
+  type Database,
   findFeedOrphans,
   insertFeedRows,
   type Orphans,
   staleFeedLoads,
   startFeedLoad,
-} from '../../store/feeds.ts';
-import type { Database } from '../../store/schema.ts';
+} from '../../store/index.ts';
 import type { ImportReject } from '../reject-report.ts';
 import { cannotRead } from '../source-format.ts';
 import { type ControlTotals, readControlTotals, scaledText, toScaled } from './control-totals.ts';

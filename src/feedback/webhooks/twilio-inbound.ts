@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import twilio from 'twilio';
-import { findCustomerIdsByPhone } from '../../store/customer-feedback.ts';
-import type { Database } from '../../store/schema.ts';
+import { type Database, findCustomerIdsByPhone, findLastSentCommunicationId } from '../../store/index.ts';
 import { type RecordResult, recordFeedbackEvent, recordSmsUnsubscribe } from '../events.ts';
 import { communicationDecision } from '../model-stats.ts';
 import type { SuccessRules } from '../success.ts';
@@ -91,16 +90,6 @@ export async function handleInboundSms(
 }
 
 async function lastSentSms(db: Kysely<Database>, customerIds: readonly string[]) {
-  if (customerIds.length === 0) return undefined;
-  const row = await db
-    .selectFrom('communications')
-    .select('id')
-    .where('customer_id', 'in', customerIds)
-    .where('channel', '=', 'sms')
-    .where('status', '=', 'sent')
-    .orderBy('updated_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row ? communicationDecision(db, row.id) : undefined;
+  const id = await findLastSentCommunicationId(db, customerIds, 'sms');
+  return id ? communicationDecision(db, id) : undefined;
 }

@@ -10,7 +10,7 @@ import {
   unsubscribeAll,
 } from '../../../portal/preferences.ts';
 import { contactOnFile } from '../../../portal/sign-in.ts';
-import { getCustomer } from '../../../store/customers.ts';
+import { getCustomer } from '../../../store/index.ts';
 import { newSecret } from '../../auth/secrets.ts';
 import { sendPage } from '../../ui/layout.ts';
 import { portalContext } from '../context.ts';
@@ -76,7 +76,8 @@ function confirm(
 }
 
 /** Preferences: the form, its post (each change an event with history), unsubscribe from all. */
-export function registerPortalPreferenceRoutes(app: FastifyInstance, deps: PortalDeps): void {
+export function portalPreferenceRoutes(app: FastifyInstance): void {
+  const deps = app.portal;
   app.get<{ Querystring: { saved?: string } }>(
     '/portal/preferences',
     {

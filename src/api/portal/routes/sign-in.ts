@@ -3,14 +3,12 @@ import { setTimeout } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isMissiveError, type MissiveError } from '../../../core/errors.ts';
 import { startSignIn, verifySignIn } from '../../../portal/sign-in.ts';
-import { appendAudit } from '../../../store/audit.ts';
-import { deleteOldChallenges } from '../../../store/portal.ts';
+import { appendAudit, deleteOldChallenges } from '../../../store/index.ts';
 import { newSecret } from '../../auth/secrets.ts';
 import { isUiLocale, LANG_COOKIE } from '../../ui/i18n/index.ts';
 import { sendPage } from '../../ui/layout.ts';
 import { portalContext } from '../context.ts';
 import { codeErrorText, codePage, signInPage } from '../pages/sign-in.ts';
-import type { PortalDeps } from '../plugin.ts';
 import {
   cookieOptions,
   endPortalSession,
@@ -34,7 +32,8 @@ export function safePortalNext(next: unknown): string {
  * whoever typed what; the code is handed to the channel after the answer, so its time is not in the
  * response. POST /portal/sign-in/code checks it and starts the customer session.
  */
-export function registerPortalSignInRoutes(app: FastifyInstance, deps: PortalDeps): void {
+export function portalSignInRoutes(app: FastifyInstance): void {
+  const deps = app.portal;
   // Old challenges serve no limit any more: cleared at most every 10 minutes, on a sign-in request.
   let swept = 0;
   const sweep = async (now: Date) => {

@@ -1,5 +1,4 @@
-import type { AuditEntry } from '../../../store/audit.ts';
-import { ROLES, type UserRecord } from '../../../store/users.ts';
+import { type AuditEntry, ROLES, type UserRecord } from '../../../store/index.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { type PageContext, page } from '../layout.ts';
 import { formatTime } from '../time.ts';

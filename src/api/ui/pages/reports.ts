@@ -1,6 +1,6 @@
 import type { CampaignReport, OfferSegmentRow } from '../../../feedback/reports.ts';
 import type { Interval } from '../../../feedback/stats.ts';
-import type { RunRecord } from '../../../store/runs.ts';
+import type { RunRecord } from '../../../store/index.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { type PageContext, page } from '../layout.ts';
 import { formatTime } from '../time.ts';

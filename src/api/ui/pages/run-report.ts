@@ -1,8 +1,6 @@
 import type { RunReport } from '../../../batch/run-report.ts';
 import type { RunStatus } from '../../../core/types.ts';
-import type { RunFailure } from '../../../store/run-failures.ts';
-import type { MinuteCount } from '../../../store/run-throughput.ts';
-import type { RunRecord } from '../../../store/runs.ts';
+import type { MinuteCount, RunFailure, RunRecord } from '../../../store/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { type PageContext, page } from '../layout.ts';

@@ -1,4 +1,4 @@
-import type { SearchKind } from '../../../store/customer-search.ts';
+import type { SearchKind } from '../../../store/index.ts';
 import type { CustomerSummary } from '../../lookup/customer-view.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { type PageContext, page } from '../layout.ts';

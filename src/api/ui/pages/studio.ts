@@ -1,6 +1,6 @@
 import type { Offer } from '../../../rules/catalog.ts';
-import type { DraftRecord } from '../../../store/studio-drafts.ts';
-import type { DiffHunk } from '../../../studio/line-diff.ts';
+import type { DraftRecord } from '../../../store/index.ts';
+import { type FileDiff, isTextFile } from '../../../studio/version-diff.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { type PageContext, page } from '../layout.ts';
 import { formatTime } from '../time.ts';
@@ -143,17 +143,6 @@ ${files.map(
 </div>
 <script src="/assets/studio.js"></script>`,
   );
-}
-
-/** Files edited as text: everything but images and fonts (which a textarea would mangle). */
-export function isTextFile(file: string): boolean {
-  return !/\.(png|jpe?g|gif|webp|ttf|otf|woff2?|pdf)$/i.test(file);
-}
-
-export interface FileDiff {
-  file: string;
-  change: 'added' | 'removed' | 'changed';
-  hunks: DiffHunk[];
 }
 
 /** Two versions (or a draft and its base) side by side: text diff per file, first PDF page pixels. */

@@ -1,4 +1,4 @@
-import type { MinuteCount } from '../../../store/run-throughput.ts';
+import type { MinuteCount } from '../../../store/index.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { UiLocale } from '../i18n/index.ts';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CommunicationRecord, StatusChange } from '../../../store/communications.ts';
+import type { CommunicationRecord, StatusChange } from '../../../store/index.ts';
 import type { DocumentState } from '../../lookup/document-state.ts';
 import type { TimelineEvent } from '../../lookup/timeline.ts';
 import { DISPOSITION_OUTCOMES } from '../../routes/schemas.ts';

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { isMissiveError, MissiveError } from '../../../core/errors.ts';
-import { appendAudit } from '../../../store/audit.ts';
-import { listUsers, ROLES, type Role } from '../../../store/users.ts';
+import { appendAudit, listUsers, ROLES, type Role } from '../../../store/index.ts';
 import { actorOf, ROUTE_ROLES } from '../../auth/principal.ts';
 import { addUser } from '../../lookup/users.ts';
 import { readAuditLog } from '../../routes/audit.ts';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { MissiveError } from '../../../core/errors.ts';
 import { decodeEmail } from '../../../render/email.ts';
 import { explainDecision } from '../../../rules/explain.ts';
-import type { SearchKind } from '../../../store/customer-search.ts';
+import type { SearchKind } from '../../../store/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
 import { EMAIL_FRAME_CSP, neutraliseEmailHtml } from '../../email-view.ts';
 import { viewContext } from '../../lookup/view-context.ts';

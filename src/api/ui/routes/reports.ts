@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { campaignReport } from '../../../feedback/reports.ts';
 import { loadModel, loadPublishedCatalog } from '../../../rules/context-loader.ts';
-import { listRuns } from '../../../store/runs.ts';
+import { listRuns } from '../../../store/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
-import type { RouteDeps } from '../../routes/route-deps.ts';
 import { pageContext, sendPage } from '../layout.ts';
 import { campaignReportPage, reportsPage } from '../pages/reports.ts';
 
 /** Campaign reports for marketers: the runs, and each run's model validation report with charts. */
-export function registerReportPages(app: FastifyInstance, deps: RouteDeps): void {
+export function reportPages(app: FastifyInstance): void {
+  const deps = app.feedback;
   const options = { config: { roles: ROUTE_ROLES.marketer }, schema: { hide: true } };
   app.get('/ui/reports', options, async (request, reply) =>
     sendPage(reply, reportsPage(pageContext(request), await listRuns(deps.db, { limit: 100 }))),

@@ -1,11 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { buildRunReport } from '../../../batch/run-report.ts';
 import { MissiveError } from '../../../core/errors.ts';
-import { listRunFailures } from '../../../store/run-failures.ts';
-import { documentsPerMinuteByChannel } from '../../../store/run-throughput.ts';
-import { getRun, listRuns } from '../../../store/runs.ts';
+import { documentsPerMinuteByChannel, getRun, listRunFailures, listRuns } from '../../../store/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
-import type { RouteDeps } from '../../routes/route-deps.ts';
 import { controlRun, isRunControlAction } from '../../routes/runs.ts';
 import { idParam } from '../../routes/schemas.ts';
 import { pageContext, sendPage } from '../layout.ts';
@@ -22,7 +19,8 @@ const runParams = { type: 'object', required: ['runId'], properties: { runId: id
  * (marketer, admin), posted as forms with the session's CSRF token and handled — audited — by the
  * same code (src/api/routes/runs.ts `controlRun`).
  */
-export function registerRunPages(app: FastifyInstance, deps: RouteDeps): void {
+export function runPages(app: FastifyInstance): void {
+  const deps = app.runs;
   const view = { config: { roles: ROUTE_ROLES.anyone }, schema: { hide: true } };
   app.get('/ui/runs', view, async (request, reply) =>
     sendPage(reply, runsPage(pageContext(request), await listRuns(deps.db))),

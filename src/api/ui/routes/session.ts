@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MissiveError } from '../../../core/errors.ts';
-import { appendAudit } from '../../../store/audit.ts';
+import { appendAudit } from '../../../store/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
-import { checkCredentials, endSession, type SessionOptions, startSession } from '../../auth/sessions.ts';
-import type { RouteDeps } from '../../routes/route-deps.ts';
+import { checkCredentials, endSession, startSession } from '../../auth/sessions.ts';
 import { isUiLocale, LANG_COOKIE } from '../i18n/index.ts';
 import { pageContext, sendPage } from '../layout.ts';
 import { loginPage } from '../pages/login.ts';
@@ -29,10 +28,8 @@ function sameOrigin(request: FastifyRequest): boolean {
 }
 
 /** Sign-in and sign-out, the language switch and the stylesheet. */
-export function registerSessionRoutes(
-  app: FastifyInstance,
-  deps: RouteDeps & { session: SessionOptions; loginRateLimit: number },
-): void {
+export function sessionRoutes(app: FastifyInstance): void {
+  const deps = app.staff;
   const hide = { hide: true };
   app.get('/assets/app.css', { config: { public: true }, schema: hide }, async (_request, reply) =>
     reply

@@ -1,15 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { MissiveError } from '../../../core/errors.ts';
-import { appendAudit } from '../../../store/audit.ts';
-import { getUser, setUserTimeZone } from '../../../store/users.ts';
+import { appendAudit, getUser, setUserTimeZone } from '../../../store/index.ts';
 import { actorOf, ROUTE_ROLES } from '../../auth/principal.ts';
-import type { RouteDeps } from '../../routes/route-deps.ts';
 import { pageContext, sendPage } from '../layout.ts';
 import { settingsPage } from '../pages/settings.ts';
 import { isTimeZone } from '../time.ts';
 
 /** `/ui/settings`: every signed-in user chooses the zone their times are shown in (issue 18 item 6). */
-export function registerSettingsPages(app: FastifyInstance, deps: RouteDeps): void {
+export function settingsPages(app: FastifyInstance): void {
+  const deps = app.staff;
   const config = { roles: ROUTE_ROLES.anyone };
   app.get<{ Querystring: { saved?: string } }>(
     '/ui/settings',
