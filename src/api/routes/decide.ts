@@ -1,11 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { lastDayOfPreviousMonth, parseIsoDate } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { explainDecision } from '../../rules/explain.ts';
 import { decideForCustomer } from '../../rules/publish.ts';
-import type { Database } from '../../store/schema.ts';
 import { ROUTE_ROLES } from '../auth/principal.ts';
 
 const body = z.strictObject({
@@ -31,10 +29,8 @@ export function badRequest(
 }
 
 /** POST /api/decide: the customer's decision with its reasons, as `missive decide` prints it, in JSON. */
-export function registerDecideRoutes(
-  app: FastifyInstance,
-  deps: { db: Kysely<Database>; now: () => Date },
-): void {
+export function decideRoutes(app: FastifyInstance): void {
+  const deps = app.studio;
   const options = {
     config: { roles: ROUTE_ROLES.marketer },
     schema: { tags: ['rules'], summary: "A customer's decision with its reasons (stores nothing)" },

@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { MissiveError } from '../../core/errors.ts';
 import { ROUTE_ROLES } from '../auth/principal.ts';
-import type { RouteDeps } from './route-deps.ts';
 
 const tags = ['operations'];
 
 /** Liveness (the process answers), readiness (the store answers), and who am I. */
-export function registerHealthRoutes(app: FastifyInstance, deps: RouteDeps): void {
+export function healthRoutes(app: FastifyInstance): void {
+  const deps = app.staff;
   app.get('/healthz', { config: { public: true }, schema: { tags, summary: 'Liveness' } }, async () => ({
     status: 'ok',
   }));

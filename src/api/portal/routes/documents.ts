@@ -8,11 +8,10 @@ import {
 } from '../../../portal/documents.ts';
 import { decodeEmail } from '../../../render/email.ts';
 import { EMAIL_FRAME_CSP, neutraliseEmailHtml } from '../../email-view.ts';
-import { requireBlobs } from '../../routes/route-deps.ts';
+import { requireBlobs } from '../../require-blobs.ts';
 import { sendPage } from '../../ui/layout.ts';
 import { portalContext } from '../context.ts';
 import { documentPage, documentsPage } from '../pages/documents.ts';
-import type { PortalDeps } from '../plugin.ts';
 
 const customer = { public: true, portal: 'customer' } as const;
 type Params = { id: string };
@@ -30,7 +29,8 @@ function reader(request: FastifyRequest, via: string) {
  * The signed-in customer's documents: the list (keyset pages), one document (verified, its view an
  * event on the call-center timeline) and its bytes. Ids of other customers' documents are 404s.
  */
-export function registerPortalDocumentRoutes(app: FastifyInstance, deps: PortalDeps): void {
+export function portalDocumentRoutes(app: FastifyInstance): void {
+  const deps = app.portal;
   app.get<{ Querystring: { after?: string } }>(
     '/portal/documents',
     {

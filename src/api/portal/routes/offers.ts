@@ -3,12 +3,12 @@ import { answerOffer, listRecentOffers, OFFER_ANSWERS, type OfferAnswer } from '
 import { sendPage } from '../../ui/layout.ts';
 import { portalContext } from '../context.ts';
 import { offersPage } from '../pages/offers.ts';
-import type { PortalDeps } from '../plugin.ts';
 
 const customer = { public: true, portal: 'customer' } as const;
 
 /** Offers from the customer's recent communications, and their answers (feedback events counted once). */
-export function registerPortalOfferRoutes(app: FastifyInstance, deps: PortalDeps): void {
+export function portalOfferRoutes(app: FastifyInstance): void {
+  const deps = app.portal;
   app.get(
     '/portal/offers',
     {
