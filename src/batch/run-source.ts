@@ -8,7 +8,7 @@ import {
   type ImportProgress,
   type ImportSummary,
   importCustomers,
-} from '../customers/import.ts';
+} from '../customers/index.ts';
 import type { CompiledCatalog } from '../rules/compile.ts';
 import { asOfParts } from '../rules/computed-traits.ts';
 import { loadPublishedCatalog } from '../rules/context-loader.ts';

@@ -6,7 +6,7 @@ import {
   type ImportProgress,
   type ImportSummary,
   importCustomers,
-} from '../customers/import.ts';
+} from '../customers/index.ts';
 import { upsertCustomers } from '../store/index.ts';
 import { createProgressBar, estimateRows } from './progress-bar.ts';
 import type { Runtime } from './runtime.ts';

@@ -19,6 +19,7 @@ export { describeShape, type Shape } from './feeds/shape.ts';
 export {
   type CustomerSink,
   DEFAULT_BATCH_SIZE,
+  fileWrittenAt,
   type ImportCustomersOptions,
   type ImportProgress,
   type ImportSummary,
@@ -51,3 +52,4 @@ export {
   synthesizeIdentity,
   syntheticIdentity,
 } from './synthetic-identity.ts';
+export { normaliseEncoding } from './text-encoding.ts';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Customer } from '../core/types.ts';
-import { importCustomers } from '../customers/import.ts';
+import { importCustomers } from '../customers/index.ts';
 import type { Catalog } from './catalog.ts';
 
 /** The catalog's sample customers (its `sample` file, read through the import stage), for validation. */

@@ -1,12 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import {
-  DATASOURCE_FILE,
-  type DataSource,
-  listDataSources,
-  loadDataSource,
-} from '../../customers/feeds/datasource.ts';
+import { DATASOURCE_FILE, type DataSource, listDataSources, loadDataSource } from '../../customers/index.ts';
 import { currentFeedLoadsUpTo, type Database, listFeedRowsOfParent } from '../../store/index.ts';
 
 /**

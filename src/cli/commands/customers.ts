@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { MissiveError } from '../../core/errors.ts';
-import { normaliseEncoding } from '../../customers/text-encoding.ts';
+import { normaliseEncoding } from '../../customers/index.ts';
 import { getCustomer, listCommunicationsForCustomer } from '../../store/index.ts';
 import { EXIT_OK, importExit, parseRate } from '../exit-codes.ts';
 import { withRuntime } from '../with-runtime.ts';

@@ -3,7 +3,7 @@ import { formatRunReport } from '../../batch/format-run-report.ts';
 import { cancelRun, pauseRun, resumeRun, retryFailed } from '../../batch/run-control.ts';
 import { buildRunReport } from '../../batch/run-report.ts';
 import { MissiveError } from '../../core/errors.ts';
-import { csvCell } from '../../customers/reject-report.ts';
+import { csvCell } from '../../customers/index.ts';
 import {
   getRun,
   listPrintStreams,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Customer } from '../../core/types.ts';
-import { importCustomers } from '../../customers/import.ts';
+import { importCustomers } from '../../customers/index.ts';
 import type { SimCustomer } from './simulate.ts';
 
 /**
