@@ -2,8 +2,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.ts';
 import { pathOf } from '../plugins/errors.ts';
 import { html, type SafeHtml } from './html.ts';
+import { htmlDocument, languageLinks } from './html-document.ts';
 import type { UiStrings } from './i18n/en-GB.ts';
-import { localeOf, stringsFor, UI_LOCALES, type UiLocale } from './i18n/index.ts';
+import { localeOf, stringsFor, type UiLocale } from './i18n/index.ts';
 import { defaultTimeZone } from './time.ts';
 
 /** What every page knows: the strings of the chosen language, who is signed in, where we are. */
@@ -40,30 +41,23 @@ export function page(
         ${role === 'admin' ? html`<a href="/ui/admin/users">${t.users}</a><a href="/ui/admin/audit">${t.auditLog}</a>` : ''}
       </nav>`
     : html`<nav></nav>`;
-  const langs = (Object.keys(UI_LOCALES) as UiLocale[]).map(
-    (l) =>
-      html`<a href="/ui/lang?to=${l}&amp;next=${encodeURIComponent(ctx.path)}" lang="${l}" aria-current="${String(l === ctx.locale)}">${l === 'zh-CN' ? '中文' : 'English'}</a>`,
-  );
+  const langs = languageLinks('/ui/lang', ctx);
   const signOut = principal
     ? html`<span class="who">${principal.user} (${principal.role})</span>
         <a class="zone" href="/ui/settings" title="${t.settings}">${t.timesIn} ${ctx.timeZone}</a>
         <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${principal.csrfToken ?? ''}"><button type="submit">${t.signOut}</button></form>`
     : '';
-  return html`<!doctype html>
-<html lang="${ctx.locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · ${t.appName}</title>
-${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${String(options.refreshSeconds)}">` : ''}
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/assets/app.css">
-</head>
-<body>
-<header class="bar"><a class="app" href="/">${t.appName}</a>${nav}<span class="lang" aria-label="${t.language}">${langs}</span>${signOut}</header>
-<main>${body}</main>
-</body>
-</html>`;
+  return htmlDocument({
+    locale: ctx.locale,
+    title,
+    appName: t.appName,
+    stylesheet: '/assets/app.css',
+    head: options.refreshSeconds
+      ? html`<meta http-equiv="refresh" content="${String(options.refreshSeconds)}">`
+      : undefined,
+    body: html`<header class="bar"><a class="app" href="/">${t.appName}</a>${nav}<span class="lang" aria-label="${t.language}">${langs}</span>${signOut}</header>
+<main>${body}</main>`,
+  });
 }
 
 export function sendPage(reply: FastifyReply, content: SafeHtml, status = 200): FastifyReply {

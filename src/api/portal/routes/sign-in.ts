@@ -5,7 +5,7 @@ import { isMissiveError, type MissiveError } from '../../../core/errors.ts';
 import { startSignIn, verifySignIn } from '../../../portal/sign-in.ts';
 import { appendAudit, deleteOldChallenges } from '../../../store/index.ts';
 import { newSecret } from '../../auth/secrets.ts';
-import { isUiLocale, LANG_COOKIE } from '../../ui/i18n/index.ts';
+import { rememberLanguage } from '../../ui/html-document.ts';
 import { sendPage } from '../../ui/layout.ts';
 import { portalContext } from '../context.ts';
 import { codeErrorText, codePage, signInPage } from '../pages/sign-in.ts';
@@ -156,14 +156,7 @@ export function portalSignInRoutes(app: FastifyInstance): void {
     '/portal/lang',
     { config: anonymous, schema: hide },
     async (request, reply) => {
-      if (isUiLocale(request.query.to)) {
-        reply.setCookie(LANG_COOKIE, request.query.to, {
-          path: '/',
-          sameSite: 'strict',
-          httpOnly: true,
-          maxAge: 31_536_000,
-        });
-      }
+      rememberLanguage(reply, request.query.to);
       return reply.redirect(safePortalNext(request.query.next), 303);
     },
   );

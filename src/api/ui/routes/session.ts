@@ -5,7 +5,7 @@ import { MissiveError } from '../../../core/errors.ts';
 import { appendAudit } from '../../../store/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
 import { checkCredentials, endSession, startSession } from '../../auth/sessions.ts';
-import { isUiLocale, LANG_COOKIE } from '../i18n/index.ts';
+import { rememberLanguage } from '../html-document.ts';
 import { pageContext, sendPage } from '../layout.ts';
 import { loginPage } from '../pages/login.ts';
 
@@ -91,14 +91,7 @@ export function sessionRoutes(app: FastifyInstance): void {
     '/ui/lang',
     { config: { public: true }, schema: hide },
     async (request, reply) => {
-      if (isUiLocale(request.query.to)) {
-        reply.setCookie(LANG_COOKIE, request.query.to, {
-          path: '/',
-          sameSite: 'strict',
-          httpOnly: true,
-          maxAge: 31_536_000,
-        });
-      }
+      rememberLanguage(reply, request.query.to);
       return reply.redirect(safeNext(request.query.next), 303);
     },
   );
