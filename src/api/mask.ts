@@ -1,4 +1,4 @@
-import { maskDigits } from '../templates/helpers/mask.ts';
+import { maskDigits } from '../templates/index.ts';
 
 /**
  * What lists and screens show of personal data (issue 7, RELIABILITY S7): phone `138****5678`,

@@ -1,5 +1,5 @@
 import { MissiveError } from '../core/errors.ts';
-import { type BrandSource, decodeBrandSource, encodeBrandSource } from '../templates/brand/brand-source.ts';
+import { type BrandSource, decodeBrandSource, encodeBrandSource } from '../templates/index.ts';
 import type { BlobStore } from './blob-store.ts';
 
 /**

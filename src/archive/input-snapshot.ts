@@ -11,7 +11,7 @@ import {
   getDataKey,
   getOrCreateDataKey,
 } from '../store/index.ts';
-import type { DocumentData } from '../templates/types.ts';
+import type { DocumentData } from '../templates/index.ts';
 import type { BlobStore } from './blob-store.ts';
 import type { BrandRef } from './brand-store.ts';
 import { openEnvelope, sealEnvelope } from './envelope.ts';

@@ -11,8 +11,7 @@ import {
   getTemplateVersion,
   listTrackedLinks,
 } from '../store/index.ts';
-import { type CompiledTemplate, compileTemplateAsync } from '../templates/compile.ts';
-import { templatePackageFromFiles } from '../templates/package-loader.ts';
+import { type CompiledTemplate, compileTemplateAsync, templatePackageFromFiles } from '../templates/index.ts';
 import type { BlobStore } from './blob-store.ts';
 import { loadStoredBrand } from './brand-store.ts';
 import { currentRuntime, loadInputSnapshot, type RenderRuntime } from './input-snapshot.ts';

@@ -4,9 +4,7 @@ import { isMissiveError } from '../core/errors.ts';
 import type { Catalog } from '../rules/catalog.ts';
 import { loadPublishedCatalog } from '../rules/context-loader.ts';
 import type { Database, RunRecord } from '../store/index.ts';
-import { type BrandSource, loadBrandSource } from '../templates/brand/brand-source.ts';
-import { compileBrand } from '../templates/brand/compile-brand.ts';
-import { loadBrandByName } from '../templates/brand/default-brand.ts';
+import { type BrandSource, compileBrand, loadBrandByName, loadBrandSource } from '../templates/index.ts';
 import type { BlobStore } from './blob-store.ts';
 import { type BrandRef, storeBrand } from './brand-store.ts';
 

@@ -40,8 +40,7 @@ import {
   setRunTotal,
   touchOnDemandRequest,
 } from '../store/index.ts';
-import type { CompiledTemplate } from '../templates/compile.ts';
-import type { DocumentData } from '../templates/types.ts';
+import type { CompiledTemplate, DocumentData } from '../templates/index.ts';
 
 /**
  * One communication now, for the organisation's systems (a payment failed, a card was blocked):

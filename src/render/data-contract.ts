@@ -7,10 +7,12 @@ import {
   loadDataSource,
   type Shape,
 } from '../customers/index.ts';
-import type { BrandSource } from '../templates/brand/brand-source.ts';
-import { loadBrandByName } from '../templates/brand/default-brand.ts';
-import type { CompiledTemplate } from '../templates/compile.ts';
-import type { DocumentData } from '../templates/types.ts';
+import {
+  type BrandSource,
+  type CompiledTemplate,
+  type DocumentData,
+  loadBrandByName,
+} from '../templates/index.ts';
 import { renderForChannel } from './render-channel.ts';
 
 /**

@@ -1,6 +1,5 @@
 import type { Artifact } from '../core/types.ts';
-import type { CompiledTemplate } from '../templates/compile.ts';
-import type { DocumentData } from '../templates/types.ts';
+import type { CompiledTemplate, DocumentData } from '../templates/index.ts';
 import { attachToEmail, type EmailAttachmentRef } from './email.ts';
 import type { ChannelRender, RenderOptions } from './render-channel.ts';
 

@@ -1,10 +1,12 @@
 import { MissiveError } from '../core/errors.ts';
 import { invariant } from '../core/invariant.ts';
 import type { Artifact } from '../core/types.ts';
-import type { CompiledBrand } from '../templates/brand/compile-brand.ts';
-import type { CompiledTemplate } from '../templates/compile.ts';
-import { withBrand } from '../templates/handlebars/runtime.ts';
-import type { DocumentData } from '../templates/types.ts';
+import {
+  type CompiledBrand,
+  type CompiledTemplate,
+  type DocumentData,
+  withBrand,
+} from '../templates/index.ts';
 import { makeArtifact } from './artifact.ts';
 
 export interface EmailOptions {

@@ -1,10 +1,14 @@
 import { errorMessage, isMissiveError } from '../core/errors.ts';
 import type { ChannelKind } from '../core/types.ts';
-import type { BrandSource } from '../templates/brand/brand-source.ts';
-import { loadBrandByName } from '../templates/brand/default-brand.ts';
-import { compileTemplateAsync } from '../templates/compile.ts';
-import { loadTemplatePackage, templatePackageFromFiles } from '../templates/package-loader.ts';
-import type { DocumentData, TemplatePackage } from '../templates/types.ts';
+import {
+  type BrandSource,
+  compileTemplateAsync,
+  type DocumentData,
+  loadBrandByName,
+  loadTemplatePackage,
+  type TemplatePackage,
+  templatePackageFromFiles,
+} from '../templates/index.ts';
 import { renderForChannel } from './render-channel.ts';
 
 export interface LintIssue {

@@ -1,12 +1,14 @@
 import { MissiveError } from '../core/errors.ts';
 import type { Artifact } from '../core/types.ts';
-import type { CompiledBrand } from '../templates/brand/compile-brand.ts';
-import { themeLayout } from '../templates/brand/theme-layout.ts';
-import type { CompiledTemplate } from '../templates/compile.ts';
-import { withBrand } from '../templates/handlebars/runtime.ts';
-import type { TemplateText } from '../templates/handlebars/template-text.ts';
-import type { PrintLayout } from '../templates/print-layout/schema.ts';
-import type { DocumentData } from '../templates/types.ts';
+import {
+  type CompiledBrand,
+  type CompiledTemplate,
+  type DocumentData,
+  type PrintLayout,
+  type TemplateText,
+  themeLayout,
+  withBrand,
+} from '../templates/index.ts';
 import { makeArtifact } from './artifact.ts';
 import { collectBytes, createPdfDocument } from './pdf/document.ts';
 import { type FontFace, getFont, resetGlyphCaches } from './pdf/fonts.ts';

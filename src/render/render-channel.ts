@@ -1,9 +1,11 @@
 import { MissiveError } from '../core/errors.ts';
 import type { Artifact, ChannelKind } from '../core/types.ts';
-import type { BrandSource } from '../templates/brand/brand-source.ts';
-import { compileBrand } from '../templates/brand/compile-brand.ts';
-import type { CompiledTemplate } from '../templates/compile.ts';
-import type { DocumentData } from '../templates/types.ts';
+import {
+  type BrandSource,
+  type CompiledTemplate,
+  compileBrand,
+  type DocumentData,
+} from '../templates/index.ts';
 import { renderEmail } from './email.ts';
 import { renderPrint } from './print.ts';
 import { renderSms } from './sms.ts';

@@ -11,9 +11,12 @@ import { type SmsEncoding, smsSegments } from '../render/sms-segments.ts';
 import { withOffers } from '../rules/offer-content.ts';
 import { previewOffers } from '../rules/preview-offers.ts';
 import { type Database, getCustomer } from '../store/index.ts';
-import { type CompiledTemplate, compileTemplateAsync } from '../templates/compile.ts';
-import { templatePackageFromFiles } from '../templates/package-loader.ts';
-import type { DocumentData } from '../templates/types.ts';
+import {
+  type CompiledTemplate,
+  compileTemplateAsync,
+  type DocumentData,
+  templatePackageFromFiles,
+} from '../templates/index.ts';
 
 /** The as-of date when a caller gives none (the routes pass the end of last month). */
 export const STUDIO_AS_OF = '2026-10-31';

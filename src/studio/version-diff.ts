@@ -1,4 +1,4 @@
-import { templatePackageFromFiles } from '../templates/package-loader.ts';
+import { templatePackageFromFiles } from '../templates/index.ts';
 import { type DiffHunk, diffHunks } from './line-diff.ts';
 
 /** One file that differs between two versions of a template, as the studio's diff page lists it. */

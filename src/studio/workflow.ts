@@ -20,9 +20,13 @@ import {
   type Role,
   updateDraftIf,
 } from '../store/index.ts';
-import { compileTemplateAsync } from '../templates/compile.ts';
-import { loadTemplatePackage, templatePackageFromFiles } from '../templates/package-loader.ts';
-import { type PublishedTemplate, publishTemplateFiles } from '../templates/publish.ts';
+import {
+  compileTemplateAsync,
+  loadTemplatePackage,
+  type PublishedTemplate,
+  publishTemplateFiles,
+  templatePackageFromFiles,
+} from '../templates/index.ts';
 
 /**
  * The four-eyes workflow of a studio draft:

@@ -12,8 +12,7 @@ import { smsSegments } from '../../render/sms-segments.ts';
 import { withOffers } from '../../rules/offer-content.ts';
 import { previewOffers } from '../../rules/preview-offers.ts';
 import { getCustomer } from '../../store/index.ts';
-import { loadPublishedTemplate } from '../../templates/load-published.ts';
-import type { DocumentData } from '../../templates/types.ts';
+import { type DocumentData, loadPublishedTemplate } from '../../templates/index.ts';
 import { ROUTE_ROLES } from '../auth/principal.ts';
 import { badRequest } from './decide.ts';
 

@@ -39,7 +39,7 @@ import {
   recordPendingBlobs,
   recordRunFailure,
 } from '../../store/index.ts';
-import type { DocumentData } from '../../templates/types.ts';
+import type { DocumentData } from '../../templates/index.ts';
 import type { RenderChunkJob } from '../queues.ts';
 import type { RunDataCache } from '../run-data.ts';
 import type { RunDecisions } from '../run-decisions.ts';

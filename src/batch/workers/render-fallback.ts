@@ -10,7 +10,7 @@ import {
   type RunRecord,
   transitionCommunicationStatus,
 } from '../../store/index.ts';
-import type { DocumentData } from '../../templates/types.ts';
+import type { DocumentData } from '../../templates/index.ts';
 import { type RenderChunkDeps, runBrand } from './render-chunk.ts';
 
 /**

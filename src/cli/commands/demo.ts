@@ -6,7 +6,7 @@ import { readRunTiming } from '../../batch/run-report.ts';
 import { parseAsOf } from '../../core/as-of.ts';
 import { publishCatalogDir } from '../../rules/publish.ts';
 import { listCommunicationsForRun } from '../../store/index.ts';
-import { publishTemplatePackage } from '../../templates/publish.ts';
+import { publishTemplatePackage } from '../../templates/index.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
 import { startLocalChannels } from '../local-channels.ts';
 import { PROJECT_ROOT, SHIPPED } from '../project-paths.ts';

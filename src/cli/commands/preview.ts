@@ -14,10 +14,13 @@ import { renderForChannel } from '../../render/render-channel.ts';
 import { withOffers } from '../../rules/offer-content.ts';
 import { previewOffers } from '../../rules/preview-offers.ts';
 import { communicationId, getCustomer } from '../../store/index.ts';
-import { type CompiledTemplate, compileTemplateAsync } from '../../templates/compile.ts';
-import { loadPublishedTemplate } from '../../templates/load-published.ts';
-import { loadTemplatePackage } from '../../templates/package-loader.ts';
-import type { DocumentData } from '../../templates/types.ts';
+import {
+  type CompiledTemplate,
+  compileTemplateAsync,
+  type DocumentData,
+  loadPublishedTemplate,
+  loadTemplatePackage,
+} from '../../templates/index.ts';
 import type { Runtime } from '../runtime.ts';
 import { withRuntime } from '../with-runtime.ts';
 

@@ -7,11 +7,14 @@ import { lintTemplatePackage } from '../../render/lint-render.ts';
 import type { Catalog } from '../../rules/catalog.ts';
 import { loadCatalogDirOrThrow } from '../../rules/catalog-loader.ts';
 import { loadPublishedCatalog } from '../../rules/context-loader.ts';
-import { loadBrandByName } from '../../templates/brand/default-brand.ts';
-import { compileTemplateAsync } from '../../templates/compile.ts';
-import { missingOfferImages, requireOfferImages } from '../../templates/offer-images.ts';
-import { loadTemplatePackage } from '../../templates/package-loader.ts';
-import { publishTemplatePackage } from '../../templates/publish.ts';
+import {
+  compileTemplateAsync,
+  loadBrandByName,
+  loadTemplatePackage,
+  missingOfferImages,
+  publishTemplatePackage,
+  requireOfferImages,
+} from '../../templates/index.ts';
 import { withRuntime } from '../with-runtime.ts';
 
 export function registerTemplatesCommands(program: Command): void {

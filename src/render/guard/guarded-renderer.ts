@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { isErrorCode, MissiveError } from '../../core/errors.ts';
 import type { ChannelKind } from '../../core/types.ts';
-import type { DocumentData } from '../../templates/types.ts';
+import type { DocumentData } from '../../templates/index.ts';
 import type { ChannelRender, RenderOptions } from '../render-channel.ts';
 import type { RenderReply, RenderRequest, TemplateSource } from './protocol.ts';
 

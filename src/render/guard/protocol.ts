@@ -1,7 +1,6 @@
 import type { ErrorDetails } from '../../core/errors.ts';
 import type { Artifact, ChannelKind } from '../../core/types.ts';
-import type { BrandSource } from '../../templates/brand/brand-source.ts';
-import type { DocumentData } from '../../templates/types.ts';
+import type { BrandSource, DocumentData } from '../../templates/index.ts';
 import type { RenderOptions } from '../render-channel.ts';
 
 /** A published template version as the render thread receives it: files once, then only the id. */

@@ -6,9 +6,12 @@
 import { parentPort } from 'node:worker_threads';
 import { isMissiveError } from '../../core/errors.ts';
 import { InvariantError } from '../../core/invariant.ts';
-import type { BrandSource } from '../../templates/brand/brand-source.ts';
-import { type CompiledTemplate, compileTemplateAsync } from '../../templates/compile.ts';
-import { templatePackageFromFiles } from '../../templates/package-loader.ts';
+import {
+  type BrandSource,
+  type CompiledTemplate,
+  compileTemplateAsync,
+  templatePackageFromFiles,
+} from '../../templates/index.ts';
 import { renderForChannel } from '../render-channel.ts';
 import type { RenderReply, RenderRequest } from './protocol.ts';
 

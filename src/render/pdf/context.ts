@@ -1,10 +1,12 @@
 import { MissiveError } from '../../core/errors.ts';
-import type { CompiledBrand } from '../../templates/brand/compile-brand.ts';
-import type { TemplateRuntime } from '../../templates/handlebars/runtime.ts';
-import type { TemplateText } from '../../templates/handlebars/template-text.ts';
-import type { PrintLayout } from '../../templates/print-layout/schema.ts';
-import type { ResolvedStyle } from '../../templates/print-layout/style.ts';
-import type { DocumentData } from '../../templates/types.ts';
+import type {
+  CompiledBrand,
+  DocumentData,
+  PrintLayout,
+  ResolvedStyle,
+  TemplateRuntime,
+  TemplateText,
+} from '../../templates/index.ts';
 import type { Tagger } from './tagging.ts';
 
 /** The rectangle blocks flow in: the body between header and footer, a band, a column or an `at` box. */

@@ -1,5 +1,5 @@
 import { MissiveError } from '../../core/errors.ts';
-import type { TemplateText } from '../../templates/handlebars/template-text.ts';
+import type { TemplateText } from '../../templates/index.ts';
 import { type DrawContext, evaluate } from './context.ts';
 
 /**

@@ -1,8 +1,13 @@
-import type { CompiledBrand } from '../../templates/brand/compile-brand.ts';
-import type { TemplateRuntime } from '../../templates/handlebars/runtime.ts';
-import { PAGE_SIZES, type PrintLayout, type Region } from '../../templates/print-layout/schema.ts';
-import { DEFAULT_STYLE, resolveStyle } from '../../templates/print-layout/style.ts';
-import type { DocumentData } from '../../templates/types.ts';
+import {
+  type CompiledBrand,
+  DEFAULT_STYLE,
+  type DocumentData,
+  PAGE_SIZES,
+  type PrintLayout,
+  type Region,
+  resolveStyle,
+  type TemplateRuntime,
+} from '../../templates/index.ts';
 import { drawBlock } from './blocks/index.ts';
 import type { DrawContext, Frame } from './context.ts';
 import type { Tagger } from './tagging.ts';

@@ -1,6 +1,4 @@
-import type { TextLocation } from '../../templates/handlebars/template-text.ts';
-import type { ResolvedStyle } from '../../templates/print-layout/style.ts';
-import type { Align } from '../../templates/print-layout/units.ts';
+import type { Align, ResolvedStyle, TextLocation } from '../../templates/index.ts';
 import type { DrawContext } from './context.ts';
 import { type FontFace, getFont, splitRuns } from './fonts.ts';
 

@@ -15,7 +15,7 @@ import {
   requireDraft,
   submitDraft,
 } from '../../../studio/workflow.ts';
-import { templatePackageFromFiles } from '../../../templates/package-loader.ts';
+import { templatePackageFromFiles } from '../../../templates/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
 import { draftSummary, listTemplatesWithVersions, studioActor } from '../../routes/studio.ts';
 import { pageContext, sendPage } from '../layout.ts';

@@ -1,5 +1,4 @@
-import type { AddressBlock } from '../../../templates/print-layout/blocks/index.ts';
-import { resolveStyle } from '../../../templates/print-layout/style.ts';
+import { type AddressBlock, resolveStyle } from '../../../templates/index.ts';
 import { type DrawContext, ensureRoom, evaluate, fixedContext } from '../context.ts';
 import { decoration, paragraph } from '../tagging.ts';
 import { drawText, measureText } from '../text.ts';

@@ -1,6 +1,5 @@
 import { MissiveError } from '../../../core/errors.ts';
-import type { ChartBlock } from '../../../templates/print-layout/blocks/index.ts';
-import { type ResolvedStyle, resolveStyle } from '../../../templates/print-layout/style.ts';
+import { type ChartBlock, type ResolvedStyle, resolveStyle } from '../../../templates/index.ts';
 import { type DrawContext, ensureRoomKeeping, evaluate } from '../context.ts';
 import { figure } from '../figure.ts';
 import { paragraph } from '../tagging.ts';

@@ -1,5 +1,4 @@
-import type { BarcodeBlock, QrBlock } from '../../../templates/print-layout/blocks/index.ts';
-import { resolveStyle } from '../../../templates/print-layout/style.ts';
+import { type BarcodeBlock, type QrBlock, resolveStyle } from '../../../templates/index.ts';
 import { encodeBars, encodeMatrix } from '../barcode.ts';
 import { type DrawContext, ensureRoom, evaluate } from '../context.ts';
 import { figure } from '../figure.ts';

@@ -1,5 +1,4 @@
-import type { ColumnsBlock, LeafBlock } from '../../../templates/print-layout/blocks/index.ts';
-import { resolveWidths } from '../../../templates/print-layout/units.ts';
+import { type ColumnsBlock, type LeafBlock, resolveWidths } from '../../../templates/index.ts';
 import { type DrawContext, ensureRoom, fixedContext } from '../context.ts';
 
 export type LeafDrawer = (ctx: DrawContext, block: LeafBlock, path: string) => void;

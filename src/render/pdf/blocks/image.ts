@@ -1,7 +1,11 @@
 import { MissiveError } from '../../../core/errors.ts';
-import type { TemplateText } from '../../../templates/handlebars/template-text.ts';
-import type { ImageBlock, LogoBlock } from '../../../templates/print-layout/blocks/index.ts';
-import { type ImageAsset, layoutImage } from '../../../templates/print-layout/images.ts';
+import {
+  type ImageAsset,
+  type ImageBlock,
+  type LogoBlock,
+  layoutImage,
+  type TemplateText,
+} from '../../../templates/index.ts';
 import { type DrawContext, ensureRoom } from '../context.ts';
 import { figure } from '../figure.ts';
 import { drawImageShared } from '../png-alpha-cache.ts';

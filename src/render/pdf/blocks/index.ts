@@ -1,4 +1,4 @@
-import type { Block, BlockType, LeafBlock } from '../../../templates/print-layout/blocks/index.ts';
+import type { Block, BlockType, LeafBlock } from '../../../templates/index.ts';
 import { type DrawContext, fixedContext } from '../context.ts';
 import { drawAddress } from './address.ts';
 import { drawChart } from './chart.ts';

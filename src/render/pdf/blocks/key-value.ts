@@ -1,5 +1,4 @@
-import type { KeyValueBlock } from '../../../templates/print-layout/blocks/index.ts';
-import { resolveStyle } from '../../../templates/print-layout/style.ts';
+import { type KeyValueBlock, resolveStyle } from '../../../templates/index.ts';
 import { type DrawContext, ensureRoom, evaluate } from '../context.ts';
 import { decoration } from '../tagging.ts';
 import { drawText, measureText } from '../text.ts';

@@ -1,4 +1,4 @@
-import type { PageBreakBlock, RuleBlock, SpacerBlock } from '../../../templates/print-layout/blocks/index.ts';
+import type { PageBreakBlock, RuleBlock, SpacerBlock } from '../../../templates/index.ts';
 import { type DrawContext, ensureRoom } from '../context.ts';
 import { decoration } from '../tagging.ts';
 

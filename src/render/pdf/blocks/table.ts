@@ -1,8 +1,12 @@
 import { MissiveError } from '../../../core/errors.ts';
-import type { TextLocation } from '../../../templates/handlebars/template-text.ts';
-import type { TableBlock } from '../../../templates/print-layout/blocks/index.ts';
-import { type ResolvedStyle, resolveStyle } from '../../../templates/print-layout/style.ts';
-import { type Align, resolveWidths } from '../../../templates/print-layout/units.ts';
+import {
+  type Align,
+  type ResolvedStyle,
+  resolveStyle,
+  resolveWidths,
+  type TableBlock,
+  type TextLocation,
+} from '../../../templates/index.ts';
 import { type DrawContext, ensureRoom, evaluate, type Scope } from '../context.ts';
 import { decoration } from '../tagging.ts';
 import { drawText, measureText } from '../text.ts';

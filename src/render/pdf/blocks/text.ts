@@ -1,5 +1,4 @@
-import type { TextBlock } from '../../../templates/print-layout/blocks/index.ts';
-import { type ResolvedStyle, resolveStyle } from '../../../templates/print-layout/style.ts';
+import { type ResolvedStyle, resolveStyle, type TextBlock } from '../../../templates/index.ts';
 import { type DrawContext, ensureRoomKeeping, evaluate } from '../context.ts';
 import { drawText, measureText } from '../text.ts';
 
