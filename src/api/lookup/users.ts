@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../../core/errors.ts';
 import {
+  appendAudit,
   createApiToken,
   createUser,
   type Database,
@@ -37,6 +38,26 @@ export async function addUser(
   }
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   return createUser(db, { name: input.name, role: input.role, passwordHash });
+}
+
+/**
+ * An admin adds a user (POST /api/users or the users page): addUser, then the audit row
+ * `user.add` with the role and the admin's address. Errors as addUser's (MSV_API_BAD_REQUEST…).
+ */
+export async function addUserAsAdmin(
+  db: Kysely<Database>,
+  input: { name: string; role: Role; password?: string | undefined },
+  by: { actor: string; ip: string },
+): Promise<UserRecord> {
+  const user = await addUser(db, input);
+  await appendAudit(db, {
+    actor: by.actor,
+    action: 'user.add',
+    targetType: 'user',
+    targetId: user.name,
+    details: { role: user.role, ip: by.ip },
+  });
+  return user;
 }
 
 /** A new API token for the user: returned once, only its sha256 is stored. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { appendAudit, listUsers, ROLES, type Role } from '../../store/index.ts';
 import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
-import { addUser, issueApiToken, MIN_PASSWORD_LENGTH } from '../lookup/users.ts';
+import { addUserAsAdmin, issueApiToken, MIN_PASSWORD_LENGTH } from '../lookup/users.ts';
 
 const tags = ['users'];
 
@@ -37,14 +37,8 @@ export function userRoutes(app: FastifyInstance): void {
       },
     },
     async (request, reply) => {
-      const user = await addUser(deps.db, request.body);
-      await appendAudit(deps.db, {
-        actor: actorOf(request.principal!),
-        action: 'user.add',
-        targetType: 'user',
-        targetId: user.name,
-        details: { role: user.role, ip: request.ip },
-      });
+      const by = { actor: actorOf(request.principal!), ip: request.ip };
+      const user = await addUserAsAdmin(deps.db, request.body, by);
       return reply.status(201).send({ user: { name: user.name, role: user.role } });
     },
   );

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { isMissiveError, MissiveError } from '../../../core/errors.ts';
-import { appendAudit, listUsers, ROLES, type Role } from '../../../store/index.ts';
+import { listUsers, ROLES, type Role } from '../../../store/index.ts';
 import { actorOf, ROUTE_ROLES } from '../../auth/principal.ts';
-import { addUser } from '../../lookup/users.ts';
+import { addUserAsAdmin } from '../../lookup/users.ts';
 import { readAuditLog } from '../../routes/audit.ts';
 import { pageContext, sendPage } from '../layout.ts';
 import { auditPage, usersPage } from '../pages/admin.ts';
@@ -26,14 +26,11 @@ export function adminPages(app: FastifyInstance): void {
             field: 'role',
           });
         }
-        const user = await addUser(deps.db, { name: body.name ?? '', role, password: body.password ?? '' });
-        await appendAudit(deps.db, {
-          actor: actorOf(request.principal!),
-          action: 'user.add',
-          targetType: 'user',
-          targetId: user.name,
-          details: { role: user.role, ip: request.ip },
-        });
+        await addUserAsAdmin(
+          deps.db,
+          { name: body.name ?? '', role, password: body.password ?? '' },
+          { actor: actorOf(request.principal!), ip: request.ip },
+        );
         return reply.redirect('/ui/admin/users', 303);
       } catch (err) {
         const message = isMissiveError(err) || err instanceof Error ? err.message : String(err);
