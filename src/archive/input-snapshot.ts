@@ -2,8 +2,7 @@ import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
 import type { ChannelKind } from '../core/types.ts';
-import type { AttachmentPlan } from '../render/email-documents.ts';
-import type { TrackingPlan } from '../render/tracked-links.ts';
+import type { AttachmentPlan, TrackingPlan } from '../render/index.ts';
 import {
   type Database,
   type DataKey,

@@ -1,9 +1,13 @@
 import type { Kysely } from 'kysely';
 import { isMissiveError, MissiveError } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
-import { attachPlannedDocuments } from '../render/email-documents.ts';
-import { renderForChannel } from '../render/render-channel.ts';
-import { applyTracking, isTrackedChannel, type TrackingPlan } from '../render/tracked-links.ts';
+import { renderForChannel } from '../render/heavy.ts';
+import {
+  applyTracking,
+  attachPlannedDocuments,
+  isTrackedChannel,
+  type TrackingPlan,
+} from '../render/index.ts';
 import {
   type Database,
   getCommunication,

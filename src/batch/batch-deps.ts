@@ -6,7 +6,7 @@ import type { DiskFullWatch } from '../core/disk-full.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind } from '../core/types.ts';
 import type { LinkTracking } from '../feedback/link-tracking.ts';
-import type { RenderLimits } from '../render/guard/guarded-renderer.ts';
+import type { RenderLimits } from '../render/index.ts';
 import type { Database } from '../store/index.ts';
 import type { DispatchChannel } from './queues.ts';
 import type { SandboxLocation } from './workers/render-sandbox.ts';

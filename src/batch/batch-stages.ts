@@ -1,6 +1,6 @@
 import type { Worker } from 'bullmq';
 import { settledWithin } from '../core/abortable.ts';
-import type { RenderLimits } from '../render/guard/guarded-renderer.ts';
+import type { RenderLimits } from '../render/index.ts';
 import type { BatchDeps } from './batch-deps.ts';
 import { openDispatch } from './open-dispatch.ts';
 import { DISPATCH_CHANNELS, type DispatchChannel } from './queues.ts';

@@ -6,7 +6,7 @@ import {
   dataSourceFromText,
   documentDataProvider,
 } from '../customers/index.ts';
-import { requireDataContract } from '../render/data-contract.ts';
+import { requireDataContract } from '../render/heavy.ts';
 import {
   type Database,
   getDataSourceVersion,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
-import type { TemplateSource } from '../render/guard/guarded-renderer.ts';
+import type { TemplateSource } from '../render/index.ts';
 import { type Database, getTemplateVersion } from '../store/index.ts';
 import { type CompiledTemplate, compileTemplateAsync, templatePackageFromFiles } from '../templates/index.ts';
 

@@ -3,7 +3,7 @@ import type { BlobStore } from '../archive/blob-store.ts';
 import { MissiveError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind, CommunicationStatus, Customer } from '../core/types.ts';
-import { decodeEmail } from '../render/email.ts';
+import { decodeEmail } from '../render/index.ts';
 import {
   appendEvent,
   type CommunicationPatch,

@@ -1,6 +1,6 @@
 import nodemailer, { type DKIMOptions, type SendMailOptions, type SMTPPoolOptions } from 'nodemailer';
 import { MissiveError } from '../core/errors.ts';
-import { decodeEmail } from '../render/email.ts';
+import { decodeEmail } from '../render/index.ts';
 import type { Channel, Outbound, SendContext, SendResult } from './channel.ts';
 import { classifySmtpError, type SmtpErrorLike } from './classify.ts';
 import { assertHeaderSafe } from './header-safety.ts';

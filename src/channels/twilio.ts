@@ -1,5 +1,5 @@
 import twilio from 'twilio';
-import { smsSegments } from '../render/sms-segments.ts';
+import { smsSegments } from '../render/index.ts';
 import type { Channel, Outbound, ReconcileResult, SendContext, SendResult } from './channel.ts';
 import { classifyTwilioError, type TwilioErrorLike } from './classify.ts';
 import { msUntilQuietHoursEnd } from './quiet-hours.ts';

@@ -1,5 +1,4 @@
-import { shortClickUrl, shortCode } from '../render/short-links.ts';
-import type { TrackingPlan } from '../render/tracked-links.ts';
+import { shortClickUrl, shortCode, type TrackingPlan } from '../render/index.ts';
 import type { OfferContent } from '../rules/offer-content.ts';
 
 export interface PrintLinkOptions {

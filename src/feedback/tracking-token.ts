@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MissiveError } from '../core/errors.ts';
-import type { TokenPurpose } from '../render/short-links.ts';
+import type { TokenPurpose } from '../render/index.ts';
 
 /**
  * Signed tracking tokens (RELIABILITY S4), the links messages carried before short links:

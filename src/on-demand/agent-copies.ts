@@ -6,8 +6,7 @@ import { MissiveError } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Artifact, ChannelKind } from '../core/types.ts';
-import { makeArtifact } from '../render/artifact.ts';
-import { EMAIL_MIME, encodeEmail } from '../render/email.ts';
+import { EMAIL_MIME, encodeEmail, makeArtifact } from '../render/index.ts';
 import {
   appendAudit,
   appendEvent,

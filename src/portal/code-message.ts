@@ -1,7 +1,5 @@
 import type { Artifact } from '../core/types.ts';
-import { makeArtifact } from '../render/artifact.ts';
-import { EMAIL_MIME, encodeEmail } from '../render/email.ts';
-import { smsSegments } from '../render/sms-segments.ts';
+import { EMAIL_MIME, encodeEmail, makeArtifact, smsSegments } from '../render/index.ts';
 
 /** The message that carries a sign-in code, in the customer's language. Pure. */
 export type PortalLocale = 'en-GB' | 'zh-CN';

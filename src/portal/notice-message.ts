@@ -1,7 +1,5 @@
 import type { Artifact, ChannelKind } from '../core/types.ts';
-import { makeArtifact } from '../render/artifact.ts';
-import { EMAIL_MIME, encodeEmail } from '../render/email.ts';
-import { smsSegments } from '../render/sms-segments.ts';
+import { EMAIL_MIME, encodeEmail, makeArtifact, smsSegments } from '../render/index.ts';
 import type { PortalLocale } from './code-message.ts';
 
 /**

@@ -4,8 +4,7 @@ import type { Kysely } from 'kysely';
 import { SHIPPED_DATASOURCES_DIR } from '../core/config.ts';
 import { lastDayOfPreviousMonth } from '../core/dates.ts';
 import { isMissiveError, MissiveError } from '../core/errors.ts';
-import { requireDataContract } from '../render/data-contract.ts';
-import { lintTemplateFiles } from '../render/lint-render.ts';
+import { lintTemplateFiles, requireDataContract } from '../render/heavy.ts';
 import {
   appendAudit,
   type Database,

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { lastDayOfPreviousMonth } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
-import { decodeEmail } from '../../render/email.ts';
+import { decodeEmail } from '../../render/index.ts';
 import { appendAudit, type Database, listDrafts, listTemplateVersions } from '../../store/index.ts';
 import { checkOffer, latestCatalog, publishOffer } from '../../studio/offers.ts';
 import { pdfPageToPng } from '../../studio/pdf-png.ts';

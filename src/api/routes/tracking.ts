@@ -9,7 +9,7 @@ import {
   type TrackingClaims,
   verifyToken,
 } from '../../feedback/tracking-token.ts';
-import { SHORT_CODE } from '../../render/short-links.ts';
+import { SHORT_CODE } from '../../render/index.ts';
 import { type Database, getTrackedLink } from '../../store/index.ts';
 
 export interface TrackingRouteDeps {

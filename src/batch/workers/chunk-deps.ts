@@ -3,7 +3,7 @@ import type { BlobStore } from '../../archive/blob-store.ts';
 import { type BrandSettings, createRunBrands } from '../../archive/run-brand.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { LinkTracking } from '../../feedback/link-tracking.ts';
-import { createGuardedRenderer, type RenderLimits } from '../../render/guard/guarded-renderer.ts';
+import { createGuardedRenderer, type RenderLimits } from '../../render/index.ts';
 import type { Database } from '../../store/index.ts';
 import { createRunDataCache } from '../run-data.ts';
 import { createRunDecisions } from '../run-decisions.ts';

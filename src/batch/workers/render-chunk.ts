@@ -12,15 +12,16 @@ import type { Logger } from '../../core/logger.ts';
 import type { Artifact, ChannelKind, Customer } from '../../core/types.ts';
 import type { LinkTracking } from '../../feedback/link-tracking.ts';
 import { trackPrintOffers } from '../../feedback/print-links.ts';
-import { attachPlannedDocuments, emailAttachmentPlan } from '../../render/email-documents.ts';
-import { type ChannelRender, type RenderOptions, renderForChannel } from '../../render/render-channel.ts';
+import { type ChannelRender, type RenderOptions, renderForChannel } from '../../render/heavy.ts';
 import {
+  attachPlannedDocuments,
+  emailAttachmentPlan,
   isTrackedChannel,
   offerTargets,
   type TrackingPlan,
   trackArtifact,
   trackedLinkRows,
-} from '../../render/tracked-links.ts';
+} from '../../render/index.ts';
 import type { Decision } from '../../rules/decision.ts';
 import { type OfferContent, offerContentFor, withOffers } from '../../rules/offer-content.ts';
 import {

@@ -1,6 +1,6 @@
 import { errorMessage, MissiveError } from '../../core/errors.ts';
 import { invariant } from '../../core/invariant.ts';
-import { renderForChannel } from '../../render/render-channel.ts';
+import { renderForChannel } from '../../render/heavy.ts';
 import { offerContentFor, withOffers } from '../../rules/offer-content.ts';
 import {
   type CommunicationRecord,

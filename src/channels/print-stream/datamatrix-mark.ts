@@ -1,6 +1,6 @@
 import bwipjs from 'bwip-js';
 import { invariant } from '../../core/invariant.ts';
-import type { Matrix } from '../../render/pdf/barcode.ts';
+import type { Matrix } from '../../render/heavy.ts';
 import { formatMarkPayload } from './mark-payload.ts';
 import { MM, type PageBox, rect, type SheetMark, type SheetMarkInput } from './sheet-mark.ts';
 

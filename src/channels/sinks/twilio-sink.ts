@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import twilio from 'twilio';
 import { InvariantError } from '../../core/invariant.ts';
-import { smsSegments } from '../../render/sms-segments.ts';
+import { smsSegments } from '../../render/index.ts';
 
 /**
  * A Twilio-compatible Messages API on loopback for the demo and the tests, driven by the real

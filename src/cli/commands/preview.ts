@@ -10,7 +10,7 @@ import { CHANNEL_KINDS, type ChannelKind } from '../../core/types.ts';
 import { customerDocumentData } from '../../customers/index.ts';
 import { linkTrackingFromConfig } from '../../feedback/link-tracking.ts';
 import { trackPrintOffers } from '../../feedback/print-links.ts';
-import { renderForChannel } from '../../render/render-channel.ts';
+import { renderForChannel } from '../../render/heavy.ts';
 import { withOffers } from '../../rules/offer-content.ts';
 import { previewOffers } from '../../rules/preview-offers.ts';
 import { communicationId, getCustomer } from '../../store/index.ts';

@@ -6,7 +6,7 @@ import {
   readCustomerDocument,
   recordDocumentView,
 } from '../../../portal/documents.ts';
-import { decodeEmail } from '../../../render/email.ts';
+import { decodeEmail } from '../../../render/index.ts';
 import { EMAIL_FRAME_CSP, neutraliseEmailHtml } from '../../email-view.ts';
 import { requireBlobs } from '../../require-blobs.ts';
 import { sendPage } from '../../ui/layout.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { MissiveError } from '../../../core/errors.ts';
-import { decodeEmail } from '../../../render/email.ts';
+import { decodeEmail } from '../../../render/index.ts';
 import { explainDecision } from '../../../rules/explain.ts';
 import type { SearchKind } from '../../../store/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
