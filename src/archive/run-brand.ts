@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import { type Config, loadConfig } from '../core/config.ts';
 import { isMissiveError } from '../core/errors.ts';
-import type { Catalog } from '../rules/catalog.ts';
-import { loadPublishedCatalog } from '../rules/context-loader.ts';
+import { type Catalog, loadPublishedCatalog } from '../rules/index.ts';
 import type { Database, RunRecord } from '../store/index.ts';
 import { type BrandSource, compileBrand, loadBrandByName, loadBrandSource } from '../templates/index.ts';
 import type { BlobStore } from './blob-store.ts';

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import type { ChannelKind } from '../core/types.ts';
-import type { Catalog } from '../rules/catalog.ts';
-import { type CatalogTypes, type RunType, resolveRunType } from '../rules/run-type.ts';
+import { type Catalog, type CatalogTypes, type RunType, resolveRunType } from '../rules/index.ts';
 import {
   type Database,
   getLatestCatalogVersion,

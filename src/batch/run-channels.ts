@@ -3,8 +3,9 @@ import type { Channel } from '../channels/channel.ts';
 import { isMissiveError, MissiveError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind } from '../core/types.ts';
-import { loadPublishedCatalog } from '../rules/context-loader.ts';
+import { loadPublishedCatalog } from '../rules/index.ts';
 import {
+  countRunDecisionsLike,
   type Database,
   getTemplateVersion,
   type RunRecord,
@@ -103,13 +104,12 @@ async function templateChannels(db: Kysely<Database>, templateVersionId: string)
 export async function paperInsteadSummary(db: Kysely<Database>, run: RunRecord): Promise<string> {
   const channels = paperInsteadOf(run);
   if (channels.length === 0) return '';
-  const row = await db
-    .selectFrom('decisions')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('run_id', '=', run.id)
-    .where('decision', 'like', '%transport configured for this run: paper instead%')
-    .executeTakeFirstOrThrow();
+  const onPaper = await countRunDecisionsLike(
+    db,
+    run.id,
+    '%transport configured for this run: paper instead%',
+  );
   const names = channels.join(' or ');
   const settings = channels.map((c) => TRANSPORT[c]).join(', ');
-  return `  paper instead    ${Number(row.n)} documents of e-delivery customers went on paper: no ${names} transport configured (${settings}); ${run.communicationType} is paper by law\n`;
+  return `  paper instead    ${onPaper} documents of e-delivery customers went on paper: no ${names} transport configured (${settings}); ${run.communicationType} is paper by law\n`;
 }

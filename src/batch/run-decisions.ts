@@ -1,12 +1,16 @@
 import type { Kysely } from 'kysely';
 import { isMissiveError } from '../core/errors.ts';
 import type { Customer } from '../core/types.ts';
-import type { Catalog } from '../rules/catalog.ts';
-import type { CompiledCatalog } from '../rules/compile.ts';
-import { loadCustomerHistory, loadModel, loadPublishedCatalog } from '../rules/context-loader.ts';
-import { decide } from '../rules/decide.ts';
-import type { Decision } from '../rules/decision.ts';
-import type { ModelSnapshot } from '../rules/ranking.ts';
+import {
+  type Catalog,
+  type CompiledCatalog,
+  type Decision,
+  decide,
+  loadCustomerHistory,
+  loadModel,
+  loadPublishedCatalog,
+  type ModelSnapshot,
+} from '../rules/index.ts';
 import { type Database, listRunDecisions, type RunRecord, saveDecisionIfAbsent } from '../store/index.ts';
 import { paperInsteadOf } from './run-channels.ts';
 

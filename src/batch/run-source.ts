@@ -9,9 +9,7 @@ import {
   type ImportSummary,
   importCustomers,
 } from '../customers/index.ts';
-import type { CompiledCatalog } from '../rules/compile.ts';
-import { asOfParts } from '../rules/computed-traits.ts';
-import { loadPublishedCatalog } from '../rules/context-loader.ts';
+import { asOfParts, type CompiledCatalog, loadPublishedCatalog } from '../rules/index.ts';
 import {
   addRunMembers,
   clearInputFailures,

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import { isMissiveError } from '../core/errors.ts';
-import { loadPublishedCatalog } from '../rules/context-loader.ts';
-import { isServiceDocumentName } from '../rules/run-type.ts';
+import { isServiceDocumentName, loadPublishedCatalog } from '../rules/index.ts';
 import type { Database } from '../store/index.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { localMinuteOfDay } from '../rules/suppression.ts';
+import { localMinuteOfDay } from '../rules/index.ts';
 
 /**
  * Quiet hours re-checked at send time (the decision checked them when it was made; a queue may send

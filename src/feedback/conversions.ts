@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { openCsvReader } from '../customers/index.ts';
-import type { Decision } from '../rules/decision.ts';
+import type { Decision } from '../rules/index.ts';
 import { customerExists, type Database, listSentWithDecisions, parseJson } from '../store/index.ts';
 import { recordFeedbackEvent } from './events.ts';
 import type { SuccessRules } from './success.ts';

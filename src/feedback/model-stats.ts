@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import { loadModel } from '../rules/context-loader.ts';
-import type { Decision } from '../rules/decision.ts';
+import { type Decision, loadModel } from '../rules/index.ts';
 import {
   addModelStats,
   type Database,

@@ -1,8 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CompiledCatalog } from '../rules/compile.ts';
-import { decide } from '../rules/decide.ts';
-import type { Decision } from '../rules/decision.ts';
-import type { ModelSnapshot } from '../rules/ranking.ts';
+import { type CompiledCatalog, type Decision, decide, type ModelSnapshot } from '../rules/index.ts';
 import {
   type Database,
   getCustomers,

@@ -1,5 +1,5 @@
 import { shortClickUrl, shortCode, type TrackingPlan } from '../render/index.ts';
-import type { OfferContent } from '../rules/offer-content.ts';
+import type { OfferContent } from '../rules/index.ts';
 
 export interface PrintLinkOptions {
   key: Uint8Array;

@@ -1,8 +1,6 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
-import type { CompiledCatalog } from '../rules/compile.ts';
-import type { ModelSnapshot } from '../rules/ranking.ts';
-import { PRIOR_ONLY, posteriorOf } from '../rules/ranking.ts';
+import { type CompiledCatalog, type ModelSnapshot, PRIOR_ONLY, posteriorOf } from '../rules/index.ts';
 import {
   countConvertedCustomersByHoldout,
   countRunContributions,

@@ -14,10 +14,7 @@ import type { ChannelKind, Customer } from '../core/types.ts';
 import { customerDocumentData } from '../customers/index.ts';
 import { type ChannelRender, type RenderOptions, renderForChannel } from '../render/heavy.ts';
 import { attachPlannedDocuments, emailAttachmentPlan } from '../render/index.ts';
-import { isReachable } from '../rules/channel-policy.ts';
-import type { Decision } from '../rules/decision.ts';
-import { offerContentFor, withOffers } from '../rules/offer-content.ts';
-import { hasConsent } from '../rules/suppression.ts';
+import { type Decision, hasConsent, isReachable, offerContentFor, withOffers } from '../rules/index.ts';
 import {
   type CommunicationRecord,
   canonicalJson,

@@ -1,12 +1,17 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import type { Customer } from '../core/types.ts';
-import { type Catalog, type Offer, offerSchema } from '../rules/catalog.ts';
-import { compileCatalog } from '../rules/compile.ts';
-import { asOfParts } from '../rules/computed-traits.ts';
-import { formatPath, type RuleIssue } from '../rules/issues.ts';
-import { truthy } from '../rules/logic.ts';
-import { validateCatalog } from '../rules/validate.ts';
+import {
+  asOfParts,
+  type Catalog,
+  compileCatalog,
+  formatPath,
+  type Offer,
+  offerSchema,
+  type RuleIssue,
+  truthy,
+  validateCatalog,
+} from '../rules/index.ts';
 import {
   appendAudit,
   countCustomers,

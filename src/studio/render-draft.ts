@@ -6,8 +6,7 @@ import type { ChannelKind } from '../core/types.ts';
 import { customerDocumentData } from '../customers/index.ts';
 import { type ChannelRender, type LintIssue, renderForChannel } from '../render/heavy.ts';
 import { decodeEmail, type SmsEncoding, smsSegments } from '../render/index.ts';
-import { withOffers } from '../rules/offer-content.ts';
-import { previewOffers } from '../rules/preview-offers.ts';
+import { previewOffers, withOffers } from '../rules/index.ts';
 import { type Database, getCustomer } from '../store/index.ts';
 import {
   type CompiledTemplate,

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Decision } from '../../rules/decision.ts';
+import type { Decision } from '../../rules/index.ts';
 import {
   type CommunicationRecord,
   type Database,

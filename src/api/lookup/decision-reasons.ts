@@ -1,7 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { Catalog } from '../../rules/catalog.ts';
-import type { Decision } from '../../rules/decision.ts';
-import { rejectionSentence, suppressionSentence, wordsFor } from '../../rules/describe-rule.ts';
+import {
+  type Catalog,
+  type Decision,
+  rejectionSentence,
+  suppressionSentence,
+  wordsFor,
+} from '../../rules/index.ts';
 import { type Database, getCatalogVersion } from '../../store/index.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../../core/errors.ts';
-import type { Decision } from '../../rules/decision.ts';
+import type { Decision } from '../../rules/index.ts';
 import { appendEvent, type Database, getDecision } from '../../store/index.ts';
 import { actorOf } from '../auth/principal.ts';
 import { maskPans } from '../mask.ts';

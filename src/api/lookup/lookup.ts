@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/blob-store.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { CopyRequest, CopyResult } from '../../on-demand/agent-copies.ts';
-import type { Decision } from '../../rules/decision.ts';
+import type { Decision } from '../../rules/index.ts';
 import {
   type AttachmentRecord,
   type CommunicationRecord,

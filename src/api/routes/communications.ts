@@ -3,7 +3,7 @@ import { MissiveError } from '../../core/errors.ts';
 import type { ChannelKind } from '../../core/types.ts';
 import type { CopyRequest, CopyResult } from '../../on-demand/agent-copies.ts';
 import { EMAIL_MIME } from '../../render/index.ts';
-import { explainDecision } from '../../rules/explain.ts';
+import { explainDecision } from '../../rules/index.ts';
 import { ROUTE_ROLES } from '../auth/principal.ts';
 import { viewContext } from '../lookup/view-context.ts';
 import { maskPans } from '../mask.ts';

@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { lastDayOfPreviousMonth, parseIsoDate } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
-import { explainDecision } from '../../rules/explain.ts';
-import { decideForCustomer } from '../../rules/publish.ts';
+import { decideForCustomer, explainDecision } from '../../rules/index.ts';
 import { ROUTE_ROLES } from '../auth/principal.ts';
 
 const body = z.strictObject({

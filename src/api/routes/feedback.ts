@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DISPOSITIONS, recordDisposition } from '../../feedback/events.ts';
 import { campaignReport } from '../../feedback/reports.ts';
 import type { SuccessRules } from '../../feedback/success.ts';
-import { loadModel, loadPublishedCatalog } from '../../rules/context-loader.ts';
+import { loadModel, loadPublishedCatalog } from '../../rules/index.ts';
 import type { Database } from '../../store/index.ts';
 import { badRequest } from './decide.ts';
 

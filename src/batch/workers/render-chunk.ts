@@ -22,8 +22,7 @@ import {
   trackArtifact,
   trackedLinkRows,
 } from '../../render/index.ts';
-import type { Decision } from '../../rules/decision.ts';
-import { type OfferContent, offerContentFor, withOffers } from '../../rules/offer-content.ts';
+import { type Decision, type OfferContent, offerContentFor, withOffers } from '../../rules/index.ts';
 import {
   communicationId,
   type Database,

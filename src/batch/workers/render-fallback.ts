@@ -1,7 +1,7 @@
 import { errorMessage, MissiveError } from '../../core/errors.ts';
 import { invariant } from '../../core/invariant.ts';
 import { renderForChannel } from '../../render/heavy.ts';
-import { offerContentFor, withOffers } from '../../rules/offer-content.ts';
+import { offerContentFor, withOffers } from '../../rules/index.ts';
 import {
   type CommunicationRecord,
   getCustomer,

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { parseAsOf } from '../../core/as-of.ts';
 import { MissiveError } from '../../core/errors.ts';
-import { explainDecision } from '../../rules/explain.ts';
-import { decideForCustomer } from '../../rules/publish.ts';
+import { decideForCustomer, explainDecision } from '../../rules/index.ts';
 import { withRuntime } from '../with-runtime.ts';
 
 interface DecideOptions {

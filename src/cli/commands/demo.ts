@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { resolveRun } from '../../batch/resolve-run.ts';
 import { readRunTiming } from '../../batch/run-report.ts';
 import { parseAsOf } from '../../core/as-of.ts';
-import { publishCatalogDir } from '../../rules/publish.ts';
+import { publishCatalogDir } from '../../rules/index.ts';
 import { listCommunicationsForRun } from '../../store/index.ts';
 import { publishTemplatePackage } from '../../templates/index.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';

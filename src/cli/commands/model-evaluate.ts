@@ -2,10 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { MissiveError } from '../../core/errors.ts';
 import { evaluatePolicy } from '../../feedback/policy-evaluation.ts';
-import { loadCatalogDirOrThrow } from '../../rules/catalog-loader.ts';
-import { compileCatalog } from '../../rules/compile.ts';
-import { loadModel } from '../../rules/context-loader.ts';
-import { PRIOR_ONLY } from '../../rules/ranking.ts';
+import { compileCatalog, loadCatalogDirOrThrow, loadModel, PRIOR_ONLY } from '../../rules/index.ts';
 import { withRuntime } from '../with-runtime.ts';
 
 interface EvaluateOptions {

@@ -1,8 +1,13 @@
 import type { Command } from 'commander';
 import { parseAsOf } from '../../core/as-of.ts';
-import { describeIssue, errorsOf, issuesError } from '../../rules/issues.ts';
-import { lintCatalogDir, publishCatalogDir } from '../../rules/publish.ts';
-import type { RealityChecked } from '../../rules/reality-check.ts';
+import {
+  describeIssue,
+  errorsOf,
+  issuesError,
+  lintCatalogDir,
+  publishCatalogDir,
+  type RealityChecked,
+} from '../../rules/index.ts';
 import { listCatalogVersions } from '../../store/index.ts';
 import { withRuntime } from '../with-runtime.ts';
 

@@ -11,8 +11,7 @@ import { customerDocumentData } from '../../customers/index.ts';
 import { linkTrackingFromConfig } from '../../feedback/link-tracking.ts';
 import { trackPrintOffers } from '../../feedback/print-links.ts';
 import { renderForChannel } from '../../render/heavy.ts';
-import { withOffers } from '../../rules/offer-content.ts';
-import { previewOffers } from '../../rules/preview-offers.ts';
+import { previewOffers, withOffers } from '../../rules/index.ts';
 import { communicationId, getCustomer } from '../../store/index.ts';
 import {
   type CompiledTemplate,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { campaignReport } from '../../feedback/reports.ts';
-import { loadModel, loadPublishedCatalog } from '../../rules/context-loader.ts';
+import { loadModel, loadPublishedCatalog } from '../../rules/index.ts';
 import { withRuntime } from '../with-runtime.ts';
 
 export function registerReportCommands(program: Command): void {

@@ -10,7 +10,7 @@ import { type RunSourceSpec, sourceKeyFor } from '../../batch/run-source.ts';
 import { parseAsOf } from '../../core/as-of.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { ChannelKind } from '../../core/types.ts';
-import type { RunType } from '../../rules/run-type.ts';
+import type { RunType } from '../../rules/index.ts';
 import { countCustomers, type Database, getRun } from '../../store/index.ts';
 import { EXIT_OK, parseRate } from '../exit-codes.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';

@@ -3,9 +3,7 @@ import type { Command } from 'commander';
 import { lastDayOfPreviousMonth } from '../../core/dates.ts';
 import { isMissiveError } from '../../core/errors.ts';
 import { lintTemplatePackage, requireDataContract } from '../../render/heavy.ts';
-import type { Catalog } from '../../rules/catalog.ts';
-import { loadCatalogDirOrThrow } from '../../rules/catalog-loader.ts';
-import { loadPublishedCatalog } from '../../rules/context-loader.ts';
+import { type Catalog, loadCatalogDirOrThrow, loadPublishedCatalog } from '../../rules/index.ts';
 import {
   compileTemplateAsync,
   loadBrandByName,

@@ -1,6 +1,4 @@
-import type { CompiledCatalog } from '../../rules/compile.ts';
-import { decide } from '../../rules/decide.ts';
-import type { ModelSnapshot } from '../../rules/ranking.ts';
+import { type CompiledCatalog, decide, type ModelSnapshot } from '../../rules/index.ts';
 import { type EvaluationSample, type OfflineEstimate, offPolicyEstimate } from '../offline-evaluation.ts';
 import type { SimulationResult } from './simulate.ts';
 import { trueRate } from './true-rates.ts';

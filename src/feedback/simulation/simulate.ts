@@ -1,20 +1,27 @@
 import { seededRandom } from '../../core/seeded-random.ts';
 import type { Customer } from '../../core/types.ts';
-import type { CompiledCatalog } from '../../rules/compile.ts';
-import { decide } from '../../rules/decide.ts';
-import type { Decision, DecisionContext } from '../../rules/decision.ts';
-import { type ModelSnapshot, type ModelStatRow, modelSnapshot, PRIOR_ONLY } from '../../rules/ranking.ts';
+import {
+  type CompiledCatalog,
+  type Decision,
+  type DecisionContext,
+  decide,
+  type ModelSnapshot,
+  PRIOR_ONLY,
+} from '../../rules/index.ts';
 import { type ProportionTest, twoProportionTest } from '../stats.ts';
+import type { LearningPath, ReceivedOffer, WeekRun } from './learning-path.ts';
 import { trueRate } from './true-rates.ts';
 
 /**
- * `missive simulate`: the feedback loop replayed on the bank-marketing customers, in memory, with
- * the rules engine's own pure decide(). Customers are shuffled (seeded) and split into weekly
- * cohorts; each week every policy picks one offer per customer of the cohort (the cross-sell
- * promotion: one slot), the ground truth (true-rates.ts) answers, and the learning policy's
- * responses become the next week's model statistics. Policies:
- *   learning — decide() with the model learned so far (Thompson sampling over the posteriors)
- *   static   — decide() with the priors only (the same engine, never learning)
+ * `missive simulate`: the feedback loop replayed on the bank-marketing customers. Customers are
+ * shuffled (seeded) and split into weekly cohorts; each week every policy picks one offer per
+ * customer of the cohort (the cross-sell promotion: one slot) and the ground truth (true-rates.ts)
+ * answers. Policies:
+ *   learning — the product itself (learning-path.ts): each week a run of the campaign in a store,
+ *              decided with the model read back from that store, its messages rendered with tracked
+ *              links and sent; a customer who says yes opens the message and follows the offer's
+ *              link, so the click lands through the tracking route and the events in `model_stats`
+ *   static   — decide() in memory with the priors only (the same engine and seeds, never learning)
  *   random   — uniform among the offers the customer is eligible for
  *   segment-oracle — the offer with the best weight × true mean rate of the customer's segment
  *              (computed from the ground truth of the whole cohort): the best any model that ranks
@@ -62,6 +69,14 @@ export interface LoggedChoice {
   reward: number;
 }
 
+/** How the learning policy's messages and responses went through the product. */
+export interface SendPathTally {
+  /** Messages with an offer that reached a customer (sent through the run's dispatch). */
+  sent: number;
+  /** Responses: the offer's tracked link followed from the received message. */
+  followed: number;
+}
+
 export interface SimulationResult {
   customers: number;
   weeks: WeekResult[];
@@ -70,126 +85,162 @@ export interface SimulationResult {
   learningVsStatic: ProportionTest & { weeks: string };
   /** Share of the static → segment-oracle gap the learning policy closed in the last week. */
   gapClosedLastWeek: number;
+  /** The model read back from the store after the last week's responses. */
   finalModel: ModelSnapshot;
+  sendPath: SendPathTally;
   logs: LoggedChoice[];
   /** The shuffled customers the weeks used (index = LoggedChoice.customerIndex). */
   cohort: SimCustomer[];
 }
 
-export function simulate(all: readonly SimCustomer[], options: SimulationOptions): SimulationResult {
+type Tally = Record<PolicyName, { offered: number; successes: number; value: number }>;
+
+export async function simulate(
+  all: readonly SimCustomer[],
+  options: SimulationOptions,
+  path: LearningPath,
+): Promise<SimulationResult> {
   const seed = options.seed ?? 'missive-simulation';
   const type = options.communicationType ?? 'cross-sell-promotion';
   const keep = 1 - (options.catalog.types[type]?.holdout ?? 0);
   const weight = new Map(options.catalog.offers.map((o) => [o.id, o.prior.weight]));
   const cohort = shuffled(all, seed).slice(0, options.sample ?? all.length);
   const perWeek = Math.ceil(cohort.length / options.weeks);
-  const counts = new Map<string, ModelStatRow>();
-  let model: ModelSnapshot = PRIOR_ONLY;
-  const weekCtx = (w: number, m: ModelSnapshot): DecisionContext => {
-    const monday = new Date(Date.UTC(2026, 1, 2 + 7 * w, 10));
-    return {
-      asOf: monday.toISOString().slice(0, 10),
-      now: monday.toISOString(),
-      runId: `sim-${seed}-w${w}`,
-      communicationType: type,
-      campaign: `sim-${seed}`,
-      catalog: options.catalog,
-      model: m,
-    };
-  };
+  const runs = await path.prepare(cohort, options.weeks);
+  // The static policy decides with each week's run context (run id, as-of, now): the same seeds as
+  // the learning run's decisions, so the two differ only by what the model has learned.
+  const staticCtx = (run: WeekRun): DecisionContext => ({
+    asOf: run.asOf,
+    now: run.now,
+    runId: run.runId,
+    communicationType: type,
+    catalog: options.catalog,
+    model: PRIOR_ONLY,
+    paperInstead: [],
+  });
   const staticDecisions = cohort.map((sc, i) =>
-    decide(sc.customer, weekCtx(Math.floor(i / perWeek), PRIOR_ONLY)),
+    decide(sc.customer, staticCtx(runs[Math.floor(i / perWeek)] as WeekRun)),
   );
-  const segmentRate = segmentTruth(cohort, staticDecisions);
+  const replay: Replay = {
+    seed,
+    keep,
+    keepLogs: options.keepLogs === true,
+    weight,
+    segmentRate: segmentTruth(cohort, staticDecisions),
+    cohort,
+    staticDecisions,
+  };
   const weeks: WeekResult[] = [];
   const logs: LoggedChoice[] = [];
+  const sendPath: SendPathTally = { sent: 0, followed: 0 };
   for (let w = 0; w < options.weeks; w++) {
     const start = w * perWeek;
-    const learnCtx = weekCtx(w, model);
-    const tally = Object.fromEntries(
-      POLICIES.map((p) => [p, { offered: 0, successes: 0, value: 0 }]),
-    ) as Record<PolicyName, { offered: number; successes: number; value: number }>;
-    const learned: { segment: string; offerId: string; success: boolean }[] = [];
-    let n = 0;
-    for (let i = start; i < Math.min(start + perWeek, cohort.length); i++) {
-      const sc = cohort[i] as SimCustomer;
-      const staticDecision = staticDecisions[i] as Decision;
-      const eligible = eligibleOffers(staticDecision);
-      if (eligible.length === 0) continue;
-      n++;
-      const outcome = (offerId: string) =>
-        offerId === 'term-deposit'
-          ? sc.subscribed
-          : seededRandom('sim-outcome', seed, sc.customer.id, offerId).next() <
-            trueRate(offerId, sc.customer.traits, sc.subscribed);
-      const learnDecision = w === 0 ? staticDecision : decide(sc.customer, learnCtx);
-      const choices: Record<PolicyName, string | undefined> = {
-        learning: learnDecision.offers[0]?.offerId,
-        static: staticDecision.offers[0]?.offerId,
-        random: eligible[seededRandom('sim-random', seed, sc.customer.id).int(eligible.length)],
-        'segment-oracle': bestBy(
-          eligible,
-          (o) => (weight.get(o) ?? 1) * (segmentRate.get(`${staticDecision.segment}\u0000${o}`) ?? 0),
-        ),
-        oracle: bestBy(
-          eligible,
-          (o) => (weight.get(o) ?? 1) * trueRate(o, sc.customer.traits, sc.subscribed),
-        ),
-      };
-      for (const p of POLICIES) {
-        const offerId = choices[p];
-        if (offerId === undefined) continue;
-        const ok = outcome(offerId);
-        tally[p].offered++;
-        if (ok) {
-          tally[p].successes++;
-          tally[p].value += weight.get(offerId) ?? 1;
-        }
-        if (p === 'learning') learned.push({ segment: learnDecision.segment, offerId, success: ok });
-      }
-      const logged = staticDecision.offers[0];
-      if (options.keepLogs && logged) {
-        logs.push({
-          customerIndex: i,
-          week: w,
-          offerId: logged.offerId,
-          propensity: logged.propensity / keep,
-          reward: outcome(logged.offerId) ? 1 : 0,
-        });
-      }
-    }
-    weeks.push({
-      week: w + 1,
-      customers: n,
-      modelVersion: model.version,
-      policies: Object.fromEntries(
-        POLICIES.map((p) => {
-          const t = tally[p];
-          return [p, { ...t, rate: ratio(t.successes, t.offered), value: ratio(t.value, n) }];
-        }),
-      ) as WeekResult['policies'],
-    });
-    model = learnFrom(counts, learned);
+    const end = Math.min(start + perWeek, cohort.length);
+    const sent = await path.send(runs[w] as WeekRun, cohort.slice(start, end));
+    const week = tallyWeek(replay, w, start, end, sent.received);
+    // The week's answers come back through the product before the next week's run decides.
+    for (const r of week.responses) await path.respond(r);
+    sendPath.sent += sent.received.size;
+    sendPath.followed += week.responses.length;
+    logs.push(...week.logs);
+    weeks.push(weekResult(w, week.n, sent.modelVersion, week.tally));
   }
-  return summarise(weeks, model, logs, cohort);
+  return summarise(weeks, await path.model(), sendPath, logs, cohort);
 }
 
-/** The week's responses added to the running counts → the next model snapshot (a new version). */
-function learnFrom(
-  counts: Map<string, ModelStatRow>,
-  responses: readonly { segment: string; offerId: string; success: boolean }[],
-): ModelSnapshot {
-  for (const r of responses) {
-    const key = `${r.offerId}\u0000${r.segment}`;
-    let row = counts.get(key);
-    if (!row) {
-      row = { offerId: r.offerId, segment: r.segment, exposures: 0, successes: 0 };
-      counts.set(key, row);
+/** What every week's tally reads: the cohort, its static decisions and the ground truth's helpers. */
+interface Replay {
+  seed: string;
+  /** 1 − the holdout share: a logged propensity is P(offer | treated). */
+  keep: number;
+  keepLogs: boolean;
+  weight: ReadonlyMap<string, number>;
+  segmentRate: ReadonlyMap<string, number>;
+  cohort: readonly SimCustomer[];
+  staticDecisions: readonly Decision[];
+}
+
+/** One week's customers: each policy's choice answered by the ground truth; the learning's yeses. */
+function tallyWeek(
+  replay: Replay,
+  w: number,
+  start: number,
+  end: number,
+  received: ReadonlyMap<string, ReceivedOffer>,
+): { n: number; tally: Tally; responses: ReceivedOffer[]; logs: LoggedChoice[] } {
+  const tally = Object.fromEntries(POLICIES.map((p) => [p, { offered: 0, successes: 0, value: 0 }])) as Tally;
+  const responses: ReceivedOffer[] = [];
+  const logs: LoggedChoice[] = [];
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const sc = replay.cohort[i] as SimCustomer;
+    const staticDecision = replay.staticDecisions[i] as Decision;
+    const eligible = eligibleOffers(staticDecision);
+    if (eligible.length === 0) continue;
+    n++;
+    const outcome = (offerId: string) => answers(replay.seed, sc, offerId);
+    const message = received.get(sc.customer.id);
+    const choices = policyChoices(replay, sc, staticDecision, eligible, message);
+    for (const p of POLICIES) {
+      const offerId = choices[p];
+      if (offerId === undefined) continue;
+      tally[p].offered++;
+      if (!outcome(offerId)) continue;
+      tally[p].successes++;
+      tally[p].value += replay.weight.get(offerId) ?? 1;
+      if (p === 'learning' && message) responses.push(message);
     }
-    row.exposures++;
-    if (r.success) row.successes++;
+    const logged = staticDecision.offers[0];
+    if (replay.keepLogs && logged) {
+      const { offerId } = logged;
+      const reward = outcome(offerId) ? 1 : 0;
+      logs.push({ customerIndex: i, week: w, offerId, propensity: logged.propensity / replay.keep, reward });
+    }
   }
-  return modelSnapshot([...counts.values()].map((r) => ({ ...r })));
+  return { n, tally, responses, logs };
+}
+
+/** The ground truth: does this customer take this offer? (`y` for the term deposit.) */
+function answers(seed: string, sc: SimCustomer, offerId: string): boolean {
+  return offerId === 'term-deposit'
+    ? sc.subscribed
+    : seededRandom('sim-outcome', seed, sc.customer.id, offerId).next() <
+        trueRate(offerId, sc.customer.traits, sc.subscribed);
+}
+
+/** Each policy's offer for the customer; the learning policy's is the one its message carried. */
+function policyChoices(
+  replay: Replay,
+  sc: SimCustomer,
+  staticDecision: Decision,
+  eligible: readonly string[],
+  message: ReceivedOffer | undefined,
+): Record<PolicyName, string | undefined> {
+  const weight = (o: string) => replay.weight.get(o) ?? 1;
+  return {
+    learning: message?.offerId,
+    static: staticDecision.offers[0]?.offerId,
+    random: eligible[seededRandom('sim-random', replay.seed, sc.customer.id).int(eligible.length)],
+    'segment-oracle': bestBy(
+      eligible,
+      (o) => weight(o) * (replay.segmentRate.get(`${staticDecision.segment}\u0000${o}`) ?? 0),
+    ),
+    oracle: bestBy(eligible, (o) => weight(o) * trueRate(o, sc.customer.traits, sc.subscribed)),
+  };
+}
+
+function weekResult(w: number, n: number, modelVersion: string, tally: Tally): WeekResult {
+  return {
+    week: w + 1,
+    customers: n,
+    modelVersion,
+    policies: Object.fromEntries(
+      POLICIES.map((p) => {
+        const t = tally[p];
+        return [p, { ...t, rate: ratio(t.successes, t.offered), value: ratio(t.value, n) }];
+      }),
+    ) as WeekResult['policies'],
+  };
 }
 
 /** The true mean rate of each (segment, offer) over the cohort's customers eligible for it. */
@@ -219,6 +270,7 @@ export function eligibleOffers(decision: Decision): string[] {
 function summarise(
   weeks: WeekResult[],
   finalModel: ModelSnapshot,
+  sendPath: SendPathTally,
   logs: LoggedChoice[],
   cohort: SimCustomer[],
 ): SimulationResult {
@@ -246,6 +298,7 @@ function summarise(
     },
     gapClosedLastWeek: last && gap > 0 ? (last.learning.rate - last.static.rate) / gap : 0,
     finalModel,
+    sendPath,
     logs,
     cohort,
   };

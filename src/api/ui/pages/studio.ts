@@ -1,4 +1,4 @@
-import type { Offer } from '../../../rules/catalog.ts';
+import type { Offer } from '../../../rules/index.ts';
 import type { DraftRecord } from '../../../store/index.ts';
 import { type FileDiff, isTextFile } from '../../../studio/version-diff.ts';
 import { html, type SafeHtml } from '../html.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { MissiveError } from '../../../core/errors.ts';
 import { decodeEmail } from '../../../render/index.ts';
-import { explainDecision } from '../../../rules/explain.ts';
+import { explainDecision } from '../../../rules/index.ts';
 import type { SearchKind } from '../../../store/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
 import { EMAIL_FRAME_CSP, neutraliseEmailHtml } from '../../email-view.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { campaignReport } from '../../../feedback/reports.ts';
-import { loadModel, loadPublishedCatalog } from '../../../rules/context-loader.ts';
+import { loadModel, loadPublishedCatalog } from '../../../rules/index.ts';
 import { listRuns } from '../../../store/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
 import { pageContext, sendPage } from '../layout.ts';
