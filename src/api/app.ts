@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { BlobStore } from '../archive/blob-store.ts';
+import type { BlobStore } from '../archive/index.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { DEFAULT_SUCCESS_RULES, type SuccessRules } from '../feedback/success.ts';
 import type { OnDemandService } from '../on-demand/on-demand-service.ts';

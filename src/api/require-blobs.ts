@@ -1,4 +1,4 @@
-import type { BlobStore } from '../archive/blob-store.ts';
+import type { BlobStore } from '../archive/index.ts';
 import { MissiveError } from '../core/errors.ts';
 
 /** The archive, or MSV_ARCHIVE_NOT_FOUND when this server has none configured. */

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { BlobStore } from '../archive/blob-store.ts';
-import { brandSettingsOf } from '../archive/run-brand.ts';
+import { type BlobStore, brandSettingsOf } from '../archive/index.ts';
 import { closeChannels, createChannels } from '../channels/registry.ts';
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';

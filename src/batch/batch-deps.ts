@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import type { BlobStore } from '../archive/blob-store.ts';
+import type { BlobStore } from '../archive/index.ts';
 import type { Channel } from '../channels/channel.ts';
 import type { DiskFullWatch } from '../core/disk-full.ts';
 import type { Logger } from '../core/logger.ts';

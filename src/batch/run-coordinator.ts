@@ -1,13 +1,12 @@
 import type { FlowProducer, Queue } from 'bullmq';
 import type { Kysely } from 'kysely';
-import type { BlobStore } from '../archive/blob-store.ts';
+import type { BlobStore } from '../archive/index.ts';
 import type { Logger } from '../core/logger.ts';
-import { type Database, listRuns, type RunRecord } from '../store/index.ts';
+import { type Database, listRuns, type RunRecord, readRunWorkLeft } from '../store/index.ts';
 import { planAndStart } from './plan-and-start.ts';
 import type { RenderChunkJob } from './queues.ts';
 import { finishRun } from './run-finish.ts';
 import { isSourceReady } from './run-source.ts';
-import { runStage } from './run-stage.ts';
 import type { DispatchStage } from './workers/dispatch-worker.ts';
 import type { RenderChunkDeps } from './workers/render-chunk.ts';
 import { renderPendingPrint } from './workers/render-fallback.ts';
@@ -60,9 +59,9 @@ export function startRunCoordinator(
 
   async function advance(run: RunRecord): Promise<void> {
     if (run.customersTotal === null) return; // still being planned
-    const stage = await runStage(deps.db, run);
-    if (stage.customersDone < stage.customersTotal) return;
-    if (deps.dispatch && stage.toSend > 0) {
+    const work = await readRunWorkLeft(deps.db, run);
+    if (work.customersDone < work.customersTotal) return;
+    if (deps.dispatch && work.toSend > 0) {
       if (Date.now() - (relayedAt.get(run.id) ?? 0) >= RELAY_EVERY_MS) {
         const first = !relayedAt.has(run.id);
         relayedAt.set(run.id, Date.now());
@@ -81,7 +80,7 @@ export function startRunCoordinator(
     doneSince.set(run.id, since);
     if (Date.now() - since < (options.backstopMs ?? BACKSTOP_MS)) return;
     deps.logger.warn({ runId: run.id }, 'run coordinator: closing a finished run its flow did not close');
-    if (stage.toPrint > 0) await renderPendingPrint(deps.chunks, run.id);
+    if (work.toPrint > 0) await renderPendingPrint(deps.chunks, run.id);
     await finishRun(deps, run.id);
     relayedAt.delete(run.id);
     doneSince.delete(run.id);

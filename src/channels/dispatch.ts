@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { BlobStore } from '../archive/blob-store.ts';
+import type { BlobStore } from '../archive/index.ts';
 import { MissiveError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind, CommunicationStatus, Customer } from '../core/types.ts';

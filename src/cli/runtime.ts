@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import type { Redis } from 'ioredis';
-import type { BlobStore } from '../archive/blob-store.ts';
-import { createFsBlobStore } from '../archive/fs-blob-store.ts';
+import { type BlobStore, createFsBlobStore } from '../archive/index.ts';
 import type { SupervisedRedis } from '../batch/embedded-redis-supervisor.ts';
 import type { RedisWatch } from '../batch/redis-watch.ts';
 import { type Config, loadConfig } from '../core/config.ts';
@@ -45,7 +44,7 @@ export async function openRuntime(config: Config = loadConfig()): Promise<Runtim
   const store = await openStore(config);
   // The AWS SDK (a tenth of a second to load) only when the archive is an S3 bucket (issue 18).
   const blobs = config.archiveS3
-    ? (await import('../archive/open-blob-store.ts')).openBlobStore(config)
+    ? (await import('../archive/heavy.ts')).openBlobStore(config)
     : createFsBlobStore(config.archiveDir);
   return { config, logger, store, blobs, close: () => store.close() };
 }

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { BlobStore } from '../archive/blob-store.ts';
-import { documentLogData } from '../archive/ledger.ts';
+import { type BlobStore, documentLogData } from '../archive/index.ts';
 import { finishRun } from '../batch/run-finish.ts';
 import { MissiveError } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';

@@ -1,8 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { BlobStore } from '../archive/blob-store.ts';
-import { snapshotInput } from '../archive/input-snapshot.ts';
-import { recordDocument, storeDocument } from '../archive/ledger.ts';
-import type { RunBrands } from '../archive/run-brand.ts';
+import {
+  type BlobStore,
+  type RunBrands,
+  recordDocument,
+  snapshotInput,
+  storeDocument,
+} from '../archive/index.ts';
 import { type ResolvedRun, resolveRun } from '../batch/resolve-run.ts';
 import type { RunDecisions } from '../batch/run-decisions.ts';
 import type { TemplateCache } from '../batch/template-cache.ts';

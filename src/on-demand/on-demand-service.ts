@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { BlobStore } from '../archive/blob-store.ts';
-import { type BrandSettings, createRunBrands } from '../archive/run-brand.ts';
+import { type BlobStore, type BrandSettings, createRunBrands } from '../archive/index.ts';
 import { createRunDecisions, type RunDecisions } from '../batch/run-decisions.ts';
 import { finishRun } from '../batch/run-finish.ts';
 import { createTemplateCache } from '../batch/template-cache.ts';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { BlobStore } from '../archive/blob-store.ts';
+import type { BlobStore } from '../archive/index.ts';
 import { isMissiveError, MissiveError } from '../core/errors.ts';
 import type { ChannelKind } from '../core/types.ts';
 import { recordFeedbackEvent } from '../feedback/events.ts';
 import { DEFAULT_SUCCESS_RULES, type SuccessRules } from '../feedback/success.ts';
-import { appendAudit, type Database, pageReceivedDocuments, findReceivedDocument } from '../store/index.ts';
+import { appendAudit, type Database, findReceivedDocument, pageReceivedDocuments } from '../store/index.ts';
 
 /**
  * "My documents": what Missive sent the signed-in customer, on any channel, newest first — a keyset

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { brandForType } from '../archive/run-brand.ts';
+import { brandForType } from '../archive/index.ts';
 import { SHIPPED_DATASOURCES_DIR } from '../core/config.ts';
 import { errorMessage, isMissiveError, MissiveError } from '../core/errors.ts';
 import type { ChannelKind } from '../core/types.ts';

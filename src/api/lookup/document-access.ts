@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { BlobStore } from '../../archive/blob-store.ts';
+import type { BlobStore } from '../../archive/index.ts';
 import { isMissiveError, MissiveError } from '../../core/errors.ts';
 import { appendAudit, type CommunicationRecord, type Database, getCommunication } from '../../store/index.ts';
 import { actorOf, type Principal } from '../auth/principal.ts';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { BlobStore } from '../../archive/blob-store.ts';
+import type { BlobStore } from '../../archive/index.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { CopyRequest, CopyResult } from '../../on-demand/agent-copies.ts';
 import type { Decision } from '../../rules/index.ts';

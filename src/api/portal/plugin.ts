@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { BlobStore } from '../../archive/blob-store.ts';
+import type { BlobStore } from '../../archive/index.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { SuccessRules } from '../../feedback/success.ts';
 import type { CodeSender, NoticeSender } from '../../portal/code-sender.ts';

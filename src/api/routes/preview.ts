@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { brandForType } from '../../archive/run-brand.ts';
+import { brandForType } from '../../archive/index.ts';
 import { SHIPPED_DATASOURCES_DIR } from '../../core/config.ts';
 import { lastDayOfPreviousMonth, parseIsoDate } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { BlobStore } from '../../archive/blob-store.ts';
-import { type BrandSettings, createRunBrands } from '../../archive/run-brand.ts';
+import { type BlobStore, type BrandSettings, createRunBrands } from '../../archive/index.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { LinkTracking } from '../../feedback/link-tracking.ts';
 import { createGuardedRenderer, type RenderLimits } from '../../render/index.ts';

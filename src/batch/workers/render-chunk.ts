@@ -1,8 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { BlobStore } from '../../archive/blob-store.ts';
-import { snapshotInput } from '../../archive/input-snapshot.ts';
-import { recordDocument, storeDocument } from '../../archive/ledger.ts';
-import type { RunBrand, RunBrands } from '../../archive/run-brand.ts';
+import {
+  type BlobStore,
+  type RunBrand,
+  type RunBrands,
+  recordDocument,
+  snapshotInput,
+  storeDocument,
+} from '../../archive/index.ts';
 import { policyByName } from '../../channels/delivery-policy.ts';
 import { deliveryKey } from '../../core/delivery-key.ts';
 import { isDiskFull } from '../../core/disk-full.ts';

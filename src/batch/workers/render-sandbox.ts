@@ -1,6 +1,6 @@
 import type { SandboxedJob } from 'bullmq';
-import { createFsBlobStore } from '../../archive/fs-blob-store.ts';
-import { openBlobStore } from '../../archive/open-blob-store.ts';
+import { openBlobStore } from '../../archive/heavy.ts';
+import { createFsBlobStore } from '../../archive/index.ts';
 import { loadConfig } from '../../core/config.ts';
 import { InvariantError } from '../../core/invariant.ts';
 import { createLogger } from '../../core/logger.ts';

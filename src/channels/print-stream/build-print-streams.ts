@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import type { BlobStore } from '../../archive/blob-store.ts';
+import type { BlobStore } from '../../archive/index.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import type { Logger } from '../../core/logger.ts';

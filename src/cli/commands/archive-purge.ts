@@ -1,8 +1,14 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { findOrphanBlobs, ORPHAN_PURGE_AFTER_MS, purgeOrphanBlobs } from '../../archive/orphan-blobs.ts';
-import { executePurge, type PurgePlan, planPurge } from '../../archive/retention.ts';
-import { loadRetentionPolicy } from '../../archive/retention-policy.ts';
+import {
+  executePurge,
+  findOrphanBlobs,
+  loadRetentionPolicy,
+  ORPHAN_PURGE_AFTER_MS,
+  type PurgePlan,
+  planPurge,
+  purgeOrphanBlobs,
+} from '../../archive/index.ts';
 import { parseIsoDate } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { withRuntime } from '../with-runtime.ts';

@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import type { ArchiveVerification } from '../../archive/archive-verify.ts';
-import { verifyArchive } from '../../archive/archive-verify.ts';
-import { formatCheckpoint, parseCheckpoint } from '../../archive/checkpoint.ts';
-import { issueCheckpoint } from '../../archive/log-checkpoint.ts';
-import { loadOrCreateLogKey } from '../../archive/log-key.ts';
-import { ORPHAN_PURGE_AFTER_MS } from '../../archive/orphan-blobs.ts';
+import {
+  type ArchiveVerification,
+  formatCheckpoint,
+  issueCheckpoint,
+  loadOrCreateLogKey,
+  ORPHAN_PURGE_AFTER_MS,
+  parseCheckpoint,
+  verifyArchive,
+} from '../../archive/index.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { withRuntime } from '../with-runtime.ts';
 import { registerArchivePurgeCommand } from './archive-purge.ts';

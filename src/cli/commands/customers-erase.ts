@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import type { ErasureOutcome } from '../../archive/erasure.ts';
+import type { ErasureOutcome } from '../../archive/index.ts';
 import { parseIsoDate } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { withRuntime } from '../with-runtime.ts';
@@ -27,8 +27,8 @@ export function registerCustomersEraseCommand(customers: Command): void {
       }
       // Erasure and the retention policy load only for `customers erase`, not with every customers command.
       const [{ eraseCustomer }, { loadRetentionPolicy }] = await Promise.all([
-        import('../../archive/erasure.ts'),
-        import('../../archive/retention-policy.ts'),
+        import('../../archive/index.ts'),
+        import('../../archive/index.ts'),
       ]);
       await withRuntime(async (rt) => {
         const outcome = await eraseCustomer(

@@ -82,7 +82,7 @@ export function registerCustomersCommands(program: Command): void {
       await withRuntime(async (rt) => {
         const customer = await getCustomer(rt.store.db, id);
         if (!customer) {
-          const { erasureRecords } = await import('../../archive/erasure.ts');
+          const { erasureRecords } = await import('../../archive/index.ts');
           const [erased] = await erasureRecords(rt.store.db, id);
           if (!erased) throw new MissiveError('MSV_STORE_NOT_FOUND', `no customer ${id}`);
           process.stdout.write(

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import fs2 from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { brandForType } from '../../archive/run-brand.ts';
+import { brandForType } from '../../archive/index.ts';
 import { parseAsOf } from '../../core/as-of.ts';
 import { didYouMeanSentence } from '../../core/did-you-mean.ts';
 import { isMissiveError, MissiveError } from '../../core/errors.ts';

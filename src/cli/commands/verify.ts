@@ -10,7 +10,7 @@ export function registerVerifyCommand(program: Command): void {
     .argument('<communication-id>', 'ledger id, as printed by `missive customers show`')
     .action(async (id: string) => {
       // The renderers (pdfkit, fonts, MJML) load when a document is replayed, not with `verify --help`.
-      const { verifyCommunication } = await import('../../archive/replay.ts');
+      const { verifyCommunication } = await import('../../archive/heavy.ts');
       await withRuntime(async (rt) => {
         const result = await verifyCommunication({ db: rt.store.db, blobs: rt.blobs }, id);
         for (const warning of result.warnings) process.stderr.write(`missive: warning: ${warning}\n`);
