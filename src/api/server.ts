@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type BlobStore, brandSettingsOf } from '../archive/index.ts';
-import { closeChannels, createChannels } from '../channels/registry.ts';
+import { closeChannels, createChannels } from '../channels/heavy.ts';
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import { parseSuccessRules } from '../feedback/success.ts';

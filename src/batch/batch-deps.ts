@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../archive/index.ts';
-import type { Channel } from '../channels/channel.ts';
+import type { Channel } from '../channels/index.ts';
 import type { DiskFullWatch } from '../core/disk-full.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind } from '../core/types.ts';

@@ -1,5 +1,4 @@
-import { catalogDeliveryPolicy } from '../channels/delivery-policy.ts';
-import { openSendJournal } from '../channels/send-journal.ts';
+import { catalogDeliveryPolicy, openSendJournal } from '../channels/index.ts';
 import { recordExposures } from '../feedback/model-stats.ts';
 import type { BatchDeps } from './batch-deps.ts';
 import { type DispatchStage, startDispatchStage } from './workers/dispatch-worker.ts';

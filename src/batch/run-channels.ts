@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Channel } from '../channels/channel.ts';
+import type { Channel } from '../channels/index.ts';
 import { isMissiveError, MissiveError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind } from '../core/types.ts';

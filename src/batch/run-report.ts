@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { RESENT_AFTER_UNKNOWN } from '../channels/dispatch.ts';
+import { RESENT_AFTER_UNKNOWN } from '../channels/index.ts';
 import { MissiveError } from '../core/errors.ts';
 import type { RunStatus } from '../core/types.ts';
 import {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { buildApp } from '../api/app.ts';
-import { type Sinks, startSinks } from '../channels/sinks/start-sinks.ts';
+import { type Sinks, startSinks } from '../channels/heavy.ts';
 import { freeLoopbackPort } from '../core/free-port.ts';
 import type { QueueRuntime } from './runtime.ts';
 

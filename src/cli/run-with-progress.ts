@@ -6,7 +6,7 @@ import type { RunProgress } from '../batch/progress.ts';
 import type { RunTiming } from '../batch/run-report.ts';
 import { countPossibleDuplicates } from '../batch/run-report.ts';
 import type { RunRequest } from '../batch/run-request.ts';
-import { closeChannels, createChannels } from '../channels/registry.ts';
+import { closeChannels, createChannels } from '../channels/heavy.ts';
 import type { ChannelConfig } from '../core/config.ts';
 import { linkTrackingFromConfig } from '../feedback/link-tracking.ts';
 import { countRunByChannel } from '../store/index.ts';

@@ -3,10 +3,12 @@ import { type BlobStore, type BrandSettings, createRunBrands } from '../archive/
 import { createRunDecisions, type RunDecisions } from '../batch/run-decisions.ts';
 import { finishRun } from '../batch/run-finish.ts';
 import { createTemplateCache } from '../batch/template-cache.ts';
-import type { Channel } from '../channels/channel.ts';
-import { catalogDeliveryPolicy } from '../channels/delivery-policy.ts';
-import type { DispatchDeps } from '../channels/dispatch.ts';
-import { dispatchWithRetries } from '../channels/dispatch-loop.ts';
+import {
+  type Channel,
+  catalogDeliveryPolicy,
+  type DispatchDeps,
+  dispatchWithRetries,
+} from '../channels/index.ts';
 import { SHIPPED_DATASOURCES_DIR } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind } from '../core/types.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Channel } from '../channels/channel.ts';
+import type { Channel } from '../channels/index.ts';
 import { MissiveError } from '../core/errors.ts';
 import type { Artifact, ChannelKind } from '../core/types.ts';
 import { codeArtifact, type PortalLocale } from './code-message.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import twilio from 'twilio';
-import { applyTwilioStatus } from '../../channels/twilio-status.ts';
+import { applyTwilioStatus } from '../../channels/index.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { Database } from '../../store/index.ts';
 

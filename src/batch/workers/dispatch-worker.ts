@@ -1,7 +1,6 @@
 import { DelayedError, type Job, type Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type DispatchDeps, dispatchCommunication } from '../../channels/dispatch.ts';
-import { dispatchablePages } from '../../channels/dispatch-loop.ts';
+import { type DispatchDeps, dispatchablePages, dispatchCommunication } from '../../channels/index.ts';
 import { type DiskFullWatch, isDiskFull } from '../../core/disk-full.ts';
 import { throttled } from '../../core/log-throttle.ts';
 import type { RunStatus } from '../../core/types.ts';

@@ -1,15 +1,14 @@
 import path from 'node:path';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { buildPrintStreams } from '../../channels/print-stream/build-print-streams.ts';
-import { printStreamOptions } from '../../channels/print-stream/options.ts';
+import { buildPrintStreams } from '../../channels/heavy.ts';
+import { printStreamOptions } from '../../channels/index.ts';
 import { errorMessage } from '../../core/errors.ts';
 import { throttled } from '../../core/log-throttle.ts';
-import { getRun } from '../../store/index.ts';
+import { getRun, readRunWorkLeft } from '../../store/index.ts';
 import { FINALIZE_QUEUE, type FinalizeRunJob, lockOptions } from '../queues.ts';
 import { repeatKeyOf } from '../redis-fault.ts';
 import { finishRun } from '../run-finish.ts';
-import { runStage } from '../run-stage.ts';
 import { type WatchedWorker, watchWorker } from '../worker-watchdog.ts';
 import { createRenderChunkDeps } from './chunk-deps.ts';
 import type { RenderChunkDeps } from './render-chunk.ts';
@@ -53,22 +52,22 @@ export async function processFinalizeRun(
   if (run.generation !== job.data.generation) return 'superseded by a newer plan';
   if (run.status !== 'running' && run.status !== 'planning') return `run is ${run.status}`;
   const asked = Date.now();
-  const stage = await runStage(deps.db, run);
-  if (run.customersTotal !== null && stage.customersDone < stage.customersTotal) {
+  const work = await readRunWorkLeft(deps.db, run);
+  if (run.customersTotal !== null && work.customersDone < work.customersTotal) {
     // Other segments' chunks are still under way: their parents run when they are done, and the
     // last of them finds every customer done. Waiting here instead made every finished segment's
     // parent count the whole ledger every second: at 170,000 rows of a 1M-customer run, three
     // parents kept the run's own process 77 % busy in SQLite and sends fell behind.
     return 'other segments under way';
   }
-  if (run.customersTotal === null || stage.toSend > 0) {
+  if (run.customersTotal === null || work.toSend > 0) {
     // Sends still going out (or the run still being planned): look again later, less often as the
     // count gets dearer (20 times as long as it took), so the wait costs under 5 % of a process.
     const wait = Math.max(options.recheckMs ?? 1_000, 20 * (Date.now() - asked));
     await job.moveToDelayed(Date.now() + wait, token);
     throw new DelayedError();
   }
-  if (stage.toPrint > 0)
+  if (work.toPrint > 0)
     await renderPendingPrint(deps.chunks ?? createRenderChunkDeps(deps.db, deps.blobs, deps.logger), run.id);
   if (options.printStreamsDir) {
     try {

@@ -7,7 +7,7 @@ import {
   snapshotInput,
   storeDocument,
 } from '../../archive/index.ts';
-import { policyByName } from '../../channels/delivery-policy.ts';
+import { policyByName } from '../../channels/index.ts';
 import { deliveryKey } from '../../core/delivery-key.ts';
 import { isDiskFull } from '../../core/disk-full.ts';
 import { errorMessage, isMissiveError, MissiveError } from '../../core/errors.ts';

@@ -1,11 +1,8 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
-import {
-  buildPrintStreams,
-  type PrintStreamOutcome,
-} from '../../channels/print-stream/build-print-streams.ts';
-import { type PrintStreamOptions, printStreamOptions } from '../../channels/print-stream/options.ts';
+import { buildPrintStreams, type PrintStreamOutcome } from '../../channels/heavy.ts';
+import { type PrintStreamOptions, printStreamOptions } from '../../channels/index.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { withRuntime } from '../with-runtime.ts';

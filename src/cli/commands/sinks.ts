@@ -12,7 +12,7 @@ export function registerSinksCommand(program: Command): void {
     .action(async (opts: { smtpPort?: number; twilioPort?: number }) => {
       const config = loadConfig();
       const dir = path.join(config.dataDir, 'sinks');
-      const { startSinks } = await import('../../channels/sinks/start-sinks.ts'); // SMTP and Twilio sinks: only when started
+      const { startSinks } = await import('../../channels/heavy.ts'); // SMTP and Twilio sinks: only when started
       const sinks = await startSinks({
         dir,
         publicUrl: config.channels.publicUrl,

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { STAGE_QUEUES, type StageQueue, startBatchStages } from '../../batch/batch-stages.ts';
 import { createRenderQueue, quiet } from '../../batch/queues.ts';
 import { startRunCoordinator } from '../../batch/run-coordinator.ts';
-import { closeChannels, createChannels } from '../../channels/registry.ts';
+import { closeChannels, createChannels } from '../../channels/heavy.ts';
 import { settledWithin } from '../../core/abortable.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { batchDeps } from '../run-with-progress.ts';

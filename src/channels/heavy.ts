@@ -1,0 +1,8 @@
+/**
+ * The channels stage's modules that load heavy packages (pdfkit, MJML, BullMQ, fastify, nodemailer, Twilio,
+ * the AWS SDK…). Import this file statically only from code that loads them anyway; light code (the CLI's
+ * quick commands) imports it with `await import()`, so `missive --help` and `customers show` stay fast.
+ */
+export { buildPrintStreams, type PrintStreamOutcome } from './print-stream/build-print-streams.ts';
+export { closeChannels, createChannels } from './registry.ts';
+export { type Sinks, startSinks } from './sinks/start-sinks.ts';
