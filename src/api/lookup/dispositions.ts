@@ -4,8 +4,8 @@ import type { Decision } from '../../rules/index.ts';
 import { appendEvent, type Database, getDecision } from '../../store/index.ts';
 import { actorOf } from '../auth/principal.ts';
 import { maskPans } from '../mask.ts';
-import type { DispositionOutcome } from '../routes/schemas.ts';
 import { authorizeCommunication, type ViewContext } from './document-access.ts';
+import type { DispositionOutcome } from './schemas.ts';
 
 export interface DispositionInput {
   /** The client's own id for this disposition (a UUID): a retried post records it once. */

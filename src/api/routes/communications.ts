@@ -5,9 +5,14 @@ import type { CopyRequest, CopyResult } from '../../on-demand/agent-copies.ts';
 import { EMAIL_MIME } from '../../render/index.ts';
 import { explainDecision } from '../../rules/index.ts';
 import { ROUTE_ROLES } from '../auth/principal.ts';
+import {
+  clientId,
+  communicationParams,
+  DISPOSITION_OUTCOMES,
+  type DispositionOutcome,
+} from '../lookup/schemas.ts';
 import { viewContext } from '../lookup/view-context.ts';
 import { maskPans } from '../mask.ts';
-import { communicationParams, DISPOSITION_OUTCOMES, type DispositionOutcome } from './schemas.ts';
 
 const tags = ['communications'];
 type Params = { customerId: string; communicationId: string };
@@ -115,7 +120,7 @@ export function communicationRoutes(app: FastifyInstance): void {
           required: ['id', 'outcome'],
           additionalProperties: false,
           properties: {
-            id: { type: 'string', minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$' },
+            id: clientId,
             outcome: { type: 'string', enum: [...DISPOSITION_OUTCOMES] },
             note: { type: 'string', maxLength: 2000 },
             offerId: { type: 'string', minLength: 1, maxLength: 100 },
@@ -143,7 +148,7 @@ export function communicationRoutes(app: FastifyInstance): void {
     required: ['id', 'reason'],
     additionalProperties: false,
     properties: {
-      id: { type: 'string', minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$' },
+      id: clientId,
       reason: { type: 'string', minLength: 3, maxLength: 500 },
       ...extra,
     },

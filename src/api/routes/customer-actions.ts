@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { ROUTE_ROLES } from '../auth/principal.ts';
 import { CALL_OUTCOMES, type NoteBody, type PreferencesBody } from '../lookup/customer-actions.ts';
-import { customerParams } from './schemas.ts';
+import { clientId, customerParams } from '../lookup/schemas.ts';
 
 const tags = ['customers'];
-const clientId = { type: 'string', minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$' } as const;
 const consentOf = {
   type: 'object',
   additionalProperties: false,

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SearchKind } from '../../store/index.ts';
 import { ROUTE_ROLES } from '../auth/principal.ts';
 import type { CustomerViewer } from '../lookup/customer-access.ts';
-import { customerParams } from './schemas.ts';
+import { customerParams } from '../lookup/schemas.ts';
 
 const tags = ['customers'];
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { CommunicationRecord, StatusChange } from '../../../store/index.ts';
 import type { DocumentState } from '../../lookup/document-state.ts';
+import { DISPOSITION_OUTCOMES } from '../../lookup/schemas.ts';
 import type { TimelineEvent } from '../../lookup/timeline.ts';
-import { DISPOSITION_OUTCOMES } from '../../routes/schemas.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { UiStrings } from '../i18n/en-GB.ts';
 import { type PageContext, page } from '../layout.ts';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { MissiveError } from '../../../core/errors.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
+import { communicationParams } from '../../lookup/schemas.ts';
 import { viewContext } from '../../lookup/view-context.ts';
-import { communicationParams } from '../../routes/schemas.ts';
 
 type Params = { customerId: string; communicationId: string };
 type Body = {

@@ -3,7 +3,7 @@ import { MissiveError } from '../../../core/errors.ts';
 import { CHANNEL_KINDS, type ChannelKind, type Consent } from '../../../core/types.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
 import { CALL_OUTCOMES } from '../../lookup/customer-actions.ts';
-import { customerParams } from '../../routes/schemas.ts';
+import { customerParams } from '../../lookup/schemas.ts';
 
 type FormBody = Record<string, string | undefined>;
 

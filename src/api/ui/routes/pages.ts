@@ -5,14 +5,14 @@ import { explainDecision } from '../../../rules/index.ts';
 import type { SearchKind } from '../../../store/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
 import { EMAIL_FRAME_CSP, neutraliseEmailHtml } from '../../email-view.ts';
-import { viewContext } from '../../lookup/view-context.ts';
-import { maskPans } from '../../mask.ts';
 import {
   communicationParams,
   customerParams,
   DISPOSITION_OUTCOMES,
   type DispositionOutcome,
-} from '../../routes/schemas.ts';
+} from '../../lookup/schemas.ts';
+import { viewContext } from '../../lookup/view-context.ts';
+import { maskPans } from '../../mask.ts';
 import { pageContext, sendPage } from '../layout.ts';
 import { customerPage } from '../pages/customer.ts';
 import { searchPage } from '../pages/search.ts';
