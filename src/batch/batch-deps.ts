@@ -5,7 +5,7 @@ import type { Channel } from '../channels/index.ts';
 import type { DiskFullWatch } from '../core/disk-full.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind } from '../core/types.ts';
-import type { LinkTracking } from '../feedback/link-tracking.ts';
+import type { LinkTracking } from '../feedback/index.ts';
 import type { RenderLimits } from '../render/index.ts';
 import type { Database } from '../store/index.ts';
 import type { DispatchChannel } from './queues.ts';

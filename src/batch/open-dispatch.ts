@@ -1,5 +1,5 @@
 import { catalogDeliveryPolicy, openSendJournal } from '../channels/index.ts';
-import { recordExposures } from '../feedback/model-stats.ts';
+import { recordExposures } from '../feedback/index.ts';
 import type { BatchDeps } from './batch-deps.ts';
 import { type DispatchStage, startDispatchStage } from './workers/dispatch-worker.ts';
 

@@ -8,7 +8,7 @@ import { countPossibleDuplicates } from '../batch/run-report.ts';
 import type { RunRequest } from '../batch/run-request.ts';
 import { closeChannels, createChannels } from '../channels/heavy.ts';
 import type { ChannelConfig } from '../core/config.ts';
-import { linkTrackingFromConfig } from '../feedback/link-tracking.ts';
+import { linkTrackingFromConfig } from '../feedback/index.ts';
 import { countRunByChannel } from '../store/index.ts';
 import { createProgressBar } from './progress-bar.ts';
 import type { QueueRuntime } from './runtime.ts';

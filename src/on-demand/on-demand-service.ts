@@ -12,7 +12,7 @@ import {
 import { SHIPPED_DATASOURCES_DIR } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind } from '../core/types.ts';
-import { recordExposures } from '../feedback/model-stats.ts';
+import { recordExposures } from '../feedback/index.ts';
 import { createGuardedRenderer, type RenderLimits } from '../render/index.ts';
 import { type Database, getCommunication } from '../store/index.ts';
 import { communicateOnDemand, type OnDemandRequest, type OnDemandResult } from './communicate.ts';

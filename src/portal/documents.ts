@@ -3,8 +3,7 @@ import type { Kysely } from 'kysely';
 import type { BlobStore } from '../archive/index.ts';
 import { isMissiveError, MissiveError } from '../core/errors.ts';
 import type { ChannelKind } from '../core/types.ts';
-import { recordFeedbackEvent } from '../feedback/events.ts';
-import { DEFAULT_SUCCESS_RULES, type SuccessRules } from '../feedback/success.ts';
+import { DEFAULT_SUCCESS_RULES, recordFeedbackEvent, type SuccessRules } from '../feedback/index.ts';
 import { appendAudit, type Database, findReceivedDocument, pageReceivedDocuments } from '../store/index.ts';
 
 /**

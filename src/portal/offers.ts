@@ -1,8 +1,20 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
-import { type RecordResult, recordFeedbackEvent } from '../feedback/events.ts';
-import { DEFAULT_SUCCESS_RULES, type SuccessRules } from '../feedback/success.ts';
-import { type Database, getCatalogVersion, getLatestCatalogVersion, parseJson, listRecentPlacements, listCustomerEvents, getCustomerCommunicationDecision } from '../store/index.ts';
+import {
+  DEFAULT_SUCCESS_RULES,
+  type RecordResult,
+  recordFeedbackEvent,
+  type SuccessRules,
+} from '../feedback/index.ts';
+import {
+  type Database,
+  getCatalogVersion,
+  getCustomerCommunicationDecision,
+  getLatestCatalogVersion,
+  listCustomerEvents,
+  listRecentPlacements,
+  parseJson,
+} from '../store/index.ts';
 
 /**
  * The offers placed in the customer's recent communications, each with "I'm interested" / "Not for
@@ -67,7 +79,10 @@ export async function listRecentOffers(
 }
 
 async function answersOf(db: Kysely<Database>, customerId: string): Promise<Map<string, OfferAnswer>> {
-  const rows = await listCustomerEvents(db, customerId, { source: SOURCE, types: ['accepted', 'disposition'] });
+  const rows = await listCustomerEvents(db, customerId, {
+    source: SOURCE,
+    types: ['accepted', 'disposition'],
+  });
   const map = new Map<string, OfferAnswer>();
   for (const r of rows) {
     const answer = r.payload.answer;

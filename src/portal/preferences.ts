@@ -1,7 +1,16 @@
 import type { Kysely } from 'kysely';
 import { CHANNEL_KINDS, type ChannelKind } from '../core/types.ts';
-import { changeContactPreferences } from '../feedback/contact-preferences.ts';
-import { appendAudit, appendEvent, CONSENT_EVENT_TYPES, type Database, getCustomer, inTransaction, parseJson, setCustomerLocale, listCustomerEvents } from '../store/index.ts';
+import { changeContactPreferences } from '../feedback/index.ts';
+import {
+  appendAudit,
+  appendEvent,
+  CONSENT_EVENT_TYPES,
+  type Database,
+  getCustomer,
+  inTransaction,
+  listCustomerEvents,
+  setCustomerLocale,
+} from '../store/index.ts';
 import type { PortalLocale } from './code-message.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { SuccessRules } from '../../feedback/success.ts';
+import type { SuccessRules } from '../../feedback/index.ts';
 import type { Database } from '../../store/index.ts';
 import { ROUTE_ROLES } from '../auth/principal.ts';
 import { registerFeedbackRoutes } from '../routes/feedback.ts';

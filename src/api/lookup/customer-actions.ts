@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ChannelKind, Consent } from '../../core/types.ts';
-import { changeContactPreferences, recordCallNote } from '../../feedback/contact-preferences.ts';
+import { changeContactPreferences, recordCallNote } from '../../feedback/index.ts';
 import type { Database } from '../../store/index.ts';
 import { maskPans } from '../mask.ts';
 import { requireCustomer } from './customer-access.ts';

@@ -4,7 +4,7 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } f
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/index.ts';
 import { MissiveError } from '../../core/errors.ts';
-import type { SuccessRules } from '../../feedback/success.ts';
+import type { SuccessRules } from '../../feedback/index.ts';
 import type { CodeSender, NoticeSender } from '../../portal/code-sender.ts';
 import { DEFAULT_PORTAL_LIMITS, type PortalLimits } from '../../portal/limits.ts';
 import { type Database, findPortalSession } from '../../store/index.ts';

@@ -1,9 +1,7 @@
 import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { DISPOSITIONS, recordDisposition } from '../../feedback/events.ts';
-import { campaignReport } from '../../feedback/reports.ts';
-import type { SuccessRules } from '../../feedback/success.ts';
+import { campaignReport, DISPOSITIONS, recordDisposition, type SuccessRules } from '../../feedback/index.ts';
 import { loadModel, loadPublishedCatalog } from '../../rules/index.ts';
 import type { Database } from '../../store/index.ts';
 import { badRequest } from './decide.ts';

@@ -1,14 +1,14 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { isMissiveError } from '../../core/errors.ts';
-import type { SuccessRules } from '../../feedback/success.ts';
-import { recordTrackingEvent } from '../../feedback/tracking-events.ts';
 import {
   assertHttpTarget,
+  recordTrackingEvent,
+  type SuccessRules,
   type TokenPurpose,
   type TrackingClaims,
   verifyToken,
-} from '../../feedback/tracking-token.ts';
+} from '../../feedback/index.ts';
 import { SHORT_CODE } from '../../render/index.ts';
 import { type Database, getTrackedLink } from '../../store/index.ts';
 

@@ -2,8 +2,8 @@ import formbody from '@fastify/formbody';
 import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../../core/errors.ts';
-import type { SuccessRules } from '../../feedback/success.ts';
-import { handleInboundSms, isSignedByTwilio } from '../../feedback/webhooks/twilio-inbound.ts';
+import { handleInboundSms, isSignedByTwilio } from '../../feedback/heavy.ts';
+import type { SuccessRules } from '../../feedback/index.ts';
 import type { Database } from '../../store/index.ts';
 
 export interface TwilioInboundRouteDeps {

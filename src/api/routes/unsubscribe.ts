@@ -1,7 +1,6 @@
 import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import { recordEmailUnsubscribe } from '../../feedback/email-unsubscribe.ts';
-import type { SuccessRules } from '../../feedback/success.ts';
+import { recordEmailUnsubscribe, type SuccessRules } from '../../feedback/index.ts';
 import type { Database } from '../../store/index.ts';
 import { escapeHtml } from '../ui/html.ts';
 

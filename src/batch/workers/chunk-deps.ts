@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { type BlobStore, type BrandSettings, createRunBrands } from '../../archive/index.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { LinkTracking } from '../../feedback/link-tracking.ts';
+import type { LinkTracking } from '../../feedback/index.ts';
 import { createGuardedRenderer, type RenderLimits } from '../../render/index.ts';
 import type { Database } from '../../store/index.ts';
 import { createRunDataCache } from '../run-data.ts';

@@ -14,8 +14,7 @@ import { errorMessage, isMissiveError, MissiveError } from '../../core/errors.ts
 import { invariant } from '../../core/invariant.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Artifact, ChannelKind, Customer } from '../../core/types.ts';
-import type { LinkTracking } from '../../feedback/link-tracking.ts';
-import { trackPrintOffers } from '../../feedback/print-links.ts';
+import { type LinkTracking, trackPrintOffers } from '../../feedback/index.ts';
 import { type ChannelRender, type RenderOptions, renderForChannel } from '../../render/heavy.ts';
 import {
   attachPlannedDocuments,

@@ -4,7 +4,7 @@ import { createFsBlobStore } from '../../archive/index.ts';
 import { loadConfig } from '../../core/config.ts';
 import { InvariantError } from '../../core/invariant.ts';
 import { createLogger } from '../../core/logger.ts';
-import { linkTrackingFromConfig } from '../../feedback/link-tracking.ts';
+import { linkTrackingFromConfig } from '../../feedback/index.ts';
 import { openStoreAt, type StoreLocation } from '../../store/index.ts';
 import type { RenderChunkJob } from '../queues.ts';
 import { createRenderChunkDeps } from './chunk-deps.ts';

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { importConversions } from '../../feedback/conversions.ts';
-import { parseSuccessRules } from '../../feedback/success.ts';
+import { importConversions, parseSuccessRules } from '../../feedback/index.ts';
 import { withRuntime } from '../with-runtime.ts';
 
 export function registerFeedbackCommands(program: Command): void {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { MissiveError } from '../../core/errors.ts';
-import { evaluatePolicy } from '../../feedback/policy-evaluation.ts';
+import { evaluatePolicy } from '../../feedback/index.ts';
 import { compileCatalog, loadCatalogDirOrThrow, loadModel, PRIOR_ONLY } from '../../rules/index.ts';
 import { withRuntime } from '../with-runtime.ts';
 

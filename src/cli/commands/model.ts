@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { syncModel } from '../../feedback/model-stats.ts';
-import { parseSuccessRules } from '../../feedback/success.ts';
+import { parseSuccessRules, syncModel } from '../../feedback/index.ts';
 import { loadModelStats } from '../../store/index.ts';
 import { withRuntime } from '../with-runtime.ts';
 import { registerModelEvaluateCommand } from './model-evaluate.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { campaignReport } from '../../feedback/reports.ts';
+import { campaignReport } from '../../feedback/index.ts';
 import { loadModel, loadPublishedCatalog } from '../../rules/index.ts';
 import { withRuntime } from '../with-runtime.ts';
 

@@ -2,12 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { MissiveError } from '../../core/errors.ts';
-import { defaultBankData, loadSimCustomers } from '../../feedback/simulation/bank-customers.ts';
-import { simulationJson, simulationSvg, simulationTable } from '../../feedback/simulation/plot.ts';
-import { simulate } from '../../feedback/simulation/simulate.ts';
-import { loadCatalogDirOrThrow } from '../../rules/catalog-loader.ts';
-import { compileCatalog } from '../../rules/compile.ts';
+import {
+  defaultBankData,
+  loadSimCustomers,
+  type SimulationResult,
+  simulate,
+  simulationJson,
+  simulationSvg,
+  simulationTable,
+} from '../../feedback/index.ts';
 import { PROJECT_ROOT, SHIPPED } from '../project-paths.ts';
+import { openStoreLearningPath } from '../simulation-path.ts';
 
 interface SimulateOptions {
   weeks: string;
@@ -29,11 +34,17 @@ const positive = (flag: string, value: string): number => {
   return n;
 };
 
+/** How the learning policy's messages and answers went: through runs, sends and tracked links. */
+export function sendPathLine(result: SimulationResult): string {
+  const { sent, followed } = result.sendPath;
+  return `learning: ${sent} messages sent by weekly runs of a temporary store; ${followed} responses went through their tracked links (/t/<code>, open pixels loaded) into model_stats (${result.finalModel.version})`;
+}
+
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
     .description(
-      'Replay the bank-marketing data as weekly campaigns: learning model vs static priors vs random vs oracle (in memory)',
+      'Replay the bank-marketing data as weekly campaigns: the learning model (real runs, sends and tracked responses in a temporary store) vs static priors vs random vs oracle',
     )
     .option('--weeks <n>', 'weekly campaigns', '10')
     .option('--sample <n>', 'customers to use (default: all)')
@@ -46,9 +57,18 @@ export function registerSimulateCommand(program: Command): void {
       const weeks = positive('--weeks', opts.weeks);
       const sample = opts.sample === undefined ? undefined : positive('--sample', opts.sample);
       const customers = await loadSimCustomers(path.resolve(opts.data), path.resolve(opts.mapping));
-      const catalog = compileCatalog(await loadCatalogDirOrThrow(path.resolve(opts.catalog)));
-      const result = simulate(customers, { catalog, weeks, seed: opts.seed, ...(sample ? { sample } : {}) });
+      const learning = await openStoreLearningPath({
+        catalogDir: path.resolve(opts.catalog),
+        templateDir: SHIPPED.crossSellTemplate,
+        seed: opts.seed,
+      });
+      const result = await simulate(
+        customers,
+        { catalog: learning.catalog, weeks, seed: opts.seed, ...(sample ? { sample } : {}) },
+        learning.path,
+      ).finally(() => learning.close());
       process.stdout.write(simulationTable(result));
+      process.stdout.write(`${sendPathLine(result)}\n`);
       if (opts.out) {
         const dir = path.resolve(opts.out);
         fs.mkdirSync(dir, { recursive: true });

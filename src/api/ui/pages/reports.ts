@@ -1,5 +1,4 @@
-import type { CampaignReport, OfferSegmentRow } from '../../../feedback/reports.ts';
-import type { Interval } from '../../../feedback/stats.ts';
+import type { CampaignReport, Interval, OfferSegmentRow } from '../../../feedback/index.ts';
 import type { RunRecord } from '../../../store/index.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { type PageContext, page } from '../layout.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { campaignReport } from '../../../feedback/reports.ts';
+import { campaignReport } from '../../../feedback/index.ts';
 import { loadModel, loadPublishedCatalog } from '../../../rules/index.ts';
 import { listRuns } from '../../../store/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
