@@ -4,23 +4,32 @@ import { z } from 'zod';
 import { lastDayOfPreviousMonth } from '../../core/dates.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { decodeEmail } from '../../render/index.ts';
-import { appendAudit, type Database, listDrafts, listTemplateVersions } from '../../store/index.ts';
-import { checkOffer, latestCatalog, publishOffer } from '../../studio/offers.ts';
-import { pdfPageToPng } from '../../studio/pdf-png.ts';
-import { previewDraft, renderDraftChannel } from '../../studio/render-draft.ts';
+import {
+  appendAudit,
+  type Database,
+  listDrafts,
+  listTemplates,
+  listTemplateVersions,
+} from '../../store/index.ts';
 import {
   approveDraft,
   canApprove,
+  checkOffer,
   createDraftFromPackage,
   createDraftFromVersion,
   discardDraft,
   editDraftFiles,
   grantApprover,
+  latestCatalog,
+  previewDraft,
+  publishOffer,
   rejectDraft,
+  renderDraftChannel,
   requireDraft,
   type StudioActor,
   submitDraft,
-} from '../../studio/workflow.ts';
+} from '../../studio/heavy.ts';
+import { pdfPageToPng } from '../../studio/index.ts';
 import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
 import { EMAIL_FRAME_CSP, neutraliseEmailHtml } from '../email-view.ts';
 import { withoutServerPaths } from '../server-paths.ts';
@@ -237,7 +246,7 @@ export function draftSummary(d: Awaited<ReturnType<typeof requireDraft>>) {
 }
 
 export async function listTemplatesWithVersions(db: import('kysely').Kysely<Database>) {
-  const names = await db.selectFrom('templates').select(['name', 'description']).orderBy('name').execute();
+  const names = await listTemplates(db);
   const templates = [];
   for (const t of names) {
     const versions = (await listTemplateVersions(db, t.name)).map((v) => ({

@@ -1,6 +1,6 @@
 import type { Offer } from '../../../rules/index.ts';
 import type { DraftRecord } from '../../../store/index.ts';
-import { type FileDiff, isTextFile } from '../../../studio/version-diff.ts';
+import { type FileDiff, isTextFile } from '../../../studio/index.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { type PageContext, page } from '../layout.ts';
 import { formatTime } from '../time.ts';

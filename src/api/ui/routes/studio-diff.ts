@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { lastDayOfPreviousMonth } from '../../../core/dates.ts';
 import { MissiveError } from '../../../core/errors.ts';
-import { firstPagePng, firstPagesPixelDiff } from '../../../studio/page-diff.ts';
-import { resolveFileSet } from '../../../studio/refs.ts';
-import { diffFiles, diffLocale, pageComparison } from '../../../studio/version-diff.ts';
+import { firstPagePng, firstPagesPixelDiff, resolveFileSet } from '../../../studio/heavy.ts';
+import { diffFiles, diffLocale, pageComparison } from '../../../studio/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
 import { pageContext, sendPage } from '../layout.ts';
 import { diffPage } from '../pages/studio.ts';

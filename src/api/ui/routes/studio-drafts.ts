@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isMissiveError, MissiveError } from '../../../core/errors.ts';
 import { listDrafts, listStudioApprovers, listUsers } from '../../../store/index.ts';
-import { listTemplatePackages } from '../../../studio/template-packages.ts';
 import {
   approveDraft,
   canApprove,
@@ -14,7 +13,8 @@ import {
   rejectDraft,
   requireDraft,
   submitDraft,
-} from '../../../studio/workflow.ts';
+} from '../../../studio/heavy.ts';
+import { listTemplatePackages } from '../../../studio/index.ts';
 import { templatePackageFromFiles } from '../../../templates/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
 import { draftSummary, listTemplatesWithVersions, studioActor } from '../../routes/studio.ts';

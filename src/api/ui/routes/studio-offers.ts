@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isMissiveError, MissiveError } from '../../../core/errors.ts';
-import { latestCatalog, publishOffer } from '../../../studio/offers.ts';
-import { canApprove } from '../../../studio/workflow.ts';
+import { canApprove, latestCatalog, publishOffer } from '../../../studio/heavy.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
 import { studioActor } from '../../routes/studio.ts';
 import { pageContext, sendPage } from '../layout.ts';

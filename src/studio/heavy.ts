@@ -1,0 +1,22 @@
+/**
+ * The studio stage's modules that load heavy packages (pdfkit, MJML, BullMQ, fastify, nodemailer, Twilio,
+ * the AWS SDK…). Import this file statically only from code that loads them anyway; light code (the CLI's
+ * quick commands) imports it with `await import()`, so `missive --help` and `customers show` stay fast.
+ */
+export { checkOffer, latestCatalog, publishOffer } from './offers.ts';
+export { firstPagePng, firstPagesPixelDiff } from './page-diff.ts';
+export { resolveFileSet } from './refs.ts';
+export { previewDraft, renderDraftChannel } from './render-draft.ts';
+export {
+  approveDraft,
+  canApprove,
+  createDraftFromPackage,
+  createDraftFromVersion,
+  discardDraft,
+  editDraftFiles,
+  grantApprover,
+  rejectDraft,
+  requireDraft,
+  type StudioActor,
+  submitDraft,
+} from './workflow.ts';
