@@ -9,8 +9,12 @@ import {
   insertWebhookDeliveries,
   leaseWebhookDelivery,
   listDueWebhookDeliveries,
+  listOnDemandCommunicationIds,
+  listOnDemandCommunications,
   listWebhookEndpoints,
   type NewDelivery,
+  pageEventChanges,
+  pageStatusHistory,
   recordWebhookAttempt,
   type WebhookDeliveryRecord,
   type WebhookEndpointRecord,
@@ -266,15 +270,7 @@ async function readChanges(
 ): Promise<{ rows: { id: number; at: string }[]; changes: Change[] }> {
   const rows: Change[] =
     source === 'history'
-      ? (
-          await db
-            .selectFrom('communication_status_history')
-            .select(['id', 'communication_id', 'status', 'reason', 'code', 'at'])
-            .where('id', '>', after)
-            .orderBy('id')
-            .limit(PAGE)
-            .execute()
-        ).map((r) => ({
+      ? (await pageStatusHistory(db, after, PAGE)).map((r) => ({
           source,
           id: Number(r.id),
           communicationId: r.communication_id,
@@ -284,15 +280,7 @@ async function readChanges(
           code: r.code,
           at: r.at,
         }))
-      : (
-          await db
-            .selectFrom('events')
-            .select(['id', 'communication_id', 'type', 'recorded_at'])
-            .where('id', '>', after)
-            .orderBy('id')
-            .limit(PAGE)
-            .execute()
-        ).map((r) => ({
+      : (await pageEventChanges(db, after, PAGE)).map((r) => ({
           source,
           id: Number(r.id),
           communicationId: r.communication_id ?? '',
@@ -305,15 +293,7 @@ async function readChanges(
   const wanted = rows.filter((r) => r.type !== '' && r.communicationId !== '');
   if (wanted.length === 0) return { rows, changes: [] };
   const ids = [...new Set(wanted.map((r) => r.communicationId))];
-  const onDemand = new Set(
-    (
-      await db
-        .selectFrom('on_demand_requests')
-        .select('communication_id')
-        .where('communication_id', 'in', ids)
-        .execute()
-    ).map((r) => r.communication_id),
-  );
+  const onDemand = await listOnDemandCommunicationIds(db, ids);
   return { rows, changes: wanted.filter((r) => onDemand.has(r.communicationId)) };
 }
 
@@ -325,19 +305,7 @@ async function queueDeliveries(
 ): Promise<number> {
   if (changes.length === 0 || endpoints.length === 0) return 0;
   const ids = [...new Set(changes.map((c) => c.communicationId))];
-  const rows = await db
-    .selectFrom('on_demand_requests')
-    .innerJoin('communications', 'communications.id', 'on_demand_requests.communication_id')
-    .select([
-      'communications.id as id',
-      'communications.channel as channel',
-      'communications.customer_id as customer_id',
-      'communications.run_id as run_id',
-      'on_demand_requests.idempotency_key as idempotency_key',
-      'on_demand_requests.communication_type as type',
-    ])
-    .where('communications.id', 'in', ids)
-    .execute();
+  const rows = await listOnDemandCommunications(db, ids);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const deliveries: NewDelivery[] = [];
   for (const change of changes) {

@@ -1,7 +1,14 @@
 import type { Kysely } from 'kysely';
 import { didYouMeanSentence } from '../core/did-you-mean.ts';
 import { MissiveError } from '../core/errors.ts';
-import { type Database, getLatestCatalogVersion, listCatalogVersions, listEvents, loadModelStats, listContactsSince } from '../store/index.ts';
+import {
+  type Database,
+  getLatestCatalogVersion,
+  listCatalogVersions,
+  listContactsSince,
+  listEvents,
+  loadModelStats,
+} from '../store/index.ts';
 import type { Catalog } from './catalog.ts';
 import { type CompiledCatalog, compileCatalog } from './compile.ts';
 import type { CustomerHistory } from './decision.ts';

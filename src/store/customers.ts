@@ -251,3 +251,9 @@ export async function* streamCustomerIds(
     after = ids[ids.length - 1] ?? null;
   }
 }
+
+/** Whether a customer with this id is in the store. */
+export async function customerExists(db: Kysely<Database>, id: string): Promise<boolean> {
+  const found = await db.selectFrom('customers').select('id').where('id', '=', id).executeTakeFirst();
+  return found !== undefined;
+}

@@ -112,3 +112,33 @@ function rowToDecision<D>(row: Selectable<DecisionsTable>): StoredDecision<D> {
     createdAt: row.created_at,
   };
 }
+
+/** The customer's decisions in these runs (the run id and the decision as stored). */
+export async function listCustomerDecisionsInRuns(
+  db: Kysely<Database>,
+  customerId: string,
+  runIds: readonly string[],
+): Promise<{ run_id: string; decision: string }[]> {
+  if (runIds.length === 0) return [];
+  return db
+    .selectFrom('decisions')
+    .select(['run_id', 'decision'])
+    .where('customer_id', '=', customerId)
+    .where('run_id', 'in', runIds)
+    .execute();
+}
+
+/** How many of the run's stored decisions match `pattern` (SQL `like` over the decision's JSON). */
+export async function countRunDecisionsLike(
+  db: Kysely<Database>,
+  runId: string,
+  pattern: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('decisions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('run_id', '=', runId)
+    .where('decision', 'like', pattern)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -81,3 +81,59 @@ function rowToEvent(row: Selectable<EventsTable>): EventRecord {
     recordedAt: row.recorded_at,
   };
 }
+
+/** The id of the event a source reported under its own id; throws Kysely's NoResultError when not recorded. */
+export async function getEventIdBySource(
+  db: Kysely<Database>,
+  source: string,
+  sourceId: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('events')
+    .select('id')
+    .where('source', '=', source)
+    .where('source_id', '=', sourceId)
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** A keyset page (id after `afterId`) of the events tied to a communication and an offer. */
+export async function pageOfferEvents(
+  db: Kysely<Database>,
+  afterId: number,
+  limit: number,
+): Promise<Pick<EventRecord, 'id' | 'type' | 'communicationId' | 'offerId' | 'payload'>[]> {
+  const rows = await db
+    .selectFrom('events')
+    .select(['id', 'type', 'communication_id', 'offer_id', 'payload'])
+    .where('id', '>', afterId)
+    .where('communication_id', 'is not', null)
+    .where('offer_id', 'is not', null)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((e) => ({
+    id: Number(e.id),
+    type: e.type,
+    communicationId: e.communication_id,
+    offerId: e.offer_id,
+    payload: parseJson<Record<string, unknown>>(e.payload),
+  }));
+}
+
+/**
+ * The customer's events of these types, optionally from one source; newest first (occurred, then
+ * recorded order) when `limit` is given, else in no particular order.
+ */
+export async function listCustomerEvents(
+  db: Kysely<Database>,
+  customerId: string,
+  filter: { types?: readonly string[]; source?: string; limit?: number } = {},
+): Promise<EventRecord[]> {
+  let query = db.selectFrom('events').selectAll().where('customer_id', '=', customerId);
+  if (filter.source !== undefined) query = query.where('source', '=', filter.source);
+  if (filter.types !== undefined) query = query.where('type', 'in', [...filter.types]);
+  if (filter.limit !== undefined)
+    query = query.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(filter.limit);
+  return (await query.execute()).map(rowToEvent);
+}

@@ -15,8 +15,15 @@ export {
   listDocumentsDatedBefore,
 } from './archived-documents.ts';
 export * from './audit.ts';
+export { pageEventChanges, pageStatusHistory } from './change-pages.ts';
 export { type AttachmentRecord, listAttachments, recordAttachments } from './communication-attachments.ts';
-export { getCommunicationWithDecision, listSentWithDecisions, pageSentTreatedDecisions, getCustomerCommunicationDecision, listRecentPlacements } from './communication-decisions.ts';
+export {
+  getCommunicationWithDecision,
+  getCustomerCommunicationDecision,
+  listRecentPlacements,
+  listSentWithDecisions,
+  pageSentTreatedDecisions,
+} from './communication-decisions.ts';
 export {
   countInputsReferencing,
   deleteCommunicationInputs,
@@ -66,7 +73,7 @@ export {
 } from './feeds.ts';
 export { countConvertedCustomersByHoldout, countSentCustomersByHoldout } from './holdout-groups.ts';
 export { canonicalJson, parseJson } from './json.ts';
-export { findLastSentCommunicationId, pageCommunicationIds, listContactsSince } from './ledger-reads.ts';
+export { findLastSentCommunicationId, listContactsSince, pageCommunicationIds } from './ledger-reads.ts';
 export {
   countRunContributions,
   insertContributionIfAbsent,
@@ -78,6 +85,8 @@ export {
   claimOnDemandRequest,
   completeOnDemandRequest,
   getOnDemandRequest,
+  listOnDemandCommunicationIds,
+  listOnDemandCommunications,
   type OnDemandRequestRecord,
   releaseOnDemandRequest,
   touchOnDemandRequest,
@@ -107,6 +116,7 @@ export {
   useChallenge,
 } from './portal.ts';
 export * from './print-streams.ts';
+export { findReceivedDocument, pageReceivedDocuments } from './received-documents.ts';
 export * from './retry-failures.ts';
 export * from './run-failures.ts';
 export { addRunMembers, countRunMembers, streamRunMemberIds } from './run-members.ts';
@@ -122,8 +132,10 @@ export {
   tallyRunLedger,
 } from './run-report-figures.ts';
 export { documentsPerMinuteByChannel, type MinuteCount } from './run-throughput.ts';
+export { type RunWorkLeft, readRunWorkLeft } from './run-work-left.ts';
 export * from './runs.ts';
 export type { Database } from './schema.ts';
+export { pingStore } from './store-ping.ts';
 export {
   type DraftRecord,
   getDraft,

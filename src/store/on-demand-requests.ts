@@ -122,3 +122,34 @@ function rowToRequest(row: Selectable<OnDemandRequestsTable>): OnDemandRequestRe
     updatedAt: row.updated_at,
   };
 }
+
+/** Which of these communications an on-demand request made. */
+export async function listOnDemandCommunicationIds(
+  db: Kysely<Database>,
+  communicationIds: readonly string[],
+): Promise<Set<string>> {
+  if (communicationIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('on_demand_requests')
+    .select('communication_id')
+    .where('communication_id', 'in', communicationIds)
+    .execute();
+  return new Set(rows.flatMap((r) => (r.communication_id ? [r.communication_id] : [])));
+}
+
+/** These on-demand communications with their channel, customer, run, idempotency key and type. */
+export async function listOnDemandCommunications(db: Kysely<Database>, communicationIds: readonly string[]) {
+  return db
+    .selectFrom('on_demand_requests')
+    .innerJoin('communications', 'communications.id', 'on_demand_requests.communication_id')
+    .select([
+      'communications.id as id',
+      'communications.channel as channel',
+      'communications.customer_id as customer_id',
+      'communications.run_id as run_id',
+      'on_demand_requests.idempotency_key as idempotency_key',
+      'on_demand_requests.communication_type as type',
+    ])
+    .where('communications.id', 'in', communicationIds)
+    .execute();
+}

@@ -237,3 +237,16 @@ function rowToRun(row: Selectable<RunsTable>): RunRecord {
 function runNotFound(id: string): MissiveError {
   return new MissiveError('MSV_RUN_NOT_FOUND', `no run with id ${id}`, { runId: id });
 }
+
+/** Type, as-of date and successor of these runs (the call center's timeline). */
+export async function listRunHeadings(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<{ id: string; communication_type: string; as_of: string; superseded_by: string | null }[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('runs')
+    .select(['id', 'communication_type', 'as_of', 'superseded_by'])
+    .where('id', 'in', ids)
+    .execute();
+}

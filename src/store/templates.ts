@@ -155,3 +155,8 @@ function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
+
+/** Every template (name and description), by name. */
+export async function listTemplates(db: Kysely<Database>): Promise<{ name: string; description: string }[]> {
+  return db.selectFrom('templates').select(['name', 'description']).orderBy('name').execute();
+}

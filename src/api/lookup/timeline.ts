@@ -4,6 +4,9 @@ import {
   type Database,
   type EventRecord,
   listCommunicationsForCustomer,
+  listCustomerDecisionsInRuns,
+  listCustomerEvents,
+  listRunHeadings,
   parseJson,
 } from '../../store/index.ts';
 import { maskPans } from '../mask.ts';
@@ -52,29 +55,9 @@ export async function customerTimeline(
   const communications = await listCommunicationsForCustomer(db, customerId, { limit });
   const runIds = [...new Set(communications.map((c) => c.runId))];
   const [runs, decisions, events] = await Promise.all([
-    runIds.length === 0
-      ? []
-      : db
-          .selectFrom('runs')
-          .select(['id', 'communication_type', 'as_of', 'superseded_by'])
-          .where('id', 'in', runIds)
-          .execute(),
-    runIds.length === 0
-      ? []
-      : db
-          .selectFrom('decisions')
-          .select(['run_id', 'decision'])
-          .where('customer_id', '=', customerId)
-          .where('run_id', 'in', runIds)
-          .execute(),
-    db
-      .selectFrom('events')
-      .selectAll()
-      .where('customer_id', '=', customerId)
-      .orderBy('occurred_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute(),
+    listRunHeadings(db, runIds),
+    listCustomerDecisionsInRuns(db, customerId, runIds),
+    listCustomerEvents(db, customerId, { limit }),
   ]);
   const runById = new Map(runs.map((r) => [r.id, r]));
   const offersByRun = new Map(decisions.map((d) => [d.run_id, offerIdsOf(d.decision)]));
@@ -93,20 +76,7 @@ export async function customerTimeline(
       sha256: c.artifactSha256,
       offers: offersByRun.get(c.runId) ?? [],
     })),
-    events: events.map((e) =>
-      toTimelineEvent({
-        id: Number(e.id),
-        type: e.type,
-        source: e.source,
-        sourceId: e.source_id,
-        communicationId: e.communication_id,
-        customerId: e.customer_id,
-        offerId: e.offer_id,
-        payload: parseJson<Record<string, unknown>>(e.payload),
-        occurredAt: e.occurred_at,
-        recordedAt: e.recorded_at,
-      }),
-    ),
+    events: events.map(toTimelineEvent),
   };
 }
 

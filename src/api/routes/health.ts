@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { MissiveError } from '../../core/errors.ts';
+import { pingStore } from '../../store/index.ts';
 import { ROUTE_ROLES } from '../auth/principal.ts';
 
 const tags = ['operations'];
@@ -16,7 +16,7 @@ export function healthRoutes(app: FastifyInstance): void {
     { config: { public: true }, schema: { tags, summary: 'Readiness: the store is reachable' } },
     async () => {
       try {
-        await sql`select 1`.execute(deps.db);
+        await pingStore(deps.db);
       } catch (cause) {
         throw new MissiveError('MSV_STORE_UNAVAILABLE', 'the store does not answer', {}, { cause });
       }

@@ -12,6 +12,7 @@ import {
   type Database,
   findFeedOrphans,
   insertFeedRows,
+  inTransaction,
   type Orphans,
   staleFeedLoads,
   startFeedLoad,
@@ -213,8 +214,7 @@ async function readInto(
       Object.assign(out, { records: 0, rows: 0, rejected: 0, rejects: [] });
       return;
     }
-    if (batch.rows.length > 0)
-      await db.transaction().execute((trx) => insertFeedRows(trx, loadId, batch.rows));
+    if (batch.rows.length > 0) await inTransaction(db, (trx) => insertFeedRows(trx, loadId, batch.rows));
     out.records += batch.records;
     out.rows += batch.rows.length;
     for (const rejected of batch.rejects) {

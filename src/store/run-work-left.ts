@@ -1,8 +1,13 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database, RunRecord } from '../store/index.ts';
+import type { RunRecord } from './runs.ts';
+import type { Database } from './schema.ts';
 
-/** Where a run's work stands, from the ledger (the truth, whichever process did the work). */
-export interface RunStage {
+/**
+ * What is left of a run's work, from the ledger (the truth, whichever process did the work): who
+ * decides whether a run can close — the flow parent (batch/workers/finalize-worker.ts) and
+ * `missive worker`'s coordinator (batch/run-coordinator.ts).
+ */
+export interface RunWorkLeft {
   customersTotal: number;
   /** Customers with their own ledger row (fallback rows are not counted again). */
   customersDone: number;
@@ -12,7 +17,11 @@ export interface RunStage {
   toPrint: number;
 }
 
-export async function runStage(db: Kysely<Database>, run: RunRecord): Promise<RunStage> {
+/** One aggregate over the run's ledger rows; `customersTotal` is the run's planned count (0 before planning). */
+export async function readRunWorkLeft(
+  db: Kysely<Database>,
+  run: Pick<RunRecord, 'id' | 'customersTotal'>,
+): Promise<RunWorkLeft> {
   const row = await db
     .selectFrom('communications')
     .select((eb) => [
