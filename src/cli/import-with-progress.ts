@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { prepareFileRun } from '../batch/run-source.ts';
+import { prepareFileRun } from '../batch/index.ts';
 import {
   fileWrittenAt,
   type ImportProgress,

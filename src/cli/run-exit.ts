@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { RunOutcome } from '../batch/execute-run.ts';
-import type { FileSourceOptions } from '../batch/run-source.ts';
+import type { RunOutcome } from '../batch/heavy.ts';
+import type { FileSourceOptions } from '../batch/index.ts';
 import { countRunFailuresByCode, countRunOutcomes, type Database, getRun } from '../store/index.ts';
 import { decideExit, EXIT_FAILURE, type ExitCode } from './exit-codes.ts';
 

@@ -1,11 +1,13 @@
 import path from 'node:path';
-import type { BatchDeps } from '../batch/batch-deps.ts';
-import { executeRun, type RunOutcome } from '../batch/execute-run.ts';
-import { possibleDuplicatesLine } from '../batch/format-run-report.ts';
-import type { RunProgress } from '../batch/progress.ts';
-import type { RunTiming } from '../batch/run-report.ts';
-import { countPossibleDuplicates } from '../batch/run-report.ts';
-import type { RunRequest } from '../batch/run-request.ts';
+import { executeRun, type RunOutcome } from '../batch/heavy.ts';
+import {
+  type BatchDeps,
+  countPossibleDuplicates,
+  possibleDuplicatesLine,
+  type RunProgress,
+  type RunRequest,
+  type RunTiming,
+} from '../batch/index.ts';
 import { closeChannels, createChannels } from '../channels/heavy.ts';
 import type { ChannelConfig } from '../core/config.ts';
 import { linkTrackingFromConfig } from '../feedback/index.ts';

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import type { Redis } from 'ioredis';
 import { type BlobStore, createFsBlobStore } from '../archive/index.ts';
-import type { SupervisedRedis } from '../batch/embedded-redis-supervisor.ts';
-import type { RedisWatch } from '../batch/redis-watch.ts';
+import type { RedisWatch, SupervisedRedis } from '../batch/redis.ts';
 import { type Config, loadConfig } from '../core/config.ts';
 import { type DiskFullWatch, watchDiskFull } from '../core/disk-full.ts';
 import { throttled } from '../core/log-throttle.ts';
@@ -57,10 +56,10 @@ export async function openQueueRuntime(config: Config = loadConfig()): Promise<Q
     { repeatKeyOf },
     { watchRedis },
   ] = await Promise.all([
-    import('../batch/embedded-redis-supervisor.ts'),
-    import('../batch/redis-connection.ts'),
-    import('../batch/redis-fault.ts'),
-    import('../batch/redis-watch.ts'),
+    import('../batch/redis.ts'),
+    import('../batch/redis.ts'),
+    import('../batch/redis.ts'),
+    import('../batch/redis.ts'),
   ]);
   const base = await openRuntime(config);
   let embedded: SupervisedRedis | undefined;

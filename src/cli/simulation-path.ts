@@ -6,11 +6,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { registerTrackingRoutes } from '../api/routes/tracking.ts';
 import type { BlobStore } from '../archive/index.ts';
-import { prepareRunData } from '../batch/run-data.ts';
-import { runIdFor } from '../batch/run-request.ts';
-import { createTemplateCache } from '../batch/template-cache.ts';
-import { createRenderChunkDeps } from '../batch/workers/chunk-deps.ts';
-import { processRenderChunk } from '../batch/workers/render-chunk.ts';
+import { createRenderChunkDeps, prepareRunData, processRenderChunk } from '../batch/heavy.ts';
+import { createTemplateCache, runIdFor } from '../batch/index.ts';
 import {
   type Channel,
   catalogDeliveryPolicy,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { type BlobStore, documentLogData } from '../archive/index.ts';
-import { finishRun } from '../batch/run-finish.ts';
+import { finishRun } from '../batch/index.ts';
 import { MissiveError } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
 import type { Logger } from '../core/logger.ts';

@@ -6,10 +6,8 @@ import {
   snapshotInput,
   storeDocument,
 } from '../archive/index.ts';
-import { type ResolvedRun, resolveRun } from '../batch/resolve-run.ts';
-import type { RunDecisions } from '../batch/run-decisions.ts';
-import type { TemplateCache } from '../batch/template-cache.ts';
-import { recordCustomerFailure } from '../batch/workers/render-chunk.ts';
+import { recordCustomerFailure } from '../batch/heavy.ts';
+import { type ResolvedRun, type RunDecisions, resolveRun, type TemplateCache } from '../batch/index.ts';
 import { MissiveError } from '../core/errors.ts';
 import { sha256Hex, stableId } from '../core/hash.ts';
 import type { Logger } from '../core/logger.ts';

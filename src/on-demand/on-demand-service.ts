@@ -1,8 +1,6 @@
 import type { Kysely } from 'kysely';
 import { type BlobStore, type BrandSettings, createRunBrands } from '../archive/index.ts';
-import { createRunDecisions, type RunDecisions } from '../batch/run-decisions.ts';
-import { finishRun } from '../batch/run-finish.ts';
-import { createTemplateCache } from '../batch/template-cache.ts';
+import { createRunDecisions, createTemplateCache, finishRun, type RunDecisions } from '../batch/index.ts';
 import {
   type Channel,
   catalogDeliveryPolicy,

@@ -1,10 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { resolveRun } from '../../batch/resolve-run.ts';
-import { cancelRun, pauseRun, resumeRun, retryFailed } from '../../batch/run-control.ts';
-import { claimRunPeriod } from '../../batch/run-period.ts';
-import { buildRunReport } from '../../batch/run-report.ts';
-import { runIdFor } from '../../batch/run-request.ts';
-import { ALL_CUSTOMERS, assertSegmentKnown, parseSourceKey, sourceKeyFor } from '../../batch/run-source.ts';
+import {
+  ALL_CUSTOMERS,
+  assertSegmentKnown,
+  buildRunReport,
+  cancelRun,
+  claimRunPeriod,
+  parseSourceKey,
+  pauseRun,
+  resolveRun,
+  resumeRun,
+  retryFailed,
+  runIdFor,
+  sourceKeyFor,
+} from '../../batch/index.ts';
 import { parseAsOf } from '../../core/as-of.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { RunStatus } from '../../core/types.ts';

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { resolveRun } from '../../batch/resolve-run.ts';
-import { readRunTiming } from '../../batch/run-report.ts';
+import { readRunTiming, resolveRun } from '../../batch/index.ts';
 import { parseAsOf } from '../../core/as-of.ts';
 import { publishCatalogDir } from '../../rules/index.ts';
 import { listCommunicationsForRun } from '../../store/index.ts';

@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
-import { executeRun } from '../../batch/execute-run.ts';
-import { resolveRun } from '../../batch/resolve-run.ts';
-import { paperInsteadSummary } from '../../batch/run-channels.ts';
-import { claimRunPeriod, type PeriodClaim } from '../../batch/run-period.ts';
-import { readRunTiming } from '../../batch/run-report.ts';
-import { runIdFor } from '../../batch/run-request.ts';
-import { type RunSourceSpec, sourceKeyFor } from '../../batch/run-source.ts';
+import { executeRun } from '../../batch/heavy.ts';
+import {
+  claimRunPeriod,
+  type PeriodClaim,
+  paperInsteadSummary,
+  type RunSourceSpec,
+  readRunTiming,
+  resolveRun,
+  runIdFor,
+  sourceKeyFor,
+} from '../../batch/index.ts';
 import { parseAsOf } from '../../core/as-of.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { ChannelKind } from '../../core/types.ts';

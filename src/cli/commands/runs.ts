@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
-import { formatRunReport } from '../../batch/format-run-report.ts';
-import { cancelRun, pauseRun, resumeRun, retryFailed } from '../../batch/run-control.ts';
-import { buildRunReport } from '../../batch/run-report.ts';
+import {
+  buildRunReport,
+  cancelRun,
+  formatRunReport,
+  pauseRun,
+  resumeRun,
+  retryFailed,
+} from '../../batch/index.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { csvCell } from '../../customers/index.ts';
 import {

@@ -1,9 +1,14 @@
 import path from 'node:path';
 import { FlowProducer } from 'bullmq';
 import type { Command } from 'commander';
-import { STAGE_QUEUES, type StageQueue, startBatchStages } from '../../batch/batch-stages.ts';
-import { createRenderQueue, quiet } from '../../batch/queues.ts';
-import { startRunCoordinator } from '../../batch/run-coordinator.ts';
+import {
+  createRenderQueue,
+  quiet,
+  STAGE_QUEUES,
+  type StageQueue,
+  startBatchStages,
+  startRunCoordinator,
+} from '../../batch/heavy.ts';
 import { closeChannels, createChannels } from '../../channels/heavy.ts';
 import { settledWithin } from '../../core/abortable.ts';
 import { MissiveError } from '../../core/errors.ts';

@@ -1,4 +1,4 @@
-import type { RunReport } from '../../../batch/run-report.ts';
+import type { RunReport } from '../../../batch/index.ts';
 import type { RunStatus } from '../../../core/types.ts';
 import type { MinuteCount, RunFailure, RunRecord } from '../../../store/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildRunReport } from '../../../batch/run-report.ts';
+import { buildRunReport } from '../../../batch/index.ts';
 import { MissiveError } from '../../../core/errors.ts';
 import { documentsPerMinuteByChannel, getRun, listRunFailures, listRuns } from '../../../store/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
