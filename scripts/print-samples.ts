@@ -1,7 +1,8 @@
 // Renders the print samples of issue 22 from loaded feeds, as a recipient sees them (pdftoppm, 60 dpi):
 // the statement in both locales (the example bank's customers: an overdrawn en-GB account with many
 // bookings, a zh-CN customer whose statement runs onto a third page), the telecom bill of a customer
-// with roaming and a long usage list, and the insurance brochure in both locales.
+// with roaming and a long usage list (the one who pays by hand in both locales), and the insurance
+// brochure in both locales.
 //   node --import tsx scripts/print-samples.ts docs/samples/issue-22/after
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -99,8 +100,10 @@ const longBill = (manual: boolean) =>
 for (const [c, name] of [
   [longBill(false), 'telecom-bill-en-GB'],
   [longBill(true), 'telecom-bill-by-hand-en-GB'],
+  [longBill(true), 'telecom-bill-by-hand-zh-CN'],
 ] as const) {
-  console.log(`${name} ${c.id}: ${await save(bill, documentOf(telco, c.id), 'en-GB', 'telco', name)} pages`);
+  const locale = name.endsWith('zh-CN') ? 'zh-CN' : 'en-GB';
+  console.log(`${name} ${c.id}: ${await save(bill, documentOf(telco, c.id), locale, 'telco', name)} pages`);
 }
 
 const insuranceFeeds = await generateInsuranceFeeds({ asOf: AS_OF, outDir: path.join(work, 'insurance') });

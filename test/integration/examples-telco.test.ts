@@ -15,6 +15,8 @@ import type { Customer } from '../../src/core/types.ts';
 import { readControlTotals } from '../../src/customers/feeds/control-totals.ts';
 import { loadMapping } from '../../src/customers/mapping.ts';
 import { checkDataContract } from '../../src/render/data-contract.ts';
+import { decodeEmail } from '../../src/render/email.ts';
+import { attachPlannedDocuments, emailAttachmentPlan } from '../../src/render/email-documents.ts';
 import { renderForChannel } from '../../src/render/render-channel.ts';
 import { lintCatalogDir } from '../../src/rules/publish.ts';
 import { testBrandSource } from '../../src/templates/brand/test-brand.ts';
@@ -141,6 +143,36 @@ describe('telecom-bill from the telco feeds', () => {
     });
     expect(Buffer.from(artifact.bytes).subarray(0, 5).toString()).toBe('%PDF-');
     expect(artifact.pages).toBeGreaterThanOrEqual(2);
+  });
+
+  it('e-mails a paperless customer the bill with its PDF attached, in both locales, in the brand', async () => {
+    const customer = tried.customers.find((c) => c.eDelivery)!;
+    const data = bill.validateData(documentOf(tried, customer));
+    const plan = emailAttachmentPlan(bill, 'telecom-bill', AS_OF);
+    expect(plan).toEqual([{ channel: 'print', name: 'telecom-bill-2026-11-30.pdf' }]);
+    for (const [locale, subject] of [
+      ['en-GB', /^Your bill for 1 November 2026 to 30 November 2026 is ready$/],
+      ['zh-CN', /^您 2026年11月1日 至 2026年11月30日 的账单已出$/],
+    ] as const) {
+      const options = { asOf: AS_OF, locale, brand: testBrandSource('telco') };
+      const email = await renderForChannel(bill, 'email', data, options);
+      const { artifact, attached } = await attachPlannedDocuments(
+        email.artifact,
+        plan,
+        data,
+        options,
+        (channel) => renderForChannel(bill, channel, data, options),
+      );
+      const parsed = decodeEmail(artifact.bytes);
+      expect(parsed.subject).toMatch(subject);
+      expect(parsed.html).toContain(`lang="${locale}"`);
+      expect(parsed.fromAddress).toBe('offers@missive-mobile.example');
+      expect(parsed.text).toContain('Missive Mobile Ltd');
+      expect(parsed.attachments).toEqual([
+        expect.objectContaining({ name: 'telecom-bill-2026-11-30.pdf', sha256: attached[0]!.pdf.sha256 }),
+      ]);
+      expect(Buffer.from(attached[0]!.pdf.bytes).subarray(0, 5).toString()).toBe('%PDF-');
+    }
   });
 });
 

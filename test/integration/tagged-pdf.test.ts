@@ -285,6 +285,20 @@ describe('telecom bill, tagged (examples/telco feeds)', () => {
     expect(foot.role).toBe('TFoot');
     expect(textOf(foot)).toMatch(/^Total usage charges£[\d,.]+$/);
   });
+
+  it('in zh-CN: document language zh-CN, Chinese alt text and headings, the total row closes the usage table', async () => {
+    const c = tried.customers.find((x) => (documentOf(tried, x).usage as unknown[]).length > 30)!;
+    const data = documentOf(tried, c);
+    const file = await render(bill, data, 'zh-CN', 'telco', 'telecom-bill-zh-CN');
+    const { tree, pages } = await checkTagged(file, 'zh-CN');
+    const alts = pages.flatMap((p) => p.figures.map((f) => f.alt ?? ''));
+    expect(alts.some((a) => a.startsWith('每月流量使用折线图'))).toBe(true);
+    const usage = tableWithHeader(tree, '日期');
+    expect(usage.children.find((n) => n.role === 'TBody')!.children).toHaveLength(
+      (data.usage as unknown[]).length,
+    );
+    expect(textOf(usage.children.at(-1)!)).toMatch(/^使用费用合计£[\d,.]+$/);
+  });
 });
 
 describe('insurance brochure, tagged (examples/insurance feeds)', () => {
