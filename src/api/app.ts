@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { BlobStore } from '../archive/index.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { DEFAULT_SUCCESS_RULES, type SuccessRules } from '../feedback/index.ts';
-import type { OnDemandService } from '../on-demand/on-demand-service.ts';
+import type { OnDemandService } from '../on-demand/heavy.ts';
 import type { Database } from '../store/index.ts';
 import { feedbackArea } from './areas/feedback.ts';
 import { lookupArea } from './areas/lookup.ts';

@@ -4,7 +4,7 @@ import { closeChannels, createChannels } from '../channels/heavy.ts';
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import { loadTrackingKey, parseSuccessRules } from '../feedback/index.ts';
-import { createOnDemandService } from '../on-demand/on-demand-service.ts';
+import { createOnDemandService } from '../on-demand/heavy.ts';
 import { channelCodeSender, channelNoticeSender } from '../portal/code-sender.ts';
 import type { Store } from '../store/index.ts';
 import { buildApp } from './app.ts';

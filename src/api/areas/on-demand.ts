@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { OnDemandService } from '../../on-demand/on-demand-service.ts';
+import type { OnDemandService } from '../../on-demand/heavy.ts';
 import type { Database } from '../../store/index.ts';
 import { onDemandRoutes } from '../routes/on-demand.ts';
 import { webhookEndpointRoutes } from '../routes/webhook-endpoints.ts';

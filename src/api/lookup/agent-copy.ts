@@ -4,7 +4,7 @@ import {
   type CopyRequest,
   type CopyResult,
   copyCommunication,
-} from '../../on-demand/agent-copies.ts';
+} from '../../on-demand/heavy.ts';
 import type { Database } from '../../store/index.ts';
 import { actorOf } from '../auth/principal.ts';
 import { maskPans } from '../mask.ts';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/index.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { CopyRequest, CopyResult } from '../../on-demand/agent-copies.ts';
+import type { CopyRequest, CopyResult } from '../../on-demand/heavy.ts';
 import type { Decision } from '../../rules/index.ts';
 import {
   type AttachmentRecord,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MissiveError } from '../../core/errors.ts';
 import type { ChannelKind } from '../../core/types.ts';
-import type { CopyRequest, CopyResult } from '../../on-demand/agent-copies.ts';
+import type { CopyRequest, CopyResult } from '../../on-demand/heavy.ts';
 import { EMAIL_MIME } from '../../render/index.ts';
 import { explainDecision } from '../../rules/index.ts';
 import { ROUTE_ROLES } from '../auth/principal.ts';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { MissiveError } from '../../core/errors.ts';
-import { newWebhookSecret } from '../../on-demand/webhook-signature.ts';
+import { newWebhookSecret } from '../../on-demand/index.ts';
 import {
   appendAudit,
   type DeliveryStatus,
