@@ -6,13 +6,13 @@ import type { BatchDeps } from './batch-deps.ts';
 import { startBatchStages } from './batch-stages.ts';
 import { dispatchRun, relayWhileRendering } from './foreground-dispatch.ts';
 import { planAndStart } from './plan-and-start.ts';
-import { type RunProgress, readRunProgress, waitForRun } from './progress.ts';
 import { createRenderQueue, quiet } from './queues.ts';
 import { checkRunChannels } from './run-channels.ts';
 import { finishRun } from './run-finish.ts';
 import { type RunRequest, runIdFor } from './run-request.ts';
 import { countRunCustomers, prepareRunSource } from './run-source.ts';
 import { LOST_REDIS_CLOSE_MS } from './shutdown.ts';
+import { type RunProgress, readRunProgress, waitForRun } from './watch-run.ts';
 
 /** The foreground run: `missive run` (and the demo, the API's tests) plans, renders and sends here. */
 

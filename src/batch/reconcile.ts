@@ -1,5 +1,7 @@
 /**
- * Batch reconciliation (RELIABILITY N6), pure: every customer who went in is accounted for, once.
+ * Batch reconciliation (RELIABILITY N6), pure: every customer who went in is accounted for, once —
+ * whether a run balances, for its report (run-report.ts); not its progress (watch-run.ts) nor what
+ * is left before it closes (store/run-work-left.ts).
  *
  * Per channel, the ledger rows in = sent + bounced + suppressed + unknown + failed + not yet final.
  * "Not yet final" is `archived`, `pending` or `sending`: for print, `archived` is the normal end state

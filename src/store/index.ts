@@ -121,7 +121,7 @@ export * from './retry-failures.ts';
 export * from './run-failures.ts';
 export { addRunMembers, countRunMembers, streamRunMemberIds } from './run-members.ts';
 export { listPeriodRuns, markRunSuperseded, type PeriodRun } from './run-periods.ts';
-export { countRunByChannel, listCustomerIdsInRun, summarizeRunCommunications } from './run-progress.ts';
+export { countRunByChannel, listCustomerIdsInRun, summarizeRunCommunications } from './run-ledger-counts.ts';
 export {
   countCommunicationsWithHistoryCode,
   countFailuresByStage,

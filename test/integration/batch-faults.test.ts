@@ -7,7 +7,7 @@ import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink
 import { synthesizeIdentity } from '../../src/customers/synthetic-identity.ts';
 import { publishCatalogDir } from '../../src/rules/publish.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
-import { countRunByChannel } from '../../src/store/run-progress.ts';
+import { countRunByChannel } from '../../src/store/run-ledger-counts.ts';
 import { getRun } from '../../src/store/runs.ts';
 import {
   createStatementRun,

@@ -6,7 +6,7 @@ import { type EmbeddedRedis, startEmbeddedRedis } from '../../src/batch/embedded
 import { connectRedis } from '../../src/batch/redis-connection.ts';
 import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
 import { freeLoopbackPort } from '../../src/core/free-port.ts';
-import { countRunByChannel } from '../../src/store/run-progress.ts';
+import { countRunByChannel } from '../../src/store/run-ledger-counts.ts';
 import {
   childPids,
   commandLine,

@@ -8,7 +8,7 @@ import { runIdFor } from '../../src/batch/run-request.ts';
 import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
 import { publishCatalogDir } from '../../src/rules/publish.ts';
 import { openStoreAt, type Store } from '../../src/store/db.ts';
-import { countRunByChannel } from '../../src/store/run-progress.ts';
+import { countRunByChannel } from '../../src/store/run-ledger-counts.ts';
 import { createRunIfAbsent, getRun } from '../../src/store/runs.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { loadStatementFeeds } from '../support/statement-feeds.ts';

@@ -2,6 +2,14 @@ import type { Kysely } from 'kysely';
 import type { ChannelKind } from '../core/types.ts';
 import type { Database } from './schema.ts';
 
+/**
+ * Counts over one run's ledger rows — by status with pages and bytes, by channel and status, and
+ * which customers already have a row — for whoever shows or skips work: the foreground watch
+ * (batch/watch-run.ts), `missive runs show`, the API's run view, a render chunk skipping customers
+ * done before. What is left to do before a run closes is store/run-work-left.ts; whether a run
+ * balances is batch/reconcile.ts.
+ */
+
 export interface RunLedgerSummary {
   /** Ledger rows by status (only statuses present). */
   byStatus: Record<string, number>;

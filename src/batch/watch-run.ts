@@ -1,6 +1,12 @@
 import type { Kysely } from 'kysely';
 import { type Database, summarizeRunCommunications } from '../store/index.ts';
 
+/**
+ * Watching a run from the process that started it (the foreground `missive run`): how far it is —
+ * customers done of the total, by status, pages, bytes, rate since the watch began — polled from the
+ * ledger (store/run-ledger-counts.ts) until every customer has a row or the run stops. The CLI's bar
+ * draws it (cli/progress-bar.ts).
+ */
 export interface RunProgress {
   total: number;
   done: number;
