@@ -5,7 +5,7 @@ import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import { loadTrackingKey, parseSuccessRules } from '../feedback/index.ts';
 import { createOnDemandService } from '../on-demand/heavy.ts';
-import { channelCodeSender, channelNoticeSender } from '../portal/code-sender.ts';
+import { channelCodeSender, channelNoticeSender } from '../portal/index.ts';
 import type { Store } from '../store/index.ts';
 import { buildApp } from './app.ts';
 import { derivePortalKey } from './portal/portal-session.ts';

@@ -5,8 +5,12 @@ import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/index.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { SuccessRules } from '../../feedback/index.ts';
-import type { CodeSender, NoticeSender } from '../../portal/code-sender.ts';
-import { DEFAULT_PORTAL_LIMITS, type PortalLimits } from '../../portal/limits.ts';
+import {
+  type CodeSender,
+  DEFAULT_PORTAL_LIMITS,
+  type NoticeSender,
+  type PortalLimits,
+} from '../../portal/index.ts';
 import { type Database, findPortalSession } from '../../store/index.ts';
 import { newSecret, secretHash } from '../auth/secrets.ts';
 import { toErrorBody } from '../plugins/errors.ts';

@@ -1,4 +1,4 @@
-import type { PortalDocument } from '../../../portal/documents.ts';
+import type { PortalDocument } from '../../../portal/index.ts';
 import { html, type SafeHtml } from '../../ui/html.ts';
 import type { PortalContext } from '../context.ts';
 import type { PortalStrings } from '../i18n/en-GB.ts';

@@ -1,4 +1,4 @@
-import type { PlacedOffer } from '../../../portal/offers.ts';
+import type { PlacedOffer } from '../../../portal/index.ts';
 import { html, type SafeHtml } from '../../ui/html.ts';
 import { fill, type PortalContext } from '../context.ts';
 import { portalPage } from '../layout.ts';

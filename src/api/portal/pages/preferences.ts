@@ -1,5 +1,5 @@
 import { CHANNEL_KINDS } from '../../../core/types.ts';
-import type { PreferenceHistoryEntry, Preferences } from '../../../portal/preferences.ts';
+import type { PreferenceHistoryEntry, Preferences } from '../../../portal/index.ts';
 import { html, type SafeHtml } from '../../ui/html.ts';
 import type { PortalContext } from '../context.ts';
 import type { PortalStrings } from '../i18n/en-GB.ts';

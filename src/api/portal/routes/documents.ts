@@ -5,7 +5,7 @@ import {
   listCustomerDocuments,
   readCustomerDocument,
   recordDocumentView,
-} from '../../../portal/documents.ts';
+} from '../../../portal/index.ts';
 import { decodeEmail } from '../../../render/index.ts';
 import { EMAIL_FRAME_CSP, neutraliseEmailHtml } from '../../email-view.ts';
 import { requireBlobs } from '../../require-blobs.ts';

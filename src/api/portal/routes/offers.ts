@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { answerOffer, listRecentOffers, OFFER_ANSWERS, type OfferAnswer } from '../../../portal/offers.ts';
+import { answerOffer, listRecentOffers, OFFER_ANSWERS, type OfferAnswer } from '../../../portal/index.ts';
 import { sendPage } from '../../ui/layout.ts';
 import { portalContext } from '../context.ts';
 import { offersPage } from '../pages/offers.ts';

@@ -1,15 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CHANNEL_KINDS, type ChannelKind } from '../../../core/types.ts';
-import { portalLocaleOf } from '../../../portal/code-message.ts';
-import type { PreferenceNotice } from '../../../portal/notice-message.ts';
 import {
+  contactOnFile,
   getPreferences,
   type PreferenceForm,
+  type PreferenceNotice,
+  portalLocaleOf,
   preferenceHistory,
   savePreferences,
   unsubscribeAll,
-} from '../../../portal/preferences.ts';
-import { contactOnFile } from '../../../portal/sign-in.ts';
+} from '../../../portal/index.ts';
 import { getCustomer } from '../../../store/index.ts';
 import { newSecret } from '../../auth/secrets.ts';
 import { sendPage } from '../../ui/layout.ts';

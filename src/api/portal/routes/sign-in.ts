@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isMissiveError, type MissiveError } from '../../../core/errors.ts';
-import { startSignIn, verifySignIn } from '../../../portal/sign-in.ts';
+import { startSignIn, verifySignIn } from '../../../portal/index.ts';
 import { appendAudit, deleteOldChallenges } from '../../../store/index.ts';
 import { newSecret } from '../../auth/secrets.ts';
 import { rememberLanguage } from '../../ui/html-document.ts';
