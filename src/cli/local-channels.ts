@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { buildApp } from '../api/app.ts';
+import { buildApp } from '../api/heavy.ts';
 import { type Sinks, startSinks } from '../channels/heavy.ts';
 import { freeLoopbackPort } from '../core/free-port.ts';
 import type { QueueRuntime } from './runtime.ts';

@@ -17,7 +17,7 @@ export function registerServeCommand(program: Command): void {
         });
       }
       // fastify, its plugins and every route load when the server starts, not with `serve --help` (issue 18).
-      const { startServer } = await import('../../api/server.ts');
+      const { startServer } = await import('../../api/heavy.ts');
       const rt = await openRuntime();
       const { app, url } = await startServer(rt, { port, host: opts.host });
       process.stdout.write(

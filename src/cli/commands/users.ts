@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Command } from 'commander';
-import { addUser, issueApiToken } from '../../api/lookup/users.ts';
+import { addUser, issueApiToken } from '../../api/index.ts';
 import { MissiveError } from '../../core/errors.ts';
 import { appendAudit, ROLES, type Role } from '../../store/index.ts';
 import { withRuntime } from '../with-runtime.ts';
