@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../archive/index.ts';
 import type { Channel } from '../channels/index.ts';
@@ -9,6 +8,7 @@ import type { LinkTracking } from '../feedback/index.ts';
 import type { RenderLimits } from '../render/index.ts';
 import type { Database } from '../store/index.ts';
 import type { DispatchChannel } from './queues.ts';
+import type { RedisClient } from './redis-connection.ts';
 import type { SandboxLocation } from './workers/render-sandbox.ts';
 
 /** What the batch stages need: the store, the archive, Redis, and how this process runs them. */
@@ -16,7 +16,7 @@ export interface BatchDeps {
   db: Kysely<Database>;
   blobs: BlobStore;
   logger: Logger;
-  connect(): Redis;
+  connect(): RedisClient;
   queuePrefix: string;
   chunkSize: number;
   concurrency: number;

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 
 /**
  * Queue names and job shapes. Jobs carry references (run id, customer ids), never documents, and
@@ -38,7 +38,7 @@ export const CHUNK_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3_600 },
 } as const;
 
-export function createRenderQueue(connection: Redis, prefix: string): Queue<RenderChunkJob> {
+export function createRenderQueue(connection: RedisClient, prefix: string): Queue<RenderChunkJob> {
   return quiet(new Queue<RenderChunkJob>(RENDER_QUEUE, { connection, prefix }));
 }
 
@@ -108,7 +108,7 @@ export const DISPATCH_JOB_OPTIONS = {
 
 export function createDispatchQueue(
   channel: DispatchChannel,
-  connection: Redis,
+  connection: RedisClient,
   prefix: string,
 ): Queue<DispatchJob> {
   return quiet(new Queue<DispatchJob>(DISPATCH_QUEUES[channel], { connection, prefix }));

@@ -1,5 +1,9 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { MissiveError } from '../core/errors.ts';
+import { parseRedisTarget, type RedisTarget } from './redis-target.ts';
+
+/** A client of the queues' Redis: one server, or a Redis Cluster (REDIS_URL `redis+cluster://…`). */
+export type RedisClient = Redis | Cluster;
 
 /**
  * BullMQ needs ready-made ioredis clients in ESM (see NOTES.md) with `maxRetriesPerRequest: null`
@@ -13,11 +17,39 @@ export function connectRedis(url: string, onError?: (err: Error) => void): Redis
 }
 
 /**
+ * A client for REDIS_URL, whichever it names (redis-target.ts): a `Redis` for one server, a
+ * `Cluster` for a Redis Cluster, each with `maxRetriesPerRequest: null` as BullMQ needs (on a
+ * cluster, in `redisOptions`: the option of the connection to each node).
+ */
+export function connectRedisClient(url: string, onError?: (err: Error) => void): RedisClient {
+  const target = parseRedisTarget(url);
+  if (target.kind === 'single') return connectRedis(target.url, onError);
+  const client = new Cluster([...target.nodes], {
+    redisOptions: { maxRetriesPerRequest: null, ...clusterAuth(target) },
+  });
+  if (onError) client.on('error', onError);
+  return client;
+}
+
+/** The credentials and TLS of a cluster's node connections. */
+export function clusterAuth(target: Extract<RedisTarget, { kind: 'cluster' }>): {
+  username?: string;
+  password?: string;
+  tls?: object;
+} {
+  return {
+    ...(target.username ? { username: target.username } : {}),
+    ...(target.password ? { password: target.password } : {}),
+    ...(target.tls ? { tls: {} } : {}),
+  };
+}
+
+/**
  * Closes a client without waiting on a Redis that is gone: QUIT when connected (bounded by
  * `withinMs`), else drop the connection. A QUIT sent while ioredis reconnects waits in its offline
  * queue for ever (maxRetriesPerRequest null) — how a run without Redis ignored SIGTERM (issue 17).
  */
-export async function closeRedisClient(client: Redis, withinMs = 2_000): Promise<void> {
+export async function closeRedisClient(client: RedisClient, withinMs = 2_000): Promise<void> {
   if (client.status === 'end') return;
   if (client.status !== 'ready') return void client.disconnect();
   let timer: NodeJS.Timeout | undefined;
@@ -38,22 +70,39 @@ export async function closeRedisClient(client: Redis, withinMs = 2_000): Promise
 /**
  * Refuse to run against a Redis that may evict keys: BullMQ's jobs would silently vanish.
  * Managed Redis services sometimes block CONFIG; then we cannot check and say so once.
+ * On a cluster every master is asked (once the client has its slot map); replicas promoted later
+ * are not — give every node of a cluster the same policy.
  */
-export async function assertNoEviction(redis: Redis, warn: (message: string) => void): Promise<void> {
-  let policy: string | undefined;
-  try {
-    const reply = (await redis.config('GET', 'maxmemory-policy')) as unknown as string[];
-    policy = reply[1];
-  } catch (err) {
-    warn(`cannot read maxmemory-policy (${(err as Error).message}); make sure it is noeviction`);
-    return;
+export async function assertNoEviction(redis: RedisClient, warn: (message: string) => void): Promise<void> {
+  const servers = redis instanceof Cluster ? await clusterMasters(redis) : [redis];
+  for (const server of servers) {
+    let policy: string | undefined;
+    try {
+      const reply = (await server.config('GET', 'maxmemory-policy')) as unknown as string[];
+      policy = reply[1];
+    } catch (err) {
+      warn(`cannot read maxmemory-policy (${(err as Error).message}); make sure it is noeviction`);
+      return;
+    }
+    if (policy !== undefined && policy !== 'noeviction') {
+      const where = redis instanceof Cluster ? ` on ${server.options.host}:${server.options.port}` : '';
+      throw new MissiveError(
+        'MSV_REDIS_POLICY',
+        `Redis maxmemory-policy is "${policy}"${where}; Missive needs "noeviction" (redis-cli CONFIG SET maxmemory-policy noeviction)`,
+      );
+    }
   }
-  if (policy !== undefined && policy !== 'noeviction') {
-    throw new MissiveError(
-      'MSV_REDIS_POLICY',
-      `Redis maxmemory-policy is "${policy}"; Missive needs "noeviction" (redis-cli CONFIG SET maxmemory-policy noeviction)`,
-    );
+}
+
+/** The cluster's masters, once the client is ready (it learns them from CLUSTER SLOTS). */
+export async function clusterMasters(cluster: Cluster): Promise<Redis[]> {
+  if (cluster.status !== 'ready') {
+    await new Promise<void>((resolve, reject) => {
+      cluster.once('ready', resolve);
+      cluster.once('end', () => reject(new Error('the Redis Cluster connection ended before it was ready')));
+    });
   }
+  return cluster.nodes('master');
 }
 
 /**
@@ -74,4 +123,9 @@ export function explainRedisError(err: unknown): unknown {
     {},
     { cause: err },
   );
+}
+
+/** A new connection with the same options (a Cluster's `duplicate` and a Redis' differ in signature). */
+export function duplicateClient(client: RedisClient): RedisClient {
+  return client instanceof Cluster ? client.duplicate() : client.duplicate();
 }

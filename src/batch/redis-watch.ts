@@ -1,8 +1,10 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { MissiveError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { type Availability, type AvailabilityEvent, nextAvailability } from './redis-availability.ts';
+import { clusterAuth, type RedisClient } from './redis-connection.ts';
 import { classifyRedisError } from './redis-fault.ts';
+import { describeRedisTarget, parseRedisTarget } from './redis-target.ts';
 
 /**
  * Watches a command's Redis (RELIABILITY F1, issue 17): a write once a second on a client of its own
@@ -11,7 +13,9 @@ import { classifyRedisError } from './redis-fault.ts';
  * `unavailableMs` or unable to persist (MISCONF) for `cannotPersistMs`, aborts `signal` with
  * MSV_REDIS_UNAVAILABLE / MSV_REDIS_CANNOT_PERSIST: the command stops and exits non-zero instead of
  * hanging or looping. An embedded redis-server is restarted by its supervisor meanwhile
- * (embedded-redis-supervisor.ts); this only sees it come back.
+ * (embedded-redis-supervisor.ts); this only sees it come back. On a Redis Cluster the probe key
+ * (under the hash-tagged queue prefix) lives on the master of the queues' slot: a failover of that
+ * master shows as a short "unreachable" until its replica is promoted, other masters are not watched.
  */
 export interface RedisWatch {
   /** Aborted, with the MissiveError as its reason, when the command should give up on Redis. */
@@ -37,14 +41,7 @@ export interface RedisWatchOptions {
 export function watchRedis(options: RedisWatchOptions): RedisWatch {
   const every = options.probeEveryMs ?? 1_000;
   const limits = { unavailableMs: options.unavailableMs, cannotPersistMs: options.cannotPersistMs ?? 5_000 };
-  const client = new Redis(options.url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 2_000,
-    commandTimeout: 2_000,
-    retryStrategy: () => Math.min(every, 500),
-    lazyConnect: true,
-  });
+  const client = probeClient(options.url, Math.min(every, 500));
   // Probes report what matters, once per state change; the connection's own error names the cause.
   let connectionError: string | undefined;
   client.on('error', (err: Error) => {
@@ -105,6 +102,25 @@ export function watchRedis(options: RedisWatchOptions): RedisWatch {
   };
 }
 
+/** A client that never queues commands offline: a probe on a dead Redis fails at once. */
+function probeClient(url: string, retryMs: number): RedisClient {
+  const target = parseRedisTarget(url);
+  const timeouts = { connectTimeout: 2_000, commandTimeout: 2_000, maxRetriesPerRequest: 0 };
+  if (target.kind === 'single')
+    return new Redis(target.url, {
+      ...timeouts,
+      enableOfflineQueue: false,
+      retryStrategy: () => retryMs,
+      lazyConnect: true,
+    });
+  return new Cluster([...target.nodes], {
+    enableOfflineQueue: false,
+    clusterRetryStrategy: () => retryMs,
+    lazyConnect: true,
+    redisOptions: { ...timeouts, ...clusterAuth(target) },
+  });
+}
+
 function giveUpError(
   event: Extract<AvailabilityEvent, { kind: 'given-up' }>,
   url: string,
@@ -122,12 +138,10 @@ function giveUpError(
   );
 }
 
-/** The URL without its password. */
+/** The URL without its password (a cluster's: its nodes). */
 export function redactUrl(url: string): string {
   try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString().replace(/\/$/, '');
+    return describeRedisTarget(parseRedisTarget(url));
   } catch {
     return 'REDIS_URL';
   }

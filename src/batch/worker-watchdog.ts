@@ -1,7 +1,7 @@
 import { Queue, type Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { errorMessage } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import { duplicateClient, type RedisClient } from './redis-connection.ts';
 
 /**
  * RELIABILITY F3: a BullMQ worker can come back from a Redis reconnect with its fetch loop hanging
@@ -45,7 +45,7 @@ export const DEFAULT_WORKER_IDLE_MS = 30_000;
 
 export interface WorkerWatchdogOptions {
   /** A client of the worker's Redis; the watchdog counts waiting jobs on a duplicate of it, opened only when needed. */
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   logger: Logger;
   /** How long a reconnected worker may start nothing while jobs wait (default 30 s). */
@@ -101,12 +101,12 @@ export function watchWorker<W extends Worker>(
   let closing = false;
   let checking = false;
   let recreating: Promise<void> | undefined;
-  let counter: { queue: Queue; client: Redis } | undefined;
+  let counter: { queue: Queue; client: RedisClient } | undefined;
   const queueName = current.name;
 
   const waitingCounts = async () => {
     if (!counter) {
-      const client = options.connection.duplicate();
+      const client = duplicateClient(options.connection);
       const queue = new Queue(queueName, { connection: client, prefix: options.prefix });
       queue.on('error', () => {}); // the worker reports connection errors already; a failed count is logged below
       counter = { client, queue };

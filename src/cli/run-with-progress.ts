@@ -22,7 +22,7 @@ export function batchDeps(rt: QueueRuntime): BatchDeps {
     blobs: rt.blobs,
     logger: rt.logger,
     connect: rt.connect,
-    queuePrefix: rt.config.queuePrefix,
+    queuePrefix: rt.queuePrefix,
     datasourcesDir: rt.config.datasourcesDir,
     tracking: linkTrackingFromConfig(rt.config),
     chunkSize: rt.config.chunkSize,

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import type { Redis } from 'ioredis';
 import { type BlobStore, createFsBlobStore } from '../archive/index.ts';
-import type { RedisWatch, SupervisedRedis } from '../batch/redis.ts';
+import type { RedisClient, RedisWatch, SupervisedRedis } from '../batch/redis.ts';
 import { type Config, loadConfig } from '../core/config.ts';
 import { type DiskFullWatch, watchDiskFull } from '../core/disk-full.ts';
 import { throttled } from '../core/log-throttle.ts';
@@ -10,7 +9,8 @@ import { openStore, type Store } from '../store/index.ts';
 
 /**
  * The I/O a command works with, assembled once: config, logger, the store, the archive and, when a
- * command needs queues, Redis (the private embedded one unless REDIS_URL is set). `close()` releases
+ * command needs queues, Redis (the private embedded one unless REDIS_URL is set: one server or a
+ * Redis Cluster, batch/redis-target.ts). `close()` releases
  * all of it, including stopping the embedded redis-server.
  */
 export interface Runtime {
@@ -23,8 +23,10 @@ export interface Runtime {
 
 export interface QueueRuntime extends Runtime {
   redisUrl: string;
+  /** MISSIVE_QUEUE_PREFIX, hash-tagged on a Redis Cluster (`{missive}`): every BullMQ key in one slot. */
+  queuePrefix: string;
   /** A fresh client per BullMQ object: workers hold blocking connections. */
-  connect(): Redis;
+  connect(): RedisClient;
   /**
    * Aborted, with a MissiveError as reason, when the command must give up on Redis: unreachable
    * past MISSIVE_REDIS_UNAVAILABLE_MS (MSV_REDIS_UNAVAILABLE), refusing writes for want of disk
@@ -52,10 +54,12 @@ export async function openQueueRuntime(config: Config = loadConfig()): Promise<Q
   // ioredis and the supervision only for the commands that need queues, not for every command (issue 18).
   const [
     { superviseEmbeddedRedis },
-    { assertNoEviction, closeRedisClient, connectRedis },
+    { assertNoEviction, closeRedisClient, connectRedisClient },
     { repeatKeyOf },
     { watchRedis },
+    { parseRedisTarget, queuePrefixFor },
   ] = await Promise.all([
+    import('../batch/redis.ts'),
     import('../batch/redis.ts'),
     import('../batch/redis.ts'),
     import('../batch/redis.ts'),
@@ -64,7 +68,7 @@ export async function openQueueRuntime(config: Config = loadConfig()): Promise<Q
   const base = await openRuntime(config);
   let embedded: SupervisedRedis | undefined;
   let watch: RedisWatch | undefined;
-  const clients: Redis[] = [];
+  const clients: RedisClient[] = [];
   // Connection errors of every client, counted rather than repeated (a dead Redis: several a second each).
   const errors = throttled(base.logger);
   const onError = (err: Error) =>
@@ -86,8 +90,9 @@ export async function openQueueRuntime(config: Config = loadConfig()): Promise<Q
       base.logger.info({ url: embedded.url }, 'embedded redis-server started');
     }
     const redisUrl = config.redisUrl ?? embedded!.url;
+    const queuePrefix = queuePrefixFor(config.queuePrefix, parseRedisTarget(redisUrl));
     const connect = () => {
-      const client = connectRedis(redisUrl, onError);
+      const client = connectRedisClient(redisUrl, onError);
       clients.push(client);
       return client;
     };
@@ -97,7 +102,7 @@ export async function openQueueRuntime(config: Config = loadConfig()): Promise<Q
       url: redisUrl,
       logger: base.logger,
       unavailableMs: config.redisUnavailableMs,
-      probeKey: `${config.queuePrefix}:health:${process.pid}`,
+      probeKey: `${queuePrefix}:health:${process.pid}`,
       hint: () =>
         supervisor?.problem ? `the embedded redis-server did not restart: ${supervisor.problem}` : undefined,
     });
@@ -107,7 +112,7 @@ export async function openQueueRuntime(config: Config = loadConfig()): Promise<Q
       dataDir: config.dataDir,
     });
     const lost = AbortSignal.any([redisLost, diskFull.signal]);
-    return { ...base, redisUrl, connect, redisLost, diskFull, lost, close: release };
+    return { ...base, redisUrl, queuePrefix, connect, redisLost, diskFull, lost, close: release };
   } catch (err) {
     await release();
     throw err;

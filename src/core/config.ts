@@ -16,7 +16,10 @@ const envSchema = z.object({
     .optional(),
   REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .regex(
+      /^rediss?(\+cluster)?:\/\//,
+      'must be a redis:// or rediss:// URL, or redis+cluster://host:port,host:port for a Redis Cluster',
+    )
     .optional(),
   REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
   MISSIVE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),

@@ -1,5 +1,4 @@
 import { DelayedError, type Job, type Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { type DispatchDeps, dispatchablePages, dispatchCommunication } from '../../channels/index.ts';
 import { type DiskFullWatch, isDiskFull } from '../../core/disk-full.ts';
 import { throttled } from '../../core/log-throttle.ts';
@@ -14,6 +13,7 @@ import {
   type DispatchJob,
   lockOptions,
 } from '../queues.ts';
+import type { RedisClient } from '../redis-connection.ts';
 import { repeatKeyOf } from '../redis-fault.ts';
 import { type WatchedWorker, watchWorker } from '../worker-watchdog.ts';
 
@@ -25,7 +25,7 @@ import { type WatchedWorker, watchWorker } from '../worker-watchdog.ts';
  * 421/454) rate-limits the whole queue (manual rate limit), quiet hours delay only that message.
  */
 export interface DispatchWorkerOptions {
-  connect(): Redis;
+  connect(): RedisClient;
   prefix: string;
   /** Jobs per second per channel. */
   rates: Record<DispatchChannel, number>;

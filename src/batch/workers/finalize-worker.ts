@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { DelayedError, type Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { buildPrintStreams } from '../../channels/heavy.ts';
 import { printStreamOptions } from '../../channels/index.ts';
 import { errorMessage } from '../../core/errors.ts';
 import { throttled } from '../../core/log-throttle.ts';
+import { recordPrintedExposures } from '../../feedback/index.ts';
 import { getRun, readRunWorkLeft } from '../../store/index.ts';
 import { FINALIZE_QUEUE, type FinalizeRunJob, lockOptions } from '../queues.ts';
+import type { RedisClient } from '../redis-connection.ts';
 import { repeatKeyOf } from '../redis-fault.ts';
 import { finishRun } from '../run-finish.ts';
 import { type WatchedWorker, watchWorker } from '../worker-watchdog.ts';
@@ -25,7 +26,7 @@ import { renderPendingPrint } from './render-fallback.ts';
  * coordinator can all try: exactly one closes the run.
  */
 export interface FinalizeWorkerOptions {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   /** Where print streams go (`<dir>/<run id>`); without it, print streams are left to `missive print-streams`. */
   printStreamsDir?: string | undefined;
@@ -71,11 +72,16 @@ export async function processFinalizeRun(
     await renderPendingPrint(deps.chunks ?? createRenderChunkDeps(deps.db, deps.blobs, deps.logger), run.id);
   if (options.printStreamsDir) {
     try {
-      await buildPrintStreams(deps, {
-        runId: run.id,
-        options: printStreamOptions({}),
-        outDir: path.join(options.printStreamsDir, run.id),
-      });
+      // The letters are handed over with their files: their offers' exposures count from then.
+      const onPrinted = async (ids: readonly string[]) => void (await recordPrintedExposures(deps.db, ids));
+      await buildPrintStreams(
+        { ...deps, onPrinted },
+        {
+          runId: run.id,
+          options: printStreamOptions({}),
+          outDir: path.join(options.printStreamsDir, run.id),
+        },
+      );
     } catch (err) {
       // The run is still done; the print house files can be made again with `missive print-streams`.
       deps.logger.error({ runId: run.id, err: errorMessage(err) }, 'print streams failed');

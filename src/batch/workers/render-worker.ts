@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { type DiskFullWatch, isDiskFull } from '../../core/disk-full.ts';
 import { throttled } from '../../core/log-throttle.ts';
 import { getRun } from '../../store/index.ts';
 import { lockOptions, RENDER_QUEUE, type RenderChunkJob } from '../queues.ts';
+import type { RedisClient } from '../redis-connection.ts';
 import { repeatKeyOf } from '../redis-fault.ts';
 import { type WatchedWorker, watchWorker } from '../worker-watchdog.ts';
 import {
@@ -16,7 +16,7 @@ import {
 import { type SandboxLocation, sandboxEnvironment } from './render-sandbox.ts';
 
 export interface RenderWorkerOptions {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   /** Chunks processed at once: child processes when sandboxed, else async slots in this process. */
   concurrency: number;
