@@ -26,9 +26,11 @@ import {
   type Role,
   type RunRecord,
 } from '../../store/index.ts';
-import type { RunsContext } from '../areas/runs.ts';
 import { actorOf, ROUTE_ROLES } from '../auth/principal.ts';
 import { idParam } from './schemas.ts';
+
+/** The runs area's context (its `runs` decorator, areas/runs.ts). */
+type RunsContext = FastifyInstance['runs'];
 
 const tags = ['runs'];
 

@@ -15,7 +15,6 @@ import { newSecret } from '../../auth/secrets.ts';
 import { sendPage } from '../../ui/layout.ts';
 import { portalContext } from '../context.ts';
 import { preferencesPage } from '../pages/preferences.ts';
-import type { PortalDeps } from '../plugin.ts';
 
 const customer = { public: true, portal: 'customer' } as const;
 const changeId = { type: 'string', minLength: 16, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' } as const;
@@ -50,7 +49,7 @@ export function noticeOf(changed: readonly string[], form: PreferenceForm): Pref
  * after the answer; without a notice sender or a contact, nothing is sent.
  */
 function confirm(
-  deps: PortalDeps,
+  deps: FastifyInstance['portal'],
   request: FastifyRequest,
   customerId: string,
   notice: PreferenceNotice,
