@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { type BlobStore, createFsBlobStore } from '../archive/index.ts';
+import { createFsBlobStore } from '../archive/fs-blob-store.ts';
+import type { BlobStore } from '../archive/index.ts';
 import type { RedisClient, RedisWatch, SupervisedRedis } from '../batch/redis.ts';
 import { type Config, loadConfig } from '../core/config.ts';
 import { type DiskFullWatch, watchDiskFull } from '../core/disk-full.ts';

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { MissiveError } from '../../core/errors.ts';
-import { normaliseEncoding } from '../../customers/index.ts';
 import { getCustomer, listCommunicationsForCustomer } from '../../store/index.ts';
 import { EXIT_OK, importExit, parseRate } from '../exit-codes.ts';
 import { withRuntime } from '../with-runtime.ts';
@@ -63,7 +62,7 @@ export function registerCustomersCommands(program: Command): void {
           mapping: opts.mapping,
           format: opts.format,
           delimiter: opts.delimiter,
-          encoding: importEncoding(opts.encoding),
+          encoding: await importEncoding(opts.encoding),
           asOf: importAsOf(opts.asOf),
           rejectReportPath: opts.rejects,
         });
@@ -127,9 +126,14 @@ function importAsOf(value: string | undefined): string | undefined {
   return parsed.toISOString();
 }
 
-/** --encoding: a name iconv-lite knows, else bad usage (exit 2) before the file is opened. */
-function importEncoding(value: string | undefined): string | undefined {
-  if (value === undefined || normaliseEncoding(value) !== undefined) return value;
+/**
+ * --encoding: a name iconv-lite knows, else bad usage (exit 2) before the file is opened. The customers
+ * stage loads here, with the import, not with every customers command (start-up, issue 18).
+ */
+async function importEncoding(value: string | undefined): Promise<string | undefined> {
+  if (value === undefined) return value;
+  const { normaliseEncoding } = await import('../../customers/index.ts');
+  if (normaliseEncoding(value) !== undefined) return value;
   throw new MissiveError(
     'MSV_CONFIG_INVALID',
     `unknown encoding "${value}" (e.g. utf-8, utf-16le, utf-16be, gb18030, gbk, big5, windows-1252)`,
