@@ -4,7 +4,7 @@ export { importConversions } from './conversions.ts';
 export { recordEmailUnsubscribe } from './email-unsubscribe.ts';
 export { DISPOSITIONS, type RecordResult, recordDisposition, recordFeedbackEvent } from './events.ts';
 export { type LinkTracking, linkTrackingFromConfig } from './link-tracking.ts';
-export { recordExposures, syncModel } from './model-stats.ts';
+export { recordExposures, recordPrintedExposures, syncModel } from './model-stats.ts';
 export { evaluatePolicy } from './policy-evaluation.ts';
 export { trackPrintOffers } from './print-links.ts';
 export { type CampaignReport, campaignReport, type OfferSegmentRow } from './reports.ts';

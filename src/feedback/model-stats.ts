@@ -4,18 +4,21 @@ import {
   addModelStats,
   type Database,
   type EventRecord,
+  getCommunication,
   getCommunicationWithDecision,
   insertContributionIfAbsent,
   inTransaction,
   pageCommunicationIds,
   pageOfferEvents,
+  pagePrintedLetterIds,
   parseJson,
 } from '../store/index.ts';
 import { isSuccess, type SuccessRules } from './success.ts';
 
 /**
  * Events → the response statistics per (offer, segment) that the rules rank with. An exposure is a
- * sent communication whose decision was treated (not holdout) and placed the offer; a success is the
+ * communication that went out — an e-mail or SMS when `sent`, a letter when handed to the print
+ * house in a print file — whose decision was treated (not holdout) and placed the offer; a success is the
  * first success event (per communication type, success.ts) of that communication and offer, from a
  * person (events flagged `machine` never count). Each is recorded once in
  * `model_stat_contributions` and added to `model_stats` in the same transaction, so replaying an
@@ -24,6 +27,13 @@ import { isSuccess, type SuccessRules } from './success.ts';
  */
 
 const SENT_STATUSES = ['sent'] as const;
+/**
+ * A letter's ledger statuses when its print file is made: `archived` (no channel sends a letter), or
+ * those of the print lifecycle that follow it (in a print file, printed, mailed).
+ */
+const PRINTED_STATUSES: readonly string[] = ['archived', 'sent', 'in_print_file', 'printed', 'mailed'];
+/** Letters counted per transaction. */
+const LETTERS_PER_COMMIT = 500;
 
 export interface CommunicationDecision {
   communicationId: string;
@@ -55,17 +65,50 @@ export async function communicationDecision(
   };
 }
 
-/** Counts the exposures of one communication (once); returns how many were new. */
+/** Counts the exposures of one sent communication (once); returns how many were new. */
 export async function recordExposures(db: Kysely<Database>, communicationId: string): Promise<number> {
   return inTransaction(db, async (trx) => {
     const cd = await communicationDecision(trx, communicationId);
-    if (!cd || cd.holdout || !(SENT_STATUSES as readonly string[]).includes(cd.status)) return 0;
-    let added = 0;
-    for (const offerId of cd.offerIds) {
-      if (await contribute(trx, 'exposure', cd, offerId, null)) added++;
-    }
-    return added;
+    if (!cd || !(SENT_STATUSES as readonly string[]).includes(cd.status)) return 0;
+    return countExposures(trx, cd);
   });
+}
+
+/**
+ * Counts the exposures of letters handed to the print house (their print files made), once each:
+ * a letter is exposed when it is printed, as an e-mail is when sent — not only when its QR code is
+ * scanned, which would make every counted letter a success. Ids that are not printed letters are
+ * passed over. Returns how many exposures were new.
+ */
+export async function recordPrintedExposures(
+  db: Kysely<Database>,
+  communicationIds: readonly string[],
+): Promise<number> {
+  let added = 0;
+  for (let i = 0; i < communicationIds.length; i += LETTERS_PER_COMMIT) {
+    const ids = communicationIds.slice(i, i + LETTERS_PER_COMMIT);
+    added += await inTransaction(db, async (trx) => {
+      let n = 0;
+      for (const id of ids) {
+        const letter = await getCommunication(trx, id);
+        if (letter?.channel !== 'print' || !PRINTED_STATUSES.includes(letter.status)) continue;
+        const cd = await communicationDecision(trx, id);
+        if (cd) n += await countExposures(trx, cd);
+      }
+      return n;
+    });
+  }
+  return added;
+}
+
+/** The exposures of a communication that went out: one per placed offer, unless held out. */
+async function countExposures(trx: Kysely<Database>, cd: CommunicationDecision): Promise<number> {
+  if (cd.holdout) return 0;
+  let added = 0;
+  for (const offerId of cd.offerIds) {
+    if (await contribute(trx, 'exposure', cd, offerId, null)) added++;
+  }
+  return added;
 }
 
 /**
@@ -124,7 +167,7 @@ export interface SyncResult {
 
 /**
  * Catches the statistics up with the ledger and the events: every sent communication's exposures,
- * every event's success. Idempotent; what `missive model update` runs.
+ * every printed letter's, every event's success. Idempotent; what `missive model update` runs.
  */
 export async function syncModel(
   db: Kysely<Database>,
@@ -145,6 +188,7 @@ export async function syncModel(
     for (const id of page) exposures += await recordExposures(db, id);
     afterId = page[page.length - 1]!;
   }
+  exposures += await syncPrintedLetters(db, options.runId);
   let afterEvent = 0;
   for (;;) {
     const page = await pageOfferEvents(db, afterEvent, 500);
@@ -155,4 +199,16 @@ export async function syncModel(
     afterEvent = page[page.length - 1]!.id;
   }
   return { exposures, successes, modelVersion: (await loadModel(db)).version };
+}
+
+/** Letters in print files made before this version counted their exposures only when scanned. */
+async function syncPrintedLetters(db: Kysely<Database>, runId: string | undefined): Promise<number> {
+  let exposures = 0;
+  let afterId = '';
+  for (;;) {
+    const page = await pagePrintedLetterIds(db, { afterId, limit: LETTERS_PER_COMMIT, runId });
+    if (page.length === 0) return exposures;
+    exposures += await recordPrintedExposures(db, page);
+    afterId = page[page.length - 1]!;
+  }
 }

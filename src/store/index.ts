@@ -116,6 +116,7 @@ export {
   useChallenge,
 } from './portal.ts';
 export * from './print-streams.ts';
+export { pagePrintedLetterIds } from './printed-letters.ts';
 export { findReceivedDocument, pageReceivedDocuments } from './received-documents.ts';
 export * from './retry-failures.ts';
 export * from './run-failures.ts';

@@ -37,6 +37,12 @@ export interface PrintStreamDeps {
   db: Kysely<Database>;
   blobs: BlobStore;
   logger: Logger;
+  /**
+   * Called with the communications the print files hold, once the files are recorded: the letters
+   * are handed to the print house then, and the feedback loop counts their offers' exposures
+   * (src/feedback/model-stats.ts recordPrintedExposures), as dispatch's `onSent` does for an e-mail.
+   */
+  onPrinted?: ((communicationIds: readonly string[]) => Promise<void>) | undefined;
 }
 
 export interface PrintStreamRequest {
@@ -99,6 +105,7 @@ export async function buildPrintStreams(
   await fs.writeFile(ctx.runCsv, CSV_HEADER);
   const mark = SHEET_MARKS[options.marks]();
   const made: { summary: StreamSummary; record: NewPrintStream }[] = [];
+  const printed: string[] = [];
   let done = 0;
   request.onProgress?.(0, entries.length);
   for (const [i, envelopes] of plan.entries()) {
@@ -114,6 +121,7 @@ export async function buildPrintStreams(
     });
     done += envelopes.reduce((n, e) => n + e.entries.length, 0);
     failures.push(...assembled.leftOut.map(leftOutFailure));
+    printed.push(...assembled.placements.map((p) => p.entry.communicationId));
     made.push(await storeStream(ctx, i + 1, assembled));
   }
   await recordFailures(deps, run.id, failures);
@@ -123,6 +131,7 @@ export async function buildPrintStreams(
     optionsKey,
     made.map((s) => s.record),
   );
+  await deps.onPrinted?.(printed);
   const streams = made.map((s) => s.summary);
   const totals = { ...sumTotals(streams), streams: streams.length, failed: failures.length };
   const runManifest: RunManifest = {

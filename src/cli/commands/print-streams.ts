@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { buildPrintStreams, type PrintStreamOutcome } from '../../channels/heavy.ts';
 import { type PrintStreamOptions, printStreamOptions } from '../../channels/index.ts';
 import { MissiveError } from '../../core/errors.ts';
+import { recordPrintedExposures } from '../../feedback/index.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { withRuntime } from '../with-runtime.ts';
 
@@ -34,7 +35,13 @@ export function registerPrintStreamsCommand(program: Command): void {
         let outcome: PrintStreamOutcome;
         try {
           outcome = await buildPrintStreams(
-            { db: rt.store.db, blobs: rt.blobs, logger: rt.logger },
+            {
+              db: rt.store.db,
+              blobs: rt.blobs,
+              logger: rt.logger,
+              // Handed to the print house: the letters' offers count as exposures from now on.
+              onPrinted: async (ids) => void (await recordPrintedExposures(rt.store.db, ids)),
+            },
             { runId, options, outDir, onProgress: (done, total) => bar.update(done, total) },
           );
         } finally {
