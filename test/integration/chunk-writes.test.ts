@@ -43,4 +43,24 @@ describe('chunk writes', () => {
     expect(await listCustomerAccounts(db, '4')).toEqual(['00000004']);
     await writes.flush(); // nothing queued: nothing happens
   });
+
+  it('a busy database stops the chunk instead of failing the customer', async () => {
+    const writes = createChunkWrites(temp.store.db, 1);
+    const failed: string[] = [];
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    await expect(
+      writes.add({
+        customerId: '9',
+        writes: [
+          async () => {
+            throw busy;
+          },
+        ],
+        onFailure: async () => {
+          failed.push('9');
+        },
+      }),
+    ).rejects.toBe(busy);
+    expect(failed).toEqual([]); // retried with the chunk, never a `failed` customer
+  });
 });

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { isDiskFull } from '../../core/disk-full.ts';
+import { isStoreBusy } from '../../core/store-busy.ts';
 import { type Database, inTransaction } from '../../store/index.ts';
 
 /** One customer's ledger writes (decision, ledger row, log entry, input row…), all or none. */
@@ -44,7 +45,7 @@ export function createChunkWrites(db: Kysely<Database>, flushEvery: number): Chu
             for (const write of customer.writes) await write(trx);
           });
         } catch (err) {
-          if (isDiskFull(err)) throw err;
+          if (isDiskFull(err) || isStoreBusy(err)) throw err;
           await customer.onFailure(err);
         }
       }

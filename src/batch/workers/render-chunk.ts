@@ -13,6 +13,7 @@ import { isDiskFull } from '../../core/disk-full.ts';
 import { errorMessage, isMissiveError, MissiveError } from '../../core/errors.ts';
 import { invariant } from '../../core/invariant.ts';
 import type { Logger } from '../../core/logger.ts';
+import { isStoreBusy } from '../../core/store-busy.ts';
 import type { Artifact, ChannelKind, Customer } from '../../core/types.ts';
 import { type LinkTracking, trackPrintOffers } from '../../feedback/index.ts';
 import { type ChannelRender, type RenderOptions, renderForChannel } from '../../render/heavy.ts';
@@ -201,7 +202,8 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
         kind = 'archived';
       }
     } catch (err) {
-      if (isDiskFull(err)) throw err; // a full disk stops the chunk (retried on resume), it fails no customer
+      // A full disk or a busy database stops the chunk (retried, then resumed): it fails no customer.
+      if (isDiskFull(err) || isStoreBusy(err)) throw err;
       outcome.failed += 1;
       // Only the decision's save can be queued here: a document's writes are added once it is stored.
       await failLater(customerId, err, customerWrites);
