@@ -11,9 +11,9 @@ import { decodeEmail } from '../src/render/email.ts';
 import { renderForChannel } from '../src/render/render-channel.ts';
 import { loadCatalogDirOrThrow } from '../src/rules/catalog-loader.ts';
 import { offerContentFor } from '../src/rules/offer-content.ts';
-import { testBrandSource } from '../src/templates/brand/test-brand.ts';
 import { compileTemplateAsync } from '../src/templates/compile.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
+import { testBrandSource } from '../test/support/test-brand.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(root, 'docs', 'samples');

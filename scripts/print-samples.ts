@@ -13,10 +13,10 @@ import { generateInsuranceFeeds } from '../examples/insurance/generate.ts';
 import { generateTelcoFeeds, TELCO_CUSTOMERS, TELCO_MAPPING } from '../examples/telco/generate.ts';
 import { type TriedFeeds, tryFeeds } from '../examples/try-feeds.ts';
 import { renderForChannel } from '../src/render/render-channel.ts';
-import { testBrandSource } from '../src/templates/brand/test-brand.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../src/templates/compile.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
 import type { DocumentData } from '../src/templates/types.ts';
+import { testBrandSource } from '../test/support/test-brand.ts';
 
 const AS_OF = '2026-11-30';
 const root = path.resolve(import.meta.dirname, '..');

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { testBrand, testBrandSource } from '../../test/support/test-brand.ts';
+import { channelPackage } from '../../test/support/test-channel-package.ts';
+import { testPackageFiles } from '../../test/support/test-package.ts';
 import { THEME_COLORS } from '../templates/brand/brand-schema.ts';
 import {
   brandSourceFromFiles,
@@ -6,14 +9,11 @@ import {
   encodeBrandSource,
 } from '../templates/brand/brand-source.ts';
 import { compileBrand } from '../templates/brand/compile-brand.ts';
-import { testBrand, testBrandSource } from '../templates/brand/test-brand.ts';
 import { layoutUsesTheme, themeLayout } from '../templates/brand/theme-layout.ts';
 import { compileTemplate, compileTemplateAsync } from '../templates/compile.ts';
 import type { TemplateText } from '../templates/handlebars/template-text.ts';
 import { templatePackageFromFiles } from '../templates/package-loader.ts';
 import { parsePrintLayout } from '../templates/print-layout/parse.ts';
-import { channelPackage } from '../templates/test-channel-package.ts';
-import { testPackageFiles } from '../templates/test-package.ts';
 import { decodeEmail, renderEmail } from './email.ts';
 import { renderPrint } from './print.ts';
 

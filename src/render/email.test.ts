@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import Handlebars from 'handlebars';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUZZ_RUNS, fuzzString, PAYLOAD_1495, PAYLOAD_1595 } from '../../test/fixtures/fuzz-merge-data.ts';
+import { channelPackage } from '../../test/support/test-channel-package.ts';
 import { MissiveError } from '../core/errors.ts';
 import { type CompiledTemplate, compileTemplate, compileTemplateAsync } from '../templates/compile.ts';
-import { channelPackage } from '../templates/test-channel-package.ts';
 import { decodeEmail, EMAIL_MIME, renderEmail } from './email.ts';
 
 let template: CompiledTemplate;

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { testBrand } from '../templates/brand/test-brand.ts';
+import { testBrand } from '../../test/support/test-brand.ts';
+import { channelPackage, TEST_EMAIL } from '../../test/support/test-channel-package.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../templates/compile.ts';
 import { withBrand } from '../templates/handlebars/runtime.ts';
 import { formatDate } from '../templates/helpers/date.ts';
 import { loadTemplatePackage } from '../templates/package-loader.ts';
-import { channelPackage, TEST_EMAIL } from '../templates/test-channel-package.ts';
 import { decodeEmail, encodeEmail, renderEmail } from './email.ts';
 import { renderSms } from './sms.ts';
 import { smsSegments, splitSms } from './sms-segments.ts';

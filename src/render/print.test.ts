@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { testPackageFiles } from '../../test/support/test-package.ts';
 import { MissiveError } from '../core/errors.ts';
 import { compileTemplate } from '../templates/compile.ts';
 import { templatePackageFromFiles } from '../templates/package-loader.ts';
-import { testPackageFiles } from '../templates/test-package.ts';
 import { renderPrint } from './print.ts';
 
 const compile = (overrides: Record<string, string | undefined> = {}) =>

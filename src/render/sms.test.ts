@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FUZZ_RUNS, fuzzString, PAYLOAD_1495, PAYLOAD_1595 } from '../../test/fixtures/fuzz-merge-data.ts';
+import { channelPackage } from '../../test/support/test-channel-package.ts';
 import { MissiveError } from '../core/errors.ts';
 import { compileTemplate } from '../templates/compile.ts';
-import { channelPackage } from '../templates/test-channel-package.ts';
 import { renderSms } from './sms.ts';
 import { splitSms } from './sms-segments.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { testCustomer } from '../../test/support/test-catalog.ts';
 import type { CommunicationType } from './catalog.ts';
 import { chooseChannel } from './channel-policy.ts';
-import { testCustomer } from './test-catalog.ts';
 
 const statement: CommunicationType = {
   purpose: 'service',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { testCatalog, testCustomer, testOffer } from '../../test/support/test-catalog.ts';
 import { MissiveError } from '../core/errors.ts';
 import type { Customer } from '../core/types.ts';
 import type { Catalog } from './catalog.ts';
@@ -7,7 +8,6 @@ import { decide } from './decide.ts';
 import type { CustomerHistory, DecisionContext } from './decision.ts';
 import { explainDecision } from './explain.ts';
 import { modelSnapshot, PRIOR_ONLY } from './ranking.ts';
-import { testCatalog, testCustomer, testOffer } from './test-catalog.ts';
 
 function ctx(catalog: Catalog = testCatalog(), extra: Partial<DecisionContext> = {}): DecisionContext {
   return {

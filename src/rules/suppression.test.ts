@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { testCustomer } from '../../test/support/test-catalog.ts';
 import type { CustomerHistory } from './decision.ts';
 import {
   declinedWithin,
@@ -7,7 +8,6 @@ import {
   inQuietHours,
   isDoNotContact,
 } from './suppression.ts';
-import { testCustomer } from './test-catalog.ts';
 
 const NOW = Date.parse('2026-11-23T14:00:00Z');
 const QUIET = { start: '21:00', end: '08:00' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { testCatalog } from '../../test/support/test-catalog.ts';
 import type { Traits } from '../core/types.ts';
 import { describeIssue, errorsOf } from './issues.ts';
-import { testCatalog } from './test-catalog.ts';
 import { coverageIssues, createSegmentTally, segmentIssues, traitCoverage } from './trait-coverage.ts';
 
 const catalog = testCatalog();

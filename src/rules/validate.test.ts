@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testCatalog, testCustomer, testOffer } from '../../test/support/test-catalog.ts';
 import { loadCatalogDir } from './catalog-loader.ts';
-import { testCatalog, testCustomer, testOffer } from './test-catalog.ts';
 import { validateCatalog } from './validate.ts';
 
 const only = (eligibility: unknown, extra = {}) =>

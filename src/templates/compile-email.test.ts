@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { channelPackage, TEST_EMAIL } from '../../test/support/test-channel-package.ts';
 import { MissiveError } from '../core/errors.ts';
 import { compileTemplate, compileTemplateAsync } from './compile.ts';
 import { htmlToText } from './compile-email.ts';
 import { restorePlaceholders } from './mjml.ts';
-import { channelPackage, TEST_EMAIL } from './test-channel-package.ts';
 
 async function failure(fn: () => Promise<unknown>): Promise<MissiveError> {
   try {

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testPackageFiles } from '../../test/support/test-package.ts';
 import { MissiveError } from '../core/errors.ts';
 import { compileTemplate } from './compile.ts';
 import { loadTemplatePackage, templatePackageFromFiles } from './package-loader.ts';
-import { testPackageFiles } from './test-package.ts';
 
 const compileFiles = (overrides: Record<string, string | undefined>) =>
   compileTemplate(templatePackageFromFiles('letter', testPackageFiles(overrides)));

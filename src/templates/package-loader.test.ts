@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testPackageFiles } from '../../test/support/test-package.ts';
 import { MissiveError } from '../core/errors.ts';
 import { loadTemplatePackage, packageSha256, templatePackageFromFiles } from './package-loader.ts';
-import { testPackageFiles } from './test-package.ts';
 
 function failure(fn: () => unknown): MissiveError {
   try {

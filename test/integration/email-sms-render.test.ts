@@ -2,10 +2,10 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderEmail } from '../../src/render/email.ts';
 import { renderSms } from '../../src/render/sms.ts';
-import { testBrand } from '../../src/templates/brand/test-brand.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../../src/templates/compile.ts';
 import { withBrand } from '../../src/templates/handlebars/runtime.ts';
 import { loadTemplatePackage } from '../../src/templates/package-loader.ts';
+import { testBrand } from '../support/test-brand.ts';
 
 const BANK = testBrand('bank');
 

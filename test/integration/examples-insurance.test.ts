@@ -9,9 +9,9 @@ import type { Customer } from '../../src/core/types.ts';
 import { readControlTotals } from '../../src/customers/feeds/control-totals.ts';
 import { checkDataContract } from '../../src/render/data-contract.ts';
 import { renderForChannel } from '../../src/render/render-channel.ts';
-import { testBrandSource } from '../../src/templates/brand/test-brand.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../../src/templates/compile.ts';
 import { loadTemplatePackage } from '../../src/templates/package-loader.ts';
+import { testBrandSource } from '../support/test-brand.ts';
 
 /** examples/insurance: the policies extract loads and the cross-sell brochure renders from it. */
 const AS_OF = '2026-11-30';

@@ -19,9 +19,9 @@ import { decodeEmail } from '../../src/render/email.ts';
 import { attachPlannedDocuments, emailAttachmentPlan } from '../../src/render/email-documents.ts';
 import { renderForChannel } from '../../src/render/render-channel.ts';
 import { lintCatalogDir } from '../../src/rules/publish.ts';
-import { testBrandSource } from '../../src/templates/brand/test-brand.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../../src/templates/compile.ts';
 import { loadTemplatePackage } from '../../src/templates/package-loader.ts';
+import { testBrandSource } from '../support/test-brand.ts';
 
 /**
  * examples/telco: the operator's own customer file imports with its mapping, the billing extracts

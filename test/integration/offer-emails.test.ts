@@ -8,9 +8,9 @@ import { renderForChannel } from '../../src/render/render-channel.ts';
 import type { Catalog } from '../../src/rules/catalog.ts';
 import { loadCatalogDirOrThrow } from '../../src/rules/catalog-loader.ts';
 import { offerContentFor } from '../../src/rules/offer-content.ts';
-import { testBrandSource } from '../../src/templates/brand/test-brand.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../../src/templates/compile.ts';
 import { loadTemplatePackage } from '../../src/templates/package-loader.ts';
+import { testBrandSource } from '../support/test-brand.ts';
 
 /**
  * Issue 16 item 8: every offer's marketing e-mail, for the bank and the telecom brand, in every locale

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderPrint } from '../../src/render/print.ts';
-import { testBrand } from '../../src/templates/brand/test-brand.ts';
 import { compileTemplate } from '../../src/templates/compile.ts';
 import { templatePackageFromFiles } from '../../src/templates/package-loader.ts';
-import { testPackageFiles } from '../../src/templates/test-package.ts';
+import { testBrand } from '../support/test-brand.ts';
+import { testPackageFiles } from '../support/test-package.ts';
 
 /**
  * The brand's RGBA logo is split into colour and alpha once per process (render/pdf/png-alpha-cache.ts):

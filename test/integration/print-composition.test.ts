@@ -9,10 +9,10 @@ import { generateTelcoFeeds, TELCO_CUSTOMERS, TELCO_MAPPING } from '../../exampl
 import { type TriedFeeds, tryFeeds } from '../../examples/try-feeds.ts';
 import type { Customer } from '../../src/core/types.ts';
 import { renderForChannel } from '../../src/render/render-channel.ts';
-import { testBrandSource } from '../../src/templates/brand/test-brand.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../../src/templates/compile.ts';
 import { loadTemplatePackage } from '../../src/templates/package-loader.ts';
 import type { DocumentData } from '../../src/templates/types.ts';
+import { testBrandSource } from '../support/test-brand.ts';
 
 /**
  * Print composition (issue 22 item 3), read from the PDFs with pdftotext page by page: a closing

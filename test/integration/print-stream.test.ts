@@ -23,13 +23,13 @@ import { listRunFailures } from '../../src/store/communications.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
 import { listPrintStreams } from '../../src/store/print-streams.ts';
 import { createRunIfAbsent } from '../../src/store/runs.ts';
-import { testBrand } from '../../src/templates/brand/test-brand.ts';
 import { compileTemplate } from '../../src/templates/compile.ts';
 import { loadTemplatePackage } from '../../src/templates/package-loader.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { decodeMarks, pdfPageCount, qpdfCheck } from '../support/print-marks.ts';
 import { statementDataFor } from '../support/statement-feeds.ts';
 import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
+import { testBrand } from '../support/test-brand.ts';
 
 const exec = promisify(execFile);
 const AS_OF = '2026-10-31';

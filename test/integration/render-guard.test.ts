@@ -3,11 +3,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { synthesizeIdentity } from '../../src/customers/synthetic-identity.ts';
 import { createGuardedRenderer, type TemplateSource } from '../../src/render/guard/guarded-renderer.ts';
 import { renderPrint } from '../../src/render/print.ts';
-import { testBrand, testBrandSource } from '../../src/templates/brand/test-brand.ts';
 import { compileTemplate } from '../../src/templates/compile.ts';
 import { loadTemplatePackage } from '../../src/templates/package-loader.ts';
 import type { DocumentData } from '../../src/templates/types.ts';
 import { statementDataFor } from '../support/statement-feeds.ts';
+import { testBrand, testBrandSource } from '../support/test-brand.ts';
 
 /**
  * RELIABILITY B1: a document that hangs or explodes in memory is stopped by its time or heap cap and

@@ -6,10 +6,10 @@ import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MissiveError } from '../../src/core/errors.ts';
 import { renderPrint } from '../../src/render/print.ts';
-import { testBrand } from '../../src/templates/brand/test-brand.ts';
 import { compileTemplate } from '../../src/templates/compile.ts';
 import { loadTemplatePackage, templatePackageFromFiles } from '../../src/templates/package-loader.ts';
-import { testPackageFiles } from '../../src/templates/test-package.ts';
+import { testBrand } from '../support/test-brand.ts';
+import { testPackageFiles } from '../support/test-package.ts';
 
 /** The telecom bill is the telco brand's; the other packages here read no brand. */
 const BRAND = testBrand('telco');

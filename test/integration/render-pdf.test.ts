@@ -5,11 +5,11 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Artifact, Customer } from '../../src/core/types.ts';
 import { renderPrint } from '../../src/render/print.ts';
-import { testBrand } from '../../src/templates/brand/test-brand.ts';
 import { type CompiledTemplate, compileTemplate } from '../../src/templates/compile.ts';
 import { loadTemplatePackage } from '../../src/templates/package-loader.ts';
 import type { DocumentData } from '../../src/templates/types.ts';
 import { statementDataFor } from '../support/statement-feeds.ts';
+import { testBrand } from '../support/test-brand.ts';
 
 const BANK = testBrand('bank');
 

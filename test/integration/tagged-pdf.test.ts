@@ -9,10 +9,8 @@ import { generateTelcoFeeds, TELCO_CUSTOMERS, TELCO_MAPPING } from '../../exampl
 import { type TriedFeeds, tryFeeds } from '../../examples/try-feeds.ts';
 import type { Customer } from '../../src/core/types.ts';
 import { renderForChannel } from '../../src/render/render-channel.ts';
-import { testBrandSource } from '../../src/templates/brand/test-brand.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../../src/templates/compile.ts';
 import { loadTemplatePackage, templatePackageFromFiles } from '../../src/templates/package-loader.ts';
-import { testPackageFiles } from '../../src/templates/test-package.ts';
 import type { DocumentData } from '../../src/templates/types.ts';
 import { statementDataFor } from '../support/statement-feeds.ts';
 import {
@@ -25,6 +23,8 @@ import {
   textOf,
   xmpOf,
 } from '../support/tagged-pdf.ts';
+import { testBrandSource } from '../support/test-brand.ts';
+import { testPackageFiles } from '../support/test-package.ts';
 
 /**
  * The shipped print templates render tagged PDFs (PDF/UA-1, PDF/A-2a) that tools other than

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { testEntry } from '../../../test/support/print-entries.ts';
 import { groupEnvelopes, splitStreams } from './envelopes.ts';
 import { entryHouseholdKey, householdKey } from './household.ts';
-import { testEntry } from './test-entries.ts';
 
 const home = { lines: ['Flat 3, 12 Manor Terrace'], postalCode: 'YO1 8BZ', city: 'York', country: 'GB' };
 

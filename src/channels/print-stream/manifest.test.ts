@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { testEntry } from '../../../test/support/print-entries.ts';
 import { csvCell } from './csv.ts';
 import { CSV_HEADER, csvRow, manifestDocument } from './manifest.ts';
 import { emptyCursor, placeEnvelope } from './placement.ts';
-import { testEntry } from './test-entries.ts';
 
 describe('the CSV manifest', () => {
   it('quotes what needs quoting and defuses formulas', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { testEntry } from '../../../test/support/print-entries.ts';
 import { omrTracks } from './omr-mark.ts';
 import { emptyCursor, placeEnvelope } from './placement.ts';
-import { testEntry } from './test-entries.ts';
 import { usableAddress } from './usable-address.ts';
 
 describe('placeEnvelope', () => {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { testEntry } from '../../../test/support/print-entries.ts';
 import { householdKey } from './household.ts';
 import { comparePostalOrder, sortForPrint } from './postal-order.ts';
-import { testEntry } from './test-entries.ts';
 
 describe('postal order', () => {
   it('sorts by country, postal code, then customer id', () => {

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { statementDataFor } from '../../../test/support/statement-feeds.ts';
+import { testBrand } from '../../../test/support/test-brand.ts';
 import { synthesizeIdentity } from '../../customers/synthetic-identity.ts';
-import { testBrand } from '../../templates/brand/test-brand.ts';
 import { compileTemplate } from '../../templates/compile.ts';
 import { loadTemplatePackage } from '../../templates/package-loader.ts';
 import { renderPrint } from '../print.ts';

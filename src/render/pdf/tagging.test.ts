@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { testPackageFiles } from '../../../test/support/test-package.ts';
 import { isMissiveError } from '../../core/errors.ts';
 import { compileTemplate } from '../../templates/compile.ts';
 import { templatePackageFromFiles } from '../../templates/package-loader.ts';
 import { parsePrintLayout } from '../../templates/print-layout/parse.ts';
-import { testPackageFiles } from '../../templates/test-package.ts';
 import { renderPrint } from '../print.ts';
 import { createPdfDocument } from './document.ts';
 import { Tagger } from './tagging.ts';

@@ -1,5 +1,5 @@
-import { templatePackageFromFiles } from './package-loader.ts';
-import type { TemplatePackage } from './types.ts';
+import { templatePackageFromFiles } from '../../src/templates/package-loader.ts';
+import type { TemplatePackage } from '../../src/templates/types.ts';
 
 export const TEST_EMAIL = `<mjml>
   <mj-head><mj-title>{{t 'email.subject'}}</mj-title></mj-head>

@@ -1,5 +1,5 @@
-import type { Customer } from '../core/types.ts';
-import type { Catalog, Offer } from './catalog.ts';
+import type { Customer } from '../../src/core/types.ts';
+import type { Catalog, Offer } from '../../src/rules/catalog.ts';
 
 /** A small catalog and customers for the unit tests (not shipped: the real ones are in catalogs/). */
 

@@ -1,4 +1,4 @@
-import type { PrintEntry } from './print-entry.ts';
+import type { PrintEntry } from '../../src/channels/print-stream/print-entry.ts';
 
 /** A print entry for unit tests: only what a test names differs from a plain British address. */
 export function testEntry(

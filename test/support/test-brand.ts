@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SHIPPED_BRANDS_DIR } from '../../core/config.ts';
-import { type BrandSource, brandSourceFromFiles } from './brand-source.ts';
-import { type CompiledBrand, compileBrand } from './compile-brand.ts';
+import { SHIPPED_BRANDS_DIR } from '../../src/core/config.ts';
+import { type BrandSource, brandSourceFromFiles } from '../../src/templates/brand/brand-source.ts';
+import { type CompiledBrand, compileBrand } from '../../src/templates/brand/compile-brand.ts';
 
 /** A shipped brand (brands/<name>), read synchronously: for tests that render shipped templates. */
 export function testBrandSource(name = 'bank'): BrandSource {
