@@ -15,7 +15,7 @@ import { renderPendingPrint } from './workers/render-fallback.ts';
  * What `missive worker` does besides consuming jobs, so runs need no foreground process: every
  * tick it plans runs waiting in `planning` (made by `missive run --detach`, `POST /api/runs`,
  * resume and retry-failed), and for each `running` run whose customers all have a ledger row it
- * queues the unfinished sends (the outbox relay, N2). Closing is the flow parent's job
+ * queues the unfinished sends (the outbox relay, RELIABILITY N2). Closing is the flow parent's job
  * (finalize-worker.ts); the coordinator closes a run only as a backstop, when it has looked
  * finished for BACKSTOP_MS. Every step is idempotent, so several workers may coordinate at once:
  * planning twice adds no chunk twice (job ids), and closing is a compare-and-set.

@@ -58,7 +58,7 @@ export type SendResult =
       cost?: string;
       costUnit?: string;
     }
-  /** Temporary: try again after `retryAfterMs`. `throttled` means a rate limit, not a spent attempt (F6). */
+  /** Temporary: try again after `retryAfterMs`. `throttled` means a rate limit, not a spent attempt (RELIABILITY F6). */
   | { kind: 'retry'; reason: string; code: string; retryAfterMs: number; throttled?: boolean }
   /** Permanent: never retried; `bounce` when the recipient itself was refused (SMTP 5xx, invalid number). */
   | { kind: 'failed'; reason: string; code: string; bounce: boolean }

@@ -11,7 +11,7 @@ export function backoffMs(attempt: number, baseMs = 1_000): number {
   return Math.min(baseMs * 2 ** Math.max(0, attempt - 1), 300_000);
 }
 
-/** SMTP replies that mean "slow down" (a relay's rate limit), not "this message is bad" (F6). */
+/** SMTP replies that mean "slow down" (a relay's rate limit), not "this message is bad" (RELIABILITY F6). */
 export const SMTP_THROTTLE_CODES: ReadonlySet<number> = new Set([421, 454]);
 
 /** What nodemailer puts on its errors (see nodemailer's errors.ts). */

@@ -61,7 +61,7 @@ export interface DispatchOutcome {
   status: CommunicationStatus;
   /** Set when the communication should be tried again after this long (retry, unresolved unknown). */
   retryAfterMs?: number;
-  /** The retry is a rate limit or quiet hours, not a spent attempt (F6). */
+  /** The retry is a rate limit or quiet hours, not a spent attempt (RELIABILITY F6). */
   throttled?: boolean;
   /** The provider's or Missive's code of the last result (smtp-451, MSV_CHANNEL_QUIET_HOURS…). */
   code?: string;

@@ -10,8 +10,8 @@ import { TokenBucket } from './token-bucket.ts';
  * Email over SMTP with nodemailer's pooled transport. The Message-ID is the delivery key, so every
  * retry of a delivery is recognisably the same message (RELIABILITY N4); marketing mail carries
  * one-click List-Unsubscribe (RFC 8058); a CR/LF in any header or envelope address refuses the
- * message before a byte is sent (S3); a token bucket per relay paces sends and halves its rate when
- * the relay answers 421/454 (F6).
+ * message before a byte is sent (RELIABILITY S3); a token bucket per relay paces sends and halves its rate when
+ * the relay answers 421/454 (RELIABILITY F6).
  */
 export interface SmtpChannelOptions {
   /** smtp://[user:pass@]host:port (STARTTLS when offered) or smtps:// (TLS from the start). */

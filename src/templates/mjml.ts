@@ -5,7 +5,7 @@ import { fileError, type Problem, problemsError } from './issues.ts';
 /**
  * MJML → HTML once per template version, keeping the Handlebars placeholders for the per-customer render.
  *
- * Safety (RELIABILITY.md S2): MJML never touches the file system. `mj-include` is expanded here, from the
+ * Safety (RELIABILITY S2): MJML never touches the file system. `mj-include` is expanded here, from the
  * package's own files (in memory, as stored for a published version), and MJML runs with includes
  * ignored. A path that leaves the package folder, or names a file the package does not have, fails the
  * compile naming the including file and the path as written, never any content.
@@ -105,7 +105,7 @@ export interface MaskedSource {
   lines: number[];
 }
 
-/** Swaps every `{{…}}` for a token MJML leaves alone. Triple-stash is refused here (S1). */
+/** Swaps every `{{…}}` for a token MJML leaves alone. Triple-stash is refused here (RELIABILITY S1). */
 export function maskPlaceholders(file: string, source: string): MaskedSource {
   if (HAS_TOKEN.test(source)) {
     throw fileError(file, '(text)', 'contains the reserved text "msvph…hpvsm"');

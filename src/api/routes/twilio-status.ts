@@ -10,7 +10,7 @@ import type { Database } from '../../store/index.ts';
  * X-Twilio-Signature is checked against the exact public URL it was sent to and all its form
  * parameters BEFORE any work (RELIABILITY S5): forged or altered → 403, nothing written.
  * - POST /webhooks/twilio/status?key=<delivery key>: delivery status → ledger + one event per
- *   (message, status), however often Twilio retries (N7).
+ *   (message, status), however often Twilio retries (RELIABILITY N7).
  * - POST /webhooks/twilio/inbound: a reply → one `replied` event per message (STOP → `unsubscribed`).
  */
 export interface TwilioWebhookDeps {

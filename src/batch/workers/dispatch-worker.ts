@@ -20,7 +20,7 @@ import { type WatchedWorker, watchWorker } from '../worker-watchdog.ts';
 /**
  * The dispatch stage of a run on BullMQ: one queue and one worker per channel, each with its own
  * rate limit (BullMQ's limiter, RELIABILITY F6). A job carries a communication id and is named by
- * its delivery key, and the ledger's compare-and-set makes a duplicate job harmless (N1). A
+ * its delivery key, and the ledger's compare-and-set makes a duplicate job harmless (RELIABILITY N1). A
  * temporary failure delays the job without spending an attempt; a provider's "slow down" (429,
  * 421/454) rate-limits the whole queue (manual rate limit), quiet hours delay only that message.
  */
@@ -42,7 +42,7 @@ export interface DispatchWorkerOptions {
 
 export interface DispatchStage {
   /**
-   * Adds a job for every not-final email/SMS communication of the run (the outbox relay, N2).
+   * Adds a job for every not-final email/SMS communication of the run (the outbox relay, RELIABILITY N2).
    * `onlyNew`: skip those this stage has queued before (the relay that runs while a run renders).
    */
   enqueueRun(runId: string, options?: { onlyNew?: boolean }): Promise<number>;

@@ -90,7 +90,7 @@ export async function processFinalizeRun(
   return finishRun(deps, run.id);
 }
 
-/** The finalize worker under the watchdog: one left idle by a Redis reconnect is replaced (F3). */
+/** The finalize worker under the watchdog: one left idle by a Redis reconnect is replaced (RELIABILITY F3). */
 export function startFinalizeWorker(
   deps: FinalizeDeps,
   options: FinalizeWorkerOptions,

@@ -35,7 +35,7 @@ const SANDBOX_PROCESSOR = fileURLToPath(new URL('./render-sandbox.mjs', import.m
 /**
  * Consumes chunk jobs. A chunk whose job fails for good (every attempt spent, e.g. the database was
  * unreachable) still ends each of its customers in `failed`, so the run's counts always add up.
- * The worker runs under the watchdog: one left idle by a Redis reconnect is replaced (F3).
+ * The worker runs under the watchdog: one left idle by a Redis reconnect is replaced (RELIABILITY F3).
  */
 export function startRenderWorker(
   deps: RenderChunkDeps,

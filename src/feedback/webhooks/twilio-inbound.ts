@@ -9,7 +9,7 @@ import type { SuccessRules } from '../success.ts';
  * Inbound SMS from Twilio (a reply to one of our messages). The request's X-Twilio-Signature is
  * checked first, against the exact public URL and every form parameter (RELIABILITY S5), with the
  * twilio library's own validateRequest. Then one event per MessageSid (a retried webhook is the
- * same event, N7): STOP and friends (English and Chinese) unsubscribe the customer from marketing
+ * same event, RELIABILITY N7): STOP and friends (English and Chinese) unsubscribe the customer from marketing
  * SMS; YES/Y/是 accepts the offer of the last SMS we sent to that number; anything else is a reply
  * to that SMS. Message bodies are stored truncated and never logged.
  */
