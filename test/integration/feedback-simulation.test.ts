@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendPathLine } from '../../src/cli/commands/simulate.ts';
 import { openStoreLearningPath, type StoreLearningPath } from '../../src/cli/simulation-path.ts';
 import { recordFeedbackEvent } from '../../src/feedback/events.ts';
 import { syncModel } from '../../src/feedback/model-stats.ts';
@@ -49,6 +50,7 @@ describe('simulate: the feedback loop on the bank-marketing outcomes (sample)', 
     });
     catalog = learning.catalog;
     result = await simulate(customers, { catalog, weeks: 6, keepLogs: true }, learning.path);
+    console.log(`${simulationTable(result)}${sendPathLine(result)}`);
   }, 180_000);
 
   afterAll(async () => {
