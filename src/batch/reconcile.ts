@@ -10,12 +10,22 @@
  * and SMS it means not sent (a cancelled run, or no channel configured) and is shown as such — and
  * a completed run with e-mail or SMS left unsent does not balance (issue 17: nothing that never
  * left is reported done).
+ * A letter then follows the print lifecycle (issue 19: `in_print_file` and `printed` still open,
+ * `mailed` and `spoiled` final, as the print house's returned manifest says).
  * Suppressed and render-failed customers have one row on `print` that stands for the customer.
  * Fallback paper for a bounced email is a second row (`fallback_of`): counted on print, not again
  * as a customer.
  */
-export const FINAL_STATUSES = ['sent', 'bounced', 'suppressed', 'unknown', 'failed'] as const;
-export const OPEN_STATUSES = ['archived', 'pending', 'sending'] as const;
+export const FINAL_STATUSES = [
+  'sent',
+  'bounced',
+  'suppressed',
+  'unknown',
+  'failed',
+  'mailed',
+  'spoiled',
+] as const;
+export const OPEN_STATUSES = ['archived', 'pending', 'sending', 'in_print_file', 'printed'] as const;
 
 export type ReconciledStatus = (typeof FINAL_STATUSES)[number] | (typeof OPEN_STATUSES)[number];
 

@@ -3,6 +3,17 @@ export type { Channel } from './channel.ts';
 export { catalogDeliveryPolicy, policyByName } from './delivery-policy.ts';
 export { type DispatchDeps, dispatchCommunication, RESENT_AFTER_UNKNOWN } from './dispatch.ts';
 export { dispatchablePages, dispatchWithRetries } from './dispatch-loop.ts';
+export {
+  type ConfirmDeps,
+  type ConfirmOutcome,
+  type ConfirmReject,
+  confirmPrintFile,
+} from './print-stream/confirm-print-file.ts';
 export { type PrintStreamOptions, printStreamOptions } from './print-stream/options.ts';
+export {
+  HANDED_OVER_STATUSES,
+  PRINT_HOUSE_STATUSES,
+  type PrintHouseStatus,
+} from './print-stream/print-lifecycle.ts';
 export { openSendJournal } from './send-journal.ts';
 export { applyTwilioStatus } from './twilio-status.ts';

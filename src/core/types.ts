@@ -54,7 +54,12 @@ export type CommunicationStatus =
   | 'sent'
   | 'unknown'
   | 'failed'
-  | 'suppressed';
+  | 'suppressed'
+  // A letter after Missive: put in a print file, then as the print house reports it (print-streams confirm).
+  | 'in_print_file'
+  | 'printed'
+  | 'mailed'
+  | 'spoiled';
 
 /** A document for one customer in one run on one channel: a ledger row. */
 export interface Communication {

@@ -106,7 +106,8 @@ export async function pageSentTreatedDecisions(
 }
 
 /**
- * The customer's documents made since `since` (sent, or archived) with their decision and run:
+ * The customer's documents made since `since` (sent, archived, or a letter on its way through the
+ * print house) with their decision and run:
  * where offers were placed, newest first.
  */
 export async function listRecentPlacements(
@@ -136,7 +137,7 @@ export async function listRecentPlacements(
     .where('communications.customer_id', '=', customerId)
     .where('communications.created_at', '>=', since)
     .where('communications.artifact_sha256', 'is not', null)
-    .where('communications.status', 'in', ['sent', 'archived'])
+    .where('communications.status', 'in', ['sent', 'archived', 'in_print_file', 'printed', 'mailed'])
     .orderBy('communications.created_at', 'desc')
     .orderBy('communications.id', 'desc')
     .limit(limit)

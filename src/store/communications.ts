@@ -17,6 +17,10 @@ export const COMMUNICATION_STATUSES: readonly CommunicationStatus[] = [
   'unknown',
   'failed',
   'suppressed',
+  'in_print_file',
+  'printed',
+  'mailed',
+  'spoiled',
 ];
 
 export interface CommunicationRecord extends Communication {

@@ -115,14 +115,15 @@ export {
   takeAttempt,
   useChallenge,
 } from './portal.ts';
+export * from './print-file-documents.ts';
 export * from './print-streams.ts';
 export { pagePrintedLetterIds } from './printed-letters.ts';
 export { findReceivedDocument, pageReceivedDocuments } from './received-documents.ts';
 export * from './retry-failures.ts';
 export * from './run-failures.ts';
+export { countRunByChannel, listCustomerIdsInRun, summarizeRunCommunications } from './run-ledger-counts.ts';
 export { addRunMembers, countRunMembers, streamRunMemberIds } from './run-members.ts';
 export { listPeriodRuns, markRunSuperseded, type PeriodRun } from './run-periods.ts';
-export { countRunByChannel, listCustomerIdsInRun, summarizeRunCommunications } from './run-ledger-counts.ts';
 export {
   countCommunicationsWithHistoryCode,
   countFailuresByStage,

@@ -26,6 +26,11 @@ export interface PrintStreamRecord {
 
 export type NewPrintStream = Omit<PrintStreamRecord, 'id' | 'createdAt'>;
 
+/** A print file's id: the same run, options and index always give the same one. */
+export function printStreamId(runId: string, optionsKey: string, index: number): string {
+  return stableId('pst', runId, optionsKey, String(index));
+}
+
 /**
  * Replaces the files recorded for (run, options) with these, in one transaction: making the print
  * streams of a run again with the same options leaves exactly the files it made last.
@@ -47,7 +52,7 @@ export async function replacePrintStreams(
       await trx
         .insertInto('print_streams')
         .values({
-          id: stableId('pst', runId, optionsKey, String(s.index)),
+          id: printStreamId(runId, optionsKey, s.index),
           run_id: runId,
           options_key: optionsKey,
           options: canonicalJson(s.options),

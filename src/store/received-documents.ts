@@ -3,15 +3,22 @@ import type { Database } from './schema.ts';
 
 /**
  * The ledger rows that are documents a customer received, with their run's type and as-of date: print
- * handed to the print house (`archived`), an e-mail or SMS `sent`; with bytes (portal/documents.ts).
+ * handed to the print house (`archived`, or on through the print lifecycle: in a print file, printed,
+ * mailed; not a spoiled piece, whose re-print is its own row), an e-mail or SMS `sent`; with bytes
+ * (portal/documents.ts).
  */
+
+const LETTER_STATUSES = ['archived', 'in_print_file', 'printed', 'mailed'];
 
 function received(eb: ExpressionBuilder<Database, 'communications'>) {
   return eb.and([
     eb('communications.artifact_sha256', 'is not', null),
     eb.or([
       eb('communications.status', '=', 'sent'),
-      eb.and([eb('communications.channel', '=', 'print'), eb('communications.status', '=', 'archived')]),
+      eb.and([
+        eb('communications.channel', '=', 'print'),
+        eb('communications.status', 'in', LETTER_STATUSES),
+      ]),
     ]),
   ]);
 }

@@ -266,6 +266,18 @@ export interface PrintStreamsTable {
   created_at: Timestamp;
 }
 
+/** The print file a letter is in (its latest), for the print house's returned manifest (0020). */
+export interface PrintFileDocumentsTable {
+  communication_id: string;
+  /** The run whose print streams hold it (another run's, for an agent's re-print). */
+  run_id: string;
+  stream_id: string; // print_streams.id
+  file_name: string;
+  sequence: number;
+  envelope: number;
+  created_at: Timestamp;
+}
+
 /** The tamper-evident log (RFC 6962 Merkle tree): one row per leaf, `seq` = leaf index. */
 export interface ArchiveLogTable {
   seq: number;
@@ -420,6 +432,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   customer_accounts: CustomerAccountsTable;
   print_streams: PrintStreamsTable;
+  print_file_documents: PrintFileDocumentsTable;
   archive_log: ArchiveLogTable;
   archive_log_state: ArchiveLogStateTable;
   communication_inputs: CommunicationInputsTable;

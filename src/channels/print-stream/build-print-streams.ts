@@ -11,6 +11,8 @@ import {
   getRun,
   hasRunFailure,
   type NewPrintStream,
+  type PrintFileDocument,
+  printStreamId,
   recordRunFailure,
   replacePrintStreams,
 } from '../../store/index.ts';
@@ -28,9 +30,11 @@ import {
   streamManifest,
   sumTotals,
 } from './manifest.ts';
+import { markInPrintFile } from './mark-in-print-file.ts';
 import { shortRunId } from './mark-payload.ts';
 import { SHEET_MARKS } from './marks.ts';
 import type { PrintStreamOptions } from './options.ts';
+import type { Placement } from './placement.ts';
 import { planPrintStreams } from './plan-streams.ts';
 
 export interface PrintStreamDeps {
@@ -106,6 +110,7 @@ export async function buildPrintStreams(
   const mark = SHEET_MARKS[options.marks]();
   const made: { summary: StreamSummary; record: NewPrintStream }[] = [];
   const printed: string[] = [];
+  const placed: PrintFileDocument[] = [];
   let done = 0;
   request.onProgress?.(0, entries.length);
   for (const [i, envelopes] of plan.entries()) {
@@ -122,7 +127,9 @@ export async function buildPrintStreams(
     done += envelopes.reduce((n, e) => n + e.entries.length, 0);
     failures.push(...assembled.leftOut.map(leftOutFailure));
     printed.push(...assembled.placements.map((p) => p.entry.communicationId));
-    made.push(await storeStream(ctx, i + 1, assembled));
+    const stored = await storeStream(ctx, i + 1, assembled);
+    made.push(stored);
+    placed.push(...assembled.placements.map((p) => placedIn(ctx, i + 1, stored.summary.file, p)));
   }
   await recordFailures(deps, run.id, failures);
   await replacePrintStreams(
@@ -132,6 +139,8 @@ export async function buildPrintStreams(
     made.map((s) => s.record),
   );
   await deps.onPrinted?.(printed);
+  // The print lifecycle (issue 19): each letter is now `in_print_file`, and known to be in its file.
+  await markInPrintFile(deps.db, placed);
   const streams = made.map((s) => s.summary);
   const totals = { ...sumTotals(streams), streams: streams.length, failed: failures.length };
   const runManifest: RunManifest = {
@@ -164,6 +173,15 @@ interface StreamContext {
   outDir: string;
   runCsv: string;
 }
+
+const placedIn = (ctx: StreamContext, index: number, file: string, p: Placement): PrintFileDocument => ({
+  communicationId: p.entry.communicationId,
+  runId: ctx.run.id,
+  streamId: printStreamId(ctx.run.id, ctx.optionsKey, index),
+  fileName: file,
+  sequence: p.sequence,
+  envelope: p.envelope,
+});
 
 const leftOutFailure = (left: LeftOut): RunManifestFailure => ({
   customerId: left.entry.customerId,

@@ -1,5 +1,12 @@
 import type { Kysely } from 'kysely';
-import { type Database, getCustomers, listCommunicationsForRun } from '../../store/index.ts';
+import {
+  type CommunicationRecord,
+  type Database,
+  getCustomers,
+  listCommunicationsForRun,
+  listReprintsForPrint,
+  printFileRunsOf,
+} from '../../store/index.ts';
 import type { PrintEntry } from './print-entry.ts';
 import { usableAddress } from './usable-address.ts';
 
@@ -11,8 +18,12 @@ export interface Unprintable {
   readonly reason: string;
 }
 
-/** Ledger statuses whose documents go on paper: archived, or already handed over once. */
-export const PRINTABLE_STATUSES = ['archived', 'sent'] as const;
+/**
+ * Ledger statuses whose documents go on paper: archived, already handed over once (`sent`), or in
+ * a print file of this run made before (the streams made again). Printed, mailed or spoiled letters
+ * (the print house said so) are not printed again.
+ */
+export const PRINTABLE_STATUSES = ['archived', 'sent', 'in_print_file'] as const;
 
 const PAGE = 1000;
 
@@ -20,6 +31,8 @@ const PAGE = 1000;
  * The run's print documents with their customers' addresses, a ledger page (1,000 rows) at a time:
  * only ids, hashes, page counts and addresses are kept, never the PDFs. A customer without a
  * usable address, or a ledger row without a document, is returned as unprintable with the reason.
+ * Agents' re-prints waiting for the next print file join the run's own documents (issue 19); a
+ * document already in another run's print file (a re-print printed there) is left to that one.
  */
 export async function loadPrintEntries(
   db: Kysely<Database>,
@@ -37,38 +50,59 @@ export async function loadPrintEntries(
     if (rows.length === 0) break;
     afterId = rows[rows.length - 1]!.id;
     const print = rows.filter((r) => r.channel === 'print');
-    const customers = new Map(
-      (
-        await getCustomers(
-          db,
-          print.map((r) => r.customerId),
-        )
-      ).map((c) => [c.id, c]),
+    const elsewhere = await printFileRunsOf(
+      db,
+      print.filter((r) => r.copyKind === 'reprint').map((r) => r.id),
     );
-    for (const row of print) {
-      const base = { communicationId: row.id, customerId: row.customerId };
-      if (!row.artifactSha256 || !row.pages) {
-        unprintable.push({
-          ...base,
-          code: 'MSV_ARCHIVE_NOT_FOUND',
-          reason: 'the ledger row has no document',
-        });
-        continue;
-      }
-      const check = usableAddress(customers.get(row.customerId)?.address);
-      if (!check.ok) {
-        unprintable.push({ ...base, code: 'MSV_PRINT_ADDRESS_INVALID', reason: check.reason });
-        continue;
-      }
-      entries.push({
-        ...base,
-        sha256: row.artifactSha256,
-        pages: row.pages,
-        address: check.address,
-        ...(row.copyKind === 'reprint' && row.copyOf ? { reprintOf: row.copyOf } : {}),
-      });
-    }
+    await addEntries(
+      db,
+      print.filter((r) => (elsewhere.get(r.id) ?? runId) === runId),
+      entries,
+      unprintable,
+    );
     if (rows.length < PAGE) break;
   }
+  await addEntries(db, await listReprintsForPrint(db, runId), entries, unprintable);
   return { entries, unprintable };
+}
+
+/** Ledger rows → entries with their customers' addresses, or unprintable with the reason. */
+async function addEntries(
+  db: Kysely<Database>,
+  print: readonly CommunicationRecord[],
+  entries: PrintEntry[],
+  unprintable: Unprintable[],
+): Promise<void> {
+  if (print.length === 0) return;
+  const customers = new Map(
+    (
+      await getCustomers(
+        db,
+        print.map((r) => r.customerId),
+      )
+    ).map((c) => [c.id, c]),
+  );
+  for (const row of print) {
+    const base = { communicationId: row.id, customerId: row.customerId };
+    if (!row.artifactSha256 || !row.pages) {
+      unprintable.push({
+        ...base,
+        code: 'MSV_ARCHIVE_NOT_FOUND',
+        reason: 'the ledger row has no document',
+      });
+      continue;
+    }
+    const check = usableAddress(customers.get(row.customerId)?.address);
+    if (!check.ok) {
+      unprintable.push({ ...base, code: 'MSV_PRINT_ADDRESS_INVALID', reason: check.reason });
+      continue;
+    }
+    entries.push({
+      ...base,
+      sha256: row.artifactSha256,
+      pages: row.pages,
+      address: check.address,
+      ...(row.copyKind === 'reprint' && row.copyOf ? { reprintOf: row.copyOf } : {}),
+    });
+  }
 }

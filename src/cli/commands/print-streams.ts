@@ -7,6 +7,7 @@ import { MissiveError } from '../../core/errors.ts';
 import { recordPrintedExposures } from '../../feedback/index.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { withRuntime } from '../with-runtime.ts';
+import { registerPrintStreamsConfirmCommand } from './print-streams-confirm.ts';
 
 interface Flags {
   size?: string;
@@ -17,7 +18,7 @@ interface Flags {
 }
 
 export function registerPrintStreamsCommand(program: Command): void {
-  program
+  const printStreams = program
     .command('print-streams')
     .description("Assemble a run's print documents into print files for the print house, with manifests")
     .argument('<run-id>', 'the run, as printed by `missive runs list`')
@@ -50,6 +51,7 @@ export function registerPrintStreamsCommand(program: Command): void {
         process.stdout.write(formatSummary(outcome, (performance.now() - start) / 1000));
       });
     });
+  registerPrintStreamsConfirmCommand(printStreams);
 }
 
 export function parseFlags(flags: Flags): PrintStreamOptions {

@@ -19,6 +19,7 @@ import * as runSupersede from './0016-run-supersede.ts';
 import * as onDemand from './0017-on-demand.ts';
 import * as agentCopies from './0018-agent-copies.ts';
 import * as userTimeZone from './0019-user-time-zone.ts';
+import * as printFileDocuments from './0020-print-file-documents.ts';
 
 /**
  * Every migration, in code (no filesystem scanning, so bundles and `tsx` behave the same).
@@ -45,6 +46,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     '0017-on-demand': { up: (db) => onDemand.up(db, dialect) },
     '0018-agent-copies': { up: (db) => agentCopies.up(db, dialect) },
     '0019-user-time-zone': { up: (db) => userTimeZone.up(db, dialect) },
+    '0020-print-file-documents': { up: (db) => printFileDocuments.up(db, dialect) },
   };
   return { getMigrations: async () => migrations };
 }

@@ -142,6 +142,10 @@ function channelTable(ctx: PageContext, r: RunReport): SafeHtml {
     'archived',
     'pending',
     'sending',
+    'in_print_file',
+    'printed',
+    'mailed',
+    'spoiled',
   ] as const;
   return html`<table id="channels"><thead><tr><th>${t.channel}</th><th>in</th>${statuses.map((s) => html`<th>${s}</th>`)}</tr></thead><tbody>
 ${r.reconciliation.channels.map((c) => html`<tr><td>${c.channel}</td><td>${String(c.in)}</td>${statuses.map((s) => html`<td>${String(c.counts[s])}</td>`)}</tr>`)}

@@ -5,6 +5,7 @@ import { DISPOSITION_OUTCOMES } from '../../lookup/schemas.ts';
 import type { TimelineEvent } from '../../lookup/timeline.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { UiStrings } from '../i18n/en-GB.ts';
+import { statusLabel } from '../i18n/status-labels.ts';
 import { type PageContext, page } from '../layout.ts';
 import { formatTime } from '../time.ts';
 import { copyForms } from './copy-forms.ts';
@@ -36,7 +37,7 @@ export function viewerPage(ctx: PageContext, d: ViewerData): SafeHtml {
   <dt>${t.channel}</dt><dd>${c.channel}</dd>
   <dt>${t.type}</dt><dd>${c.type ?? ''}</dd>
   <dt>${t.asOf}</dt><dd>${c.asOf ?? ''}</dd>
-  <dt>${t.status}</dt><dd>${c.status}</dd>
+  <dt>${t.status}</dt><dd data-status="${c.status}">${statusLabel(ctx.locale, c.status)}</dd>
   <dt>${t.pages}</dt><dd>${c.pages ?? ''}</dd>
   <dt>${t.fingerprint}</dt><dd><code id="sha256">${c.artifactSha256 ?? ''}</code></dd>
 </dl>`;
@@ -47,7 +48,7 @@ export function viewerPage(ctx: PageContext, d: ViewerData): SafeHtml {
   <div class="card">${dispositionForm(t, base, d.offers, ctx.principal?.csrfToken ?? '')}</div>
   ${d.state === 'verified' ? html`<div class="card">${copyForms(ctx.locale, base, c.channel, ctx.principal?.csrfToken ?? '', d.copied)}</div>` : ''}
   ${d.explanation.length ? html`<div class="card"><h2>${t.decision}</h2><ul class="reasons" id="reasons">${d.reasons.map((l) => html`<li>${l}</li>`)}</ul><details><summary>${t.technicalDetail}</summary><ul class="reasons">${d.explanation.map((l) => html`<li>${l}</li>`)}</ul></details></div>` : ''}
-  <div class="card"><h2>${t.history}</h2><table><tbody>${d.history.map((h) => html`<tr><td>${formatTime(h.at, ctx, { seconds: true })}</td><td>${h.status}</td><td>${h.reason ?? ''}</td></tr>`)}</tbody></table></div>
+  <div class="card"><h2>${t.history}</h2><table><tbody>${d.history.map((h) => html`<tr><td>${formatTime(h.at, ctx, { seconds: true })}</td><td data-status="${h.status}">${statusLabel(ctx.locale, h.status)}</td><td>${h.reason ?? ''}</td></tr>`)}</tbody></table></div>
   ${d.events.length ? html`<div class="card"><h2>${t.events}</h2><table><tbody>${d.events.map((e) => eventRow(t, e, ctx))}</tbody></table></div>` : ''}
 </section>`;
   const body = html`<p><a href="/ui/customers/${encodeURIComponent(c.customerId)}">← ${t.backToCustomer}</a></p>
