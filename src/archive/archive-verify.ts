@@ -34,6 +34,10 @@ export interface ArchiveVerifyDeps {
 
 const LISTED = 20;
 
+/**
+ * `missive archive verify`: the access log's proofs, rows missing from it, every ledger blob against its
+ * sha256, and orphan blobs; `ok` only when all hold.
+ */
 export async function verifyArchive(
   deps: ArchiveVerifyDeps,
   options: LogVerifyOptions = {},

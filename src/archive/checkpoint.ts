@@ -56,6 +56,7 @@ export function signCheckpoint(key: LogKey, claim: TreeHeadClaim): Checkpoint {
   };
 }
 
+/** A checkpoint as the JSON text it is published as (two-space indent, final newline). */
 export function formatCheckpoint(checkpoint: Checkpoint): string {
   return `${JSON.stringify(checkpoint, null, 2)}\n`;
 }

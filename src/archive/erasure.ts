@@ -60,6 +60,11 @@ export interface ErasureOutcome {
   tombstoneId: number;
 }
 
+/**
+ * Erases a customer on request (GDPR Art. 17): personal data and keys, documents the retention policy no
+ * longer keeps, a tombstone.
+ * @throws MissiveError MSV_STORE_NOT_FOUND for an unknown customer.
+ */
 export async function eraseCustomer(
   deps: ErasureDeps,
   customerId: string,

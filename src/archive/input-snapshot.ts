@@ -63,6 +63,10 @@ export function currentRuntime(): RenderRuntime {
   return { node: process.versions.node, icu: process.versions.icu ?? 'none' };
 }
 
+/**
+ * The canonical bytes of a render's input (template version, channel, as-of, locale, data, tracking plan)
+ * and their sha256, for sealing and replay.
+ */
 export function snapshotInput(input: RenderInput): InputSnapshot {
   const text = JSON.stringify({
     format: INPUT_FORMAT,

@@ -22,6 +22,10 @@ export interface LogKey {
   keyId: string;
 }
 
+/**
+ * The Ed25519 key that signs log checkpoints, created on first use.
+ * @throws MissiveError MSV_ARCHIVE_KEY_INVALID when the file cannot be read or is not such a key.
+ */
 export function loadOrCreateLogKey(file: string): LogKey {
   if (!fs.existsSync(file)) createKeyFile(file);
   let pem: string;

@@ -31,6 +31,7 @@ export interface OrphanReport {
   first: PendingBlob[];
 }
 
+/** Blobs written without their ledger row for longer than the grace period: how many, and the first few. */
 export async function findOrphanBlobs(
   db: Kysely<Database>,
   options: { now?: Date; olderThanMs?: number; list?: number } = {},

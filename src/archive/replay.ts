@@ -52,6 +52,11 @@ export interface ReplayResult {
   runtime: { recorded?: RenderRuntime | undefined; current: RenderRuntime };
 }
 
+/**
+ * `missive verify`: re-renders a communication from its sealed input and proves the bytes equal the archived
+ * ones.
+ * @throws MissiveError MSV_STORE_NOT_FOUND, MSV_ARCHIVE_NOT_FOUND, MSV_ARCHIVE_TAMPERED.
+ */
 export async function verifyCommunication(deps: ReplayDeps, communicationId: string): Promise<ReplayResult> {
   const communication = await getCommunication(deps.db, communicationId);
   if (!communication) {

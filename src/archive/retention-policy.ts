@@ -38,6 +38,10 @@ export interface RetentionPolicy {
 /** The shipped policy at the project root. */
 export const DEFAULT_RETENTION_FILE = path.resolve(import.meta.dirname, '..', '..', 'retention.yaml');
 
+/**
+ * Reads retention.yaml.
+ * @throws MissiveError MSV_ARCHIVE_RETENTION_INVALID when it cannot be read or is invalid.
+ */
 export function loadRetentionPolicy(file: string = DEFAULT_RETENTION_FILE): RetentionPolicy {
   let text: string;
   try {

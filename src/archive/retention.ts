@@ -45,6 +45,10 @@ export interface PurgeOptions {
   limit?: number;
 }
 
+/**
+ * The documents the retention policy no longer keeps as of `today` (pure planning, nothing deleted), up to
+ * `limit`.
+ */
 export async function planPurge(
   deps: { db: Kysely<Database> },
   policy: RetentionPolicy,
@@ -93,6 +97,10 @@ export interface PurgeOutcome {
   erasuresCompleted: number;
 }
 
+/**
+ * Carries out a purge plan: removes the documents and blobs no longer referenced, with tombstones and audit
+ * rows, as `actor`.
+ */
 export async function executePurge(
   deps: { db: Kysely<Database>; blobs: BlobStore },
   plan: PurgePlan,

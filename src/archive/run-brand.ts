@@ -14,6 +14,7 @@ export interface BrandSettings {
   defaultBrand: string;
 }
 
+/** Where brands come from, as the configuration says (brands folder, default brand). */
 export function brandSettingsOf(config: Pick<Config, 'brandsDir' | 'defaultBrand'>): BrandSettings {
   return { dir: config.brandsDir, defaultBrand: config.defaultBrand };
 }

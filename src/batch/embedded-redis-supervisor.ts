@@ -30,6 +30,10 @@ export interface SupervisorOptions extends EmbeddedRedisOptions {
   start?: (options: EmbeddedRedisOptions) => Promise<EmbeddedRedis>;
 }
 
+/**
+ * Starts the private redis-server and restarts it when it dies (RELIABILITY F1/F3).
+ * @throws MissiveError MSV_REDIS_UNAVAILABLE when it cannot start or dies too often.
+ */
 export async function superviseEmbeddedRedis(options: SupervisorOptions): Promise<SupervisedRedis> {
   const {
     logger,

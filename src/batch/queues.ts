@@ -38,6 +38,7 @@ export const CHUNK_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3_600 },
 } as const;
 
+/** The render queue (chunk jobs) on a Redis connection, under the key prefix. */
 export function createRenderQueue(connection: RedisClient, prefix: string): Queue<RenderChunkJob> {
   return quiet(new Queue<RenderChunkJob>(RENDER_QUEUE, { connection, prefix }));
 }

@@ -38,6 +38,10 @@ export interface RedisWatchOptions {
   hint?: () => string | undefined;
 }
 
+/**
+ * Probes a command's Redis once a second and reports it unavailable or unable to persist (RELIABILITY F1),
+ * until closed.
+ */
 export function watchRedis(options: RedisWatchOptions): RedisWatch {
   const every = options.probeEveryMs ?? 1_000;
   const limits = { unavailableMs: options.unavailableMs, cannotPersistMs: options.cannotPersistMs ?? 5_000 };

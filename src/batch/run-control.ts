@@ -53,14 +53,26 @@ async function move(
   return requireRun(db, id);
 }
 
+/**
+ * Pauses a run (no new chunks start).
+ * @throws MissiveError MSV_RUN_NOT_FOUND, or MSV_RUN_STATE when the run cannot be paused.
+ */
 export function pauseRun(db: Kysely<Database>, id: string): Promise<RunRecord> {
   return move(db, id, PAUSABLE, 'paused', 'pause');
 }
 
+/**
+ * Resumes a paused run (back to planning).
+ * @throws MissiveError MSV_RUN_NOT_FOUND, or MSV_RUN_STATE when it is not paused.
+ */
 export function resumeRun(db: Kysely<Database>, id: string): Promise<RunRecord> {
   return move(db, id, ['paused'], 'planning', 'resume', true);
 }
 
+/**
+ * Cancels a run; what was sent stays sent.
+ * @throws MissiveError MSV_RUN_NOT_FOUND, or MSV_RUN_STATE when it is already final.
+ */
 export function cancelRun(db: Kysely<Database>, id: string): Promise<RunRecord> {
   return move(db, id, CANCELLABLE, 'cancelled', 'cancel');
 }

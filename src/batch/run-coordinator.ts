@@ -48,6 +48,10 @@ const RELAY_EVERY_MS = 5_000;
  */
 const BACKSTOP_MS = 15_000;
 
+/**
+ * What `missive worker` does besides jobs: relays unfinished sends and closes finished runs, on a timer,
+ * until closed.
+ */
 export function startRunCoordinator(
   deps: CoordinatorDeps,
   options: { intervalMs?: number; backstopMs?: number } = {},

@@ -39,6 +39,10 @@ export interface UnsavedDecision {
   save(trx: Kysely<Database>): Promise<void>;
 }
 
+/**
+ * A run's decisions: the published catalog and model loaded once, each customer's decision made or read back
+ * (a resumed run decides the same).
+ */
 export function createRunDecisions(db: Kysely<Database>): RunDecisions {
   let context: Promise<{ catalog: CompiledCatalog; model: ModelSnapshot } | undefined> | undefined;
   const load = async () => {

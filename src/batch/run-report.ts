@@ -71,6 +71,10 @@ export interface RunReport {
   perMinute: { minute: string; rows: number }[];
 }
 
+/**
+ * A run's report: per channel and status counts, archived pages and bytes, reconciliation (RELIABILITY N6).
+ * @throws MissiveError MSV_RUN_NOT_FOUND.
+ */
 export async function buildRunReport(
   db: Kysely<Database>,
   runId: string,
@@ -146,6 +150,10 @@ export interface RunTiming {
   customersPerSecond: number | null;
 }
 
+/**
+ * A run's start, wall time and customers done so far.
+ * @throws MissiveError MSV_RUN_NOT_FOUND.
+ */
 export async function readRunTiming(
   db: Kysely<Database>,
   runId: string,

@@ -11,6 +11,10 @@ export interface TemplateCache {
   source(versionId: string): Promise<TemplateSource>;
 }
 
+/**
+ * Template sources and compiled templates by version id, loaded once per process (a failed load is tried
+ * again next time).
+ */
 export function createTemplateCache(db: Kysely<Database>): TemplateCache {
   const compiled = new Map<string, Promise<CompiledTemplate>>();
   const sources = new Map<string, Promise<TemplateSource>>();

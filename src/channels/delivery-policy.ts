@@ -24,6 +24,10 @@ export function policyByName(communicationType: string): DeliveryPolicy {
 
 export type DeliveryPolicyLookup = (communicationType: string) => Promise<DeliveryPolicy>;
 
+/**
+ * The delivery policy of each communication type from the published catalog (loaded once), by name when the
+ * catalog has none.
+ */
 export function catalogDeliveryPolicy(db: Kysely<Database>): DeliveryPolicyLookup {
   let catalog: ReturnType<typeof loadPublishedCatalog> | undefined;
   return async (communicationType) => {

@@ -72,6 +72,10 @@ export interface DispatchOutcome {
 
 const FINAL: ReadonlySet<CommunicationStatus> = new Set(['sent', 'failed', 'suppressed']);
 
+/**
+ * Sends one communication through the ledger's state machine (RELIABILITY N1-N5).
+ * @throws MissiveError MSV_STORE_NOT_FOUND for an unknown id.
+ */
 export async function dispatchCommunication(deps: DispatchDeps, id: string): Promise<DispatchOutcome> {
   const comm = await getCommunication(deps.db, id);
   if (!comm)

@@ -47,6 +47,7 @@ const FACTORIES: Partial<Record<ChannelKind, Factory>> = {
       : undefined,
 };
 
+/** The channels the configuration sets up (e-mail, SMS, print), by kind. */
 export function createChannels(config: ChannelConfig): Partial<Record<ChannelKind, Channel>> {
   const channels: Partial<Record<ChannelKind, Channel>> = {};
   for (const [kind, factory] of Object.entries(FACTORIES) as [ChannelKind, Factory][]) {
@@ -56,6 +57,7 @@ export function createChannels(config: ChannelConfig): Partial<Record<ChannelKin
   return channels;
 }
 
+/** Closes every channel (transports, pools); one failing does not stop the others. */
 export async function closeChannels(channels: Partial<Record<ChannelKind, Channel>>): Promise<void> {
   await Promise.allSettled(Object.values(channels).map((c) => c.close?.()));
 }

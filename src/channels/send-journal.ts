@@ -48,6 +48,10 @@ export const JOURNAL_SLOTS = 64;
 const SLOT_BYTES = 1_024;
 const SUFFIX = '.journal';
 
+/**
+ * Opens this process's send journal (provider acceptances written before the ledger, RELIABILITY N3).
+ * @throws MissiveError MSV_DISK_FULL when its file cannot be written.
+ */
 export function openSendJournal(dir: string, slots = JOURNAL_SLOTS): SendJournal {
   fs.mkdirSync(dir, { recursive: true });
   removeSpentJournals(dir);

@@ -33,6 +33,10 @@ const EVENT_TYPE: Record<string, string> = {
   read: 'opened',
 };
 
+/**
+ * Records a Twilio status callback once (by its id) and moves the communication's status. Unknown messages
+ * are recorded, not applied.
+ */
 export async function applyTwilioStatus(
   db: Kysely<Database>,
   params: TwilioStatusParams,

@@ -26,6 +26,7 @@ export function toText(value: unknown): Coerced<string> {
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
+/** A cell as a finite number ('.' or ',' decimal separator), or why it is not one. */
 export function toNumber(value: unknown, decimalSeparator: '.' | ',' = '.'): Coerced<number> {
   if (typeof value === 'number') return Number.isFinite(value) ? ok(value) : fail('not a finite number');
   if (typeof value !== 'string') return fail(`not a number (got ${typeof value})`);
@@ -37,6 +38,7 @@ export function toNumber(value: unknown, decimalSeparator: '.' | ',' = '.'): Coe
   return fail('not a number');
 }
 
+/** A cell as a safe integer, or why it is not one. */
 export function toInteger(value: unknown, decimalSeparator: '.' | ',' = '.'): Coerced<number> {
   const n = toNumber(value, decimalSeparator);
   if (!n.ok) return fail(n.reason.replace('not a number', 'not an integer'));
@@ -44,6 +46,7 @@ export function toInteger(value: unknown, decimalSeparator: '.' | ',' = '.'): Co
   return n;
 }
 
+/** A cell as a boolean by the given true/false words (case-insensitive), or why it is not one. */
 export function toBoolean(
   value: unknown,
   trueValues: readonly string[] = DEFAULT_TRUE_VALUES,

@@ -59,6 +59,10 @@ export const CHINESE_SHARE = 0.4;
 export const MARKETING_CONSENT_SHARE: Record<ChannelKind, number> = { print: 0.7, email: 0.55, sms: 0.35 };
 export const E_DELIVERY_SHARE = 0.5;
 
+/**
+ * A deterministic made-up identity (name, contact points, address) for a data set without names: the same id
+ * and seed give the same person.
+ */
 export function syntheticIdentity(id: string, options: SyntheticIdentityOptions = {}): SyntheticIdentity {
   const seed = options.seed ?? '';
   const rng = (aspect: string): SeededRandom => seededRandom('missive-identity-v1', seed, id, aspect);

@@ -49,6 +49,10 @@ export interface PreferenceOutcome {
   after: ContactPreferences;
 }
 
+/**
+ * Changes a customer's consent and paper-free delivery, with the reason, audited.
+ * @throws MissiveError MSV_API_BAD_REQUEST (no reason or no change), MSV_STORE_NOT_FOUND.
+ */
 export async function changeContactPreferences(
   db: Kysely<Database>,
   customerId: string,

@@ -28,6 +28,10 @@ export interface ConversionImportReport {
   rejected: { file: string; line: number; field: string; reason: string }[];
 }
 
+/**
+ * Imports a conversions CSV (customer, offer, date) as events, each once.
+ * @throws MissiveError MSV_FEEDBACK_BAD_ROW when a column is missing; bad rows are reported, not thrown.
+ */
 export async function importConversions(
   db: Kysely<Database>,
   file: string,

@@ -43,6 +43,10 @@ export interface RecordResult {
   success: boolean;
 }
 
+/**
+ * Appends an event once (by source id, RELIABILITY N7) and, when new, its effects and model statistics, in
+ * one transaction.
+ */
 export async function recordFeedbackEvent(
   db: Kysely<Database>,
   event: NewEvent,

@@ -13,6 +13,7 @@ export interface LinkTracking {
   key(): Uint8Array;
 }
 
+/** Link tracking as configured: public base URL, link lifetime, and the tracking key, loaded on first use. */
 export function linkTrackingFromConfig(
   config: Pick<Config, 'trackingKey' | 'trackingKeyFile' | 'trackingLegacyKeyFile' | 'trackingTtlDays'> & {
     channels: Pick<Config['channels'], 'publicUrl'>;

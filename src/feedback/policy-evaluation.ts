@@ -23,6 +23,10 @@ export interface PolicyEvaluation extends OfflineEstimate {
   missingCustomers: number;
 }
 
+/**
+ * Off-policy evaluation of a catalog and model on the sent, treated decisions (optionally of some runs or
+ * one type).
+ */
 export async function evaluatePolicy(
   db: Kysely<Database>,
   target: { catalog: CompiledCatalog; model: ModelSnapshot },

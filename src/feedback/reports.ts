@@ -46,6 +46,10 @@ export interface CampaignReport {
   rankingChanges: { segment: string; prior: string[]; current: string[] }[];
 }
 
+/**
+ * A campaign run's report per offer: sends, successes, rates with intervals, lift against the holdout.
+ * @throws MissiveError MSV_RUN_NOT_FOUND.
+ */
 export async function campaignReport(
   db: Kysely<Database>,
   runId: string,

@@ -16,6 +16,10 @@ export const DEFAULT_SUCCESS_RULES: SuccessRules = Object.freeze({
   '*': ['accepted', 'converted'],
 });
 
+/**
+ * Which events count as success per communication type (`type=click,convert;…`); empty → the defaults.
+ * @throws MissiveError MSV_CONFIG_INVALID.
+ */
 export function parseSuccessRules(text: string | undefined): SuccessRules {
   if (text === undefined || text.trim() === '') return DEFAULT_SUCCESS_RULES;
   const rules: Record<string, SuccessKind[]> = {};

@@ -23,6 +23,10 @@ export interface TrackingRequest {
   nowMs: number;
 }
 
+/**
+ * Records a click or open of a tracked link once, marking machine traffic (scanners, prefetch) so it does
+ * not count as a response.
+ */
 export async function recordTrackingEvent(
   db: Kysely<Database>,
   claims: TrackingClaims,

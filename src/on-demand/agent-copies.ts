@@ -85,6 +85,10 @@ export const COPY_EVENTS: Record<CopyKind, string> = { resend: 'agent-resend', r
 
 const EMAIL = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/;
 
+/**
+ * An agent's copy of a communication (resend or re-print) as an on-demand run of its own, audited.
+ * @throws MissiveError MSV_STORE_NOT_FOUND, MSV_API_BAD_REQUEST.
+ */
 export async function copyCommunication(
   deps: CopyDeps,
   agent: string,

@@ -51,6 +51,10 @@ export interface OnDemandService {
   close(): Promise<void>;
 }
 
+/**
+ * The on-demand API's service in the server process: caches, sending, status webhooks, closing each run;
+ * close() stops it.
+ */
 export function createOnDemandService(options: OnDemandServiceOptions): OnDemandService {
   const { db, blobs, logger } = options;
   const now = options.now ?? (() => new Date());

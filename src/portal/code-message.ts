@@ -4,6 +4,7 @@ import { EMAIL_MIME, encodeEmail, makeArtifact, smsSegments } from '../render/in
 /** The message that carries a sign-in code, in the customer's language. Pure. */
 export type PortalLocale = 'en-GB' | 'zh-CN';
 
+/** The portal's language for a customer locale: zh-CN for Chinese, else en-GB. */
 export function portalLocaleOf(locale: string | undefined): PortalLocale {
   return /^zh\b/i.test(locale ?? '') ? 'zh-CN' : 'en-GB';
 }

@@ -45,6 +45,7 @@ export function decodeCursor(cursor: string | undefined): { createdAt: string; i
   return { createdAt, id };
 }
 
+/** A page of the documents a customer received, newest first, with a cursor for the next page. */
 export async function listCustomerDocuments(
   db: Kysely<Database>,
   customerId: string,

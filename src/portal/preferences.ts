@@ -38,6 +38,7 @@ export interface PreferenceHistoryEntry {
 const HISTORY_TYPES = [...CONSENT_EVENT_TYPES, 'locale-changed'] as const;
 const SOURCE = 'self-service';
 
+/** A customer's paper-free and marketing choices per channel, or undefined for an unknown customer. */
 export async function getPreferences(
   db: Kysely<Database>,
   customerId: string,

@@ -51,6 +51,10 @@ export interface StartOutcome {
  */
 const NOBODY = '\u001fnobody';
 
+/**
+ * Starts a portal sign-in: sends a one-time code when the identifier is known, answering alike when not (no
+ * enumeration), within the limits.
+ */
 export async function startSignIn(
   deps: SignInDeps,
   input: { typed: string; channel: 'sms' | 'email'; challenge: string },

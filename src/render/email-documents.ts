@@ -22,6 +22,10 @@ export interface AttachmentPlan {
   name: string;
 }
 
+/**
+ * The documents an e-mail attaches (the print PDF when the package says `email.document: attach`), with
+ * their file names.
+ */
 export function emailAttachmentPlan(
   template: CompiledTemplate,
   communicationType: string,

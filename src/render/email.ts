@@ -155,6 +155,10 @@ function encodeParts(parts: EmailParts): { bytes: Buffer; sizes: Record<PartName
   return { bytes, sizes };
 }
 
+/**
+ * An e-mail artifact's parts (subject, HTML, text, attachments).
+ * @throws MissiveError MSV_RENDER_FAILED when the bytes are not a Missive e-mail artifact.
+ */
 export function decodeEmail(bytes: Uint8Array): EmailParts {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bad = () =>

@@ -19,6 +19,10 @@ export const SHORT_CODE = /^[0-9A-Za-z]{8,10}$/;
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const BASE = BigInt(ALPHABET.length);
 
+/**
+ * A link's short code: ten base62 characters of HMAC-SHA256 over communication, purpose and target (the same
+ * link always gets the same code).
+ */
 export function shortCode(
   key: Uint8Array,
   communicationId: string,
@@ -38,6 +42,7 @@ export function shortCode(
   return code;
 }
 
+/** The short click URL `<base>/t/<code>`. */
 export function shortClickUrl(baseUrl: string, code: string): string {
   return `${trimSlash(baseUrl)}/t/${code}`;
 }

@@ -39,6 +39,7 @@ export interface TrackingPlan {
 
 export type TrackedChannel = 'email' | 'sms';
 
+/** Whether links on a channel are tracked (e-mail and SMS). */
 export function isTrackedChannel(channel: ChannelKind): channel is TrackedChannel {
   return channel === 'email' || channel === 'sms';
 }

@@ -20,6 +20,10 @@ export interface ChannelChoice {
   tried: ChannelAttempt[];
 }
 
+/**
+ * Whether a customer has a usable contact point for a channel (valid e-mail, E.164 phone, postal address
+ * with lines and postcode).
+ */
 export function isReachable(customer: Customer, channel: ChannelKind): boolean {
   switch (channel) {
     case 'email':

@@ -49,6 +49,10 @@ export function catalogVersion(catalog: Catalog): string {
   return `${catalog.name}@${sha256Hex(canonicalJson(definition)).slice(0, 12)}`;
 }
 
+/**
+ * A catalog compiled once: communication types with the catalog's defaults filled in, eligibility rules
+ * compiled.
+ */
 export function compileCatalog(catalog: Catalog): CompiledCatalog {
   const types: Record<string, ResolvedType> = {};
   for (const [id, t] of Object.entries(catalog.communicationTypes)) {

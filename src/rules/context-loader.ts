@@ -24,6 +24,10 @@ import { type ModelSnapshot, modelSnapshot } from './ranking.ts';
 const DAY_MS = 86_400_000;
 const compiledById = new Map<string, CompiledCatalog>();
 
+/**
+ * The latest published catalog (of a name), compiled.
+ * @throws MissiveError MSV_RULES_NOT_PUBLISHED when none is.
+ */
 export async function loadPublishedCatalog(db: Kysely<Database>, name?: string): Promise<CompiledCatalog> {
   const record = await getLatestCatalogVersion(db, name);
   if (!record) {
@@ -45,10 +49,12 @@ export async function loadPublishedCatalog(db: Kysely<Database>, name?: string):
   return compiled;
 }
 
+/** The model's current snapshot from the stored statistics. */
 export async function loadModel(db: Kysely<Database>): Promise<ModelSnapshot> {
   return modelSnapshot(await loadModelStats(db));
 }
 
+/** What frequency caps need of a customer: communications in the longest cap window before `now`. */
 export async function loadCustomerHistory(
   db: Kysely<Database>,
   customerId: string,

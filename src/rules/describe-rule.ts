@@ -115,6 +115,7 @@ const ZH: Words = {
 
 const WORDS: Record<ReasonLocale, Words> = { 'en-GB': EN, 'zh-CN': ZH };
 
+/** The language decisions are explained in for a locale: zh-CN for Chinese, else en-GB. */
 export function wordsFor(locale: string): ReasonLocale {
   return /^zh/i.test(locale) ? 'zh-CN' : 'en-GB';
 }

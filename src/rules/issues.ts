@@ -18,6 +18,7 @@ export function errorsOf(issues: readonly RuleIssue[]): RuleIssue[] {
   return issues.filter((i) => i.severity !== 'warning');
 }
 
+/** One catalog issue as a line: where (file, offer, path), what, and its code. */
 export function describeIssue(issue: RuleIssue): string {
   const where = [issue.file, issue.offerId].filter(Boolean).join(' ');
   const head = issue.severity === 'warning' ? 'warning: ' : '';

@@ -70,6 +70,7 @@ export function nodeParts(node: Record<string, unknown>): [string, unknown[]] {
   return [op, Array.isArray(raw) ? raw : [raw]];
 }
 
+/** A json-logic rule compiled to a function of the data, once (the catalog's rules run per customer). */
 export function compileLogic(rule: Logic): Evaluator {
   if (Array.isArray(rule)) {
     const items = rule.map(compileLogic);

@@ -9,6 +9,7 @@ import type { CustomerHistory } from './decision.ts';
 
 const DAY_MS = 86_400_000;
 
+/** Whether a customer consented to a channel for a purpose (service or marketing). */
 export function hasConsent(
   customer: Customer,
   channel: ChannelKind,

@@ -28,6 +28,10 @@ export interface ValidateOptions {
   asOf?: string;
 }
 
+/**
+ * Every issue of a catalog (names, rules against the trait types, segments, offers, types); errors and
+ * warnings, never thrown.
+ */
 export function validateCatalog(catalog: Catalog, options: ValidateOptions = {}): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const vars = new Map<string, Kind>();

@@ -82,6 +82,7 @@ export async function appendLogEntry(db: Kysely<Database>, entry: NewLogEntry): 
   });
 }
 
+/** The access log's state: its size, frontier and tree head (the row must exist: migrations create it). */
 export async function getLogState(db: Kysely<Database>): Promise<LogState> {
   const row = await db
     .selectFrom('archive_log_state')

@@ -16,6 +16,7 @@ export async function pageStatusHistory(db: Kysely<Database>, afterId: number, l
     .execute();
 }
 
+/** Events after `afterId`, by id, at most `limit`: what the status-webhook relay reads next. */
 export async function pageEventChanges(db: Kysely<Database>, afterId: number, limit: number) {
   return db
     .selectFrom('events')

@@ -32,6 +32,7 @@ export async function recordAttachments(
     .execute();
 }
 
+/** The attachments recorded for a communication (name, media type, sha256, size), in order; none → []. */
 export async function listAttachments(
   db: Kysely<Database>,
   communicationId: string,

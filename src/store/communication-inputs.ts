@@ -13,6 +13,10 @@ export interface CommunicationInput {
   createdAt: string;
 }
 
+/**
+ * Records where a communication's sealed input snapshot is (its blob and key) and which Node/ICU rendered
+ * it.
+ */
 export async function saveCommunicationInput(
   db: Kysely<Database>,
   input: Omit<CommunicationInput, 'createdAt'>,
@@ -32,6 +36,9 @@ export async function saveCommunicationInput(
     .execute();
 }
 
+/**
+ * A communication's input snapshot record, or undefined when it has none (sent before snapshots, or erased).
+ */
 export async function getCommunicationInput(
   db: Kysely<Database>,
   communicationId: string,

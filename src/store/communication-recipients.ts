@@ -22,6 +22,7 @@ export async function saveRecipient(
     .execute();
 }
 
+/** The address a communication went to, or undefined when none was recorded (or it was erased). */
 export async function getRecipient(
   db: Kysely<Database>,
   communicationId: string,

@@ -132,6 +132,7 @@ export async function insertCommunicationIfAbsent(
   });
 }
 
+/** One communication of the ledger by id, or undefined. */
 export async function getCommunication(
   db: Kysely<Database>,
   id: string,
@@ -180,6 +181,7 @@ export async function setProviderStatus(
     .execute();
 }
 
+/** The communication of (run, customer, channel), the ledger's unique key, or undefined. */
 export async function findCommunication(
   db: Kysely<Database>,
   runId: string,
@@ -357,6 +359,7 @@ export async function listCommunicationsForRun(
   return (await query.execute()).map(rowToCommunication);
 }
 
+/** A `communications` row as a CommunicationRecord (numbers and status typed). */
 export function rowToCommunication(row: Selectable<CommunicationsTable>): CommunicationRecord {
   return {
     id: row.id,

@@ -38,6 +38,7 @@ export async function setCustomerConsent(
   });
 }
 
+/** Sets one trait of a customer in a transaction; false when the customer does not exist, true otherwise. */
 export async function setCustomerTrait(
   db: Kysely<Database>,
   customerId: string,

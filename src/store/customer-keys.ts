@@ -98,6 +98,7 @@ async function getDataKeys(db: Kysely<Database>, ids: readonly string[]): Promis
   );
 }
 
+/** A customer's data key (for sealed inputs) by id, or undefined once erased. */
 export async function getDataKey(db: Kysely<Database>, id: string): Promise<DataKey | undefined> {
   const row = await db.selectFrom('customer_keys').selectAll().where('id', '=', id).executeTakeFirst();
   return row

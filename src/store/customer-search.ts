@@ -28,6 +28,10 @@ export interface CustomerSearch {
 /** Country codes tried before a phone number typed without one (the locales Missive ships). */
 const COUNTRY_CODES = ['86', '44'];
 
+/**
+ * Customers matching a search (name, id, email, phone or postcode; pinyin for Chinese names); an empty query
+ * finds none.
+ */
 export async function searchCustomers(db: Kysely<Database>, search: CustomerSearch): Promise<Customer[]> {
   const q = search.q.trim();
   if (q === '') return [];

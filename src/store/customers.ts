@@ -181,6 +181,7 @@ export function customerFields(customer: Customer): CustomerFields {
   return { ...fields, record_sha256: sha256Hex(canonicalJson(fields)) };
 }
 
+/** A `customers` row as a Customer (JSON columns parsed). */
 export function rowToCustomer(row: CustomerRow): Customer {
   return {
     id: row.id,
@@ -196,6 +197,7 @@ export function rowToCustomer(row: CustomerRow): Customer {
   };
 }
 
+/** One customer by id, or undefined. */
 export async function getCustomer(db: Kysely<Database>, id: string): Promise<Customer | undefined> {
   const row = await db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? rowToCustomer(row) : undefined;
@@ -215,6 +217,7 @@ export async function getCustomers(db: Kysely<Database>, ids: readonly string[])
   return ids.flatMap((id) => found.get(id) ?? []);
 }
 
+/** How many customers the store holds. */
 export async function countCustomers(db: Kysely<Database>): Promise<number> {
   const row = await db
     .selectFrom('customers')

@@ -21,6 +21,7 @@ export async function saveDataSourceVersion(
     .execute();
 }
 
+/** The data source definition a run recorded, by its sha256, or undefined. */
 export async function getDataSourceVersion(
   db: Kysely<Database>,
   sha256: string,

@@ -53,6 +53,7 @@ export async function saveDecisionIfAbsent<D>(
   return { inserted, stored: stored! };
 }
 
+/** The decision stored for (run, customer), or undefined. */
 export async function getDecision<D = Record<string, unknown>>(
   db: Kysely<Database>,
   runId: string,

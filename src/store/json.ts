@@ -15,6 +15,7 @@ function sortKeys(value: unknown): unknown {
   return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
 }
 
+/** Parses a JSON column as T (no validation: the store wrote it). */
 export function parseJson<T>(text: string): T {
   return JSON.parse(text) as T;
 }

@@ -41,10 +41,15 @@ export interface PublishResult {
   changedOffers: { id: string; version: number }[];
 }
 
+/** A catalog version's id: `<name>@<first 12 hex digits of its sha256>`. */
 export function catalogVersionId(name: string, sha256: string): string {
   return `${name}@${sha256.slice(0, 12)}`;
 }
 
+/**
+ * Publishes a catalog version in a transaction, retried on a concurrent publisher's unique violation (3
+ * attempts); other errors propagate.
+ */
 export async function publishCatalogVersion(
   db: Kysely<Database>,
   p: CatalogPublication,
@@ -126,6 +131,7 @@ export async function getLatestCatalogVersion(
   return row ? rowToCatalog(row) : undefined;
 }
 
+/** One published catalog version by id, or undefined. */
 export async function getCatalogVersion(
   db: Kysely<Database>,
   id: string,

@@ -42,6 +42,7 @@ export async function claimOnDemandRequest(
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
+/** The on-demand request a caller made with an idempotency key, or undefined. */
 export async function getOnDemandRequest(
   db: Kysely<Database>,
   caller: string,

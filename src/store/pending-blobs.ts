@@ -15,6 +15,10 @@ export interface PendingBlob {
   createdAt: string;
 }
 
+/**
+ * Records blobs written before their ledger row (a crash between leaves them findable); duplicates are
+ * ignored.
+ */
 export async function recordPendingBlobs(db: Kysely<Database>, blobs: readonly PendingBlob[]): Promise<void> {
   if (blobs.length === 0) return;
   await db
@@ -62,6 +66,7 @@ export async function listPendingBlobs(
   }));
 }
 
+/** How many pending blobs were recorded before `before` (ISO time). */
 export async function countPendingBlobs(db: Kysely<Database>, before: string): Promise<number> {
   const row = await db
     .selectFrom('pending_blobs')
@@ -87,6 +92,7 @@ export async function isBlobPendingSince(
   return row !== undefined;
 }
 
+/** Forgets one pending blob (its ledger row landed, or it was removed). */
 export async function deletePendingBlob(db: Kysely<Database>, blob: PendingBlob): Promise<void> {
   await db
     .deleteFrom('pending_blobs')

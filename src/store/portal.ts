@@ -19,6 +19,7 @@ export interface ChallengeRecord {
   usedAt: string | null;
 }
 
+/** Stores a portal sign-in challenge (hashes and the code's HMAC only, no identifier or code in clear). */
 export async function insertChallenge(
   db: Kysely<Database>,
   c: Omit<ChallengeRecord, 'attempts' | 'usedAt'> & { sent: boolean },
@@ -41,6 +42,7 @@ export async function insertChallenge(
     .execute();
 }
 
+/** A portal sign-in challenge by the sha256 of its id, or undefined. */
 export async function getChallenge(
   db: Kysely<Database>,
   idSha256: string,
@@ -149,6 +151,7 @@ export interface PortalSessionRecord {
   locale: string;
 }
 
+/** Stores a customer's portal session (the token's sha256, never the token). */
 export async function createPortalSession(
   db: Kysely<Database>,
   s: { tokenSha256: string; customerId: string; csrfToken: string; createdAt: string; expiresAt: string },
@@ -193,10 +196,12 @@ export async function findPortalSession(
     : undefined;
 }
 
+/** Ends a portal session (sign-out). */
 export async function deletePortalSession(db: Kysely<Database>, tokenSha256: string): Promise<void> {
   await db.deleteFrom('portal_sessions').where('token_sha256', '=', tokenSha256).execute();
 }
 
+/** Removes the portal sessions expired at `nowIso`. */
 export async function deleteExpiredPortalSessions(db: Kysely<Database>, nowIso: string): Promise<void> {
   await db.deleteFrom('portal_sessions').where('expires_at', '<=', nowIso).execute();
 }

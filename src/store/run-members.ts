@@ -20,6 +20,7 @@ export async function addRunMembers(
   }
 }
 
+/** How many customers a run's source listed (its members). */
 export async function countRunMembers(db: Kysely<Database>, runId: string): Promise<number> {
   const row = await db
     .selectFrom('run_members')

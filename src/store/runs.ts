@@ -66,6 +66,7 @@ export async function createRunIfAbsent(
   return { run: stored, created: Number(result.numInsertedOrUpdatedRows ?? 0) > 0 };
 }
 
+/** One run by id, or undefined. */
 export async function getRun(db: Kysely<Database>, id: string): Promise<RunRecord | undefined> {
   const row = await db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? rowToRun(row) : undefined;
@@ -95,6 +96,10 @@ export async function updateRunStatus(
   return run;
 }
 
+/**
+ * Sets how many customers a run has once it is planned.
+ * @throws MissiveError MSV_RUN_NOT_FOUND when there is no such run.
+ */
 export async function setRunTotal(db: Kysely<Database>, id: string, total: number): Promise<void> {
   const result = await db
     .updateTable('runs')

@@ -18,6 +18,7 @@ export interface DraftRecord {
   updatedAt: string;
 }
 
+/** Stores a new studio draft (status draft) of a template and returns it. */
 export async function insertDraft(
   db: Kysely<Database>,
   draft: {
@@ -47,6 +48,7 @@ export async function insertDraft(
   return rowToDraft(row);
 }
 
+/** One studio draft by id, or undefined. */
 export async function getDraft(db: Kysely<Database>, id: string): Promise<DraftRecord | undefined> {
   const row = await db.selectFrom('studio_drafts').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? rowToDraft(row) : undefined;
@@ -91,6 +93,7 @@ export async function updateDraftIf(
   return Number(result.numUpdatedRows) > 0;
 }
 
+/** Whether a user may approve studio drafts (four-eyes publishing). */
 export async function isStudioApprover(db: Kysely<Database>, userName: string): Promise<boolean> {
   const row = await db
     .selectFrom('studio_approvers')
@@ -106,6 +109,7 @@ export async function listStudioApprovers(db: Kysely<Database>): Promise<string[
   return rows.map((r) => r.user_name);
 }
 
+/** Makes a user a studio approver (again is a no-op). */
 export async function grantStudioApprover(
   db: Kysely<Database>,
   userName: string,

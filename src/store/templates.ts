@@ -86,6 +86,7 @@ async function publishOnce(
   return { templateVersion: rowToTemplateVersion(row), created: true };
 }
 
+/** One template version by id, or undefined. */
 export async function getTemplateVersion(
   db: Kysely<Database>,
   id: string,

@@ -20,6 +20,10 @@ export interface Tombstone {
   at: string;
 }
 
+/**
+ * Appends a tombstone (what was erased or purged, by whom, when) to the access log in one transaction;
+ * returns its id.
+ */
 export async function addTombstone(
   db: Kysely<Database>,
   tombstone: Omit<Tombstone, 'id' | 'at'> & { at?: string },

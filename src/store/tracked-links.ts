@@ -87,6 +87,7 @@ export async function deleteTrackedLinks(
   return Number(result.numDeletedRows);
 }
 
+/** The tracked link with this short code, or undefined (an unknown code leads nowhere). */
 export async function getTrackedLink(
   db: Kysely<Database>,
   code: string,
@@ -95,6 +96,7 @@ export async function getTrackedLink(
   return row ? toRecord(row) : undefined;
 }
 
+/** A communication's tracked links, by code. */
 export async function listTrackedLinks(
   db: Kysely<Database>,
   communicationId: string,

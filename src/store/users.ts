@@ -23,6 +23,10 @@ export interface UserRecord {
   timeZone: string | null;
 }
 
+/**
+ * Creates a staff user.
+ * @throws MissiveError MSV_AUTH_USER_EXISTS when the name is taken.
+ */
 export async function createUser(
   db: Kysely<Database>,
   user: { name: string; role: Role; passwordHash: string | null },
@@ -46,6 +50,10 @@ export async function createUser(
   return (await getUser(db, user.name))!;
 }
 
+/**
+ * Sets a user's password hash.
+ * @throws MissiveError MSV_STORE_NOT_FOUND when there is no such user.
+ */
 export async function setUserPassword(
   db: Kysely<Database>,
   name: string,
@@ -73,15 +81,18 @@ export async function setUserTimeZone(
   if (Number(result.numUpdatedRows) === 0) throw userNotFound(name);
 }
 
+/** One staff user by name, or undefined. */
 export async function getUser(db: Kysely<Database>, name: string): Promise<UserRecord | undefined> {
   const row = await db.selectFrom('users').selectAll().where('name', '=', name).executeTakeFirst();
   return row ? rowToUser(row) : undefined;
 }
 
+/** Every staff user, by name. */
 export async function listUsers(db: Kysely<Database>): Promise<UserRecord[]> {
   return (await db.selectFrom('users').selectAll().orderBy('name').execute()).map(rowToUser);
 }
 
+/** Stores a staff session (the token's sha256 and the CSRF token). */
 export async function createSession(
   db: Kysely<Database>,
   session: { tokenSha256: string; userName: string; csrfToken: string; expiresAt: string },
@@ -115,15 +126,21 @@ export async function findSession(
   return { user: rowToUser(row), csrfToken: row.csrf_token };
 }
 
+/** Ends a staff session (sign-out). */
 export async function deleteSession(db: Kysely<Database>, tokenSha256: string): Promise<void> {
   await db.deleteFrom('sessions').where('token_sha256', '=', tokenSha256).execute();
 }
 
+/** Removes the staff sessions expired at `now`; returns how many. */
 export async function deleteExpiredSessions(db: Kysely<Database>, now: string): Promise<number> {
   const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 
+/**
+ * Stores an API token (its sha256) for a user.
+ * @throws MissiveError MSV_STORE_NOT_FOUND when there is no such user.
+ */
 export async function createApiToken(
   db: Kysely<Database>,
   token: { tokenSha256: string; userName: string; label: string },
@@ -140,6 +157,7 @@ export async function createApiToken(
     .execute();
 }
 
+/** The enabled user an API token (by sha256) belongs to, or undefined. */
 export async function findApiTokenUser(
   db: Kysely<Database>,
   tokenSha256: string,

@@ -44,6 +44,7 @@ export interface WebhookAttemptRecord {
   durationMs: number;
 }
 
+/** Stores a status-webhook endpoint (URL, signing secret, owner). */
 export async function insertWebhookEndpoint(db: Kysely<Database>, e: WebhookEndpointRecord): Promise<void> {
   await db
     .insertInto('webhook_endpoints')
@@ -59,6 +60,7 @@ export async function insertWebhookEndpoint(db: Kysely<Database>, e: WebhookEndp
     .execute();
 }
 
+/** Status-webhook endpoints, oldest first; `activeOnly` leaves out the disabled ones. */
 export async function listWebhookEndpoints(
   db: Kysely<Database>,
   options: { activeOnly?: boolean } = {},
@@ -238,6 +240,7 @@ export async function recordWebhookAttempt(
   });
 }
 
+/** Status-webhook deliveries, newest first, filtered by communication or status, paged by id. */
 export async function listWebhookDeliveries(
   db: Kysely<Database>,
   filter: {

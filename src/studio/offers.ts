@@ -39,6 +39,10 @@ export interface EditableCatalog {
   catalog: Catalog;
 }
 
+/**
+ * The published catalog as the studio edits it.
+ * @throws MissiveError MSV_RULES_NOT_PUBLISHED when none is.
+ */
 export async function latestCatalog(db: Kysely<Database>): Promise<EditableCatalog> {
   const record = await getLatestCatalogVersion(db);
   if (!record)

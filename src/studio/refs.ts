@@ -10,6 +10,10 @@ export interface FileSet {
   files: Record<string, string>;
 }
 
+/**
+ * The files of `draft:<id>` or of a template version id.
+ * @throws MissiveError MSV_STUDIO_DRAFT_NOT_FOUND or MSV_TEMPLATE_NOT_FOUND.
+ */
 export async function resolveFileSet(db: Kysely<Database>, ref: string): Promise<FileSet> {
   if (ref.startsWith('draft:')) {
     const draft = await requireDraft(db, ref.slice('draft:'.length));

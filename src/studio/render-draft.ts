@@ -95,6 +95,7 @@ export async function draftData(
   return { data: JSON.parse(sample) as DocumentData, locale: req.locale ?? fallbackLocale, asOf };
 }
 
+/** A draft's live preview on one channel, with sample data and the type's brand; render errors propagate. */
 export async function renderDraftChannel(
   db: Kysely<Database>,
   req: DraftPreviewRequest,

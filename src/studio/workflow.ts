@@ -116,6 +116,10 @@ export async function createDraftFromPackage(
   return draft;
 }
 
+/**
+ * A studio draft by id.
+ * @throws MissiveError MSV_STUDIO_DRAFT_NOT_FOUND.
+ */
 export async function requireDraft(db: Kysely<Database>, id: string): Promise<DraftRecord> {
   const draft = await getDraft(db, id);
   if (!draft) throw new MissiveError('MSV_STUDIO_DRAFT_NOT_FOUND', `no draft ${id}`, { draftId: id });
@@ -205,6 +209,7 @@ export async function submitDraft(
   return { ...draft, status: 'submitted', submittedBy: who.user, submittedAt };
 }
 
+/** Whether a studio user may approve drafts: admins, and marketers granted approval. */
 export async function canApprove(
   db: Kysely<Database>,
   who: Pick<StudioActor, 'user' | 'role'>,
@@ -281,6 +286,10 @@ export async function rejectDraft(db: Kysely<Database>, who: StudioActor, id: st
   return { ...draft, status: 'draft' };
 }
 
+/**
+ * Discards a draft, audited.
+ * @throws MissiveError MSV_STUDIO_DRAFT_NOT_FOUND, or MSV_STUDIO_DRAFT_STATE when it is no longer a draft.
+ */
 export async function discardDraft(db: Kysely<Database>, who: StudioActor, id: string): Promise<void> {
   const draft = await requireDraft(db, id);
   if (draft.status !== 'draft') throw stateError(draft, 'only a draft can be discarded');

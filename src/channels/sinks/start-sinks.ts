@@ -14,6 +14,7 @@ export interface Sinks {
   close(): Promise<void>;
 }
 
+/** Starts the local SMTP and Twilio-compatible sinks (`missive sinks`), writing what arrives under `dir`. */
 export async function startSinks(options: {
   dir: string;
   smtpPort?: number;

@@ -15,6 +15,7 @@ const COLOURS: Record<PolicyName, string> = {
   oracle: '#c0392b',
 };
 
+/** A simulation's success rate per week and policy as an SVG chart. */
 export function simulationSvg(result: SimulationResult): string {
   const width = 640;
   const height = 360;
@@ -56,6 +57,7 @@ export function simulationSvg(result: SimulationResult): string {
   return `${parts.join('\n')}\n`;
 }
 
+/** A simulation's success rate per week and policy as a text table. */
 export function simulationTable(result: SimulationResult): string {
   const pct = (r: number, p: string) => `${(r * 100).toFixed(1)} %`.padStart(Math.max(8, p.length));
   const lines = [`week  customers ${POLICIES.map((p) => p.padStart(8)).join(' ')}`];

@@ -10,6 +10,7 @@ export interface ReceivedLinks {
   images: string[];
 }
 
+/** The links (target and visible text) and remote images of a received e-mail artifact's HTML body. */
 export function readReceivedEmail(bytes: Uint8Array): ReceivedLinks {
   const html = (decodeEmail(bytes).html ?? '').replace(/<head\b[\s\S]*?<\/head>/i, '');
   const links = [...html.matchAll(/<a\s[^>]*?href="(https?:[^"]*)"[^>]*>([\s\S]*?)<\/a>/gi)].map((m) => ({
@@ -22,6 +23,7 @@ export function readReceivedEmail(bytes: Uint8Array): ReceivedLinks {
   return { links, images };
 }
 
+/** The links of a received SMS (each with the whole text as its text); an SMS has no images. */
 export function readReceivedSms(body: string): ReceivedLinks {
   return {
     links: [...body.matchAll(/https?:\/\/\S+/gi)].map((m) => ({ url: m[0], text: body })),

@@ -10,6 +10,7 @@ import {
 } from '../../rules/index.ts';
 import { type ProportionTest, twoProportionTest } from '../stats.ts';
 import type { LearningPath, ReceivedOffer, WeekRun } from './learning-path.ts';
+import type { SimCustomer } from './sim-customer.ts';
 import { trueRate } from './true-rates.ts';
 
 /**
@@ -32,11 +33,7 @@ import { trueRate } from './true-rates.ts';
  * The engine never sees `y`: the `subscribedTermDeposit` trait is cleared.
  */
 
-export interface SimCustomer {
-  customer: Customer;
-  /** The real outcome `y` of bank-full.csv. */
-  subscribed: boolean;
-}
+export type { SimCustomer } from './sim-customer.ts';
 
 export const POLICIES = ['learning', 'static', 'random', 'segment-oracle', 'oracle'] as const;
 export type PolicyName = (typeof POLICIES)[number];
@@ -95,6 +92,10 @@ export interface SimulationResult {
 
 type Tally = Record<PolicyName, { offered: number; successes: number; value: number }>;
 
+/**
+ * Simulates weeks of campaigns on customers with known true response rates: learning against static and
+ * random policies.
+ */
 export async function simulate(
   all: readonly SimCustomer[],
   options: SimulationOptions,

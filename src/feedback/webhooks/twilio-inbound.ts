@@ -31,6 +31,7 @@ export function smsKeyword(body: string): SmsKeyword {
   return null;
 }
 
+/** Whether a webhook's X-Twilio-Signature matches its URL and parameters (RELIABILITY S5). */
 export function isSignedByTwilio(
   authToken: string,
   signature: string | undefined,
@@ -46,6 +47,10 @@ export interface InboundOutcome extends RecordResult {
   offerId: string | null;
 }
 
+/**
+ * An SMS reply: STOP-like keywords unsubscribe from marketing, other replies are events of the last SMS
+ * sent; each message once.
+ */
 export async function handleInboundSms(
   db: Kysely<Database>,
   params: Record<string, string>,

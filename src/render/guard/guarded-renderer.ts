@@ -47,6 +47,10 @@ interface Thread {
   died?: MissiveError;
 }
 
+/**
+ * Renders each document in a worker thread with time and heap caps (RELIABILITY B1). Its renders throw
+ * MSV_RENDER_TIMEOUT, MSV_RENDER_MEMORY or MSV_RENDER_FAILED.
+ */
 export function createGuardedRenderer(limits: RenderLimits): GuardedRenderer {
   let thread: Thread | undefined;
   let started = 0;
