@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { addDays } from '../../src/customers/feeds/period.ts';
 import { seededRandom } from '../../src/core/seeded-random.ts';
+import { addDays } from '../../src/customers/feeds/period.ts';
 import type { SourceRow } from '../../src/customers/source-row.ts';
 import { checkAsOf, describeFeeds, isMain, positiveInteger, runMain, UsageError } from '../cli-support.ts';
 import {

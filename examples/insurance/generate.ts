@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { addMonths } from '../../src/customers/feeds/period.ts';
 import { type SeededRandom, seededRandom } from '../../src/core/seeded-random.ts';
+import { addMonths } from '../../src/customers/feeds/period.ts';
 import { currencyFor } from '../bank-statements/account.ts';
 import { checkAsOf, describeFeeds, isMain, positiveInteger, runMain, UsageError } from '../cli-support.ts';
 import { BANK_CUSTOMERS, BANK_MAPPING, customersOf, type FeedCustomer } from '../customer-source.ts';

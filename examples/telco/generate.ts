@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { monthsEnding } from '../../src/customers/feeds/period.ts';
 import { type SeededRandom, seededRandom } from '../../src/core/seeded-random.ts';
+import { monthsEnding } from '../../src/customers/feeds/period.ts';
 import { checkAsOf, describeFeeds, isMain, positiveInteger, runMain, UsageError } from '../cli-support.ts';
 import { customersOf, EXAMPLES_DIR, type FeedCustomer } from '../customer-source.ts';
 import { csvCell, FeedWriter, money, type WrittenFeed } from '../feed-writer.ts';
