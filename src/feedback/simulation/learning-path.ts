@@ -1,7 +1,7 @@
 import type { ChannelKind } from '../../core/types.ts';
 import type { Decision, ModelSnapshot } from '../../rules/index.ts';
 import type { ReceivedLinks } from './received-message.ts';
-import type { SimCustomer } from './simulate.ts';
+import type { SimCustomer } from './sim-customer.ts';
 
 /**
  * The learning policy's side of the replay: the product itself. Each week is a run of the campaign

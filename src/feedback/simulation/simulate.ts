@@ -1,5 +1,4 @@
 import { seededRandom } from '../../core/seeded-random.ts';
-import type { Customer } from '../../core/types.ts';
 import {
   type CompiledCatalog,
   type Decision,
