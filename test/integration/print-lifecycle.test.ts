@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/api/app.ts';
 import type { BlobStore } from '../../src/archive/blob-store.ts';
 import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
 import { archiveDocument } from '../../src/archive/ledger.ts';
@@ -31,6 +32,7 @@ import { upsertCustomers } from '../../src/store/customers.ts';
 import { findPrintPieces } from '../../src/store/print-file-documents.ts';
 import { createRunIfAbsent } from '../../src/store/runs.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { PASSWORD, seedUsers } from '../support/api.ts';
 import { openTempStore, type TempStore } from '../support/stores.ts';
 
 const AS_OF = '2026-10-31';
@@ -291,5 +293,32 @@ describe('print lifecycle: in print file → printed → mailed, spoiled re-prin
       }),
     ]);
     expect(await status(copyRow.communication_id!)).toBe('mailed');
+  });
+
+  it("the agent's timeline and viewer show the lifecycle in en-GB and zh-CN", async () => {
+    await seedUsers(temp.store.db);
+    const app = buildApp({ db: temp.store.db, blobs, logger });
+    await app.ready();
+    try {
+      const login = await app.inject({
+        method: 'POST',
+        url: '/login',
+        payload: { name: 'agent1', password: PASSWORD },
+      });
+      const session = `missive_session=${login.cookies.find((c) => c.name === 'missive_session')!.value}`;
+      const mailed = bySequence(2);
+      const customer = `/ui/customers/${encodeURIComponent(mailed.customer_id!)}`;
+      const page = async (url: string, lang: string) =>
+        (await app.inject({ url, headers: { cookie: `${session}; missive_lang=${lang}` } })).body;
+      expect(await page(customer, 'en-GB')).toContain('<td data-status="mailed">mailed');
+      expect(await page(customer, 'zh-CN')).toContain('<td data-status="mailed">已寄出');
+      const viewer = `${customer}/communications/${encodeURIComponent(mailed.communication_id!)}`;
+      const zh = await page(viewer, 'zh-CN');
+      expect(zh).toContain('<td data-status="in_print_file">已编入打印文件</td>');
+      expect(zh).toContain('<dd data-status="mailed">已寄出</dd>');
+      expect(await page(viewer, 'en-GB')).toContain('<td data-status="in_print_file">in print file</td>');
+    } finally {
+      await app.close();
+    }
   });
 });
