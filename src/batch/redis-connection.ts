@@ -95,7 +95,7 @@ export async function assertNoEviction(redis: RedisClient, warn: (message: strin
 }
 
 /** The cluster's masters, once the client is ready (it learns them from CLUSTER SLOTS). */
-export async function clusterMasters(cluster: Cluster): Promise<Redis[]> {
+async function clusterMasters(cluster: Cluster): Promise<Redis[]> {
   if (cluster.status !== 'ready') {
     await new Promise<void>((resolve, reject) => {
       cluster.once('ready', resolve);

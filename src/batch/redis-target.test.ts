@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeRedisTarget, isClusterUrl, parseRedisTarget, queuePrefixFor } from './redis-target.ts';
+import { describeRedisTarget, parseRedisTarget, queuePrefixFor } from './redis-target.ts';
 
 describe('REDIS_URL: one server or a Redis Cluster', () => {
   it('keeps a redis:// URL as it is', () => {
@@ -7,7 +7,7 @@ describe('REDIS_URL: one server or a Redis Cluster', () => {
       kind: 'single',
       url: 'redis://127.0.0.1:6379/0',
     });
-    expect(isClusterUrl('rediss://h:1')).toBe(false);
+    expect(parseRedisTarget('rediss://h:1').kind).toBe('single');
   });
 
   it('reads the seed nodes, credentials and TLS of a cluster URL', () => {

@@ -16,11 +16,6 @@ export type RedisTarget =
 
 const CLUSTER_SCHEME = /^(rediss?)\+cluster:\/\//;
 
-/** True when `url` names a Redis Cluster. */
-export function isClusterUrl(url: string): boolean {
-  return CLUSTER_SCHEME.test(url);
-}
-
 /**
  * Parses REDIS_URL. Throws a plain Error naming the bad part (config.ts has checked the scheme).
  *
