@@ -126,8 +126,10 @@ describe.each(['sqlite', 'postgres'] as const)('two missive worker processes on 
     expect(report.reconciliation).toMatchObject({ balanced: true, customersIn: 20, customersAccounted: 20 });
     expect(report.byChannel.email?.sent).toBe(byChannel.email?.sent);
     expect(report.decisions).toBe(20);
-    // The flow's parent closed the run: it assembled the print streams of the paper documents.
-    expect(report.print?.documents).toBe(byChannel.print?.archived);
+    // The flow's parent closed the run: it assembled the print streams of the paper documents,
+    // which are now in their print files (issue 19's print lifecycle).
+    expect(byChannel.print?.archived).toBeUndefined();
+    expect(report.print?.documents).toBe(byChannel.print?.in_print_file);
     expect(fs.existsSync(path.join(temp.dir, 'print-streams', run.id))).toBe(true);
   });
 
