@@ -1,10 +1,11 @@
 /** The archive stage's public surface: other stages import archive only through this file (or heavy.ts). */
 export { type ArchiveVerification, verifyArchive } from './archive-verify.ts';
 export type { BlobStore } from './blob-store.ts';
+export { loadStoredBrand } from './brand-store.ts';
 export { formatCheckpoint, parseCheckpoint } from './checkpoint.ts';
 export { type ErasureOutcome, eraseCustomer, erasureRecords } from './erasure.ts';
 export { createFsBlobStore } from './fs-blob-store.ts';
-export { snapshotInput } from './input-snapshot.ts';
+export { loadInputSnapshot, type RenderInput, snapshotInput } from './input-snapshot.ts';
 export { documentLogData, recordDocument, storeDocument } from './ledger.ts';
 export { issueCheckpoint } from './log-checkpoint.ts';
 export { loadOrCreateLogKey } from './log-key.ts';

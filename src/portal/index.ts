@@ -27,3 +27,4 @@ export {
   unsubscribeAll,
 } from './preferences.ts';
 export { contactOnFile, startSignIn, verifySignIn } from './sign-in.ts';
+export { documentWebView } from './web-view.ts';

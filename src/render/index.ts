@@ -13,3 +13,4 @@ export {
   trackArtifact,
   trackedLinkRows,
 } from './tracked-links.ts';
+export { renderWebView } from './web-view.ts';

@@ -10,6 +10,7 @@ import {
   templatePackageFromFiles,
 } from '../templates/index.ts';
 import { renderForChannel } from './render-channel.ts';
+import { renderWebView } from './web-view.ts';
 
 export interface LintIssue {
   severity: 'error' | 'warning';
@@ -79,6 +80,14 @@ async function lintLoaded(
           rendered += 1;
         } catch (err) {
           issues.push(issueOf(err, { locale, channel }));
+        }
+      }
+      // The web view (web.hbs, the portal's e-presentment) must render the same data, strictly.
+      if (template.web) {
+        try {
+          renderWebView(template, data, { locale, brand });
+        } catch (err) {
+          issues.push(issueOf(err, { locale }));
         }
       }
     }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MissiveError } from '../core/errors.ts';
 import { type CompiledEmail, compileEmail } from './compile-email.ts';
 import { type CompiledSms, compileSms } from './compile-sms.ts';
+import { compileWeb } from './compile-web.ts';
 import { compileText, type TextContext } from './handlebars/env.ts';
 import type { TemplateRuntime } from './handlebars/runtime.ts';
 import { lintText } from './handlebars/string-ids.ts';
@@ -27,6 +28,8 @@ export interface CompiledTemplate {
   readonly email: CompiledEmail | undefined;
   /** The SMS body, when the package has the sms channel. */
   readonly sms: CompiledSms | undefined;
+  /** The web view (web.hbs, e-presentment in the customer portal), when the package has one. */
+  readonly web: TemplateText | undefined;
   /** Locale and strings for the print context; MSV_TEMPLATE_INVALID for a locale the package lacks. */
   runtime(locale: string): TemplateRuntime;
   /** The data checked against the manifest's dataSchema; MSV_RENDER_DATA_INVALID lists every problem. */
@@ -127,6 +130,7 @@ export function compileTemplate(pkg: TemplatePackage): CompiledTemplate {
     print,
     email: undefined,
     sms: pkg.manifest.channels.includes('sms') ? compileSms(pkg, ids) : undefined,
+    web: compileWeb(pkg, ids),
     validateData,
     runtime(locale: string): TemplateRuntime {
       const runtime = runtimes.get(locale);

@@ -8,7 +8,7 @@ export {
 export { type CompiledBrand, compileBrand } from './brand/compile-brand.ts';
 export { loadBrandByName } from './brand/default-brand.ts';
 export { themeLayout } from './brand/theme-layout.ts';
-export { type CompiledTemplate, compileTemplateAsync } from './compile.ts';
+export { type CompiledTemplate, compileTemplate, compileTemplateAsync } from './compile.ts';
 export { type TemplateRuntime, withBrand } from './handlebars/runtime.ts';
 export type { TemplateText, TextLocation } from './handlebars/template-text.ts';
 export { maskDigits } from './helpers/mask.ts';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import PDFDocument from 'pdfkit';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
 import { archiveDocument } from '../../src/archive/ledger.ts';
@@ -17,10 +17,10 @@ import { getCustomer, upsertCustomers } from '../../src/store/customers.ts';
 import { saveDecisionIfAbsent } from '../../src/store/decisions.ts';
 import { listEvents } from '../../src/store/events.ts';
 import { createRunIfAbsent } from '../../src/store/runs.ts';
+import { seriousViolations } from '../support/browser.ts';
 import { type PortalSinks, smsCode, startPortalApp, startPortalSinks, testClock } from '../support/portal.ts';
 import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
 
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SAMPLES = path.join(ROOT, 'docs', 'samples');
 
 /**
@@ -61,20 +61,6 @@ function statementPdf(customer: Customer, month: string): Promise<Buffer> {
     doc.fontSize(18).text(`Statement — ${month}`).moveDown().fontSize(11).text(`Customer ${customer.id}`);
     doc.end();
   });
-}
-
-/** axe-core in the page (evaluated over CDP, so the page's CSP stays as served): serious or critical violations. */
-interface AxeResults {
-  violations: { id: string; impact: string | null; nodes: unknown[] }[];
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  // Strings, not functions: the tests compile without the DOM library.
-  const result = await page.evaluate<AxeResults>('axe.run()');
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.nodes.length})`);
 }
 
 /**

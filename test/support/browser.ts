@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { PASSWORD } from './api.ts';
@@ -34,4 +36,20 @@ export async function signedInPage(
   await page.fill('input[name=password]', PASSWORD);
   await Promise.all([page.waitForURL(options.landing), page.click('button[type=submit]')]);
   return page;
+}
+
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeResults {
+  violations: { id: string; impact: string | null; nodes: unknown[] }[];
+}
+
+/** axe-core in the page (evaluated over CDP, so the page's CSP stays as served): serious or critical violations. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  // Strings, not functions: the tests compile without the DOM library.
+  const result = await page.evaluate<AxeResults>('axe.run()');
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.nodes.length})`);
 }

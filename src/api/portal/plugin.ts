@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/index.ts';
+import { createTemplateCache, type TemplateCache } from '../../batch/index.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { SuccessRules } from '../../feedback/index.ts';
 import {
@@ -54,6 +55,8 @@ export interface PortalDeps {
   successRules: SuccessRules | undefined;
   /** Runs work after the answer (sends), awaited when the app closes. */
   background: Background;
+  /** Published template versions, compiled once: a document's web view uses the version that made it. */
+  templates: TemplateCache;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -77,6 +80,7 @@ export const portalArea: FastifyPluginAsync<PortalAreaOptions> = async (scope, o
     limits: { ...DEFAULT_PORTAL_LIMITS, ...options.limits },
     successRules: options.successRules,
     background: backgroundTasks(scope),
+    templates: createTemplateCache(options.db),
   };
   scope.decorate('portal', deps);
   scope.addHook('onRequest', async (request, reply) => findCustomer(deps, request, reply));

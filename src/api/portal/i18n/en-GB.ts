@@ -48,6 +48,8 @@ export const portalEnGB = {
   openPdf: 'Open the PDF',
   pdfFrame: 'The document as sent',
   emailFrame: 'The e-mail as sent',
+  showEmail: 'Show the e-mail as sent',
+  webView: 'Your document on this page',
   smsText: 'The text message as sent',
   backToDocuments: 'Back to my documents',
   paperless: 'Paperless statements',

@@ -47,6 +47,8 @@ export const portalZhCN: PortalStrings = {
   openPdf: '打开PDF',
   pdfFrame: '原样发送的文件',
   emailFrame: '原样发送的电子邮件',
+  showEmail: '查看原样发送的电子邮件',
+  webView: '网页版文件',
   smsText: '原样发送的短信',
   backToDocuments: '返回我的文件',
   paperless: '无纸化对账单',

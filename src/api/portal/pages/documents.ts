@@ -1,5 +1,5 @@
 import type { PortalDocument } from '../../../portal/index.ts';
-import { html, type SafeHtml } from '../../ui/html.ts';
+import { html, SafeHtml } from '../../ui/html.ts';
 import type { PortalContext } from '../context.ts';
 import type { PortalStrings } from '../i18n/en-GB.ts';
 import { portalPage } from '../layout.ts';
@@ -44,6 +44,12 @@ export function documentsPage(
 }
 
 export type DocumentView =
+  /**
+   * The document as a web page (the template's web.hbs over the sealed inputs, escaped by
+   * Handlebars; src/portal/web-view.ts), with the PDF one tap away: the printed PDF, or the PDF the
+   * e-mail carried (`pdf` undefined when it carried none).
+   */
+  | { kind: 'web'; html: string; lang: string; pdf: string | undefined; email: boolean }
   | { kind: 'print' }
   | { kind: 'email' }
   | { kind: 'sms'; text: string }
@@ -58,12 +64,15 @@ export function documentPage(ctx: PortalContext, document: PortalDocument, view:
       ? html`<div class="alert error" role="alert" id="tampered">${t.tampered}</div>`
       : html`<div class="alert ok" role="status" id="verified">${t.verified} <span class="muted">sha256 <code id="sha256">${document.sha256}</code></span></div>
 ${
-  view.kind === 'print'
-    ? html`<p class="actions"><a class="button primary" id="open-pdf" href="/portal/documents/${id}/file">${t.openPdf}</a></p>
+  view.kind === 'web'
+    ? html`<p class="actions">${view.pdf ? html`<a class="button primary" id="open-pdf" href="${view.pdf}">${t.openPdf}</a> ` : ''}${view.email ? html`<a id="show-email" href="/portal/documents/${id}/email">${t.showEmail}</a>` : ''}</p>
+<section id="web-view" aria-label="${t.webView}" lang="${view.lang}">${new SafeHtml(view.html)}</section>`
+    : view.kind === 'print'
+      ? html`<p class="actions"><a class="button primary" id="open-pdf" href="/portal/documents/${id}/file">${t.openPdf}</a></p>
 <iframe class="document" id="document" title="${t.pdfFrame}" src="/portal/documents/${id}/file"></iframe>`
-    : view.kind === 'email'
-      ? html`<iframe class="document" id="document" title="${t.emailFrame}" sandbox="" src="/portal/documents/${id}/email"></iframe>`
-      : html`<section class="card" aria-label="${t.smsText}"><p id="sms">${view.text}</p></section>`
+      : view.kind === 'email'
+        ? html`<iframe class="document" id="document" title="${t.emailFrame}" sandbox="" src="/portal/documents/${id}/email"></iframe>`
+        : html`<section class="card" aria-label="${t.smsText}"><p id="sms">${view.text}</p></section>`
 }`;
   return portalPage(
     ctx,

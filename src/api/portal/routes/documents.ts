@@ -1,17 +1,23 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isMissiveError } from '../../../core/errors.ts';
+import { isMissiveError, MissiveError } from '../../../core/errors.ts';
 import {
   customerDocument,
+  documentWebView,
   listCustomerDocuments,
+  type PortalDocument,
   readCustomerDocument,
   recordDocumentView,
 } from '../../../portal/index.ts';
 import { decodeEmail } from '../../../render/index.ts';
+import { listAttachments } from '../../../store/index.ts';
 import { EMAIL_FRAME_CSP, neutraliseEmailHtml } from '../../email-view.ts';
 import { requireBlobs } from '../../require-blobs.ts';
 import { sendPage } from '../../ui/layout.ts';
 import { portalContext } from '../context.ts';
-import { documentPage, documentsPage } from '../pages/documents.ts';
+import { type DocumentView, documentPage, documentsPage } from '../pages/documents.ts';
+
+/** The portal area's decorator (plugin.ts), named without importing the plugin (it imports these routes). */
+type PortalDeps = FastifyInstance['portal'];
 
 const customer = { public: true, portal: 'customer' } as const;
 type Params = { id: string };
@@ -69,11 +75,7 @@ export function portalDocumentRoutes(app: FastifyInstance): void {
           { customerId: request.portalCustomer!.customerId, document, at: deps.now() },
           deps.successRules,
         );
-        const view =
-          document.channel === 'sms'
-            ? { kind: 'sms' as const, text: Buffer.from(bytes).toString('utf8') }
-            : { kind: document.channel };
-        return sendPage(reply, documentPage(ctx, document, view));
+        return sendPage(reply, documentPage(ctx, document, await viewOf(deps, document, bytes)));
       } catch (err) {
         if (!isMissiveError(err) || err.code !== 'MSV_ARCHIVE_TAMPERED') throw err;
         const document = await customerDocument(
@@ -124,6 +126,38 @@ export function portalDocumentRoutes(app: FastifyInstance): void {
   );
 
   app.get<{ Params: Params }>(
+    '/portal/documents/:id/attachment',
+    {
+      config: customer,
+      schema: {
+        tags: ['portal'],
+        summary:
+          'The PDF an e-mailed document carried, verified against its sha256; 404 when it carried none',
+        params: idParams,
+      },
+    },
+    async (request, reply) => {
+      const { document } = await readCustomerDocument(
+        deps.db,
+        requireBlobs(deps),
+        reader(request, 'portal.attachment'),
+        request.params.id,
+      );
+      const pdf = await carriedPdf(deps, document.id);
+      if (!pdf) throw new MissiveError('MSV_STORE_NOT_FOUND', 'this document carried no PDF');
+      const bytes = await requireBlobs(deps).get(pdf.sha256);
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('x-missive-sha256', pdf.sha256)
+        .header('x-missive-verified', 'sha256')
+        .header('content-disposition', `inline; filename="${pdf.name}"`)
+        .header('cache-control', 'no-store')
+        .header('content-security-policy', "frame-ancestors 'self'")
+        .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    },
+  );
+
+  app.get<{ Params: Params }>(
     '/portal/documents/:id/email',
     { config: customer, schema: { hide: true, params: idParams } },
     async (request, reply) => {
@@ -142,4 +176,28 @@ export function portalDocumentRoutes(app: FastifyInstance): void {
         .send(html);
     },
   );
+}
+
+/** The first PDF an e-mail carried (a statement or bill e-mail's `email.document: attach`). */
+async function carriedPdf(deps: PortalDeps, communicationId: string) {
+  return (await listAttachments(deps.db, communicationId)).find((a) => a.mediaType === 'application/pdf');
+}
+
+/**
+ * How the document page shows a document: as a web page when its template version has a web view
+ * (with the PDF one tap away), else the PDF or e-mail in a frame, or the SMS text.
+ */
+async function viewOf(deps: PortalDeps, document: PortalDocument, bytes: Uint8Array): Promise<DocumentView> {
+  if (document.channel === 'sms') return { kind: 'sms', text: Buffer.from(bytes).toString('utf8') };
+  const web = await documentWebView(
+    { db: deps.db, blobs: requireBlobs(deps), templates: deps.templates },
+    document.id,
+  );
+  if (!web) return { kind: document.channel };
+  const id = encodeURIComponent(document.id);
+  const email = document.channel === 'email';
+  const pdf = email
+    ? (await carriedPdf(deps, document.id)) && `/portal/documents/${id}/attachment`
+    : `/portal/documents/${id}/file`;
+  return { kind: 'web', html: web.html, lang: web.locale, pdf: pdf || undefined, email };
 }
