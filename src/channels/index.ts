@@ -10,10 +10,6 @@ export {
   confirmPrintFile,
 } from './print-stream/confirm-print-file.ts';
 export { type PrintStreamOptions, printStreamOptions } from './print-stream/options.ts';
-export {
-  HANDED_OVER_STATUSES,
-  PRINT_HOUSE_STATUSES,
-  type PrintHouseStatus,
-} from './print-stream/print-lifecycle.ts';
+export { PRINT_HOUSE_STATUSES, type PrintHouseStatus } from './print-stream/print-lifecycle.ts';
 export { openSendJournal } from './send-journal.ts';
 export { applyTwilioStatus } from './twilio-status.ts';

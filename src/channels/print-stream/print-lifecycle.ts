@@ -8,9 +8,6 @@ import type { CommunicationStatus } from '../../core/types.ts';
 export const PRINT_HOUSE_STATUSES = ['printed', 'mailed', 'spoiled'] as const;
 export type PrintHouseStatus = (typeof PRINT_HOUSE_STATUSES)[number];
 
-/** Ledger statuses of a letter Missive has handed to the print house (in a print file or after). */
-export const HANDED_OVER_STATUSES = ['in_print_file', 'printed', 'mailed', 'spoiled'] as const;
-
 /** move: through the ledger from these statuses; unchanged: already there or past it; conflict: refused. */
 export type LifecycleStep =
   | { kind: 'move'; from: readonly CommunicationStatus[] }
