@@ -6,21 +6,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInputSnapshot } from '../../src/archive/input-snapshot.ts';
 import { verifyCommunication } from '../../src/archive/replay.ts';
-import { executeRun } from '../../src/batch/execute-run.ts';
 import type { Customer } from '../../src/core/types.ts';
-import { publishCatalogDir } from '../../src/rules/publish.ts';
-import { type CommunicationRecord, listCommunicationsForRun } from '../../src/store/communications.ts';
+import type { CommunicationRecord } from '../../src/store/communications.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
 import type { Store } from '../../src/store/db.ts';
-import { publishTemplatePackage } from '../../src/templates/publish.ts';
-import { loadStatementFeeds } from '../support/statement-feeds.ts';
-import {
-  importBankCustomers,
-  openTempStore,
-  ROOT,
-  type TempStore,
-  testBatchDeps,
-} from '../support/stores.ts';
+import { runBankStatements } from '../support/bank-statement-run.ts';
+import { openTempStore, ROOT, type TempStore, type testBatchDeps } from '../support/stores.ts';
 
 const run = promisify(execFile);
 
@@ -39,26 +30,9 @@ describe('replaying archived documents from their stored inputs', () => {
   beforeAll(async () => {
     temp = await openTempStore('archive-replay');
     ({ store } = temp);
-    customers = await importBankCustomers(
-      store,
-      path.join(ROOT, 'test', 'fixtures', 'customers-bank-20.csv'),
-    );
-    await publishCatalogDir(store.db, path.join(ROOT, 'catalogs', 'bank'), '2026-10-31');
-    await loadStatementFeeds(store.db, customers, '2026-10-31');
-    const template = await publishTemplatePackage(store.db, 'templates/monthly-statement');
-    const batch = testBatchDeps(store, temp.dir, { chunkSize: 10, concurrency: 1 });
-    deps = batch.deps;
-    try {
-      const outcome = await executeRun(deps, {
-        communicationType: 'monthly-statement',
-        templateVersionId: template.id,
-        asOf: '2026-10-31',
-        source: 'store:all',
-      });
-      rows = (await listCommunicationsForRun(store.db, outcome.runId)).filter((r) => r.status === 'archived');
-    } finally {
-      await batch.close();
-    }
+    let all: CommunicationRecord[];
+    ({ customers, rows: all, deps } = await runBankStatements(temp));
+    rows = all.filter((r) => r.status === 'archived');
   });
 
   afterAll(async () => {

@@ -3,18 +3,12 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeRun } from '../../src/batch/execute-run.ts';
 import { createTemplateCache } from '../../src/batch/template-cache.ts';
 import type { Customer } from '../../src/core/types.ts';
 import { documentWebView } from '../../src/portal/web-view.ts';
-import { publishCatalogDir } from '../../src/rules/publish.ts';
 import { listAttachments } from '../../src/store/communication-attachments.ts';
-import {
-  type CommunicationRecord,
-  listCommunicationsForRun,
-  transitionCommunicationStatus,
-} from '../../src/store/communications.ts';
-import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { type CommunicationRecord, transitionCommunicationStatus } from '../../src/store/communications.ts';
+import { runBankStatements } from '../support/bank-statement-run.ts';
 import { launchChromium, seriousViolations } from '../support/browser.ts';
 import {
   PortalClient,
@@ -24,14 +18,7 @@ import {
   startPortalSinks,
   testClock,
 } from '../support/portal.ts';
-import { loadStatementFeeds } from '../support/statement-feeds.ts';
-import {
-  importBankCustomers,
-  openTempStore,
-  ROOT,
-  type TempStore,
-  testBatchDeps,
-} from '../support/stores.ts';
+import { openTempStore, ROOT, type TempStore, type testBatchDeps } from '../support/stores.ts';
 
 /**
  * Issue 20, e-presentment: a statement made by a real run opens in the portal as a web page built
@@ -50,26 +37,7 @@ describe('portal: a statement as a web page', () => {
   beforeAll(async () => {
     temp = await openTempStore('portal-web-view');
     const { store } = temp;
-    customers = await importBankCustomers(
-      store,
-      path.join(ROOT, 'test', 'fixtures', 'customers-bank-20.csv'),
-    );
-    await publishCatalogDir(store.db, path.join(ROOT, 'catalogs', 'bank'), '2026-10-31');
-    await loadStatementFeeds(store.db, customers, '2026-10-31');
-    const template = await publishTemplatePackage(store.db, 'templates/monthly-statement');
-    const batch = testBatchDeps(store, temp.dir, { chunkSize: 10, concurrency: 1 });
-    deps = batch.deps;
-    try {
-      const outcome = await executeRun(deps, {
-        communicationType: 'monthly-statement',
-        templateVersionId: template.id,
-        asOf: '2026-10-31',
-        source: 'store:all',
-      });
-      rows = await listCommunicationsForRun(store.db, outcome.runId);
-    } finally {
-      await batch.close();
-    }
+    ({ customers, rows, deps } = await runBankStatements(temp));
     // The e-mails went out (no dispatch stage runs here): the portal lists what was received.
     for (const row of rows.filter((r) => r.channel === 'email' && r.status === 'archived')) {
       await transitionCommunicationStatus(store.db, row.id, { from: ['archived'], to: 'sent' });
