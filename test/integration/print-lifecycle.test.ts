@@ -179,6 +179,9 @@ describe('print lifecycle: in print file → printed → mailed, spoiled re-prin
       artifactSha256: bySequence(3).document_sha256,
     });
     expect(formatConfirmSummary(outcome)).toContain('re-printed  1 queued for the next print file');
+    expect(formatConfirmSummary(outcome)).toContain(
+      `${bySequence(3).communication_id} spoiled → re-print ${outcome.reprints[0]!.reprint}`,
+    );
     expect(file).toMatch(/returned-1\.csv$/);
   });
 
@@ -231,6 +234,9 @@ describe('print lifecycle: in print file → printed → mailed, spoiled re-prin
     await expect(confirmPrintFile(confirmDeps(), bad)).rejects.toMatchObject({
       code: 'MSV_INPUT_BAD_FILE',
       message: expect.stringContaining('no "status" column'),
+    });
+    await expect(confirmPrintFile(confirmDeps(), path.join(temp.dir, 'absent.csv'))).rejects.toMatchObject({
+      code: 'MSV_INPUT_BAD_FILE',
     });
   });
 

@@ -58,9 +58,12 @@ export async function confirmPrintFile(deps: ConfirmDeps, file: string): Promise
   >;
   const outcome: ConfirmOutcome = { file, lines: 0, moved, unchanged: 0, rejected: [], reprints: [] };
   let header: string[] | undefined;
-  const parser = fs
-    .createReadStream(file)
-    .pipe(parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true }));
+  const source = fs.createReadStream(file);
+  const parser = source.pipe(
+    parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true }),
+  );
+  // pipe() does not pass on the file's own errors (no such file): end the parse with them.
+  source.on('error', (err) => parser.destroy(err));
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: string[];
@@ -82,7 +85,16 @@ export async function confirmPrintFile(deps: ConfirmDeps, file: string): Promise
       else await applyLine(deps, decoded, outcome);
     }
   } catch (err) {
+    source.destroy();
     if (err instanceof MissiveError) throw err;
+    if ((err as NodeJS.ErrnoException).syscall) {
+      throw new MissiveError(
+        'MSV_INPUT_BAD_FILE',
+        `${file}: ${(err as Error).message}`,
+        { file },
+        { cause: err },
+      );
+    }
     // A CSV syntax error (an unbalanced quote): what came before counts, the rest is not read.
     const line = Number((err as { lines?: number }).lines ?? outcome.lines + 1);
     outcome.rejected.push({

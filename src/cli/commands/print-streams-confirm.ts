@@ -77,12 +77,16 @@ export function formatConfirmSummary(o: ConfirmOutcome): string {
     .slice(0, SHOWN_REJECTS)
     .map((r) => `    ${r.file}:${r.line}${r.field ? ` ${r.field}` : ''}: ${r.reason}`);
   if (o.rejected.length > SHOWN_REJECTS) rejects.push(`    … and ${o.rejected.length - SHOWN_REJECTS} more`);
+  const spoiled = o.reprints
+    .slice(0, SHOWN_REJECTS)
+    .map((r) => `    ${r.spoiled} spoiled → re-print ${r.reprint}${r.created ? '' : ' (queued before)'}`);
   return `${[
     `print house confirmations from ${o.file}`,
     `  lines       ${o.lines}`,
     ...PRINT_HOUSE_STATUSES.map((s) => `  ${s.padEnd(11)} ${o.moved[s]}`),
     `  unchanged   ${o.unchanged} (already in that status or past it)`,
     `  re-printed  ${reprinted} queued for the next print file${o.reprints.length > reprinted ? ` (${o.reprints.length - reprinted} queued before)` : ''}`,
+    ...spoiled,
     `  refused     ${o.rejected.length}`,
     ...rejects,
   ].join('\n')}\n`;
