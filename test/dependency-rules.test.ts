@@ -14,8 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const root = path.resolve(import.meta.dirname, '..');
 const run = promisify(execFile);
-const { LAYERS } = createRequire(import.meta.url)('../.dependency-cruiser-layers.cjs') as {
+const { LAYERS, HEAVY_PACKAGES } = createRequire(import.meta.url)('../.dependency-cruiser-layers.cjs') as {
   LAYERS: string[][];
+  HEAVY_PACKAGES: string[];
 };
 
 interface Outcome {
@@ -96,6 +97,31 @@ describe('import rules of src/', () => {
     expect(output).toMatch(
       /light-entry: src\/render\/index\.ts → \S*node_modules\/(pdfkit|fontkit|bwip-js)\//,
     );
+  }, 180_000);
+
+  it('no stage index.ts loads a heavy package when it runs (a require() the check above cannot see)', async () => {
+    // templates/mjml.ts loads MJML with createRequire, which dependency-cruiser does not follow: import
+    // each entry point in a process of its own and look at what CommonJS loaded.
+    const probe = [
+      "import { createRequire } from 'node:module';",
+      'await import(process.argv[1]);',
+      `const heavy = /node_modules\\/(${HEAVY_PACKAGES.join('|')})\\//;`,
+      'const loaded = Object.keys(createRequire(import.meta.url).cache).map((k) => heavy.exec(k)?.[1]);',
+      'console.log(JSON.stringify([...new Set(loaded.filter(Boolean))]));',
+    ].join('\n');
+    const stages = fs
+      .readdirSync(path.join(root, 'src'))
+      .filter((stage) => fs.existsSync(path.join(root, 'src', stage, 'index.ts')));
+    const loaded = await Promise.all(
+      stages.map(async (stage) => {
+        const entry = path.join(root, 'src', stage, 'index.ts');
+        const args = ['--import', 'tsx', '--input-type=module', '-e', probe, entry];
+        const { code, output } = await inCopy(process.execPath, args, root);
+        expect(code, output).toBe(0);
+        return [stage, JSON.parse(output.trim().split('\n').at(-1) ?? '[]') as string[]] as const;
+      }),
+    );
+    expect(loaded.filter(([, packages]) => packages.length > 0)).toEqual([]);
   }, 180_000);
 
   it('docs/ARCHITECTURE.md "Layers" lists the enforced order, top layer first', () => {

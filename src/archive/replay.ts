@@ -15,7 +15,8 @@ import {
   getTemplateVersion,
   listTrackedLinks,
 } from '../store/index.ts';
-import { type CompiledTemplate, compileTemplateAsync, templatePackageFromFiles } from '../templates/index.ts';
+import { type CompiledTemplate, compileTemplateAsync } from '../templates/heavy.ts';
+import { templatePackageFromFiles } from '../templates/index.ts';
 import type { BlobStore } from './blob-store.ts';
 import { loadStoredBrand } from './brand-store.ts';
 import { currentRuntime, loadInputSnapshot, type RenderRuntime } from './input-snapshot.ts';

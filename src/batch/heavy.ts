@@ -8,5 +8,6 @@ export { executeRun, type RunOutcome } from './execute-run.ts';
 export { createRenderQueue, quiet } from './queues.ts';
 export { startRunCoordinator } from './run-coordinator.ts';
 export { prepareRunData } from './run-data.ts';
+export { createTemplateCache, type TemplateCache } from './template-cache.ts';
 export { createRenderChunkDeps } from './workers/chunk-deps.ts';
 export { processRenderChunk, recordCustomerFailure } from './workers/render-chunk.ts';

@@ -24,5 +24,4 @@ export {
   type RunSourceSpec,
   sourceKeyFor,
 } from './run-source.ts';
-export { createTemplateCache, type TemplateCache } from './template-cache.ts';
 export type { RunProgress } from './watch-run.ts';

@@ -14,7 +14,7 @@ import {
   saveDataSourceVersion,
   setRunOptions,
 } from '../store/index.ts';
-import type { CompiledTemplate } from '../templates/index.ts';
+import type { CompiledTemplate } from '../templates/heavy.ts';
 
 /**
  * Where a run's document data comes from, fixed when the run is first prepared and kept in its

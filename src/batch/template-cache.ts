@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import type { TemplateSource } from '../render/index.ts';
 import { type Database, getTemplateVersion } from '../store/index.ts';
-import { type CompiledTemplate, compileTemplateAsync, templatePackageFromFiles } from '../templates/index.ts';
+import { type CompiledTemplate, compileTemplateAsync } from '../templates/heavy.ts';
+import { templatePackageFromFiles } from '../templates/index.ts';
 
 /** Published template versions, compiled once per process: versions are immutable, so never stale. */
 export interface TemplateCache {

@@ -6,8 +6,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { registerTrackingRoutes } from '../api/index.ts';
 import type { BlobStore } from '../archive/index.ts';
-import { createRenderChunkDeps, prepareRunData, processRenderChunk } from '../batch/heavy.ts';
-import { createTemplateCache, runIdFor } from '../batch/index.ts';
+import {
+  createRenderChunkDeps,
+  createTemplateCache,
+  prepareRunData,
+  processRenderChunk,
+} from '../batch/heavy.ts';
+import { runIdFor } from '../batch/index.ts';
 import {
   type Channel,
   catalogDeliveryPolicy,
@@ -50,7 +55,7 @@ import {
   type Store,
   upsertCustomers,
 } from '../store/index.ts';
-import { publishTemplatePackage } from '../templates/index.ts';
+import { publishTemplatePackage } from '../templates/heavy.ts';
 
 /**
  * The simulation's learning policy through the product (feedback/simulation/learning-path.ts), in

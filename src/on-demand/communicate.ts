@@ -6,8 +6,9 @@ import {
   snapshotInput,
   storeDocument,
 } from '../archive/index.ts';
+import type { TemplateCache } from '../batch/heavy.ts';
 import { recordCustomerFailure } from '../batch/heavy.ts';
-import { type ResolvedRun, type RunDecisions, resolveRun, type TemplateCache } from '../batch/index.ts';
+import { type ResolvedRun, type RunDecisions, resolveRun } from '../batch/index.ts';
 import { MissiveError } from '../core/errors.ts';
 import { sha256Hex, stableId } from '../core/hash.ts';
 import type { Logger } from '../core/logger.ts';
@@ -38,7 +39,8 @@ import {
   setRunTotal,
   touchOnDemandRequest,
 } from '../store/index.ts';
-import type { CompiledTemplate, DocumentData } from '../templates/index.ts';
+import type { CompiledTemplate } from '../templates/heavy.ts';
+import type { DocumentData } from '../templates/index.ts';
 
 /**
  * One communication now, for the organisation's systems (a payment failed, a card was blocked):

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { type BlobStore, type BrandSettings, createRunBrands } from '../archive/index.ts';
-import { createRunDecisions, createTemplateCache, finishRun, type RunDecisions } from '../batch/index.ts';
+import { createTemplateCache } from '../batch/heavy.ts';
+import { createRunDecisions, finishRun, type RunDecisions } from '../batch/index.ts';
 import {
   type Channel,
   catalogDeliveryPolicy,

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import { type BlobStore, loadInputSnapshot, loadStoredBrand, type RenderInput } from '../archive/index.ts';
-import type { TemplateCache } from '../batch/index.ts';
+import type { TemplateCache } from '../batch/heavy.ts';
 import { isMissiveError } from '../core/errors.ts';
 import { renderWebView } from '../render/index.ts';
 import type { Database } from '../store/index.ts';
-import type { CompiledTemplate } from '../templates/index.ts';
+import type { CompiledTemplate } from '../templates/heavy.ts';
 
 /**
  * A document as a web page (e-presentment, issue 20): built from the communication's sealed input

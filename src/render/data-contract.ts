@@ -7,12 +7,8 @@ import {
   loadDataSource,
   type Shape,
 } from '../customers/index.ts';
-import {
-  type BrandSource,
-  type CompiledTemplate,
-  type DocumentData,
-  loadBrandByName,
-} from '../templates/index.ts';
+import type { CompiledTemplate } from '../templates/heavy.ts';
+import { type BrandSource, type DocumentData, loadBrandByName } from '../templates/index.ts';
 import { renderForChannel } from './render-channel.ts';
 
 /**

@@ -1,5 +1,6 @@
 import type { Artifact } from '../core/types.ts';
-import type { CompiledTemplate, DocumentData } from '../templates/index.ts';
+import type { CompiledTemplate } from '../templates/heavy.ts';
+import type { DocumentData } from '../templates/index.ts';
 import { attachToEmail, type EmailAttachmentRef } from './email.ts';
 import type { ChannelRender, RenderOptions } from './render-channel.ts';
 

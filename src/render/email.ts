@@ -1,12 +1,8 @@
 import { MissiveError } from '../core/errors.ts';
 import { invariant } from '../core/invariant.ts';
 import type { Artifact } from '../core/types.ts';
-import {
-  type CompiledBrand,
-  type CompiledTemplate,
-  type DocumentData,
-  withBrand,
-} from '../templates/index.ts';
+import type { CompiledTemplate } from '../templates/heavy.ts';
+import { type CompiledBrand, type DocumentData, withBrand } from '../templates/index.ts';
 import { makeArtifact } from './artifact.ts';
 
 export interface EmailOptions {

@@ -1,8 +1,8 @@
 import { errorMessage, isMissiveError } from '../core/errors.ts';
 import type { ChannelKind } from '../core/types.ts';
+import { compileTemplateAsync } from '../templates/heavy.ts';
 import {
   type BrandSource,
-  compileTemplateAsync,
   type DocumentData,
   loadBrandByName,
   loadTemplatePackage,

@@ -1,8 +1,8 @@
 import { MissiveError } from '../core/errors.ts';
 import type { Artifact } from '../core/types.ts';
+import type { CompiledTemplate } from '../templates/heavy.ts';
 import {
   type CompiledBrand,
-  type CompiledTemplate,
   type DocumentData,
   type PrintLayout,
   type TemplateText,

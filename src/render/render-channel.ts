@@ -1,11 +1,7 @@
 import { MissiveError } from '../core/errors.ts';
 import type { Artifact, ChannelKind } from '../core/types.ts';
-import {
-  type BrandSource,
-  type CompiledTemplate,
-  compileBrand,
-  type DocumentData,
-} from '../templates/index.ts';
+import type { CompiledTemplate } from '../templates/heavy.ts';
+import { type BrandSource, compileBrand, type DocumentData } from '../templates/index.ts';
 import { renderEmail } from './email.ts';
 import { renderPrint } from './print.ts';
 import { renderSms } from './sms.ts';

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { testBrandSource } from '../../test/support/test-brand.ts';
 import { testPackageFiles } from '../../test/support/test-package.ts';
 import { MissiveError } from '../core/errors.ts';
-import { compileTemplate, loadTemplatePackage, templatePackageFromFiles } from '../templates/index.ts';
+import { compileTemplate } from '../templates/heavy.ts';
+import { loadTemplatePackage, templatePackageFromFiles } from '../templates/index.ts';
 import { renderWebView } from './web-view.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');

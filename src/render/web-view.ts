@@ -1,11 +1,6 @@
 import { MissiveError } from '../core/errors.ts';
-import {
-  type BrandSource,
-  type CompiledTemplate,
-  compileBrand,
-  type DocumentData,
-  withBrand,
-} from '../templates/index.ts';
+import type { CompiledTemplate } from '../templates/heavy.ts';
+import { type BrandSource, compileBrand, type DocumentData, withBrand } from '../templates/index.ts';
 
 /**
  * The web view of a document (the package's web.hbs, templates/compile-web.ts): the same data,

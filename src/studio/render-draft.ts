@@ -8,12 +8,8 @@ import { type ChannelRender, type LintIssue, renderForChannel } from '../render/
 import { decodeEmail, type SmsEncoding, smsSegments } from '../render/index.ts';
 import { previewOffers, withOffers } from '../rules/index.ts';
 import { type Database, getCustomer } from '../store/index.ts';
-import {
-  type CompiledTemplate,
-  compileTemplateAsync,
-  type DocumentData,
-  templatePackageFromFiles,
-} from '../templates/index.ts';
+import { type CompiledTemplate, compileTemplateAsync } from '../templates/heavy.ts';
+import { type DocumentData, templatePackageFromFiles } from '../templates/index.ts';
 
 /** The as-of date when a caller gives none (the routes pass the end of last month). */
 export const STUDIO_AS_OF = '2026-10-31';

@@ -19,13 +19,8 @@ import {
   type Role,
   updateDraftIf,
 } from '../store/index.ts';
-import {
-  compileTemplateAsync,
-  loadTemplatePackage,
-  type PublishedTemplate,
-  publishTemplateFiles,
-  templatePackageFromFiles,
-} from '../templates/index.ts';
+import { compileTemplateAsync, type PublishedTemplate, publishTemplateFiles } from '../templates/heavy.ts';
+import { loadTemplatePackage, templatePackageFromFiles } from '../templates/index.ts';
 
 /**
  * The four-eyes workflow of a studio draft:

@@ -8,11 +8,9 @@ export {
 export { type CompiledBrand, compileBrand } from './brand/compile-brand.ts';
 export { loadBrandByName } from './brand/default-brand.ts';
 export { themeLayout } from './brand/theme-layout.ts';
-export { type CompiledTemplate, compileTemplate, compileTemplateAsync } from './compile.ts';
 export { type TemplateRuntime, withBrand } from './handlebars/runtime.ts';
 export type { TemplateText, TextLocation } from './handlebars/template-text.ts';
 export { maskDigits } from './helpers/mask.ts';
-export { loadPublishedTemplate } from './load-published.ts';
 export { missingOfferImages, requireOfferImages } from './offer-images.ts';
 export { loadTemplatePackage, templatePackageFromFiles } from './package-loader.ts';
 export type {
@@ -37,5 +35,4 @@ export { type ImageAsset, layoutImage } from './print-layout/images.ts';
 export { PAGE_SIZES, type PrintLayout, type Region } from './print-layout/schema.ts';
 export { DEFAULT_STYLE, type ResolvedStyle, resolveStyle } from './print-layout/style.ts';
 export { type Align, resolveWidths } from './print-layout/units.ts';
-export { type PublishedTemplate, publishTemplateFiles, publishTemplatePackage } from './publish.ts';
 export type { DocumentData, TemplatePackage } from './types.ts';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/index.ts';
-import { createTemplateCache, type TemplateCache } from '../../batch/index.ts';
+import { createTemplateCache, type TemplateCache } from '../../batch/heavy.ts';
 import { MissiveError } from '../../core/errors.ts';
 import type { SuccessRules } from '../../feedback/index.ts';
 import {

@@ -10,7 +10,8 @@ import { renderForChannel } from '../../render/heavy.ts';
 import { decodeEmail, smsSegments } from '../../render/index.ts';
 import { previewOffers, withOffers } from '../../rules/index.ts';
 import { getCustomer } from '../../store/index.ts';
-import { type DocumentData, loadPublishedTemplate } from '../../templates/index.ts';
+import { loadPublishedTemplate } from '../../templates/heavy.ts';
+import type { DocumentData } from '../../templates/index.ts';
 import { ROUTE_ROLES } from '../auth/principal.ts';
 import { badRequest } from './decide.ts';
 

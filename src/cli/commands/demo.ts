@@ -5,7 +5,7 @@ import { readRunTiming, resolveRun } from '../../batch/index.ts';
 import { parseAsOf } from '../../core/as-of.ts';
 import { publishCatalogDir } from '../../rules/index.ts';
 import { listCommunicationsForRun } from '../../store/index.ts';
-import { publishTemplatePackage } from '../../templates/index.ts';
+import { publishTemplatePackage } from '../../templates/heavy.ts';
 import { formatImportSummary, importWithProgress } from '../import-with-progress.ts';
 import { startLocalChannels } from '../local-channels.ts';
 import { PROJECT_ROOT, SHIPPED } from '../project-paths.ts';

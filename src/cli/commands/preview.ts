@@ -12,13 +12,8 @@ import { linkTrackingFromConfig, trackPrintOffers } from '../../feedback/index.t
 import { renderForChannel } from '../../render/heavy.ts';
 import { previewOffers, withOffers } from '../../rules/index.ts';
 import { communicationId, getCustomer } from '../../store/index.ts';
-import {
-  type CompiledTemplate,
-  compileTemplateAsync,
-  type DocumentData,
-  loadPublishedTemplate,
-  loadTemplatePackage,
-} from '../../templates/index.ts';
+import { type CompiledTemplate, compileTemplateAsync, loadPublishedTemplate } from '../../templates/heavy.ts';
+import { type DocumentData, loadTemplatePackage } from '../../templates/index.ts';
 import type { Runtime } from '../runtime.ts';
 import { withRuntime } from '../with-runtime.ts';
 

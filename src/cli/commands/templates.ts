@@ -4,12 +4,11 @@ import { lastDayOfPreviousMonth } from '../../core/dates.ts';
 import { isMissiveError } from '../../core/errors.ts';
 import { lintTemplatePackage, requireDataContract } from '../../render/heavy.ts';
 import { type Catalog, loadCatalogDirOrThrow, loadPublishedCatalog } from '../../rules/index.ts';
+import { compileTemplateAsync, publishTemplatePackage } from '../../templates/heavy.ts';
 import {
-  compileTemplateAsync,
   loadBrandByName,
   loadTemplatePackage,
   missingOfferImages,
-  publishTemplatePackage,
   requireOfferImages,
 } from '../../templates/index.ts';
 import { withRuntime } from '../with-runtime.ts';

@@ -6,12 +6,8 @@
 import { parentPort } from 'node:worker_threads';
 import { isMissiveError } from '../../core/errors.ts';
 import { InvariantError } from '../../core/invariant.ts';
-import {
-  type BrandSource,
-  type CompiledTemplate,
-  compileTemplateAsync,
-  templatePackageFromFiles,
-} from '../../templates/index.ts';
+import { type CompiledTemplate, compileTemplateAsync } from '../../templates/heavy.ts';
+import { type BrandSource, templatePackageFromFiles } from '../../templates/index.ts';
 import { renderForChannel } from '../render-channel.ts';
 import type { RenderReply, RenderRequest } from './protocol.ts';
 
