@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import { registerTrackingRoutes } from '../api/index.ts';
+import { registerTrackingRoutes } from '../api/heavy.ts';
 import type { BlobStore } from '../archive/index.ts';
 import {
   createRenderChunkDeps,
