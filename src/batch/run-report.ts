@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { RESENT_AFTER_UNKNOWN } from '../channels/index.ts';
 import { MissiveError } from '../core/errors.ts';
+import { RESENT_AFTER_UNKNOWN } from '../core/history-codes.ts';
 import type { RunStatus } from '../core/types.ts';
 import {
   countCommunicationsWithHistoryCode,

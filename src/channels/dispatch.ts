@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../archive/index.ts';
 import { MissiveError } from '../core/errors.ts';
+import { RESENT_AFTER_UNKNOWN } from '../core/history-codes.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind, CommunicationStatus, Customer } from '../core/types.ts';
 import { decodeEmail } from '../render/index.ts';
@@ -268,8 +269,7 @@ async function resolveAmbiguous(
   return undefined;
 }
 
-/** The history code of a resend that may duplicate an earlier, interrupted send. */
-export const RESENT_AFTER_UNKNOWN = 'resent-after-unknown';
+export { RESENT_AFTER_UNKNOWN };
 /** The timeline event of that resend. */
 export const POSSIBLE_DUPLICATE_EVENT = 'possible-duplicate';
 

@@ -40,7 +40,7 @@ export {
   type TraitSpec,
 } from './mapping.ts';
 export { MAX_LINE_BYTES, type NdjsonReader, openNdjsonReader } from './ndjson-reader.ts';
-export { csvCell, type ImportReject, REJECT_REPORT_HEADER, RejectReportWriter } from './reject-report.ts';
+export { type ImportReject, REJECT_REPORT_HEADER, RejectReportWriter } from './reject-report.ts';
 export { compileRowMapper, FALLBACK_LOCALE, type MapResult } from './row-mapper.ts';
 export { detectDelimiter, detectFormat } from './source-format.ts';
 export type { RowProblem, RowValues, SourceItem, SourceRow } from './source-row.ts';

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
+import { csvCell } from '../core/csv-cell.ts';
 import { type ErrorCode, MissiveError } from '../core/errors.ts';
 
 /** One refused row (or one of its problems): where, which column, why. Never the value itself. */
@@ -79,9 +80,4 @@ export class RejectReportWriter {
       );
     }
   }
-}
-
-/** RFC 4180 quoting when needed. */
-export function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

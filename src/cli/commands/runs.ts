@@ -7,8 +7,8 @@ import {
   resumeRun,
   retryFailed,
 } from '../../batch/index.ts';
+import { csvCell } from '../../core/csv-cell.ts';
 import { MissiveError } from '../../core/errors.ts';
-import { csvCell } from '../../customers/index.ts';
 import {
   getRun,
   listPrintStreams,
