@@ -29,4 +29,5 @@ export function compileWeb(pkg: TemplatePackage, ids: ReadonlySet<string>): Temp
 }
 
 /** What a web view may not hold: active content, styles of its own, frames and forms. */
-const ACTIVE_CONTENT = /<\s*(script|style|iframe|object|embed|form|link|meta|base)\b|\son[a-z]+\s*=|\sstyle\s*=|javascript:/i;
+const ACTIVE_CONTENT =
+  /<\s*(script|style|iframe|object|embed|form|link|meta|base)\b|\son[a-z]+\s*=|\sstyle\s*=|javascript:/i;
