@@ -99,7 +99,11 @@ async function clusterMasters(cluster: Cluster): Promise<Redis[]> {
   if (cluster.status !== 'ready') {
     await new Promise<void>((resolve, reject) => {
       cluster.once('ready', resolve);
-      cluster.once('end', () => reject(new Error('the Redis Cluster connection ended before it was ready')));
+      cluster.once('end', () =>
+        reject(
+          new MissiveError('MSV_REDIS_UNAVAILABLE', 'the Redis Cluster connection ended before it was ready'),
+        ),
+      );
     });
   }
   return cluster.nodes('master');

@@ -1,3 +1,4 @@
+import { MissiveError } from '../core/errors.ts';
 /**
  * Which Redis a command's queues live on, read from REDIS_URL: one server (`redis://`, `rediss://`)
  * or a Redis Cluster named by some of its nodes (`redis+cluster://[user:password@]host:port,host:port`,
@@ -31,7 +32,10 @@ export function parseRedisTarget(url: string): RedisTarget {
   const auth = at >= 0 ? rest.slice(0, at) : '';
   const [user = '', pass] = auth.split(/:(.*)/s, 2);
   const nodes = (at >= 0 ? rest.slice(at + 1) : rest).split(',').map(parseNode);
-  if (nodes.length === 0) throw new Error('a redis+cluster:// URL needs at least one host:port');
+  if (nodes.length === 0)
+    throw new MissiveError('MSV_CONFIG_INVALID', 'a redis+cluster:// URL needs at least one host:port', {
+      field: 'REDIS_URL',
+    });
   return {
     kind: 'cluster',
     nodes,
@@ -45,7 +49,9 @@ function parseNode(text: string): { host: string; port: number } {
   const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(text.trim());
   const port = Number(match?.[2]);
   if (!match?.[1] || !(port > 0 && port < 65_536))
-    throw new Error(`"${text}" in the cluster URL is not host:port`);
+    throw new MissiveError('MSV_CONFIG_INVALID', `"${text}" in the cluster URL is not host:port`, {
+      field: 'REDIS_URL',
+    });
   return { host: match[1], port };
 }
 
