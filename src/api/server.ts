@@ -2,11 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { type BlobStore, brandSettingsOf } from '../archive/index.ts';
 import { closeChannels, createChannels } from '../channels/heavy.ts';
 import type { Config } from '../core/config.ts';
+import { errorMessage } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { loadTrackingKey, parseSuccessRules } from '../feedback/index.ts';
 import { createOnDemandService } from '../on-demand/heavy.ts';
 import { channelCodeSender, channelNoticeSender } from '../portal/index.ts';
 import type { Store } from '../store/index.ts';
+import { type BrandSource, loadBrandByName } from '../templates/index.ts';
 import { buildApp } from './app.ts';
 import { derivePortalKey } from './portal/portal-session.ts';
 
@@ -61,6 +63,7 @@ export async function startServer(
             sendCode: channelCodeSender(channels),
             sendNotice: channelNoticeSender(channels),
             successRules,
+            brand: await portalBrand(rt),
           },
         }
       : {}),
@@ -68,4 +71,14 @@ export async function startServer(
   app.addHook('onClose', async () => closeChannels(channels));
   const url = await app.listen({ port: options.port, host: options.host });
   return { app, url };
+}
+
+/** The portal's brand: MISSIVE_DEFAULT_BRAND; one that cannot be read leaves the plain look (said once). */
+async function portalBrand(rt: { config: Config; logger: Logger }): Promise<BrandSource | undefined> {
+  try {
+    return await loadBrandByName(undefined, rt.config);
+  } catch (err) {
+    rt.logger.warn({ err: errorMessage(err) }, 'the portal is served without a brand');
+    return undefined;
+  }
 }

@@ -20,6 +20,7 @@ import { createRunIfAbsent } from '../../src/store/runs.ts';
 import { seriousViolations } from '../support/browser.ts';
 import { type PortalSinks, smsCode, startPortalApp, startPortalSinks, testClock } from '../support/portal.ts';
 import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
+import { testBrandSource } from '../support/test-brand.ts';
 
 const SAMPLES = path.join(ROOT, 'docs', 'samples');
 
@@ -135,6 +136,7 @@ describe('customer portal in Chromium', () => {
       blobs,
       sinks,
       clock: testClock(new Date().toISOString()),
+      brand: testBrandSource('bank'), // the brand's colour and logo (axe checks the contrast)
     }));
     fontconfigDir = fs.mkdtempSync(path.join(os.tmpdir(), 'missive-portal-fc-'));
     browser = await launchChromiumWithCjk(fontconfigDir);

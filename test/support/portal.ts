@@ -11,6 +11,7 @@ import type { ChannelKind } from '../../src/core/types.ts';
 import { channelCodeSender, channelNoticeSender } from '../../src/portal/code-sender.ts';
 import type { PortalLimits } from '../../src/portal/limits.ts';
 import type { Database } from '../../src/store/schema.ts';
+import type { BrandSource } from '../../src/templates/index.ts';
 
 /** Shared set-up of the portal tests: the real sinks, the real channels, an app on loopback, a browser-like client. */
 
@@ -82,6 +83,8 @@ export async function startPortalApp(options: {
   cookieSecure?: 'on' | 'off' | 'auto';
   /** Sees every route as it is added (route sweeps). */
   onRoute?: (route: RouteOptions) => void;
+  /** The portal's brand (its colour and logo); none: the plain look. */
+  brand?: BrandSource;
 }): Promise<{ app: FastifyInstance; base: string }> {
   const app = buildApp({
     db: options.db,
@@ -96,6 +99,7 @@ export async function startPortalApp(options: {
       sendCode: channelCodeSender(options.sinks.channels),
       sendNotice: channelNoticeSender(options.sinks.channels),
       limits: { startsPerIpPerMinute: 1000, verifiesPerIpPerMinute: 1000, ...options.limits },
+      ...(options.brand ? { brand: options.brand } : {}),
     },
   });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);

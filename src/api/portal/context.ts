@@ -37,6 +37,8 @@ export interface PortalContext {
   signedIn: boolean;
   csrf: string;
   path: string;
+  /** The brand's name in the page's language, when the portal has a brand (its logo is in the bar). */
+  brandName?: string;
 }
 
 /** The language: the browser's choice (cookie), else the customer's preferred one, else Accept-Language. */
@@ -56,6 +58,7 @@ export function portalContext(request: FastifyRequest): PortalContext {
     signedIn: request.portalCustomer !== undefined,
     csrf: request.portalCustomer?.csrfToken ?? request.portalFlowToken ?? '',
     path: pathOf(request.url),
+    ...(request.server.portal?.look ? { brandName: request.server.portal.look.name(locale) } : {}),
   };
 }
 

@@ -22,7 +22,7 @@ export function portalPage(ctx: PortalContext, title: string, body: SafeHtml): S
     appName: t.appName,
     stylesheet: '/portal/assets/portal.css',
     body: html`<a class="skip" href="#main">${t.skipToContent}</a>
-<header class="bar"><a class="brand" href="/portal">${t.appName}</a><span class="lang" role="group" aria-label="${t.language}">${langs}</span>${signOut}</header>
+<header class="bar"><a class="brand" href="/portal">${ctx.brandName ? html`<img class="logo" src="/portal/assets/logo" alt="${ctx.brandName}"> ` : ''}${t.appName}</a><span class="lang" role="group" aria-label="${t.language}">${langs}</span>${signOut}</header>
 ${nav}
 <main id="main" tabindex="-1">${body}</main>`,
   });

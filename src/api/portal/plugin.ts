@@ -13,9 +13,11 @@ import {
   type PortalLimits,
 } from '../../portal/index.ts';
 import { type Database, findPortalSession } from '../../store/index.ts';
+import { type BrandSource, compileBrand } from '../../templates/index.ts';
 import { newSecret, secretHash } from '../auth/secrets.ts';
 import { toErrorBody } from '../plugins/errors.ts';
 import { type Background, backgroundTasks } from './background.ts';
+import { type PortalBrandLook, portalBrandLook } from './brand-look.ts';
 import { portalContext } from './context.ts';
 import { errorPortalPage } from './pages/sign-in.ts';
 import {
@@ -41,6 +43,8 @@ export interface PortalOptions {
   sendNotice?: NoticeSender;
   limits?: Partial<PortalLimits>;
   successRules?: SuccessRules;
+  /** The portal's brand (MISSIVE_DEFAULT_BRAND in `missive serve`): its colour and logo; none: the plain look. */
+  brand?: BrandSource;
 }
 
 export interface PortalDeps {
@@ -57,6 +61,8 @@ export interface PortalDeps {
   background: Background;
   /** Published template versions, compiled once: a document's web view uses the version that made it. */
   templates: TemplateCache;
+  /** The brand's look (colour, logo, name); undefined: the plain portal. */
+  look: PortalBrandLook | undefined;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -81,7 +87,9 @@ export const portalArea: FastifyPluginAsync<PortalAreaOptions> = async (scope, o
     successRules: options.successRules,
     background: backgroundTasks(scope),
     templates: createTemplateCache(options.db),
+    look: options.brand ? portalBrandLook(compileBrand(options.brand)) : undefined,
   };
+  const css = deps.look ? Buffer.concat([CSS, Buffer.from(deps.look.css)]) : CSS;
   scope.decorate('portal', deps);
   scope.addHook('onRequest', async (request, reply) => findCustomer(deps, request, reply));
   scope.addHook('preValidation', async (request) => checkCsrf(request));
@@ -95,7 +103,18 @@ export const portalArea: FastifyPluginAsync<PortalAreaOptions> = async (scope, o
       reply
         .header('content-type', 'text/css; charset=utf-8')
         .header('cache-control', 'public, max-age=3600')
-        .send(CSS),
+        .send(css),
+  );
+  scope.get(
+    '/portal/assets/logo',
+    { config: { public: true, portal: 'anonymous' }, schema: { hide: true } },
+    async (_request, reply) => {
+      if (!deps.look) return reply.code(404).send();
+      return reply
+        .header('content-type', deps.look.logo.mediaType)
+        .header('cache-control', 'public, max-age=3600')
+        .send(deps.look.logo.bytes);
+    },
   );
   portalSignInRoutes(scope);
   portalDocumentRoutes(scope);
