@@ -112,7 +112,15 @@ describe('a run through kill -9 and a Redis restart', () => {
       },
       90_000,
       'the run to complete',
-    );
+    ).catch(async (err: unknown) => {
+      // What the run was waiting for when it did not complete (seen once in CI, 1 of 3 runs).
+      const r = await getRun(temp.store.db, run.id);
+      const counts = await countRunByChannel(temp.store.db, run.id);
+      const tails = alive.map((w) => w.output().slice(-1500)).join('\n---\n');
+      throw new Error(
+        `${(err as Error).message}: run ${r?.status}, report ${r?.report ? 'saved' : 'none'}, ledger ${JSON.stringify(counts)}\nworkers:\n${tails}`,
+      );
+    });
 
     const rows = await temp.store.db
       .selectFrom('communications')
