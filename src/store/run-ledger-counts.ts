@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { ChannelKind } from '../core/types.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -40,24 +39,6 @@ export async function summarizeRunCommunications(
     summary.bytes += Number(row.bytes ?? 0);
   }
   return summary;
-}
-
-/** Which of these customers already have a ledger row in the run on the channel (one query). */
-export async function listCustomerIdsWithCommunication(
-  db: Kysely<Database>,
-  runId: string,
-  channel: ChannelKind,
-  customerIds: readonly string[],
-): Promise<string[]> {
-  if (customerIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('communications')
-    .select('customer_id')
-    .where('run_id', '=', runId)
-    .where('channel', '=', channel)
-    .where('customer_id', 'in', customerIds)
-    .execute();
-  return rows.map((r) => r.customer_id);
 }
 
 /** Which of these customers already have a ledger row in the run, on any channel (one query). */
