@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testEntry } from '../../../test/support/print-entries.ts';
-import { csvCell } from './csv.ts';
+import { csvCell } from '../../core/csv-cell.ts';
 import { CSV_HEADER, csvRow, manifestDocument } from './manifest.ts';
 import { emptyCursor, placeEnvelope } from './placement.ts';
 

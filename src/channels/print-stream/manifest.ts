@@ -1,4 +1,4 @@
-import { csvLine } from './csv.ts';
+import { csvLine } from '../../core/csv-cell.ts';
 import { MARK_FORMAT } from './mark-payload.ts';
 import type { PrintStreamOptions } from './options.ts';
 import type { Placement } from './placement.ts';

@@ -51,7 +51,7 @@ export function registerRunsCommands(program: Command): void {
         process.stdout.write('line,field,customer,stage,code,reason\n');
         for (const f of failures) {
           const cells = [f.line ?? '', f.field ?? '', f.customerId, f.stage, f.code, f.reason];
-          process.stdout.write(`${cells.map((c) => csvCell(String(c))).join(',')}\n`);
+          process.stdout.write(`${cells.map(csvCell).join(',')}\n`);
         }
       });
     });
