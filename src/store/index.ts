@@ -139,6 +139,14 @@ export * from './runs.ts';
 export type { Database } from './schema.ts';
 export { pingStore } from './store-ping.ts';
 export {
+  type AssetRecord,
+  getStudioAsset,
+  getStudioAssetBytes,
+  insertStudioAsset,
+  listStudioAssets,
+  type NewAsset,
+} from './studio-assets.ts';
+export {
   type DraftRecord,
   getDraft,
   grantStudioApprover,

@@ -369,6 +369,21 @@ export interface StudioApproversTable {
   granted_at: Timestamp;
 }
 
+/** An image of the studio's asset library, under its sha256 (see migrations/0024-studio-assets.ts). */
+export interface StudioAssetsTable {
+  sha256: string;
+  name: string;
+  kind: 'png' | 'jpeg';
+  source_kind: 'png' | 'jpeg' | 'svg';
+  width: number;
+  height: number;
+  size: number;
+  /** The re-encoded bytes as base64. */
+  data: string;
+  uploaded_by: string;
+  uploaded_at: Timestamp;
+}
+
 /** One file loaded into a feed for an as-of period (see migrations/0011-feeds.ts). */
 export interface FeedLoadsTable {
   id: Generated<number>;
@@ -441,6 +456,7 @@ export interface Database {
   model_stat_contributions: ModelStatContributionsTable;
   studio_drafts: StudioDraftsTable;
   studio_approvers: StudioApproversTable;
+  studio_assets: StudioAssetsTable;
   feed_loads: FeedLoadsTable;
   feed_rows: FeedRowsTable;
   datasource_versions: DatasourceVersionsTable;

@@ -20,6 +20,7 @@ import * as onDemand from './0017-on-demand.ts';
 import * as agentCopies from './0018-agent-copies.ts';
 import * as userTimeZone from './0019-user-time-zone.ts';
 import * as printFileDocuments from './0020-print-file-documents.ts';
+import * as studioAssets from './0024-studio-assets.ts';
 
 /**
  * Every migration, in code (no filesystem scanning, so bundles and `tsx` behave the same).
@@ -47,6 +48,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     '0018-agent-copies': { up: (db) => agentCopies.up(db, dialect) },
     '0019-user-time-zone': { up: (db) => userTimeZone.up(db, dialect) },
     '0020-print-file-documents': { up: (db) => printFileDocuments.up(db, dialect) },
+    '0024-studio-assets': { up: (db) => studioAssets.up(db, dialect) },
   };
   return { getMigrations: async () => migrations };
 }
