@@ -23,6 +23,7 @@ import { agentReasons } from './decision-reasons.ts';
 import { type DispositionInput, recordAgentDisposition } from './dispositions.ts';
 import { authorizeCommunication, readCommunicationDocument, type ViewContext } from './document-access.ts';
 import { type DocumentState, documentWithState } from './document-state.ts';
+import { type EmailEnvelope, emailEnvelope } from './email-envelope.ts';
 import { customerHoldings, type Holding } from './holdings.ts';
 import { customerTimeline } from './timeline.ts';
 
@@ -79,6 +80,8 @@ export interface Lookup {
       communication: CommunicationRecord;
       state: DocumentState;
       bytes: Uint8Array | undefined;
+      /** A verified e-mail's subject, sender and (masked) recipient. */
+      envelope: EmailEnvelope | undefined;
     }
   >;
   /** The archived bytes, verified (audited `document.view`); MSV_ARCHIVE_TAMPERED if they changed. */
@@ -141,7 +144,11 @@ export function createLookup(deps: LookupDeps): Lookup {
     },
     viewer: async (ctx, { customerId, communicationId }) => {
       const document = await documentWithState(db, deps.blobs, customerId, communicationId, ctx);
-      return { ...document, ...(await communicationDetail(db, document.communication, 200)) };
+      const envelope =
+        document.bytes && document.communication.channel === 'email'
+          ? await emailEnvelope(db, document.communication, document.bytes)
+          : undefined;
+      return { ...document, envelope, ...(await communicationDetail(db, document.communication, 200)) };
     },
     document: (ctx, { customerId, communicationId }) =>
       readCommunicationDocument(db, blobs(), customerId, communicationId, ctx),

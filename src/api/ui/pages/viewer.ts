@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CommunicationRecord, StatusChange } from '../../../store/index.ts';
 import type { DocumentState } from '../../lookup/document-state.ts';
+import type { EmailEnvelope } from '../../lookup/email-envelope.ts';
 import { DISPOSITION_OUTCOMES } from '../../lookup/schemas.ts';
 import type { TimelineEvent } from '../../lookup/timeline.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -18,6 +19,8 @@ export interface ViewerData {
   state: DocumentState;
   /** SMS body (verified SMS only). */
   smsText?: string;
+  /** A verified e-mail's subject, sender and masked recipient, from the archived bytes and the ledger. */
+  envelope?: EmailEnvelope | undefined;
   /** The decision's reasons as sentences in the agent's language (lookup/decision-reasons.ts). */
   reasons: string[];
   explanation: string[];
@@ -79,10 +82,24 @@ function documentPane(t: UiStrings, d: ViewerData, base: string): SafeHtml | str
       return html`<iframe class="doc" id="document" src="${api}" title="${t.documentFrame}"></iframe>`;
     case 'email':
       // An empty sandbox: no scripts, no forms, no same-origin access, no top navigation.
-      return html`<iframe class="doc" id="document" sandbox="" referrerpolicy="no-referrer" src="${base}/email" title="${t.emailFrame}"></iframe>`;
+      return html`${d.envelope ? envelopeHeader(t, d.envelope) : ''}<iframe class="doc" id="document" sandbox="" referrerpolicy="no-referrer" src="${base}/email" title="${t.emailFrame}"></iframe>`;
     case 'sms':
       return html`<pre class="sms" id="document" aria-label="${t.smsText}">${d.smsText ?? ''}</pre>`;
   }
+}
+
+/** The e-mail's header as a mail client shows it: subject, From, To (masked, with where it came from). */
+function envelopeHeader(t: UiStrings, e: EmailEnvelope): SafeHtml {
+  const from = e.from
+    ? html`${e.from.name ? html`${e.from.name} ` : ''}&lt;${e.from.address}&gt;`
+    : html`<em>${t.emailDefaultSender}</em>`;
+  const source =
+    e.toSource === 'confirmed' ? t.emailToConfirmed : e.toSource === 'on-file' ? t.emailToOnFile : '';
+  return html`<dl class="kv card" id="email-envelope">
+  <dt>${t.emailSubject}</dt><dd id="email-subject">${e.subject}</dd>
+  <dt>${t.emailFrom}</dt><dd id="email-from">${from}</dd>
+  <dt>${t.emailTo}</dt><dd id="email-to">${e.to ?? ''}${source ? html` <small>(${source})</small>` : ''}</dd>
+</dl>`;
 }
 
 function dispositionForm(t: UiStrings, base: string, offers: string[], csrf: string): SafeHtml {

@@ -70,7 +70,7 @@ export function agentPages(app: FastifyInstance): void {
     '/ui/customers/:customerId/communications/:communicationId',
     { config, schema: { hide, params: communicationParams } },
     async (request, reply) => {
-      const { communication, state, bytes, run, stored, history, events } = await app.lookup.viewer(
+      const { communication, state, bytes, run, stored, history, events, envelope } = await app.lookup.viewer(
         viewContext(request, 'ui.viewer'),
         request.params,
       );
@@ -84,6 +84,7 @@ export function agentPages(app: FastifyInstance): void {
           communication: { ...communication, type: run?.communicationType ?? null, asOf: run?.asOf ?? null },
           state,
           smsText,
+          envelope,
           reasons: stored
             ? (await app.lookup.reasons(stored.decision, pageContext(request).locale)).map(maskPans)
             : [],
