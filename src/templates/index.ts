@@ -8,9 +8,24 @@ export {
 export { type CompiledBrand, compileBrand } from './brand/compile-brand.ts';
 export { loadBrandByName } from './brand/default-brand.ts';
 export { themeLayout } from './brand/theme-layout.ts';
+export {
+  type EditableSection,
+  type ResolvedSections,
+  resolveSections,
+  sectionLabel,
+} from './editable-sections.ts';
+export {
+  applyCorrections,
+  type CorrectedData,
+  correctableFields,
+  type FieldChange,
+  fieldLabel,
+  readField,
+} from './correction-fields.ts';
 export { type TemplateRuntime, withBrand } from './handlebars/runtime.ts';
 export type { TemplateText, TextLocation } from './handlebars/template-text.ts';
 export { maskDigits } from './helpers/mask.ts';
+export type { CorrectableField } from './manifest.ts';
 export { missingOfferImages, requireOfferImages } from './offer-images.ts';
 export { loadTemplatePackage, templatePackageFromFiles } from './package-loader.ts';
 export type {
