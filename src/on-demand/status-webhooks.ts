@@ -25,7 +25,8 @@ import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature.ts';
  * Signed status webhooks of on-demand communications. Two steps, each safe to run in several
  * processes at once:
  *
- * - **relay**: reads the ledger's status history (archived, sent, failed, suppressed) and the events
+ * - **relay**: reads the ledger's status history (archived, sent, failed, suppressed, and a letter's
+ *   in_print_file, printed, mailed, spoiled) and the events
  *   (delivered, bounced) after its cursor, keeps the changes of on-demand communications, and queues
  *   one delivery per active endpoint and change (unique on endpoint × event id). The cursor only moves
  *   over rows older than `settleMs`, so a transaction that commits late (PostgreSQL sequences) is
@@ -71,6 +72,12 @@ const HISTORY_EVENTS: Record<string, string> = {
   sent: 'communication.sent',
   failed: 'communication.failed',
   suppressed: 'communication.suppressed',
+  // A letter's print lifecycle: made into a print file, then the print house's returned manifest
+  // (`missive print-streams confirm`). Spoiled pieces are re-printed as a new communication.
+  in_print_file: 'communication.in_print_file',
+  printed: 'communication.printed',
+  mailed: 'communication.mailed',
+  spoiled: 'communication.spoiled',
 };
 const FEEDBACK_EVENTS: Record<string, string> = {
   delivered: 'communication.delivered',
