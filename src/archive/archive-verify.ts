@@ -3,6 +3,7 @@ import { errorMessage } from '../core/errors.ts';
 import {
   type Database,
   getLogState,
+  listAttachmentsOf,
   listLedgerDocuments,
   listUnloggedAudits,
   listUnloggedDocuments,
@@ -13,8 +14,8 @@ import { findOrphanBlobs, type OrphanReport } from './orphan-blobs.ts';
 
 /**
  * `missive archive verify`: the log (log-verify.ts), then every ledger row and audit row has its log
- * entry (rows older than the log itself are only reported), then every archived document's blob
- * still hashes to its sha256 (documents removed by retention or erasure are skipped: their tombstone
+ * entry (rows older than the log itself are only reported), then every archived document's blob, and
+ * each PDF its e-mail carried, still hashes to its sha256 (documents removed by retention or erasure are skipped: their tombstone
  * says so); and the orphans: blobs a crashed run wrote but never recorded.
  */
 export interface ArchiveVerification {
@@ -87,23 +88,44 @@ async function checkBlobs(
   for (let after: string | null = null; ; ) {
     const page = await listLedgerDocuments(deps.db, after, 1000);
     if (page.length === 0) break;
+    const live: string[] = [];
     for (const doc of page) {
       if (doc.removed) {
         removed += 1;
         continue;
       }
       checked += 1;
-      if (seen.has(doc.artifactSha256)) continue;
-      seen.add(doc.artifactSha256);
-      try {
-        await deps.blobs.get(doc.artifactSha256);
-      } catch (err) {
-        if (problems.length < LISTED)
-          problems.push({ message: `communication ${doc.id}: ${errorMessage(err)}` });
-      }
+      live.push(doc.id);
+      await checkBlob(deps, doc.artifactSha256, `communication ${doc.id}`, seen, problems);
+    }
+    for (const a of await listAttachmentsOf(deps.db, live)) {
+      await checkBlob(
+        deps,
+        a.sha256,
+        `communication ${a.communicationId}, attached ${a.name}`,
+        seen,
+        problems,
+      );
     }
     seen.clear();
     after = page[page.length - 1]!.id;
   }
   return { checked, removed };
+}
+
+/** One blob read back (the store checks its sha256); each distinct blob once per page. */
+async function checkBlob(
+  deps: ArchiveVerifyDeps,
+  sha256: string,
+  what: string,
+  seen: Set<string>,
+  problems: LogProblem[],
+): Promise<void> {
+  if (seen.has(sha256)) return;
+  seen.add(sha256);
+  try {
+    await deps.blobs.get(sha256);
+  } catch (err) {
+    if (problems.length < LISTED) problems.push({ message: `${what}: ${errorMessage(err)}` });
+  }
 }

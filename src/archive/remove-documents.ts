@@ -8,6 +8,7 @@ import {
   deleteTrackedLinks,
   inTransaction,
   isArtifactStillReferenced,
+  listAttachments,
   type TombstoneKind,
 } from '../store/index.ts';
 import type { BlobStore } from './blob-store.ts';
@@ -16,7 +17,8 @@ import type { BlobStore } from './blob-store.ts';
  * Removes archived documents the one sanctioned way (DESIGN: the archive mutates only through a
  * retention policy, or an erasure): per document, in one transaction, a PII-free tombstone (also
  * appended to the tamper-evident log), the end of its input snapshot row and of its tracked links;
- * then each blob that no remaining document or snapshot refers to is deleted. The ledger row stays:
+ * then each blob (its bytes, the PDFs its e-mail carried, its sealed inputs) that no remaining document
+ * or snapshot refers to is deleted. The ledger row stays:
  * the delivery happened.
  */
 export interface RemovalOutcome {
@@ -53,6 +55,8 @@ export async function removeDocuments(
       return deleteCommunicationInputs(trx, [doc.communicationId]);
     });
     candidates.set(doc.artifactSha256, doc.artifactSize);
+    // A statement e-mail's PDF is its own blob, named by reference: it goes with the e-mail.
+    for (const a of await listAttachments(deps.db, doc.communicationId)) candidates.set(a.sha256, a.size);
     for (const sha of inputBlobs) candidates.set(sha, -1);
   }
   const outcome: RemovalOutcome = { removed: documents.length, blobsDeleted: 0, bytesFreed: 0 };

@@ -96,11 +96,24 @@ export async function listCustomerDocuments(
   return rows.map(toDocument);
 }
 
-/** Does any document still in the archive use these bytes? (A blob goes only when none does.) */
+/**
+ * Does any document still in the archive use these bytes, as its own artifact or as a PDF attached
+ * to its e-mail (a statement e-mail names its PDF by reference)? A blob goes only when none does.
+ */
 export async function isArtifactStillReferenced(
   db: Kysely<Database>,
   artifactSha256: string,
 ): Promise<boolean> {
   const row = await documents(db).where('c.artifact_sha256', '=', artifactSha256).limit(1).executeTakeFirst();
-  return row !== undefined;
+  if (row !== undefined) return true;
+  const attached = await documents(db)
+    .where('c.id', 'in', (eb) =>
+      eb
+        .selectFrom('communication_attachments')
+        .select('communication_id')
+        .where('sha256', '=', artifactSha256),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return attached !== undefined;
 }

@@ -45,3 +45,25 @@ export async function listAttachments(
     .execute();
   return rows.map((r) => ({ name: r.name, mediaType: r.media_type, sha256: r.sha256, size: Number(r.size) }));
 }
+
+/** The attachments of many communications at once (a page of the ledger), with whose they are. */
+export async function listAttachmentsOf(
+  db: Kysely<Database>,
+  communicationIds: readonly string[],
+): Promise<(AttachmentRecord & { communicationId: string })[]> {
+  if (communicationIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('communication_attachments')
+    .selectAll()
+    .where('communication_id', 'in', communicationIds)
+    .orderBy('communication_id')
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => ({
+    communicationId: r.communication_id,
+    name: r.name,
+    mediaType: r.media_type,
+    sha256: r.sha256,
+    size: Number(r.size),
+  }));
+}

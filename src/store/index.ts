@@ -16,7 +16,23 @@ export {
 } from './archived-documents.ts';
 export * from './audit.ts';
 export { pageEventChanges, pageStatusHistory } from './change-pages.ts';
-export { type AttachmentRecord, listAttachments, recordAttachments } from './communication-attachments.ts';
+export {
+  type CorrectionRecord,
+  type CorrectionSend,
+  type CorrectionStatus,
+  decideCorrection,
+  getCorrection,
+  getCorrectionByClient,
+  insertCorrection,
+  listCorrectedBy,
+  listCorrections,
+} from './communication-corrections.ts';
+export {
+  type AttachmentRecord,
+  listAttachments,
+  listAttachmentsOf,
+  recordAttachments,
+} from './communication-attachments.ts';
 export {
   getCommunicationWithDecision,
   getCustomerCommunicationDecision,
@@ -101,6 +117,7 @@ export {
   recordPendingBlobs,
 } from './pending-blobs.ts';
 export {
+  closePortalLinks,
   countCodesSent,
   countFailures,
   createPortalSession,
@@ -111,6 +128,7 @@ export {
   findPortalSession,
   getChallenge,
   insertChallenge,
+  portalLinksClosedAt,
   setCustomerLocale,
   takeAttempt,
   useChallenge,
