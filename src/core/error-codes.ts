@@ -386,6 +386,11 @@ export const ERRORS = {
     message:
       'A studio draft has lint errors (compile, missing variables, render); fix them before submitting.',
   },
+  MSV_STUDIO_ASSET_INVALID: {
+    statusCode: 422,
+    message:
+      'A studio upload is not a PNG, JPEG or safe SVG, is over the size limits, or its name is taken by another picture.',
+  },
   MSV_FEEDBACK_TRACKING_OFF: {
     statusCode: 422,
     message:
