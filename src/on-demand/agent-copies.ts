@@ -52,8 +52,11 @@ import { ON_DEMAND_SOURCE, onDemandRunId } from './communicate.ts';
  * and an audit row. Another address is kept in `communication_recipients` (erased with the customer),
  * never in the event, the audit row or the run.
  */
+/** The copies of the exact bytes (a corrected copy is a re-render: corrections.ts). */
+export type ExactCopyKind = Exclude<CopyKind, 'correction'>;
+
 export interface CopyRequest {
-  kind: CopyKind;
+  kind: ExactCopyKind;
   customerId: string;
   communicationId: string;
   /** Why (the customer's words, as the agent typed them): on the timeline and in the audit log. */
@@ -81,7 +84,11 @@ export interface CopyResult {
 }
 
 /** The event on the original's timeline, per kind. */
-export const COPY_EVENTS: Record<CopyKind, string> = { resend: 'agent-resend', reprint: 'agent-reprint' };
+export const COPY_EVENTS: Record<CopyKind, string> = {
+  resend: 'agent-resend',
+  reprint: 'agent-reprint',
+  correction: 'agent-correction',
+};
 
 const EMAIL = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/;
 

@@ -40,7 +40,7 @@ export interface CommunicationRecord extends Communication {
 }
 
 /** An agent's copy of a communication: the same archived bytes again by e-mail, or on paper. */
-export type CopyKind = 'resend' | 'reprint';
+export type CopyKind = 'resend' | 'reprint' | 'correction';
 
 export interface NewCommunication {
   runId: string;

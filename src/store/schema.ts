@@ -109,6 +109,29 @@ export interface CommunicationsTable {
   copy_kind: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+/** An agent's corrected copy of a communication and its four-eyes state (0022; store/communication-corrections.ts). */
+export interface CommunicationCorrectionsTable {
+  id: string;
+  customer_id: string;
+  communication_id: string;
+  requested_by: string;
+  client_id: string;
+  status: string;
+  /** JSON: [{ path, amount }] — the paths changed, no values. */
+  fields: string;
+  changes_amount: number;
+  send: string;
+  /** The requested values sealed with the customer's data key (base64); null once decided. */
+  sealed_changes: string | null;
+  key_id: string | null;
+  reason: string;
+  requested_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  correction_id: string | null;
+}
+
 /** The address an agent sent a copy to instead of the one on file: personal data, erased (0018). */
 export interface CommunicationRecipientsTable {
   communication_id: string;
@@ -433,6 +456,7 @@ export interface Database {
   runs: RunsTable;
   communications: CommunicationsTable;
   communication_recipients: CommunicationRecipientsTable;
+  communication_corrections: CommunicationCorrectionsTable;
   communication_attachments: CommunicationAttachmentsTable;
   communication_status_history: CommunicationStatusHistoryTable;
   run_failures: RunFailuresTable;

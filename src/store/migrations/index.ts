@@ -20,6 +20,7 @@ import * as onDemand from './0017-on-demand.ts';
 import * as agentCopies from './0018-agent-copies.ts';
 import * as userTimeZone from './0019-user-time-zone.ts';
 import * as printFileDocuments from './0020-print-file-documents.ts';
+import * as communicationCorrections from './0022-communication-corrections.ts';
 import * as studioAssets from './0024-studio-assets.ts';
 
 /**
@@ -48,6 +49,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     '0018-agent-copies': { up: (db) => agentCopies.up(db, dialect) },
     '0019-user-time-zone': { up: (db) => userTimeZone.up(db, dialect) },
     '0020-print-file-documents': { up: (db) => printFileDocuments.up(db, dialect) },
+    '0022-communication-corrections': { up: (db) => communicationCorrections.up(db, dialect) },
     '0024-studio-assets': { up: (db) => studioAssets.up(db, dialect) },
   };
   return { getMigrations: async () => migrations };
