@@ -391,6 +391,11 @@ export const ERRORS = {
     message:
       'A studio upload is not a PNG, JPEG or safe SVG, is over the size limits, or its name is taken by another picture.',
   },
+  MSV_STUDIO_NO_CHANGES: {
+    statusCode: 409,
+    message:
+      'A studio draft has the same files as the version it would replace: there is nothing to submit or publish.',
+  },
   MSV_FEEDBACK_TRACKING_OFF: {
     statusCode: 422,
     message:

@@ -9,6 +9,7 @@ export { resolveFileSet } from './refs.ts';
 export { previewDraft, renderDraftChannel } from './render-draft.ts';
 export {
   approveDraft,
+  approversOf,
   canApprove,
   createDraftFromPackage,
   createDraftFromVersion,

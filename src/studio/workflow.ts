@@ -16,6 +16,8 @@ import {
   grantStudioApprover,
   insertDraft,
   isStudioApprover,
+  listStudioApprovers,
+  listUsers,
   type Role,
   updateDraftIf,
 } from '../store/index.ts';
@@ -169,6 +171,7 @@ export async function submitDraft(
 ): Promise<DraftRecord> {
   const draft = await requireDraft(db, id);
   if (draft.status !== 'draft') throw stateError(draft, 'only a draft can be submitted');
+  await requireChanges(db, who, draft, 'submit');
   const report = await lintTemplateFiles(draft.templateName, draft.files);
   const errors = report.issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) {
@@ -204,6 +207,29 @@ export async function submitDraft(
   return { ...draft, status: 'submitted', submittedBy: who.user, submittedAt };
 }
 
+function sameFiles(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
+/**
+ * Refuses a draft whose files are those of the version it started from or of the template's latest
+ * version: publishing it would only publish the old hash again (issue 21).
+ * @throws MissiveError MSV_STUDIO_NO_CHANGES, audited.
+ */
+async function requireChanges(db: Kysely<Database>, who: StudioActor, draft: DraftRecord, action: string) {
+  const base = draft.baseVersionId ? await getTemplateVersion(db, draft.baseVersionId) : undefined;
+  const latest = await getLatestTemplateVersion(db, draft.templateName);
+  const same = [base, latest].find((v) => v && sameFiles(v.files, draft.files));
+  if (!same) return;
+  await audit(db, who, `studio.draft.${action}.refused`, draft.id, { reason: 'no changes' });
+  throw new MissiveError(
+    'MSV_STUDIO_NO_CHANGES',
+    `no changes: draft ${draft.id} has the same files as ${same.id}; edit it before you ${action} it`,
+    { draftId: draft.id, version: same.id },
+  );
+}
+
 /** Whether a studio user may approve drafts: admins, and marketers granted approval. */
 export async function canApprove(
   db: Kysely<Database>,
@@ -211,6 +237,17 @@ export async function canApprove(
 ): Promise<boolean> {
   if (who.role === 'admin') return true;
   return who.role === 'marketer' && (await isStudioApprover(db, who.user));
+}
+
+/** Who may approve a draft `submitter` submitted: admins and granted marketers, never the submitter. */
+export async function approversOf(db: Kysely<Database>, submitter: string | null): Promise<string[]> {
+  const users = (await listUsers(db)).filter((u) => !u.disabled);
+  const granted = new Set(await listStudioApprovers(db));
+  return users
+    .filter((u) => u.role === 'admin' || (u.role === 'marketer' && granted.has(u.name)))
+    .map((u) => u.name)
+    .filter((name) => name !== submitter)
+    .sort();
 }
 
 async function requireApprover(db: Kysely<Database>, who: StudioActor, draft: DraftRecord, action: string) {
@@ -241,6 +278,7 @@ export async function approveDraft(
   const draft = await requireDraft(db, id);
   if (draft.status !== 'submitted') throw stateError(draft, 'only a submitted draft can be approved');
   await requireApprover(db, who, draft, 'approve');
+  await requireChanges(db, who, draft, 'approve');
   const published = await publishTemplateFiles(db, draft.templateName, draft.files, who.user);
   if (
     !(await updateDraftIf(db, id, 'submitted', {

@@ -111,6 +111,16 @@ describe('studio API', () => {
   });
 
   it('four eyes over HTTP: the submitter gets 403, another approver publishes', async () => {
+    // The draft was edited back to its base: nothing to publish (issue 21: it used to publish the old hash).
+    const unchanged = await call('admin', 'POST', `/api/studio/drafts/${statementDraft}/submit`);
+    expect(unchanged.statusCode).toBe(409);
+    expect(unchanged.json().error).toMatchObject({ code: 'MSV_STUDIO_NO_CHANGES' });
+    expect(unchanged.json().error.message).toContain('no changes');
+    const files = (await call('admin', 'GET', `/api/studio/drafts/${statementDraft}`)).json().files;
+    const en: string = files['locales/en-GB.json'];
+    await call('admin', 'PUT', `/api/studio/drafts/${statementDraft}/files`, {
+      files: { 'locales/en-GB.json': en.replace('"Chosen for you"', '"Picked for you"') },
+    });
     const submit = await call('admin', 'POST', `/api/studio/drafts/${statementDraft}/submit`);
     expect(submit.statusCode).toBe(200);
     const self = await call('admin', 'POST', `/api/studio/drafts/${statementDraft}/approve`);
@@ -124,7 +134,7 @@ describe('studio API', () => {
     );
     const approved = await call('marketer', 'POST', `/api/studio/drafts/${statementDraft}/approve`);
     expect(approved.statusCode).toBe(200);
-    expect(approved.json().published).toMatchObject({ name: 'monthly-statement', created: false });
+    expect(approved.json().published).toMatchObject({ name: 'monthly-statement', created: true });
     const audit = (await call('admin', 'GET', `/api/audit?targetId=${statementDraft}`)).json();
     expect(JSON.stringify(audit)).toContain('studio.draft.approve.refused');
   });

@@ -23,10 +23,12 @@ export function studioHomePage(
   approvers?: { approvers: string[]; marketers: string[] },
 ): SafeHtml {
   const { t } = ctx;
-  const versionOptions = templates.flatMap((tpl) =>
-    [...tpl.versions]
-      .reverse()
-      .map((v) => html`<option value="${v.id}">${tpl.name} v${v.version} (${v.id})</option>`),
+  // One group per template and no preselected version: the draft's template is always chosen (issue 21).
+  const versionOptions = templates.map(
+    (tpl) =>
+      html`<optgroup label="${tpl.name}">${[...tpl.versions]
+        .reverse()
+        .map((v) => html`<option value="${v.id}">${tpl.name} v${v.version} (${v.id})</option>`)}</optgroup>`,
   );
   return page(
     ctx,
@@ -50,7 +52,7 @@ ${templates.flatMap((tpl) =>
 </tbody></table></section>
 <section class="card"><h2>${t.studioNewDraft}</h2>
 <form class="stack" method="post" action="/ui/studio/drafts">${csrfField(ctx)}
-  <label>${t.studioFromVersion}<br><select name="from">${versionOptions}</select></label>
+  <label>${t.studioFromVersion}<br><select name="from" required><option value="" selected disabled>${t.studioChooseVersion}</option>${versionOptions}</select></label>
   <button class="primary" type="submit">${t.studioCreate}</button>
 </form>
 <form class="stack" method="post" action="/ui/studio/drafts">${csrfField(ctx)}
@@ -86,7 +88,7 @@ ${drafts.map(
 export function draftEditorPage(
   ctx: PageContext,
   draft: DraftRecord,
-  options: { canApprove: boolean; locales: string[]; message?: string },
+  options: { canApprove: boolean; locales: string[]; message?: string; approvers?: string[] },
 ): SafeHtml {
   const { t } = ctx;
   const user = ctx.principal?.user;
@@ -103,8 +105,8 @@ export function draftEditorPage(
       : '',
     draft.status === 'submitted' && draft.submittedBy === user
       ? [
-          html`<span class="note" id="own-draft">${t.studioOwnDraft}</span>`,
-          action('approve', t.studioApprove),
+          // No approve button for the submitter (it could only refuse): who may approve instead.
+          html`<span class="note" id="own-draft">${t.studioOwnDraft} ${t.studioMayApprove}: <span id="may-approve">${options.approvers?.length ? options.approvers.join(', ') : t.studioNoApprover}</span></span>`,
           action('reject', t.studioWithdraw),
         ]
       : '',

@@ -5,6 +5,7 @@ import { isMissiveError, MissiveError } from '../../../core/errors.ts';
 import { listDrafts, listStudioApprovers, listUsers } from '../../../store/index.ts';
 import {
   approveDraft,
+  approversOf,
   canApprove,
   createDraftFromPackage,
   createDraftFromVersion,
@@ -18,6 +19,7 @@ import { listTemplatePackages } from '../../../studio/index.ts';
 import { templatePackageFromFiles } from '../../../templates/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
 import { draftSummary, listTemplatesWithVersions, studioActor } from '../../routes/studio.ts';
+import { withoutServerPaths } from '../../server-paths.ts';
 import { pageContext, sendPage } from '../layout.ts';
 import { draftEditorPage, studioHomePage } from '../pages/studio.ts';
 
@@ -117,7 +119,8 @@ export function studioDraftPages(app: FastifyInstance): void {
       } catch (err) {
         if (!isMissiveError(err) || err.code === 'MSV_STUDIO_DRAFT_NOT_FOUND') throw err;
         // The refusal (self-approval, lint errors, wrong state) shown on the editor itself.
-        return sendPage(reply, await editor(request, id, err.message), err.statusCode);
+        // Messages are written for the CLI too: the server's folders stay on the server (issue 21).
+        return sendPage(reply, await editor(request, id, withoutServerPaths(err.message)), err.statusCode);
       }
     },
   );
@@ -134,6 +137,7 @@ export function studioDraftPages(app: FastifyInstance): void {
       canApprove: await canApprove(db, studioActor(request)),
       locales,
       message,
+      ...(draft.status === 'submitted' ? { approvers: await approversOf(db, draft.submittedBy) } : {}),
     });
   }
 }
