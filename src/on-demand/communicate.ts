@@ -40,7 +40,7 @@ import {
   touchOnDemandRequest,
 } from '../store/index.ts';
 import type { CompiledTemplate } from '../templates/heavy.ts';
-import type { DocumentData } from '../templates/index.ts';
+import { type DocumentData, resolveSections } from '../templates/index.ts';
 
 /**
  * One communication now, for the organisation's systems (a payment failed, a card was blocked):
@@ -63,7 +63,22 @@ export interface OnDemandRequest {
   /** The channel to use instead of the decision's (checked: the template has it, reachable, consented). */
   channel?: ChannelKind | undefined;
   idempotencyKey: string;
+  /**
+   * What a letter template's editable sections say (issue 19 item 3: `sections.<id>`, checked against
+   * the template's declaration, src/templates/editable-sections.ts); only for such a template.
+   */
+  sections?: Record<string, unknown> | undefined;
 }
+
+/**
+ * What the caller writes with the ledger row, in the same transaction (an agent's letter: its event,
+ * audit row and print-queue mark), whatever the outcome (archived, suppressed or failed).
+ */
+export type OnDemandRecorder = (
+  trx: Kysely<Database>,
+  communicationId: string,
+  outcome: 'archived' | 'suppressed' | 'failed',
+) => Promise<void>;
 
 export interface OnDemandDeps {
   db: Kysely<Database>;
@@ -121,6 +136,8 @@ export function requestFingerprint(request: OnDemandRequest): string {
       customerId: request.customerId,
       data: request.data ?? null,
       channel: request.channel ?? null,
+      // Only when given, so the fingerprints of requests made before sections existed stay the same.
+      ...(request.sections ? { sections: request.sections } : {}),
     }),
   );
 }
@@ -138,6 +155,7 @@ export async function communicateOnDemand(
   deps: OnDemandDeps,
   caller: string,
   request: OnDemandRequest,
+  record?: OnDemandRecorder,
 ): Promise<OnDemandResult> {
   const fingerprint = requestFingerprint(request);
   const runId = onDemandRunId(caller, request.idempotencyKey);
@@ -153,7 +171,7 @@ export async function communicateOnDemand(
       communicationType: request.type,
       createdAt,
     });
-    if (claimed) return make(deps, caller, request, runId);
+    if (claimed) return make(deps, caller, request, runId, record);
     const existing = await getOnDemandRequest(deps.db, caller, request.idempotencyKey);
     if (!existing) continue; // the first request was refused and let the key go: try again
     if (existing.requestSha256 !== fingerprint) {
@@ -171,7 +189,7 @@ export async function communicateOnDemand(
       const now = deps.now().toISOString();
       if (await touchOnDemandRequest(deps.db, caller, request.idempotencyKey, existing.updatedAt, now)) {
         deps.logger.warn({ runId }, 'on-demand request: taking over a claim left unfinished');
-        return make(deps, caller, request, runId);
+        return make(deps, caller, request, runId, record);
       }
     }
     if (Date.now() > waitUntil) {
@@ -218,6 +236,7 @@ async function make(
   caller: string,
   request: OnDemandRequest,
   runId: string,
+  record: OnDemandRecorder | undefined,
 ): Promise<OnDemandResult> {
   let accepted: Accepted;
   try {
@@ -261,6 +280,7 @@ async function make(
           inputSha256: '',
         });
         await complete(trx, row.id);
+        await record?.(trx, row.id, 'suppressed');
         return row.id;
       });
     } else {
@@ -327,6 +347,7 @@ async function make(
           attached.map((a) => a.ref),
         );
         await complete(trx, id);
+        await record?.(trx, id, 'archived');
         const account = (data as { account?: { number?: unknown } }).account?.number;
         if (typeof account === 'string') await recordCustomerAccount(trx, customer.id, account);
         return id;
@@ -344,7 +365,10 @@ async function make(
       inputSha256: '',
     });
     communicationId = failed.id;
-    await complete(deps.db, communicationId);
+    await inTransaction(deps.db, async (trx) => {
+      await complete(trx, failed.id);
+      await record?.(trx, failed.id, 'failed');
+    });
   }
   deps.onCommunication?.();
   const result = await findOnDemandResult(
@@ -385,7 +409,11 @@ async function accept(deps: OnDemandDeps, request: OnDemandRequest): Promise<Acc
       );
     }
     const asOf = typeof request.data.asOf === 'string' ? request.data.asOf : today;
-    const data = { ...request.data, customer: customerBlock(customer), asOf } as DocumentData;
+    const data = withSections(template, request, customer, {
+      ...request.data,
+      customer: customerBlock(customer),
+      asOf,
+    });
     template.validateData(data); // the template's data contract (its JSON Schema), before anything is kept
     return { resolved, template, customer, purpose, asOf, data };
   }
@@ -394,8 +422,64 @@ async function accept(deps: OnDemandDeps, request: OnDemandRequest): Promise<Acc
   const found = await customerDocumentData(deps.db, deps.datasourcesDir, template.name, customer, {
     fallback: today,
   });
-  template.validateData(found.data);
-  return { resolved, template, customer, purpose, asOf: found.asOf, data: found.data as DocumentData };
+  const data = withSections(template, request, customer, found.data);
+  template.validateData(data);
+  return { resolved, template, customer, purpose, asOf: found.asOf, data };
+}
+
+/**
+ * The document data with a letter's editable sections (`sections`), checked against the template's
+ * declaration and resolved in the customer's language; a template without them refuses `sections`.
+ */
+function withSections(
+  template: CompiledTemplate,
+  request: OnDemandRequest,
+  customer: Customer,
+  data: Record<string, unknown>,
+): DocumentData {
+  const declared = template.manifest.editableSections;
+  if (!declared) {
+    if (request.sections === undefined) return data as DocumentData;
+    throw new MissiveError(
+      'MSV_API_BAD_REQUEST',
+      `sections: template ${template.name} has no editable sections (only a letter template has)`,
+      { field: 'sections' },
+    );
+  }
+  if (request.data && 'sections' in request.data) {
+    throw new MissiveError('MSV_API_BAD_REQUEST', 'data.sections: send what the agent wrote in `sections`', {
+      field: 'data.sections',
+    });
+  }
+  const locale = template.manifest.locales.includes(customer.locale)
+    ? customer.locale
+    : template.manifest.locales[0]!;
+  const { data: sections } = resolveSections(declared, request.sections ?? {}, locale);
+  return { ...data, sections } as DocumentData;
+}
+
+/**
+ * A letter's PDF as it would be made now, kept nowhere (an agent's preview): the same checks and
+ * document data as `communicateOnDemand`, rendered for print in the customer's language and brand.
+ * @throws MissiveError as communicateOnDemand refuses a request (MSV_API_BAD_REQUEST, MSV_STORE_NOT_FOUND…).
+ */
+export async function previewOnDemand(
+  deps: OnDemandDeps,
+  request: Omit<OnDemandRequest, 'idempotencyKey'>,
+): Promise<{ pdf: Uint8Array; sha256: string; pages: number }> {
+  const accepted = await accept(deps, { ...request, idempotencyKey: 'preview' });
+  if (!accepted.template.manifest.channels.includes('print')) {
+    throw new MissiveError('MSV_API_BAD_REQUEST', `type: template ${accepted.template.name} makes no PDF`, {
+      field: 'type',
+    });
+  }
+  const brand = await deps.brands.forRun({ communicationType: request.type }, undefined);
+  const options = { asOf: accepted.asOf, locale: accepted.customer.locale, brand: brand.source };
+  const rendered = deps.renderDocument
+    ? await deps.renderDocument(accepted.resolved.templateVersion.id, 'print', accepted.data, options)
+    : await renderForChannel(accepted.template, 'print', accepted.data, options);
+  const { artifact } = rendered;
+  return { pdf: artifact.bytes, sha256: artifact.sha256, pages: artifact.pages ?? 1 };
 }
 
 function customerBlock(customer: Customer): Record<string, unknown> {

@@ -14,7 +14,14 @@ import type { ChannelKind } from '../core/types.ts';
 import { recordExposures } from '../feedback/index.ts';
 import { createGuardedRenderer, type RenderLimits } from '../render/index.ts';
 import { type Database, getCommunication } from '../store/index.ts';
-import { communicateOnDemand, type OnDemandRequest, type OnDemandResult } from './communicate.ts';
+import {
+  communicateOnDemand,
+  type OnDemandDeps,
+  type OnDemandRecorder,
+  type OnDemandRequest,
+  type OnDemandResult,
+  previewOnDemand,
+} from './communicate.ts';
 import { type StatusWebhookOptions, type StatusWebhooks, startStatusWebhooks } from './status-webhooks.ts';
 
 /**
@@ -43,7 +50,10 @@ export interface OnDemandServiceOptions {
 }
 
 export interface OnDemandService {
-  communicate(caller: string, request: OnDemandRequest): Promise<OnDemandResult>;
+  /** `record` writes the caller's own rows with the ledger row, in its transaction (an agent's letter). */
+  communicate(caller: string, request: OnDemandRequest, record?: OnDemandRecorder): Promise<OnDemandResult>;
+  /** The PDF the request would make now, kept nowhere (an agent's letter preview). */
+  preview(request: Omit<OnDemandRequest, 'idempotencyKey'>): ReturnType<typeof previewOnDemand>;
   /** Sends an archived e-mail/SMS communication of an on-demand run in the background (an agent's copy). */
   dispatch(communicationId: string): void;
   webhooks: StatusWebhooks;
@@ -100,35 +110,34 @@ export function createOnDemandService(options: OnDemandServiceOptions): OnDemand
     void p.finally(() => sends.delete(p));
   };
 
+  const deps: OnDemandDeps = {
+    db,
+    blobs,
+    logger,
+    now,
+    templates,
+    decisions: () => {
+      if (!decisions || Date.now() - decisions.at > ttl) {
+        decisions = { at: Date.now(), value: createRunDecisions(db) };
+      }
+      return decisions.value;
+    },
+    brands,
+    renderDocument: guarded
+      ? async (versionId, channel, data, renderOptions) =>
+          guarded.render(await templates.source(versionId), channel, data, renderOptions)
+      : undefined,
+    datasourcesDir: options.datasourcesDir ?? SHIPPED_DATASOURCES_DIR,
+    onCommunication: () => webhooks.kick(),
+    dispatch,
+  };
+
   return {
     webhooks,
     dispatch,
-    async communicate(caller, request) {
-      const result = await communicateOnDemand(
-        {
-          db,
-          blobs,
-          logger,
-          now,
-          templates,
-          decisions: () => {
-            if (!decisions || Date.now() - decisions.at > ttl) {
-              decisions = { at: Date.now(), value: createRunDecisions(db) };
-            }
-            return decisions.value;
-          },
-          brands,
-          renderDocument: guarded
-            ? async (versionId, channel, data, renderOptions) =>
-                guarded.render(await templates.source(versionId), channel, data, renderOptions)
-            : undefined,
-          datasourcesDir: options.datasourcesDir ?? SHIPPED_DATASOURCES_DIR,
-          onCommunication: () => webhooks.kick(),
-          dispatch,
-        },
-        caller,
-        request,
-      );
+    preview: (request) => previewOnDemand(deps, request),
+    async communicate(caller, request, record) {
+      const result = await communicateOnDemand(deps, caller, request, record);
       const { communication } = result;
       const unsent = communication.channel === 'print' || communication.status !== 'archived';
       // Nothing to send (paper, suppressed, failed): the run of one closes now.
