@@ -10,6 +10,7 @@ import {
   inTransaction,
   recordPendingBlobs,
   saveCommunicationInput,
+  transitionCommunicationStatus,
 } from '../store/index.ts';
 import type { BlobStore } from './blob-store.ts';
 import {
@@ -29,6 +30,8 @@ export interface ArchiveRequest {
   artifact: Artifact;
   /** The exact rendering inputs, kept (sealed) so `missive verify` can replay the document. */
   input?: InputSnapshot | undefined;
+  /** An agent's corrected copy: the communication it corrects (the ledger row's `copy_of`). */
+  correctionOf?: string | undefined;
 }
 
 /**
@@ -109,28 +112,77 @@ export async function recordDocument(
       artifactSha256: artifact.sha256,
       artifactSize: artifact.size,
       pages: artifact.pages ?? null,
+      ...(request.correctionOf ? { copyOf: request.correctionOf, copyKind: 'correction' as const } : {}),
     });
     await clearPendingBlobs(trx, request);
     if (!row.inserted) return row;
     await appendLogEntry(trx, {
       kind: 'document',
       ref: row.id,
-      data: documentLogData(row.id, request.channel, artifact),
+      data: {
+        ...documentLogData(row.id, request.channel, artifact),
+        ...(request.correctionOf ? { copyOf: request.correctionOf } : {}),
+      },
     });
-    if (sealed) {
-      const runtime = currentRuntime();
-      await saveCommunicationInput(trx, {
-        communicationId: row.id,
-        inputSha256: request.inputSha256,
-        blobSha256: sealed.blobSha256,
-        keyId: sealed.keyId,
-        nodeVersion: runtime.node,
-        icuVersion: runtime.icu,
-      });
-    }
+    if (sealed) await saveSealedInput(trx, row.id, request.inputSha256, sealed);
     return row;
   });
   return { communicationId: id, inserted };
+}
+
+/**
+ * A document for a ledger row that exists already, `pending` without bytes: the paper copy of a
+ * statement whose e-mail bounced (dispatch inserts the row, the run's close renders it). Stored and
+ * sealed as storeDocument does, then in one transaction the row becomes `archived` with its bytes
+ * and inputs, gets its log entry and its snapshot row. False when the row was no longer pending.
+ */
+export async function archiveIntoPendingRow(
+  db: Kysely<Database>,
+  blobs: BlobStore,
+  communicationId: string,
+  request: ArchiveRequest & { reason: string },
+): Promise<boolean> {
+  const { sealed } = await storeDocument(db, blobs, request);
+  const { artifact } = request;
+  return inTransaction(db, async (trx) => {
+    const changed = await transitionCommunicationStatus(trx, communicationId, {
+      from: ['pending'],
+      to: 'archived',
+      reason: request.reason,
+      patch: {
+        artifactSha256: artifact.sha256,
+        artifactSize: artifact.size,
+        pages: artifact.pages ?? null,
+        inputSha256: request.inputSha256,
+      },
+    });
+    await clearPendingBlobs(trx, request);
+    if (!changed) return false;
+    await appendLogEntry(trx, {
+      kind: 'document',
+      ref: communicationId,
+      data: documentLogData(communicationId, request.channel, artifact),
+    });
+    if (sealed) await saveSealedInput(trx, communicationId, request.inputSha256, sealed);
+    return true;
+  });
+}
+
+async function saveSealedInput(
+  trx: Kysely<Database>,
+  communicationId: string,
+  inputSha256: string,
+  sealed: SealedInput,
+): Promise<void> {
+  const runtime = currentRuntime();
+  await saveCommunicationInput(trx, {
+    communicationId,
+    inputSha256,
+    blobSha256: sealed.blobSha256,
+    keyId: sealed.keyId,
+    nodeVersion: runtime.node,
+    icuVersion: runtime.icu,
+  });
 }
 
 /** What the log records of an archived document (RELIABILITY A4): hash, delivery key, channel. No PII. */

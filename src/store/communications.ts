@@ -66,6 +66,8 @@ export interface CommunicationPatch {
   artifactSha256?: string | null;
   artifactSize?: number | null;
   pages?: number | null;
+  /** The inputs the document was rendered from, when it is archived into an existing row (fallback paper). */
+  inputSha256?: string;
   providerId?: string | null;
   errorCode?: string | null;
   providerStatus?: string | null;
@@ -258,6 +260,7 @@ function patchColumns(patch: CommunicationPatch): Partial<Selectable<Communicati
   if (patch.artifactSha256 !== undefined) columns.artifact_sha256 = patch.artifactSha256;
   if (patch.artifactSize !== undefined) columns.artifact_size = patch.artifactSize;
   if (patch.pages !== undefined) columns.pages = patch.pages;
+  if (patch.inputSha256 !== undefined) columns.input_sha256 = patch.inputSha256;
   if (patch.providerId !== undefined) columns.provider_id = patch.providerId;
   if (patch.errorCode !== undefined) columns.error_code = patch.errorCode;
   if (patch.providerStatus !== undefined) columns.provider_status = patch.providerStatus;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyArchive } from '../../src/archive/archive-verify.ts';
 import { verifyCommunication } from '../../src/archive/replay.ts';
 import { executeRun } from '../../src/batch/execute-run.ts';
 import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
@@ -139,6 +140,12 @@ describe('a run that sends through the dispatch queues', () => {
       delivered[0]!.id,
     );
     expect(replayed.ok, replayed.difference).toBe(true);
+    // The paper copy of the bounced e-mail is archived like any document: in the log, its inputs
+    // sealed, replayable to the same bytes.
+    const paperReplayed = await verifyCommunication({ db: temp.store.db, blobs: batch.deps.blobs }, paper.id);
+    expect(paperReplayed.ok, paperReplayed.difference).toBe(true);
+    const archive = await verifyArchive({ db: temp.store.db, blobs: batch.deps.blobs });
+    expect(archive.problems).toEqual([]);
     const again = await run('monthly-statement');
     expect(again.runId).toBe(first.runId);
     expect(smtp.messages).toHaveLength(delivered.length);

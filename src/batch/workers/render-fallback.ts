@@ -1,3 +1,4 @@
+import { archiveIntoPendingRow, snapshotInput } from '../../archive/index.ts';
 import { errorMessage, MissiveError } from '../../core/errors.ts';
 import { invariant } from '../../core/invariant.ts';
 import { renderForChannel } from '../../render/heavy.ts';
@@ -15,8 +16,9 @@ import { type RenderChunkDeps, runBrand } from './render-chunk.ts';
 
 /**
  * Paper for what could not be delivered electronically: a statement whose email bounced gets a
- * `pending` print row from dispatch (`fallback_of`); this renders and archives its PDF (`archived`,
- * ready for the print stream). It pages through the run's pending print rows, so a crash between
+ * `pending` print row from dispatch (`fallback_of`); this renders and archives its PDF like any run
+ * document (bytes, sealed inputs, log entry: `missive verify` replays it) and the row becomes
+ * `archived`, ready for the print stream. It pages through the run's pending print rows, so a crash between
  * the bounce and the rendering is picked up by the next pass. Returns how many it made.
  */
 export async function renderPendingPrint(deps: RenderChunkDeps, runId: string): Promise<number> {
@@ -55,17 +57,30 @@ async function renderOne(deps: RenderChunkDeps, run: RunRecord, row: Communicati
     invariant(assembled, 'no document data was assembled for the customer');
     if (!assembled.ok) throw assembled.error;
     const data = withOffers(assembled.data as DocumentData, offers);
+    const brand = await runBrand(deps, run);
     const { artifact } = await renderForChannel(template, 'print', data, {
       asOf: run.asOf,
       locale: customer.locale,
-      brand: (await runBrand(deps, run)).source,
+      brand: brand.source,
     });
-    await deps.blobs.put(artifact.bytes, artifact.sha256);
-    return await transitionCommunicationStatus(deps.db, row.id, {
-      from: ['pending'],
-      to: 'archived',
+    const input = snapshotInput({
+      templateVersionId: run.templateVersionId,
+      communicationType: run.communicationType,
+      channel: 'print',
+      asOf: run.asOf,
+      locale: customer.locale,
+      data,
+      brand: brand.ref,
+    });
+    return await archiveIntoPendingRow(deps.db, deps.blobs, row.id, {
+      runId: run.id,
+      customerId: customer.id,
+      channel: 'print',
+      templateVersionId: run.templateVersionId,
+      inputSha256: input.sha256,
+      artifact,
+      input,
       reason: 'fallback to paper rendered',
-      patch: { artifactSha256: artifact.sha256, artifactSize: artifact.size, pages: artifact.pages ?? null },
     });
   } catch (err) {
     deps.logger.warn({ runId: run.id, customerId: row.customerId }, 'fallback print failed');
