@@ -1,5 +1,6 @@
 /** The database behind every stage: open it with `openStore(config)`, pass `store.db` to the repositories. */
 
+export { AGENT_LETTER_KIND, markAgentLetter } from './agent-letters.ts';
 export {
   getArtifactHashes,
   getAuditRows,
@@ -17,6 +18,12 @@ export {
 export * from './audit.ts';
 export { pageEventChanges, pageStatusHistory } from './change-pages.ts';
 export {
+  type AttachmentRecord,
+  listAttachments,
+  listAttachmentsOf,
+  recordAttachments,
+} from './communication-attachments.ts';
+export {
   type CorrectionRecord,
   type CorrectionSend,
   type CorrectionStatus,
@@ -27,12 +34,6 @@ export {
   listCorrectedBy,
   listCorrections,
 } from './communication-corrections.ts';
-export {
-  type AttachmentRecord,
-  listAttachments,
-  listAttachmentsOf,
-  recordAttachments,
-} from './communication-attachments.ts';
 export {
   getCommunicationWithDecision,
   getCustomerCommunicationDecision,

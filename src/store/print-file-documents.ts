@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { AGENT_LETTER_KIND } from './agent-letters.ts';
 import { type CommunicationRecord, rowToCommunication } from './communications.ts';
 import { nowIso } from './json.ts';
 import type { Database } from './schema.ts';
@@ -84,9 +85,9 @@ export async function printFileRunsOf(
 }
 
 /**
- * Agents' re-prints (of other runs) that go into this run's print streams: those still waiting
- * (`archived`, in no print file yet) and those already in this run's files (the streams made
- * again). Oldest first.
+ * Agents' re-prints and ad-hoc letters on paper (of other runs) that go into this run's print
+ * streams: those still waiting (`archived`, in no print file yet) and those already in this run's
+ * files (the streams made again). Oldest first.
  */
 export async function listReprintsForPrint(
   db: Kysely<Database>,
@@ -96,8 +97,12 @@ export async function listReprintsForPrint(
     .selectFrom('communications as c')
     .leftJoin('print_file_documents as p', 'p.communication_id', 'c.id')
     .selectAll('c')
-    .where('c.copy_of', 'is not', null)
-    .where('c.copy_kind', '=', 'reprint')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('c.copy_of', 'is not', null), eb('c.copy_kind', '=', 'reprint')]),
+        eb('c.copy_kind', '=', AGENT_LETTER_KIND),
+      ]),
+    )
     .where('c.channel', '=', 'print')
     .where('c.run_id', '<>', runId)
     .where((eb) =>
