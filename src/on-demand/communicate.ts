@@ -419,9 +419,15 @@ async function accept(deps: OnDemandDeps, request: OnDemandRequest): Promise<Acc
   }
   // No data in the request: the type's data source feeds for the latest period they are loaded for
   // (or the customer record, for a template that needs nothing more).
-  const found = await customerDocumentData(deps.db, deps.datasourcesDir, template.name, customer, {
-    fallback: today,
-  });
+  const found = await customerDocumentData(
+    deps.db,
+    deps.datasourcesDir,
+    template.manifest.dataSource ?? template.name,
+    customer,
+    {
+      fallback: today,
+    },
+  );
   const data = withSections(template, request, customer, found.data);
   template.validateData(data);
   return { resolved, template, customer, purpose, asOf: found.asOf, data };

@@ -73,7 +73,7 @@ export async function requireDataContract(
   communicationType: string,
   asOf: string,
 ): Promise<DataSource | undefined> {
-  const datasource = await loadDataSource(dir, communicationType);
+  const datasource = await loadDataSource(dir, template.manifest.dataSource ?? communicationType);
   const shape = datasource?.program.shape ?? CUSTOMER_RECORD_SHAPE;
   const problems = await checkDataContract(template, shape, asOf);
   if (problems.length === 0) return datasource;

@@ -60,7 +60,7 @@ export async function draftData(
     const found = await customerDocumentData(
       db,
       req.datasourcesDir ?? SHIPPED_DATASOURCES_DIR,
-      template.name,
+      template.manifest.dataSource ?? template.name,
       customer,
       { given: req.asOf, fallback: asOf },
     );

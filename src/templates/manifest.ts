@@ -61,6 +61,15 @@ export const manifestSchema = z
           .refine((f) => new Set(f.map((x) => x.path)).size === f.length, 'fields must not repeat'),
       })
       .optional(),
+    /**
+     * The data source the document data comes from (datasources/<dataSource>/), when it is not the
+     * one named after the template: a template made in the studio from a starter reads an existing
+     * data source's feeds (issue 21 item 4). None: datasources/<name>/, else the customer record.
+     */
+    dataSource: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'a data source name (a folder of datasources/)')
+      .optional(),
     /** SMS: lint warns when a message needs more parts than this (default 3). */
     sms: z.strictObject({ maxSegments: z.number().int().min(1).max(20).optional() }).optional(),
   })

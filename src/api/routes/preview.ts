@@ -66,7 +66,7 @@ export function previewRoutes(app: FastifyInstance): void {
       const found = await customerDocumentData(
         deps.db,
         deps.datasourcesDir ?? SHIPPED_DATASOURCES_DIR,
-        template.name,
+        template.manifest.dataSource ?? template.name,
         customer,
         { given: req.asOf, fallback: asOf },
       );

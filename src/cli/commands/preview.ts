@@ -93,7 +93,7 @@ export function registerPreviewCommand(program: Command): void {
           const found = await customerDocumentData(
             rt.store.db,
             rt.config.datasourcesDir,
-            template.name,
+            template.manifest.dataSource ?? template.name,
             customer,
             {
               given: opts.asOf === undefined ? undefined : asOf,
