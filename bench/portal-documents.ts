@@ -80,7 +80,8 @@ function plan(file: string): string {
   const rows = db
     .prepare(
       `explain query plan select c.id from communications c join runs r on r.id = c.run_id
-       where c.customer_id = ? and c.artifact_sha256 is not null and (c.status = 'sent' or (c.channel = 'print' and c.status = 'archived'))
+       where c.customer_id = ? and c.artifact_sha256 is not null
+       and (c.status = 'sent' or (c.channel = 'print' and c.status in ('archived', 'in_print_file', 'printed', 'mailed')))
        and (c.created_at, c.id) < (?, ?) order by c.created_at desc, c.id desc limit 21`,
     )
     .all(customerId(1), '2026-01-01', 'z') as { detail: string }[];

@@ -4,7 +4,7 @@ import { closeChannels, createChannels } from '../channels/heavy.ts';
 import type { Config } from '../core/config.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import { loadTrackingKey, parseSuccessRules } from '../feedback/index.ts';
+import { derivePortalLinkKey, loadTrackingKey, parseSuccessRules } from '../feedback/index.ts';
 import { createOnDemandService } from '../on-demand/heavy.ts';
 import { channelCodeSender, channelNoticeSender } from '../portal/index.ts';
 import type { Store } from '../store/index.ts';
@@ -60,6 +60,8 @@ export async function startServer(
       ? {
           portal: {
             key: derivePortalKey(trackingKey),
+            // The runs sign statement and bill e-mails' document links with the same derived key.
+            linkKey: derivePortalLinkKey(trackingKey),
             sendCode: channelCodeSender(channels),
             sendNotice: channelNoticeSender(channels),
             successRules,

@@ -54,7 +54,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'a brand folder name such as bank')
     .default('bank'),
-  MISSIVE_PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
+  MISSIVE_PUBLIC_URL: z.string().url().default('http://127.0.0.1:8080'),
   MISSIVE_SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
@@ -77,6 +77,7 @@ const envSchema = z.object({
   MISSIVE_EMAIL_RATE: z.coerce.number().positive().default(200),
   MISSIVE_TRACKING_KEY: z.string().min(32, 'at least 32 characters').optional(),
   MISSIVE_TRACKING_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  MISSIVE_PORTAL_LINK_DAYS: z.coerce.number().int().min(1).max(400).default(60),
   MISSIVE_SUCCESS_EVENTS: z.string().optional(),
 });
 
@@ -139,6 +140,8 @@ export interface Config {
   readonly trackingLegacyKeyFile: string;
   /** How long a tracked link or open pixel stays valid. */
   readonly trackingTtlDays: number;
+  /** How long the signed portal link of a statement or bill e-mail opens its document (src/feedback/portal-link.ts). */
+  readonly portalLinkDays: number;
   /** What counts as an offer's success per communication type (src/feedback/success.ts); unset: defaults. */
   readonly successEvents: string | undefined;
 }
@@ -249,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trackingKeyFile: path.join(dataDir, 'keys', 'tracking.key'),
     trackingLegacyKeyFile: path.join(dataDir, 'tracking.key'),
     trackingTtlDays: e.MISSIVE_TRACKING_TTL_DAYS,
+    portalLinkDays: e.MISSIVE_PORTAL_LINK_DAYS,
     successEvents: e.MISSIVE_SUCCESS_EVENTS,
   });
 }

@@ -421,6 +421,11 @@ export const ERRORS = {
     message:
       'Too many wrong sign-in codes for this customer lately: self-service sign-in is locked for a while (429).',
   },
+  MSV_PORTAL_LINK_INVALID: {
+    statusCode: 410,
+    message:
+      "A document link from a statement or bill e-mail cannot be opened: altered, expired, not the customer's document, or closed when the customer signed out (one answer for all); sign in with a code.",
+  },
 } as const satisfies Record<`MSV_${string}`, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -6,6 +6,14 @@ export { DISPOSITIONS, type RecordResult, recordDisposition, recordFeedbackEvent
 export { type LinkTracking, linkTrackingFromConfig } from './link-tracking.ts';
 export { recordExposures, recordPrintedExposures, syncModel } from './model-stats.ts';
 export { evaluatePolicy } from './policy-evaluation.ts';
+export {
+  DEFAULT_PORTAL_LINK_DAYS,
+  derivePortalLinkKey,
+  type PortalLinkClaims,
+  portalDocumentUrl,
+  signPortalLink,
+  verifyPortalLink,
+} from './portal-link.ts';
 export { trackPrintOffers } from './print-links.ts';
 export { type CampaignReport, campaignReport, type OfferSegmentRow } from './reports.ts';
 export { defaultBankData, loadSimCustomers } from './simulation/bank-customers.ts';

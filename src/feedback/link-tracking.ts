@@ -10,12 +10,20 @@ export interface LinkTracking {
   /** MISSIVE_PUBLIC_URL: where the API serves /t/<code> and /o/<code>.gif. */
   baseUrl: string;
   ttlDays: number;
+  /**
+   * How long a statement or bill e-mail's signed portal link opens its document
+   * (MISSIVE_PORTAL_LINK_DAYS; default 60). Signed with a key derived from the tracking key.
+   */
+  portalLinkDays?: number;
   key(): Uint8Array;
 }
 
 /** Link tracking as configured: public base URL, link lifetime, and the tracking key, loaded on first use. */
 export function linkTrackingFromConfig(
-  config: Pick<Config, 'trackingKey' | 'trackingKeyFile' | 'trackingLegacyKeyFile' | 'trackingTtlDays'> & {
+  config: Pick<
+    Config,
+    'trackingKey' | 'trackingKeyFile' | 'trackingLegacyKeyFile' | 'trackingTtlDays' | 'portalLinkDays'
+  > & {
     channels: Pick<Config['channels'], 'publicUrl'>;
   },
 ): LinkTracking {
@@ -23,6 +31,7 @@ export function linkTrackingFromConfig(
   return {
     baseUrl: config.channels.publicUrl,
     ttlDays: config.trackingTtlDays,
+    portalLinkDays: config.portalLinkDays,
     key: () => {
       key ??= loadTrackingKey({
         configured: config.trackingKey,

@@ -159,7 +159,13 @@ async function audit(
  */
 export async function recordDocumentView(
   db: Kysely<Database>,
-  input: { customerId: string; document: Pick<PortalDocument, 'id' | 'channel' | 'type'>; at: Date },
+  input: {
+    customerId: string;
+    document: Pick<PortalDocument, 'id' | 'channel' | 'type'>;
+    at: Date;
+    /** `link`: opened from the signed link in the document's e-mail, without a sign-in code. */
+    via?: 'link';
+  },
   rules: SuccessRules = DEFAULT_SUCCESS_RULES,
 ): Promise<void> {
   await recordFeedbackEvent(
@@ -170,7 +176,11 @@ export async function recordDocumentView(
       type: 'viewed',
       customerId: input.customerId,
       communicationId: input.document.id,
-      payload: { channel: input.document.channel, type: input.document.type },
+      payload: {
+        channel: input.document.channel,
+        type: input.document.type,
+        ...(input.via ? { via: input.via } : {}),
+      },
       occurredAt: input.at.toISOString(),
     },
     rules,

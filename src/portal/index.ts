@@ -1,6 +1,7 @@
 /** The portal stage's public surface: other stages import portal only through this file (or heavy.ts). */
 export { portalLocaleOf } from './code-message.ts';
 export { type CodeSender, channelCodeSender, channelNoticeSender, type NoticeSender } from './code-sender.ts';
+export { openDocumentLink } from './document-link.ts';
 export {
   customerDocument,
   listCustomerDocuments,

@@ -3,8 +3,8 @@ import type { Database } from './schema.ts';
 
 /**
  * The rows that hold a customer's personal data outside the archive: the customer record itself and
- * the stored decisions (which explain offers with the customer's traits), their self-service sessions
- * and sign-in challenges, and the other addresses agents sent copies to. Deleted on erasure; the
+ * the stored decisions (which explain offers with the customer's traits), their self-service sessions,
+ * sign-in challenges and last sign-out, and the other addresses agents sent copies to. Deleted on erasure; the
  * ledger rows stay (ids and hashes only) and the tombstone says what happened.
  */
 export async function deleteCustomerPersonalData(
@@ -16,6 +16,8 @@ export async function deleteCustomerPersonalData(
   // Self-service: the customer's sessions and sign-in challenges (migration 0014).
   await db.deleteFrom('portal_sessions').where('customer_id', '=', customerId).execute();
   await db.deleteFrom('portal_challenges').where('customer_id', '=', customerId).execute();
+  // When they last signed out of the portal (document links issued before are closed; 0023).
+  await db.deleteFrom('portal_link_closures').where('customer_id', '=', customerId).execute();
   // Other addresses an agent sent copies to (migration 0018).
   await db.deleteFrom('communication_recipients').where('customer_id', '=', customerId).execute();
   const customer = await db.deleteFrom('customers').where('id', '=', customerId).executeTakeFirst();

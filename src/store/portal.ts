@@ -149,12 +149,22 @@ export interface PortalSessionRecord {
   expiresAt: string;
   /** The customer's preferred language (the portal speaks it unless the browser chose another). */
   locale: string;
+  /** A session opened by a signed document link reads this communication only; undefined: a full session. */
+  documentId: string | undefined;
 }
 
 /** Stores a customer's portal session (the token's sha256, never the token). */
 export async function createPortalSession(
   db: Kysely<Database>,
-  s: { tokenSha256: string; customerId: string; csrfToken: string; createdAt: string; expiresAt: string },
+  s: {
+    tokenSha256: string;
+    customerId: string;
+    csrfToken: string;
+    createdAt: string;
+    expiresAt: string;
+    /** A link session's one document (issue 20's signed e-mail links); omitted: a full session. */
+    documentId?: string;
+  },
 ): Promise<void> {
   await db
     .insertInto('portal_sessions')
@@ -164,6 +174,7 @@ export async function createPortalSession(
       csrf_token: s.csrfToken,
       created_at: s.createdAt,
       expires_at: s.expiresAt,
+      document_id: s.documentId ?? null,
     })
     .execute();
 }
@@ -181,6 +192,7 @@ export async function findPortalSession(
       'portal_sessions.customer_id',
       'portal_sessions.csrf_token',
       'portal_sessions.expires_at',
+      'portal_sessions.document_id',
       'customers.locale',
     ])
     .where('portal_sessions.token_sha256', '=', tokenSha256)
@@ -192,6 +204,7 @@ export async function findPortalSession(
         csrfToken: row.csrf_token,
         expiresAt: row.expires_at,
         locale: row.locale,
+        documentId: row.document_id ?? undefined,
       }
     : undefined;
 }
@@ -199,6 +212,40 @@ export async function findPortalSession(
 /** Ends a portal session (sign-out). */
 export async function deletePortalSession(db: Kysely<Database>, tokenSha256: string): Promise<void> {
   await db.deleteFrom('portal_sessions').where('token_sha256', '=', tokenSha256).execute();
+}
+
+/**
+ * The customer signed out: every document link issued before `atIso` is closed, and the sessions
+ * such links opened end too (a session signed in with a code ends by its own cookie).
+ */
+export async function closePortalLinks(
+  db: Kysely<Database>,
+  customerId: string,
+  atIso: string,
+): Promise<void> {
+  await db
+    .insertInto('portal_link_closures')
+    .values({ customer_id: customerId, closed_at: atIso })
+    .onConflict((oc) => oc.column('customer_id').doUpdateSet({ closed_at: atIso }))
+    .execute();
+  await db
+    .deleteFrom('portal_sessions')
+    .where('customer_id', '=', customerId)
+    .where('document_id', 'is not', null)
+    .execute();
+}
+
+/** When the customer last signed out of the portal (links issued before are closed), if ever. */
+export async function portalLinksClosedAt(
+  db: Kysely<Database>,
+  customerId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('portal_link_closures')
+    .select('closed_at')
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
+  return row?.closed_at;
 }
 
 /** Removes the portal sessions expired at `nowIso`. */

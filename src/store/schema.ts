@@ -489,6 +489,7 @@ export interface Database {
   customer_search_keys: CustomerSearchKeysTable;
   portal_challenges: PortalChallengesTable;
   portal_sessions: PortalSessionsTable;
+  portal_link_closures: PortalLinkClosuresTable;
   on_demand_requests: OnDemandRequestsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
@@ -548,6 +549,14 @@ export interface PortalSessionsTable {
   csrf_token: string;
   created_at: Timestamp;
   expires_at: Timestamp;
+  /** A session opened by a signed document link reads this one communication only; null: signed in with a code (0023). */
+  document_id: string | null;
+}
+
+/** When a customer last signed out of the portal: document links issued before are closed (0023). */
+export interface PortalLinkClosuresTable {
+  customer_id: string;
+  closed_at: Timestamp;
 }
 
 /** A call-center search key of a customer (migrations/0015-customer-search-keys.ts). */

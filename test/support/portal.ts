@@ -8,6 +8,7 @@ import { startTwilioSink, type TwilioSink } from '../../src/channels/sinks/twili
 import { createSmtpChannel } from '../../src/channels/smtp.ts';
 import { createTwilioChannel } from '../../src/channels/twilio.ts';
 import type { ChannelKind } from '../../src/core/types.ts';
+import { derivePortalLinkKey } from '../../src/feedback/portal-link.ts';
 import { channelCodeSender, channelNoticeSender } from '../../src/portal/code-sender.ts';
 import type { PortalLimits } from '../../src/portal/limits.ts';
 import type { Database } from '../../src/store/schema.ts';
@@ -54,6 +55,11 @@ export async function startPortalSinks(): Promise<PortalSinks> {
 
 export const PORTAL_KEY = new Uint8Array(Buffer.from('portal-key-of-the-tests-0123456789abcdef'));
 
+/** The key of the signed document links in e-mails, as `missive serve` derives it from the tracking key. */
+export const PORTAL_LINK_KEY = derivePortalLinkKey(
+  Buffer.from('tracking-key-of-the-portal-tests-0123456789'),
+);
+
 /** A mutable clock the app reads: tests move it to expire codes and sessions and to reset windows. */
 export interface TestClock {
   now: () => Date;
@@ -99,6 +105,7 @@ export async function startPortalApp(options: {
       sendCode: channelCodeSender(options.sinks.channels),
       sendNotice: channelNoticeSender(options.sinks.channels),
       limits: { startsPerIpPerMinute: 1000, verifiesPerIpPerMinute: 1000, ...options.limits },
+      linkKey: PORTAL_LINK_KEY,
       ...(options.brand ? { brand: options.brand } : {}),
     },
   });

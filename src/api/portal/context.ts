@@ -16,6 +16,8 @@ export interface PortalCustomer {
   csrfToken: string;
   sessionHash: string;
   locale: string;
+  /** A session opened by a signed document link: it reads this one document only (no code yet). */
+  documentId?: string;
 }
 
 declare module 'fastify' {
@@ -25,8 +27,12 @@ declare module 'fastify' {
     portalFlowToken?: string;
   }
   interface FastifyContextConfig {
-    /** Portal routes: `customer` needs a customer session, `anonymous` is the sign-in flow. */
-    portal?: 'customer' | 'anonymous';
+    /**
+     * Portal routes: `customer` needs a session signed in with a code, `document` also takes a
+     * link session for the document in `:id`, `session` any session (sign-out), `anonymous` is
+     * the sign-in flow.
+     */
+    portal?: 'customer' | 'document' | 'session' | 'anonymous';
   }
 }
 
@@ -34,7 +40,10 @@ declare module 'fastify' {
 export interface PortalContext {
   t: PortalStrings;
   locale: PortalUiLocale;
+  /** Signed in with a code (a link session is not: it sees one document). */
   signedIn: boolean;
+  /** A session opened by a signed document link (sign-out, and an invitation to sign in for the rest). */
+  linkSession: boolean;
   csrf: string;
   path: string;
   /** The brand's name in the page's language, when the portal has a brand (its logo is in the bar). */
@@ -55,7 +64,8 @@ export function portalContext(request: FastifyRequest): PortalContext {
   return {
     t: PORTAL_LOCALES[locale],
     locale,
-    signedIn: request.portalCustomer !== undefined,
+    signedIn: request.portalCustomer !== undefined && request.portalCustomer.documentId === undefined,
+    linkSession: request.portalCustomer?.documentId !== undefined,
     csrf: request.portalCustomer?.csrfToken ?? request.portalFlowToken ?? '',
     path: pathOf(request.url),
     ...(request.server.portal?.look ? { brandName: request.server.portal.look.name(locale) } : {}),

@@ -26,6 +26,7 @@ import {
   PORTAL_FLOW_COOKIE,
   PORTAL_SESSION_COOKIE,
 } from './portal-session.ts';
+import { portalDocumentLinkRoutes } from './routes/document-link.ts';
 import { portalDocumentRoutes } from './routes/documents.ts';
 import { portalOfferRoutes } from './routes/offers.ts';
 import { portalPreferenceRoutes } from './routes/preferences.ts';
@@ -45,6 +46,11 @@ export interface PortalOptions {
   successRules?: SuccessRules;
   /** The portal's brand (MISSIVE_DEFAULT_BRAND in `missive serve`): its colour and logo; none: the plain look. */
   brand?: BrandSource;
+  /**
+   * HMAC key of the signed document links statement and bill e-mails carry (derivePortalLinkKey
+   * from the tracking key, as the runs sign them); none: `/portal/open/…` is not served.
+   */
+  linkKey?: Uint8Array;
 }
 
 export interface PortalDeps {
@@ -63,6 +69,8 @@ export interface PortalDeps {
   templates: TemplateCache;
   /** The brand's look (colour, logo, name); undefined: the plain portal. */
   look: PortalBrandLook | undefined;
+  /** Key of the signed document links in e-mails; undefined: links are not served. */
+  linkKey: Uint8Array | undefined;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -88,6 +96,7 @@ export const portalArea: FastifyPluginAsync<PortalAreaOptions> = async (scope, o
     background: backgroundTasks(scope),
     templates: createTemplateCache(options.db),
     look: options.brand ? portalBrandLook(compileBrand(options.brand)) : undefined,
+    linkKey: options.linkKey,
   };
   const css = deps.look ? Buffer.concat([CSS, Buffer.from(deps.look.css)]) : CSS;
   scope.decorate('portal', deps);
@@ -117,6 +126,7 @@ export const portalArea: FastifyPluginAsync<PortalAreaOptions> = async (scope, o
     },
   );
   portalSignInRoutes(scope);
+  portalDocumentLinkRoutes(scope);
   portalDocumentRoutes(scope);
   portalPreferenceRoutes(scope);
   portalOfferRoutes(scope);
@@ -152,6 +162,7 @@ async function findCustomer(
         csrfToken: session.csrfToken,
         sessionHash,
         locale: session.locale,
+        ...(session.documentId !== undefined ? { documentId: session.documentId } : {}),
       };
     }
   }
@@ -161,11 +172,25 @@ async function findCustomer(
     request.portalFlowToken = newSecret();
     reply.setCookie(PORTAL_FLOW_COOKIE, request.portalFlowToken, cookieOptions(request, deps.cookieSecure));
   }
-  if (request.routeOptions.config?.portal === 'customer' && !request.portalCustomer) {
+  if (!mayAccess(request)) {
     if (SAFE_METHODS.has(request.method)) return reply.redirect('/portal/sign-in', 303);
     throw new MissiveError('MSV_AUTH_REQUIRED', 'sign in to the portal first');
   }
   return undefined;
+}
+
+/**
+ * Whether the request's session may use the route: a session signed in with a code every customer
+ * route; a link session (a signed e-mail link, no code) only the routes of its one document and
+ * sign-out. Anything else sends the browser to sign in, whatever the id (no oracle).
+ */
+function mayAccess(request: FastifyRequest): boolean {
+  const access = request.routeOptions.config?.portal;
+  if (access === undefined || access === 'anonymous') return true;
+  const customer = request.portalCustomer;
+  if (!customer) return false;
+  if (customer.documentId === undefined || access === 'session') return true;
+  return access === 'document' && (request.params as { id?: unknown }).id === customer.documentId;
 }
 
 /** Every POST carries `_csrf`: the session's token, or before sign-in the flow cookie's (and our Origin). */

@@ -36,7 +36,14 @@ export async function startPortalSession(
   db: Kysely<Database>,
   request: FastifyRequest,
   reply: FastifyReply,
-  options: { customerId: string; minutes: number; now: Date; secure: CookieSecure },
+  options: {
+    customerId: string;
+    minutes: number;
+    now: Date;
+    secure: CookieSecure;
+    /** A link session: this one document only (a signed e-mail link); omitted: signed in with a code. */
+    documentId?: string;
+  },
 ): Promise<void> {
   const secret = newSecret();
   const expires = new Date(options.now.getTime() + options.minutes * 60_000);
@@ -47,6 +54,7 @@ export async function startPortalSession(
     csrfToken: newSecret(),
     createdAt: options.now.toISOString(),
     expiresAt: expires.toISOString(),
+    ...(options.documentId ? { documentId: options.documentId } : {}),
   });
   reply.setCookie(PORTAL_SESSION_COOKIE, secret, { ...cookieOptions(request, options.secure), expires });
 }

@@ -15,7 +15,14 @@ import { invariant } from '../../core/invariant.ts';
 import type { Logger } from '../../core/logger.ts';
 import { isStoreBusy } from '../../core/store-busy.ts';
 import type { Artifact, ChannelKind, Customer } from '../../core/types.ts';
-import { type LinkTracking, trackPrintOffers } from '../../feedback/index.ts';
+import {
+  DEFAULT_PORTAL_LINK_DAYS,
+  derivePortalLinkKey,
+  type LinkTracking,
+  portalDocumentUrl,
+  signPortalLink,
+  trackPrintOffers,
+} from '../../feedback/index.ts';
 import { type ChannelRender, type RenderOptions, renderForChannel } from '../../render/heavy.ts';
 import {
   attachPlannedDocuments,
@@ -191,9 +198,17 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
         const data = withOffers(documentData.data as DocumentData, offers);
         const purpose = decision?.purpose ?? policyByName(run.communicationType).purpose;
         const marketing = purpose === 'marketing';
+        const emailData =
+          channel !== 'email'
+            ? data
+            : marketing
+              ? withUnsubscribe(deps, run, customer.id, data)
+              : template.manifest.email?.document === 'attach'
+                ? withPortalLink(deps, run, customer.id, data)
+                : data;
         const doc = {
           channel,
-          data: marketing && channel === 'email' ? withUnsubscribe(deps, run, customer.id, data) : data,
+          data: emailData,
           offers,
           marketing,
           printPlan: printed?.plan,
@@ -418,6 +433,30 @@ function withUnsubscribe(
   const key = deliveryKey(run.id, customerId, run.templateVersionId, 'email');
   const base = deps.tracking.baseUrl.replace(/\/$/, '');
   return { ...data, unsubscribeUrl: `${base}/unsubscribe/${encodeURIComponent(key)}` };
+}
+
+/**
+ * A statement or bill e-mail's data (the template's `email.document: attach`) with `portalUrl`: the
+ * signed link that opens this one document in the self-service portal without a sign-in code
+ * (feedback/portal-link.ts; `<public URL>/portal/open/<token>`, naming the customer and this
+ * communication, valid for `portalLinkDays`). Kept in the sealed inputs like any merge data, so
+ * `missive verify` proves the e-mail with its link. Without tracking settings, no link.
+ */
+function withPortalLink(
+  deps: Pick<RenderChunkDeps, 'tracking'>,
+  run: RunRecord,
+  customerId: string,
+  data: DocumentData,
+): DocumentData {
+  if (!deps.tracking) return data;
+  const issuedAt = Math.floor(Date.now() / 1000);
+  const token = signPortalLink(derivePortalLinkKey(deps.tracking.key()), {
+    communicationId: communicationId(run.id, customerId, 'email'),
+    customerId,
+    issuedAt,
+    expiresAt: issuedAt + (deps.tracking.portalLinkDays ?? DEFAULT_PORTAL_LINK_DAYS) * 86_400,
+  });
+  return { ...data, portalUrl: portalDocumentUrl(deps.tracking.baseUrl, token) };
 }
 
 /** Short tracked links and the open pixel, attributed to the offers whose call to action they are. */

@@ -21,6 +21,7 @@ import * as agentCopies from './0018-agent-copies.ts';
 import * as userTimeZone from './0019-user-time-zone.ts';
 import * as printFileDocuments from './0020-print-file-documents.ts';
 import * as communicationCorrections from './0022-communication-corrections.ts';
+import * as portalLinks from './0023-portal-links.ts';
 import * as studioAssets from './0024-studio-assets.ts';
 
 /**
@@ -50,6 +51,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     '0019-user-time-zone': { up: (db) => userTimeZone.up(db, dialect) },
     '0020-print-file-documents': { up: (db) => printFileDocuments.up(db, dialect) },
     '0022-communication-corrections': { up: (db) => communicationCorrections.up(db, dialect) },
+    '0023-portal-links': { up: (db) => portalLinks.up(db, dialect) },
     '0024-studio-assets': { up: (db) => studioAssets.up(db, dialect) },
   };
   return { getMigrations: async () => migrations };

@@ -83,6 +83,13 @@ export const portalEnGB = {
   notFound: 'Not found.',
   error: 'Something went wrong.',
   forbidden: 'This request was refused.',
+  linkOpening: 'Opening your document',
+  linkContinue: 'Open the document',
+  linkInvalid:
+    'This link cannot be opened. It may have expired, or it was closed when you signed out. Sign in with a code to see your documents.',
+  linkScope:
+    'You opened this document from the link in our e-mail. To see your other documents, your preferences and offers, sign in with a code.',
+  signInForMore: 'Sign in to see more',
 } as const;
 
 export type PortalStrings = Record<keyof typeof portalEnGB, string>;

@@ -3,6 +3,7 @@ import { html, SafeHtml } from '../../ui/html.ts';
 import type { PortalContext } from '../context.ts';
 import type { PortalStrings } from '../i18n/en-GB.ts';
 import { portalPage } from '../layout.ts';
+import { linkScopeNotice } from './document-link.ts';
 
 /** "Statement", "Bill"… for a communication type; the type's own name when there is no label. */
 export function typeLabel(t: PortalStrings, type: string): string {
@@ -77,7 +78,7 @@ ${
   return portalPage(
     ctx,
     title,
-    html`<p><a href="/portal/documents">← ${t.backToDocuments}</a></p>
+    html`${ctx.linkSession ? linkScopeNotice(ctx) : html`<p><a href="/portal/documents">← ${t.backToDocuments}</a></p>`}
 <h1>${title}</h1>
 <p class="muted">${dateLabel(locale, document.createdAt)} · ${t[`channel.${document.channel}`]}</p>
 ${body}`,

@@ -56,6 +56,13 @@ export function codeErrorText(ctx: PortalContext, code: string, attemptsLeft: nu
 
 export function errorPortalPage(ctx: PortalContext, status: number, code: string): SafeHtml {
   const { t } = ctx;
+  if (code === 'MSV_PORTAL_LINK_INVALID') {
+    return portalPage(
+      ctx,
+      t.linkOpening,
+      html`<div class="card stack"><div class="alert error" role="alert" id="link-invalid">${t.linkInvalid}</div><p><a class="button primary" href="/portal/sign-in">${t.signIn}</a></p></div>`,
+    );
+  }
   const title =
     code === 'MSV_API_RATE_LIMITED'
       ? t.rateLimited

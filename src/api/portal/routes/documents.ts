@@ -20,6 +20,8 @@ import { type DocumentView, documentPage, documentsPage } from '../pages/documen
 type PortalDeps = FastifyInstance['portal'];
 
 const customer = { public: true, portal: 'customer' } as const;
+/** One document's routes also answer a link session for that document (a signed e-mail link). */
+const oneDocument = { public: true, portal: 'document' } as const;
 type Params = { id: string };
 const idParams = {
   type: 'object',
@@ -60,7 +62,10 @@ export function portalDocumentRoutes(app: FastifyInstance): void {
 
   app.get<{ Params: Params }>(
     '/portal/documents/:id',
-    { config: customer, schema: { tags: ['portal'], summary: 'One document, verified', params: idParams } },
+    {
+      config: oneDocument,
+      schema: { tags: ['portal'], summary: 'One document, verified', params: idParams },
+    },
     async (request, reply) => {
       const ctx = portalContext(request);
       try {
@@ -72,7 +77,12 @@ export function portalDocumentRoutes(app: FastifyInstance): void {
         );
         await recordDocumentView(
           deps.db,
-          { customerId: request.portalCustomer!.customerId, document, at: deps.now() },
+          {
+            customerId: request.portalCustomer!.customerId,
+            document,
+            at: deps.now(),
+            ...(request.portalCustomer!.documentId ? { via: 'link' as const } : {}),
+          },
           deps.successRules,
         );
         return sendPage(reply, documentPage(ctx, document, await viewOf(deps, document, bytes)));
@@ -92,7 +102,7 @@ export function portalDocumentRoutes(app: FastifyInstance): void {
   app.get<{ Params: Params }>(
     '/portal/documents/:id/file',
     {
-      config: customer,
+      config: oneDocument,
       schema: {
         tags: ['portal'],
         summary: 'The document bytes, verified against their sha256 (x-missive-sha256); 409 if tampered',
@@ -128,7 +138,7 @@ export function portalDocumentRoutes(app: FastifyInstance): void {
   app.get<{ Params: Params }>(
     '/portal/documents/:id/attachment',
     {
-      config: customer,
+      config: oneDocument,
       schema: {
         tags: ['portal'],
         summary:
@@ -159,7 +169,7 @@ export function portalDocumentRoutes(app: FastifyInstance): void {
 
   app.get<{ Params: Params }>(
     '/portal/documents/:id/email',
-    { config: customer, schema: { hide: true, params: idParams } },
+    { config: oneDocument, schema: { hide: true, params: idParams } },
     async (request, reply) => {
       const { document, bytes } = await readCustomerDocument(
         deps.db,

@@ -3,7 +3,12 @@ import { setTimeout } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isMissiveError, type MissiveError } from '../../../core/errors.ts';
 import { startSignIn, verifySignIn } from '../../../portal/index.ts';
-import { appendAudit, deleteOldChallenges } from '../../../store/index.ts';
+import {
+  appendAudit,
+  closePortalLinks,
+  deleteOldChallenges,
+  deletePortalSession,
+} from '../../../store/index.ts';
 import { newSecret } from '../../auth/secrets.ts';
 import { rememberLanguage } from '../../ui/html-document.ts';
 import { sendPage } from '../../ui/layout.ts';
@@ -122,6 +127,9 @@ export function portalSignInRoutes(app: FastifyInstance): void {
           details: { ip: request.ip },
         });
         reply.clearCookie(PORTAL_CHALLENGE_COOKIE, { path: CHALLENGE_PATH });
+        // A link session in this browser gives way to the full session.
+        const before = request.portalCustomer?.sessionHash;
+        if (before) await deletePortalSession(deps.db, before);
         await startPortalSession(deps.db, request, reply, {
           customerId,
           minutes: deps.limits.sessionMinutes,
@@ -143,11 +151,22 @@ export function portalSignInRoutes(app: FastifyInstance): void {
     },
   );
 
+  // Signing out (with a code or from a link) also closes every document link sent before, and the
+  // sessions such links opened: a forwarded or left-open e-mail link no longer opens anything.
   app.post(
     '/portal/sign-out',
-    { config: { public: true, portal: 'customer' }, schema: hide },
+    { config: { public: true, portal: 'session' }, schema: hide },
     async (request, reply) => {
-      await endPortalSession(deps.db, reply, request.portalCustomer?.sessionHash);
+      const customer = request.portalCustomer!;
+      await endPortalSession(deps.db, reply, customer.sessionHash);
+      await closePortalLinks(deps.db, customer.customerId, deps.now().toISOString());
+      await appendAudit(deps.db, {
+        actor: `customer:${customer.customerId}`,
+        action: 'portal.sign_out',
+        targetType: 'customer',
+        targetId: customer.customerId,
+        details: { ip: request.ip, ...(customer.documentId ? { via: 'link' } : {}) },
+      });
       return reply.redirect('/portal/sign-in?signedOut=1', 303);
     },
   );
