@@ -28,6 +28,11 @@ export interface TimelineCommunication {
   pages: number | null;
   sha256: string | null;
   offers: string[];
+  /**
+   * What the provider reported about this message (Twilio status callbacks, the SMTP outcome),
+   * newest first: folded into the message's row instead of rows of their own.
+   */
+  providerEvents: TimelineEvent[];
 }
 
 export interface TimelineEvent {
@@ -41,10 +46,34 @@ export interface TimelineEvent {
   payload: Record<string, unknown>;
 }
 
+/** Sources whose events report on a message Missive handed over (its delivery), not the customer's doing. */
+const PROVIDER_SOURCES: ReadonlySet<string> = new Set(['twilio', 'smtp']);
+/** Twilio's status callbacks as events (channels/twilio-status.ts) and an SMTP bounce (dispatch.ts). */
+const PROVIDER_STATUS_TYPES: ReadonlySet<string> = new Set([
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'bounced',
+  'failed',
+  'opened',
+]);
+
+/** A provider's report on one message: a status callback or a delivery outcome, not an inbound reply. */
+export function isProviderStatus(e: Pick<TimelineEvent, 'source' | 'type' | 'communicationId'>): boolean {
+  return (
+    e.communicationId !== null &&
+    PROVIDER_SOURCES.has(e.source) &&
+    (PROVIDER_STATUS_TYPES.has(e.type) || e.type.startsWith('status-'))
+  );
+}
+
 /**
  * Everything Missive sent a customer, newest first, across channels and runs, with each run's type
  * and as-of date and the offers its decision chose; and every event (delivery, clicks, the call
- * center's dispositions). Four indexed queries, whatever the size of the ledger.
+ * center's dispositions). A provider's reports on a message (Twilio's status callbacks, an SMTP
+ * bounce) are folded into that message as `providerEvents`, newest first (events come newest first).
+ * Four indexed queries, whatever the size of the ledger.
  */
 export async function customerTimeline(
   db: Kysely<Database>,
@@ -61,6 +90,14 @@ export async function customerTimeline(
   ]);
   const runById = new Map(runs.map((r) => [r.id, r]));
   const offersByRun = new Map(decisions.map((d) => [d.run_id, offerIdsOf(d.decision)]));
+  const listed = new Set(communications.map((c) => c.id));
+  const folded = new Map<string, TimelineEvent[]>();
+  const rest: TimelineEvent[] = [];
+  for (const e of events.map(toTimelineEvent)) {
+    if (isProviderStatus(e) && listed.has(e.communicationId!)) {
+      folded.set(e.communicationId!, [...(folded.get(e.communicationId!) ?? []), e]);
+    } else rest.push(e);
+  }
   return {
     communications: communications.map((c) => ({
       id: c.id,
@@ -75,8 +112,9 @@ export async function customerTimeline(
       pages: c.pages,
       sha256: c.artifactSha256,
       offers: offersByRun.get(c.runId) ?? [],
+      providerEvents: folded.get(c.id) ?? [],
     })),
-    events: events.map(toTimelineEvent),
+    events: rest,
   };
 }
 

@@ -99,11 +99,28 @@ function timelineTable(
   const rows: Row[] = [
     ...timeline.communications.map((c) => ({
       at: c.createdAt,
-      html: html`<tr class="communication" data-id="${c.id}"><td>${formatTime(c.createdAt, viewer)}</td><td>${c.channel}</td><td>${c.type ?? ''}${c.asOf ? html` <span class="muted">${t.asOf} ${c.asOf}</span>` : ''}${c.supersededBy ? html` <span class="superseded" title="${c.supersededBy}">${t.supersededBy} ${c.supersededBy}</span>` : ''}</td><td data-status="${c.status}">${statusLabel(viewer.locale, c.status)}${c.reason ? html` <span class="muted">${c.reason}</span>` : ''}</td><td>${c.offers.join(', ')}</td><td>${c.sha256 ? html`<a href="/ui/customers/${id}/communications/${encodeURIComponent(c.id)}">${t.open}</a>` : ''}</td></tr>`,
+      html: html`<tr class="communication" data-id="${c.id}"><td>${formatTime(c.createdAt, viewer)}</td><td>${c.channel}</td><td>${c.type ?? ''}${c.asOf ? html` <span class="muted">${t.asOf} ${c.asOf}</span>` : ''}${c.supersededBy ? html` <span class="superseded" title="${c.supersededBy}">${t.supersededBy} ${c.supersededBy}</span>` : ''}</td><td data-status="${c.status}">${statusLabel(viewer.locale, c.status)}${c.reason ? html` <span class="muted">${c.reason}</span>` : ''}${providerReports(t, c.providerEvents, viewer)}</td><td>${c.offers.join(', ')}</td><td>${c.sha256 ? html`<a href="/ui/customers/${id}/communications/${encodeURIComponent(c.id)}">${t.open}</a>` : ''}</td></tr>`,
     })),
     ...timeline.events.map((e) => ({ at: e.occurredAt, html: eventRow(t, e, viewer) })),
   ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   return html`<table id="timeline"><thead><tr><th>${t.date} (${viewer.timeZone})</th><th>${t.channel}</th><th>${t.type}</th><th>${t.status}</th><th>${t.offers}</th><th></th></tr></thead><tbody>${rows.map((r) => r.html)}</tbody></table>`;
+}
+
+/**
+ * A provider's reports on a message, folded into its row: the latest as a line, all of them (newest
+ * first, with time, source and code) in a small disclosure under it.
+ */
+function providerReports(t: UiStrings, events: readonly TimelineEvent[], viewer: Viewer): SafeHtml | string {
+  const [latest] = events;
+  if (!latest) return '';
+  const label = (e: TimelineEvent) => t[`event.${e.type}` as keyof UiStrings] ?? e.type;
+  const code = (e: TimelineEvent) =>
+    typeof e.payload.errorCode === 'string'
+      ? html` <code>${e.payload.errorCode}</code>`
+      : typeof e.payload.code === 'string'
+        ? html` <code>${e.payload.code}</code>`
+        : '';
+  return html`<details class="provider-events"><summary>${t.providerLatest}: <strong data-provider-status="${latest.type}">${label(latest)}</strong> <span class="muted">${formatTime(latest.occurredAt, viewer)}</span></summary><ol>${events.map((e) => html`<li data-type="${e.type}">${formatTime(e.occurredAt, viewer, { seconds: true })} · ${t[`source.${e.source}` as keyof UiStrings] ?? e.source} · ${label(e)}${code(e)}</li>`)}</ol></details>`;
 }
 
 export function eventRow(
