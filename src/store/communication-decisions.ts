@@ -48,7 +48,11 @@ export async function getCustomerCommunicationDecision(
     .executeTakeFirst();
 }
 
-/** The customer's sent communications made in [since, until), newest first, with their decisions. */
+/**
+ * The customer's communications made in [since, until) that reached them, newest first, with their
+ * decisions: an e-mail or SMS `sent`, a letter handed to the print house (`archived`, or on through
+ * the print lifecycle; not a spoiled piece), so a conversion after a letter is attributed to it.
+ */
 export async function listSentWithDecisions(
   db: Kysely<Database>,
   customerId: string,
@@ -64,7 +68,15 @@ export async function listSentWithDecisions(
     )
     .select(['communications.id', 'decisions.decision'])
     .where('communications.customer_id', '=', customerId)
-    .where('communications.status', '=', 'sent')
+    .where((eb) =>
+      eb.or([
+        eb('communications.status', '=', 'sent'),
+        eb.and([
+          eb('communications.channel', '=', 'print'),
+          eb('communications.status', 'in', ['archived', 'in_print_file', 'printed', 'mailed']),
+        ]),
+      ]),
+    )
     .where('communications.created_at', '<', window.until)
     .where('communications.created_at', '>=', window.since)
     .orderBy('communications.created_at', 'desc')

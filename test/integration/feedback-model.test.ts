@@ -195,4 +195,28 @@ describe.each(['sqlite', 'postgres'] as const)('feedback → model on %s', (dial
     ).toBe(true);
     expect(() => parseSuccessRules('a=bought')).toThrow(/unknown success/);
   });
+
+  it('attributes a conversion to the letter that placed the offer, not to a spoiled one', async () => {
+    const letter = await seedSentCommunication(store.db, {
+      runId: 'r-letters',
+      customerId: 'm5',
+      channel: 'print',
+      offers: ['pension-plan'],
+      status: 'mailed',
+    });
+    await seedSentCommunication(store.db, {
+      runId: 'r-letters',
+      customerId: 'm6',
+      channel: 'print',
+      offers: ['pension-plan'],
+      status: 'spoiled',
+    });
+    const file = path.join(path.dirname(FILE), 'letters.csv');
+    const today = new Date(Date.now() + 60_000).toISOString().slice(0, 10);
+    fs.writeFileSync(file, `customer,offer,date\nm5,pension-plan,${today}\nm6,pension-plan,${today}\n`);
+    const report = await importConversions(store.db, file, DEFAULT_SUCCESS_RULES);
+    expect([report.recorded, report.attributed]).toEqual([2, 1]);
+    const converted = (await listEvents(store.db, { customerId: 'm5' })).find((e) => e.type === 'converted');
+    expect(converted?.communicationId).toBe(letter);
+  });
 });

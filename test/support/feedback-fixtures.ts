@@ -37,9 +37,11 @@ export interface SentCommunication {
   holdout?: boolean;
   providerId?: string;
   phone?: string;
+  /** Its ledger status (default `sent`; a letter: `archived`, `mailed`…). */
+  status?: 'sent' | 'archived' | 'in_print_file' | 'printed' | 'mailed' | 'spoiled';
 }
 
-/** Seeds everything and returns the communication id (status `sent`). */
+/** Seeds everything and returns the communication id (status `sent` unless told). */
 export async function seedSentCommunication(db: Kysely<Database>, s: SentCommunication): Promise<string> {
   await upsertCustomers(db, [feedbackCustomer(s.customerId, s.phone)]);
   const communicationType = s.communicationType ?? 'cross-sell-promotion';
@@ -75,6 +77,6 @@ export async function seedSentCommunication(db: Kysely<Database>, s: SentCommuni
     templateVersionId: 'tpl@test',
     inputSha256: 'x',
   });
-  await setCommunicationStatus(db, id, 'sent', null, { providerId: s.providerId ?? null });
+  await setCommunicationStatus(db, id, s.status ?? 'sent', null, { providerId: s.providerId ?? null });
   return id;
 }
