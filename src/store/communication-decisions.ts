@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { reachedCustomer } from './reached.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -68,15 +69,7 @@ export async function listSentWithDecisions(
     )
     .select(['communications.id', 'decisions.decision'])
     .where('communications.customer_id', '=', customerId)
-    .where((eb) =>
-      eb.or([
-        eb('communications.status', '=', 'sent'),
-        eb.and([
-          eb('communications.channel', '=', 'print'),
-          eb('communications.status', 'in', ['archived', 'in_print_file', 'printed', 'mailed']),
-        ]),
-      ]),
-    )
+    .where(reachedCustomer)
     .where('communications.created_at', '<', window.until)
     .where('communications.created_at', '>=', window.since)
     .orderBy('communications.created_at', 'desc')
@@ -107,7 +100,7 @@ export async function pageSentTreatedDecisions(
     )
     .innerJoin('runs', 'runs.id', 'communications.run_id')
     .select(['communications.id', 'communications.customer_id', 'decisions.decision', 'runs.created_at'])
-    .where('communications.status', '=', 'sent')
+    .where(reachedCustomer)
     .where('decisions.holdout', '=', 0)
     .where('communications.id', '>', page.afterId)
     .orderBy('communications.id')

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
+import { reachedCustomer } from './reached.ts';
 import type { Database } from './schema.ts';
 
 /** A run's treated and holdout customers (decisions.holdout 0 / 1): how many, and how many converted. */
 
-/** Distinct customers of the run with a sent communication, by holdout (0, 1). */
+/** Distinct customers of the run a communication reached (sent, or a letter printed), by holdout (0, 1). */
 export async function countSentCustomersByHoldout(
   db: Kysely<Database>,
   runId: string,
@@ -17,7 +18,7 @@ export async function countSentCustomersByHoldout(
     )
     .select((eb) => ['decisions.holdout', eb.fn.count<number>('decisions.customer_id').distinct().as('n')])
     .where('decisions.run_id', '=', runId)
-    .where('communications.status', '=', 'sent')
+    .where(reachedCustomer)
     .groupBy('decisions.holdout')
     .execute();
 }

@@ -1,4 +1,5 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
+import { reachedCustomer } from './reached.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -8,19 +9,8 @@ import type { Database } from './schema.ts';
  * (portal/documents.ts).
  */
 
-const LETTER_STATUSES = ['archived', 'in_print_file', 'printed', 'mailed'];
-
 function received(eb: ExpressionBuilder<Database, 'communications'>) {
-  return eb.and([
-    eb('communications.artifact_sha256', 'is not', null),
-    eb.or([
-      eb('communications.status', '=', 'sent'),
-      eb.and([
-        eb('communications.channel', '=', 'print'),
-        eb('communications.status', 'in', LETTER_STATUSES),
-      ]),
-    ]),
-  ]);
+  return eb.and([eb('communications.artifact_sha256', 'is not', null), reachedCustomer(eb)]);
 }
 
 const COLUMNS = [
