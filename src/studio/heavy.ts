@@ -3,6 +3,15 @@
  * the AWS SDK…). Import this file statically only from code that loads them anyway; light code (the CLI's
  * quick commands) imports it with `await import()`, so `missive --help` and `customers show` stay fast.
  */
+export {
+  ASSET_FOLDERS,
+  addAssetToDraft,
+  listAssets,
+  prepareAsset,
+  readAsset,
+  uploadAsset,
+} from './assets.ts';
+export { publishOfferImage, withOfferImage } from './offer-image.ts';
 export { checkOffer, latestCatalog, publishOffer } from './offers.ts';
 export { firstPagePng, firstPagesPixelDiff } from './page-diff.ts';
 export { resolveFileSet } from './refs.ts';

@@ -5,6 +5,7 @@ import type { Database } from '../../store/index.ts';
 import { decideRoutes } from '../routes/decide.ts';
 import { previewRoutes } from '../routes/preview.ts';
 import { studioRoutes } from '../routes/studio.ts';
+import { studioAssetArea } from '../ui/routes/studio-assets.ts';
 import { studioDiffPages } from '../ui/routes/studio-diff.ts';
 import { studioDraftPages } from '../ui/routes/studio-drafts.ts';
 import { studioOfferPages } from '../ui/routes/studio-offers.ts';
@@ -43,6 +44,7 @@ export const studioArea: FastifyPluginAsync<StudioOptions> = async (app, options
   studioDraftPages(app);
   studioDiffPages(app);
   studioOfferPages(app);
+  studioAssetArea(app);
 };
 
 declare module 'fastify' {
