@@ -6,6 +6,7 @@ import { DEFAULT_SUCCESS_RULES, type SuccessRules } from '../feedback/index.ts';
 import type { OnDemandService } from '../on-demand/heavy.ts';
 import type { Database } from '../store/index.ts';
 import { feedbackArea } from './areas/feedback.ts';
+import { lettersArea } from './areas/letters.ts';
 import { lookupArea } from './areas/lookup.ts';
 import { onDemandArea } from './areas/on-demand.ts';
 import { runsArea } from './areas/runs.ts';
@@ -97,6 +98,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   app.register(runsArea, { db, now });
   app.register(studioArea, { db, now, datasourcesDir: deps.datasourcesDir });
   app.register(onDemandArea, { db, now, service: onDemand });
+  app.register(lettersArea, { db, now, service: onDemand });
   app.register(feedbackArea, {
     db,
     now,

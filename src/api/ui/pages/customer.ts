@@ -9,7 +9,9 @@ import type { UiStrings } from '../i18n/en-GB.ts';
 import { statusLabel } from '../i18n/status-labels.ts';
 import { type PageContext, page } from '../layout.ts';
 import { formatTime, type Viewer } from '../time.ts';
+import { correctionLinks } from './correction-form.ts';
 import { holdingsCard } from './holdings.ts';
+import { letterStrings } from './letter-form.ts';
 
 /** Traits shown first when present; the rest follow, up to a screenful. */
 const KEY_TRAITS = ['segment', 'age', 'job', 'balance', 'marital', 'education', 'housing', 'loan', 'default'];
@@ -42,10 +44,11 @@ ${CHANNEL_KINDS.map((ch) => html`<tr><td>${ch}</td><td>${yes(customer.consent[ch
 </div>`;
   const csrf = ctx.principal?.csrfToken ?? '';
   const actions = html`<div class="grid2">${preferencesForm(t, customer, csrf)}${noteForm(t, customer.id, csrf)}</div>`;
+  const letter = html`<p><a id="new-letter" href="/ui/customers/${encodeURIComponent(customer.id)}/letters/new">${letterStrings(ctx.locale).newLetter}</a></p>`;
   return page(
     ctx,
     customer.name,
-    html`${summary}${holdingsCard(t, holdings)}${actions}<h2 id="timeline-title">${t.timeline}</h2>${timelineTable(t, customer.id, timeline, ctx)}`,
+    html`${summary}${holdingsCard(t, holdings)}${actions}${letter}<h2 id="timeline-title">${t.timeline}</h2>${timelineTable(t, customer.id, timeline, ctx)}`,
   );
 }
 
@@ -96,10 +99,15 @@ function timelineTable(
     return html`<p class="muted">${t.noCommunications}</p>`;
   }
   const id = encodeURIComponent(customerId);
+  const correctedBy = new Map<string, string[]>();
+  for (const c of timeline.communications) {
+    if (c.copyKind === 'correction' && c.copyOf)
+      correctedBy.set(c.copyOf, [...(correctedBy.get(c.copyOf) ?? []), c.id]);
+  }
   const rows: Row[] = [
     ...timeline.communications.map((c) => ({
       at: c.createdAt,
-      html: html`<tr class="communication" data-id="${c.id}"><td>${formatTime(c.createdAt, viewer)}</td><td>${c.channel}</td><td>${c.type ?? ''}${c.asOf ? html` <span class="muted">${t.asOf} ${c.asOf}</span>` : ''}${c.supersededBy ? html` <span class="superseded" title="${c.supersededBy}">${t.supersededBy} ${c.supersededBy}</span>` : ''}</td><td data-status="${c.status}">${statusLabel(viewer.locale, c.status)}${c.reason ? html` <span class="muted">${c.reason}</span>` : ''}${providerReports(t, c.providerEvents, viewer)}</td><td>${c.offers.join(', ')}</td><td>${c.sha256 ? html`<a href="/ui/customers/${id}/communications/${encodeURIComponent(c.id)}">${t.open}</a>` : ''}</td></tr>`,
+      html: html`<tr class="communication" data-id="${c.id}"><td>${formatTime(c.createdAt, viewer)}</td><td>${c.channel}</td><td>${c.type ?? ''}${c.asOf ? html` <span class="muted">${t.asOf} ${c.asOf}</span>` : ''}${c.supersededBy ? html` <span class="superseded" title="${c.supersededBy}">${t.supersededBy} ${c.supersededBy}</span>` : ''}${correctionLinks(viewer.locale, customerId, c.copyKind === 'correction' ? c.copyOf : null, correctedBy.get(c.id) ?? [])}</td><td data-status="${c.status}">${statusLabel(viewer.locale, c.status)}${c.reason ? html` <span class="muted">${c.reason}</span>` : ''}${providerReports(t, c.providerEvents, viewer)}</td><td>${c.offers.join(', ')}</td><td>${c.sha256 ? html`<a href="/ui/customers/${id}/communications/${encodeURIComponent(c.id)}">${t.open}</a>` : ''}</td></tr>`,
     })),
     ...timeline.events.map((e) => ({ at: e.occurredAt, html: eventRow(t, e, viewer) })),
   ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
