@@ -2,6 +2,7 @@ import type { Offer } from '../../../rules/index.ts';
 import type { DraftRecord } from '../../../store/index.ts';
 import { type FileDiff, isTextFile } from '../../../studio/index.ts';
 import { html, type SafeHtml } from '../html.ts';
+import { assetStrings } from '../i18n/studio-assets.ts';
 import { type PageContext, page } from '../layout.ts';
 import { formatTime } from '../time.ts';
 
@@ -33,7 +34,7 @@ export function studioHomePage(
   return page(
     ctx,
     t.studio,
-    html`<h1>${t.studio} <small><a href="/ui/studio/offers" id="offers-link">${t.studioOffers}</a></small></h1>
+    html`<h1>${t.studio} <small><a href="/ui/studio/offers" id="offers-link">${t.studioOffers}</a> · <a href="/ui/studio/assets" id="assets-link">${assetStrings(ctx.locale).assets}</a></small></h1>
 <div class="grid2">
 <section class="card"><h2>${t.studioTemplates}</h2>
 <table id="templates"><thead><tr><th>${t.studioTemplate}</th><th>${t.studioVersion}</th><th>${t.studioVersionId}</th><th>${t.studioPublishedBy}</th><th></th></tr></thead><tbody>
@@ -213,6 +214,8 @@ export function offerEditorPage(
     published?: string;
     /** What a rule may read, for the rule builder: trait (raw and computed) name → type. */
     variables: Record<string, string>;
+    /** The picture picker of the image library (pages/studio-assets.ts). */
+    picture?: SafeHtml;
   },
 ): SafeHtml {
   const { t } = ctx;
@@ -239,7 +242,7 @@ ${options.published ? html`<div class="alert" id="offer-published">${t.studioPub
 <button type="button" id="builder-add">${t.studioBuilderAdd}</button>
 <button type="button" id="builder-apply">${t.studioBuilderApply}</button>
 </section>
-</div></div>
+</div>${options.picture ?? ''}</div>
 <script src="/assets/studio.js"></script>`,
   );
 }

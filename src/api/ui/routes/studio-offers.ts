@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isMissiveError, MissiveError } from '../../../core/errors.ts';
-import { canApprove, latestCatalog, publishOffer } from '../../../studio/heavy.ts';
+import { canApprove, latestCatalog, listAssets, publishOffer } from '../../../studio/heavy.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
 import { studioActor } from '../../routes/studio.ts';
 import { pageContext, sendPage } from '../layout.ts';
 import { offerEditorPage, offersPage } from '../pages/studio.ts';
+import { offerPicturePicker } from '../pages/studio-assets.ts';
 
 /**
  * The studio's offer pages (studio area): the latest catalog's offers, one offer's editor (with the
@@ -30,9 +31,12 @@ export function studioOfferPages(app: FastifyInstance): void {
     const variables: Record<string, string> = {};
     for (const [name, trait] of Object.entries(catalog.traits.traits)) variables[name] = trait.type;
     for (const c of catalog.traits.computed) variables[c.name] = c.type;
-    return offerEditorPage(pageContext(request), offer, {
-      canPublish: await canApprove(db, studioActor(request)),
+    const ctx = pageContext(request);
+    const canPublish = await canApprove(db, studioActor(request));
+    return offerEditorPage(ctx, offer, {
+      canPublish,
       variables,
+      picture: offerPicturePicker(ctx, offer, await listAssets(db), canPublish),
       ...extra,
     });
   };
