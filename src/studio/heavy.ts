@@ -17,6 +17,15 @@ export { firstPagePng, firstPagesPixelDiff } from './page-diff.ts';
 export { resolveFileSet } from './refs.ts';
 export { previewDraft, renderDraftChannel } from './render-draft.ts';
 export {
+  createDraftFromStarter,
+  listStarters,
+  type NewTemplateRequest,
+  STARTERS,
+  STARTERS_DIR,
+  type Starter,
+  type StarterId,
+} from './starters.ts';
+export {
   approveDraft,
   approversOf,
   canApprove,

@@ -8,6 +8,7 @@ import { studioRoutes } from '../routes/studio.ts';
 import { studioAssetArea } from '../ui/routes/studio-assets.ts';
 import { studioDiffPages } from '../ui/routes/studio-diff.ts';
 import { studioDraftPages } from '../ui/routes/studio-drafts.ts';
+import { studioNewPages } from '../ui/routes/studio-new.ts';
 import { studioOfferPages } from '../ui/routes/studio-offers.ts';
 
 /** What the studio area works with: its `studio` decorator. */
@@ -42,6 +43,7 @@ export const studioArea: FastifyPluginAsync<StudioOptions> = async (app, options
   previewRoutes(app);
   decideRoutes(app);
   studioDraftPages(app);
+  studioNewPages(app);
   studioDiffPages(app);
   studioOfferPages(app);
   studioAssetArea(app);

@@ -212,6 +212,7 @@ export const enGB = {
   studioTestTo: 'To (empty: your configured test address)',
   studioTestSent: 'Test sent',
   studioZoom: 'Zoom',
+  studioChannels: 'Channels',
   reports: 'Campaign reports',
   reportRun: 'Run',
   reportType: 'Type',

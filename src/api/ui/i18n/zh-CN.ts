@@ -212,6 +212,7 @@ export const zhCN: UiStrings = {
   studioTestTo: '收件人（留空：您配置的测试地址）',
   studioTestSent: '测试已发送',
   studioZoom: '缩放',
+  studioChannels: '渠道',
   reports: '营销活动报告',
   reportRun: '批次',
   reportType: '类型',

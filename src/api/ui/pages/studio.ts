@@ -52,6 +52,7 @@ ${templates.flatMap((tpl) =>
 )}
 </tbody></table></section>
 <section class="card"><h2>${t.studioNewDraft}</h2>
+<p><a class="button primary" href="/ui/studio/new" id="new-template-link">${t.studioNewTemplate}</a></p>
 <form class="stack" method="post" action="/ui/studio/drafts">${csrfField(ctx)}
   <label>${t.studioFromVersion}<br><select name="from" required><option value="" selected disabled>${t.studioChooseVersion}</option>${versionOptions}</select></label>
   <button class="primary" type="submit">${t.studioCreate}</button>
