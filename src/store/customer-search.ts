@@ -1,11 +1,4 @@
-import {
-  type Expression,
-  type ExpressionBuilder,
-  type Kysely,
-  PostgresAdapter,
-  type SqlBool,
-  sql,
-} from 'kysely';
+import { type Expression, type Kysely, PostgresAdapter, type SqlBool, sql } from 'kysely';
 import { normalisePinyinQuery } from '../core/search-keys.ts';
 import type { Customer } from '../core/types.ts';
 import { rowToCustomer } from './customers.ts';
@@ -28,54 +21,71 @@ export interface CustomerSearch {
 /** Country codes tried before a phone number typed without one (the locales Missive ships). */
 const COUNTRY_CODES = ['86', '44'];
 
+/** One way a query can match: the ids it finds, at most `limit`, in the order its index gives them. */
+type Term = { execute(): Promise<{ id: string }[]> };
+
 /**
  * Customers matching a search (name, id, email, phone or postcode; pinyin for Chinese names); an empty query
- * finds none.
+ * finds none. Each way of matching is its own query, limited and answered from its index in the
+ * index's order (a name prefix by name, a pinyin key by key), and the ids found are then read in id
+ * order: one OR over all of them made SQLite collect and sort every match of a common prefix ("Joan"
+ * at 1,000,000 customers: p99 ~950 ms; bench/search.ts). With more matches than `limit`, the first
+ * `limit` in name or key order are shown.
  */
 export async function searchCustomers(db: Kysely<Database>, search: CustomerSearch): Promise<Customer[]> {
   const q = search.q.trim();
   if (q === '') return [];
-  const kind = search.kind ?? 'any';
+  const limit = search.limit ?? 50;
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const ids = new Set<string>();
+  for (const term of terms(db, q, search.kind ?? 'any', postgres, limit)) {
+    for (const row of await term.execute()) ids.add(row.id);
+  }
+  if (ids.size === 0) return [];
   const rows = await db
     .selectFrom('customers')
     .selectAll()
-    .where((eb) => eb.or(conditions(eb, q, kind, postgres)))
+    .where('id', 'in', [...ids])
     .orderBy('id')
-    .limit(search.limit ?? 50)
+    .limit(limit)
     .execute();
   return rows.map(rowToCustomer);
 }
 
-function conditions(
-  eb: ExpressionBuilder<Database, 'customers'>,
-  q: string,
-  kind: SearchKind,
-  postgres: boolean,
-): Expression<SqlBool>[] {
+function terms(db: Kysely<Database>, q: string, kind: SearchKind, postgres: boolean, limit: number): Term[] {
   const want = (k: SearchKind) => kind === 'any' || kind === k;
-  const out: Expression<SqlBool>[] = [];
-  if (want('id')) out.push(eb('id', '=', q));
-  if (want('email') && q.includes('@')) out.push(eb(eb.fn('lower', ['email']), '=', q.toLowerCase()));
+  const customers = () => db.selectFrom('customers').select('id');
+  const out: Term[] = [];
+  if (want('id')) out.push(customers().where('id', '=', q));
+  if (want('email') && q.includes('@')) {
+    out.push(
+      customers()
+        .where((eb) => eb(eb.fn('lower', ['email']), '=', q.toLowerCase()))
+        .limit(limit),
+    );
+  }
   const digits = q.replace(/[\s\-().]/g, '');
-  if (want('phone') && /^\+?\d{6,15}$/.test(digits)) out.push(eb('phone', 'in', phoneCandidates(digits)));
+  if (want('phone') && /^\+?\d{6,15}$/.test(digits)) {
+    out.push(customers().where('phone', 'in', phoneCandidates(digits)).limit(limit));
+  }
   const accountDigits = q.replace(/[\s-]/g, '');
   if (want('account') && /^\d{6,34}$/.test(accountDigits)) {
     out.push(
-      eb(
-        'id',
-        'in',
-        eb.selectFrom('customer_accounts').select('customer_id').where('account_digits', '=', accountDigits),
-      ),
+      db
+        .selectFrom('customer_accounts')
+        .select('customer_id as id')
+        .where('account_digits', '=', accountDigits)
+        .orderBy('customer_id')
+        .limit(limit),
     );
   }
-  if (want('phone') && /^\d{4}$/.test(digits)) out.push(keyed(eb, 'phone4', digits, false));
+  if (want('phone') && /^\d{4}$/.test(digits)) out.push(keyed(db, 'phone4', digits, false, limit));
   if (want('name') && !q.includes('@')) {
-    out.push(namePrefix(q.toLowerCase(), postgres));
+    out.push(customers().where(namePrefix(q.toLowerCase(), postgres)).orderBy(sql`lower(name)`).limit(limit));
     const pinyin = normalisePinyinQuery(q);
-    if (pinyin) out.push(keyed(eb, 'pinyin', pinyin, true));
+    if (pinyin) out.push(keyed(db, 'pinyin', pinyin, true, limit));
   }
-  return out.length > 0 ? out : [sql<SqlBool>`1 = 0`];
+  return out;
 }
 
 /**
@@ -89,23 +99,26 @@ function namePrefix(prefix: string, postgres: boolean): Expression<SqlBool> {
   return sql<SqlBool>`(lower(name) >= ${prefix} and lower(name) < ${`${prefix}\u{10FFFF}`})`;
 }
 
-/** Customers with a search key of this kind: equal to the text, or starting with it. */
+/** Customers with a search key of this kind: equal to the text, or starting with it (in key order). */
 function keyed(
-  eb: ExpressionBuilder<Database, 'customers'>,
+  db: Kysely<Database>,
   kind: 'phone4' | 'pinyin',
   text: string,
   prefix: boolean,
-): Expression<SqlBool> {
-  const match = eb
+  limit: number,
+): Term {
+  return db
     .selectFrom('customer_search_keys')
-    .select('customer_id')
+    .select('customer_id as id')
     .where('kind', '=', kind)
     .where((k) => {
       if (!prefix) return k('key', '=', text);
       const next = nextPrefix(text);
       return next === undefined ? k('key', '>=', text) : k.and([k('key', '>=', text), k('key', '<', next)]);
-    });
-  return eb('id', 'in', match);
+    })
+    .orderBy('key')
+    .orderBy('customer_id')
+    .limit(limit);
 }
 
 /**
