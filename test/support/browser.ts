@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { PASSWORD } from './api.ts';
@@ -16,6 +17,35 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--no-first-run',
     ],
+  });
+}
+
+/**
+ * launchChromium with the Noto Sans SC of the npm package visible through a private fontconfig file
+ * in `dir` (NOTES.md), so Chinese pages are drawn with real glyphs in screenshots.
+ */
+export function launchChromiumWithCjk(dir: string): Promise<Browser> {
+  const fontDir = path.dirname(
+    createRequire(import.meta.url).resolve(
+      '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
+    ),
+  );
+  const conf = path.join(dir, 'fonts.conf');
+  fs.writeFileSync(
+    conf,
+    `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><dir>${fontDir}</dir><include ignore_missing="yes">/etc/fonts/fonts.conf</include><cachedir>${dir}/fc-cache</cachedir></fontconfig>`,
+  );
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+    env: { ...process.env, FONTCONFIG_FILE: conf },
   });
 }
 

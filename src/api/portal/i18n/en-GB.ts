@@ -84,6 +84,7 @@ export const portalEnGB = {
   error: 'Something went wrong.',
   forbidden: 'This request was refused.',
   linkOpening: 'Opening your document',
+  linkClosed: 'This link cannot be opened',
   linkContinue: 'Open the document',
   linkInvalid:
     'This link cannot be opened. It may have expired, or it was closed when you signed out. Sign in with a code to see your documents.',

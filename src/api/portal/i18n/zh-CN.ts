@@ -83,6 +83,7 @@ export const portalZhCN: PortalStrings = {
   error: '出现错误。',
   forbidden: '请求被拒绝。',
   linkOpening: '正在打开您的文件',
+  linkClosed: '此链接无法打开',
   linkContinue: '打开文件',
   linkInvalid: '此链接无法打开：可能已过期，或在您退出登录时已关闭。请使用验证码登录查看您的文件。',
   linkScope: '您是通过我们邮件中的链接打开此文件的。如需查看其他文件、偏好设置和优惠，请使用验证码登录。',

@@ -59,8 +59,8 @@ export function errorPortalPage(ctx: PortalContext, status: number, code: string
   if (code === 'MSV_PORTAL_LINK_INVALID') {
     return portalPage(
       ctx,
-      t.linkOpening,
-      html`<div class="card stack"><div class="alert error" role="alert" id="link-invalid">${t.linkInvalid}</div><p><a class="button primary" href="/portal/sign-in">${t.signIn}</a></p></div>`,
+      t.linkClosed,
+      html`<div class="card stack"><h1>${t.linkClosed}</h1><div class="alert error" role="alert" id="link-invalid">${t.linkInvalid}</div><p><a class="button primary" href="/portal/sign-in">${t.signIn}</a></p></div>`,
     );
   }
   const title =
