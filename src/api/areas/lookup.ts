@@ -5,7 +5,7 @@ import { communicationRoutes } from '../routes/communications.ts';
 import { correctionRoutes } from '../routes/corrections.ts';
 import { customerActionRoutes } from '../routes/customer-actions.ts';
 import { customerRoutes } from '../routes/customers.ts';
-import { copyActionPages } from '../ui/routes/copy-actions.ts';
+import { copyActionPages, correctionPages } from '../ui/routes/copy-actions.ts';
 import { customerActionPages } from '../ui/routes/customer-actions.ts';
 import { agentPages } from '../ui/routes/pages.ts';
 
@@ -26,4 +26,5 @@ export const lookupArea: FastifyPluginAsync<LookupDeps> = async (app, deps) => {
   agentPages(app);
   customerActionPages(app);
   copyActionPages(app);
+  correctionPages(app);
 };

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ChannelKind, CommunicationStatus } from '../../core/types.ts';
 import {
+  type CopyKind,
   type Database,
   type EventRecord,
   listCommunicationsForCustomer,
@@ -33,6 +34,9 @@ export interface TimelineCommunication {
    * newest first: folded into the message's row instead of rows of their own.
    */
   providerEvents: TimelineEvent[];
+  /** An agent's copy (resend, re-print) or corrected version of another communication, and which. */
+  copyOf: string | null;
+  copyKind: CopyKind | null;
 }
 
 export interface TimelineEvent {
@@ -113,6 +117,8 @@ export async function customerTimeline(
       sha256: c.artifactSha256,
       offers: offersByRun.get(c.runId) ?? [],
       providerEvents: folded.get(c.id) ?? [],
+      copyOf: c.copyOf,
+      copyKind: c.copyKind,
     })),
     events: rest,
   };

@@ -10,6 +10,7 @@ import { statusLabel } from '../i18n/status-labels.ts';
 import { type PageContext, page } from '../layout.ts';
 import { formatTime } from '../time.ts';
 import { copyForms } from './copy-forms.ts';
+import { correctionLinks, correctionStrings } from './correction-form.ts';
 import { eventRow } from './customer.ts';
 
 export type { DocumentState } from '../../lookup/document-state.ts';
@@ -30,6 +31,8 @@ export interface ViewerData {
   recorded: boolean;
   /** An agent's copy was just made (the resend and re-print forms). */
   copied?: 'resend' | 'reprint' | undefined;
+  /** The corrected versions of this communication (issue 19: "corrected by #M"). */
+  correctedBy?: string[] | undefined;
 }
 
 export function viewerPage(ctx: PageContext, d: ViewerData): SafeHtml {
@@ -43,7 +46,7 @@ export function viewerPage(ctx: PageContext, d: ViewerData): SafeHtml {
   <dt>${t.status}</dt><dd data-status="${c.status}">${statusLabel(ctx.locale, c.status)}</dd>
   <dt>${t.pages}</dt><dd>${c.pages ?? ''}</dd>
   <dt>${t.fingerprint}</dt><dd><code id="sha256">${c.artifactSha256 ?? ''}</code></dd>
-</dl>`;
+</dl>${correctionLine(ctx, c, d)}`;
   const side = html`<section>
   ${stateBanner(t, d.state)}
   ${d.recorded ? html`<div class="alert ok" role="status" id="recorded">${t.recorded}</div>` : ''}
@@ -58,6 +61,19 @@ export function viewerPage(ctx: PageContext, d: ViewerData): SafeHtml {
 <h1>${t.communication} ${c.id}</h1>
 <div class="viewer"><section>${documentPane(t, d, base)}</section>${side}</div>`;
   return page(ctx, `${t.communication} ${c.id}`, body);
+}
+
+/** "corrects #N" / "corrected by #M", and the way to a corrected copy of a verified original. */
+function correctionLine(ctx: PageContext, c: ViewerData['communication'], d: ViewerData): SafeHtml {
+  const corrects = c.copyKind === 'correction' ? c.copyOf : null;
+  const links = correctionLinks(ctx.locale, c.customerId, corrects, d.correctedBy ?? []);
+  const exact = c.copyKind === 'resend' || c.copyKind === 'reprint';
+  const base = `/ui/customers/${encodeURIComponent(c.customerId)}/communications/${encodeURIComponent(c.id)}`;
+  const open =
+    d.state === 'verified' && !exact
+      ? html` <a id="correct-link" href="${base}/correct">${correctionStrings(ctx.locale).open}</a>`
+      : '';
+  return html`<p id="corrections-line">${links}${open}</p>`;
 }
 
 function stateBanner(t: UiStrings, state: DocumentState): SafeHtml {

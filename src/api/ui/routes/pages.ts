@@ -97,6 +97,7 @@ export function agentPages(app: FastifyInstance): void {
             request.query.copied === 'resend' || request.query.copied === 'reprint'
               ? request.query.copied
               : undefined,
+          correctedBy: (await app.corrections.correctedBy([communication.id])).get(communication.id),
         }),
       );
     },
