@@ -33,8 +33,11 @@ export type RunType =
     }
   | { kind: 'service-document'; type: string; template: string; purpose: 'service' };
 
-/** Names that read as documents the customer is owed (also dispatch's rule without a catalog). */
-const SERVICE_NAMES = /statement|bill|reminder|invoice|notice/;
+/**
+ * Names that read as documents the customer is owed (also dispatch's rule without a catalog); a
+ * `letter` is an agent's ad-hoc correspondence (issue 19 item 3, templates/general-letter).
+ */
+const SERVICE_NAMES = /statement|bill|reminder|invoice|notice|letter/;
 
 /** A template of this name may run as a service document without a catalog entry. */
 export function isServiceDocumentName(name: string): boolean {
@@ -112,7 +115,7 @@ export function unknownTypeError(
   if (claimedBy.length > 0) {
     why = `"${name}" is not a communication type of ${where}: it is the template of ${claimedBy.join(', ')} — use ${claimedBy[0]}`;
   } else if (templates.includes(name)) {
-    why = `"${name}" is a template but not a communication type of ${where}; a template runs as a type of the catalog (communication-types.yaml: template: ${name}), or without one only as a service document (a statement, bill, reminder, invoice or notice)`;
+    why = `"${name}" is a template but not a communication type of ${where}; a template runs as a type of the catalog (communication-types.yaml: template: ${name}), or without one only as a service document (a statement, bill, reminder, invoice, notice or letter)`;
   } else {
     guess = didYouMean(name, known);
     why = `no communication type "${name}" in ${where}`;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import {
+  AGENT_LETTER_KIND,
   type CommunicationRecord,
   type Database,
   getCustomers,
@@ -32,7 +33,8 @@ const PAGE = 1000;
  * only ids, hashes, page counts and addresses are kept, never the PDFs. A customer without a
  * usable address, or a ledger row without a document, is returned as unprintable with the reason.
  * Agents' re-prints waiting for the next print file join the run's own documents (issue 19); a
- * document already in another run's print file (a re-print printed there) is left to that one.
+ * document already in another run's print file (a re-print or an agent's letter printed there) is
+ * left to that one.
  */
 export async function loadPrintEntries(
   db: Kysely<Database>,
@@ -52,7 +54,7 @@ export async function loadPrintEntries(
     const print = rows.filter((r) => r.channel === 'print');
     const elsewhere = await printFileRunsOf(
       db,
-      print.filter((r) => r.copyKind === 'reprint').map((r) => r.id),
+      print.filter((r) => r.copyKind === 'reprint' || isAgentLetter(r)).map((r) => r.id),
     );
     await addEntries(
       db,
@@ -105,4 +107,9 @@ async function addEntries(
       ...(row.copyKind === 'reprint' && row.copyOf ? { reprintOf: row.copyOf } : {}),
     });
   }
+}
+
+/** An agent's ad-hoc letter (store/agent-letters.ts): like a re-print, it goes into the next print file. */
+function isAgentLetter(row: CommunicationRecord): boolean {
+  return (row.copyKind as string | null) === AGENT_LETTER_KIND;
 }
