@@ -40,7 +40,7 @@ export function newTemplatePage(
 <strong>${t[title]}</strong>
 ${
   s.channels.includes('print')
-    ? html`<img class="starter-thumb" alt="${t[title]}" src="/ui/studio/starters/${s.id}/page.png" loading="lazy">`
+    ? html`<img class="starter-thumb" alt="${t[title]}" src="/ui/studio/starters/${s.id}/page.png">`
     : html`<span class="starter-thumb starter-channel">${s.channels.join(' · ')}</span>`
 }
 <span class="muted">${t[text]}</span>
