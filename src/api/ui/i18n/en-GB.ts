@@ -59,6 +59,7 @@ export const enGB = {
   'event.consent-changed': 'Contact preferences changed',
   'event.do-not-contact': 'Do not contact',
   'event.call-note': 'Call note',
+  'event.agent-letter': 'Letter written by an agent',
   'event.unsubscribed': 'Unsubscribed',
   'event.possible-duplicate': 'Possible duplicate',
   'event.queued': 'queued',

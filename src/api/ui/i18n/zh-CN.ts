@@ -61,6 +61,7 @@ export const zhCN: UiStrings = {
   'event.consent-changed': '联系偏好已更改',
   'event.do-not-contact': '请勿联系',
   'event.call-note': '通话记录',
+  'event.agent-letter': '坐席撰写的信函',
   'event.unsubscribed': '已退订',
   'event.possible-duplicate': '可能重复发送',
   'event.queued': '排队中',
