@@ -223,6 +223,36 @@ describe('agent letters: an ad-hoc letter previewed, sent by e-mail and by post'
     expect(row.details).toMatchObject({ channel: 'email', template: 'general-letter' });
   });
 
+  it("the on-demand API takes a letter's sections too (the organisation's systems)", async () => {
+    const customer = customers[0]!;
+    const request = { type: 'general-letter', customerId: customer.id, channel: 'print' };
+    const missing = await post(
+      '/api/communications',
+      { ...request, idempotencyKey: 'system-letter-0001' },
+      tokens.admin,
+    );
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.message).toContain('sections.subject');
+    const made = await post(
+      '/api/communications',
+      { ...request, sections, idempotencyKey: 'system-letter-0002' },
+      tokens.admin,
+    );
+    expect(made.statusCode, made.body).toBe(201);
+    expect(made.json().communication).toMatchObject({
+      channel: 'print',
+      status: 'archived',
+      type: 'general-letter',
+    });
+    const onStatement = await post(
+      '/api/communications',
+      { type: 'monthly-statement', customerId: customer.id, sections, idempotencyKey: 'system-letter-0003' },
+      tokens.admin,
+    );
+    expect(onStatement.statusCode).toBe(400);
+    expect(onStatement.json().error.message).toContain('has no editable sections');
+  });
+
   it('sends a letter by post through the form: the next print file lists it; the viewer verifies it', async () => {
     const customer = customers[1]!;
     const login = await app.inject({

@@ -20,6 +20,8 @@ const body = z.strictObject({
   customerId: z.string().min(1).max(200),
   data: z.record(z.string(), z.unknown()).optional(),
   channel: z.enum(CHANNEL_KINDS).optional(),
+  /** A letter template's editable sections (issue 19 item 3): the value per section id. */
+  sections: z.record(z.string(), z.string().max(10_000)).optional(),
   /** The caller's key for this communication (a UUID, or its own event id): printable, at most 200. */
   idempotencyKey: z
     .string()
