@@ -2,8 +2,7 @@ import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../archive/index.ts';
 import { isMissiveError } from '../../core/errors.ts';
 import { type CommunicationRecord, type Database, getCommunication } from '../../store/index.ts';
-import { requireBlobs } from '../require-blobs.ts';
-import { readCommunicationDocument, type ViewContext } from './document-access.ts';
+import { authorizeCommunication, readCommunicationDocument, type ViewContext } from './document-access.ts';
 
 /** What the viewer can show of a communication's document. */
 export type DocumentState = 'verified' | 'tampered' | 'unreadable' | 'no-document';
@@ -12,7 +11,7 @@ export type DocumentState = 'verified' | 'tampered' | 'unreadable' | 'no-documen
  * The communication with the state of its document for the agent's viewer: the verified bytes, or
  * why there are none (tampered, missing from the archive, never made). The read is audited as
  * readCommunicationDocument audits it; refusals (403/404) are thrown as they are. A server without
- * an archive shows every document as not readable.
+ * an archive shows every document as not readable — after the same ownership check.
  */
 export async function documentWithState(
   db: Kysely<Database>,
@@ -21,10 +20,18 @@ export async function documentWithState(
   communicationId: string,
   ctx: ViewContext,
 ): Promise<{ communication: CommunicationRecord; state: DocumentState; bytes: Uint8Array | undefined }> {
+  if (!blobs) {
+    const communication = await authorizeCommunication(db, customerId, communicationId, ctx, 'document.view');
+    return {
+      communication,
+      state: communication.artifactSha256 ? 'unreadable' : 'no-document',
+      bytes: undefined,
+    };
+  }
   try {
     const { communication, bytes } = await readCommunicationDocument(
       db,
-      requireBlobs({ blobs }),
+      blobs,
       customerId,
       communicationId,
       ctx,
