@@ -10,6 +10,7 @@ import { channelCodeSender, channelNoticeSender } from '../portal/index.ts';
 import type { Store } from '../store/index.ts';
 import { type BrandSource, loadBrandByName } from '../templates/index.ts';
 import { buildApp } from './app.ts';
+import { cjkFont } from './fonts/cjk-font.ts';
 import { derivePortalKey } from './portal/portal-session.ts';
 
 export interface ServeOptions {
@@ -56,6 +57,13 @@ export async function startServer(
     datasourcesDir: rt.config.datasourcesDir,
     twilio: { authToken: rt.config.channels.twilioAuthToken, publicUrl: rt.config.channels.publicUrl },
     feedback: { trackingKey, successRules },
+    studioTest: {
+      channels,
+      to: {
+        ...(rt.config.channels.studioTestEmail ? { email: rt.config.channels.studioTestEmail } : {}),
+        ...(rt.config.channels.studioTestPhone ? { sms: rt.config.channels.studioTestPhone } : {}),
+      },
+    },
     ...(canSendCodes
       ? {
           portal: {
@@ -72,6 +80,13 @@ export async function startServer(
   });
   app.addHook('onClose', async () => closeChannels(channels));
   const url = await app.listen({ port: options.port, host: options.host });
+  // The CJK web font is built on first start (seconds; then read from its disk cache): begin now, in
+  // the background, so the first agent's page does not wait for it.
+  void cjkFont()
+    .bytes()
+    .catch((err: unknown) =>
+      rt.logger.warn({ err: errorMessage(err) }, 'the CJK web font could not be built'),
+    );
   return { app, url };
 }
 

@@ -15,6 +15,7 @@ import {
 import { type Database, findPortalSession } from '../../store/index.ts';
 import { type BrandSource, compileBrand } from '../../templates/index.ts';
 import { newSecret, secretHash } from '../auth/secrets.ts';
+import { cjkFont } from '../fonts/cjk-font.ts';
 import { toErrorBody } from '../plugins/errors.ts';
 import { type Background, backgroundTasks } from './background.ts';
 import { type PortalBrandLook, portalBrandLook } from './brand-look.ts';
@@ -32,7 +33,11 @@ import { portalOfferRoutes } from './routes/offers.ts';
 import { portalPreferenceRoutes } from './routes/preferences.ts';
 import { portalSignInRoutes } from './routes/sign-in.ts';
 
-const CSS = fs.readFileSync(path.join(import.meta.dirname, 'assets', 'portal.css'));
+/** The stylesheet, after the @font-face rule of the CJK font the app serves (fonts/cjk-font.ts). */
+const CSS = Buffer.concat([
+  Buffer.from(cjkFont().css),
+  fs.readFileSync(path.join(import.meta.dirname, 'assets', 'portal.css')),
+]);
 
 /** What the portal needs besides the store: how codes are sent and the key they are hashed with. */
 export interface PortalOptions {

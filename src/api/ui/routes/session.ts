@@ -5,11 +5,16 @@ import { MissiveError } from '../../../core/errors.ts';
 import { appendAudit } from '../../../store/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
 import { checkCredentials, endSession, startSession } from '../../auth/sessions.ts';
+import { cjkFont } from '../../fonts/cjk-font.ts';
 import { rememberLanguage } from '../html-document.ts';
 import { pageContext, sendPage } from '../layout.ts';
 import { loginPage } from '../pages/login.ts';
 
-const CSS = fs.readFileSync(path.join(import.meta.dirname, '..', 'assets', 'app.css'));
+/** The stylesheet, after the @font-face rule of the CJK font the app serves (fonts/cjk-font.ts). */
+const CSS = Buffer.concat([
+  Buffer.from(cjkFont().css),
+  fs.readFileSync(path.join(import.meta.dirname, '..', 'assets', 'app.css')),
+]);
 
 /** Only a path on this server: never `//host`, a scheme, or a backslash trick. */
 export function safeNext(next: unknown, fallback = '/'): string {
@@ -36,6 +41,22 @@ export function sessionRoutes(app: FastifyInstance): void {
       .header('content-type', 'text/css; charset=utf-8')
       .header('cache-control', 'public, max-age=3600')
       .send(CSS),
+  );
+
+  // The CJK web font (agent UI and portal): its URL names its content, so it is cached for a year.
+  app.get<{ Params: { file: string } }>(
+    '/assets/fonts/:file',
+    { config: { public: true }, schema: hide },
+    async (request, reply) => {
+      const font = cjkFont();
+      if (`/assets/fonts/${request.params.file}` !== font.url) {
+        throw new MissiveError('MSV_STORE_NOT_FOUND', `no font ${request.params.file}`, { field: 'file' });
+      }
+      return reply
+        .header('content-type', 'font/woff2')
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .send(await font.bytes());
+    },
   );
 
   app.get<{ Querystring: { next?: string } }>(
