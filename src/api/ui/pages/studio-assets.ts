@@ -28,7 +28,7 @@ export function assetsPage(ctx: PageContext, assets: AssetRecord[], options: Ass
     ctx,
     a.assets,
     html`<h1>${ctx.t.studio} · ${a.assets} <small><a href="/ui/studio">${ctx.t.studio}</a> · <a href="/ui/studio/offers">${ctx.t.studioOffers}</a></small></h1>
-<p class="muted">${a.assetsIntro}</p>
+<p>${a.assetsIntro}</p>
 ${options.message ? html`<div class="alert error" role="alert" id="asset-error">${options.message}</div>` : ''}
 ${options.done ? html`<div class="alert" role="status" id="asset-done">${options.done}</div>` : ''}
 <section class="card"><h2>${a.upload}</h2>
