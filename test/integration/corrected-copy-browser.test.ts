@@ -94,7 +94,10 @@ describe('corrected copy in the browser', () => {
     expect(await row.locator('button').count()).toBe(0);
 
     const admin = await signedIn('admin1');
-    await admin.goto(`${viewer()}/correct`);
+    // The admin finds it in the approval queue (the bar's Approvals) and opens the document's page.
+    await Promise.all([admin.waitForURL(/\/ui\/corrections$/), admin.click('a[href="/ui/corrections"]')]);
+    expect(await admin.locator('#correction-queue tbody tr').count()).toBe(1);
+    await Promise.all([admin.waitForURL(/\/correct$/), admin.click('#correction-queue a')]);
     await admin.fill('#corrections tr[data-status="pending"] input[name=reason]', 'refund confirmed');
     await Promise.all([
       admin.waitForURL(/done=approved/),

@@ -39,6 +39,11 @@ const EN = {
   corrects: 'corrects',
   correctedBy: 'corrected by',
   back: 'Back to the document',
+  queue: 'Corrections waiting for approval',
+  queueHelp:
+    'A change of an amount asked for by an agent. Open the document to approve or refuse it; the person who asked cannot.',
+  document: 'Document',
+  customer: 'Customer',
 };
 type CorrectionStrings = typeof EN;
 const ZH: CorrectionStrings = {
@@ -72,6 +77,10 @@ const ZH: CorrectionStrings = {
   corrects: '更正了',
   correctedBy: '已被更正为',
   back: '返回文件',
+  queue: '等待批准的更正',
+  queueHelp: '由客服人员申请的金额修改。打开文件进行批准或拒绝；申请人本人不能审批。',
+  document: '文件',
+  customer: '客户',
 };
 const STRINGS: Record<UiLocale, CorrectionStrings> = { 'en-GB': EN, 'zh-CN': ZH };
 
@@ -175,4 +184,21 @@ function decideForm(s: CorrectionStrings, id: string, csrf: string): SafeHtml {
   <button class="primary" type="submit" name="decision" value="approve">${s.approve}</button>
   <button type="submit" name="decision" value="refuse">${s.refuse}</button>
 </form>`;
+}
+
+/** The approval queue: pending corrections, oldest first, each linked to its document's correction page. */
+export function correctionQueuePage(ctx: PageContext, pending: readonly CorrectionView[]): SafeHtml {
+  const s = correctionStrings(ctx.locale);
+  const rows = pending.map((c) => {
+    const page = `/ui/customers/${encodeURIComponent(c.customerId)}/communications/${encodeURIComponent(c.communicationId)}/correct`;
+    return html`<tr data-correction="${c.id}"><td>${formatTime(c.requestedAt, ctx)}</td><td>${c.customerId}</td><td><a href="${page}">#${c.communicationId}</a></td><td>${c.fields.map((f) => f.path).join(', ')}</td><td>${c.requestedBy.replace(/^(user|token):/, '')}<br><span class="muted">${c.reason}</span></td></tr>`;
+  });
+  const body = html`<h1>${s.queue}</h1>
+<p class="muted">${s.queueHelp}</p>
+<div class="card">${
+    pending.length === 0
+      ? html`<p class="muted">${s.none}</p>`
+      : html`<table id="correction-queue"><thead><tr><th>${ctx.t.date} (${ctx.timeZone})</th><th>${s.customer}</th><th>${s.document}</th><th>${s.fields}</th><th>${s.requestedBy}</th></tr></thead><tbody>${rows}</tbody></table>`
+  }</div>`;
+  return page(ctx, s.queue, body);
 }

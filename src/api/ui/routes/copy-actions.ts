@@ -4,7 +4,12 @@ import { ROUTE_ROLES } from '../../auth/principal.ts';
 import { communicationParams } from '../../lookup/schemas.ts';
 import { viewContext } from '../../lookup/view-context.ts';
 import { pageContext, sendPage } from '../layout.ts';
-import { CORRECTION_DONE, type CorrectionDone, correctionPage } from '../pages/correction-form.ts';
+import {
+  CORRECTION_DONE,
+  type CorrectionDone,
+  correctionPage,
+  correctionQueuePage,
+} from '../pages/correction-form.ts';
 
 type Params = { customerId: string; communicationId: string };
 type Body = {
@@ -112,6 +117,10 @@ export function correctionPages(app: FastifyInstance): void {
       const done = result.correction.status === 'pending' ? 'pending' : 'applied';
       return reply.redirect(`${pageOf(customerId, communicationId)}?done=${done}`, 303);
     },
+  );
+
+  app.get('/ui/corrections', { config, schema: { hide: true } }, async (request, reply) =>
+    sendPage(reply, correctionQueuePage(pageContext(request), await app.corrections.list('pending'))),
   );
 
   app.post<{ Params: { correctionId: string }; Body: { decision?: string; reason?: string } }>(
