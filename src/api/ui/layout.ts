@@ -38,7 +38,7 @@ export function page(
         ${role === 'marketer' || role === 'admin' ? html`<a href="/ui/studio">${t.studio}</a>` : ''}
         <a href="/ui/runs">${t.runs}</a>
         ${role === 'marketer' || role === 'admin' ? html`<a href="/ui/reports">${t.reports}</a>` : ''}
-        ${role === 'admin' ? html`<a href="/ui/admin/users">${t.users}</a><a href="/ui/admin/audit">${t.auditLog}</a>` : ''}
+        ${role === 'admin' ? html`<a href="/ui/corrections">${t.approvals}</a><a href="/ui/admin/users">${t.users}</a><a href="/ui/admin/audit">${t.auditLog}</a>` : ''}
       </nav>`
     : html`<nav></nav>`;
   const langs = languageLinks('/ui/lang', ctx);

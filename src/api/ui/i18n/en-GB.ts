@@ -110,6 +110,7 @@ export const enGB = {
   created: 'Created',
   addUser: 'Add user',
   auditLog: 'Audit log',
+  approvals: 'Approvals',
   when: 'When',
   who: 'Who',
   action: 'Action',

@@ -111,6 +111,7 @@ export const zhCN: UiStrings = {
   created: '创建时间',
   addUser: '添加用户',
   auditLog: '审计日志',
+  approvals: '待批准',
   when: '时间',
   who: '操作人',
   action: '操作',
