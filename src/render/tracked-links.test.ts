@@ -104,6 +104,20 @@ describe('tracked links in an e-mail', () => {
     );
   });
 
+  it('never tracks its own unsubscribe link, in the HTML or in the plain text', () => {
+    const unsubscribe = 'https://go.bank.example/unsubscribe/dk_abc';
+    const { artifact, plan } = track(
+      email(
+        `<a href="https://bank.example/term-deposit">Open</a> <a href="${unsubscribe}" data-missive-notrack>Unsubscribe</a>`,
+        `Open https://bank.example/term-deposit\nUnsubscribe [${unsubscribe}]`,
+      ),
+    );
+    expect(plan.links.map((l) => l.target)).toEqual(['https://bank.example/term-deposit']);
+    const parts = decodeEmail(artifact.bytes);
+    expect(parts.text).toContain(`Unsubscribe [${unsubscribe}]`);
+    expect(parts.html).toContain(`href="${unsubscribe}"`);
+  });
+
   it('leaves an e-mail without links as it was, apart from the pixel', () => {
     const { artifact, plan } = track(email('<body><p>Hello</p></body>', 'Hello'));
     expect(plan.links).toEqual([]);

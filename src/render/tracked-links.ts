@@ -14,8 +14,8 @@ import { smsSegments } from './sms-segments.ts';
  * A link is any absolute http(s) URL the customer can follow: the `href` of `<a>`, `<area>` and VML
  * `<v:roundrect>` tags (also inside Outlook's conditional comments), a bare URL in the HTML's text
  * (mail clients make it a link) and a bare URL in the plain-text part or the SMS. Head, styles,
- * scripts, `<link>` stylesheets and images are left alone, as are mailto:, tel:, anchors and tags
- * marked `data-missive-notrack`. The HTML is rewritten with regular expressions rather than an HTML
+ * scripts, `<link>` stylesheets and images are left alone, as are mailto:, tel:, anchors, tags
+ * marked `data-missive-notrack` and the message's own unsubscribe link (`<base>/unsubscribe/…`). The HTML is rewritten with regular expressions rather than an HTML
  * parser: a parse/serialise round trip would change bytes outside the links. The subject keeps its
  * text (a URL there is not a link).
  */
@@ -96,7 +96,11 @@ export function trackArtifact(
 ): { artifact: Artifact; plan: TrackingPlan } {
   const plan = planTracking({ ...options, targets: [] });
   const urls = new Map<string, string>();
-  const replace = (target: string): string => {
+  // The e-mail's own unsubscribe link (the footer's, and the List-Unsubscribe page's URL) is never
+  // tracked: the HTML marks it data-missive-notrack, but the plain-text part has no attributes.
+  const unsubscribe = `${options.baseUrl.replace(/\/+$/, '')}/unsubscribe/`;
+  const replace = (target: string): string | undefined => {
+    if (target.startsWith(unsubscribe)) return undefined;
     let url = urls.get(target);
     if (url === undefined) {
       const code = shortCode(options.key, options.communicationId, 'click', target);
