@@ -166,6 +166,13 @@ export {
   type NewAsset,
 } from './studio-assets.ts';
 export {
+  type BrandChangeRecord,
+  decideBrandChange,
+  getBrandChange,
+  insertBrandChange,
+  listBrandChanges,
+} from './studio-brand-changes.ts';
+export {
   type DraftRecord,
   getDraft,
   grantStudioApprover,

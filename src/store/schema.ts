@@ -407,6 +407,21 @@ export interface StudioAssetsTable {
   uploaded_at: Timestamp;
 }
 
+/** A brand theme change proposed in the studio (see migrations/0024-studio-brand-changes.ts). */
+export interface StudioBrandChangesTable {
+  id: string;
+  brand_id: string;
+  base_sha256: string;
+  sha256: string;
+  /** The brand folder's files as JSON. */
+  files: string;
+  status: 'submitted' | 'approved' | 'rejected';
+  submitted_by: string;
+  submitted_at: Timestamp;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+}
+
 /** One file loaded into a feed for an as-of period (see migrations/0011-feeds.ts). */
 export interface FeedLoadsTable {
   id: Generated<number>;
@@ -481,6 +496,7 @@ export interface Database {
   studio_drafts: StudioDraftsTable;
   studio_approvers: StudioApproversTable;
   studio_assets: StudioAssetsTable;
+  studio_brand_changes: StudioBrandChangesTable;
   feed_loads: FeedLoadsTable;
   feed_rows: FeedRowsTable;
   datasource_versions: DatasourceVersionsTable;

@@ -23,6 +23,7 @@ import * as printFileDocuments from './0020-print-file-documents.ts';
 import * as communicationCorrections from './0022-communication-corrections.ts';
 import * as portalLinks from './0023-portal-links.ts';
 import * as studioAssets from './0024-studio-assets.ts';
+import * as studioBrandChanges from './0024-studio-brand-changes.ts';
 
 /**
  * Every migration, in code (no filesystem scanning, so bundles and `tsx` behave the same).
@@ -53,6 +54,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     '0022-communication-corrections': { up: (db) => communicationCorrections.up(db, dialect) },
     '0023-portal-links': { up: (db) => portalLinks.up(db, dialect) },
     '0024-studio-assets': { up: (db) => studioAssets.up(db, dialect) },
+    '0024-studio-brand-changes': { up: (db) => studioBrandChanges.up(db, dialect) },
   };
   return { getMigrations: async () => migrations };
 }
