@@ -91,20 +91,19 @@ export function letterFormPage(
   <input type="hidden" name="_csrf" value="${csrf}">
   <input type="hidden" name="id" value="${randomUUID()}">
   <input type="hidden" name="template" value="${chosen.name}">
-  <p class="muted">${chosen.description}</p>
   ${chosen.sections.map((section) => sectionField(s, ctx.locale, section))}
   <fieldset><legend>${s.sendBy}</legend>
     ${channel('print', s.post, canPost && customer.city !== null, s.noAddress)}
     ${channel('email', s.email, canEmail, s.noEmail)}
   </fieldset>
-  <label>${s.reason}<br><input type="text" name="reason" minlength="3" maxlength="500"></label>
+  <label>${s.reason}<br><input type="text" name="reason" size="90" minlength="3" maxlength="500"></label>
   <div><button type="submit" formaction="/ui/customers/${id}/letters/preview" formtarget="_blank" id="letter-preview">${s.preview}</button>
   <button class="primary" type="submit" id="letter-send">${s.send}</button></div>
 </form>`;
   return page(
     ctx,
     `${s.title} · ${customer.name}`,
-    html`${back}<h1>${s.newLetter} — ${customer.name}</h1><p class="muted">${s.help}</p>${picker}<section class="card">${form}</section>`,
+    html`${back}<h1>${s.newLetter} — ${customer.name}</h1><p>${s.help}</p>${picker}<section class="card">${form}</section>`,
   );
 }
 
@@ -121,7 +120,7 @@ function sectionField(s: LetterStrings, locale: UiLocale, section: EditableSecti
   }
   const limit = s.charactersMax.replace('{n}', String(section.maxLength));
   const field = section.multiline
-    ? html`<textarea name="${name}" rows="8" maxlength="${String(section.maxLength)}"${required}></textarea>`
-    : html`<input type="text" name="${name}" maxlength="${String(section.maxLength)}"${required}>`;
+    ? html`<textarea name="${name}" rows="10" cols="90" maxlength="${String(section.maxLength)}"${required}></textarea>`
+    : html`<input type="text" name="${name}" size="90" maxlength="${String(section.maxLength)}"${required}>`;
   return html`<label>${label}${hint} <span class="muted">${limit}</span><br>${field}</label>`;
 }
