@@ -62,7 +62,7 @@ describe('API security', () => {
 
   it('no route leaks data without a session or token', async () => {
     // Self-verifying public routes: signatures (webhooks), MACs (/t/, /o/), delivery keys (/unsubscribe/).
-    const publicPrefixes = ['/webhooks/', '/t/', '/o/', '/unsubscribe/', '/docs'];
+    const publicPrefixes = ['/webhooks/', '/t/', '/o/', '/unsubscribe/', '/docs', '/assets/fonts/'];
     const publicRoutes = new Set(['/healthz', '/readyz', '/login', '/assets/app.css', '/ui/lang']);
     expect(routes.length).toBeGreaterThan(20);
     for (const route of routes) {
