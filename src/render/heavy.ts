@@ -6,4 +6,5 @@
 export { requireDataContract } from './data-contract.ts';
 export { type LintIssue, lintTemplateFiles, lintTemplatePackage } from './lint-render.ts';
 export type { Matrix } from './pdf/barcode.ts';
+export { fontNames } from './pdf/fonts.ts';
 export { type ChannelRender, type RenderOptions, renderForChannel } from './render-channel.ts';

@@ -11,6 +11,15 @@ export {
   readAsset,
   uploadAsset,
 } from './assets.ts';
+export {
+  applyThemeForm,
+  approveBrandTheme,
+  proposeBrandTheme,
+  rejectBrandTheme,
+  THEME_FORM_COLORS,
+  type ThemeForm,
+  themeFormOf,
+} from './brand-theme.ts';
 export { publishOfferImage, withOfferImage } from './offer-image.ts';
 export { checkOffer, latestCatalog, publishOffer } from './offers.ts';
 export { firstPagePng, firstPagesPixelDiff } from './page-diff.ts';

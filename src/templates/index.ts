@@ -1,19 +1,17 @@
 /** The templates stage's public surface: other stages import templates only through this file (or heavy.ts). */
+export { THEME_COLORS } from './brand/brand-schema.ts';
 export {
+  BRAND_FILE,
   type BrandSource,
+  brandSourceFromFiles,
   decodeBrandSource,
   encodeBrandSource,
+  listBrands,
   loadBrandSource,
 } from './brand/brand-source.ts';
 export { type CompiledBrand, compileBrand } from './brand/compile-brand.ts';
-export { loadBrandByName } from './brand/default-brand.ts';
+export { forgetLoadedBrand, loadBrandByName } from './brand/default-brand.ts';
 export { themeLayout } from './brand/theme-layout.ts';
-export {
-  type EditableSection,
-  type ResolvedSections,
-  resolveSections,
-  sectionLabel,
-} from './editable-sections.ts';
 export {
   applyCorrections,
   type CorrectedData,
@@ -22,6 +20,12 @@ export {
   fieldLabel,
   readField,
 } from './correction-fields.ts';
+export {
+  type EditableSection,
+  type ResolvedSections,
+  resolveSections,
+  sectionLabel,
+} from './editable-sections.ts';
 export { type TemplateRuntime, withBrand } from './handlebars/runtime.ts';
 export type { TemplateText, TextLocation } from './handlebars/template-text.ts';
 export { maskDigits } from './helpers/mask.ts';

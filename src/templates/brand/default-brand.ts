@@ -26,3 +26,11 @@ export function loadBrandByName(
   }
   return entry;
 }
+
+/**
+ * Drops the process's copy of a brand (all brands folders), so the next loadBrandByName reads the
+ * folder again: the studio calls it after an approved theme change wrote the brand's files.
+ */
+export function forgetLoadedBrand(id: string): void {
+  for (const key of [...loaded.keys()]) if (key.endsWith(`\u0000${id}`)) loaded.delete(key);
+}
