@@ -85,8 +85,8 @@ describe('portal document links', () => {
       issuedAt: nowSeconds() - issuedAgoSeconds,
       expiresAt: nowSeconds() + days * 86_400,
     })}`;
-  const refusedPage = (body: string, link: string) =>
-    body.replaceAll(link.slice('/portal/open/'.length), 'TOKEN');
+  // The language links come back to the page's own path (the link): not part of the comparison.
+  const refusedPage = (body: string) => body.replace(/next=[^"]*"/g, 'next="');
   const print = () => seeded.ids.C0001!.print!;
 
   it('opens that one document without a code: verified, its PDF, a viewed event on the timeline', async () => {
@@ -182,6 +182,7 @@ describe('portal document links', () => {
       notSent: linkFor('C0001', failed),
       unknown: linkFor('C0001', 'com_does_not_exist'),
       garbage: '/portal/open/not-a-link',
+      oversized: `/portal/open/${'a'.repeat(3000)}.${mac}`,
     };
     const pages = new Set<string>();
     for (const [name, link] of Object.entries(cases)) {
@@ -190,7 +191,7 @@ describe('portal document links', () => {
       expect({ name, status: answer.status }).toEqual({ name, status: 410 });
       expect(answer.body).toContain('id="link-invalid"');
       expect(answer.setCookies.some((c) => c.startsWith('missive_portal='))).toBe(false);
-      pages.add(refusedPage(answer.body.replace(/value="[\w-]{43}"/g, ''), link));
+      pages.add(refusedPage(answer.body));
       const json = await client.request('GET', link, undefined, { accept: 'application/json' });
       expect(JSON.parse(json.body).error.code).toBe('MSV_PORTAL_LINK_INVALID');
     }

@@ -6,12 +6,6 @@ import { portalContext } from '../context.ts';
 import { linkOpeningPage } from '../pages/document-link.ts';
 import { startPortalSession } from '../portal-session.ts';
 
-const tokenParams = {
-  type: 'object',
-  required: ['token'],
-  properties: { token: { type: 'string', minLength: 1, maxLength: 1024 } },
-} as const;
-
 /**
  * GET /portal/open/<token>: the signed link of a statement or bill e-mail (issue 20). A genuine,
  * unexpired link to a document its customer received, issued after their last sign-out, starts a
@@ -29,8 +23,9 @@ export function portalDocumentLinkRoutes(app: FastifyInstance): void {
   const deps = app.portal;
   const linkKey = deps.linkKey;
   if (!linkKey) return;
-  app.get<{ Params: { token: string } }>(
-    '/portal/open/:token',
+  // A wildcard, not `:token`: a token can be longer than fastify's default maxParamLength (100).
+  app.get<{ Params: { '*': string } }>(
+    '/portal/open/*',
     {
       config: {
         public: true,
@@ -40,14 +35,13 @@ export function portalDocumentLinkRoutes(app: FastifyInstance): void {
       schema: {
         tags: ['portal'],
         summary: "A statement or bill e-mail's signed link: opens that one document (410 if it cannot)",
-        params: tokenParams,
       },
     },
     async (request, reply) => {
       reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
       const { customerId, document } = await openDocumentLink(
         { db: deps.db, linkKey, now: deps.now },
-        request.params.token,
+        request.params['*'],
         request.ip,
       );
       const current = request.portalCustomer;
