@@ -8,6 +8,12 @@ import {
 } from '../../rules/index.ts';
 import { type Database, getCatalogVersion } from '../../store/index.ts';
 
+/** A channel as the sentence names it (the same words as the UI's `channel.*` labels). */
+const CHANNEL_WORDS: Record<'en-GB' | 'zh-CN', Record<string, string>> = {
+  'en-GB': { print: 'post', email: 'e-mail', sms: 'SMS' },
+  'zh-CN': { print: '纸质信件', email: '电子邮件', sms: '短信' },
+};
+
 /**
  * "Why this was sent", for the agent: the decision's reasons as sentences in the agent's language
  * (src/rules/describe-rule.ts), offers by their names in the catalog version the decision used.
@@ -28,7 +34,10 @@ export async function agentReasons(
   const lines: string[] = [];
   const notSent = suppressionSentence(decision, locale);
   if (notSent) lines.push(notSent);
-  else if (decision.channel) lines.push(zh ? `发送渠道：${decision.channel}` : `Sent by ${decision.channel}`);
+  else if (decision.channel) {
+    const channel = CHANNEL_WORDS[zh ? 'zh-CN' : 'en-GB'][decision.channel] ?? decision.channel;
+    lines.push(zh ? `发送渠道：${channel}` : `Sent by ${channel}`);
+  }
   if (decision.holdout) lines.push(zh ? '对照组：不发优惠' : 'Control group: no offers');
   for (const offer of decision.offers)
     lines.push(zh ? `已提供：${nameOf(offer.offerId)}` : `Offered: ${nameOf(offer.offerId)}`);

@@ -284,6 +284,22 @@ export const enGB = {
   runOf: 'of',
   chartPerMinute: 'documents per minute',
   chartTime: 'time',
+  'channel.print': 'post',
+  'channel.email': 'e-mail',
+  'channel.sms': 'SMS',
+  'source.call-center': 'call centre',
+  'source.tracking': 'link tracking',
+  'source.missive': 'Missive',
+  'source.portal': 'self-service portal',
+  'source.list-unsubscribe': 'e-mail unsubscribe',
+  'source.conversion-import': 'conversion import',
+  'event.clicked': 'Clicked a link',
+  'event.replied': 'Replied',
+  'event.accepted': 'Accepted',
+  'event.declined': 'Declined',
+  'event.converted': 'Converted',
+  'event.agent-resend': 'Resent by an agent',
+  'event.agent-reprint': 'Re-printed by an agent',
 } as const;
 
 export type UiStrings = Record<keyof typeof enGB, string>;

@@ -39,7 +39,7 @@ export function customerPage(
 </dl></section>
 <section class="card"><h2>${t.keyTraits}</h2><dl class="kv">${traits.map(([k, v]) => html`<dt>${k}</dt><dd>${String(v)}</dd>`)}</dl></section>
 <section class="card"><h2>${t.consent}</h2><table><thead><tr><th>${t.channel}</th><th>${t.service}</th><th>${t.marketing}</th></tr></thead><tbody>
-${CHANNEL_KINDS.map((ch) => html`<tr><td>${ch}</td><td>${yes(customer.consent[ch]?.service ?? false)}</td><td>${yes(customer.consent[ch]?.marketing ?? false)}</td></tr>`)}
+${CHANNEL_KINDS.map((ch) => html`<tr><td>${t[`channel.${ch}`]}</td><td>${yes(customer.consent[ch]?.service ?? false)}</td><td>${yes(customer.consent[ch]?.marketing ?? false)}</td></tr>`)}
 </tbody></table><p>${t.eDelivery}: ${yes(customer.eDelivery)}</p></section>
 </div>`;
   const csrf = ctx.principal?.csrfToken ?? '';
@@ -61,7 +61,7 @@ function preferencesForm(t: UiStrings, customer: CustomerView, csrf: string): Sa
   <input type="hidden" name="_csrf" value="${csrf}">
   <input type="hidden" name="id" value="${randomUUID()}">
   <fieldset><legend>${t.marketingConsent}</legend>
-  ${CHANNEL_KINDS.map((ch) => html`<label><input type="checkbox" name="marketing_${ch}"${checked(customer.consent[ch]?.marketing ?? false)}> ${ch}</label>`)}
+  ${CHANNEL_KINDS.map((ch) => html`<label><input type="checkbox" name="marketing_${ch}"${checked(customer.consent[ch]?.marketing ?? false)}> ${t[`channel.${ch}`]}</label>`)}
   </fieldset>
   <label><input type="checkbox" name="eDelivery"${checked(customer.eDelivery)}> ${t.paperless}</label>
   <label><input type="checkbox" name="doNotContact"> ${t.doNotContact}</label>
@@ -107,7 +107,7 @@ function timelineTable(
   const rows: Row[] = [
     ...timeline.communications.map((c) => ({
       at: c.createdAt,
-      html: html`<tr class="communication" data-id="${c.id}"><td>${formatTime(c.createdAt, viewer)}</td><td>${c.channel}</td><td>${c.type ?? ''}${c.asOf ? html` <span class="muted">${t.asOf} ${c.asOf}</span>` : ''}${c.supersededBy ? html` <span class="superseded" title="${c.supersededBy}">${t.supersededBy} ${c.supersededBy}</span>` : ''}${correctionLinks(viewer.locale, customerId, c.copyKind === 'correction' ? c.copyOf : null, correctedBy.get(c.id) ?? [])}</td><td data-status="${c.status}">${statusLabel(viewer.locale, c.status)}${c.reason ? html` <span class="muted">${c.reason}</span>` : ''}${providerReports(t, c.providerEvents, viewer)}</td><td>${c.offers.join(', ')}</td><td>${c.sha256 ? html`<a href="/ui/customers/${id}/communications/${encodeURIComponent(c.id)}">${t.open}</a>` : ''}</td></tr>`,
+      html: html`<tr class="communication" data-id="${c.id}"><td>${formatTime(c.createdAt, viewer)}</td><td data-channel="${c.channel}">${t[`channel.${c.channel}`]}</td><td>${c.type ?? ''}${c.asOf ? html` <span class="muted">${t.asOf} ${c.asOf}</span>` : ''}${c.supersededBy ? html` <span class="superseded" title="${c.supersededBy}">${t.supersededBy} ${c.supersededBy}</span>` : ''}${correctionLinks(viewer.locale, customerId, c.copyKind === 'correction' ? c.copyOf : null, correctedBy.get(c.id) ?? [])}</td><td data-status="${c.status}">${statusLabel(viewer.locale, c.status)}${c.reason ? html` <span class="muted">${c.reason}</span>` : ''}${providerReports(t, c.providerEvents, viewer)}</td><td>${c.offers.join(', ')}</td><td>${c.sha256 ? html`<a href="/ui/customers/${id}/communications/${encodeURIComponent(c.id)}">${t.open}</a>` : ''}</td></tr>`,
     })),
     ...timeline.events.map((e) => ({ at: e.occurredAt, html: eventRow(t, e, viewer) })),
   ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
@@ -152,7 +152,7 @@ export function eventRow(
   const by = typeof p.agent === 'string' ? p.agent : typeof p.actor === 'string' ? p.actor : undefined;
   const agent = by ? html` <span class="muted">(${t.recordedBy} ${by})</span>` : '';
   const reason = typeof p.reason === 'string' ? html` — ${p.reason}` : '';
-  return html`<tr class="event" data-type="${e.type}"><td>${formatTime(e.occurredAt, viewer)}</td><td>${e.source}</td><td colspan="2">${label}${note}${reason}${agent}</td><td>${e.offerId ?? ''}</td><td></td></tr>`;
+  return html`<tr class="event" data-type="${e.type}"><td>${formatTime(e.occurredAt, viewer)}</td><td data-source="${e.source}">${t[`source.${e.source}` as keyof UiStrings] ?? e.source}</td><td colspan="2">${label}${note}${reason}${agent}</td><td>${e.offerId ?? ''}</td><td></td></tr>`;
 }
 
 /** What a preference change changed: "email marketing: no, paperless: yes". */
@@ -165,7 +165,7 @@ function preferenceSummary(t: UiStrings, payload: Record<string, unknown>): Safe
   for (const ch of CHANNEL_KINDS) {
     const was = before.consent?.[ch]?.marketing;
     const now = after.consent?.[ch]?.marketing;
-    if (was !== now) parts.push(`${ch} ${t.marketing}: ${yes(now)}`);
+    if (was !== now) parts.push(`${t[`channel.${ch}`]} ${t.marketing}: ${yes(now)}`);
   }
   if (before.eDelivery !== after.eDelivery) parts.push(`${t.eDelivery}: ${yes(after.eDelivery)}`);
   if (payload.doNotContact === true) parts.push(t.doNotContact);

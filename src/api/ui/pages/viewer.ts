@@ -40,7 +40,7 @@ export function viewerPage(ctx: PageContext, d: ViewerData): SafeHtml {
   const c = d.communication;
   const base = `/ui/customers/${encodeURIComponent(c.customerId)}/communications/${encodeURIComponent(c.id)}`;
   const meta = html`<dl class="kv">
-  <dt>${t.channel}</dt><dd>${c.channel}</dd>
+  <dt>${t.channel}</dt><dd data-channel="${c.channel}">${t[`channel.${c.channel}`]}</dd>
   <dt>${t.type}</dt><dd>${c.type ?? ''}</dd>
   <dt>${t.asOf}</dt><dd>${c.asOf ?? ''}</dd>
   <dt>${t.status}</dt><dd data-status="${c.status}">${statusLabel(ctx.locale, c.status)}</dd>
