@@ -21,6 +21,7 @@ import { installOpenApi } from './plugins/openapi.ts';
 import { installSecurity, type SecurityOptions } from './plugins/security.ts';
 import { type PortalOptions, portalArea } from './portal/plugin.ts';
 import { renderHtmlError } from './ui/error-pages.ts';
+import type { StudioTestSend } from './ui/routes/studio-test-send.ts';
 
 /** What the API works with: the store, the archive, a clock (tests pin it), a logger, security settings. */
 export interface ApiDeps {
@@ -43,6 +44,8 @@ export interface ApiDeps {
   portal?: PortalOptions;
   /** The on-demand API's pipeline, sends and status webhooks (POST /api/communications); closed with the app. */
   onDemand?: OnDemandService;
+  /** The studio's "send me a test": the channels and the configured test addresses. */
+  studioTest?: StudioTestSend;
 }
 
 export const DEFAULT_SECURITY: SecurityOptions & SessionOptions = {
@@ -96,7 +99,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     sendCopy: onDemand ? (id) => onDemand.dispatch(id) : undefined,
   });
   app.register(runsArea, { db, now });
-  app.register(studioArea, { db, now, datasourcesDir: deps.datasourcesDir });
+  app.register(studioArea, { db, now, datasourcesDir: deps.datasourcesDir, testSend: deps.studioTest });
   app.register(onDemandArea, { db, now, service: onDemand });
   app.register(lettersArea, { db, now, service: onDemand });
   app.register(feedbackArea, {

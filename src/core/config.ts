@@ -73,6 +73,12 @@ const envSchema = z.object({
     .optional(),
   TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
   MISSIVE_SMS_FROM: z.string().min(1).default('+15005550006'),
+  /** The studio's "send me a test" goes here when the form names nobody (issue 21 item 6). */
+  MISSIVE_STUDIO_TEST_EMAIL: z.string().email().optional(),
+  MISSIVE_STUDIO_TEST_PHONE: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'a phone number in international form, e.g. +447700900123')
+    .optional(),
   MISSIVE_SMS_RATE: z.coerce.number().positive().default(100),
   MISSIVE_EMAIL_RATE: z.coerce.number().positive().default(200),
   MISSIVE_TRACKING_KEY: z.string().min(32, 'at least 32 characters').optional(),
@@ -160,6 +166,9 @@ export interface ChannelConfig {
   readonly twilioAccountSid: string | undefined;
   readonly twilioAuthToken: string | undefined;
   readonly smsFrom: string;
+  /** Where the studio's "send me a test" goes when the form names nobody. */
+  readonly studioTestEmail: string | undefined;
+  readonly studioTestPhone: string | undefined;
   /** BullMQ rate limits of the dispatch queues, jobs per second. */
   readonly emailRate: number;
   readonly smsRate: number;
@@ -245,6 +254,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       twilioAccountSid: e.TWILIO_ACCOUNT_SID,
       twilioAuthToken: e.TWILIO_AUTH_TOKEN,
       smsFrom: e.MISSIVE_SMS_FROM,
+      studioTestEmail: e.MISSIVE_STUDIO_TEST_EMAIL,
+      studioTestPhone: e.MISSIVE_STUDIO_TEST_PHONE,
       emailRate: e.MISSIVE_EMAIL_RATE,
       smsRate: e.MISSIVE_SMS_RATE,
     }),

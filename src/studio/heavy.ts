@@ -23,6 +23,7 @@ export {
 export { publishOfferImage, withOfferImage } from './offer-image.ts';
 export { checkOffer, latestCatalog, publishOffer } from './offers.ts';
 export { firstPagePng, firstPagesPixelDiff } from './page-diff.ts';
+export { PROOF_DPI, type ProofCase, proofPagePng, proofPdf, proofSet } from './proofs.ts';
 export { resolveFileSet } from './refs.ts';
 export { previewDraft, renderDraftChannel } from './render-draft.ts';
 export {

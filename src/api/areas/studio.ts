@@ -10,6 +10,8 @@ import { studioDiffPages } from '../ui/routes/studio-diff.ts';
 import { studioDraftPages } from '../ui/routes/studio-drafts.ts';
 import { studioNewPages } from '../ui/routes/studio-new.ts';
 import { studioOfferPages } from '../ui/routes/studio-offers.ts';
+import { studioProofPages } from '../ui/routes/studio-proofs.ts';
+import type { StudioTestSend } from '../ui/routes/studio-test-send.ts';
 
 /** What the studio area works with: its `studio` decorator. */
 export interface StudioContext {
@@ -19,6 +21,8 @@ export interface StudioContext {
   templatesDir: string;
   /** The data source definitions previews read (default: the ones Missive ships). */
   datasourcesDir: string | undefined;
+  /** "Send me a test" from the proofs page: the server's channels and test addresses (none: not offered). */
+  testSend?: StudioTestSend | undefined;
 }
 
 export interface StudioOptions extends Omit<StudioContext, 'templatesDir'> {
@@ -38,12 +42,14 @@ export const studioArea: FastifyPluginAsync<StudioOptions> = async (app, options
     now: options.now,
     templatesDir: options.templatesDir ?? path.resolve('templates'),
     datasourcesDir: options.datasourcesDir,
+    testSend: options.testSend,
   } satisfies StudioContext);
   studioRoutes(app);
   previewRoutes(app);
   decideRoutes(app);
   studioDraftPages(app);
   studioNewPages(app);
+  studioProofPages(app);
   studioDiffPages(app);
   studioOfferPages(app);
   studioAssetArea(app);

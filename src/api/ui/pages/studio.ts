@@ -122,6 +122,7 @@ ${draft.baseVersionId ? html` · ${t.studioBase} <code>${draft.baseVersionId}</c
 ${draft.publishedVersionId ? html` · ${t.studioPublishedAs} <code id="published-version">${draft.publishedVersionId}</code>` : ''}</small></h1>
 ${options.message ? html`<div class="alert error" role="alert">${options.message}</div>` : ''}
 <div class="actions">${actions} <span id="save-state" aria-live="polite"></span>
+<a href="/ui/studio/drafts/${draft.id}/proofs" id="proofs-link">${t.studioProofs}</a>
 ${draft.baseVersionId ? html`<a href="/ui/studio/diff?a=${encodeURIComponent(draft.baseVersionId)}&amp;b=${encodeURIComponent(`draft:${draft.id}`)}">${t.studioDiff}</a>` : ''}</div>
 <div class="studio">
 <section class="files card"><h2>${t.studioFiles}</h2>
