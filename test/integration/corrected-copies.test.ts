@@ -12,6 +12,7 @@ import { createLogger } from '../../src/core/logger.ts';
 import type { Customer } from '../../src/core/types.ts';
 import { createOnDemandService, type OnDemandService } from '../../src/on-demand/on-demand-service.ts';
 import { listAudit } from '../../src/store/audit.ts';
+import { listAttachments } from '../../src/store/communication-attachments.ts';
 import { getCommunication } from '../../src/store/communications.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
 import { listEvents } from '../../src/store/events.ts';
@@ -44,6 +45,7 @@ describe('corrected copies: a new version that names the one it corrects, four e
       channelCustomer(1, { eDelivery: false }),
       channelCustomer(2, { eDelivery: false }),
       channelCustomer(3, { eDelivery: false }),
+      channelCustomer(4, { eDelivery: true }),
     );
     await upsertCustomers(temp.store.db, customers);
     await loadStatementFeeds(temp.store.db, customers, '2026-10-31');
@@ -63,7 +65,7 @@ describe('corrected copies: a new version that names the one it corrects, four e
       const made = await service.communicate('test', {
         type: 'monthly-statement',
         customerId: customer.id,
-        channel: 'print',
+        channel: i === 3 ? 'email' : 'print',
         idempotencyKey: `statement-000${i}`,
       });
       expect(made.communication.status).toBe('archived');
@@ -316,6 +318,28 @@ describe('corrected copies: a new version that names the one it corrects, four e
     });
     expect(other.statusCode).toBe(403);
     expect((await decide('cor_unknown', 'approve', tokens.admin)).statusCode).toBe(404);
+  });
+
+  it('corrects a statement e-mail: the new version carries a PDF rendered with the corrected data', async () => {
+    const original = (await getCommunication(temp.store.db, statements[3]!))!;
+    expect(original.channel).toBe('email');
+    const res = await correct(3, {
+      id: 'correct-email-0001',
+      reason: 'wrong town on the statement',
+      changes: { 'customer.address.city': 'Seaview' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const version = res.json().communication;
+    expect(version).toMatchObject({ channel: 'email', copyOf: original.id, copyKind: 'correction' });
+    const [before] = await listAttachments(temp.store.db, original.id);
+    const [after] = await listAttachments(temp.store.db, version.id);
+    expect(after!.sha256).not.toBe(before!.sha256);
+    const file = path.join(temp.dir, 'attached.pdf');
+    await fs.writeFile(file, await blobs.get(after!.sha256));
+    expect(execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' })).toContain('Seaview');
+    // The e-mail and the PDF it carries replay from the new version's sealed inputs.
+    const replay = await verifyCommunication({ db: temp.store.db, blobs }, version.id);
+    expect(replay.ok, replay.difference).toBe(true);
   });
 
   it('documents the operations in the OpenAPI description', async () => {
