@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
+import { derivePortalLinkKey, signPortalLink } from '../../src/feedback/portal-link.ts';
 import { DEFAULT_SUCCESS_RULES } from '../../src/feedback/success.ts';
+import { openDocumentLink } from '../../src/portal/document-link.ts';
 import { listCustomerDocuments, readCustomerDocument } from '../../src/portal/documents.ts';
 import { DEFAULT_PORTAL_LIMITS } from '../../src/portal/limits.ts';
 import { answerOffer, listRecentOffers } from '../../src/portal/offers.ts';
@@ -11,7 +13,12 @@ import { getPreferences, preferenceHistory, savePreferences } from '../../src/po
 import { type SignInDeps, startSignIn, verifySignIn } from '../../src/portal/sign-in.ts';
 import type { Store } from '../../src/store/db.ts';
 import { loadModelStats } from '../../src/store/model-stats.ts';
-import { createPortalSession, findPortalSession } from '../../src/store/portal.ts';
+import {
+  closePortalLinks,
+  createPortalSession,
+  findPortalSession,
+  portalLinksClosedAt,
+} from '../../src/store/portal.ts';
 import { CANARY, type SeededDocuments, seedDocuments } from '../support/api.ts';
 import { openFeedbackStore } from '../support/feedback-stores.ts';
 import { PORTAL_KEY } from '../support/portal.ts';
@@ -158,5 +165,42 @@ describe.each(['sqlite', 'postgres'] as const)('portal store queries on %s', (di
     expect(await answerOffer(store.db, input, DEFAULT_SUCCESS_RULES)).toMatchObject({ recorded: false });
     const stats = (await loadModelStats(store.db)).find((s) => s.offerId === 'term-deposit');
     expect(stats).toMatchObject({ exposures: 1, successes: 1 });
+  });
+
+  it('document links: a link session names its document; signing out closes links (upsert) and ends link sessions', async () => {
+    const linkKey = derivePortalLinkKey(Buffer.from('tracking-key-of-the-store-tests-0123456789'));
+    const now = new Date(at);
+    const print = seeded.ids.C0001!.print!;
+    const link = (issuedAt: number) =>
+      signPortalLink(linkKey, {
+        customerId: 'C0001',
+        communicationId: print,
+        issuedAt,
+        expiresAt: issuedAt + 86_400,
+      });
+    const seconds = Math.floor(at / 1000);
+    const linkDeps = { db: store.db, linkKey, now: () => now };
+    expect((await openDocumentLink(linkDeps, link(seconds - 10), '127.0.0.1')).document.id).toBe(print);
+    await createPortalSession(store.db, {
+      tokenSha256: 'link-1',
+      customerId: 'C0001',
+      csrfToken: 'x',
+      createdAt: now.toISOString(),
+      expiresAt: new Date(at + 15 * 60_000).toISOString(),
+      documentId: print,
+    });
+    expect(await findPortalSession(store.db, 'link-1', now.toISOString())).toMatchObject({
+      customerId: 'C0001',
+      documentId: print,
+    });
+    // Signed out twice: the later time wins; links issued before it are refused.
+    await closePortalLinks(store.db, 'C0001', new Date(at - 60_000).toISOString());
+    await closePortalLinks(store.db, 'C0001', now.toISOString());
+    expect(await portalLinksClosedAt(store.db, 'C0001')).toBe(now.toISOString());
+    expect(await findPortalSession(store.db, 'link-1', now.toISOString())).toBeUndefined();
+    await expect(openDocumentLink(linkDeps, link(seconds - 10), '127.0.0.1')).rejects.toMatchObject({
+      code: 'MSV_PORTAL_LINK_INVALID',
+    });
+    expect((await openDocumentLink(linkDeps, link(seconds + 1), '127.0.0.1')).customerId).toBe('C0001');
   });
 });
