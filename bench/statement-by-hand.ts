@@ -186,7 +186,7 @@ export function drawStatementByHand(root: string, data: DocumentData, locale: st
   const boxW = 82 * MM;
   const pad = 2.5 * MM;
   // Row heights measured first (a long label wraps), then the box, then its rows.
-  const labelW = 34 * MM;
+  const labelW = 28 * MM;
   style('regular', 9);
   const valueW = boxW - 2 * pad - labelW;
   const heights = rows.map(

@@ -105,8 +105,8 @@ describe('monthly statement PDF', () => {
     const page1 = text(file, 1);
     expect(page1).toContain('罗娜 收');
     expect(page1).toContain('尊敬的罗娜：');
-    // China has no sort code or IBAN: the full account number and the SWIFT code.
-    expect(page1).toMatch(/账号\s+6222\d{12}/);
+    // China has no sort code or IBAN: the full account number in groups of four, and the SWIFT code.
+    expect(page1).toMatch(/账号\s+6222 \d{4} \d{4} \d{4}/);
     expect(page1).toMatch(/SWIFT代码\s+MSVBCNSH/);
     expect(page1).not.toContain('IBAN');
     expect(page1).toContain('2026年11月30日');
@@ -143,7 +143,8 @@ describe('monthly statement PDF', () => {
     // Account identification as a UK bank prints it.
     expect(page1).toMatch(/Sort code\s+04-\d{2}-\d{2}/);
     expect(page1).toMatch(/Account number\s+\d{8}/);
-    expect(page1).toMatch(/IBAN\s+GB\d{2}MSVB04\d{12}/);
+    // The IBAN in its paper format (ISO 13616: groups of four).
+    expect(page1).toMatch(/IBAN\s+GB\d{2} MSVB 04\d{2} \d{4} \d{4} \d{2}/);
     expect(page1).toMatch(/BIC\s+MSVBGB2L/);
     expect(page1).toMatch(/Page 1 of \d/);
     execFileSync('pdftoppm', [

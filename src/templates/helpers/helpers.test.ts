@@ -3,6 +3,7 @@ import { compileText } from '../handlebars/env.ts';
 import type { TemplateRuntime } from '../handlebars/runtime.ts';
 import { TemplateText } from '../handlebars/template-text.ts';
 import { formatDate, parseIsoDate } from './date.ts';
+import { groupCharacters } from './group.ts';
 import { maskDigits } from './mask.ts';
 import { formatMoney } from './money.ts';
 import { formatNumber } from './number.ts';
@@ -76,6 +77,16 @@ describe('number and mask', () => {
     expect(maskDigits('20-45-67 12345678')).toBe('**** 5678');
     expect(maskDigits('123')).toBe('****');
     expect(text('{{mask n}}').render({ n: '6222021234567890' }, runtime('zh-CN'))).toBe('**** 7890');
+  });
+
+  it('prints an IBAN or a Chinese account number in groups of four', () => {
+    expect(groupCharacters('GB52MSVB02266493331377')).toBe('GB52 MSVB 0226 6493 3313 77');
+    expect(groupCharacters('6222 0206 0429 2377')).toBe('6222 0206 0429 2377');
+    expect(groupCharacters('6222020604292377123', 4)).toBe('6222 0206 0429 2377 123');
+    expect(text('{{group n}}').render({ n: '6222020604292377' }, runtime('zh-CN'))).toBe(
+      '6222 0206 0429 2377',
+    );
+    expect(() => text('{{group n 0}}').render({ n: '1' }, runtime('en-GB'))).toThrow(/from 1 to 8/);
   });
 });
 

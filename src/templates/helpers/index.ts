@@ -1,5 +1,6 @@
 import { dateHelper } from './date.ts';
 import { eqHelper } from './eq.ts';
+import { groupHelper } from './group.ts';
 import { imageHelper } from './image.ts';
 import { maskHelper } from './mask.ts';
 import { moneyHelper } from './money.ts';
@@ -16,6 +17,7 @@ export const HELPERS: Readonly<Record<string, (...args: unknown[]) => string>> =
   percent: percentHelper,
   plural: pluralHelper,
   mask: maskHelper,
+  group: groupHelper,
   t: tHelper,
   eq: eqHelper,
   image: imageHelper,
