@@ -11,6 +11,7 @@ import {
   listCorrections,
 } from '../../src/store/communication-corrections.ts';
 import { insertCommunicationIfAbsent } from '../../src/store/communications.ts';
+import { deleteCustomerPersonalData } from '../../src/store/customer-erasure.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
 import { openStoreAt, type Store } from '../../src/store/db.ts';
 import { createRunIfAbsent } from '../../src/store/runs.ts';
@@ -118,5 +119,17 @@ describe.each(['sqlite', 'postgres'] as const)('communication corrections on %s'
     expect(by.get(ids.original!)).toEqual([ids.fixed]);
     expect(by.has(ids.fixed!)).toBe(false);
     expect((await listCorrectedBy(store.db, [])).size).toBe(0);
+  });
+
+  it('erasure closes a pending correction and drops its sealed values', async () => {
+    const c = { ...request, id: 'cor_3', clientId: 'form-0003', communicationId: ids.original! };
+    expect(await insertCorrection(store.db, c)).toBe(true);
+    await deleteCustomerPersonalData(store.db, 'a');
+    expect(await getCorrection(store.db, 'cor_3')).toMatchObject({
+      status: 'refused',
+      sealedChanges: null,
+      decidedBy: 'erasure',
+    });
+    expect((await getCorrection(store.db, 'cor_1'))?.status).toBe('applied');
   });
 });
