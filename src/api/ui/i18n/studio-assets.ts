@@ -35,6 +35,28 @@ const enGB = {
   offerPictureNote:
     'Sets the picture of the offer on print and e-mail, in every language, and publishes the catalog. The templates that show offers need the picture too: add it to a template draft on the Images page.',
   approverOnly: 'Only an approver can publish.',
+  brandTheme: 'Brand theme',
+  brandIntro:
+    'Colours, fonts and logo of the brand, used by every print template (brand.primary…) and e-mail. A change is published when another approver approves it; documents already made keep the theme they were made with.',
+  brandPick: 'Brand',
+  primary: 'Primary colour (headings, table heads)',
+  accent: 'Accent colour (offer headlines, buttons)',
+  textColor: 'Text colour',
+  headingFont: 'Print heading font',
+  bodyFont: 'Print body font',
+  emailFont: 'E-mail font stack',
+  logo: 'Logo',
+  keepLogo: 'Keep the current logo',
+  propose: 'Propose the change',
+  proposed: 'Proposed; another approver must approve it',
+  changes: 'Changes',
+  noChanges: 'No changes proposed.',
+  status: 'Status',
+  change: 'Change',
+  approve: 'Approve and publish',
+  reject: 'Reject',
+  waiting: 'Waiting for another approver.',
+  approved: 'Approved and published',
 } as const;
 
 export type AssetStrings = { readonly [K in keyof typeof enGB]: string };
@@ -70,6 +92,28 @@ const zhCN: AssetStrings = {
   offerPictureNote:
     '为该优惠的纸质和电子邮件内容（所有语言）设置图片，并发布优惠目录。展示优惠的模板也需要这张图片：请在“图片”页面将其加入模板草稿。',
   approverOnly: '只有审批人可以发布。',
+  brandTheme: '品牌主题',
+  brandIntro:
+    '品牌的颜色、字体和标志，所有纸质模板（brand.primary…）和电子邮件都会使用。更改须由另一位审批人批准后才会发布；已生成的文档保留生成时的主题。',
+  brandPick: '品牌',
+  primary: '主色（标题、表头）',
+  accent: '强调色（优惠标题、按钮）',
+  textColor: '正文颜色',
+  headingFont: '纸质标题字体',
+  bodyFont: '纸质正文字体',
+  emailFont: '电子邮件字体',
+  logo: '标志',
+  keepLogo: '保留当前标志',
+  propose: '提交更改',
+  proposed: '已提交；须由另一位审批人批准',
+  changes: '更改',
+  noChanges: '没有待审批的更改。',
+  status: '状态',
+  change: '更改内容',
+  approve: '批准并发布',
+  reject: '拒绝',
+  waiting: '等待另一位审批人批准。',
+  approved: '已批准并发布',
 };
 
 const STRINGS: Readonly<Record<UiLocale, AssetStrings>> = { 'en-GB': enGB, 'zh-CN': zhCN };
