@@ -46,7 +46,8 @@ function visibleTexts(body: string): string[] {
 /**
  * Issue 19 item 4: every agent-UI string is translated. The dictionaries have the same keys and the
  * Chinese one no English left in it; pages rendered in zh-CN — search, customer (timeline with
- * every kind of row), the viewer of a letter, an e-mail and an SMS — show no English UI word.
+ * every kind of row), the viewer of a letter, an e-mail and an SMS, the runs and a run's report —
+ * show no English UI word.
  */
 describe('agent UI in zh-CN: nothing left in English', () => {
   let temp: TempStore;
@@ -128,7 +129,7 @@ describe('agent UI in zh-CN: nothing left in English', () => {
     ];
     const found: string[] = [];
     for (const url of pages) {
-      const res = await app.inject({ url, headers: { ...bearer(tokens.agent), 'accept-language': 'zh-CN' } });
+      const res = await app.inject({ url, headers: { ...bearer(tokens.admin), 'accept-language': 'zh-CN' } });
       expect(res.statusCode, url).toBe(200);
       expect(res.body).toContain('<html lang="zh-CN"');
       for (const text of visibleTexts(res.body)) {

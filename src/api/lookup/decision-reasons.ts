@@ -10,7 +10,7 @@ import { type Database, getCatalogVersion } from '../../store/index.ts';
 
 /** A channel as the sentence names it (the same words as the UI's `channel.*` labels). */
 const CHANNEL_WORDS: Record<'en-GB' | 'zh-CN', Record<string, string>> = {
-  'en-GB': { print: 'post', email: 'e-mail', sms: 'SMS' },
+  'en-GB': { print: 'print', email: 'email', sms: 'sms' },
   'zh-CN': { print: '纸质信件', email: '电子邮件', sms: '短信' },
 };
 

@@ -3,6 +3,8 @@ import type { RunStatus } from '../../../core/types.ts';
 import type { MinuteCount, RunFailure, RunRecord } from '../../../store/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
 import { html, type SafeHtml } from '../html.ts';
+import type { UiStrings } from '../i18n/en-GB.ts';
+import { statusLabel } from '../i18n/status-labels.ts';
 import { type PageContext, page } from '../layout.ts';
 import { formatTime } from '../time.ts';
 import { throughputChart } from './throughput-chart.ts';
@@ -38,7 +40,7 @@ export function runsPage(ctx: PageContext, runs: RunRecord[]): SafeHtml {
 <table id="runs"><thead><tr><th>${t.runReport}</th><th>${t.type}</th><th>${t.runTemplateVersion}</th><th>${t.asOf}</th><th>${t.status}</th><th>${t.customersIn}</th><th>${t.runCreated}</th><th>${t.runFinished}</th></tr></thead><tbody>
 ${runs.map(
   (r) =>
-    html`<tr data-run="${r.id}"><td><a href="/ui/runs/${encodeURIComponent(r.id)}">${r.id}</a></td><td>${r.communicationType}</td><td><code>${r.templateVersionId}</code></td><td>${r.asOf}</td><td class="status">${r.status}${r.supersededBy ? html` <span class="superseded">${t.supersededBy} ${r.supersededBy}</span>` : ''}</td><td>${String(r.customersTotal ?? '—')}</td><td>${formatTime(r.createdAt, ctx)}</td><td>${formatTime(r.finishedAt, ctx)}</td></tr>`,
+    html`<tr data-run="${r.id}"><td><a href="/ui/runs/${encodeURIComponent(r.id)}">${r.id}</a></td><td>${r.communicationType}</td><td><code>${r.templateVersionId}</code></td><td>${r.asOf}</td><td class="status" data-status="${r.status}">${t[`runStatus.${r.status}`]}${r.supersededBy ? html` <span class="superseded">${t.supersededBy} ${r.supersededBy}</span>` : ''}</td><td>${String(r.customersTotal ?? '—')}</td><td>${formatTime(r.createdAt, ctx)}</td><td>${formatTime(r.finishedAt, ctx)}</td></tr>`,
 )}
 </tbody></table>`,
   );
@@ -73,8 +75,8 @@ export function runReportPage(ctx: PageContext, d: RunPageData): SafeHtml {
     ctx,
     t.runReport,
     html`<h1>${t.runReport}</h1>
-<p><code id="run-id">${r.runId}</code> · ${r.communicationType} · <code id="template">${r.templateVersionId}</code> · ${t.asOf} ${r.asOf} · <strong id="status">${r.status}</strong></p>
-${d.done ? html`<div class="alert ok" role="status" id="done">${t.runDone}: ${d.done} → ${r.status}</div>` : ''}
+<p><code id="run-id">${r.runId}</code> · ${r.communicationType} · <code id="template">${r.templateVersionId}</code> · ${t.asOf} ${r.asOf} · <strong id="status" data-status="${r.status}">${t[`runStatus.${r.status}`]}</strong></p>
+${d.done ? html`<div class="alert ok" role="status" id="done">${t.runDone}: ${d.done} → ${t[`runStatus.${r.status}`]}</div>` : ''}
 <p id="times">${t.runCreated} ${formatTime(d.run.createdAt, ctx)} · ${t.runStarted} ${formatTime(r.startedAt, ctx)} · ${t.runFinished} ${formatTime(r.finishedAt, ctx)}</p>
 ${progressFigure(ctx, rec.customersIn, rec.customersAccounted, live)}
 ${controls(ctx, r.runId, r.status, d.failures.all)}
@@ -84,7 +86,7 @@ ${rec.problems.length > 0 ? html`<div class="alert error" role="alert">${rec.pro
 <p>${t.customersIn}: ${String(rec.customersIn)} · ${String(rec.customersNotProcessed)} ${t.notProcessed}</p>
 ${channelTable(ctx, r)}
 <h2>${t.throughput}</h2>
-${throughputChart(d.throughput, ctx, { perMinute: t.chartPerMinute, time: t.chartTime })}
+${throughputChart(d.throughput, ctx, { perMinute: t.chartPerMinute, time: t.chartTime, channel: (c) => t[`channel.${c}` as keyof UiStrings] ?? c })}
 <p>${t.wallTime}: ${r.wallTimeMs === null ? '—' : `${(r.wallTimeMs / 1000).toFixed(1)} s, ${r.customersPerSecond?.toFixed(1) ?? '?'} /s`}</p>
 ${failuresSection(ctx, d)}
 <h2>${t.suppressions}</h2>
@@ -147,8 +149,8 @@ function channelTable(ctx: PageContext, r: RunReport): SafeHtml {
     'mailed',
     'spoiled',
   ] as const;
-  return html`<table id="channels"><thead><tr><th>${t.channel}</th><th>in</th>${statuses.map((s) => html`<th>${s}</th>`)}</tr></thead><tbody>
-${r.reconciliation.channels.map((c) => html`<tr><td>${c.channel}</td><td>${String(c.in)}</td>${statuses.map((s) => html`<td>${String(c.counts[s])}</td>`)}</tr>`)}
+  return html`<table id="channels"><thead><tr><th>${t.channel}</th><th>${t.runIn}</th>${statuses.map((s) => html`<th data-status="${s}">${s === 'bounced' ? t['event.bounced'] : statusLabel(ctx.locale, s)}</th>`)}</tr></thead><tbody>
+${r.reconciliation.channels.map((c) => html`<tr><td data-channel="${c.channel}">${t[`channel.${c.channel}` as keyof UiStrings] ?? c.channel}</td><td>${String(c.in)}</td>${statuses.map((s) => html`<td>${String(c.counts[s])}</td>`)}</tr>`)}
 </tbody></table>`;
 }
 

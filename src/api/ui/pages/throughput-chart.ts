@@ -11,6 +11,8 @@ export interface ChartLabels {
   perMinute: string;
   /** The x axis: `time`. */
   time: string;
+  /** A channel's name in the legend and titles (the viewer's language). */
+  channel?: (channel: string) => string;
 }
 
 const W = 640;
@@ -50,6 +52,7 @@ export function throughputChart(
   if (data.length === 0) return html`<p>—</p>`;
   const minutes = minutesBetween(data[0]!.minute, data.at(-1)!.minute);
   const channels = [...new Set(data.map((d) => d.channel))].sort();
+  const name = labels.channel ?? ((c: string) => c);
   const at = new Map(data.map((d) => [`${d.minute}|${d.channel}`, d.documents]));
   const totals = minutes.map((m) => channels.reduce((sum, c) => sum + (at.get(`${m}|${c}`) ?? 0), 0));
   const ticks = niceTicks(Math.max(...totals));
@@ -69,7 +72,7 @@ export function throughputChart(
   const n = (v: number) => v.toLocaleString(viewer.locale);
   const bars = minutes.map((m, i) => {
     let base = 0;
-    const title = `${timeOf(m)} · ${channels.map((c) => `${c} ${n(at.get(`${m}|${c}`) ?? 0)}`).join(', ')}`;
+    const title = `${timeOf(m)} · ${channels.map((c) => `${name(c)} ${n(at.get(`${m}|${c}`) ?? 0)}`).join(', ')}`;
     const rects = channels.map((c) => {
       const v = at.get(`${m}|${c}`) ?? 0;
       const rect =
@@ -82,7 +85,7 @@ export function throughputChart(
     return html`<g class="minute" data-minute="${m}"><title>${title}</title>${rects}</g>`;
   });
   const sum = (c: string) => data.filter((d) => d.channel === c).reduce((s, d) => s + d.documents, 0);
-  const summary = channels.map((c) => `${c} ${n(sum(c))}`).join(', ');
+  const summary = channels.map((c) => `${name(c)} ${n(sum(c))}`).join(', ');
   return html`<svg id="throughput" role="img" aria-label="${labels.perMinute}: ${summary}" viewBox="0 0 ${String(W)} ${String(H)}" width="${String(W)}" height="${String(H)}" font-size="11">
 <g class="y-axis">${ticks.map(
     (v) =>
@@ -95,7 +98,7 @@ ${bars}
   )}<text class="axis-title" x="${String(M.left + plotW / 2)}" y="${String(H - 6)}" text-anchor="middle">${labels.time} (${viewer.timeZone})</text></g>
 <g class="legend">${channels.map(
     (c, i) =>
-      html`<rect x="${String(W - M.right + 14)}" y="${String(M.top + i * 20)}" width="12" height="12" fill="${COLOURS[c] ?? OTHER}"></rect><text x="${String(W - M.right + 32)}" y="${String(M.top + i * 20 + 10)}">${c} (${n(sum(c))})</text>`,
+      html`<rect x="${String(W - M.right + 14)}" y="${String(M.top + i * 20)}" width="12" height="12" fill="${COLOURS[c] ?? OTHER}"></rect><text x="${String(W - M.right + 32)}" y="${String(M.top + i * 20 + 10)}">${name(c)} (${n(sum(c))})</text>`,
   )}</g>
 </svg>`;
 }
