@@ -108,6 +108,11 @@ describe('CJK web font', () => {
         await page.evaluate(`document.fonts.check('14px "${CJK_FONT_FAMILY}"', '${customer.name}')`),
       ).toBe(true);
       await page.screenshot({ path: path.join(ROOT, 'docs', 'samples', 'cjk-font-agent-customer.png') });
+      // The same page in Chinese: the UI's own strings are drawn with the font too.
+      await Promise.all([page.waitForURL(/\/ui\/customers\//), page.click('header a[lang="zh-CN"]')]);
+      await page.evaluate('document.fonts.ready');
+      expect(await page.textContent('html')).toContain('联系偏好');
+      await page.screenshot({ path: path.join(ROOT, 'docs', 'samples', 'cjk-font-agent-customer-zh.png') });
     } finally {
       await page.context().close();
     }
