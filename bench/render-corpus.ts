@@ -10,12 +10,14 @@
  *
  * Each document is rendered twice in a different order (forward, then backward, with warm caches),
  * then once more with every process-wide render cache switched off; all three must agree. Other
- * people's edits to a template change the recorded hashes: re-record right before a change.
+ * people's edits to a template change the recorded hashes: re-record right before a change, or
+ * point RENDER_CORPUS_TEMPLATES at a copy of templates/.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { synthesizeIdentity } from '../src/customers/synthetic-identity.ts';
+import { setDeflateCacheEnabled } from '../src/render/pdf/deflate-cache.ts';
 import { setGlyphMetricsCacheEnabled } from '../src/render/pdf/glyph-metrics-cache.ts';
 import { setLayoutCacheEnabled } from '../src/render/pdf/layout-cache.ts';
 import { setPngSplitCacheEnabled } from '../src/render/pdf/png-alpha-cache.ts';
@@ -29,6 +31,8 @@ import { testBrand } from '../test/support/test-brand.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const AS_OF = '2026-10-31';
+/** RENDER_CORPUS_TEMPLATES: a copy of templates/, so that others' edits to a template do not show. */
+const templates = process.env.RENDER_CORPUS_TEMPLATES ?? path.join(root, 'templates');
 
 interface Item {
   name: string;
@@ -44,13 +48,11 @@ function untagged(template: CompiledTemplate): CompiledTemplate {
 }
 
 async function load(name: string): Promise<CompiledTemplate> {
-  return compileTemplate(await loadTemplatePackage(path.join(root, 'templates', name)));
+  return compileTemplate(await loadTemplatePackage(path.join(templates, name)));
 }
 
 function sample(name: string): DocumentData {
-  return JSON.parse(
-    fs.readFileSync(path.join(root, 'templates', name, 'sample-data.json'), 'utf8'),
-  ) as DocumentData;
+  return JSON.parse(fs.readFileSync(path.join(templates, name, 'sample-data.json'), 'utf8')) as DocumentData;
 }
 
 export async function corpus(): Promise<Item[]> {
@@ -130,6 +132,7 @@ const forward = items.map((_, i) => i);
 const first = await hashes(items, forward);
 const second = await hashes(items, [...forward].reverse());
 const caches = [
+  setDeflateCacheEnabled,
   setLayoutCacheEnabled,
   setSubsetCacheEnabled,
   setGlyphMetricsCacheEnabled,

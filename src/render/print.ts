@@ -10,6 +10,7 @@ import {
   withBrand,
 } from '../templates/index.ts';
 import { makeArtifact } from './artifact.ts';
+import { withDeflateCache } from './pdf/deflate-cache.ts';
 import { collectBytes, createPdfDocument } from './pdf/document.ts';
 import { type FontFace, getFont, resetGlyphCaches } from './pdf/fonts.ts';
 import { drawLayout } from './pdf/layout.ts';
@@ -75,29 +76,33 @@ export async function renderPrint(
   const fonts = fontsOf(layout);
   const meta = layout.document;
   const text = (t: TemplateText | undefined): string | undefined => t?.render(checked, runtime);
-  const doc = createPdfDocument({
-    asOf: options.asOf,
-    title: text(meta.title) ?? template.name,
-    author: text(meta.author),
-    subject: text(meta.subject),
-    keywords: text(meta.keywords),
-    lang: options.locale,
-    pdfa: meta.pdfa,
-    tagged: meta.tagged,
-    fonts,
-  });
-  const bytes = collectBytes(doc);
-  // From here to doc.end() everything is synchronous: no other document can touch the shared fonts.
-  resetGlyphCaches();
-  preloadBaseGlyphs(doc, fonts);
-  let pages: number;
-  try {
-    const tags = meta.tagged ? new Tagger(doc, options.locale) : undefined;
-    pages = drawLayout(doc, layout, checked, runtime, options.brand, tags);
-  } catch (error) {
+  // From createPdfDocument to doc.end() everything is synchronous: no other document can touch the
+  // shared fonts, and the deflate cache's swap of zlib.deflateSync is seen by this document alone.
+  const { bytes, pages } = withDeflateCache(() => {
+    const doc = createPdfDocument({
+      asOf: options.asOf,
+      title: text(meta.title) ?? template.name,
+      author: text(meta.author),
+      subject: text(meta.subject),
+      keywords: text(meta.keywords),
+      lang: options.locale,
+      pdfa: meta.pdfa,
+      tagged: meta.tagged,
+      fonts,
+    });
+    const collected = collectBytes(doc);
+    resetGlyphCaches();
+    preloadBaseGlyphs(doc, fonts);
+    let drawn: number;
+    try {
+      const tags = meta.tagged ? new Tagger(doc, options.locale) : undefined;
+      drawn = drawLayout(doc, layout, checked, runtime, options.brand, tags);
+    } catch (error) {
+      doc.end();
+      throw withCustomer(error, checked);
+    }
     doc.end();
-    throw withCustomer(error, checked);
-  }
-  doc.end();
+    return { bytes: collected, pages: drawn };
+  });
   return makeArtifact(await bytes, 'application/pdf', { pages });
 }

@@ -6,6 +6,7 @@ import { synthesizeIdentity } from '../../customers/synthetic-identity.ts';
 import { compileTemplate } from '../../templates/compile.ts';
 import { loadTemplatePackage } from '../../templates/package-loader.ts';
 import { renderPrint } from '../print.ts';
+import { setDeflateCacheEnabled } from './deflate-cache.ts';
 import { setGlyphMetricsCacheEnabled } from './glyph-metrics-cache.ts';
 import { setLayoutCacheEnabled } from './layout-cache.ts';
 import { setPngSplitCacheEnabled } from './png-alpha-cache.ts';
@@ -13,7 +14,7 @@ import { setSubsetCacheEnabled } from './subset-cache.ts';
 
 /**
  * The process-wide caches of the print renderer (word layouts, encoded font subsets, glyph metrics, the
- * logo's colour/alpha split) may only change
+ * logo's colour/alpha split, deflated streams) may only change
  * the speed: statements in both locales, rendered with warm caches in two orders, must give the bytes
  * of the same statements rendered with the caches off.
  */
@@ -50,6 +51,7 @@ describe('print shaping caches', () => {
     await render(forward); // fills the caches
     const warm = await render(forward);
     const warmReversed = await render([...forward].reverse());
+    setDeflateCacheEnabled(false);
     setLayoutCacheEnabled(false);
     setSubsetCacheEnabled(false);
     setGlyphMetricsCacheEnabled(false);
@@ -60,6 +62,7 @@ describe('print shaping caches', () => {
       expect(warm).toEqual(cold);
       expect(warmReversed).toEqual(cold);
     } finally {
+      setDeflateCacheEnabled(true);
       setLayoutCacheEnabled(true);
       setSubsetCacheEnabled(true);
       setGlyphMetricsCacheEnabled(true);
