@@ -21,7 +21,7 @@ const DATA = [CANARY.name, 'Your statement'];
 
 /** English UI words an untranslated page would show (statuses, channels, sources, buttons, dates). */
 const ENGLISH_WORDS =
-  /\b(print|post|e-?mail|sms|archived|sent|sending|pending|delivered|bounced|failed|suppressed|mailed|printed|spoiled|clicked|opened|replied|yes|no|as of|open|save|search|customer|channel|status|type|date|offers?|history|events?|call cent(?:re|er)|tracking|provider|subject|from|to|language|sign out)\b/i;
+  /\b(print|post|e-?mail|sms|archived|sent|sending|pending|delivered|bounced|failed|suppressed|mailed|printed|spoiled|clicked|opened|replied|yes|no|as of|open|save|search|customer|channel|status|type|date|offers?|history|events?|call cent(?:re|er)|tracking|provider|subject|from|to|language|sign out|agent|marketer|admin)\b/i;
 
 /** What a reader sees of a page: its text nodes and the labels in attributes, less code and data. */
 function visibleTexts(body: string): string[] {

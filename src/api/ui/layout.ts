@@ -43,7 +43,7 @@ export function page(
     : html`<nav></nav>`;
   const langs = languageLinks('/ui/lang', ctx);
   const signOut = principal
-    ? html`<span class="who">${principal.user} (${principal.role})</span>
+    ? html`<span class="who">${principal.user} (${t[`role.${principal.role}`]})</span>
         <a class="zone" href="/ui/settings" title="${t.settings}">${t.timesIn} ${ctx.timeZone}</a>
         <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${principal.csrfToken ?? ''}"><button type="submit">${t.signOut}</button></form>`
     : '';
