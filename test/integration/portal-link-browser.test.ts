@@ -99,7 +99,7 @@ describe('a statement e-mail link opens the statement in the portal (Chromium)',
     };
     delete env.REDIS_URL;
     delete env.DATABASE_URL;
-    await run(
+    const demo = await run(
       'node',
       [
         MISSIVE,
@@ -112,6 +112,10 @@ describe('a statement e-mail link opens the statement in the portal (Chromium)',
         '2026-10-31',
       ],
       { env, cwd: dataDir, maxBuffer: 16 * 1024 * 1024 },
+    );
+    // The demo says where the links lead.
+    expect(demo.stdout).toContain(
+      `statement e-mails link to that statement in the customer portal (${base}/portal/open/…)`,
     );
     mails = await statementMails(dataDir);
     // Sign-in codes need a channel: `missive serve` with an SMTP server, as after `missive sinks`.

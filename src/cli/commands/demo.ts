@@ -76,6 +76,11 @@ export function registerDemoCommand(program: Command): void {
           out(
             `\nthe sinks received ${local.sinks.smtp.messages.length} email(s) (as .eml in ${path.join(rt.config.dataDir, 'sinks', 'mail')}) and ${local.sinks.twilio.messages.length} SMS\n`,
           );
+          if (local.sinks.smtp.messages.length > 0) {
+            out(
+              `statement e-mails link to that statement in the customer portal (${rt.config.channels.publicUrl}/portal/open/…): open one in a mail program; \`missive serve\` with an SMTP server for sign-in codes (\`missive sinks\`) serves the portal\n`,
+            );
+          }
           await printLookups(rt, runIds[0]!, out);
         } finally {
           await local.close();
