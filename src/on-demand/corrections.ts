@@ -207,7 +207,21 @@ export async function requestCorrection(
   const stored = (await getCorrection(deps.db, id))!;
   if (!inserted || held) return { created: inserted, ...(await resultOf(deps, stored)) };
   const why = amount ? 'an admin may change amounts without approval' : 'no amount changed';
-  return { created: true, ...(await apply(deps, stored, who, corrected.changes, input, why)) };
+  try {
+    return { created: true, ...(await apply(deps, stored, who, corrected.changes, input, why)) };
+  } catch (err) {
+    // Not made (a render failure, a lost race): closed with the reason, never left pending without
+    // sealed values for a supervisor who could not apply it.
+    const code = err instanceof MissiveError ? err.code : 'MSV_RENDER_FAILED';
+    await decideCorrection(deps.db, stored.id, {
+      status: 'refused',
+      decidedBy: 'missive',
+      decidedAt: deps.now().toISOString(),
+      reason: `not made: ${code}`,
+      correctionId: null,
+    });
+    throw err;
+  }
 }
 
 /**
