@@ -327,10 +327,18 @@ describe('corrected copies: a new version that names the one it corrects, four e
       id: 'correct-email-0001',
       reason: 'wrong town on the statement',
       changes: { 'customer.address.city': 'Seaview' },
+      send: 'email',
     });
     expect(res.statusCode, res.body).toBe(201);
     const version = res.json().communication;
     expect(version).toMatchObject({ channel: 'email', copyOf: original.id, copyKind: 'correction' });
+    // Sent as an agent's resend of the new version: the same bytes, to the address on file.
+    expect(res.json().sent).toMatchObject({
+      channel: 'email',
+      copyOf: version.id,
+      copyKind: 'resend',
+      artifactSha256: version.artifactSha256,
+    });
     const [before] = await listAttachments(temp.store.db, original.id);
     const [after] = await listAttachments(temp.store.db, version.id);
     expect(after!.sha256).not.toBe(before!.sha256);
