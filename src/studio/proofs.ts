@@ -45,9 +45,15 @@ export interface ProofCase {
   error?: string;
 }
 
-/** The longest array anywhere in the document data (the rows of its longest table), offers aside. */
+/**
+ * The longest list of records anywhere in the document data (the rows of its longest table), offers
+ * aside; a list of strings (address lines) is not a table.
+ */
 export function mostRows(data: unknown): number {
-  if (Array.isArray(data)) return Math.max(data.length, ...data.map(mostRows));
+  if (Array.isArray(data)) {
+    const rows = data.some((x) => x !== null && typeof x === 'object' && !Array.isArray(x)) ? data.length : 0;
+    return Math.max(rows, ...data.map(mostRows));
+  }
   if (data && typeof data === 'object')
     return Math.max(0, ...Object.entries(data).map(([k, v]) => (k === 'offers' ? 0 : mostRows(v))));
   return 0;

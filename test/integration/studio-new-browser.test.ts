@@ -85,6 +85,46 @@ describe('studio in Chromium: a new letter from a starter', () => {
     await page.waitForSelector('#pages img');
     expect(await page.textContent('#print-pages')).toBe('1');
 
+    // Proofs before submitting: the page at 150 dpi, zoomed to its pixels; the proof set.
+    const editorUrl = page.url();
+    await Promise.all([page.waitForURL(/\/proofs$/), page.click('#proofs-link')]);
+    expect(await page.textContent('#proof-pages')).toBe('1');
+    await expect
+      .poll(() =>
+        page
+          .locator('img.proof-page')
+          .evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth),
+      )
+      .toBeGreaterThan(1200);
+    if (shots) await page.screenshot({ path: `${shots}/studio-proofs.png` });
+    await page.click('[data-zoom="100"]');
+    expect(
+      await page.locator('img.proof-page').evaluate((i) => (i as unknown as { width: number }).width),
+    ).toBeGreaterThan(1200);
+    await Promise.all([page.waitForURL(/\/proof-set$/), page.click('#proof-set-link')]);
+    const cases = await page
+      .locator('.proof-case')
+      .evaluateAll((els) =>
+        (els as unknown as { dataset: { case: string; locale: string } }[]).map(
+          (e) => `${e.dataset.case}/${e.dataset.locale}`,
+        ),
+      );
+    expect(cases).toEqual(expect.arrayContaining(['sample/en-GB', 'sample/zh-CN']));
+    expect(cases.some((c) => c.startsWith('longest-name/'))).toBe(true);
+    await expect
+      .poll(() =>
+        page
+          .locator('.proof-case img')
+          .evaluateAll((imgs) =>
+            (imgs as unknown as { complete: boolean; naturalWidth: number }[]).every(
+              (i) => i.complete && i.naturalWidth > 0,
+            ),
+          ),
+      )
+      .toBe(true);
+    if (shots) await page.screenshot({ path: `${shots}/studio-proof-set.png`, fullPage: true });
+    await page.goto(editorUrl);
+
     await Promise.all([page.waitForURL(/\/ui\/studio\/drafts\/drf_/), page.click('#submit-button')]);
     expect(await page.textContent('#draft-status')).toBe('submitted');
     expect(await page.locator('#approve-button').count()).toBe(0);

@@ -218,6 +218,8 @@ export const enGB = {
   studioTestSent: 'Test sent',
   studioZoom: 'Zoom',
   studioChannels: 'Channels',
+  studioProofRows: 'rows',
+  studioProofChars: 'characters',
   reports: 'Campaign reports',
   reportRun: 'Run',
   reportType: 'Type',

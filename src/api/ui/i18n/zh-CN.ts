@@ -218,6 +218,8 @@ export const zhCN: UiStrings = {
   studioTestSent: '测试已发送',
   studioZoom: '缩放',
   studioChannels: '渠道',
+  studioProofRows: '行',
+  studioProofChars: '个字符',
   reports: '营销活动报告',
   reportRun: '批次',
   reportType: '类型',

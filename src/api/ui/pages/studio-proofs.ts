@@ -88,7 +88,7 @@ export function proofSetPage(ctx: PageContext, draft: DraftRecord, cases: ProofC
     html`<h1>${t.studioProofSet}: ${draft.templateName} <small><a href="${base}/proofs">${t.studioProofs}</a></small></h1>
 <div class="proof-set" id="proof-set">${cases.map(
       (c) => html`<figure class="card proof-case" data-case="${c.kind}" data-locale="${c.locale}">
-<figcaption><strong>${label[c.kind]}</strong> · ${c.locale}${c.customerId ? html` · <code>${c.customerId}</code>` : ''}${c.measure !== undefined ? html` · ${String(c.measure)}` : ''}${c.pages !== undefined ? html` · ${t.studioPrint} ${String(c.pages)}` : ''}</figcaption>
+<figcaption><strong>${label[c.kind]}</strong> · ${c.locale}${c.customerId ? html` · <code>${c.customerId}</code>` : ''}${c.measure !== undefined ? html` · <span class="measure">${String(c.measure)} ${c.kind === 'most-rows' ? t.studioProofRows : t.studioProofChars}</span>` : ''}${c.pages !== undefined ? html` · ${t.studioPrint} ${String(c.pages)}` : ''}</figcaption>
 ${
   c.error
     ? html`<p class="issues"><span class="error">${c.error}</span></p>`
