@@ -188,7 +188,8 @@ describe('studio image library in Chromium', () => {
         '-f',
         '1',
         '-l',
-        '2',
+        '1',
+        '-singlefile',
         path.join(dir, 'statement.pdf'),
         path.join(shots, 'studio-offer-picture-statement'),
       ]);

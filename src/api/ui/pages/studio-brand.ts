@@ -62,7 +62,7 @@ ${
     ? html`<p class="muted">${a.noChanges}</p>`
     : html`<table id="brand-changes"><thead><tr><th>id</th><th>${a.change}</th><th>${a.by}</th><th>${a.status}</th><th></th></tr></thead><tbody>${options.changes.map(
         ({ change, diff }) => html`<tr data-change="${change.id}"><td><code>${change.id}</code></td>
-<td><ul>${diff.map(([field, before, after]) => html`<li>${field}: <code>${before}</code> → <code>${after}</code></li>`)}</ul></td>
+<td><ul>${diff.map(([field, before, after]) => (before ? html`<li>${field}: <code>${before}</code> → <code>${after}</code></li>` : html`<li>${field}: <code>${after}</code></li>`))}</ul></td>
 <td>${change.submittedBy} ${formatTime(change.submittedAt, ctx)}</td><td class="change-status">${change.status}${change.decidedBy ? ` (${change.decidedBy})` : ''}</td>
 <td>${change.status === 'submitted' ? changeActions(ctx, change, options) : ''}</td></tr>`,
       )}</tbody></table>`

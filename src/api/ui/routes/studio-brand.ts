@@ -9,6 +9,7 @@ import {
   listAssets,
   proposeBrandTheme,
   rejectBrandTheme,
+  THEME_FORM_COLORS,
   themeFormOf,
 } from '../../../studio/heavy.ts';
 import { brandSourceFromFiles, listBrands, loadBrandSource } from '../../../templates/index.ts';
@@ -41,9 +42,15 @@ export function studioBrandPages(app: FastifyInstance): void {
     const now = themeFormOf(current);
     const changes = (await listBrandChanges(db, brandId)).map((change) => {
       const proposed = themeFormOf(brandSourceFromFiles(change.brandId, change.files));
-      const diff = FIELDS.filter((f) => change.status !== 'submitted' || proposed[f] !== now[f]).map(
-        (f): [string, string, string] => [f, change.status === 'submitted' ? now[f] : '', proposed[f]],
-      );
+      // A proposal shows what it would change; a decided change, the colours it had.
+      const diff =
+        change.status === 'submitted'
+          ? FIELDS.filter((f) => proposed[f] !== now[f]).map((f): [string, string, string] => [
+              f,
+              now[f],
+              proposed[f],
+            ])
+          : THEME_FORM_COLORS.map((f): [string, string, string] => [f, '', proposed[f]]);
       return { change, diff };
     });
     const who = studioActor(request);
