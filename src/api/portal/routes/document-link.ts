@@ -32,10 +32,8 @@ export function portalDocumentLinkRoutes(app: FastifyInstance): void {
         portal: 'anonymous',
         rateLimit: { max: deps.limits.verifiesPerIpPerMinute, timeWindow: '1 minute' },
       },
-      schema: {
-        tags: ['portal'],
-        summary: "A statement or bill e-mail's signed link: opens that one document (410 if it cannot)",
-      },
+      // A wildcard path has no OpenAPI form (the tracking links are left out the same way).
+      schema: { hide: true },
     },
     async (request, reply) => {
       reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
