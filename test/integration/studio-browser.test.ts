@@ -134,6 +134,29 @@ describe('studio in Chromium', () => {
     expect(await page.textContent('#may-approve')).toContain('admin1');
     expect(await page.textContent('#may-approve')).not.toContain('marketer1');
 
+    // The diff against the base: the three page images stay inside their card (issue 21: the pixel
+    // difference overflowed it).
+    await page.goto(
+      `${base}/ui/studio/diff?a=${encodeURIComponent(firstVersion)}&b=${encodeURIComponent(`draft:${draftUrl.split('/').at(-1)}`)}`,
+    );
+    await expect
+      .poll(() =>
+        page
+          .locator('#diff-pixels')
+          .evaluate((i) => (i as unknown as { complete: boolean; naturalWidth: number }).naturalWidth),
+      )
+      .toBeGreaterThan(0);
+    const card = (await page.locator('.visual-diff').boundingBox())!;
+    for (const id of ['#diff-a', '#diff-b', '#diff-pixels']) {
+      const box = (await page.locator(id).boundingBox())!;
+      expect(box.x + box.width, id).toBeLessThanOrEqual(card.x + card.width + 0.5);
+    }
+    if (process.env.MISSIVE_UI_SCREENSHOTS)
+      await page.screenshot({
+        path: `${process.env.MISSIVE_UI_SCREENSHOTS}/studio-diff.png`,
+        fullPage: true,
+      });
+
     const admin = await signedIn('admin1');
     await admin.goto(draftUrl);
     await Promise.all([admin.waitForURL(draftUrl), admin.click('#approve-button')]);
