@@ -229,6 +229,23 @@ describe('portal document links', () => {
     expect((await new PortalClient(base).get(later)).status).toBe(410);
   });
 
+  it('limits link openings per IP address (429 past the limit)', async () => {
+    const limited = await startPortalApp({
+      db: temp.store.db,
+      sinks,
+      clock,
+      limits: { verifiesPerIpPerMinute: 3 },
+    });
+    try {
+      const client = new PortalClient(limited.base);
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i += 1) statuses.push((await client.get('/portal/open/not-a-link')).status);
+      expect(statuses).toEqual([410, 410, 410, 429]);
+    } finally {
+      await limited.app.close();
+    }
+  });
+
   it('keeps a signed-in session as it is, and a code turns a link session into a full one', async () => {
     const full = new PortalClient(base);
     await signInBySms(full, sinks, 'C0001', CANARY.phone);
