@@ -1,5 +1,6 @@
 import { type AuditEntry, ROLES, type UserRecord } from '../../../store/index.ts';
 import { html, type SafeHtml } from '../html.ts';
+import type { UiStrings } from '../i18n/en-GB.ts';
 import { type PageContext, page } from '../layout.ts';
 import { formatTime } from '../time.ts';
 
@@ -31,7 +32,7 @@ export function auditPage(ctx: PageContext, entries: AuditEntry[]): SafeHtml {
     t.auditLog,
     html`<h1>${t.auditLog}</h1>
 <table id="audit"><thead><tr><th>${t.when}</th><th>${t.who}</th><th>${t.action}</th><th>${t.target}</th><th>${t.details}</th></tr></thead><tbody>
-${entries.map((e) => html`<tr><td>${formatTime(e.at, ctx, { seconds: true })}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.targetType} ${e.targetId}</td><td><code>${JSON.stringify(e.details)}</code></td></tr>`)}
+${entries.map((e) => html`<tr><td>${formatTime(e.at, ctx, { seconds: true })}</td><td>${e.actor}</td><td><code>${e.action}</code></td><td>${t[`target.${e.targetType}` as keyof UiStrings] ?? e.targetType} ${e.targetId}</td><td><code>${JSON.stringify(e.details)}</code></td></tr>`)}
 </tbody></table>`,
   );
 }
