@@ -49,7 +49,7 @@ export function registerDemoCommand(program: Command): void {
           out(`sinks: SMTP ${local.sinks.smtp.url}, Twilio API ${local.sinks.twilio.url}\n`);
           const channels = local.sinks.channelConfig(rt.config.channels);
           const runIds: string[] = [];
-          for (const dir of [SHIPPED.statementTemplate, SHIPPED.crossSellTemplate]) {
+          for (const dir of [SHIPPED.statementTemplate, SHIPPED.crossSellTemplate, SHIPPED.letterTemplate]) {
             const template = await publishTemplatePackage(rt.store.db, dir);
             out(`\ntemplate ${template.name} version ${template.version} (${template.id})\n`);
           }
