@@ -118,7 +118,7 @@ describe('agent UI in zh-CN: nothing left in English', () => {
     }
   });
 
-  it('search, customer and viewer pages in zh-CN show no English UI word', async () => {
+  it('search, customer, viewer, runs and admin pages in zh-CN show no English UI word', async () => {
     const pages = [
       '/ui/search',
       '/ui/search?q=C000',
@@ -126,6 +126,12 @@ describe('agent UI in zh-CN: nothing left in English', () => {
       ...(['print', 'email', 'sms'] as const).map(
         (ch) => `/ui/customers/C0001/communications/${seeded.ids.C0001![ch]!}`,
       ),
+      // Runs: the list and a run's report (statuses per channel, the throughput chart's legend).
+      '/ui/runs',
+      `/ui/runs/${seeded.runId}`,
+      // Admin: users and the audit log (actions are codes, shown as code; targets in words).
+      '/ui/admin/users',
+      '/ui/admin/audit',
     ];
     const found: string[] = [];
     for (const url of pages) {

@@ -12,13 +12,13 @@ export function usersPage(ctx: PageContext, users: UserRecord[], message?: strin
     html`<h1>${t.users}</h1>
 ${message ? html`<div class="alert error" role="alert">${message}</div>` : ''}
 <table id="users"><thead><tr><th>${t.userName}</th><th>${t.role}</th><th>${t.created}</th></tr></thead><tbody>
-${users.map((u) => html`<tr><td>${u.name}</td><td>${u.role}</td><td>${formatTime(u.createdAt, ctx)}</td></tr>`)}
+${users.map((u) => html`<tr><td>${u.name}</td><td data-role="${u.role}">${t[`role.${u.role}`]}</td><td>${formatTime(u.createdAt, ctx)}</td></tr>`)}
 </tbody></table>
 <form class="card stack narrow" method="post" action="/ui/admin/users">
   <h2>${t.addUser}</h2>
   <input type="hidden" name="_csrf" value="${ctx.principal?.csrfToken ?? ''}">
   <label>${t.userName}<br><input name="name" required minlength="2" maxlength="64"></label>
-  <label>${t.role}<br><select name="role">${ROLES.map((r) => html`<option>${r}</option>`)}</select></label>
+  <label>${t.role}<br><select name="role">${ROLES.map((r) => html`<option value="${r}">${t[`role.${r}`]}</option>`)}</select></label>
   <label>${t.password}<br><input name="password" type="password" minlength="12" required autocomplete="new-password"></label>
   <button class="primary" type="submit">${t.addUser}</button>
 </form>`,

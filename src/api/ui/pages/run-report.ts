@@ -4,6 +4,7 @@ import type { MinuteCount, RunFailure, RunRecord } from '../../../store/index.ts
 import { ROUTE_ROLES } from '../../auth/principal.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { UiStrings } from '../i18n/en-GB.ts';
+import { reconciliationProblem } from '../i18n/reconciliation-problems.ts';
 import { statusLabel } from '../i18n/status-labels.ts';
 import { type PageContext, page } from '../layout.ts';
 import { formatTime } from '../time.ts';
@@ -81,7 +82,7 @@ ${d.done ? html`<div class="alert ok" role="status" id="done">${t.runDone}: ${d.
 ${progressFigure(ctx, rec.customersIn, rec.customersAccounted, live)}
 ${controls(ctx, r.runId, r.status, d.failures.all)}
 <h2>${t.reconciliation}: <span id="reconciled" class="${rec.balanced ? 'ok' : 'error'}">${rec.balanced ? t.balanced : t.notBalanced}</span></h2>
-${rec.problems.length > 0 ? html`<div class="alert error" role="alert">${rec.problems.join('; ')}</div>` : ''}
+${rec.problems.length > 0 ? html`<div class="alert error" role="alert">${rec.problems.map((p) => reconciliationProblem(ctx.locale, p)).join('; ')}</div>` : ''}
 <p id="source">${t.runSource}: ${r.input ? html`${r.input.file} · ${String(r.input.rows)} · ${String(r.input.rejected)} ${t.refusedAtInput}` : r.source}</p>
 <p>${t.customersIn}: ${String(rec.customersIn)} · ${String(rec.customersNotProcessed)} ${t.notProcessed}</p>
 ${channelTable(ctx, r)}
