@@ -56,7 +56,7 @@ export function letterRoutes(app: FastifyInstance): void {
       },
     },
     async (request, reply) => {
-      const pdf = await letterPreview(app, request, 'customer.letter.preview', request.body);
+      const pdf = await letterPreview(app, request, 'api.letter', request.body);
       return reply
         .header('content-type', 'application/pdf')
         .header('cache-control', 'no-store')
