@@ -132,6 +132,8 @@ describe('agent UI in zh-CN: nothing left in English', () => {
       // Admin: users and the audit log (actions are codes, shown as code; targets in words).
       '/ui/admin/users',
       '/ui/admin/audit',
+      '/ui/reports',
+      '/login',
     ];
     const found: string[] = [];
     for (const url of pages) {
