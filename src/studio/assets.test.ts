@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { isMissiveError } from '../core/errors.ts';
 import { ASSET_MAX_BYTES, ASSET_MAX_SIDE } from './asset-check.ts';
-import { prepareAsset, STORED_MAX_SIDE } from './assets.ts';
+import { prepareAsset, STORED_MAX_BYTES, STORED_MAX_SIDE } from './assets.ts';
 
 const solid = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: { r: 200, g: 30, b: 40 } } });
@@ -63,6 +63,18 @@ describe('prepareAsset', () => {
   it('scales a large image down to the stored size', async () => {
     const asset = await prepareAsset('banner.jpeg', await solid(3200, 800).jpeg().toBuffer());
     expect([asset.width, asset.height]).toEqual([STORED_MAX_SIDE, 400]);
+  });
+
+  it('fits a hard-to-compress photo into the stored budget: smaller and at a lower quality before refusing', async () => {
+    const noise = Buffer.alloc(2400 * 1600 * 3);
+    for (let i = 0; i < noise.length; i += 1) noise[i] = ((i * 2654435761) >>> 24) ^ (i % 251);
+    const photo = await sharp(noise, { raw: { width: 2400, height: 1600, channels: 3 } })
+      .jpeg({ quality: 60 })
+      .toBuffer();
+    const asset = await prepareAsset('noise.jpg', photo);
+    expect(asset.bytes.length).toBeLessThanOrEqual(STORED_MAX_BYTES);
+    expect(asset.width).toBeLessThan(STORED_MAX_SIDE);
+    expect(asset.width / asset.height).toBe(1.5);
   });
 
   it('rasterises a clean SVG to PNG and refuses one with <script> or onload', async () => {

@@ -34,6 +34,17 @@ import { editDraftFiles, type StudioActor } from './workflow.ts';
 export const STORED_MAX_SIDE = 1600;
 /** A stored image fits in one draft file (base64 in a 512 KB text): at most this many bytes. */
 export const STORED_MAX_BYTES = 380 * 1024;
+const PNG_ATTEMPTS = [
+  { side: STORED_MAX_SIDE, quality: 100 },
+  { side: 1200, quality: 100 },
+  { side: 800, quality: 100 },
+];
+const JPEG_ATTEMPTS = [
+  { side: STORED_MAX_SIDE, quality: 88 },
+  { side: STORED_MAX_SIDE, quality: 75 },
+  { side: 1200, quality: 75 },
+  { side: 900, quality: 70 },
+];
 
 export interface PreparedAsset {
   name: string;
@@ -92,26 +103,29 @@ export async function prepareAsset(fileName: string, bytes: Buffer): Promise<Pre
     });
   }
   const kind: 'png' | 'jpeg' = sourceKind === 'jpeg' ? 'jpeg' : 'png';
-  let out: { data: Buffer; info: sharp.OutputInfo };
-  try {
-    let pipeline = input()
-      .rotate()
-      .resize({ width: STORED_MAX_SIDE, height: STORED_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
-      .toColourspace('srgb');
-    pipeline =
-      kind === 'png'
+  // Re-encoded at the stored size first; a picture still over STORED_MAX_BYTES is tried smaller (and a
+  // JPEG at a lower quality) before it is refused.
+  const attempts = kind === 'png' ? PNG_ATTEMPTS : JPEG_ATTEMPTS;
+  let out: { data: Buffer; info: sharp.OutputInfo } | undefined;
+  for (const { side, quality } of attempts) {
+    try {
+      const pipeline = input()
+        .rotate()
+        .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
+        .toColourspace('srgb');
+      out = await (kind === 'png'
         ? pipeline.png({ compressionLevel: 9, progressive: false })
-        : pipeline
-            .flatten({ background: '#ffffff' })
-            .jpeg({ quality: 88, progressive: false, mozjpeg: false });
-    out = await pipeline.toBuffer({ resolveWithObject: true });
-  } catch (error) {
-    throw refused(fileName, `is not a readable ${sourceKind.toUpperCase()} (${(error as Error).message})`);
+        : pipeline.flatten({ background: '#ffffff' }).jpeg({ quality, progressive: false, mozjpeg: false })
+      ).toBuffer({ resolveWithObject: true });
+    } catch (error) {
+      throw refused(fileName, `is not a readable ${sourceKind.toUpperCase()} (${(error as Error).message})`);
+    }
+    if (out.data.length <= STORED_MAX_BYTES) break;
   }
-  if (out.data.length > STORED_MAX_BYTES) {
+  if (!out || out.data.length > STORED_MAX_BYTES) {
     throw refused(
       fileName,
-      `is ${kb(out.data.length)} once re-encoded; a library image is at most ${kb(STORED_MAX_BYTES)} (upload a smaller image, or a photo as JPEG)`,
+      `is ${kb(out?.data.length ?? 0)} even re-encoded at ${out?.info.width}×${out?.info.height} px; a library image is at most ${kb(STORED_MAX_BYTES)}${kind === 'png' ? ' (a photo is smaller as JPEG)' : ''}`,
     );
   }
   return {
