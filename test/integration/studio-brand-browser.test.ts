@@ -120,6 +120,11 @@ describe('studio brand theme in Chromium', () => {
     expect(await admin.textContent('#brand-changes .change-status')).toBe('approved (admin1)');
     expect(await admin.inputValue('#theme-primary')).toBe(NEW);
     if (shots) await admin.screenshot({ path: `${shots}/studio-brand-theme.png`, fullPage: true });
+    // The same page in Chinese.
+    await Promise.all([admin.waitForURL(/\/ui\/studio\/brands\/bank/), admin.click('a[lang="zh-CN"]')]);
+    expect(await admin.textContent('h1')).toContain('品牌主题');
+    expect(await admin.textContent('#brand-form')).toContain('主色');
+    expect(await seriousViolations(admin)).toEqual([]);
     const yaml = fs.readFileSync(path.join(brandsDir, 'bank', 'brand.yaml'), 'utf8');
     expect(yaml).toContain(`primary: "${NEW}" # headings`);
 
