@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import * as fontkit from 'fontkit';
 import { MissiveError } from '../../core/errors.ts';
 import { InvariantError } from '../../core/invariant.ts';
+import { cacheGlyphDecoding } from './glyph-decode-cache.ts';
 import { cacheGlyphMetrics } from './glyph-metrics-cache.ts';
 import { cacheLayout } from './layout-cache.ts';
 import { cacheSubsets } from './subset-cache.ts';
@@ -53,6 +54,7 @@ function load(name: string, source: string): FontFace {
     throw new InvariantError(`fontkit changed: ${name} has no glyph cache to reset (see resetGlyphCaches)`);
   }
   cacheLayout(font);
+  cacheGlyphDecoding(font);
   cacheSubsets(font);
   cacheGlyphMetrics(font);
   const covered = new Set<number>();
