@@ -76,6 +76,20 @@ describe('studio in Chromium: a new letter from a starter', () => {
     await Promise.all([page.waitForURL(/\/ui\/studio\/new$/), page.click('#create-template')]);
     expect(await page.textContent('[role=alert]')).toMatch(/^name: /);
     if (shots) await page.screenshot({ path: `${shots}/studio-new-gallery.png`, fullPage: true });
+    // The gallery in Chinese: every label of the page, the starters' first pages in zh-CN.
+    const zh = await signedIn('marketer1');
+    await zh.goto(`${base}/ui/lang?to=zh-CN&next=${encodeURIComponent('/ui/studio/new')}`);
+    await zh.waitForURL(/\/ui\/studio\/new$/);
+    expect(await zh.textContent('h1')).toContain('新建模板');
+    expect(await zh.textContent('.starter[data-starter="bill"]')).toContain('账单');
+    if (shots) {
+      await zh.waitForFunction(() => {
+        const imgs = (globalThis as unknown as { document: { images: ArrayLike<{ complete: boolean }> } })
+          .document.images;
+        return Array.from(imgs).every((i) => i.complete);
+      });
+      await zh.screenshot({ path: `${shots}/studio-new-gallery-zh.png`, fullPage: true });
+    }
 
     await page.click('.starter[data-starter="letter"]');
     await page.fill('#template-name', 'welcome-letter');
