@@ -30,6 +30,7 @@ import {
   getRun,
   insertCommunicationIfAbsent,
   inTransaction,
+  ON_DEMAND_RUN_SOURCE,
   type OnDemandRequestRecord,
   type RunRecord,
   recordAttachments,
@@ -121,7 +122,8 @@ export interface OnDemandResult {
   run: RunRecord;
 }
 
-export const ON_DEMAND_SOURCE = 'on-demand';
+/** The run source of every on-demand request (the store's name for it). */
+export const ON_DEMAND_SOURCE = ON_DEMAND_RUN_SOURCE;
 
 /** The run of one on-demand request: named by who asked and their key, so a retry is the same run. */
 export function onDemandRunId(caller: string, idempotencyKey: string): string {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { AGENT_LETTER_KIND } from './agent-letters.ts';
 import { type CommunicationRecord, rowToCommunication } from './communications.ts';
 import { nowIso } from './json.ts';
+import { ON_DEMAND_RUN_SOURCE } from './runs.ts';
 import type { Database } from './schema.ts';
 
 /** A letter's place in a print file (its latest): what the print house's returned manifest names. */
@@ -85,9 +86,10 @@ export async function printFileRunsOf(
 }
 
 /**
- * Agents' re-prints and ad-hoc letters on paper (of other runs) that go into this run's print
- * streams: those still waiting (`archived`, in no print file yet) and those already in this run's
- * files (the streams made again). Oldest first.
+ * Paper made outside batch runs that goes into this run's print streams: agents' re-prints and
+ * ad-hoc letters, and every print document of an on-demand run (a letter the organisation's systems
+ * asked for through the API). Those still waiting (`archived`, in no print file yet) and those
+ * already in this run's files (the streams made again). Oldest first.
  */
 export async function listReprintsForPrint(
   db: Kysely<Database>,
@@ -95,12 +97,14 @@ export async function listReprintsForPrint(
 ): Promise<CommunicationRecord[]> {
   const rows = await db
     .selectFrom('communications as c')
+    .innerJoin('runs as r', 'r.id', 'c.run_id')
     .leftJoin('print_file_documents as p', 'p.communication_id', 'c.id')
     .selectAll('c')
     .where((eb) =>
       eb.or([
         eb.and([eb('c.copy_of', 'is not', null), eb('c.copy_kind', '=', 'reprint')]),
         eb('c.copy_kind', '=', AGENT_LETTER_KIND),
+        eb('r.source', '=', ON_DEMAND_RUN_SOURCE),
       ]),
     )
     .where('c.channel', '=', 'print')

@@ -255,3 +255,6 @@ export async function listRunHeadings(
     .where('id', 'in', ids)
     .execute();
 }
+
+/** The source of an on-demand run (one request, one customer: src/on-demand/communicate.ts). */
+export const ON_DEMAND_RUN_SOURCE = 'on-demand';

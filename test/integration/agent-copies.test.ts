@@ -216,14 +216,19 @@ describe('agent copies: resend and re-print the exact archived bytes', () => {
       { db: temp.store.db, blobs, logger: createLogger('silent') },
       { runId: copy.runId, options: printStreamOptions({}), outDir },
     );
-    expect(outcome.totals.documents).toBe(1);
+    // The re-print, and the original itself: an on-demand statement on paper waits for the next
+    // print file like any letter (it was in none yet).
+    expect(outcome.totals.documents).toBe(2);
     const csv = await fs.readFile(outcome.manifests.csv, 'utf8');
-    const [header, row] = csv.trim().split('\r\n');
-    const cells = row!.split(',');
-    const at = (name: string) => cells[header!.split(',').indexOf(name)];
+    const [header, ...rows] = csv.trim().split('\r\n');
+    const column = (name: string) => header!.split(',').indexOf(name);
+    const cells = rows.map((r) => r.split(',')).find((c) => c[column('communication_id')] === copy.id)!;
+    const at = (name: string) => cells[column(name)];
     expect(at('reprint')).toBe('1');
     expect(at('reprint_of')).toBe(statementId);
     expect(at('document_sha256')).toBe(original.artifactSha256);
+    const first = rows.map((r) => r.split(',')).find((c) => c[column('communication_id')] === statementId)!;
+    expect(first[column('reprint')]).toBe('0');
     const json = JSON.parse(
       await fs.readFile(
         path.join(outDir, `${outcome.streams[0]!.file.replace(/\.pdf$/, '')}.manifest.json`),

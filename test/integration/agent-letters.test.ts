@@ -57,6 +57,7 @@ describe('agent letters: an ad-hoc letter previewed, sent by e-mail and by post'
   let tokens: Awaited<ReturnType<typeof seedUsers>>;
   const customers: Customer[] = [];
   let statementRunId: string;
+  let systemLetterId: string;
 
   const sections = {
     subject: 'Your replacement card {{customer.name}}',
@@ -244,6 +245,7 @@ describe('agent letters: an ad-hoc letter previewed, sent by e-mail and by post'
       status: 'archived',
       type: 'general-letter',
     });
+    systemLetterId = made.json().communication.id;
     const onStatement = await post(
       '/api/communications',
       { type: 'monthly-statement', customerId: customer.id, sections, idempotencyKey: 'system-letter-0003' },
@@ -300,13 +302,14 @@ describe('agent letters: an ad-hoc letter previewed, sent by e-mail and by post'
     expect(letter.artifactSha256).toBe(preview.headers['x-missive-sha256']);
     const viewer = await app.inject({ url: String(sent.headers.location), headers: { cookie } });
     expect(viewer.body).toContain('id="verified"');
-    // The next print file (the statement run's) carries the letter, not flagged as a reprint.
+    // The next print file (the statement run's) carries the letter, not flagged as a reprint, and
+    // the letter the organisation's systems asked for on paper through the API.
     const outDir = path.join(temp.dir, 'print');
     const outcome = await buildPrintStreams(
       { db: temp.store.db, blobs, logger: createLogger('silent') },
       { runId: statementRunId, options: printStreamOptions({}), outDir },
     );
-    expect(outcome.totals.documents).toBe(2);
+    expect(outcome.totals.documents).toBe(3);
     const csv = await fs.readFile(outcome.manifests.csv, 'utf8');
     const [header, ...rows] = csv.trim().split('\r\n');
     const columns = header!.split(',');
@@ -317,11 +320,19 @@ describe('agent letters: an ad-hoc letter previewed, sent by e-mail and by post'
     expect(row![columns.indexOf('reprint')]).toBe('0');
     expect(row![columns.indexOf('document_sha256')]).toBe(letter.artifactSha256);
     expect((await getCommunication(temp.store.db, letterId))!.status).toBe('in_print_file');
+    expect(csv).toContain(systemLetterId);
+    expect((await getCommunication(temp.store.db, systemLetterId))!.status).toBe('in_print_file');
     // Once in a print file it is not handed to another one.
     const later = await buildPrintStreams(
       { db: temp.store.db, blobs, logger: createLogger('silent') },
       { runId: letter.runId, options: printStreamOptions({}), outDir: path.join(temp.dir, 'print-2') },
     );
     expect(later.totals.documents).toBe(0);
+    const systemLetter = (await getCommunication(temp.store.db, systemLetterId))!;
+    const ownRun = await buildPrintStreams(
+      { db: temp.store.db, blobs, logger: createLogger('silent') },
+      { runId: systemLetter.runId, options: printStreamOptions({}), outDir: path.join(temp.dir, 'print-3') },
+    );
+    expect(ownRun.totals.documents).toBe(0);
   });
 });

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import {
-  AGENT_LETTER_KIND,
   type CommunicationRecord,
   type Database,
   getCustomers,
@@ -32,9 +31,9 @@ const PAGE = 1000;
  * The run's print documents with their customers' addresses, a ledger page (1,000 rows) at a time:
  * only ids, hashes, page counts and addresses are kept, never the PDFs. A customer without a
  * usable address, or a ledger row without a document, is returned as unprintable with the reason.
- * Agents' re-prints waiting for the next print file join the run's own documents (issue 19); a
- * document already in another run's print file (a re-print or an agent's letter printed there) is
- * left to that one.
+ * Paper waiting for the next print file joins the run's own documents: agents' re-prints and
+ * letters (issue 19) and on-demand runs' letters (the API's); a document already in another run's
+ * print file (one of those, printed there) is left to that one.
  */
 export async function loadPrintEntries(
   db: Kysely<Database>,
@@ -52,9 +51,11 @@ export async function loadPrintEntries(
     if (rows.length === 0) break;
     afterId = rows[rows.length - 1]!.id;
     const print = rows.filter((r) => r.channel === 'print');
+    // A document already in another run's print file stays there (an on-demand letter, an agent's
+    // re-print or letter handed to a statement run's streams is never printed twice).
     const elsewhere = await printFileRunsOf(
       db,
-      print.filter((r) => r.copyKind === 'reprint' || isAgentLetter(r)).map((r) => r.id),
+      print.map((r) => r.id),
     );
     await addEntries(
       db,
@@ -107,9 +108,4 @@ async function addEntries(
       ...(row.copyKind === 'reprint' && row.copyOf ? { reprintOf: row.copyOf } : {}),
     });
   }
-}
-
-/** An agent's ad-hoc letter (store/agent-letters.ts): like a re-print, it goes into the next print file. */
-function isAgentLetter(row: CommunicationRecord): boolean {
-  return (row.copyKind as string | null) === AGENT_LETTER_KIND;
 }
