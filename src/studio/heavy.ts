@@ -20,6 +20,7 @@ export {
   type ThemeForm,
   themeFormOf,
 } from './brand-theme.ts';
+export { publishNewOffer, RULE_OPS } from './new-offer.ts';
 export { publishOfferImage, withOfferImage } from './offer-image.ts';
 export { checkOffer, latestCatalog, publishOffer } from './offers.ts';
 export { firstPagePng, firstPagesPixelDiff } from './page-diff.ts';

@@ -223,4 +223,59 @@ describe('studio image library in Chromium', () => {
     expect(pictures).toHaveLength(1);
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('a new offer from the form (texts in both languages, the library picture) reaches the statement', async () => {
+    const admin = await signedIn('admin1');
+    await admin.goto(`${base}/ui/studio/assets`);
+    await Promise.all([admin.waitForURL(/\/ui\/studio\/offers-new$/), admin.click('#new-offer-link')]);
+    expect(await seriousViolations(admin)).toEqual([]);
+    await admin.fill('#id', 'star-saver');
+    const texts = {
+      'en-GB': [
+        'Star Saver',
+        'Save with a star',
+        'Four per cent on your first year of savings.',
+        'Start saving',
+      ],
+      'zh-CN': ['明星储蓄', '明星储蓄计划', '首年储蓄享百分之四利率。', '立即储蓄'],
+    };
+    for (const [locale, [name, headline, body, label]] of Object.entries(texts)) {
+      await admin.fill(`#name-${locale}`, name!);
+      await admin.fill(`#headline-${locale}`, headline!);
+      await admin.fill(`#body-${locale}`, body!);
+      await admin.fill(`#ctaLabel-${locale}`, label!);
+      await admin.fill(`#ctaUrl-${locale}`, 'https://bank.example/star');
+    }
+    await admin.selectOption('#new-offer-picture', 'savings-star.png');
+    await admin.fill('#weight', 'lots');
+    await Promise.all([admin.waitForLoadState('load'), admin.click('#new-offer-publish')]);
+    expect(await admin.textContent('#offer-error')).toBe('weight: a positive number');
+    expect(await admin.inputValue('#headline-en-GB')).toBe('Save with a star'); // the form comes back filled
+    await admin.fill('#weight', '50');
+    await Promise.all([
+      admin.waitForURL(/\/ui\/studio\/offers\/star-saver\?published=/),
+      admin.click('#new-offer-publish'),
+    ]);
+    if (shots) await admin.goto(`${base}/ui/studio/offers-new`);
+    if (shots) await admin.screenshot({ path: `${shots}/studio-new-offer.png`, fullPage: true });
+
+    const pdf = await app.inject({
+      method: 'POST',
+      url: '/api/preview',
+      headers: bearer(tokens.marketer),
+      payload: {
+        template: 'monthly-statement',
+        channel: 'print',
+        customerId,
+        asOf: '2026-10-31',
+        locale: 'en-GB',
+      },
+    });
+    expect(pdf.statusCode).toBe(200);
+    const file = path.join(temp.dir, 'new-offer.pdf');
+    fs.writeFileSync(file, pdf.rawPayload);
+    // Offer texts come in the customer's language.
+    expect(execFileSync('pdftotext', [file, '-']).toString()).toMatch(/Save with a star|明星储蓄计划/);
+    expect(execFileSync('pdfimages', ['-list', file]).toString()).toMatch(/\s240\s+120\s/);
+  }, 120_000);
 });

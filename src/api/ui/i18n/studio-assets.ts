@@ -57,6 +57,24 @@ const enGB = {
   reject: 'Reject',
   waiting: 'Waiting for another approver.',
   approved: 'Approved and published',
+  newOffer: 'New offer',
+  newOfferIntro:
+    'An offer from a form: its texts in each language (the same on paper and in e-mail), a picture from the image library, a priority, and who may receive it. An approver publishes it into the catalog.',
+  offerId: 'Offer id (letters, digits, dashes)',
+  weight: 'Priority (business weight; 1 is usual)',
+  exclusionGroup: 'Exclusion group (optional: one offer of a group per document)',
+  picture: 'Picture',
+  noPicture: 'No picture',
+  offerName: 'Name',
+  headline: 'Headline',
+  offerBody: 'Text',
+  ctaLabel: 'Button text (optional)',
+  ctaUrl: 'Button link (optional)',
+  who: 'Who may receive it',
+  everyone: 'Everyone',
+  condition: 'or only customers whose',
+  value: 'value',
+  publishNewOffer: 'Publish the offer',
 } as const;
 
 export type AssetStrings = { readonly [K in keyof typeof enGB]: string };
@@ -114,6 +132,24 @@ const zhCN: AssetStrings = {
   reject: '拒绝',
   waiting: '等待另一位审批人批准。',
   approved: '已批准并发布',
+  newOffer: '新建优惠',
+  newOfferIntro:
+    '用表单新建优惠：每种语言的文字（纸质和电子邮件相同）、图片库中的图片、优先级以及适用客户。由审批人发布到优惠目录。',
+  offerId: '优惠编号（字母、数字、连字符）',
+  weight: '优先级（业务权重，通常为 1）',
+  exclusionGroup: '互斥组（可选：每份文档每组只出现一个优惠）',
+  picture: '图片',
+  noPicture: '无图片',
+  offerName: '名称',
+  headline: '标题',
+  offerBody: '正文',
+  ctaLabel: '按钮文字（可选）',
+  ctaUrl: '按钮链接（可选）',
+  who: '适用客户',
+  everyone: '所有客户',
+  condition: '或仅限以下条件的客户',
+  value: '值',
+  publishNewOffer: '发布优惠',
 };
 
 const STRINGS: Readonly<Record<UiLocale, AssetStrings>> = { 'en-GB': enGB, 'zh-CN': zhCN };

@@ -27,7 +27,7 @@ export function assetsPage(ctx: PageContext, assets: AssetRecord[], options: Ass
   return page(
     ctx,
     a.assets,
-    html`<h1>${ctx.t.studio} · ${a.assets} <small><a href="/ui/studio">${ctx.t.studio}</a> · <a href="/ui/studio/offers">${ctx.t.studioOffers}</a> · <a href="/ui/studio/brands" id="brand-link">${a.brandTheme}</a></small></h1>
+    html`<h1>${ctx.t.studio} · ${a.assets} <small><a href="/ui/studio">${ctx.t.studio}</a> · <a href="/ui/studio/offers">${ctx.t.studioOffers}</a> · <a href="/ui/studio/brands" id="brand-link">${a.brandTheme}</a> · <a href="/ui/studio/offers-new" id="new-offer-link">${a.newOffer}</a></small></h1>
 <p>${a.assetsIntro}</p>
 ${options.message ? html`<div class="alert error" role="alert" id="asset-error">${options.message}</div>` : ''}
 ${options.done ? html`<div class="alert" role="status" id="asset-done">${options.done}</div>` : ''}

@@ -16,6 +16,7 @@ import { assetStrings } from '../i18n/studio-assets.ts';
 import { pageContext, sendPage } from '../layout.ts';
 import { assetsPage } from '../pages/studio-assets.ts';
 import { studioBrandPages } from './studio-brand.ts';
+import { studioNewOfferPages } from './studio-offer-new.ts';
 
 /** A form upload: the file and the other fields (the CSRF token among them). */
 interface UploadBody {
@@ -59,6 +60,7 @@ async function parseUpload(request: FastifyRequest, body: Buffer): Promise<Uploa
 export const studioAssetPages: FastifyPluginAsync = async (app) => {
   const { db, now } = app.studio;
   studioBrandPages(app);
+  studioNewOfferPages(app);
   const options = { config: { roles: ROUTE_ROLES.marketer }, schema: { hide: true } };
 
   app.addContentTypeParser(
