@@ -20,7 +20,7 @@ export function newOfferPage(ctx: PageContext, options: NewOfferPageOptions): Sa
   const a = assetStrings(ctx.locale);
   const v = (name: string) => options.form?.[name] ?? '';
   const text = (name: string, label: string, attrs: SafeHtml | string = '') =>
-    html`<label>${label}<br><input type="text" name="${name}" id="${name.replace('.', '-')}" value="${v(name)}" ${attrs}></label>`;
+    html`<div><label>${label}<br><input type="text" name="${name}" id="${name.replace('.', '-')}" value="${v(name)}" ${attrs}></label></div>`;
   return page(
     ctx,
     a.newOffer,
@@ -34,7 +34,7 @@ ${text('id', a.offerId, html`required pattern="[a-z0-9][a-z0-9-]*"`)}
       (locale) => html`<fieldset><legend>${locale}</legend>
 ${text(`name.${locale}`, a.offerName, html`required`)}
 ${text(`headline.${locale}`, a.headline, html`required`)}
-<label>${a.offerBody}<br><textarea name="body.${locale}" id="body-${locale}" rows="3" required>${v(`body.${locale}`)}</textarea></label>
+<div><label>${a.offerBody}<br><textarea name="body.${locale}" id="body-${locale}" rows="3" required>${v(`body.${locale}`)}</textarea></label></div>
 ${text(`ctaLabel.${locale}`, a.ctaLabel)}
 ${text(`ctaUrl.${locale}`, a.ctaUrl, html`type="url"`)}
 </fieldset>`,
