@@ -196,7 +196,7 @@ export function offersPage(ctx: PageContext, catalogVersion: string, offers: Off
   return page(
     ctx,
     t.studioOffers,
-    html`<h1>${t.studioOffers} <small>${t.studioCatalogVersion} <code id="catalog-version">${catalogVersion}</code></small></h1>
+    html`<h1>${t.studioOffers} <small>${t.studioCatalogVersion} <code id="catalog-version">${catalogVersion}</code> · <a href="/ui/studio/offers-new" id="new-offer-link">${assetStrings(ctx.locale).newOffer}</a></small></h1>
 <table id="offers"><thead><tr><th>id</th><th>${t.studioOfferName}</th><th>${t.studioValidity}</th><th>${t.studioExclusion}</th><th>${t.studioPrior}</th></tr></thead><tbody>
 ${offers.map(
   (o) =>
