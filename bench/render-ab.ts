@@ -6,12 +6,13 @@
  *
  *   AB=deflate,decode N=100 REPS=2 node --import tsx bench/render-ab.ts
  *
- * AB names: deflate, decode, layout, subset, metrics, png.
+ * AB names: deflate, decode, layout, subset, metrics, png, writes (collectBytes' direct writes).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { synthesizeIdentity } from '../src/customers/synthetic-identity.ts';
 import { setDeflateCacheEnabled } from '../src/render/pdf/deflate-cache.ts';
+import { setDirectWritesEnabled } from '../src/render/pdf/document.ts';
 import { setGlyphDecodeCacheEnabled } from '../src/render/pdf/glyph-decode-cache.ts';
 import { setGlyphMetricsCacheEnabled } from '../src/render/pdf/glyph-metrics-cache.ts';
 import { setLayoutCacheEnabled } from '../src/render/pdf/layout-cache.ts';
@@ -32,6 +33,7 @@ const TOGGLES: Readonly<Record<string, (on: boolean) => void>> = {
   subset: setSubsetCacheEnabled,
   metrics: setGlyphMetricsCacheEnabled,
   png: setPngSplitCacheEnabled,
+  writes: setDirectWritesEnabled,
 };
 const names = (process.env.AB ?? 'deflate').split(',');
 const unknown = names.filter((n) => !(n in TOGGLES));

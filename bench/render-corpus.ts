@@ -18,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { synthesizeIdentity } from '../src/customers/synthetic-identity.ts';
 import { setDeflateCacheEnabled } from '../src/render/pdf/deflate-cache.ts';
+import { setDirectWritesEnabled } from '../src/render/pdf/document.ts';
 import { setGlyphDecodeCacheEnabled } from '../src/render/pdf/glyph-decode-cache.ts';
 import { setGlyphMetricsCacheEnabled } from '../src/render/pdf/glyph-metrics-cache.ts';
 import { setLayoutCacheEnabled } from '../src/render/pdf/layout-cache.ts';
@@ -134,6 +135,7 @@ const first = await hashes(items, forward);
 const second = await hashes(items, [...forward].reverse());
 const caches = [
   setDeflateCacheEnabled,
+  setDirectWritesEnabled,
   setGlyphDecodeCacheEnabled,
   setLayoutCacheEnabled,
   setSubsetCacheEnabled,

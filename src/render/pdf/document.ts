@@ -74,12 +74,74 @@ export function createPdfDocument(options: PdfDocumentOptions): PDFKit.PDFDocume
   return doc;
 }
 
-/** Resolves with every byte the document writes; attach before drawing, then call `doc.end()`. */
+let directWrites = true;
+/** Tests switch the direct writes off to prove they never change the bytes. */
+export function setDirectWritesEnabled(on: boolean): void {
+  directWrites = on;
+}
+
+/** pdfkit's document internals `collectBytes` relies on (pdfkit ships no types for them). */
+interface WritingDocument {
+  _write(data: unknown): void;
+  _offset: number;
+}
+
+/** One buffer of the parts in order: strings one byte per UTF-16 unit (its low byte), as pdfkit. */
+function assemble(parts: readonly (string | Uint8Array)[], length: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const part of parts) {
+    if (typeof part === 'string') at += out.write(part, at, 'latin1');
+    else {
+      out.set(part, at);
+      at += part.length;
+    }
+  }
+  return at === length ? out : out.subarray(0, at);
+}
+
+/**
+ * Resolves with every byte the document writes; attach before drawing, then call `doc.end()`.
+ *
+ * pdfkit writes a document as a stream of small pieces (each object's header, dictionary, stream and
+ * `endobj`; every xref line): `_write` turns each string into a Uint8Array a character at a time
+ * (`charCodeAt & 0xff`) and pushes it through the Readable stream, a 'data' event each — thousands
+ * per tagged statement. Here `_write` keeps the pieces as they come, advancing `_offset` (which
+ * pdfkit reads for the xref) by exactly the bytes pdfkit would have written, and the document is
+ * assembled once at the end: strings written with Node's latin1 encoding, which also keeps the low
+ * byte of each UTF-16 unit (checked for all 65,536). The stream still ends through pdfkit's own
+ * `push(null)`.
+ */
 export function collectBytes(doc: PDFKit.PDFDocument): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
+  const chunks: (string | Uint8Array)[] = [];
+  let length = 0;
+  if (directWrites) {
+    // What the constructor wrote (the %PDF header) waits in the stream's buffer: it comes first.
+    const written = doc.read() as Buffer | null;
+    if (written) {
+      chunks.push(written);
+      length += written.length;
+    }
+    const writing = doc as unknown as WritingDocument;
+    writing._write = (data: unknown): void => {
+      if (data instanceof Uint8Array) {
+        chunks.push(data);
+        length += data.length;
+        writing._offset += data.length;
+      } else {
+        const text = `${data as string}\n`;
+        chunks.push(text);
+        length += text.length;
+        writing._offset += text.length;
+      }
+    };
+  }
   return new Promise((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      length += chunk.length;
+    });
+    doc.on('end', () => resolve(assemble(chunks, length)));
     doc.on('error', reject);
   });
 }

@@ -7,6 +7,7 @@ import { compileTemplate } from '../../templates/compile.ts';
 import { loadTemplatePackage } from '../../templates/package-loader.ts';
 import { renderPrint } from '../print.ts';
 import { setDeflateCacheEnabled } from './deflate-cache.ts';
+import { setDirectWritesEnabled } from './document.ts';
 import { setGlyphDecodeCacheEnabled } from './glyph-decode-cache.ts';
 import { setGlyphMetricsCacheEnabled } from './glyph-metrics-cache.ts';
 import { setLayoutCacheEnabled } from './layout-cache.ts';
@@ -15,7 +16,7 @@ import { setSubsetCacheEnabled } from './subset-cache.ts';
 
 /**
  * The process-wide caches of the print renderer (word layouts, encoded font subsets, glyph metrics, the
- * logo's colour/alpha split, deflated streams, what subsets read of glyphs) may only change
+ * logo's colour/alpha split, deflated streams, what subsets read of glyphs) and the direct writes of collectBytes may only change
  * the speed: statements in both locales, rendered with warm caches in two orders, must give the bytes
  * of the same statements rendered with the caches off.
  */
@@ -53,6 +54,7 @@ describe('print shaping caches', () => {
     const warm = await render(forward);
     const warmReversed = await render([...forward].reverse());
     setDeflateCacheEnabled(false);
+    setDirectWritesEnabled(false);
     setGlyphDecodeCacheEnabled(false);
     setLayoutCacheEnabled(false);
     setSubsetCacheEnabled(false);
@@ -65,6 +67,7 @@ describe('print shaping caches', () => {
       expect(warmReversed).toEqual(cold);
     } finally {
       setDeflateCacheEnabled(true);
+      setDirectWritesEnabled(true);
       setGlyphDecodeCacheEnabled(true);
       setLayoutCacheEnabled(true);
       setSubsetCacheEnabled(true);
