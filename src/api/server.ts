@@ -4,7 +4,12 @@ import { closeChannels, createChannels } from '../channels/heavy.ts';
 import type { Config } from '../core/config.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import { derivePortalLinkKey, loadTrackingKey, parseSuccessRules } from '../feedback/index.ts';
+import {
+  derivePortalLinkKey,
+  linkTrackingFromConfig,
+  loadTrackingKey,
+  parseSuccessRules,
+} from '../feedback/index.ts';
 import { createOnDemandService } from '../on-demand/heavy.ts';
 import { channelCodeSender, channelNoticeSender } from '../portal/index.ts';
 import type { Store } from '../store/index.ts';
@@ -42,6 +47,8 @@ export async function startServer(
     datasourcesDir: rt.config.datasourcesDir,
     brands: brandSettingsOf(rt.config),
     renderLimits: rt.config.renderLimits,
+    // A statement or bill e-mail made on demand carries its signed portal link, as a run's does.
+    tracking: linkTrackingFromConfig(rt.config),
   });
   const app = buildApp({
     onDemand,

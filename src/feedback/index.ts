@@ -11,6 +11,7 @@ export {
   derivePortalLinkKey,
   type PortalLinkClaims,
   portalDocumentUrl,
+  portalLinkFor,
   signPortalLink,
   verifyPortalLink,
 } from './portal-link.ts';

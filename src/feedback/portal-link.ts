@@ -1,5 +1,6 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { MissiveError } from '../core/errors.ts';
+import type { LinkTracking } from './link-tracking.ts';
 
 /**
  * Signed links from a statement or bill e-mail to that one document in the self-service portal
@@ -78,6 +79,25 @@ export function verifyPortalLink(key: Uint8Array, token: string, nowMs: number):
   };
   if (claims.expiresAt * 1000 <= nowMs) throw invalid('the link has expired');
   return claims;
+}
+
+/**
+ * The signed link a statement or bill e-mail carries to its one document, issued now and valid for
+ * `portalLinkDays` (a batch run's e-mails and the on-demand API's alike).
+ */
+export function portalLinkFor(
+  tracking: Pick<LinkTracking, 'key' | 'baseUrl' | 'portalLinkDays'>,
+  document: { communicationId: string; customerId: string },
+  nowMs: number,
+): string {
+  const issuedAt = Math.floor(nowMs / 1000);
+  const token = signPortalLink(derivePortalLinkKey(tracking.key()), {
+    communicationId: document.communicationId,
+    customerId: document.customerId,
+    issuedAt,
+    expiresAt: issuedAt + (tracking.portalLinkDays ?? DEFAULT_PORTAL_LINK_DAYS) * 86_400,
+  });
+  return portalDocumentUrl(tracking.baseUrl, token);
 }
 
 /** The link a document's e-mail carries: `<public base URL>/portal/open/<token>`. */

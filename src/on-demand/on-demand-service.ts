@@ -11,7 +11,7 @@ import {
 import { SHIPPED_DATASOURCES_DIR } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind } from '../core/types.ts';
-import { recordExposures } from '../feedback/index.ts';
+import { type LinkTracking, recordExposures } from '../feedback/index.ts';
 import { createGuardedRenderer, type RenderLimits } from '../render/index.ts';
 import { type Database, getCommunication } from '../store/index.ts';
 import {
@@ -47,6 +47,8 @@ export interface OnDemandServiceOptions {
   decisionsTtlMs?: number;
   /** Each document in a render thread under these caps (MISSIVE_RENDER_TIMEOUT_MS / _MAX_HEAP_MB); unset: in this thread. */
   renderLimits?: RenderLimits | undefined;
+  /** Public URL and key for a statement or bill e-mail's signed portal link; unset: no link. */
+  tracking?: LinkTracking | undefined;
 }
 
 export interface OnDemandService {
@@ -130,6 +132,7 @@ export function createOnDemandService(options: OnDemandServiceOptions): OnDemand
     datasourcesDir: options.datasourcesDir ?? SHIPPED_DATASOURCES_DIR,
     onCommunication: () => webhooks.kick(),
     dispatch,
+    tracking: options.tracking,
   };
 
   return {

@@ -12,6 +12,7 @@ import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink
 import { createSmtpChannel } from '../../src/channels/smtp.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import type { Customer } from '../../src/core/types.ts';
+import { derivePortalLinkKey, verifyPortalLink } from '../../src/feedback/portal-link.ts';
 import { createOnDemandService, type OnDemandService } from '../../src/on-demand/on-demand-service.ts';
 import { verifySignature } from '../../src/on-demand/webhook-signature.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
@@ -63,6 +64,8 @@ async function until<T>(what: () => Promise<T | undefined> | T | undefined, ms =
   }
 }
 
+const TRACKING_KEY = Buffer.from('tracking-key-of-the-on-demand-test-0123456789');
+
 describe('on-demand API: POST /api/communications and signed status webhooks', () => {
   let temp: TempStore;
   let blobs: BlobStore;
@@ -99,6 +102,7 @@ describe('on-demand API: POST /api/communications and signed status webhooks', (
       webhooks: { intervalMs: 50, baseDelayMs: 100, settleMs: 0, timeoutMs: 2_000 },
       maxSendDelayMs: 100,
       renderLimits: { timeoutMs: 20_000, maxHeapMb: 512 },
+      tracking: { baseUrl: 'https://missive.test', ttlDays: 30, key: () => TRACKING_KEY },
     });
     app = buildApp({ db: temp.store.db, blobs, onDemand: service });
   }, 60_000);
@@ -227,6 +231,33 @@ describe('on-demand API: POST /api/communications and signed status webhooks', (
     expect(made.pages).toBeGreaterThanOrEqual(1);
     expect((await verifyCommunication({ db: temp.store.db, blobs }, made.id)).ok).toBe(true);
     expect((await getRun(temp.store.db, made.runId))?.status).toBe('completed');
+  }, 30_000);
+
+  it('a statement e-mail made on demand carries the signed link to its one document in the portal', async () => {
+    const customer = customers[2]!;
+    const res = await post({
+      type: 'monthly-statement',
+      customerId: customer.id,
+      channel: 'email',
+      idempotencyKey: 'stmt-email-4003',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const made = res.json().communication;
+    await service.idle();
+    // The statement e-mail (its PDF attached), not an earlier reminder to the same address.
+    const mail = await until(() =>
+      sink.messages.find(
+        (m) =>
+          m.envelope.to.includes(customer.email!) &&
+          (m.parsed?.attachments ?? []).some((a) => a.contentType === 'application/pdf'),
+      ),
+    );
+    const url = /https:\/\/missive\.test\/portal\/open\/[A-Za-z0-9_.-]+/.exec(String(mail.parsed!.html))?.[0];
+    expect(url, 'the e-mail has no portal link').toBeDefined();
+    const claims = verifyPortalLink(derivePortalLinkKey(TRACKING_KEY), url!.split('/').pop()!, Date.now());
+    expect(claims).toMatchObject({ communicationId: made.id, customerId: customer.id });
+    // The link is in the sealed inputs: replay proves the e-mail with it.
+    expect((await verifyCommunication({ db: temp.store.db, blobs }, made.id)).ok).toBe(true);
   }, 30_000);
 
   it('status webhooks: registered by an admin, signed over the raw body, retried with backoff (500, 500, 200), logged', async () => {

@@ -15,14 +15,7 @@ import { invariant } from '../../core/invariant.ts';
 import type { Logger } from '../../core/logger.ts';
 import { isStoreBusy } from '../../core/store-busy.ts';
 import type { Artifact, ChannelKind, Customer } from '../../core/types.ts';
-import {
-  DEFAULT_PORTAL_LINK_DAYS,
-  derivePortalLinkKey,
-  type LinkTracking,
-  portalDocumentUrl,
-  signPortalLink,
-  trackPrintOffers,
-} from '../../feedback/index.ts';
+import { type LinkTracking, portalLinkFor, trackPrintOffers } from '../../feedback/index.ts';
 import { type ChannelRender, type RenderOptions, renderForChannel } from '../../render/heavy.ts';
 import {
   attachPlannedDocuments,
@@ -449,14 +442,8 @@ function withPortalLink(
   data: DocumentData,
 ): DocumentData {
   if (!deps.tracking) return data;
-  const issuedAt = Math.floor(Date.now() / 1000);
-  const token = signPortalLink(derivePortalLinkKey(deps.tracking.key()), {
-    communicationId: communicationId(run.id, customerId, 'email'),
-    customerId,
-    issuedAt,
-    expiresAt: issuedAt + (deps.tracking.portalLinkDays ?? DEFAULT_PORTAL_LINK_DAYS) * 86_400,
-  });
-  return { ...data, portalUrl: portalDocumentUrl(deps.tracking.baseUrl, token) };
+  const document = { communicationId: communicationId(run.id, customerId, 'email'), customerId };
+  return { ...data, portalUrl: portalLinkFor(deps.tracking, document, Date.now()) };
 }
 
 /** Short tracked links and the open pixel, attributed to the offers whose call to action they are. */
