@@ -2,7 +2,7 @@
 // the statement in both locales (the example bank's customers: an overdrawn en-GB account with many
 // bookings, a zh-CN customer whose statement runs onto a third page), the telecom bill of a customer
 // with roaming and a long usage list (the one who pays by hand in both locales), and the insurance
-// brochure in both locales.
+// brochure in both locales, and the general letter an agent writes in both locales.
 //   node --import tsx scripts/print-samples.ts docs/samples/issue-22/after
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -126,5 +126,39 @@ for (const locale of ['en-GB', 'zh-CN'] as const) {
     `insurance-cross-sell-${locale}`,
   );
   console.log(`insurance-cross-sell ${locale} ${c.id}: ${pages} pages`);
+}
+// The general letter an agent writes (issue 19 item 3), in both languages, from its sample data and
+// a Chinese customer writing about the same card.
+const letter = await template('general-letter');
+const letterSample = JSON.parse(
+  await fs.readFile(path.join(root, 'templates', 'general-letter', 'sample-data.json'), 'utf8'),
+) as DocumentData;
+const letterZh: DocumentData = {
+  ...letterSample,
+  customer: {
+    id: 'C-1002',
+    name: '王芳',
+    locale: 'zh-CN',
+    address: {
+      lines: ['浦东新区世纪大道100号', '2单元1201室'],
+      postalCode: '200120',
+      city: '上海市',
+      country: 'CN',
+    },
+  },
+  sections: {
+    subject: '关于补发银行卡',
+    body: '感谢您今天来电告知银行卡遗失。\n\n我们已为您挂失原卡，新卡已寄出，预计五个工作日内送达。',
+    closing: '如有任何疑问，请致电我们，我们乐意为您提供帮助。',
+    postscript: '',
+  },
+};
+for (const [data, locale] of [
+  [letterSample, 'en-GB'],
+  [letterZh, 'zh-CN'],
+] as const) {
+  console.log(
+    `general-letter ${locale}: ${await save(letter, data, locale, 'bank', `general-letter-${locale}`)} pages`,
+  );
 }
 await fs.rm(work, { recursive: true, force: true });
