@@ -6,5 +6,6 @@
 export { requireDataContract } from './data-contract.ts';
 export { type LintIssue, lintTemplateFiles, lintTemplatePackage } from './lint-render.ts';
 export type { Matrix } from './pdf/barcode.ts';
+export type { BlockBox } from './pdf/block-map.ts';
 export { fontNames } from './pdf/fonts.ts';
 export { type ChannelRender, type RenderOptions, renderForChannel } from './render-channel.ts';

@@ -10,6 +10,7 @@ import {
   withBrand,
 } from '../templates/index.ts';
 import { makeArtifact } from './artifact.ts';
+import type { BlockBox } from './pdf/block-map.ts';
 import { withDeflateCache } from './pdf/deflate-cache.ts';
 import { collectBytes, createPdfDocument } from './pdf/document.ts';
 import { type FontFace, getFont, resetGlyphCaches } from './pdf/fonts.ts';
@@ -24,6 +25,8 @@ export interface PrintOptions {
   locale: string;
   /** The run's brand: `@brand` in texts, `brand.<colour>` in styles, logo blocks. */
   brand?: CompiledBrand | undefined;
+  /** Filled with each body block's box per page (the studio's canvas); never changes the bytes. */
+  blockMap?: BlockBox[] | undefined;
 }
 
 /** The fonts a layout's styles name (base defaults to `regular`), checked once per layout. */
@@ -96,7 +99,7 @@ export async function renderPrint(
     let drawn: number;
     try {
       const tags = meta.tagged ? new Tagger(doc, options.locale) : undefined;
-      drawn = drawLayout(doc, layout, checked, runtime, options.brand, tags);
+      drawn = drawLayout(doc, layout, checked, runtime, options.brand, tags, options.blockMap);
     } catch (error) {
       doc.end();
       throw withCustomer(error, checked);

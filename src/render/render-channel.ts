@@ -3,6 +3,7 @@ import type { Artifact, ChannelKind } from '../core/types.ts';
 import type { CompiledTemplate } from '../templates/heavy.ts';
 import { type BrandSource, compileBrand, type DocumentData } from '../templates/index.ts';
 import { renderEmail } from './email.ts';
+import type { BlockBox } from './pdf/block-map.ts';
 import { renderPrint } from './print.ts';
 import { renderSms } from './sms.ts';
 
@@ -15,6 +16,8 @@ export interface RenderOptions {
    * It is part of the document's sealed inputs, so `missive verify` renders with the same brand.
    */
   brand?: BrandSource | undefined;
+  /** Print only: filled with each body block's box per page (the studio's canvas); same bytes. */
+  blockMap?: BlockBox[] | undefined;
 }
 
 export interface ChannelRender {
@@ -44,7 +47,10 @@ export async function renderForChannel(
   const common = { asOf: options.asOf, locale: options.locale, brand };
   switch (channel) {
     case 'print':
-      return { artifact: await renderPrint(template, data, common), warnings: [] };
+      return {
+        artifact: await renderPrint(template, data, { ...common, blockMap: options.blockMap }),
+        warnings: [],
+      };
     case 'email': {
       const email = renderEmail(template, data, common);
       return { artifact: email.artifact, warnings: email.warnings };

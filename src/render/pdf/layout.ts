@@ -8,6 +8,7 @@ import {
   resolveStyle,
   type TemplateRuntime,
 } from '../../templates/index.ts';
+import { type BlockBox, boxesBetween, type FlowMark } from './block-map.ts';
 import { drawBlock } from './blocks/index.ts';
 import type { DrawContext, Frame } from './context.ts';
 import type { Tagger } from './tagging.ts';
@@ -59,7 +60,8 @@ function drawTaggedBand(
 /**
  * Draws a whole document: the body flows page after page, then, with the page count known, each
  * buffered page gets its header (first or following) and the footer, whose templates see
- * `page.number` and `page.count`. Returns the page count.
+ * `page.number` and `page.count`. Returns the page count. With `blockMap`, each body block's boxes are
+ * pushed onto it (the studio's canvas); the bytes drawn are the same either way.
  */
 export function drawLayout(
   doc: PDFKit.PDFDocument,
@@ -68,6 +70,7 @@ export function drawLayout(
   runtime: TemplateRuntime,
   brand?: CompiledBrand,
   tags?: Tagger,
+  blockMap?: BlockBox[],
 ): number {
   const [width, height] = PAGE_SIZES[layout.page.size];
   let pageIndex = -1;
@@ -93,7 +96,12 @@ export function drawLayout(
     },
   };
   ctx.breakPage?.();
-  for (const [i, block] of layout.body.entries()) drawBlock(ctx, block, `body[${i}]`);
+  const mark = (): FlowMark => ({ pageIndex, y: ctx.y, ...ctx.frame });
+  for (const [i, block] of layout.body.entries()) {
+    const start = blockMap ? mark() : undefined;
+    drawBlock(ctx, block, `body[${i}]`);
+    if (blockMap && start) blockMap.push(...boxesBetween(`body[${i}]`, start, mark()));
+  }
 
   const count = doc.bufferedPageRange().count;
   const m = layout.page.margins;
