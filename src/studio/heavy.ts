@@ -12,6 +12,13 @@ export {
   uploadAsset,
 } from './assets.ts';
 export {
+  addParagraph,
+  contractFields,
+  setStrings,
+  type TextBlockView,
+  textBlocksOf,
+} from './block-edits.ts';
+export {
   applyThemeForm,
   approveBrandTheme,
   proposeBrandTheme,
