@@ -11,7 +11,7 @@ import {
 import { type BlockBox, boxesBetween, type FlowMark } from './block-map.ts';
 import { drawBlock } from './blocks/index.ts';
 import type { DrawContext, Frame } from './context.ts';
-import type { Tagger } from './tagging.ts';
+import type { StructElement, Tagger } from './tagging.ts';
 
 function headerFor(layout: PrintLayout, pageIndex: number): Region | undefined {
   return pageIndex === 0 ? layout.header?.first : (layout.header?.following ?? layout.header?.first);
@@ -45,7 +45,7 @@ function drawTaggedBand(
   region: Region | undefined,
   frame: Frame,
   path: string,
-  into: PDFKit.PDFStructureElement | undefined,
+  into: StructElement | undefined,
 ): void {
   if (!region) return;
   const tags = ctx.tags;

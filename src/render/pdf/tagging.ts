@@ -8,7 +8,103 @@
  * they were before tagging existed.
  */
 
-type Element = PDFKit.PDFStructureElement;
+/** pdfkit's object reference: its dictionary and `end()`, which writes the object (no types shipped). */
+interface PdfRef {
+  readonly data: Record<string, unknown>;
+  end(): void;
+}
+
+/** Where a marked sequence's content is: its page and MCID (pdfkit's PDFStructureContent shape). */
+interface ContentRef {
+  readonly pageRef: PdfRef;
+  readonly mcid: number;
+}
+
+/**
+ * The content of one marked sequence. pdfkit reopens an open sequence on a new page and `push`es
+ * the new part, so it has pdfkit's PDFStructureContent shape.
+ */
+class MarkedContent {
+  readonly refs: ContentRef[];
+  constructor(pageRef: PdfRef, mcid: number) {
+    this.refs = [{ pageRef, mcid }];
+  }
+  push(more: { readonly refs: readonly ContentRef[] }): void {
+    for (const ref of more.refs) this.refs.push(ref);
+  }
+}
+
+interface Marking {
+  tag: string;
+  options?: { mcid: number };
+  structContent?: MarkedContent;
+}
+
+/** pdfkit's document internals the tree is written with (pdfkit ships no types for them). */
+interface TaggedDocument {
+  ref(data: Record<string, unknown>): PdfRef;
+  page: {
+    dictionary: PdfRef & { data: { StructParents?: number } };
+    structParentTreeKey: number;
+    markings: Marking[];
+  };
+  getStructParentTree(): { get(key: number | undefined): (PdfRef | null)[] };
+  getStructTreeRoot(): PdfRef;
+  structChildren: { end(): void }[];
+  addContent(content: string): unknown;
+  markStructureContent(tag: string): MarkedContent;
+  endMarkedContent(): unknown;
+}
+
+/**
+ * A structure element, written as pdfkit's PDFStructureElement writes it — the same dictionary
+ * (S, Lang, Alt, A, P, then K and Pg), at the same moment (when it ends: every element is added to
+ * its parent when it is made, so it is flushable as soon as it and its children have ended) — without
+ * pdfkit's per-element bookkeeping (attached/flushed flags, child closures, a filter per end).
+ */
+export class StructElement {
+  readonly role: string;
+  readonly ref: PdfRef;
+  #kids: (StructElement | MarkedContent)[] = [];
+  #ended = false;
+
+  constructor(role: string, ref: PdfRef) {
+    this.role = role;
+    this.ref = ref;
+  }
+
+  /** pdfkit's `add` of an element (the parent was set when it was made) or of marked content. */
+  add(kid: StructElement | MarkedContent): void {
+    this.#kids.push(kid);
+  }
+
+  /** Ends the children still open, then writes the element's object. */
+  end(): void {
+    if (this.#ended) return;
+    const kids = this.#kids;
+    for (const kid of kids) if (kid instanceof StructElement) kid.end();
+    this.#ended = true;
+    const data = this.ref.data;
+    const k: unknown[] = [];
+    data.K = k;
+    for (const kid of kids) {
+      if (kid instanceof StructElement) {
+        k.push(kid.ref);
+        continue;
+      }
+      for (const { pageRef, mcid } of kid.refs) {
+        if (!data.Pg) data.Pg = pageRef;
+        if (data.Pg === pageRef) k.push(mcid);
+        else k.push({ Type: 'MCR', Pg: pageRef, MCID: mcid });
+      }
+    }
+    this.ref.end();
+    this.#kids = [];
+    data.K = null;
+  }
+}
+
+type Element = StructElement;
 
 /** Where drawn content goes: into an element, into an artifact, or into an already marked sequence. */
 type Target = Element | 'artifact' | 'inside';
@@ -35,6 +131,7 @@ export interface LangRun {
 
 export class Tagger {
   readonly #doc: PDFKit.PDFDocument;
+  readonly #pdf: TaggedDocument;
   /** The document's language (the render's locale). */
   readonly lang: string;
   readonly #docIsHan: boolean;
@@ -45,19 +142,39 @@ export class Tagger {
 
   constructor(doc: PDFKit.PDFDocument, lang: string) {
     this.#doc = doc;
+    this.#pdf = doc as unknown as TaggedDocument;
     this.lang = lang;
     this.#docIsHan = /^(zh|ja)\b/i.test(lang);
     this.#foreign = this.#docIsHan ? LATIN : HAN;
-    this.root = doc.struct('Document');
-    doc.addStructure(this.root);
+    const pdf = this.#pdf;
+    this.root = new StructElement('Document', pdf.ref({ S: 'Document' }));
+    // pdfkit's addStructure: the tree root is the parent, and ends the element with the document.
+    const treeRoot = pdf.getStructTreeRoot();
+    this.root.ref.data.P = treeRoot;
+    pdf.structChildren.push(this.root);
+    if (!treeRoot.data.K) treeRoot.data.K = [];
+    (treeRoot.data.K as PdfRef[]).push(this.root.ref);
     this.#target = this.root;
   }
 
   /** A new element under the current one (added now, so the tree keeps layout order), not entered. */
-  create(role: string, options: ElementOptions = {}): Element | undefined {
+  create(role: string, options?: ElementOptions): Element | undefined {
     const parent = this.#target;
     if (typeof parent === 'string') return undefined;
-    const element = this.#doc.struct(role, options as PDFKit.Mixins.StructureElementOptions);
+    return this.#child(parent, role, options);
+  }
+
+  /** pdfkit's `struct(role, options)` added to `parent`: its dictionary's keys in pdfkit's order. */
+  #child(parent: Element, role: string, options: ElementOptions | undefined): Element {
+    const data: Record<string, unknown> = { S: role };
+    if (options) {
+      // pdfkit writes a String object as a PDF text string (a string would be a name).
+      if (options.lang) data.Lang = new String(options.lang);
+      if (options.alt) data.Alt = new String(options.alt);
+      if (options.scope) data.A = { O: 'Table', Scope: options.scope };
+    }
+    data.P = parent.ref;
+    const element = new StructElement(role, this.#pdf.ref(data));
     parent.add(element);
     return element;
   }
@@ -79,9 +196,19 @@ export class Tagger {
 
   /** A child element of the current one holding what `draw` draws; ended afterwards. */
   element(role: string, options: ElementOptions, draw: () => void): void {
-    const element = this.create(role, options);
-    this.within(element, draw);
-    element?.end();
+    const parent = this.#target;
+    if (typeof parent === 'string') {
+      draw();
+      return;
+    }
+    const element = this.#child(parent, role, options);
+    this.#target = element;
+    try {
+      draw();
+    } finally {
+      this.#target = parent;
+    }
+    element.end();
   }
 
   /**
@@ -94,7 +221,12 @@ export class Tagger {
       draw();
       return;
     }
-    this.#mark(target, draw);
+    const content = this.#open(target);
+    try {
+      draw();
+    } finally {
+      this.#close(target, content, target);
+    }
   }
 
   /** A Figure with its alternative text: everything `draw` draws (labels too) is its content. */
@@ -104,9 +236,13 @@ export class Tagger {
       draw();
       return;
     }
-    const figure = this.#doc.struct('Figure', { alt });
-    target.add(figure);
-    this.#mark(figure, draw);
+    const figure = this.#child(target, 'Figure', { alt });
+    const content = this.#open(figure);
+    try {
+      draw();
+    } finally {
+      this.#close(figure, content, target);
+    }
     figure.end();
   }
 
@@ -134,16 +270,18 @@ export class Tagger {
       runs.forEach(draw);
       return;
     }
-    runs.forEach((run, i) => {
-      if (run.lang === undefined) {
-        this.#mark(target, () => draw(run, i));
-        return;
+    for (let i = 0; i < runs.length; i += 1) {
+      const run = runs[i] as LangRun;
+      const element: Element =
+        run.lang === undefined ? target : this.#child(target, 'Span', { lang: run.lang });
+      const content = this.#open(element);
+      try {
+        draw(run, i);
+      } finally {
+        this.#close(element, content, target);
       }
-      const span = this.#doc.struct('Span', { lang: run.lang });
-      target.add(span);
-      this.#mark(span, () => draw(run, i));
-      span.end();
-    });
+      if (element !== target) element.end();
+    }
   }
 
   /**
@@ -184,16 +322,37 @@ export class Tagger {
     return runs;
   }
 
-  #mark(element: Element, draw: () => void): void {
-    const role = (element as unknown as { dictionary: { data: { S: string } } }).dictionary.data.S;
-    const content = this.#doc.markStructureContent(role);
-    const saved = this.#target;
+  /**
+   * pdfkit's `markStructureContent(role)`: the next MCID of the page's parent-tree entry and a
+   * `/Role <<\n/MCID n\n>> BDC` operator, as pdfkit's dictionary writer prints it. With a marked
+   * sequence open (which pdfkit would close first) pdfkit does it.
+   */
+  #open(element: Element): MarkedContent {
+    const pdf = this.#pdf;
+    const page = pdf.page;
+    let content: MarkedContent;
+    if (page.markings.length > 0) content = pdf.markStructureContent(element.role);
+    else {
+      const parents = pdf.getStructParentTree().get(page.structParentTreeKey);
+      const mcid = parents.length;
+      parents.push(null);
+      content = new MarkedContent(page.dictionary, mcid);
+      page.markings.push({ tag: element.role, options: { mcid }, structContent: content });
+      pdf.addContent(`/${element.role} <<\n/MCID ${mcid}\n>> BDC`);
+    }
     this.#target = 'inside';
-    try {
-      draw();
-    } finally {
-      this.#target = saved;
-      this.#doc.endMarkedContent();
+    return content;
+  }
+
+  /** Ends the marked sequence, adds it to `element` (and the page's parent tree), restores `saved`. */
+  #close(element: Element, content: MarkedContent, saved: Target): void {
+    const pdf = this.#pdf;
+    this.#target = saved;
+    pdf.endMarkedContent();
+    const tree = pdf.getStructParentTree();
+    for (const { pageRef, mcid } of content.refs) {
+      const parents = tree.get((pageRef as TaggedDocument['page']['dictionary']).data.StructParents);
+      parents[mcid] = element.ref;
     }
     element.add(content);
   }
