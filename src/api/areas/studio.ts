@@ -6,6 +6,7 @@ import { decideRoutes } from '../routes/decide.ts';
 import { previewRoutes } from '../routes/preview.ts';
 import { studioRoutes } from '../routes/studio.ts';
 import { studioAssetArea } from '../ui/routes/studio-assets.ts';
+import { studioCanvasPages } from '../ui/routes/studio-canvas.ts';
 import { studioDiffPages } from '../ui/routes/studio-diff.ts';
 import { studioDraftPages } from '../ui/routes/studio-drafts.ts';
 import { studioNewPages } from '../ui/routes/studio-new.ts';
@@ -50,6 +51,7 @@ export const studioArea: FastifyPluginAsync<StudioOptions> = async (app, options
   studioDraftPages(app);
   studioNewPages(app);
   studioProofPages(app);
+  studioCanvasPages(app);
   studioDiffPages(app);
   studioOfferPages(app);
   studioAssetArea(app);

@@ -1,0 +1,60 @@
+import type { Kysely } from 'kysely';
+import { brandForType } from '../archive/index.ts';
+import { MissiveError } from '../core/errors.ts';
+import { type BlockBox, renderForChannel } from '../render/heavy.ts';
+import type { Database } from '../store/index.ts';
+import { PAGE_SIZES } from '../templates/index.ts';
+import { type TextBlockView, textBlocksOf } from './block-edits.ts';
+import { compileDraft, type DraftPreviewRequest, draftData } from './render-draft.ts';
+
+/** What the canvas view draws: the pages (as the proofs' 150 dpi images) and a box per body block. */
+export interface DraftCanvas {
+  locale: string;
+  locales: string[];
+  pages: number;
+  /** Page size in points (the boxes are in points from its top-left corner). */
+  pageWidth: number;
+  pageHeight: number;
+  boxes: BlockBox[];
+  /** The body's text blocks, by path, with their strings in every locale. */
+  texts: Record<string, TextBlockView>;
+  /** Each body block's type, by path (`text`, `table`, …). */
+  types: Record<string, string>;
+}
+
+/**
+ * Renders a draft's print document with the block map (the same render as its proofs, same bytes)
+ * and reads its text blocks' strings. Render errors propagate (the page shows them).
+ */
+export async function draftCanvas(db: Kysely<Database>, req: DraftPreviewRequest): Promise<DraftCanvas> {
+  const template = await compileDraft(req.templateName, req.files);
+  const layout = template.print;
+  if (!layout) {
+    throw new MissiveError('MSV_TEMPLATE_INVALID', `template ${template.name} has no print layout`, {
+      file: 'manifest.json',
+      field: 'channels',
+    });
+  }
+  const { data, locale, asOf } = await draftData(db, template, req);
+  const brand = await brandForType(db, req.templateName);
+  const boxes: BlockBox[] = [];
+  const { artifact } = await renderForChannel(template, 'print', data, {
+    asOf,
+    locale,
+    brand,
+    blockMap: boxes,
+  });
+  const [pageWidth, pageHeight] = PAGE_SIZES[layout.page.size];
+  const texts = Object.fromEntries(textBlocksOf(req.files).map((b) => [b.path, b]));
+  const types = Object.fromEntries(layout.body.map((b, i) => [`body[${i}]`, b.type]));
+  return {
+    locale,
+    locales: [...template.manifest.locales],
+    pages: artifact.pages ?? 0,
+    pageWidth,
+    pageHeight,
+    boxes,
+    texts,
+    types,
+  };
+}
