@@ -119,6 +119,7 @@ export async function changeContactPreferences(
         before: changed.before,
         after: changed.after,
         doNotContact: change.doNotContact === true,
+        reason,
       },
       at: meta.at,
     });

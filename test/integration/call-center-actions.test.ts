@@ -74,6 +74,10 @@ describe('call-center actions on a customer', () => {
     expect(audit.filter((a) => a.action === 'customer.preferences' && a.targetId === 'C0002')).toHaveLength(
       1,
     );
+    // The audit row says why, as the event does (card numbers masked).
+    const row = audit.find((a) => a.action === 'customer.preferences' && a.targetId === 'C0002')!;
+    expect(row.details.reason).toBe(events[0]!.payload.reason);
+    expect(JSON.stringify(row.details)).not.toContain(CANARY.pan);
 
     const timeline = (
       await app.inject({ url: '/api/customers/C0002/communications', headers: auth('agent') })
