@@ -100,7 +100,10 @@ describe('customer timeline: provider callbacks folded into their message', () =
   });
 
   it('the JSON timeline carries them under the communication too', async () => {
-    const res = await app.inject({ url: '/api/customers/C0001/communications', headers: bearer(tokens.agent) });
+    const res = await app.inject({
+      url: '/api/customers/C0001/communications',
+      headers: bearer(tokens.agent),
+    });
     expect(res.statusCode).toBe(200);
     const json = res.json() as {
       communications: { id: string; providerEvents?: { type: string }[] }[];
