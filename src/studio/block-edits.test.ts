@@ -3,7 +3,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { MissiveError } from '../core/errors.ts';
-import { addParagraph, contractFields, newStringId, setStrings, textBlocksOf } from './block-edits.ts';
+import {
+  addParagraph,
+  contractFields,
+  newStringId,
+  setStrings,
+  textBlocksOf,
+  withMissingFilled,
+} from './block-edits.ts';
 
 const DIR = path.resolve(import.meta.dirname, '..', '..', 'templates', 'monthly-statement');
 const read = (file: string) => fs.readFileSync(path.join(DIR, file), 'utf8');
@@ -30,6 +37,10 @@ describe('editing a print template on the page', () => {
     delete zh.intro;
     const blocks = textBlocksOf({ ...files, 'locales/zh-CN.json': JSON.stringify(zh) });
     expect(blocks.find((b) => b.path === 'body[3]')?.missing).toEqual(['zh-CN']);
+    // The canvas still draws it: the missing string is taken from another locale, for drawing only.
+    const drawn = withMissingFilled({ ...files, 'locales/zh-CN.json': JSON.stringify(zh) });
+    expect(JSON.parse(drawn['locales/zh-CN.json'] ?? '{}').intro).toMatch(/^Here is your statement/);
+    expect(drawn['locales/en-GB.json']).toBe(files['locales/en-GB.json']);
   });
 
   it('adds a paragraph after a block: one new line in print.yaml, comments and layout kept, a new id in every locale', () => {

@@ -184,3 +184,29 @@ export function contractFields(files: DraftFiles): string[] {
   visit(schema, '');
   return out;
 }
+
+/**
+ * The files with every locale's missing strings taken from another locale that has them, so the
+ * canvas still draws a draft whose translation is incomplete (compiling refuses a missing key) and
+ * shows the gap as a badge on its block. Only for drawing: never saved.
+ */
+export function withMissingFilled(files: DraftFiles): DraftFiles {
+  const locales = manifestLocales(files);
+  let dictionaries: Record<string, Record<string, unknown>>;
+  try {
+    dictionaries = Object.fromEntries(locales.map((l) => [l, localeStrings(files, l)]));
+  } catch {
+    return files;
+  }
+  const out: Record<string, string> = { ...files };
+  for (const locale of locales) {
+    const own = dictionaries[locale] ?? {};
+    const filled = { ...own };
+    for (const other of locales)
+      for (const [key, value] of Object.entries(dictionaries[other] ?? {}))
+        if (typeof filled[key] !== 'string' && typeof value === 'string') filled[key] = value;
+    if (Object.keys(filled).length !== Object.keys(own).length)
+      out[`locales/${locale}.json`] = JSON.stringify(filled);
+  }
+  return out;
+}

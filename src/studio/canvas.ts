@@ -4,7 +4,7 @@ import { MissiveError } from '../core/errors.ts';
 import { type BlockBox, renderForChannel } from '../render/heavy.ts';
 import type { Database } from '../store/index.ts';
 import { PAGE_SIZES } from '../templates/index.ts';
-import { type TextBlockView, textBlocksOf } from './block-edits.ts';
+import { type TextBlockView, textBlocksOf, withMissingFilled } from './block-edits.ts';
 import { compileDraft, type DraftPreviewRequest, draftData } from './render-draft.ts';
 
 /** What the canvas view draws: the pages (as the proofs' 150 dpi images) and a box per body block. */
@@ -27,7 +27,9 @@ export interface DraftCanvas {
  * and reads its text blocks' strings. Render errors propagate (the page shows them).
  */
 export async function draftCanvas(db: Kysely<Database>, req: DraftPreviewRequest): Promise<DraftCanvas> {
-  const template = await compileDraft(req.templateName, req.files);
+  // A missing translation is drawn from another locale and shown as a badge on its block.
+  const files = withMissingFilled(req.files);
+  const template = await compileDraft(req.templateName, files);
   const layout = template.print;
   if (!layout) {
     throw new MissiveError('MSV_TEMPLATE_INVALID', `template ${template.name} has no print layout`, {
@@ -35,7 +37,7 @@ export async function draftCanvas(db: Kysely<Database>, req: DraftPreviewRequest
       field: 'channels',
     });
   }
-  const { data, locale, asOf } = await draftData(db, template, req);
+  const { data, locale, asOf } = await draftData(db, template, { ...req, files });
   const brand = await brandForType(db, req.templateName);
   const boxes: BlockBox[] = [];
   const { artifact } = await renderForChannel(template, 'print', data, {

@@ -77,7 +77,7 @@ export function studioCanvasPages(app: FastifyInstance): void {
       problem ??= { kind: 'error', text: withoutServerPaths(err.message) };
     }
     const view: CanvasView = { canvas, block, fields: contractFields(draft.files), message: problem };
-    return sendPage(reply.code(status), canvasPage(pageContext(request), draft, view));
+    return sendPage(reply, canvasPage(pageContext(request), draft, view), status);
   }
 
   app.get<Params>('/ui/studio/drafts/:id/canvas', options, (request, reply) =>
