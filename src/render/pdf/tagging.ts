@@ -56,21 +56,75 @@ interface TaggedDocument {
   endMarkedContent(): unknown;
 }
 
+const ESCAPED = /[\n\r\t\b\f()\\]/g;
+const ESCAPES: Readonly<Record<string, string>> = {
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\\': '\\\\',
+  '(': '\\(',
+  ')': '\\)',
+};
+
+/**
+ * A PDF text string as pdfkit writes a String object: the characters as they are when all are
+ * ASCII, else UTF-16BE with its byte order mark, one character per byte; then `\n`, `(`, `\\` and
+ * the like escaped with a backslash.
+ */
+export function pdfTextString(text: string): string {
+  let bytes = text;
+  for (let i = 0; i < text.length; i += 1) {
+    if (text.charCodeAt(i) > 0x7f) {
+      bytes = '\u00fe\u00ff';
+      for (let j = 0; j < text.length; j += 1) {
+        const code = text.charCodeAt(j);
+        bytes += String.fromCharCode(code >> 8, code & 0xff);
+      }
+      break;
+    }
+  }
+  return `(${bytes.replace(ESCAPED, (c) => ESCAPES[c] ?? c)})`;
+}
+
+/** An object reference pdfkit made (`doc.ref`), written here: its number and where it starts. */
+interface OwnRef extends PdfRef {
+  readonly id: number;
+  offset: number;
+}
+
+/** pdfkit's document internals an object is written with. */
+interface WritingDocument {
+  _offset: number;
+  _write(data: string): void;
+  _refEnd(ref: OwnRef): void;
+}
+
+/** The data of every structure element's reference: its dictionary is written here, not by pdfkit. */
+const NO_DATA: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+
 /**
  * A structure element, written as pdfkit's PDFStructureElement writes it — the same dictionary
- * (S, Lang, Alt, A, P, then K and Pg), at the same moment (when it ends: every element is added to
- * its parent when it is made, so it is flushable as soon as it and its children have ended) — without
- * pdfkit's per-element bookkeeping (attached/flushed flags, child closures, a filter per end).
+ * (S, Lang, Alt, A, P, then K and Pg, as pdfkit's dictionary writer prints them), at the same moment
+ * (when it ends: every element is added to its parent when it is made, so it is flushable as soon as
+ * it and its children have ended) — without pdfkit's per-element bookkeeping (attached/flushed flags,
+ * child closures, a filter per end) and without building the dictionary as objects to convert.
  */
 export class StructElement {
   readonly role: string;
-  readonly ref: PdfRef;
+  readonly ref: OwnRef;
+  readonly #doc: WritingDocument;
+  /** The dictionary's entries before K: `/S /Role`, Lang, Alt, A and `/P n 0 R`. */
+  readonly #head: string;
   #kids: (StructElement | MarkedContent)[] = [];
   #ended = false;
 
-  constructor(role: string, ref: PdfRef) {
+  constructor(doc: TaggedDocument, role: string, head: string) {
     this.role = role;
-    this.ref = ref;
+    this.ref = doc.ref(NO_DATA) as OwnRef;
+    this.#doc = doc as unknown as WritingDocument;
+    this.#head = head;
   }
 
   /** pdfkit's `add` of an element (the parent was set when it was made) or of marked content. */
@@ -84,23 +138,31 @@ export class StructElement {
     const kids = this.#kids;
     for (const kid of kids) if (kid instanceof StructElement) kid.end();
     this.#ended = true;
-    const data = this.ref.data;
-    const k: unknown[] = [];
-    data.K = k;
+    let k = '';
+    let separator = '';
+    let pg: PdfRef | undefined;
     for (const kid of kids) {
       if (kid instanceof StructElement) {
-        k.push(kid.ref);
+        k += `${separator}${kid.ref.id} 0 R`;
+        separator = ' ';
         continue;
       }
       for (const { pageRef, mcid } of kid.refs) {
-        if (!data.Pg) data.Pg = pageRef;
-        if (data.Pg === pageRef) k.push(mcid);
-        else k.push({ Type: 'MCR', Pg: pageRef, MCID: mcid });
+        pg ??= pageRef;
+        k +=
+          pg === pageRef
+            ? `${separator}${mcid}`
+            : `${separator}<<\n/Type /MCR\n/Pg ${String(pageRef)}\n/MCID ${mcid}\n>>`;
+        separator = ' ';
       }
     }
-    this.ref.end();
     this.#kids = [];
-    data.K = null;
+    // pdfkit's PDFReference.finalize of an object without a stream, its three lines in one write.
+    const doc = this.#doc;
+    const ref = this.ref;
+    ref.offset = doc._offset;
+    doc._write(`${ref.id} 0 obj\n<<\n${this.#head}\n/K [${k}]${pg ? `\n/Pg ${String(pg)}` : ''}\n>>\nendobj`);
+    doc._refEnd(ref);
   }
 }
 
@@ -147,10 +209,9 @@ export class Tagger {
     this.#docIsHan = /^(zh|ja)\b/i.test(lang);
     this.#foreign = this.#docIsHan ? LATIN : HAN;
     const pdf = this.#pdf;
-    this.root = new StructElement('Document', pdf.ref({ S: 'Document' }));
     // pdfkit's addStructure: the tree root is the parent, and ends the element with the document.
     const treeRoot = pdf.getStructTreeRoot();
-    this.root.ref.data.P = treeRoot;
+    this.root = new StructElement(pdf, 'Document', `/S /Document\n/P ${String(treeRoot)}`);
     pdf.structChildren.push(this.root);
     if (!treeRoot.data.K) treeRoot.data.K = [];
     (treeRoot.data.K as PdfRef[]).push(this.root.ref);
@@ -166,15 +227,13 @@ export class Tagger {
 
   /** pdfkit's `struct(role, options)` added to `parent`: its dictionary's keys in pdfkit's order. */
   #child(parent: Element, role: string, options: ElementOptions | undefined): Element {
-    const data: Record<string, unknown> = { S: role };
+    let head = `/S /${role}`;
     if (options) {
-      // pdfkit writes a String object as a PDF text string (a string would be a name).
-      if (options.lang) data.Lang = new String(options.lang);
-      if (options.alt) data.Alt = new String(options.alt);
-      if (options.scope) data.A = { O: 'Table', Scope: options.scope };
+      if (options.lang) head += `\n/Lang ${pdfTextString(options.lang)}`;
+      if (options.alt) head += `\n/Alt ${pdfTextString(options.alt)}`;
+      if (options.scope) head += `\n/A <<\n/O /Table\n/Scope /${options.scope}\n>>`;
     }
-    data.P = parent.ref;
-    const element = new StructElement(role, this.#pdf.ref(data));
+    const element = new StructElement(this.#pdf, role, `${head}\n/P ${parent.ref.id} 0 R`);
     parent.add(element);
     return element;
   }
