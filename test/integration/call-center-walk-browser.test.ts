@@ -280,6 +280,14 @@ describe('call-center walk in the browser (issue 19 acceptance)', () => {
         expect(await row.first().textContent(), type).toContain('agent1');
       }
       expect(await timeline.locator(`tr[data-id="${letterId}"]`).count()).toBe(1);
+      // The copies' rows name their original in the agent's language, linked.
+      for (const kind of ['resend', 'reprint']) {
+        const copyOf = timeline.locator(`.copy-of[data-kind="${kind}"]`);
+        expect(await copyOf.count(), kind).toBe(1);
+        expect(await copyOf.locator('a').textContent()).toBe(`#${statementId}`);
+      }
+      expect(await timeline.textContent()).not.toContain('reprint of');
+      if (walk.lang === 'zh-CN') expect(await timeline.textContent()).toContain('重印件，原件');
       expect(await timeline.textContent()).toContain(walk.resendReason);
       expect(await timeline.textContent()).toContain(walk.reprintReason);
       expect(await timeline.textContent()).toContain(walk.letterReason);

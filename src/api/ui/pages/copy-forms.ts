@@ -21,6 +21,7 @@ const EN = {
     resend: 'Resent: a copy of this document is on its way.',
     reprint: 'Queued for printing as a reprint.',
   },
+  copyOf: { resend: 'resent copy of', reprint: 're-print of' },
 };
 type CopyStrings = typeof EN;
 const ZH: CopyStrings = {
@@ -36,11 +37,27 @@ const ZH: CopyStrings = {
   reprintHelp: '同一份 PDF 将放入下一个打印文件，标记为重印，寄往登记的邮寄地址。',
   reprint: '重新打印',
   done: { resend: '已重新发送：本文件的副本正在发送。', reprint: '已作为重印排入打印。' },
+  copyOf: { resend: '重新发送的副本，原件', reprint: '重印件，原件' },
 };
 const STRINGS: Record<UiLocale, CopyStrings> = { 'en-GB': EN, 'zh-CN': ZH };
 
 export function copyStrings(locale: UiLocale): CopyStrings {
   return STRINGS[locale] ?? EN;
+}
+
+/**
+ * On a copy's timeline row, "re-print of #N" linked to the original, in the agent's language (the
+ * ledger's own reason for the row is an English note); undefined for anything but a resend or re-print.
+ */
+export function copyOfLink(
+  locale: UiLocale,
+  customerId: string,
+  copy: { copyKind: string | null; copyOf: string | null },
+): SafeHtml | undefined {
+  const { copyKind, copyOf } = copy;
+  if ((copyKind !== 'resend' && copyKind !== 'reprint') || !copyOf) return undefined;
+  const href = `/ui/customers/${encodeURIComponent(customerId)}/communications/${encodeURIComponent(copyOf)}`;
+  return html` <span class="copy-of" data-kind="${copyKind}">${copyStrings(locale).copyOf[copyKind]} <a href="${href}">#${copyOf}</a></span>`;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { UiStrings } from '../i18n/en-GB.ts';
 import { statusLabel } from '../i18n/status-labels.ts';
 import { type PageContext, page } from '../layout.ts';
 import { formatTime, type Viewer } from '../time.ts';
+import { copyOfLink } from './copy-forms.ts';
 import { correctionLinks } from './correction-form.ts';
 import { holdingsCard } from './holdings.ts';
 import { letterStrings } from './letter-form.ts';
@@ -107,7 +108,7 @@ function timelineTable(
   const rows: Row[] = [
     ...timeline.communications.map((c) => ({
       at: c.createdAt,
-      html: html`<tr class="communication" data-id="${c.id}"><td>${formatTime(c.createdAt, viewer)}</td><td data-channel="${c.channel}">${t[`channel.${c.channel}`]}</td><td>${c.type ?? ''}${c.asOf ? html` <span class="muted">${t.asOf} ${c.asOf}</span>` : ''}${c.supersededBy ? html` <span class="superseded" title="${c.supersededBy}">${t.supersededBy} ${c.supersededBy}</span>` : ''}${correctionLinks(viewer.locale, customerId, c.copyKind === 'correction' ? c.copyOf : null, correctedBy.get(c.id) ?? [])}</td><td data-status="${c.status}">${statusLabel(viewer.locale, c.status)}${c.reason ? html` <span class="muted">${c.reason}</span>` : ''}${providerReports(t, c.providerEvents, viewer)}</td><td>${c.offers.join(', ')}</td><td>${c.sha256 ? html`<a href="/ui/customers/${id}/communications/${encodeURIComponent(c.id)}">${t.open}</a>` : ''}</td></tr>`,
+      html: html`<tr class="communication" data-id="${c.id}"><td>${formatTime(c.createdAt, viewer)}</td><td data-channel="${c.channel}">${t[`channel.${c.channel}`]}</td><td>${c.type ?? ''}${c.asOf ? html` <span class="muted">${t.asOf} ${c.asOf}</span>` : ''}${c.supersededBy ? html` <span class="superseded" title="${c.supersededBy}">${t.supersededBy} ${c.supersededBy}</span>` : ''}${correctionLinks(viewer.locale, customerId, c.copyKind === 'correction' ? c.copyOf : null, correctedBy.get(c.id) ?? [])}</td><td data-status="${c.status}">${statusLabel(viewer.locale, c.status)}${copyOfLink(viewer.locale, customerId, c) ?? (c.reason ? html` <span class="muted">${c.reason}</span>` : '')}${providerReports(t, c.providerEvents, viewer)}</td><td>${c.offers.join(', ')}</td><td>${c.sha256 ? html`<a href="/ui/customers/${id}/communications/${encodeURIComponent(c.id)}">${t.open}</a>` : ''}</td></tr>`,
     })),
     ...timeline.events.map((e) => ({ at: e.occurredAt, html: eventRow(t, e, viewer) })),
   ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
