@@ -32,7 +32,7 @@ export { publishNewOffer, RULE_OPS } from './new-offer.ts';
 export { publishOfferImage, withOfferImage } from './offer-image.ts';
 export { checkOffer, latestCatalog, publishOffer } from './offers.ts';
 export { firstPagePng, firstPagesPixelDiff } from './page-diff.ts';
-export { PROOF_DPI, type ProofCase, proofPagePng, proofPdf, proofSet } from './proofs.ts';
+export { PROOF_DPI, type ProofCase, proofPdf, proofSet } from './proofs.ts';
 export { resolveFileSet } from './refs.ts';
 export { previewDraft, renderDraftChannel } from './render-draft.ts';
 export {

@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import { errorMessage } from '../core/errors.ts';
 import type { ChannelKind } from '../core/types.ts';
 import { type Database, listCustomersAfter } from '../store/index.ts';
-import { pdfPageToPng } from './pdf-png.ts';
 import { compileDraft, type DraftPreviewRequest, draftData, renderDraftChannel } from './render-draft.ts';
 
 /**
@@ -22,15 +21,6 @@ export async function proofPdf(
 ): Promise<{ bytes: Uint8Array; pages: number }> {
   const { artifact } = await renderDraftChannel(db, req, 'print');
   return { bytes: artifact.bytes, pages: artifact.pages ?? 0 };
-}
-
-/** One page of the proof at 150 dpi (an A4 page ≈ 1240×1754 px). */
-export async function proofPagePng(
-  db: Kysely<Database>,
-  req: DraftPreviewRequest,
-  page: number,
-): Promise<Buffer> {
-  return pdfPageToPng((await proofPdf(db, req)).bytes, page, PROOF_DPI);
 }
 
 export interface ProofCase {

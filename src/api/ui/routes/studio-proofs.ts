@@ -6,7 +6,8 @@ import { lastDayOfPreviousMonth } from '../../../core/dates.ts';
 import { isMissiveError, MissiveError } from '../../../core/errors.ts';
 import type { ChannelKind } from '../../../core/types.ts';
 import { appendAudit } from '../../../store/index.ts';
-import { proofPagePng, proofPdf, proofSet, requireDraft } from '../../../studio/heavy.ts';
+import { PROOF_DPI, proofPdf, proofSet, requireDraft } from '../../../studio/heavy.ts';
+import { pdfPageToPng } from '../../../studio/index.ts';
 import { templatePackageFromFiles } from '../../../templates/index.ts';
 import { actorOf, ROUTE_ROLES } from '../../auth/principal.ts';
 import { badRequest } from '../../routes/decide.ts';
@@ -109,9 +110,10 @@ export function studioProofPages(app: FastifyInstance): void {
     if (!Number.isInteger(page) || page < 1 || page > 50)
       throw badRequest([{ path: ['page'], message: '1..50' }]);
     const { req } = await prepare(request, `proof-page-${page}`);
-    const { pages } = await proofPdf(db, req);
+    const { bytes, pages } = await proofPdf(db, req);
     if (page > pages) throw new MissiveError('MSV_API_NOT_FOUND', `the document has no page ${page}`);
-    const png = await proofPagePng(db, req, page);
+    // The PDF just rendered is the one rasterised (not rendered a second time).
+    const png = await pdfPageToPng(bytes, page, PROOF_DPI);
     return reply.header('content-type', 'image/png').header('cache-control', 'no-store').send(png);
   });
 
