@@ -154,7 +154,14 @@ describe('call-center walk in the browser (issue 19 acceptance)', () => {
       channels: { email },
       maxSendDelayMs: 100,
     });
-    app = buildApp({ db: temp.store.db, blobs, onDemand: service, logger: createLogger('silent') });
+    // With the data sources, so the customer page shows the holdings from the loaded feeds beside the timeline.
+    app = buildApp({
+      db: temp.store.db,
+      blobs,
+      onDemand: service,
+      logger: createLogger('silent'),
+      datasourcesDir: path.join(ROOT, 'datasources'),
+    });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     // The statement each customer holds, on paper (from the loaded feeds).
     for (const customer of customers) {
@@ -202,6 +209,7 @@ describe('call-center walk in the browser (issue 19 acceptance)', () => {
       ]);
       expect(await agent.textContent('#customer-id')).toBe(customer.id);
       expect(await agent.textContent('section.card h2')).toBe(customer.name);
+      expect(await agent.locator('#holdings').count()).toBe(1);
       expect(await seriousViolations(agent)).toEqual([]);
       await shot(agent, '1-found', tag);
 
