@@ -8,7 +8,7 @@
  *
  *   N=100 REPS=2 node --import tsx bench/tagging-ab.ts
  *
- * PROFILE=1 renders only the tagged side (for `node --cpu-prof`).
+ * PROFILE=1 renders only the tagged side, PROFILE=untagged only the untagged one (for `node --cpu-prof`).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const AS_OF = '2026-10-31';
 const N = Number(process.env.N ?? 100);
 const REPS = Number(process.env.REPS ?? 1);
-const PROFILE = process.env.PROFILE === '1';
+const PROFILE = process.env.PROFILE === '1' || process.env.PROFILE === 'untagged';
+const ONLY = process.env.PROFILE === 'untagged' ? 1 : 0;
 const LOCALES = (process.env.LOCALES ?? 'zh-CN,en-GB').split(',');
 
 function untagged(template: CompiledTemplate): CompiledTemplate {
@@ -47,7 +48,7 @@ for (const locale of LOCALES) {
   const render = (side: number, i: number) =>
     renderPrint(templates[side]!, data[i]!, { asOf: AS_OF, locale, brand });
   for (let i = 0; i < 10; i += 1) {
-    await render(0, i);
+    await render(ONLY, i);
     if (!PROFILE) await render(1, i);
   }
   const wall = [0, 0];
@@ -56,7 +57,7 @@ for (const locale of LOCALES) {
   for (let rep = 0; rep < REPS; rep += 1) {
     for (let i = 0; i < N; i += 1) {
       const pair = [0, 0];
-      for (const side of PROFILE ? [0] : i % 2 ? [0, 1] : [1, 0]) {
+      for (const side of PROFILE ? [ONLY] : i % 2 ? [0, 1] : [1, 0]) {
         const c = process.cpuUsage();
         const t = performance.now();
         await render(side, i);
@@ -75,7 +76,7 @@ for (const locale of LOCALES) {
   const [onWall = 0, offWall = 0] = wall;
   console.log(
     PROFILE
-      ? `${locale} tagged: CPU ${(onCpu / docs).toFixed(2)} ms/doc`
+      ? `${locale} ${ONLY ? 'untagged' : 'tagged'}: CPU ${((cpu[ONLY] ?? 0) / docs).toFixed(2)} ms/doc`
       : `${locale}: CPU ${(onCpu / docs).toFixed(2)} ms/doc tagged, ${(offCpu / docs).toFixed(2)} untagged, untagged/tagged ${(offCpu / onCpu).toFixed(3)}, median pair ${median.toFixed(3)} (tagging +${((onCpu / offCpu - 1) * 100).toFixed(1)} %); wall ${((docs * 1000) / onWall).toFixed(1)}/s tagged, ${((docs * 1000) / offWall).toFixed(1)}/s untagged`,
   );
 }

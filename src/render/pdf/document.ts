@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { MissiveError } from '../../core/errors.ts';
+import { keepContentWrites } from './content-writes.ts';
 import type { FontFace } from './fonts.ts';
 
 export interface PdfDocumentOptions {
@@ -71,6 +72,7 @@ export function createPdfDocument(options: PdfDocumentOptions): PDFKit.PDFDocume
   for (const face of options.fonts) {
     doc.registerFont(face.name, face.font as unknown as PDFKit.Mixins.PDFFontSource);
   }
+  keepContentWrites(doc);
   return doc;
 }
 
