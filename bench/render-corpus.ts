@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { synthesizeIdentity } from '../src/customers/synthetic-identity.ts';
+import { setContentWritesEnabled } from '../src/render/pdf/content-writes.ts';
 import { setDeflateCacheEnabled } from '../src/render/pdf/deflate-cache.ts';
 import { setDirectWritesEnabled } from '../src/render/pdf/document.ts';
 import { setGlyphDecodeCacheEnabled } from '../src/render/pdf/glyph-decode-cache.ts';
@@ -134,6 +135,7 @@ const forward = items.map((_, i) => i);
 const first = await hashes(items, forward);
 const second = await hashes(items, [...forward].reverse());
 const caches = [
+  setContentWritesEnabled,
   setDeflateCacheEnabled,
   setDirectWritesEnabled,
   setGlyphDecodeCacheEnabled,
