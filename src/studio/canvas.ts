@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely';
-import { brandForType } from '../archive/index.ts';
 import { MissiveError } from '../core/errors.ts';
-import { type BlockBox, renderForChannel } from '../render/heavy.ts';
+import type { BlockBox } from '../render/heavy.ts';
 import type { Database } from '../store/index.ts';
 import { PAGE_SIZES } from '../templates/index.ts';
 import { type TextBlockView, textBlocksOf, withMissingFilled } from './block-edits.ts';
-import { compileDraft, type DraftPreviewRequest, draftData } from './render-draft.ts';
+import { compileDraft, type DraftPreviewRequest, draftData, renderDraftPrint } from './render-draft.ts';
 
 /** What the canvas view draws: the pages (as the proofs' 150 dpi images) and a box per body block. */
 export interface DraftCanvas {
@@ -37,15 +36,8 @@ export async function draftCanvas(db: Kysely<Database>, req: DraftPreviewRequest
       field: 'channels',
     });
   }
-  const { data, locale, asOf } = await draftData(db, template, { ...req, files });
-  const brand = await brandForType(db, req.templateName);
-  const boxes: BlockBox[] = [];
-  const { artifact } = await renderForChannel(template, 'print', data, {
-    asOf,
-    locale,
-    brand,
-    blockMap: boxes,
-  });
+  const { locale } = await draftData(db, template, { ...req, files });
+  const { artifact, boxes } = await renderDraftPrint(db, { ...req, files });
   const [pageWidth, pageHeight] = PAGE_SIZES[layout.page.size];
   const texts = Object.fromEntries(textBlocksOf(req.files).map((b) => [b.path, b]));
   const types = Object.fromEntries(layout.body.map((b, i) => [`body[${i}]`, b.type]));

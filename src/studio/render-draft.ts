@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { brandForType } from '../archive/index.ts';
 import { SHIPPED_DATASOURCES_DIR } from '../core/config.ts';
 import { errorMessage, isMissiveError, MissiveError } from '../core/errors.ts';
-import type { ChannelKind } from '../core/types.ts';
+import type { Artifact, ChannelKind } from '../core/types.ts';
 import { customerDocumentData } from '../customers/index.ts';
-import { type ChannelRender, type LintIssue, renderForChannel } from '../render/heavy.ts';
+import { type BlockBox, type ChannelRender, type LintIssue, renderForChannel } from '../render/heavy.ts';
 import { decodeEmail, type SmsEncoding, smsSegments } from '../render/index.ts';
 import { previewOffers, withOffers } from '../rules/index.ts';
 import { type Database, getCustomer } from '../store/index.ts';
@@ -91,12 +92,55 @@ export async function draftData(
   return { data: JSON.parse(sample) as DocumentData, locale: req.locale ?? fallbackLocale, asOf };
 }
 
+/** Sample-data print renders by everything that decides their bytes (see renderDraftPrint). */
+const printed = new Map<string, Promise<{ artifact: Artifact; boxes: BlockBox[] }>>();
+const PRINTED_CACHE = 16;
+
+/**
+ * A draft's print document with its block map (the canvas). A render of the sample data is kept by
+ * what decides its bytes — the files, locale, as-of date and brand (rendering is pure) — so the
+ * canvas and its page images, asked for one after the other, render once; a stored customer's data
+ * can change, so it is rendered afresh each time.
+ */
+export async function renderDraftPrint(
+  db: Kysely<Database>,
+  req: DraftPreviewRequest,
+): Promise<{ artifact: Artifact; boxes: BlockBox[] }> {
+  const template = await compileDraft(req.templateName, req.files);
+  const { data, locale, asOf } = await draftData(db, template, req);
+  const brand = await brandForType(db, req.templateName);
+  const render = async () => {
+    const boxes: BlockBox[] = [];
+    const { artifact } = await renderForChannel(template, 'print', data, {
+      asOf,
+      locale,
+      brand,
+      blockMap: boxes,
+    });
+    return { artifact, boxes };
+  };
+  if (req.customerId) return render();
+  const files = Object.entries(req.files).sort(([a], [b]) => (a < b ? -1 : 1));
+  const key = createHash('sha256')
+    .update(JSON.stringify([req.templateName, files, locale, asOf, brand]))
+    .digest('hex');
+  let entry = printed.get(key);
+  if (!entry) {
+    entry = render();
+    printed.set(key, entry);
+    entry.catch(() => printed.delete(key));
+    if (printed.size > PRINTED_CACHE) printed.delete(printed.keys().next().value!);
+  }
+  return entry;
+}
+
 /** A draft's live preview on one channel, with sample data and the type's brand; render errors propagate. */
 export async function renderDraftChannel(
   db: Kysely<Database>,
   req: DraftPreviewRequest,
   channel: ChannelKind,
 ): Promise<ChannelRender> {
+  if (channel === 'print') return { artifact: (await renderDraftPrint(db, req)).artifact, warnings: [] };
   const template = await compileDraft(req.templateName, req.files);
   const { data, locale, asOf } = await draftData(db, template, req);
   const brand = await brandForType(db, req.templateName);
