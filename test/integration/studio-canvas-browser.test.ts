@@ -11,7 +11,7 @@ import type { DocumentData } from '../../src/templates/index.ts';
 import { loadPublishedTemplate } from '../../src/templates/load-published.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { seedUsers } from '../support/api.ts';
-import { launchChromium, signedInPage } from '../support/browser.ts';
+import { launchChromium, seriousViolations, signedInPage } from '../support/browser.ts';
 import { openTempStore, ROOT, type TempStore, testBatchDeps } from '../support/stores.ts';
 
 const EN = 'From January, statements show your interest rate on the first page.';
@@ -100,6 +100,7 @@ describe('studio canvas in Chromium: add a paragraph in both locales', () => {
       )
       .toBe(true);
     if (shots) await page.screenshot({ path: `${shots}/studio-canvas.png`, fullPage: false });
+    expect(await seriousViolations(page)).toEqual([]);
 
     await page.goto(draftUrl);
     await Promise.all([page.waitForURL(/\/ui\/studio\/drafts\/drf_/), page.click('#submit-button')]);
