@@ -4,6 +4,8 @@ import type { BlockBox } from '../render/heavy.ts';
 import type { Database } from '../store/index.ts';
 import { PAGE_SIZES } from '../templates/index.ts';
 import { type TextBlockView, textBlocksOf, withMissingFilled } from './block-edits.ts';
+import { pdfPageToPng } from './pdf-png.ts';
+import { PROOF_DPI } from './proofs.ts';
 import { compileDraft, type DraftPreviewRequest, draftData, renderDraftPrint } from './render-draft.ts';
 
 /** What the canvas view draws: the pages (as the proofs' 150 dpi images) and a box per body block. */
@@ -51,4 +53,19 @@ export async function draftCanvas(db: Kysely<Database>, req: DraftPreviewRequest
     texts,
     types,
   };
+}
+
+/**
+ * Page `page` of the canvas's document as a PNG at the proofs' 150 dpi: the same render as
+ * draftCanvas (kept by renderDraftPrint, so the canvas and its images render once), drawn even when a
+ * translation is missing. Undefined when the document has no such page.
+ */
+export async function canvasPagePng(
+  db: Kysely<Database>,
+  req: DraftPreviewRequest,
+  page: number,
+): Promise<Buffer | undefined> {
+  const { artifact } = await renderDraftPrint(db, { ...req, files: withMissingFilled(req.files) });
+  if (page < 1 || page > (artifact.pages ?? 0)) return undefined;
+  return pdfPageToPng(artifact.bytes, page, PROOF_DPI);
 }

@@ -27,7 +27,7 @@ export {
   type ThemeForm,
   themeFormOf,
 } from './brand-theme.ts';
-export { type DraftCanvas, draftCanvas } from './canvas.ts';
+export { canvasPagePng, type DraftCanvas, draftCanvas } from './canvas.ts';
 export { publishNewOffer, RULE_OPS } from './new-offer.ts';
 export { publishOfferImage, withOfferImage } from './offer-image.ts';
 export { checkOffer, latestCatalog, publishOffer } from './offers.ts';

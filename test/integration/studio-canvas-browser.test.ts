@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { brandForType } from '../../src/archive/index.ts';
 import { renderForChannel } from '../../src/render/heavy.ts';
+import { createDraftFromVersion, editDraftFiles } from '../../src/studio/workflow.ts';
 import type { DocumentData } from '../../src/templates/index.ts';
 import { loadPublishedTemplate } from '../../src/templates/load-published.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
@@ -132,4 +133,42 @@ describe('studio canvas in Chromium: add a paragraph in both locales', () => {
       expect(printed).toContain(text.replace(/\s+/g, ''));
     }
   }, 90_000);
+
+  it('shows a missing translation as a badge on its block (zh-CN interface)', async () => {
+    // Set-up, not the user's path: a draft whose zh-CN file lacks the intro (as a half-done code edit).
+    const who = { actor: 'user:marketer1', user: 'marketer1', role: 'marketer' as const };
+    const draft = await createDraftFromVersion(temp.store.db, who, firstVersion);
+    const zh = JSON.parse(draft.files['locales/zh-CN.json'] ?? '{}') as Record<string, string>;
+    delete zh.intro;
+    await editDraftFiles(temp.store.db, who, draft.id, { 'locales/zh-CN.json': JSON.stringify(zh, null, 2) });
+
+    const page = await signedIn('marketer1');
+    await page.goto(`${base}/ui/studio/drafts/${draft.id}/canvas?locale=zh-CN`);
+    await Promise.all([page.waitForURL(/canvas/), page.click('a[lang="zh-CN"]')]);
+    const intro = page.locator('.block-box[data-path="body[3]"]');
+    expect(await intro.locator('.badge').getAttribute('data-missing')).toBe('zh-CN');
+    expect(await intro.getAttribute('aria-label')).toContain('zh-CN');
+    await Promise.all([page.waitForURL(/block=body%5B3%5D/), intro.click()]);
+    expect(await page.locator('.text-form textarea[name="text.zh-CN"]').inputValue()).toBe('');
+    expect(await page.locator('.text-form textarea[name="text.en-GB"]').inputValue()).toMatch(
+      /^Here is your/,
+    );
+    // The pages are drawn although a translation is missing (the canvas draws it from another locale).
+    await expect
+      .poll(() =>
+        page
+          .locator('.canvas-page img')
+          .evaluateAll((imgs) =>
+            (imgs as unknown as { complete: boolean; naturalWidth: number }[]).every(
+              (i) => i.complete && i.naturalWidth > 0,
+            ),
+          ),
+      )
+      .toBe(true);
+    if (shots) {
+      await page.evaluate('window.scrollTo(0, 0)');
+      await page.screenshot({ path: `${shots}/studio-canvas-missing-zh.png`, fullPage: false });
+    }
+    expect(await seriousViolations(page)).toEqual([]);
+  }, 60_000);
 });

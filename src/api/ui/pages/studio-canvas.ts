@@ -25,8 +25,9 @@ function boxLabel(ctx: PageContext, canvas: DraftCanvas, path: string): string {
   const text = canvas.texts[path];
   const first = text?.keys[0] ? (text.strings[text.keys[0]]?.[canvas.locale] ?? '') : '';
   const words = first ? `: ${first.length > 60 ? `${first.slice(0, 60)}…` : first}` : '';
-  const missing = text?.missing.length ? ` (${c.missingIn} ${text.missing.join(', ')})` : '';
-  return `${c.block} ${path} (${canvas.types[path] ?? ''})${words}${missing}`;
+  // The badge's text leads the name: a link's name starts with what it shows (WCAG 2.5.3).
+  const missing = text?.missing.length ? `${text.missing.join(', ')} ${c.missing} · ` : '';
+  return `${missing}${c.block} ${path} (${canvas.types[path] ?? ''})${words}`;
 }
 
 function boxOf(
@@ -40,11 +41,12 @@ function boxOf(
   const label = boxLabel(ctx, canvas, box.path);
   const missing = canvas.texts[box.path]?.missing ?? [];
   const badge = `${missing.join(', ')} ${c.missing}`;
-  const badgeWidth = badge.length * 4 + 6;
-  return html`<a class="block-box${chosen ? ' chosen' : ''}" data-path="${box.path}" href="${href}" aria-label="${label}"><title>${label}</title>
+  // Width of the badge's text at 9 units: about 5.5 per Latin character, 9 per Chinese one.
+  const badgeWidth = [...badge].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 9 : 5.5), 8);
+  return html`<a class="block-box${chosen ? ' chosen' : ''}" data-path="${box.path}" href="${href}" aria-label="${label}">
 <rect x="${box.x}" y="${box.y}" width="${box.width}" height="${box.height}"></rect>${
     missing.length
-      ? html`<g class="badge" data-missing="${missing.join(' ')}"><rect class="badge-bg" x="${box.x + box.width - badgeWidth}" y="${box.y}" width="${badgeWidth}" height="10"></rect><text class="badge-text" x="${box.x + box.width - 3}" y="${box.y + 7.5}" text-anchor="end">${badge}</text></g>`
+      ? html`<g class="badge" data-missing="${missing.join(' ')}"><rect class="badge-bg" x="${box.x + box.width - badgeWidth}" y="${box.y}" width="${badgeWidth}" height="13"></rect><text class="badge-text" x="${box.x + box.width - 4}" y="${box.y + 10}" text-anchor="end">${badge}</text></g>`
       : ''
   }</a>`;
 }
@@ -57,7 +59,7 @@ function pagesOf(ctx: PageContext, draft: DraftRecord, view: CanvasView, canvas:
   return html`${Array.from({ length: canvas.pages }, (_, i) => i + 1).map(
     (
       n,
-    ) => html`<div class="canvas-page" data-page="${n}"><img src="${base}/proof/${n}?${q()}" alt="${c.pageLabel} ${n}">
+    ) => html`<div class="canvas-page" data-page="${n}"><img src="${base}/canvas/page/${n}?${q()}" alt="${c.pageLabel} ${n}">
 <svg class="block-map" viewBox="0 0 ${canvas.pageWidth} ${canvas.pageHeight}" preserveAspectRatio="none" role="group" aria-label="${c.pageLabel} ${n}">${canvas.boxes
       .filter((b) => b.page === n)
       .map((b) =>

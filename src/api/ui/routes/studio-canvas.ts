@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { lastDayOfPreviousMonth } from '../../../core/dates.ts';
-import { isMissiveError } from '../../../core/errors.ts';
+import { isMissiveError, MissiveError } from '../../../core/errors.ts';
 import {
   addParagraph,
+  canvasPagePng,
   contractFields,
   type DraftCanvas,
   draftCanvas,
@@ -82,6 +83,32 @@ export function studioCanvasPages(app: FastifyInstance): void {
 
   app.get<Params>('/ui/studio/drafts/:id/canvas', options, (request, reply) =>
     show(request, reply, doneMessage(pageContext(request).locale, request.query.done)),
+  );
+
+  app.get<Params & { Params: { page: string } }>(
+    '/ui/studio/drafts/:id/canvas/page/:page',
+    options,
+    async (request, reply) => {
+      const page = Number(request.params.page);
+      const draft = await requireDraft(db, request.params.id);
+      const locale = LOCALE.test(request.query.locale ?? '') ? request.query.locale : undefined;
+      const png = Number.isInteger(page)
+        ? await canvasPagePng(
+            db,
+            {
+              templateName: draft.templateName,
+              files: draft.files,
+              asOf: lastDayOfPreviousMonth(now()),
+              datasourcesDir,
+              ...(locale ? { locale } : {}),
+            },
+            page,
+          )
+        : undefined;
+      if (!png)
+        throw new MissiveError('MSV_API_NOT_FOUND', `the document has no page ${request.params.page}`);
+      return reply.header('content-type', 'image/png').header('cache-control', 'no-store').send(png);
+    },
   );
 
   async function edit(
