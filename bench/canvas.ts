@@ -65,7 +65,10 @@ async function main() {
       );
       const t2 = performance.now();
       for (const page of [1, 2])
-        expect(await app.inject({ method: 'GET', url: `${base}/proof/${page}?locale=en-GB`, headers }), 200);
+        expect(
+          await app.inject({ method: 'GET', url: `${base}/canvas/page/${page}?locale=en-GB`, headers }),
+          200,
+        );
       const t3 = performance.now();
       if (i < 0) continue; // warm-up
       steps.save!.push(t1 - t0);
