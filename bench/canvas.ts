@@ -4,7 +4,8 @@
  *  - save: POST …/canvas/text (the intro in both locales; a new text each time, so a new package
  *    hash and a recompile) answered by its redirect;
  *  - canvas: GET …/canvas (the draft rendered with the block map, the page's HTML);
- *  - pages: GET …/proof/1 and /proof/2 (the 150 dpi page images the canvas shows; pdftoppm);
+ *  - pages: GET …/canvas/page/1 and /2 (the 150 dpi page images the canvas shows: the kept render
+ *    rasterised by pdftoppm);
  *  - the whole refresh: save + canvas + both page images, one after the other, as the browser asks.
  *
  *   node --import tsx bench/canvas.ts        BENCH_CANVAS_SAMPLES=60 for more
