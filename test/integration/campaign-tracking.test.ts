@@ -23,6 +23,7 @@ import { listEvents } from '../../src/store/events.ts';
 import { loadModelStats } from '../../src/store/model-stats.ts';
 import { listTrackedLinks } from '../../src/store/tracked-links.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { daytimeZone } from '../support/daytime-zone.ts';
 import { HUMAN, type Received, receivedEmail, receivedSms } from '../support/received-messages.ts';
 import {
   importBankCustomers,
@@ -86,11 +87,14 @@ describe('a campaign through the sinks: no offer, no message; every link tracked
     temp = await openTempStore('campaign-tracking');
     smtp = await startSmtpSink();
     twilio = await startTwilioSink();
-    await importBankCustomers(temp.store);
-    await upsertCustomers(
-      temp.store.db,
-      Array.from({ length: 3 }, (_, i) => offerlessCustomer(i)),
-    );
+    // Midday for every customer, whatever the hour the test runs at: marketing SMS wait out the
+    // customer's quiet hours (21:00–08:00 their time), and this test follows what arrived.
+    const timeZone = daytimeZone();
+    const imported = await importBankCustomers(temp.store);
+    await upsertCustomers(temp.store.db, [
+      ...imported.map((c) => ({ ...c, timeZone })),
+      ...Array.from({ length: 3 }, (_, i) => ({ ...offerlessCustomer(i), timeZone })),
+    ]);
     await publishCatalogDir(temp.store.db, path.join(ROOT, 'catalogs', 'bank'), '2026-10-31');
     catalog = await loadCatalogDirOrThrow(path.join(ROOT, 'catalogs', 'bank'));
     // The API on loopback; its clock an hour ahead, so the clicks are not taken for a scanner's
