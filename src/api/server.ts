@@ -4,12 +4,7 @@ import { closeChannels, createChannels } from '../channels/heavy.ts';
 import type { Config } from '../core/config.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import {
-  derivePortalLinkKey,
-  linkTrackingFromConfig,
-  loadTrackingKey,
-  parseSuccessRules,
-} from '../feedback/index.ts';
+import { derivePortalLinkKey, linkTrackingFromConfig, parseSuccessRules } from '../feedback/index.ts';
 import { createOnDemandService } from '../on-demand/heavy.ts';
 import { channelCodeSender, channelNoticeSender } from '../portal/index.ts';
 import type { Store } from '../store/index.ts';
@@ -29,11 +24,9 @@ export async function startServer(
   rt: { config: Config; logger: Logger; store: Store; blobs: BlobStore },
   options: ServeOptions,
 ): Promise<{ app: FastifyInstance; url: string }> {
-  const trackingKey = loadTrackingKey({
-    configured: rt.config.trackingKey,
-    keyFile: rt.config.trackingKeyFile,
-    legacyKeyFile: rt.config.trackingLegacyKeyFile,
-  });
+  // Short links, unsubscribe pages, portal sessions and document links all hang off one key.
+  const tracking = linkTrackingFromConfig(rt.config);
+  const trackingKey = tracking.key();
   const successRules = parseSuccessRules(rt.config.successEvents);
   // Sign-in codes go through the channels runs use (SMTP, Twilio); without either, no portal.
   const channels = createChannels(rt.config.channels);
@@ -48,7 +41,7 @@ export async function startServer(
     brands: brandSettingsOf(rt.config),
     renderLimits: rt.config.renderLimits,
     // A statement or bill e-mail made on demand carries its signed portal link, as a run's does.
-    tracking: linkTrackingFromConfig(rt.config),
+    tracking,
   });
   const app = buildApp({
     onDemand,

@@ -14,6 +14,7 @@ export {
   portalLinkFor,
   signPortalLink,
   verifyPortalLink,
+  withPortalLink,
 } from './portal-link.ts';
 export { trackPrintOffers } from './print-links.ts';
 export { type CampaignReport, campaignReport, type OfferSegmentRow } from './reports.ts';

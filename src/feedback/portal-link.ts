@@ -1,5 +1,7 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { MissiveError } from '../core/errors.ts';
+import type { ChannelKind } from '../core/types.ts';
+import type { DocumentData } from '../templates/index.ts';
 import type { LinkTracking } from './link-tracking.ts';
 
 /**
@@ -98,6 +100,29 @@ export function portalLinkFor(
     expiresAt: issuedAt + (tracking.portalLinkDays ?? DEFAULT_PORTAL_LINK_DAYS) * 86_400,
   });
   return portalDocumentUrl(tracking.baseUrl, token);
+}
+
+/**
+ * A document's merge data with `portalUrl` when it is a statement or bill e-mail — a service e-mail
+ * whose template attaches its PDF (`email.document: attach`) — as batch runs and the on-demand API
+ * both make it; anything else, or no tracking settings (no public URL), unchanged. Kept in the
+ * sealed inputs like any merge data, so `missive verify` proves the e-mail with its link.
+ */
+export function withPortalLink(
+  tracking: Pick<LinkTracking, 'key' | 'baseUrl' | 'portalLinkDays'> | undefined,
+  document: {
+    channel: ChannelKind;
+    purpose: 'service' | 'marketing';
+    attachesDocument: boolean;
+    communicationId: string;
+    customerId: string;
+  },
+  data: DocumentData,
+  nowMs: number,
+): DocumentData {
+  if (!tracking || document.channel !== 'email' || document.purpose !== 'service') return data;
+  if (!document.attachesDocument) return data;
+  return { ...data, portalUrl: portalLinkFor(tracking, document, nowMs) };
 }
 
 /** The link a document's e-mail carries: `<public base URL>/portal/open/<token>`. */

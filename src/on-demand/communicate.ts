@@ -14,7 +14,7 @@ import { sha256Hex, stableId } from '../core/hash.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ChannelKind, Customer } from '../core/types.ts';
 import { customerDocumentData } from '../customers/index.ts';
-import { type LinkTracking, portalLinkFor } from '../feedback/index.ts';
+import { type LinkTracking, withPortalLink } from '../feedback/index.ts';
 import { type ChannelRender, type RenderOptions, renderForChannel } from '../render/heavy.ts';
 import { attachPlannedDocuments, emailAttachmentPlan } from '../render/index.ts';
 import { type Decision, hasConsent, isReachable, offerContentFor, withOffers } from '../rules/index.ts';
@@ -296,11 +296,18 @@ async function make(
       channel = chooseChannel(request, decision, template, customer, accepted.purpose);
       const catalog = decision ? await decisions?.catalog() : undefined;
       const offers = decision && catalog ? offerContentFor(decision, catalog, customer.locale, channel) : [];
-      const data = withPortalLink(deps, template, channel, accepted.purpose, {
-        data: withOffers(accepted.data, offers),
-        communicationId: ledgerId(runId, customer.id, channel),
-        customerId: customer.id,
-      });
+      const data = withPortalLink(
+        deps.tracking,
+        {
+          channel,
+          purpose: accepted.purpose,
+          attachesDocument: template.manifest.email?.document === 'attach',
+          communicationId: ledgerId(runId, customer.id, channel),
+          customerId: customer.id,
+        },
+        withOffers(accepted.data, offers),
+        deps.now().getTime(),
+      );
       const brand = await deps.brands.forRun(run, catalog);
       const renderOptions = { asOf, locale: customer.locale, brand: brand.source };
       const render = (ch: ChannelKind, d: DocumentData, o: RenderOptions) =>
@@ -509,24 +516,6 @@ function customerBlock(customer: Customer): Record<string, unknown> {
     locale: customer.locale,
     address: a ? { lines: [...a.lines], postalCode: a.postalCode, city: a.city, country: a.country } : null,
   };
-}
-
-/**
- * A statement or bill e-mail (the template's `email.document: attach`) with `portalUrl`, the signed
- * link that opens this one document in the self-service portal, as a run's e-mails carry it
- * (feedback/portal-link.ts). Kept in the sealed inputs, so replay proves the e-mail with its link.
- */
-function withPortalLink(
-  deps: Pick<OnDemandDeps, 'tracking' | 'now'>,
-  template: CompiledTemplate,
-  channel: ChannelKind,
-  purpose: 'service' | 'marketing',
-  document: { data: DocumentData; communicationId: string; customerId: string },
-): DocumentData {
-  const { data, ...link } = document;
-  if (!deps.tracking || channel !== 'email' || purpose !== 'service') return data;
-  if (template.manifest.email?.document !== 'attach') return data;
-  return { ...data, portalUrl: portalLinkFor(deps.tracking, link, deps.now().getTime()) };
 }
 
 /**

@@ -15,7 +15,7 @@ import { invariant } from '../../core/invariant.ts';
 import type { Logger } from '../../core/logger.ts';
 import { isStoreBusy } from '../../core/store-busy.ts';
 import type { Artifact, ChannelKind, Customer } from '../../core/types.ts';
-import { type LinkTracking, portalLinkFor, trackPrintOffers } from '../../feedback/index.ts';
+import { type LinkTracking, trackPrintOffers, withPortalLink } from '../../feedback/index.ts';
 import { type ChannelRender, type RenderOptions, renderForChannel } from '../../render/heavy.ts';
 import {
   attachPlannedDocuments,
@@ -196,9 +196,18 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
             ? data
             : marketing
               ? withUnsubscribe(deps, run, customer.id, data)
-              : template.manifest.email?.document === 'attach'
-                ? withPortalLink(deps, run, customer.id, data)
-                : data;
+              : withPortalLink(
+                  deps.tracking,
+                  {
+                    channel,
+                    purpose,
+                    attachesDocument: template.manifest.email?.document === 'attach',
+                    communicationId: communicationId(run.id, customer.id, channel),
+                    customerId: customer.id,
+                  },
+                  data,
+                  Date.now(),
+                );
         const doc = {
           channel,
           data: emailData,
@@ -426,24 +435,6 @@ function withUnsubscribe(
   const key = deliveryKey(run.id, customerId, run.templateVersionId, 'email');
   const base = deps.tracking.baseUrl.replace(/\/$/, '');
   return { ...data, unsubscribeUrl: `${base}/unsubscribe/${encodeURIComponent(key)}` };
-}
-
-/**
- * A statement or bill e-mail's data (the template's `email.document: attach`) with `portalUrl`: the
- * signed link that opens this one document in the self-service portal without a sign-in code
- * (feedback/portal-link.ts; `<public URL>/portal/open/<token>`, naming the customer and this
- * communication, valid for `portalLinkDays`). Kept in the sealed inputs like any merge data, so
- * `missive verify` proves the e-mail with its link. Without tracking settings, no link.
- */
-function withPortalLink(
-  deps: Pick<RenderChunkDeps, 'tracking'>,
-  run: RunRecord,
-  customerId: string,
-  data: DocumentData,
-): DocumentData {
-  if (!deps.tracking) return data;
-  const document = { communicationId: communicationId(run.id, customerId, 'email'), customerId };
-  return { ...data, portalUrl: portalLinkFor(deps.tracking, document, Date.now()) };
 }
 
 /** Short tracked links and the open pixel, attributed to the offers whose call to action they are. */
