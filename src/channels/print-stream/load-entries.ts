@@ -3,8 +3,10 @@ import {
   type CommunicationRecord,
   type Database,
   getCustomers,
+  getRun,
   listCommunicationsForRun,
   listReprintsForPrint,
+  ON_DEMAND_RUN_SOURCE,
   printFileRunsOf,
 } from '../../store/index.ts';
 import type { PrintEntry } from './print-entry.ts';
@@ -41,6 +43,9 @@ export async function loadPrintEntries(
 ): Promise<{ entries: PrintEntry[]; unprintable: Unprintable[] }> {
   const entries: PrintEntry[] = [];
   const unprintable: Unprintable[] = [];
+  // Only an on-demand run's paper (a letter, an agent's copy) can already be in another run's print
+  // file (handed to a statement run's streams); a batch run's documents never are.
+  const mayBeElsewhere = (await getRun(db, runId))?.source === ON_DEMAND_RUN_SOURCE;
   let afterId: string | null = null;
   for (;;) {
     const rows = await listCommunicationsForRun(db, runId, {
@@ -51,12 +56,13 @@ export async function loadPrintEntries(
     if (rows.length === 0) break;
     afterId = rows[rows.length - 1]!.id;
     const print = rows.filter((r) => r.channel === 'print');
-    // A document already in another run's print file stays there (an on-demand letter, an agent's
-    // re-print or letter handed to a statement run's streams is never printed twice).
-    const elsewhere = await printFileRunsOf(
-      db,
-      print.map((r) => r.id),
-    );
+    // A document already in another run's print file stays there: never printed twice.
+    const elsewhere = mayBeElsewhere
+      ? await printFileRunsOf(
+          db,
+          print.map((r) => r.id),
+        )
+      : new Map();
     await addEntries(
       db,
       print.filter((r) => (elsewhere.get(r.id) ?? runId) === runId),
