@@ -43,8 +43,9 @@ export async function loadPrintEntries(
 ): Promise<{ entries: PrintEntry[]; unprintable: Unprintable[] }> {
   const entries: PrintEntry[] = [];
   const unprintable: Unprintable[] = [];
-  // Only an on-demand run's paper (a letter, an agent's copy) can already be in another run's print
-  // file (handed to a statement run's streams); a batch run's documents never are.
+  // Only an on-demand run's paper (a letter, an agent's copy) or a copy can already be in another
+  // run's print file (handed to a statement run's streams); a batch run's own documents never are,
+  // so their pages ask nothing (printFileRunsOf of no ids makes no query).
   const mayBeElsewhere = (await getRun(db, runId))?.source === ON_DEMAND_RUN_SOURCE;
   let afterId: string | null = null;
   for (;;) {
@@ -57,12 +58,10 @@ export async function loadPrintEntries(
     afterId = rows[rows.length - 1]!.id;
     const print = rows.filter((r) => r.channel === 'print');
     // A document already in another run's print file stays there: never printed twice.
-    const elsewhere = mayBeElsewhere
-      ? await printFileRunsOf(
-          db,
-          print.map((r) => r.id),
-        )
-      : new Map();
+    const elsewhere = await printFileRunsOf(
+      db,
+      print.filter((r) => mayBeElsewhere || r.copyKind !== null).map((r) => r.id),
+    );
     await addEntries(
       db,
       print.filter((r) => (elsewhere.get(r.id) ?? runId) === runId),
