@@ -14,6 +14,11 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'an ISO date YYYY-MM-DD'
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time HH:MM');
 const locale = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 tag such as zh-CN');
 const channel = z.enum(CHANNEL_KINDS as [ChannelKind, ...ChannelKind[]]);
+/**
+ * A name for people, per locale (`{ en-GB: age, zh-CN: 年龄 }`): how the call center, the studio and
+ * "why this was sent" name a trait, segment or communication type (catalog-labels.ts).
+ */
+const label = z.record(locale, z.string().min(1));
 /** A json-logic rule: any JSON; validate.ts checks operators, variables and types. */
 const logic = z.unknown().refine((v) => v !== undefined, 'a json-logic rule is required');
 
@@ -46,7 +51,14 @@ export const catalogFileSchema = z.strictObject({
 
 export const traitsFileSchema = z.strictObject({
   /** Raw customer traits the rules may read, with their types. */
-  traits: z.record(name, z.strictObject({ type: z.enum(TRAIT_TYPES), description: z.string().optional() })),
+  traits: z.record(
+    name,
+    z.strictObject({
+      type: z.enum(TRAIT_TYPES),
+      description: z.string().optional(),
+      label: label.optional(),
+    }),
+  ),
   /** Derived features, evaluated in order (a later one may read an earlier one). */
   computed: z
     .array(
@@ -54,6 +66,7 @@ export const traitsFileSchema = z.strictObject({
         name,
         type: z.enum(TRAIT_TYPES),
         description: z.string().optional(),
+        label: label.optional(),
         rule: logic,
       }),
     )
@@ -62,12 +75,16 @@ export const traitsFileSchema = z.strictObject({
   segmentation: z.strictObject({ dimensions: z.array(name).min(1) }),
   /** Named segments (membership rules), for reports and readable in rules as segments.<id>. */
   segments: z
-    .array(z.strictObject({ id: name, description: z.string().optional(), rule: logic }))
+    .array(
+      z.strictObject({ id: name, description: z.string().optional(), label: label.optional(), rule: logic }),
+    )
     .default([]),
 });
 
 export const communicationTypeSchema = z.strictObject({
   description: z.string().optional(),
+  /** The type's name for people, per locale (the call center's timeline): `{ zh-CN: 月结单 }`. */
+  label: label.optional(),
   /**
    * The template package a run of this type renders (`templates/<name>`, one file per channel:
    * email.mjml, sms.hbs, print.yaml). Default: the type's own id. `missive run <type>` names the type.

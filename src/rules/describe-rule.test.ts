@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from './catalog.ts';
-import { describeRule, rejectionSentence, suppressionSentence, traitLabel } from './describe-rule.ts';
+import {
+  describeRule,
+  rejectionSentence,
+  storedSuppressionReason,
+  suppressionSentence,
+  traitLabel,
+} from './describe-rule.ts';
 
 const label = (n: string) => traitLabel(undefined, n);
 const v = (name: string) => ({ var: name });
@@ -39,7 +45,11 @@ describe('rules in words', () => {
 
   it('names the failing clause of an offer from the catalog, with trait descriptions', () => {
     const catalog = {
-      traits: { balance: { type: 'number', description: 'average yearly balance, EUR' } },
+      traits: {
+        traits: { balance: { type: 'number', description: 'average yearly balance, EUR' } },
+        computed: [],
+        segments: [],
+      },
       offers: [
         { id: 'gold', eligibility: { and: [{ '>=': [v('age'), 18] }, { '>=': [v('balance'), 5000] }] } },
       ],
@@ -63,5 +73,35 @@ describe('rules in words', () => {
     expect(suppressionSentence({ suppressed: { rule: 'do-not-contact', reason: 'x' } }, 'zh-CN')).toBe(
       '未发送：客户要求不再联系',
     );
+  });
+
+  it("names traits by the catalog's label in the reader's language", () => {
+    const catalog = {
+      traits: {
+        traits: {
+          balance: {
+            type: 'number',
+            label: { 'en-GB': 'average yearly balance (EUR)', 'zh-CN': '平均年余额（欧元）' },
+          },
+        },
+        computed: [],
+        segments: [],
+      },
+      offers: [{ id: 'gold', eligibility: { '>=': [v('balance'), 5000] } }],
+    } as unknown as Catalog;
+    const rejected = { offerId: 'gold', rule: 'eligibility' as const, path: 'eligibility', reason: 'raw' };
+    expect(rejectionSentence(rejected, catalog, 'zh-CN')).toBe('未提供此优惠：平均年余额（欧元）低于5000');
+    expect(rejectionSentence(rejected, catalog, 'en-GB')).toBe(
+      'Not offered: average yearly balance (EUR) is below 5000',
+    );
+  });
+
+  it("says a stored suppression reason in the reader's words when it knows the rule", () => {
+    expect(storedSuppressionReason('do-not-contact: customer asked', 'zh-CN')).toBe('客户要求不再联系');
+    expect(storedSuppressionReason('frequency-cap: 4 messages in 30 days', 'en-GB')).toBe(
+      'the customer has had as many messages as the contact policy allows',
+    );
+    expect(storedSuppressionReason('something else happened', 'zh-CN')).toBeUndefined();
+    expect(storedSuppressionReason('toString: x', 'zh-CN')).toBeUndefined();
   });
 });

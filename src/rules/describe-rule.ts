@@ -1,13 +1,17 @@
 import type { Catalog } from './catalog.ts';
+import { traitLabel } from './catalog-labels.ts';
 import type { Decision, RejectedOffer, SuppressionRule } from './decision.ts';
 import { isLogicNode, nodeParts } from './logic.ts';
+
+export { traitLabel };
 
 /**
  * A decision's reasons as sentences an agent can read out, in en-GB or zh-CN: "Not offered: value
  * tier is not Plus or Premier" rather than `eligibility.and[0] is false: {"in":[{"var":"valueTier"}…`.
  * An eligibility clause is described from the offer's own rule in the catalog version the decision
- * used (negated, since it failed); traits are named by their description in the catalog, else by
- * their name in words (`valueTier` → "value tier"). Anything the describer does not know how to say
+ * used (negated, since it failed); traits are named by their label in the catalog in the reader's
+ * language (catalog-labels.ts), else their description, else their name in words (`valueTier` →
+ * "value tier"). Anything the describer does not know how to say
  * falls back to the rule as written, never to a wrong sentence.
  */
 export type ReasonLocale = 'en-GB' | 'zh-CN';
@@ -118,17 +122,6 @@ const WORDS: Record<ReasonLocale, Words> = { 'en-GB': EN, 'zh-CN': ZH };
 /** The language decisions are explained in for a locale: zh-CN for Chinese, else en-GB. */
 export function wordsFor(locale: string): ReasonLocale {
   return /^zh/i.test(locale) ? 'zh-CN' : 'en-GB';
-}
-
-/** A trait's name for people: its description in the catalog, else its name in words. */
-export function traitLabel(catalog: Pick<Catalog, 'traits'> | undefined, name: string): string {
-  const description = (catalog?.traits as Record<string, { description?: string }> | undefined)?.[name]
-    ?.description;
-  if (description) return description.split(',')[0]!.trim();
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/[_-]+/g, ' ')
-    .toLowerCase();
 }
 
 /** One rule in words; `negate` says it is false. Undefined when it cannot be said faithfully. */
@@ -259,7 +252,9 @@ export function rejectionSentence(
   const offer = catalog?.offers.find((o) => o.id === rejected.offerId);
   const clause = offer ? clauseAt(offer.eligibility, rejected.path ?? 'eligibility') : undefined;
   const said =
-    clause === undefined ? undefined : describeRule(clause, locale, (n) => traitLabel(catalog, n), true);
+    clause === undefined
+      ? undefined
+      : describeRule(clause, locale, (n) => traitLabel(catalog, n, locale), true);
   return `${w.notOffered}${sep}${said ?? rejected.reason}`;
 }
 
@@ -272,6 +267,17 @@ export function suppressionSentence(
   const w = WORDS[locale];
   const sep = locale === 'zh-CN' ? '：' : ': ';
   return `${w.notSent}${sep}${w.suppression[decision.suppressed.rule] ?? decision.suppressed.reason}`;
+}
+
+/**
+ * A suppressed ledger row's reason in a language. Rows are written as `<rule>: <detail>` in English
+ * (render-chunk.ts, communicate.ts); a known rule is said in the reader's words, anything else (an
+ * older row, another writer) is undefined and the caller shows the stored text.
+ */
+export function storedSuppressionReason(stored: string, locale: ReasonLocale): string | undefined {
+  const rule = /^([a-z-]+): /.exec(stored)?.[1];
+  const words = WORDS[locale].suppression;
+  return rule !== undefined && Object.hasOwn(words, rule) ? words[rule as SuppressionRule] : undefined;
 }
 
 function clauseAt(rule: unknown, path: string): unknown {

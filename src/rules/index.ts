@@ -1,5 +1,6 @@
 /** The rules stage: offer catalogs, eligibility, suppression, channel policy, ranking, decisions. */
 export * from './catalog.ts';
+export { offerName, pickLabel, traitLabel, typeLabel, wordsFromName } from './catalog-labels.ts';
 export * from './catalog-loader.ts';
 export { isReachable } from './channel-policy.ts';
 export * from './compile.ts';
@@ -7,7 +8,13 @@ export { asOfParts } from './computed-traits.ts';
 export { loadCustomerHistory, loadModel, loadPublishedCatalog } from './context-loader.ts';
 export * from './decide.ts';
 export * from './decision.ts';
-export { rejectionSentence, suppressionSentence, wordsFor } from './describe-rule.ts';
+export {
+  type ReasonLocale,
+  rejectionSentence,
+  storedSuppressionReason,
+  suppressionSentence,
+  wordsFor,
+} from './describe-rule.ts';
 export * from './explain.ts';
 export * from './holdout.ts';
 export * from './issues.ts';
