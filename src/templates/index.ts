@@ -50,8 +50,15 @@ export type {
   TableBlock,
   TextBlock,
 } from './print-layout/blocks/index.ts';
+export {
+  type Condition,
+  type ConditionOp,
+  conditionHolds,
+  formatCondition,
+  parseCondition,
+} from './print-layout/condition.ts';
 export { type ImageAsset, layoutImage } from './print-layout/images.ts';
 export { PAGE_SIZES, type PrintLayout, type Region } from './print-layout/schema.ts';
 export { DEFAULT_STYLE, type ResolvedStyle, resolveStyle } from './print-layout/style.ts';
-export { type Align, resolveWidths } from './print-layout/units.ts';
+export { type Align, resolveWidths, toPoints } from './print-layout/units.ts';
 export type { DocumentData, TemplatePackage } from './types.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TemplateText } from '../handlebars/template-text.ts';
+import { whenCondition } from './condition.ts';
 import { length } from './units.ts';
 
 /** A layout field holding a Handlebars string; compile.ts binds every one of them once. */
@@ -34,6 +35,6 @@ export const blockCommon = {
   spaceBefore: length.optional(),
   spaceAfter: length.optional(),
   at: position.optional(),
-  /** Draw the block only when this data path holds a truthy value (see `condition`). */
-  when: condition.optional(),
+  /** Draw the block only when this condition on the data holds (see condition.ts: `offers`, `!offers`, `totals.fees > 0`). */
+  when: whenCondition.optional(),
 };

@@ -1,4 +1,9 @@
-import type { Block, BlockType, LeafBlock } from '../../../templates/index.ts';
+import {
+  type Block,
+  type BlockType,
+  conditionHolds as holds,
+  type LeafBlock,
+} from '../../../templates/index.ts';
 import { type DrawContext, fixedContext } from '../context.ts';
 import { drawAddress } from './address.ts';
 import { drawChart } from './chart.ts';
@@ -29,20 +34,9 @@ const LEAF_DRAWERS: Drawers<LeafBlock> = {
   logo: drawLogo,
 };
 
-/** A block's `when` condition: a dotted path into the data (and scope), `!` negates; no condition is true. */
+/** A block's `when` condition on the data and scope (templates' condition.ts); no condition is true. */
 export function conditionHolds(ctx: DrawContext, when: string | undefined): boolean {
-  if (when === undefined) return true;
-  const negate = when.startsWith('!');
-  let value: unknown = { ...ctx.data, ...ctx.scope };
-  for (const key of (negate ? when.slice(1) : when).split('.')) {
-    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) {
-      value = undefined;
-      break;
-    }
-    value = (value as Record<string, unknown>)[key];
-  }
-  const truthy = Array.isArray(value) ? value.length > 0 : Boolean(value);
-  return negate ? !truthy : truthy;
+  return when === undefined || holds({ ...ctx.data, ...ctx.scope }, when);
 }
 
 function drawPlaced<B extends Block>(drawer: Drawer<B>, ctx: DrawContext, block: B, path: string): void {

@@ -1,19 +1,9 @@
-import { type KeyValueBlock, resolveStyle } from '../../../templates/index.ts';
+import { conditionHolds, type KeyValueBlock, resolveStyle } from '../../../templates/index.ts';
 import { type DrawContext, ensureRoom, evaluate } from '../context.ts';
 import { decoration } from '../tagging.ts';
 import { drawText, measureText } from '../text.ts';
-import { lookupPath } from './lookup.ts';
 
 const ROW_GAP = 2;
-
-/** A row's `when`: a dotted data path, `!` negates; no condition shows the row. */
-function rowShown(ctx: DrawContext, when: string | undefined): boolean {
-  if (when === undefined) return true;
-  const negate = when.startsWith('!');
-  const value = lookupPath({ ...ctx.data, ...ctx.scope }, negate ? when.slice(1) : when);
-  const truthy = Array.isArray(value) ? value.length > 0 : Boolean(value);
-  return negate ? !truthy : truthy;
-}
 
 /** A summary box: label on the left, value on the right, all rows kept together on one page. */
 export function drawKeyValue(ctx: DrawContext, block: KeyValueBlock, path: string): void {
@@ -22,7 +12,7 @@ export function drawKeyValue(ctx: DrawContext, block: KeyValueBlock, path: strin
   const labelWidth = Math.min(block.labelWidth ?? inner / 2, inner);
   const valueWidth = inner - labelWidth;
   const base = resolveStyle(ctx.layout.styles, block.style, ctx.base);
-  const shown = block.rows.filter((row) => rowShown(ctx, row.when));
+  const shown = block.rows.filter((row) => conditionHolds({ ...ctx.data, ...ctx.scope }, row.when));
   if (shown.length === 0) return;
   const rows = shown.map((row) => {
     const style = resolveStyle(ctx.layout.styles, row.style, base);

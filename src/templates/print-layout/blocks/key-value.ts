@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { blockCommon, condition, styleRefs, templateField } from '../template-field.ts';
+import { whenCondition } from '../condition.ts';
+import { blockCommon, styleRefs, templateField } from '../template-field.ts';
 import { align, color, length } from '../units.ts';
 
 /** A boxed list of label → value rows (account summary); kept together on one page. */
@@ -12,7 +13,7 @@ export const keyValueBlock = z.strictObject({
         value: templateField,
         style: styleRefs.optional(),
         /** Show the row only when this data path holds a truthy value (an IBAN, interest charged). */
-        when: condition.optional(),
+        when: whenCondition.optional(),
       }),
     )
     .min(1),
