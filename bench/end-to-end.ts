@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import type { Kysely } from 'kysely';
 import { generateBankStatementFeeds } from '../examples/bank-statements/generate.ts';
 import { executeRun } from '../src/batch/execute-run.ts';
 import { buildRunReport } from '../src/batch/run-report.ts';
@@ -37,6 +38,7 @@ import { offerContentFor } from '../src/rules/offer-content.ts';
 import { publishCatalogDir } from '../src/rules/publish.ts';
 import { listCustomersAfter, upsertCustomers } from '../src/store/customers.ts';
 import { getDecision } from '../src/store/decisions.ts';
+import type { Database } from '../src/store/index.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
 import { publishTemplatePackage } from '../src/templates/publish.ts';
 import type { DocumentData } from '../src/templates/types.ts';
@@ -132,7 +134,12 @@ export async function benchEndToEnd(root: string, bankFile: string): Promise<End
 
     const renderProcesses = rt.config.renderSandbox ? rt.config.concurrency : 1;
     const { manifest } = await loadTemplatePackage(SHIPPED.statementTemplate);
-    const jobs = await referenceJobs(rt, runId, manifest.channels, referenceDocs);
+    const jobs = await referenceJobs(
+      { db: rt.store.db, datasourcesDir: rt.config.datasourcesDir },
+      runId,
+      manifest.channels,
+      referenceDocs,
+    );
     const pureRenderPerSecond = await pureRenderRate(SHIPPED.statementTemplate, jobs, renderProcesses, false);
     const guardedRenderPerSecond = await pureRenderRate(
       SHIPPED.statementTemplate,
@@ -163,23 +170,23 @@ export async function benchEndToEnd(root: string, bankFile: string): Promise<End
 }
 
 /** The run's first customers with the channel and offers their stored decision gave them. */
-async function referenceJobs(
-  rt: QueueRuntime,
+export async function referenceJobs(
+  rt: { db: Kysely<Database>; datasourcesDir: string },
   runId: string,
   templateChannels: readonly ChannelKind[],
   count: number,
 ): Promise<ReferenceJob[]> {
-  const catalog = (await loadPublishedCatalog(rt.store.db)).catalog;
-  const customers = await listCustomersAfter(rt.store.db, null, count);
+  const catalog = (await loadPublishedCatalog(rt.db)).catalog;
+  const customers = await listCustomersAfter(rt.db, null, count);
   // The document data the run rendered, from the same loaded feeds: the threads only render.
   const provider = documentDataProvider({
-    db: rt.store.db,
-    datasource: await requireDataSource(rt.config.datasourcesDir, 'monthly-statement'),
+    db: rt.db,
+    datasource: await requireDataSource(rt.datasourcesDir, 'monthly-statement'),
   });
   const assembled = await provider.assemble(customers, AS_OF);
   const jobs: ReferenceJob[] = [];
   for (const customer of customers) {
-    const decision = (await getDecision<Decision>(rt.store.db, runId, customer.id))?.decision;
+    const decision = (await getDecision<Decision>(rt.db, runId, customer.id))?.decision;
     const found = assembled.get(customer.id);
     if (!decision || decision.suppressed || !found?.ok) continue;
     const channel = renderChannelFor(decision, templateChannels);
@@ -194,7 +201,7 @@ async function referenceJobs(
 }
 
 /** `threads` threads render their share of `jobs` at once; documents per second of wall time. */
-async function pureRenderRate(
+export async function pureRenderRate(
   templateDir: string,
   jobs: ReferenceJob[],
   threads: number,

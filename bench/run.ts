@@ -4,6 +4,7 @@
  *           pdfkit (same fonts, created once) — the floor any pdfkit-based layout engine pays.
  *   import: bank-full.csv through the import stage (mapping, validation, synthetic identities) vs a
  *           bare csv-parse of the same file.
+ *   scaling: 1 and 2 render threads, and 1 and 2 `missive worker` processes on shared Redis and PostgreSQL (bench/scaling.ts).
  *   startup: `missive --version` and `missive customers show ID` vs `node -e 0` (bench/startup.ts).
  * Prints a table and writes bench/out/latest.json. Figures go in bench/README.md.
  */
@@ -27,6 +28,7 @@ import { benchEndToEnd, type EndToEndFigures } from './end-to-end.ts';
 import { benchFeedsLoad, type FeedLoadFigures, printFeedsLoad } from './feeds-load.ts';
 import { benchLookup, printLookup } from './lookup.ts';
 import { benchPrintStream } from './print-stream.ts';
+import { benchScaling, printScaling, type ScalingFigures } from './scaling.ts';
 import { benchSimulate } from './simulate.ts';
 import { benchStartup, printStartup } from './startup.ts';
 import { drawStatementByHand } from './statement-by-hand.ts';
@@ -148,7 +150,7 @@ async function benchImport(): Promise<Row> {
   return { name: 'import bank-full.csv', missive, reference, unit: 'rows/s' };
 }
 
-// BENCH_ONLY=render,import,feeds,decide,simulate,email,print-stream,e2e,lookup,startup (comma-separated) runs a subset.
+// BENCH_ONLY=render,import,feeds,decide,simulate,email,print-stream,e2e,scaling,lookup,startup (comma-separated) runs a subset.
 const only = process.env.BENCH_ONLY?.split(',');
 const want = (name: string) => !only || only.includes(name);
 const results: Row[] = [];
@@ -197,6 +199,26 @@ if (want('e2e')) {
     });
   } else console.warn(`skipping the end-to-end benchmark: ${BANK} not found`);
 }
+let scaling: ScalingFigures | undefined;
+if (want('scaling')) {
+  if (fs.existsSync(BANK)) {
+    scaling = await benchScaling(root, BANK);
+    results.push(
+      {
+        name: 'pure render of the same statements, 2 render threads vs 1',
+        missive: scaling.pure2,
+        reference: scaling.pure1,
+        unit: 'docs/s',
+      },
+      {
+        name: `end-to-end statement run, ${scaling.customers} customers, 2 \`missive worker\` processes vs 1 (shared Redis and PostgreSQL)`,
+        missive: scaling.e2e2,
+        reference: scaling.e2e1,
+        unit: 'docs/s',
+      },
+    );
+  } else console.warn(`skipping the scaling benchmark: ${BANK} not found`);
+}
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`;
 console.log(`\nMissive benchmark — ${new Date().toISOString()} — ${machine}\n`);
@@ -209,6 +231,7 @@ for (const r of results) {
 }
 if (feeds) printFeedsLoad(feeds);
 if (e2e) printEndToEnd(e2e);
+if (scaling) printScaling(scaling);
 // CLI start-up, wall time of whole processes: its own table (~20 s).
 const startup = want('startup') ? benchStartup() : undefined;
 if (startup) printStartup(startup);
@@ -218,7 +241,7 @@ if (lookup) printLookup(lookup);
 fs.mkdirSync(path.join(root, 'bench', 'out'), { recursive: true });
 fs.writeFileSync(
   path.join(root, 'bench', 'out', 'latest.json'),
-  JSON.stringify({ machine, docs: DOCS, results, lookup, e2e, feeds, startup }, null, 2),
+  JSON.stringify({ machine, docs: DOCS, results, lookup, e2e, scaling, feeds, startup }, null, 2),
 );
 
 function printEndToEnd(f: EndToEndFigures): void {
