@@ -35,11 +35,15 @@ export function wordsFromName(name: string): string {
  * Raw traits, computed traits and segments (`segments.youngFamilies` or the bare id) are looked up.
  */
 export function traitLabel(catalog: CatalogPart, name: string, locale = 'en-GB'): string {
+  return traitLabelIfKnown(catalog, name, locale) ?? wordsFromName(name);
+}
+
+/** A trait's label or description in the catalog, else undefined (the catalog does not name it). */
+export function traitLabelIfKnown(catalog: CatalogPart, name: string, locale: string): string | undefined {
   const entry = traitEntry(catalog, name);
   const labelled = pickLabel(entry?.label, locale);
   if (labelled) return labelled;
-  if (entry?.description) return entry.description.split(',')[0]!.trim();
-  return wordsFromName(name);
+  return entry?.description ? entry.description.split(',')[0]!.trim() : undefined;
 }
 
 function traitEntry(

@@ -1,6 +1,13 @@
 /** The rules stage: offer catalogs, eligibility, suppression, channel policy, ranking, decisions. */
 export * from './catalog.ts';
-export { offerName, pickLabel, traitLabel, typeLabel, wordsFromName } from './catalog-labels.ts';
+export {
+  offerName,
+  pickLabel,
+  traitLabel,
+  traitLabelIfKnown,
+  typeLabel,
+  wordsFromName,
+} from './catalog-labels.ts';
 export * from './catalog-loader.ts';
 export { isReachable } from './channel-policy.ts';
 export * from './compile.ts';

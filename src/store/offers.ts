@@ -131,6 +131,28 @@ export async function getLatestCatalogVersion(
   return row ? rowToCatalog(row) : undefined;
 }
 
+/**
+ * The newest version of every published catalog (ids only, no definitions), the most recently
+ * published first: what the call center names traits, types and offers by.
+ */
+export async function listLatestCatalogVersionIds(
+  db: Kysely<Database>,
+): Promise<{ id: string; name: string; publishedAt: string }[]> {
+  const rows = await db
+    .selectFrom('catalog_versions as cv')
+    .select(['cv.id', 'cv.name', 'cv.published_at'])
+    .where('cv.version', '=', (eb) =>
+      eb
+        .selectFrom('catalog_versions as newest')
+        .select((n) => n.fn.max('newest.version').as('version'))
+        .whereRef('newest.name', '=', 'cv.name'),
+    )
+    .orderBy('cv.published_at', 'desc')
+    .orderBy('cv.name')
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, publishedAt: r.published_at }));
+}
+
 /** One published catalog version by id, or undefined. */
 export async function getCatalogVersion(
   db: Kysely<Database>,

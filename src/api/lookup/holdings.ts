@@ -15,6 +15,9 @@ export interface Holding {
   feed: string;
   asOf: string;
   columns: string[];
+  /** The feed's and its fields' names for people per locale, where the definition gives them. */
+  label?: Record<string, string> | undefined;
+  columnLabels: Record<string, Record<string, string>>;
   rows: Record<string, unknown>[];
 }
 
@@ -43,11 +46,25 @@ export async function customerHoldings(
         feed,
         asOf: latest.asOf,
         columns,
+        label: spec.label,
+        columnLabels: columnLabels(spec.fields, columns),
         rows: rows.map((r) => r.data),
       });
     }
   }
   return holdings;
+}
+
+function columnLabels(
+  fields: DataSource['spec']['feeds'][string]['fields'],
+  columns: readonly string[],
+): Record<string, Record<string, string>> {
+  const labels: Record<string, Record<string, string>> = {};
+  for (const column of columns) {
+    const label = (fields[column] as { label?: Record<string, string> } | undefined)?.label;
+    if (label) labels[column] = label;
+  }
+  return labels;
 }
 
 /**

@@ -25,6 +25,7 @@ import { authorizeCommunication, readCommunicationDocument, type ViewContext } f
 import { type DocumentState, documentWithState } from './document-state.ts';
 import { type EmailEnvelope, emailEnvelope } from './email-envelope.ts';
 import { customerHoldings, type Holding } from './holdings.ts';
+import { latestPageLabels, type PageLabels } from './page-labels.ts';
 import { customerTimeline } from './timeline.ts';
 
 /** What the call center's lookup works with. */
@@ -57,11 +58,14 @@ export interface Lookup {
   }): Promise<CustomerSummary[]>;
   /** One customer (audited `customer.view`); MSV_STORE_NOT_FOUND if unknown. */
   customer(viewer: CustomerViewer, customerId: string): Promise<CustomerView>;
-  /** The customer page: the customer (audited `customer.view`), their timeline and holdings. */
+  /**
+   * The customer page: the customer (audited `customer.view`), their timeline and holdings, and the
+   * names of traits, types and offers from the latest published catalogs (page-labels.ts).
+   */
   customerPage(
     viewer: CustomerViewer,
     customerId: string,
-  ): Promise<{ customer: CustomerView; timeline: Timeline; holdings: Holding[] }>;
+  ): Promise<{ customer: CustomerView; timeline: Timeline; holdings: Holding[]; labels: PageLabels }>;
   /** What the customer holds from the latest feeds (audited `customer.holdings`). */
   holdings(viewer: CustomerViewer, customerId: string): Promise<Holding[]>;
   /** Every communication and event; MSV_STORE_NOT_FOUND for a customer with none who is unknown. */
@@ -123,7 +127,11 @@ export function createLookup(deps: LookupDeps): Lookup {
         customerTimeline(db, customerId),
         customerHoldings(db, deps.datasourcesDir, customerId),
       ]);
-      return { customer: customerView(customer, accounts), timeline, holdings };
+      const labels = await latestPageLabels(
+        db,
+        timeline.communications.map((c) => c.type),
+      );
+      return { customer: customerView(customer, accounts), timeline, holdings, labels };
     },
     holdings: async (viewer, customerId) => {
       await viewCustomer(db, viewer, 'customer.holdings', customerId);

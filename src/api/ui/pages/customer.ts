@@ -3,6 +3,7 @@ import { CHANNEL_KINDS } from '../../../core/types.ts';
 import { CALL_OUTCOMES } from '../../lookup/customer-actions.ts';
 import type { CustomerView } from '../../lookup/customer-view.ts';
 import type { Holding } from '../../lookup/holdings.ts';
+import { NO_CATALOG_LABELS, type PageLabels } from '../../lookup/page-labels.ts';
 import type { TimelineCommunication, TimelineEvent } from '../../lookup/timeline.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { UiStrings } from '../i18n/en-GB.ts';
@@ -23,6 +24,7 @@ export function customerPage(
   customer: CustomerView,
   timeline: { communications: TimelineCommunication[]; events: TimelineEvent[] },
   holdings: readonly Holding[] = [],
+  labels: PageLabels = NO_CATALOG_LABELS,
 ): SafeHtml {
   const { t } = ctx;
   const yes = (b: boolean) => (b ? t.yes : t.no);
@@ -38,7 +40,7 @@ export function customerPage(
   <dt>${t.locale}</dt><dd>${customer.locale} · ${customer.timeZone}</dd>
   <dt>${t.accounts}</dt><dd>${customer.accounts.join(', ') || '—'}</dd>
 </dl></section>
-<section class="card"><h2>${t.keyTraits}</h2><dl class="kv">${traits.map(([k, v]) => html`<dt>${k}</dt><dd>${String(v)}</dd>`)}</dl></section>
+<section class="card"><h2>${t.keyTraits}</h2><dl class="kv">${traits.map(([k, v]) => html`<dt data-trait="${k}" title="${k}">${capitalised(labels.trait(k, ctx.locale), ctx.locale)}</dt><dd>${String(v)}</dd>`)}</dl></section>
 <section class="card"><h2>${t.consent}</h2><table><thead><tr><th>${t.channel}</th><th>${t.service}</th><th>${t.marketing}</th></tr></thead><tbody>
 ${CHANNEL_KINDS.map((ch) => html`<tr><td>${t[`channel.${ch}`]}</td><td>${yes(customer.consent[ch]?.service ?? false)}</td><td>${yes(customer.consent[ch]?.marketing ?? false)}</td></tr>`)}
 </tbody></table><p>${t.eDelivery}: ${yes(customer.eDelivery)}</p></section>
@@ -49,7 +51,7 @@ ${CHANNEL_KINDS.map((ch) => html`<tr><td>${t[`channel.${ch}`]}</td><td>${yes(cus
   return page(
     ctx,
     customer.name,
-    html`${summary}${holdingsCard(t, holdings)}${actions}${letter}<h2 id="timeline-title">${t.timeline}</h2>${timelineTable(t, customer.id, timeline, ctx)}`,
+    html`${summary}${holdingsCard(t, holdings, ctx.locale)}${actions}${letter}<h2 id="timeline-title">${t.timeline}</h2>${timelineTable(t, customer.id, timeline, ctx, labels)}`,
   );
 }
 
@@ -83,6 +85,11 @@ function noteForm(t: UiStrings, customerId: string, csrf: string): SafeHtml {
 </form></section>`;
 }
 
+/** A label as a heading: "age" → "Age" (labels are written to read inside sentences too). */
+function capitalised(label: string, locale: string): string {
+  return label.charAt(0).toLocaleUpperCase(locale) + label.slice(1);
+}
+
 function rank(trait: string): number {
   const i = KEY_TRAITS.indexOf(trait);
   return i < 0 ? KEY_TRAITS.length : i;
@@ -95,6 +102,7 @@ function timelineTable(
   customerId: string,
   timeline: { communications: TimelineCommunication[]; events: TimelineEvent[] },
   viewer: Viewer,
+  labels: PageLabels,
 ): SafeHtml {
   if (timeline.communications.length === 0 && timeline.events.length === 0) {
     return html`<p class="muted">${t.noCommunications}</p>`;
@@ -108,11 +116,35 @@ function timelineTable(
   const rows: Row[] = [
     ...timeline.communications.map((c) => ({
       at: c.createdAt,
-      html: html`<tr class="communication" data-id="${c.id}"><td>${formatTime(c.createdAt, viewer)}</td><td data-channel="${c.channel}">${t[`channel.${c.channel}`]}</td><td>${c.type ?? ''}${c.asOf ? html` <span class="muted">${t.asOf} ${c.asOf}</span>` : ''}${c.supersededBy ? html` <span class="superseded" title="${c.supersededBy}">${t.supersededBy} ${c.supersededBy}</span>` : ''}${correctionLinks(viewer.locale, customerId, c.copyKind === 'correction' ? c.copyOf : null, correctedBy.get(c.id) ?? [])}</td><td data-status="${c.status}">${statusLabel(viewer.locale, c.status)}${copyOfLink(viewer.locale, customerId, c) ?? (c.reason ? html` <span class="muted">${c.reason}</span>` : '')}${providerReports(t, c.providerEvents, viewer)}</td><td>${c.offers.join(', ')}</td><td>${c.sha256 ? html`<a href="/ui/customers/${id}/communications/${encodeURIComponent(c.id)}">${t.open}</a>` : ''}</td></tr>`,
+      html: html`<tr class="communication" data-id="${c.id}"><td>${formatTime(c.createdAt, viewer)}</td><td data-channel="${c.channel}">${t[`channel.${c.channel}`]}</td><td>${typeCell(c.type, viewer.locale, labels)}${c.asOf ? html` <span class="muted">${t.asOf} ${c.asOf}</span>` : ''}${c.supersededBy ? html` <span class="superseded" title="${c.supersededBy}">${t.supersededBy} ${c.supersededBy}</span>` : ''}${correctionLinks(viewer.locale, customerId, c.copyKind === 'correction' ? c.copyOf : null, correctedBy.get(c.id) ?? [])}</td><td data-status="${c.status}">${statusLabel(viewer.locale, c.status)}${copyOfLink(viewer.locale, customerId, c) ?? reasonNote(c, viewer.locale, labels)}${providerReports(t, c.providerEvents, viewer)}</td><td>${offerList(c.offers, viewer.locale, labels)}</td><td>${c.sha256 ? html`<a href="/ui/customers/${id}/communications/${encodeURIComponent(c.id)}">${t.open}</a>` : ''}</td></tr>`,
     })),
-    ...timeline.events.map((e) => ({ at: e.occurredAt, html: eventRow(t, e, viewer) })),
+    ...timeline.events.map((e) => ({ at: e.occurredAt, html: eventRow(t, e, viewer, labels) })),
   ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   return html`<table id="timeline"><thead><tr><th>${t.date} (${viewer.timeZone})</th><th>${t.channel}</th><th>${t.type}</th><th>${t.status}</th><th>${t.offers}</th><th></th></tr></thead><tbody>${rows.map((r) => r.html)}</tbody></table>`;
+}
+
+/** A communication type by its catalog label, the id kept as a title and data attribute. */
+function typeCell(type: string | null, locale: string, labels: PageLabels): SafeHtml | string {
+  if (type === null) return '';
+  return html`<span class="comm-type" data-type-id="${type}" title="${type}">${labels.type(type, locale) ?? type}</span>`;
+}
+
+/** Offers by their names in the catalog, each with its id as a title and data attribute. */
+function offerList(offers: readonly string[], locale: string, labels: PageLabels): SafeHtml[] {
+  return offers.map(
+    (o, i) =>
+      html`${i > 0 ? ', ' : ''}<span class="offer" data-offer="${o}" title="${o}">${labels.offer(o, locale) ?? o}</span>`,
+  );
+}
+
+/** Why a message was not sent or failed: a suppression in the agent's words, else the stored text. */
+function reasonNote(c: TimelineCommunication, locale: string, labels: PageLabels): SafeHtml | string {
+  if (!c.reason) return '';
+  const said =
+    c.status === 'suppressed' && /^zh/i.test(locale) ? labels.suppression(c.reason, locale) : undefined;
+  return said
+    ? html` <span class="muted reason" data-stored-reason="${c.reason}">${said}</span>`
+    : html` <span class="muted reason">${c.reason}</span>`;
 }
 
 /**
@@ -136,6 +168,7 @@ export function eventRow(
   t: UiStrings,
   e: TimelineEvent,
   viewer: Viewer = { locale: 'en-GB', timeZone: 'UTC' },
+  labels: PageLabels = NO_CATALOG_LABELS,
 ): SafeHtml {
   const p = e.payload;
   const outcome =
@@ -153,7 +186,7 @@ export function eventRow(
   const by = typeof p.agent === 'string' ? p.agent : typeof p.actor === 'string' ? p.actor : undefined;
   const agent = by ? html` <span class="muted">(${t.recordedBy} ${by})</span>` : '';
   const reason = typeof p.reason === 'string' ? html` — ${p.reason}` : '';
-  return html`<tr class="event" data-type="${e.type}"><td>${formatTime(e.occurredAt, viewer)}</td><td data-source="${e.source}">${t[`source.${e.source}` as keyof UiStrings] ?? e.source}</td><td colspan="2">${label}${note}${reason}${agent}</td><td>${e.offerId ?? ''}</td><td></td></tr>`;
+  return html`<tr class="event" data-type="${e.type}"><td>${formatTime(e.occurredAt, viewer)}</td><td data-source="${e.source}">${t[`source.${e.source}` as keyof UiStrings] ?? e.source}</td><td colspan="2">${label}${note}${reason}${agent}</td><td>${e.offerId ? offerList([e.offerId], viewer.locale, labels) : ''}</td><td></td></tr>`;
 }
 
 /** What a preference change changed: "email marketing: no, paperless: yes". */

@@ -58,11 +58,11 @@ export function agentPages(app: FastifyInstance): void {
     { config, schema: { hide, params: customerParams } },
     async (request, reply) => {
       const viewer = { principal: request.principal!, ip: request.ip, via: 'ui' };
-      const { customer, timeline, holdings } = await app.lookup.customerPage(
+      const { customer, timeline, holdings, labels } = await app.lookup.customerPage(
         viewer,
         request.params.customerId,
       );
-      return sendPage(reply, customerPage(pageContext(request), customer, timeline, holdings));
+      return sendPage(reply, customerPage(pageContext(request), customer, timeline, holdings, labels));
     },
   );
 
