@@ -3,14 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
-import { publishCatalogDir } from '../../src/rules/publish.ts';
-import { insertCommunicationIfAbsent } from '../../src/store/communications.ts';
-import { createRunIfAbsent } from '../../src/store/runs.ts';
-import { bearer, seedDocuments, seedUsers } from '../support/api.ts';
-import { loadStatementFeeds } from '../support/statement-feeds.ts';
+import { bearer, seedUsers } from '../support/api.ts';
+import { seedLabelledCustomer } from '../support/labelled-customer.ts';
 import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
-
-const AS_OF = '2026-10-31';
 
 /**
  * Issue 19 item 4, "readable for an agent, in both languages": the customer page names traits,
@@ -36,27 +31,7 @@ describe('the customer page in the agent’s language, from the catalog’s labe
     const db = temp.store.db;
     const blobs = createFsBlobStore(path.join(temp.dir, 'archive'));
     tokens = await seedUsers(db);
-    await publishCatalogDir(db, path.join(ROOT, 'catalogs', 'bank'), AS_OF);
-    const seeded = await seedDocuments(db, blobs);
-    await loadStatementFeeds(db, seeded.customers, AS_OF);
-    // A marketing run that left the customer out, recorded as render-chunk.ts writes it.
-    await createRunIfAbsent(db, {
-      id: 'run_test_promotion',
-      communicationType: 'cross-sell-promotion',
-      templateVersionId: 'cross-sell-promotion@test',
-      asOf: AS_OF,
-      source: 'store:all',
-      status: 'completed',
-    });
-    await insertCommunicationIfAbsent(db, {
-      runId: 'run_test_promotion',
-      customerId: 'C0001',
-      channel: 'email',
-      templateVersionId: 'cross-sell-promotion@test',
-      status: 'suppressed',
-      reason: 'do-not-contact: the customer asked not to be contacted',
-      inputSha256: '',
-    });
+    await seedLabelledCustomer(db, blobs);
     app = buildApp({ db, blobs, datasourcesDir: path.join(ROOT, 'datasources') });
     await app.ready();
   });
