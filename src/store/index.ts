@@ -173,6 +173,14 @@ export {
   listBrandChanges,
 } from './studio-brand-changes.ts';
 export {
+  DRAFT_HISTORY_LIMIT,
+  type DraftEdit,
+  draftHistoryCounts,
+  markDraftEdit,
+  nextDraftEdit,
+  recordDraftEdit,
+} from './studio-draft-history.ts';
+export {
   type DraftRecord,
   getDraft,
   grantStudioApprover,

@@ -422,6 +422,19 @@ export interface StudioBrandChangesTable {
   decided_at: Timestamp | null;
 }
 
+/** One edit of a studio draft, for undo/redo (see migrations/0025-studio-draft-history.ts). */
+export interface StudioDraftHistoryTable {
+  draft_id: string;
+  seq: number;
+  /** The changed files before the edit, as JSON (null: the edit added the file). */
+  before: string;
+  /** The changed files after it, as JSON. */
+  after: string;
+  /** 1 once undone (until the next edit drops it), else 0. */
+  undone: number;
+  created_at: Timestamp;
+}
+
 /** One file loaded into a feed for an as-of period (see migrations/0011-feeds.ts). */
 export interface FeedLoadsTable {
   id: Generated<number>;
@@ -497,6 +510,7 @@ export interface Database {
   studio_approvers: StudioApproversTable;
   studio_assets: StudioAssetsTable;
   studio_brand_changes: StudioBrandChangesTable;
+  studio_draft_history: StudioDraftHistoryTable;
   feed_loads: FeedLoadsTable;
   feed_rows: FeedRowsTable;
   datasource_versions: DatasourceVersionsTable;

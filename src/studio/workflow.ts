@@ -23,6 +23,7 @@ import {
 } from '../store/index.ts';
 import { compileTemplateAsync, type PublishedTemplate, publishTemplateFiles } from '../templates/heavy.ts';
 import { loadTemplatePackage, templatePackageFromFiles } from '../templates/index.ts';
+import { recordEdit } from './draft-history.ts';
 
 /**
  * The four-eyes workflow of a studio draft:
@@ -158,6 +159,8 @@ export async function editDraftFiles(
   const files = { ...draft.files, ...changes };
   if (!(await updateDraftIf(db, id, 'draft', { files })))
     throw stateError(await requireDraft(db, id), 'edit refused');
+  // Every edit of a draft passes here: the canvas's undo takes it back (draft-history.ts).
+  await recordEdit(db, draft, changes);
   await audit(db, who, 'studio.draft.edit', id, { files: Object.keys(changes).sort() });
   return { ...draft, files };
 }

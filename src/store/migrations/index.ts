@@ -24,6 +24,7 @@ import * as communicationCorrections from './0022-communication-corrections.ts';
 import * as portalLinks from './0023-portal-links.ts';
 import * as studioAssets from './0024-studio-assets.ts';
 import * as studioBrandChanges from './0024-studio-brand-changes.ts';
+import * as studioDraftHistory from './0025-studio-draft-history.ts';
 
 /**
  * Every migration, in code (no filesystem scanning, so bundles and `tsx` behave the same).
@@ -55,6 +56,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     '0023-portal-links': { up: (db) => portalLinks.up(db, dialect) },
     '0024-studio-assets': { up: (db) => studioAssets.up(db, dialect) },
     '0024-studio-brand-changes': { up: (db) => studioBrandChanges.up(db, dialect) },
+    '0025-studio-draft-history': { up: (db) => studioDraftHistory.up(db, dialect) },
   };
   return { getMigrations: async () => migrations };
 }
