@@ -14,14 +14,14 @@ import { SHIPPED } from '../src/cli/project-paths.ts';
 import { loadConfig } from '../src/core/config.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
 import { startPostgres } from '../test/servers/postgres.ts';
-import { pureRenderRate, referenceJobs } from './end-to-end.ts';
+import { pureRenderMeasure, referenceJobs } from './end-to-end.ts';
 import type { ReferenceJob } from './pure-render-thread.ts';
 import { prepareBaseDatabase } from './scaling-base.ts';
 import { type EndToEndSample, measureEndToEnd } from './scaling-run.ts';
 
 export interface ScalingFigures {
   customers: number;
-  pureRender: { threads: number; documentsPerSecond: number; load: number }[];
+  pureRender: { threads: number; documentsPerSecond: number; cpuMsPerDocument: number; load: number }[];
   endToEnd: EndToEndSample[];
   /** Mean documents/s: pure render with 1 and 2 threads, end to end with 1 and 2 workers. */
   pure1: number;
@@ -57,9 +57,12 @@ export async function benchScaling(root: string, bankFile: string): Promise<Scal
     const pureRender: ScalingFigures['pureRender'] = [];
     for (const threads of [1, 2, 2, 1]) {
       const load = os.loadavg()[0]!;
-      const rate = await pureRenderRate(SHIPPED.statementTemplate, jobs, threads, false);
-      say(`pure render, ${threads} thread(s): ${rate.toFixed(1)} docs/s (${jobs.length} documents)`);
-      pureRender.push({ threads, documentsPerSecond: rate, load });
+      const m = await pureRenderMeasure(SHIPPED.statementTemplate, jobs, threads, false);
+      const cpuMsPerDocument = (m.cpuSeconds / jobs.length) * 1000;
+      say(
+        `pure render, ${threads} thread(s): ${m.perSecond.toFixed(1)} docs/s, ${cpuMsPerDocument.toFixed(1)} CPU ms/doc`,
+      );
+      pureRender.push({ threads, documentsPerSecond: m.perSecond, cpuMsPerDocument, load });
     }
     await run(2, 'b');
     await run(2, 'c');
@@ -86,9 +89,11 @@ const kb = (bytes: number) => (bytes / 1e3).toFixed(1);
 
 export function printScaling(f: ScalingFigures): void {
   console.log(`\nScaling curve: ${f.customers} customers per end-to-end run (order 1, 2, 2, 1 workers)`);
-  console.log('\n| render threads | docs/s | load (1 min) |\n|---|---|---|');
+  console.log('\n| render threads | docs/s | CPU ms/doc | load (1 min) |\n|---|---|---|---|');
   for (const p of f.pureRender) {
-    console.log(`| ${p.threads} | ${p.documentsPerSecond.toFixed(1)} | ${p.load.toFixed(1)} |`);
+    console.log(
+      `| ${p.threads} | ${p.documentsPerSecond.toFixed(1)} | ${p.cpuMsPerDocument.toFixed(1)} | ${p.load.toFixed(1)} |`,
+    );
   }
   console.log(
     '\n| workers | docs/s | wall s | CPU s: workers | redis | postgres | sinks | bench | cores busy | CPU ms/doc | row writes/doc | commits/doc | DB bytes/customer | Redis peak MB (server peak) | KB per in-flight chunk (chunks) | archive KB/customer | load before → after | reconciled |',
