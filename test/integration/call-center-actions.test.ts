@@ -162,6 +162,12 @@ describe('call-center actions on a customer', () => {
       expect(line).not.toContain('{"');
     }
     expect(zh.filter((l) => l.includes('未提供此优惠：'))).toHaveLength(decision.rejected.length);
+    // Traits are named by the catalog's labels in the agent's language, not by field names.
+    const zhEligibility = zh.filter((l) => l.includes('未提供此优惠：')).join('\n');
+    expect(zhEligibility).toMatch(/年龄|平均年余额（欧元）|职业|有住房贷款/);
+    for (const name of ['balance', 'age ', 'job ', 'housing loan', 'value tier', 'hasHousingLoan']) {
+      expect(zhEligibility).not.toContain(name);
+    }
   });
 
   it('writes call notes with an outcome, card numbers masked, once per client id', async () => {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import {
   type Catalog,
   type Decision,
+  offerName,
   rejectionSentence,
   suppressionSentence,
   wordsFor,
@@ -26,10 +27,7 @@ export async function agentReasons(
   const locale = wordsFor(uiLocale);
   const record = await getCatalogVersion(db, decision.catalogVersion);
   const catalog = record?.definition as Catalog | undefined;
-  const nameOf = (id: string) => {
-    const names = catalog?.offers.find((o) => o.id === id)?.name as Record<string, string> | undefined;
-    return names?.[locale] ?? names?.['en-GB'] ?? id;
-  };
+  const nameOf = (id: string) => offerName(catalog, id, locale) ?? id;
   const zh = locale === 'zh-CN';
   const lines: string[] = [];
   const notSent = suppressionSentence(decision, locale);
