@@ -28,6 +28,18 @@ export {
   themeFormOf,
 } from './brand-theme.ts';
 export { canvasPagePng, type DraftCanvas, draftCanvas } from './canvas.ts';
+export {
+  addEmailBlock,
+  addEmailSection,
+  type EmailEdit,
+  moveEmailBlock,
+  removeEmailBlock,
+  setButton,
+  setDivider,
+  setEmailStrings,
+  setImage,
+} from './email-block-edits.ts';
+export { type DraftFiles, type EmailBlock, type EmailOutline, emailBlocksOf } from './email-blocks.ts';
 export { publishNewOffer, RULE_OPS } from './new-offer.ts';
 export { publishOfferImage, withOfferImage } from './offer-image.ts';
 export { checkOffer, latestCatalog, publishOffer } from './offers.ts';

@@ -9,6 +9,7 @@ import { studioAssetArea } from '../ui/routes/studio-assets.ts';
 import { studioCanvasPages } from '../ui/routes/studio-canvas.ts';
 import { studioDiffPages } from '../ui/routes/studio-diff.ts';
 import { studioDraftPages } from '../ui/routes/studio-drafts.ts';
+import { studioEmailPages } from '../ui/routes/studio-email.ts';
 import { studioNewPages } from '../ui/routes/studio-new.ts';
 import { studioOfferPages } from '../ui/routes/studio-offers.ts';
 import { studioProofPages } from '../ui/routes/studio-proofs.ts';
@@ -52,6 +53,7 @@ export const studioArea: FastifyPluginAsync<StudioOptions> = async (app, options
   studioNewPages(app);
   studioProofPages(app);
   studioCanvasPages(app);
+  studioEmailPages(app);
   studioDiffPages(app);
   studioOfferPages(app);
   studioAssetArea(app);

@@ -4,6 +4,7 @@ import { type FileDiff, isTextFile } from '../../../studio/index.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { assetStrings } from '../i18n/studio-assets.ts';
 import { canvasStrings } from '../i18n/studio-canvas.ts';
+import { emailDesignerStrings } from '../i18n/studio-email.ts';
 import { type PageContext, page } from '../layout.ts';
 import { formatTime } from '../time.ts';
 
@@ -125,6 +126,7 @@ ${options.message ? html`<div class="alert error" role="alert">${options.message
 <div class="actions">${actions} <span id="save-state" aria-live="polite"></span>
 <a href="/ui/studio/drafts/${draft.id}/proofs" id="proofs-link">${t.studioProofs}</a>
 <a href="/ui/studio/drafts/${draft.id}/canvas" id="canvas-link">${canvasStrings(ctx.locale).canvas}</a>
+${draft.files['email.mjml'] !== undefined ? html`<a href="/ui/studio/drafts/${draft.id}/email-designer" id="email-designer-link">${emailDesignerStrings(ctx.locale).designer}</a>` : ''}
 ${draft.baseVersionId ? html`<a href="/ui/studio/diff?a=${encodeURIComponent(draft.baseVersionId)}&amp;b=${encodeURIComponent(`draft:${draft.id}`)}">${t.studioDiff}</a>` : ''}</div>
 <div class="studio">
 <section class="files card"><h2>${t.studioFiles}</h2>
