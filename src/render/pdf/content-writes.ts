@@ -44,17 +44,31 @@ function keep(content: ContentReference): void {
   let length = 0;
   for (const part of parts) length += part.length;
   content.buffer = [];
+  // Consecutive strings are joined as they come (a rope, flattened once when the page is written):
+  // one latin1 write per page instead of one per operator.
+  let text = '';
   const data = content.data;
   content.write = (chunk: unknown): void => {
-    const part = chunk instanceof Uint8Array ? chunk : `${String(chunk)}\n`;
-    parts.push(part);
-    length += part.length;
-    content.uncompressedLength += part.length;
-    data.Length = (data.Length ?? 0) + part.length;
+    let size: number;
+    if (chunk instanceof Uint8Array) {
+      if (text !== '') parts.push(text);
+      text = '';
+      parts.push(chunk);
+      size = chunk.length;
+    } else {
+      const line = `${String(chunk)}\n`;
+      text += line;
+      size = line.length;
+    }
+    length += size;
+    content.uncompressedLength += size;
+    data.Length = (data.Length ?? 0) + size;
     if (content.compress) data.Filter = 'FlateDecode';
   };
   const finalize = content.finalize;
   content.finalize = (): void => {
+    if (text !== '') parts.push(text);
+    text = '';
     if (parts.length > 0) content.buffer = [assemble(parts, length)];
     parts.length = 0;
     finalize.call(content);

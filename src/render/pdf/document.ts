@@ -117,6 +117,13 @@ function assemble(parts: readonly (string | Uint8Array)[], length: number): Buff
 export function collectBytes(doc: PDFKit.PDFDocument): Promise<Uint8Array> {
   const chunks: (string | Uint8Array)[] = [];
   let length = 0;
+  // Consecutive strings are joined as they come (a rope, flattened once at the end): one latin1
+  // write for a run of objects and xref lines instead of one per piece.
+  let text = '';
+  const flush = (): void => {
+    if (text !== '') chunks.push(text);
+    text = '';
+  };
   if (directWrites) {
     // What the constructor wrote (the %PDF header) waits in the stream's buffer: it comes first.
     const written = doc.read() as Buffer | null;
@@ -127,23 +134,28 @@ export function collectBytes(doc: PDFKit.PDFDocument): Promise<Uint8Array> {
     const writing = doc as unknown as WritingDocument;
     writing._write = (data: unknown): void => {
       if (data instanceof Uint8Array) {
+        flush();
         chunks.push(data);
         length += data.length;
         writing._offset += data.length;
       } else {
-        const text = `${data as string}\n`;
-        chunks.push(text);
-        length += text.length;
-        writing._offset += text.length;
+        const line = `${data as string}\n`;
+        text += line;
+        length += line.length;
+        writing._offset += line.length;
       }
     };
   }
   return new Promise((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => {
+      flush();
       chunks.push(chunk);
       length += chunk.length;
     });
-    doc.on('end', () => resolve(assemble(chunks, length)));
+    doc.on('end', () => {
+      flush();
+      resolve(assemble(chunks, length));
+    });
     doc.on('error', reject);
   });
 }
