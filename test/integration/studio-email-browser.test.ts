@@ -153,6 +153,16 @@ describe('studio e-mail designer in Chromium', () => {
     if (shots) await page.screenshot({ path: `${shots}/studio-email-designer.png`, fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
 
+    // A stored customer's data instead of the sample: the Chinese-reading saver, in zh-CN.
+    await page.selectOption('select[name=locale]', 'zh-CN');
+    await page.fill('input[name=customerId]', 'cust-00003');
+    await Promise.all([
+      page.waitForURL(/customerId=cust-00003/),
+      page.click('form.search button[type=submit]'),
+    ]);
+    await expect.poll(() => frameText(page, 'email-mobile')).toContain(HEADLINE['zh-CN']);
+    expect(await frameText(page, 'email-desktop')).toContain('Customer 00003');
+
     const admin = await studio.signedIn('admin1');
     const published = await submitAndApprove(page, admin, draftUrl);
     expect(published).not.toBe(firstVersion);

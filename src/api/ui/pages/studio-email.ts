@@ -10,12 +10,19 @@ export interface EmailDesignerView {
   outline: EmailOutline | undefined;
   /** The preview's locale. */
   locale: string;
+  /** A stored customer whose data the preview shows (none: the package's sample data). */
+  customerId?: string | undefined;
   /** The chosen block's path (`4.0.2`), if any. */
   block: string | undefined;
   assets: Pick<AssetRecord, 'name' | 'width' | 'height'>[];
   /** Changes whenever the draft's files do: the preview frames' cache-busting parameter. */
   version: string;
   message?: { kind: 'error' | 'ok'; text: string } | undefined;
+}
+
+/** The preview's locale and customer, as query parameters every link and form keeps. */
+function shown(view: EmailDesignerView): Record<string, string> {
+  return { locale: view.locale, ...(view.customerId ? { customerId: view.customerId } : {}) };
 }
 
 function kindLabel(e: EmailDesignerStrings, kind: EmailBlock['kind']): string {
@@ -40,7 +47,7 @@ function snippet(block: EmailBlock, locale: string): string {
 function outlineOf(ctx: PageContext, base: string, view: EmailDesignerView, outline: EmailOutline): SafeHtml {
   const e = emailDesignerStrings(ctx.locale);
   return html`<ol class="email-outline" id="email-outline">${outline.blocks.map((b) => {
-    const q = new URLSearchParams({ locale: view.locale, block: b.path }).toString();
+    const q = new URLSearchParams({ ...shown(view), block: b.path }).toString();
     const words = snippet(b, view.locale);
     const chosen = b.path === view.block;
     return html`<li class="depth-${String(b.depth)}${chosen ? ' chosen' : ''}" data-path="${b.path}" data-kind="${b.kind}" data-keys="${b.keys.join(' ')}"><a class="block-link" href="${base}?${q}#block-form" ${chosen ? html`aria-current="true"` : ''}>${
@@ -51,7 +58,7 @@ function outlineOf(ctx: PageContext, base: string, view: EmailDesignerView, outl
 
 function previews(ctx: PageContext, draft: DraftRecord, view: EmailDesignerView): SafeHtml {
   const e = emailDesignerStrings(ctx.locale);
-  const src = `/ui/studio/drafts/${draft.id}/email?${new URLSearchParams({ locale: view.locale, v: view.version })}`;
+  const src = `/ui/studio/drafts/${draft.id}/email?${new URLSearchParams({ locale: view.locale, ...(view.customerId ? { customerId: view.customerId } : {}), v: view.version })}`;
   return html`<section class="card email-previews" id="email-previews"><h2>${e.preview} <small class="muted">${e.previewNote}</small></h2>
 <div class="email-frames"><figure><figcaption>${e.mobile}</figcaption><iframe class="email-mobile" id="email-mobile" sandbox="" title="${e.preview} · ${e.mobile}" src="${src}"></iframe></figure>
 <figure><figcaption>${e.desktop}</figcaption><iframe class="email-desktop" id="email-desktop" sandbox="" title="${e.preview} · ${e.desktop}" src="${src}"></iframe></figure></div></section>`;
@@ -81,6 +88,7 @@ ${
   outline
     ? html`<form class="search" method="get" action="${base}">
   <label>${e.locale} <select name="locale">${outline.locales.map((l) => html`<option ${l === view.locale ? 'selected' : ''}>${l}</option>`)}</select></label>
+  <label>${e.customer} <input name="customerId" size="12" maxlength="100" value="${view.customerId ?? ''}"></label>
   ${chosen ? html`<input type="hidden" name="block" value="${chosen.path}">` : ''}<button type="submit">${e.refresh}</button></form>
 <div class="email-designer"><nav class="card email-blocks" aria-label="${e.outline}"><h2>${e.outline}</h2>${outlineOf(ctx, base, view, outline)}</nav>
 <div class="email-work"><aside class="card email-form" id="block-form">${

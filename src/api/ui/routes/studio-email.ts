@@ -28,12 +28,13 @@ import { type EmailDesignerView, emailDesignerPage } from '../pages/studio-email
 
 const LOCALE = /^[a-z]{2}(-[A-Z]{2})?$/;
 const BLOCK = /^\d{1,3}(\.\d{1,3}){0,2}$/;
+const CUSTOMER = /^[\w.:@-]{1,100}$/;
 const DONE = ['saved', 'added', 'removed', 'moved'] as const;
 
 type Body = Record<string, string | undefined>;
 type Params = {
   Params: { id: string };
-  Querystring: { locale?: string; block?: string; done?: string };
+  Querystring: { locale?: string; block?: string; done?: string; customerId?: string };
   Body: Body;
 };
 
@@ -139,7 +140,8 @@ export function studioEmailPages(app: FastifyInstance): void {
       .digest('hex')
       .slice(0, 16);
     const assets = (await listAssets(db)).map(({ name, width, height }) => ({ name, width, height }));
-    const view: EmailDesignerView = { outline, locale, block, assets, version, message: problem };
+    const customerId = CUSTOMER.test(request.query.customerId ?? '') ? request.query.customerId : undefined;
+    const view: EmailDesignerView = { outline, locale, customerId, block, assets, version, message: problem };
     return sendPage(reply, emailDesignerPage(pageContext(request), draft, view), status);
   }
 
@@ -166,6 +168,9 @@ export function studioEmailPages(app: FastifyInstance): void {
         const query = new URLSearchParams({
           ...(request.query.locale && LOCALE.test(request.query.locale)
             ? { locale: request.query.locale }
+            : {}),
+          ...(request.query.customerId && CUSTOMER.test(request.query.customerId)
+            ? { customerId: request.query.customerId }
             : {}),
           ...(edit.block ? { block: edit.block } : {}),
           done: action.done,
