@@ -166,6 +166,11 @@ export function setDivider(
 export function removeEmailBlock(files: DraftFiles, path: string): EmailEdit {
   const { source, body } = emailBody(files);
   const { el } = elementAt(body, path);
+  if (el.tag === 'mj-raw' || el.tag === 'mj-include')
+    throw badInput(
+      'block',
+      `${path} is a condition or an included part: its start and end go together; change it in the code view`,
+    );
   const [from, to] = lineSpan(source, el);
   const parent = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : undefined;
   return {

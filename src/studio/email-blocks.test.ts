@@ -137,6 +137,7 @@ describe('the e-mail designer’s blocks', () => {
     expect(texts.slice(0, 3).map((b) => b.keys[0])).toEqual(['email.heading', 'email.body', 'greeting']);
     expect(moved.changes['email.mjml']!.length).toBe(source.length);
     expect(() => moveEmailBlock(files, '0', 'up')).toThrow(/first/);
+    expect(() => removeEmailBlock(files, '1')).toThrow(/code view/);
   });
 
   it('adds a two-column section and sets a library picture with alt text in every locale', async () => {
