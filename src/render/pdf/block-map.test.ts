@@ -26,6 +26,7 @@ describe('the block map of a print render', () => {
       expect(blockMap.length).toBeGreaterThan(5);
       const body = template.print?.body.length ?? 0;
       for (const box of blockMap) {
+        if (!box.path.startsWith('body[')) continue;
         expect(box.path).toMatch(/^body\[\d+\]$/);
         expect(Number(box.path.slice(5, -1))).toBeLessThan(body);
         expect(box.page).toBeGreaterThanOrEqual(1);
@@ -38,6 +39,27 @@ describe('the block map of a print render', () => {
       // The greeting (a one-line text) is a single box on page 1, above the intro.
       const greeting = blockMap.filter((b) => b.path === 'body[2]');
       expect(greeting).toHaveLength(1);
+      // The chart moves to page 2 whole: one box there, none at the foot of page 1 where nothing is.
+      expect(blockMap.filter((b) => b.path === 'body[5]').map((b) => b.page)).toEqual([2]);
+      // Fixed places: the address in its envelope window (20 mm, 45 mm, 90 × 32 mm), the summary at 110 mm.
+      const mm = 72 / 25.4;
+      expect(blockMap.find((b) => b.path === 'body[0]')).toMatchObject({
+        page: 1,
+        x: 56.69,
+        y: 127.56,
+        width: 255.12,
+        height: 90.71,
+      });
+      const summary = blockMap.find((b) => b.path === 'body[1]');
+      expect(summary?.x).toBeCloseTo(110 * mm, 1);
+      expect(summary?.y).toBeCloseTo(45 * mm, 1);
+      // Header and footer bands on every page.
+      expect(blockMap.filter((b) => !b.path.startsWith('body[')).map((b) => `${b.page}:${b.path}`)).toEqual([
+        '1:header.first',
+        '1:footer',
+        '2:header.following',
+        '2:footer',
+      ]);
     }
   });
 

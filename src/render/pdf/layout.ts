@@ -8,7 +8,7 @@ import {
   resolveStyle,
   type TemplateRuntime,
 } from '../../templates/index.ts';
-import { type BlockBox, boxesBetween, type FlowMark } from './block-map.ts';
+import { type BlockBox, BlockMapper, type FlowMark } from './block-map.ts';
 import { drawBlock } from './blocks/index.ts';
 import type { DrawContext, Frame } from './context.ts';
 import type { StructElement, Tagger } from './tagging.ts';
@@ -57,6 +57,26 @@ function drawTaggedBand(
   else tags.artifact(() => drawBand(ctx, region, frame, path), 'Pagination');
 }
 
+/** Boxes each page's header and footer bands on the block map (`header.first`, `header.following`, `footer`). */
+function mapBands(mapper: BlockMapper, layout: PrintLayout, count: number): void {
+  const [width, height] = PAGE_SIZES[layout.page.size];
+  const m = layout.page.margins;
+  const inner = width - m.left - m.right;
+  for (let i = 0; i < count; i++) {
+    const header = headerFor(layout, i);
+    const path = i === 0 || !layout.header?.following ? 'header.first' : 'header.following';
+    if (header) mapper.band(path, i + 1, { left: m.left, top: m.top, width: inner, height: header.height });
+    const footer = layout.footer?.height ?? 0;
+    if (footer > 0)
+      mapper.band('footer', i + 1, {
+        left: m.left,
+        top: height - m.bottom - footer,
+        width: inner,
+        height: footer,
+      });
+  }
+}
+
 /**
  * Draws a whole document: the body flows page after page, then, with the page count known, each
  * buffered page gets its header (first or following) and the footer, whose templates see
@@ -89,18 +109,21 @@ export function drawLayout(
     frame: bodyFrame(layout, 0),
     y: 0,
     breakPage: () => {
+      mapper?.beforeBreak(ctx.y);
       doc.addPage({ size: [width, height], margin: 0 });
       pageIndex += 1;
       ctx.frame = bodyFrame(layout, pageIndex);
       ctx.y = ctx.frame.top;
+      mapper?.afterBreak();
     },
   };
-  ctx.breakPage?.();
   const mark = (): FlowMark => ({ pageIndex, y: ctx.y, ...ctx.frame });
+  const mapper = blockMap ? new BlockMapper(blockMap, mark) : undefined;
+  ctx.breakPage?.();
   for (const [i, block] of layout.body.entries()) {
-    const start = blockMap ? mark() : undefined;
-    drawBlock(ctx, block, `body[${i}]`);
-    if (blockMap && start) blockMap.push(...boxesBetween(`body[${i}]`, start, mark()));
+    mapper?.begin('spaceBefore' in block ? (block.spaceBefore ?? 0) : 0);
+    const placed = drawBlock(ctx, block, `body[${i}]`);
+    mapper?.end(`body[${i}]`, placed, block.type === 'address' ? block.window : undefined);
   }
 
   const count = doc.bufferedPageRange().count;
@@ -128,5 +151,6 @@ export function drawLayout(
     );
   }
   firstHeader?.end();
+  if (mapper) mapBands(mapper, layout, count);
   return count;
 }

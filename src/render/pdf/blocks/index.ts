@@ -39,8 +39,21 @@ export function conditionHolds(ctx: DrawContext, when: string | undefined): bool
   return when === undefined || holds({ ...ctx.data, ...ctx.scope }, when);
 }
 
-function drawPlaced<B extends Block>(drawer: Drawer<B>, ctx: DrawContext, block: B, path: string): void {
-  if (!conditionHolds(ctx, 'when' in block ? block.when : undefined)) return;
+/** Where a block with `at` was drawn: out of the flow (the studio's block map boxes it there). */
+export interface PlacedBox {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+function drawPlaced<B extends Block>(
+  drawer: Drawer<B>,
+  ctx: DrawContext,
+  block: B,
+  path: string,
+): PlacedBox | undefined {
+  if (!conditionHolds(ctx, 'when' in block ? block.when : undefined)) return undefined;
   const at = 'at' in block ? block.at : undefined;
   const before = 'spaceBefore' in block ? (block.spaceBefore ?? 0) : 0;
   const after = 'spaceAfter' in block && block.type !== 'address' ? (block.spaceAfter ?? 0) : 0;
@@ -48,7 +61,7 @@ function drawPlaced<B extends Block>(drawer: Drawer<B>, ctx: DrawContext, block:
     if (ctx.y > ctx.frame.top) ctx.y += before; // no leading space at the top of a page or band
     drawer(ctx, block, path);
     ctx.y += after;
-    return;
+    return undefined;
   }
   const { margins } = ctx.layout.page;
   const width = at.width ?? ctx.page.width - margins.right - at.left;
@@ -60,18 +73,22 @@ function drawPlaced<B extends Block>(drawer: Drawer<B>, ctx: DrawContext, block:
   });
   drawer(box, block, path);
   ctx.y = Math.max(ctx.y, box.y + after);
+  return { left: at.left, top: at.top, width, height: box.y - at.top };
 }
 
-export function drawLeafBlock(ctx: DrawContext, block: LeafBlock, path: string): void {
-  drawPlaced(LEAF_DRAWERS[block.type] as Drawer<LeafBlock>, ctx, block, path);
+export function drawLeafBlock(ctx: DrawContext, block: LeafBlock, path: string): PlacedBox | undefined {
+  return drawPlaced(LEAF_DRAWERS[block.type] as Drawer<LeafBlock>, ctx, block, path);
 }
 
 const drawColumns = columnsDrawer(drawLeafBlock);
 
-/** Draws any block at the context's cursor (or at its `at` place) and moves the cursor past it. */
-export function drawBlock(ctx: DrawContext, block: Block, path: string): void {
-  if (block.type === 'columns') drawPlaced(drawColumns, ctx, block, path);
-  else drawLeafBlock(ctx, block, path);
+/**
+ * Draws any block at the context's cursor (or at its `at` place) and moves the cursor past it; for an
+ * `at` block, where it was drawn.
+ */
+export function drawBlock(ctx: DrawContext, block: Block, path: string): PlacedBox | undefined {
+  if (block.type === 'columns') return drawPlaced(drawColumns, ctx, block, path);
+  return drawLeafBlock(ctx, block, path);
 }
 
 export const BLOCK_TYPES: readonly BlockType[] = [...(Object.keys(LEAF_DRAWERS) as BlockType[]), 'columns'];
