@@ -3,14 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { MissiveError } from '../core/errors.ts';
-import {
-  addParagraph,
-  contractFields,
-  newStringId,
-  setStrings,
-  textBlocksOf,
-  withMissingFilled,
-} from './block-edits.ts';
+import { addParagraph, newStringId, setStrings, textBlocksOf, withMissingFilled } from './block-edits.ts';
+import { contractFields, listItemFields } from './contract-fields.ts';
 
 const DIR = path.resolve(import.meta.dirname, '..', '..', 'templates', 'monthly-statement');
 const read = (file: string) => fs.readFileSync(path.join(DIR, file), 'utf8');
@@ -113,9 +107,25 @@ describe('editing a print template on the page', () => {
   });
 
   it("lists the data contract's fields to insert", () => {
-    const fields = contractFields(files);
+    const fields = contractFields(files).map((f) => f.path);
     expect(fields).toContain('customer.name');
+    expect(fields).toContain('customer.address.city');
     expect(fields).toContain('closingBalance');
     expect(fields).not.toContain('transactions');
+    expect(listItemFields(files, 'transactions').map((f) => `${f.path}:${f.type}`)).toEqual([
+      'date:string',
+      'description:string',
+      'amount:number',
+      'balance:number',
+      'paidIn:number',
+      'paidOut:number',
+    ]);
+    expect(listItemFields(files, 'customer.name')).toEqual([]);
+    const manifest = JSON.parse(files['manifest.json']) as {
+      dataSchema: { properties: { closingBalance: Record<string, string> } };
+    };
+    manifest.dataSchema.properties.closingBalance.description = 'Balance on the last day';
+    const withText = contractFields({ 'manifest.json': JSON.stringify(manifest) });
+    expect(withText.find((f) => f.path === 'closingBalance')?.description).toBe('Balance on the last day');
   });
 });

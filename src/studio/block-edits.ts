@@ -26,11 +26,12 @@ export interface TextBlockView {
 const T_CALL = /\{\{\s*t\s+'([^']+)'/g;
 const MAX_TEXT = 4000;
 
-function badInput(field: string, message: string): MissiveError {
+export function badInput(field: string, message: string): MissiveError {
   return new MissiveError('MSV_API_BAD_REQUEST', `${field}: ${message}`, { field });
 }
 
-function manifestLocales(files: DraftFiles): string[] {
+/** The manifest's locales (none when it does not parse). */
+export function manifestLocales(files: DraftFiles): string[] {
   try {
     const manifest = JSON.parse(files['manifest.json'] ?? '{}') as { locales?: unknown };
     if (Array.isArray(manifest.locales)) return manifest.locales.filter((l) => typeof l === 'string');
@@ -40,7 +41,8 @@ function manifestLocales(files: DraftFiles): string[] {
   return [];
 }
 
-function localeStrings(files: DraftFiles, locale: string): Record<string, unknown> {
+/** A locale file's strings; refuses a file that is not a JSON object. */
+export function localeStrings(files: DraftFiles, locale: string): Record<string, unknown> {
   const file = `locales/${locale}.json`;
   const text = files[file];
   if (text === undefined) return {};
@@ -160,29 +162,6 @@ export function addParagraph(
     throw badInput('after', 'print.yaml could not take a line after that block; add it in the code view');
   changes['print.yaml'] = yaml;
   return { changes, path: `body[${after + 1}]`, key };
-}
-
-/** The data contract's fields (manifest.json dataSchema), as paths to insert as `{{path}}`. */
-export function contractFields(files: DraftFiles): string[] {
-  let schema: unknown;
-  try {
-    schema = (JSON.parse(files['manifest.json'] ?? '{}') as { dataSchema?: unknown }).dataSchema;
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  const visit = (node: unknown, prefix: string): void => {
-    const props = (node as { properties?: Record<string, unknown> } | undefined)?.properties;
-    if (!props || typeof props !== 'object') return;
-    for (const [name, child] of Object.entries(props)) {
-      const path = prefix ? `${prefix}.${name}` : name;
-      const type = (child as { type?: unknown }).type;
-      if (type === 'object') visit(child, path);
-      else if (type !== 'array') out.push(path);
-    }
-  };
-  visit(schema, '');
-  return out;
 }
 
 /**

@@ -13,11 +13,12 @@ export {
 } from './assets.ts';
 export {
   addParagraph,
-  contractFields,
   setStrings,
   type TextBlockView,
   textBlocksOf,
 } from './block-edits.ts';
+export { dropIndex, moveBlock } from './block-order.ts';
+export { type BlockProps, blockPropsOf, setBlockProps } from './block-props.ts';
 export {
   applyThemeForm,
   approveBrandTheme,
@@ -28,6 +29,8 @@ export {
   themeFormOf,
 } from './brand-theme.ts';
 export { canvasPagePng, type DraftCanvas, draftCanvas } from './canvas.ts';
+export { type ContractField, contractFields } from './contract-fields.ts';
+export { draftHistoryCounts, stepDraftHistory } from './draft-history.ts';
 export {
   addEmailBlock,
   addEmailSection,
@@ -47,6 +50,7 @@ export { firstPagePng, firstPagesPixelDiff } from './page-diff.ts';
 export { PROOF_DPI, type ProofCase, proofPdf, proofSet } from './proofs.ts';
 export { resolveFileSet } from './refs.ts';
 export { previewDraft, renderDraftChannel } from './render-draft.ts';
+export { BUILDER_OPS, conditionOf, type RuleForm, type RuleOp, ruleFormOf } from './rule-builder.ts';
 export {
   createDraftFromStarter,
   listStarters,
@@ -56,6 +60,9 @@ export {
   type Starter,
   type StarterId,
 } from './starters.ts';
+export type { ColumnForm } from './table-columns.ts';
+export { editTable, type MovedLine, type TableEdit, type TableEditResult } from './table-edits.ts';
+export { type TableBlockView, type TableColumnView, tableBlockOf } from './table-view.ts';
 export {
   approveDraft,
   approversOf,

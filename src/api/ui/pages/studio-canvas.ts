@@ -1,17 +1,25 @@
 import type { BlockBox } from '../../../render/heavy.ts';
 import type { DraftRecord } from '../../../store/index.ts';
-import type { DraftCanvas, TextBlockView } from '../../../studio/heavy.ts';
+import type { ContractField, DraftCanvas, TableBlockView, TextBlockView } from '../../../studio/heavy.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { canvasStrings } from '../i18n/studio-canvas.ts';
 import { type PageContext, page } from '../layout.ts';
+import { type BlockFormView, bandBox, blockForm, type HistoryView, historyBar } from './studio-block-form.ts';
+import { type TableNotice, tableForm } from './studio-table-form.ts';
 
 export interface CanvasView {
   canvas: DraftCanvas | undefined;
   /** The chosen block's path (`body[3]`), if any. */
   block: string | undefined;
   /** The data contract's fields, inserted into a text as `{{field}}`. */
-  fields: string[];
+  fields: ContractField[];
+  /** The chosen block's columns when it is a table, and the lines the last table edit moved. */
+  table?: TableBlockView | undefined;
+  tableNotices?: TableNotice[];
   message?: { kind: 'error' | 'ok'; text: string } | undefined;
+  /** The chosen body block's order, spacing and visibility rule; the draft's undo/redo counts. */
+  blockForm?: BlockFormView | undefined;
+  history?: HistoryView | undefined;
 }
 
 /** A template text with its `{{…}}` variables as chips. */
@@ -63,7 +71,9 @@ function pagesOf(ctx: PageContext, draft: DraftRecord, view: CanvasView, canvas:
 <svg class="block-map" viewBox="0 0 ${canvas.pageWidth} ${canvas.pageHeight}" preserveAspectRatio="none" role="group" aria-label="${c.pageLabel} ${n}">${canvas.boxes
       .filter((b) => b.page === n)
       .map((b) =>
-        boxOf(ctx, `${base}/canvas?${q({ block: b.path })}#block-form`, canvas, b, b.path === view.block),
+        b.path.startsWith('body[')
+          ? boxOf(ctx, `${base}/canvas?${q({ block: b.path })}#block-form`, canvas, b, b.path === view.block)
+          : bandBox(ctx, base, b),
       )}</svg></div>`,
   )}`;
 }
@@ -91,6 +101,17 @@ ${localeFields(canvas, (l) => text.strings[key]?.[l] ?? '', c.textIn)}
   )}`;
 }
 
+/** The data contract's fields as buttons that insert `{{field}}` into the chosen locale's text. */
+function fieldList(ctx: PageContext, canvas: DraftCanvas, fields: readonly ContractField[]): SafeHtml {
+  const c = canvasStrings(ctx.locale);
+  return html`<section id="insert-field"><h3>${c.variables}</h3><p class="muted">${c.insertField}</p>
+<label>${c.insertInto} <select id="insert-locale">${canvas.locales.map((l) => html`<option>${l}</option>`)}</select></label>
+<ul class="field-list" id="contract-fields">${fields.map(
+    (f) =>
+      html`<li><button type="button" class="chip" data-insert="{{${f.path}}}" title="${f.description ?? f.type}">${f.path}</button>${f.description ? html` <small class="muted">${f.description}</small>` : ''}</li>`,
+  )}</ul></section>`;
+}
+
 /** The draft's canvas: its pages with a box per body block, and the chosen block's forms beside them. */
 export function canvasPage(ctx: PageContext, draft: DraftRecord, view: CanvasView): SafeHtml {
   const c = canvasStrings(ctx.locale);
@@ -113,12 +134,15 @@ ${
     ? html`<form class="search" method="get" action="${base}/canvas">
   <label>${ctx.t.studioLocale} <select name="locale">${canvas.locales.map((l) => html`<option ${l === locale ? 'selected' : ''}>${l}</option>`)}</select></label>
   <button type="submit">${ctx.t.studioRefresh}</button></form>
+${draft.status === 'draft' && view.history ? historyBar(ctx, base, q, view.history) : ''}
 <div class="canvas-layout"><div class="canvas-pages" id="canvas-pages">${pagesOf(ctx, draft, view, canvas)}</div>
 <aside class="card canvas-form" id="block-form">${
         chosen === undefined
           ? html`<p class="muted">${c.chooseBlock}</p>`
           : html`<h2>${c.block} <code>${view.block}</code> · ${chosen}</h2>
+${view.blockForm ? blockForm(ctx, base, q, view.blockForm, draft.status === 'draft') : ''}
 ${text ? textForm(ctx, `${base}/canvas/text?${q}`, canvas, text) : ''}
+${view.table ? tableForm(ctx, `${base}/canvas/table?${q}`, view.table, view.tableNotices ?? [], draft.status === 'draft') : ''}
 ${
   draft.status === 'draft'
     ? html`<form class="stack" method="post" action="${base}/canvas/add?${q}" id="add-paragraph">${csrf}
@@ -127,10 +151,10 @@ ${localeFields(canvas, () => '', c.textIn)}
 <button class="primary" type="submit" id="add-paragraph-button">${c.addButton}</button></form>`
     : ''
 }
-<h3>${c.variables}</h3><p class="muted">${c.insertField}</p>
-<p class="chips" id="contract-fields">${view.fields.map((f) => html`<button type="button" class="chip" data-insert="{{${f}}}">${f}</button>`)}</p>`
+${fieldList(ctx, canvas, view.fields)}`
       }</aside></div>
-<script src="/assets/studio-canvas.js" defer></script>`
+<script src="/assets/studio-canvas.js" defer></script>
+<script src="/assets/studio-blocks.js" defer></script>`
     : ''
 }`,
   );

@@ -20,12 +20,14 @@ import type { UiLocale } from '../i18n/index.ts';
 import { canvasStrings } from '../i18n/studio-canvas.ts';
 import { pageContext, sendPage } from '../layout.ts';
 import { type CanvasView, canvasPage } from '../pages/studio-canvas.ts';
+import { blockDoneMessage, blockViewOf, studioBlockRoutes } from './studio-blocks.ts';
+import { studioTableRoute, tableDoneMessage, tableOfBlock } from './studio-table.ts';
 
 const SCRIPT = fs.readFileSync(path.join(import.meta.dirname, '..', 'assets', 'studio-canvas.js'));
 const LOCALE = /^[a-z]{2}(-[A-Z]{2})?$/;
 const BLOCK = /^body\[\d{1,4}\]$/;
 
-type Query = { locale?: string; block?: string; done?: string };
+type Query = { locale?: string; block?: string; done?: string; moved?: string };
 type Params = { Params: { id: string }; Querystring: Query; Body: Record<string, string | undefined> };
 
 /** The texts of a form: `text.<locale>` fields. */
@@ -77,7 +79,14 @@ export function studioCanvasPages(app: FastifyInstance): void {
       if (!isMissiveError(err)) throw err;
       problem ??= { kind: 'error', text: withoutServerPaths(err.message) };
     }
-    const view: CanvasView = { canvas, block, fields: contractFields(draft.files), message: problem };
+    const view: CanvasView = {
+      canvas,
+      block,
+      fields: contractFields(draft.files),
+      message: problem,
+      ...(await blockViewOf(db, draft, block)),
+      ...tableOfBlock(draft.files, block, request.query.moved),
+    };
     return sendPage(reply, canvasPage(pageContext(request), draft, view), status);
   }
 
@@ -114,12 +123,16 @@ export function studioCanvasPages(app: FastifyInstance): void {
   async function edit(
     request: FastifyRequest<Params>,
     reply: FastifyReply,
-    change: (files: Readonly<Record<string, string>>) => { changes: Record<string, string>; block?: string },
+    change: (files: Readonly<Record<string, string>>) => {
+      changes: Record<string, string>;
+      block?: string;
+      query?: Record<string, string>;
+    },
     done: string,
   ) {
     const draft = await requireDraft(db, request.params.id);
     try {
-      const { changes, block } = change(draft.files);
+      const { changes, block, query: extra } = change(draft.files);
       await editDraftFiles(db, studioActor(request), draft.id, changes);
       const query = new URLSearchParams({
         ...(request.query.locale && LOCALE.test(request.query.locale)
@@ -127,6 +140,7 @@ export function studioCanvasPages(app: FastifyInstance): void {
           : {}),
         ...(block ? { block } : {}),
         done,
+        ...extra,
       });
       return reply.redirect(`/ui/studio/drafts/${draft.id}/canvas?${query}#block-form`, 303);
     } catch (err) {
@@ -158,6 +172,9 @@ export function studioCanvasPages(app: FastifyInstance): void {
       'added',
     ),
   );
+
+  studioTableRoute(app, edit);
+  studioBlockRoutes(app, edit, show);
 }
 
 /** The message a redirect after an edit asks for (`?done=saved|added`). */
@@ -165,5 +182,8 @@ function doneMessage(locale: UiLocale, done: string | undefined): CanvasView['me
   const c = canvasStrings(locale);
   if (done === 'saved') return { kind: 'ok' as const, text: c.saved };
   if (done === 'added') return { kind: 'ok' as const, text: c.added };
-  return undefined;
+  const block = blockDoneMessage(locale, done);
+  if (block) return { kind: done === 'no-history' ? ('error' as const) : ('ok' as const), text: block };
+  const table = tableDoneMessage(locale, done);
+  return table ? { kind: 'ok' as const, text: table } : undefined;
 }
