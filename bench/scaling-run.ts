@@ -37,6 +37,8 @@ export interface EndToEndSample {
   wallSeconds: number;
   documentsPerSecond: number;
   reconciled: boolean;
+  /** Ledger rows that ended `failed`: a run with any is not a capacity figure (scaling.ts leaves it out). */
+  failedRows: number;
   byChannel: Record<string, Record<string, number>>;
   /** CPU seconds during the run, by process. */
   cpu: { workers: number[]; redis: number; postgres: number; sinks: number; bench: number };
@@ -145,6 +147,7 @@ export async function measureEndToEnd(
       wallSeconds,
       documentsPerSecond: base.customers / wallSeconds,
       reconciled: report.reconciliation.balanced,
+      failedRows: Object.values(byChannel).reduce((s, statuses) => s + (statuses.failed ?? 0), 0),
       byChannel,
       cpu: {
         workers: cpu1.workers.map((s, i) => s - cpu0.workers[i]!),

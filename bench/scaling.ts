@@ -4,7 +4,7 @@
  * statement run with 1 and then 2 `missive worker` processes against one shared redis-server and
  * PostgreSQL (bench/scaling-run.ts), same customers (BENCH_SCALING_CUSTOMERS, default 4,000). Each
  * run's CPU is split by process (/proc), with PostgreSQL's row writes per document and Redis memory.
- * Order 1, 2, 2, 1 (pure render: 1, 2, 2, 1 as well), so that load from other sessions drifting over
+ * Order 1, 2, 2, 1 workers (BENCH_SCALING_PLAN; pure render: 1, 2, 2, 1 threads), so that load from other sessions drifting over
  * the minutes falls on both sides alike; the load average is printed beside every run.
  */
 import fs from 'node:fs';
@@ -53,7 +53,9 @@ export async function benchScaling(root: string, bankFile: string): Promise<Scal
       say(`  ${sample.documentsPerSecond.toFixed(1)} docs/s in ${sample.wallSeconds.toFixed(1)} s`);
       endToEnd.push(sample);
     };
-    await run(1, 'a', true);
+    // BENCH_SCALING_PLAN: the workers of each end-to-end run, in order (the first also feeds the pure render).
+    const plan = (process.env.BENCH_SCALING_PLAN ?? '1,2,2,1').split(',').map(Number);
+    await run(plan[0]!, 'a', true);
     const pureRender: ScalingFigures['pureRender'] = [];
     for (const threads of [1, 2, 2, 1]) {
       const load = os.loadavg()[0]!;
@@ -64,9 +66,8 @@ export async function benchScaling(root: string, bankFile: string): Promise<Scal
       );
       pureRender.push({ threads, documentsPerSecond: m.perSecond, cpuMsPerDocument, load });
     }
-    await run(2, 'b');
-    await run(2, 'c');
-    await run(1, 'd');
+    for (const [i, workers] of plan.slice(1).entries()) await run(workers, `r${i}`);
+    const counted = endToEnd.filter((e) => e.failedRows === 0);
     const rateOf = (xs: { documentsPerSecond: number }[]) => mean(xs.map((x) => x.documentsPerSecond));
     return {
       customers,
@@ -74,8 +75,8 @@ export async function benchScaling(root: string, bankFile: string): Promise<Scal
       endToEnd,
       pure1: rateOf(pureRender.filter((p) => p.threads === 1)),
       pure2: rateOf(pureRender.filter((p) => p.threads === 2)),
-      e2e1: rateOf(endToEnd.filter((e) => e.workers === 1)),
-      e2e2: rateOf(endToEnd.filter((e) => e.workers === 2)),
+      e2e1: rateOf(counted.filter((e) => e.workers === 1)),
+      e2e2: rateOf(counted.filter((e) => e.workers === 2)),
     };
   } finally {
     await postgres.stop();
@@ -88,7 +89,9 @@ const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 const kb = (bytes: number) => (bytes / 1e3).toFixed(1);
 
 export function printScaling(f: ScalingFigures): void {
-  console.log(`\nScaling curve: ${f.customers} customers per end-to-end run (order 1, 2, 2, 1 workers)`);
+  console.log(
+    `\nScaling curve: ${f.customers} customers per end-to-end run (workers in this order: ${f.endToEnd.map((e) => e.workers).join(', ')})`,
+  );
   console.log('\n| render threads | docs/s | CPU ms/doc | load (1 min) |\n|---|---|---|---|');
   for (const p of f.pureRender) {
     console.log(
@@ -106,7 +109,7 @@ export function printScaling(f: ScalingFigures): void {
       ? `${kb((e.redis.peakBytes - e.redis.baselineBytes) / e.redis.chunksAtPeak)} (${e.redis.chunksAtPeak})`
       : 'n/a';
     console.log(
-      `| ${e.workers} | ${e.documentsPerSecond.toFixed(1)} | ${e.wallSeconds.toFixed(1)} | ${e.cpu.workers.map((s) => s.toFixed(1)).join(' + ')} | ${e.cpu.redis.toFixed(1)} | ${e.cpu.postgres.toFixed(1)} | ${e.cpu.sinks.toFixed(1)} | ${e.cpu.bench.toFixed(1)} | ${(total / e.wallSeconds).toFixed(2)} | ${((total / e.customers) * 1000).toFixed(1)} | ${e.rowWritesPerDocument.toFixed(1)} | ${e.commitsPerDocument.toFixed(1)} | ${kb(e.databaseBytesPerCustomer)} KB | ${mb(e.redis.peakBytes)} (${mb(e.redis.serverPeakBytes)}) | ${perChunk} | ${kb(e.archiveBytesPerCustomer)} | ${e.loadBefore[0]!.toFixed(1)} → ${e.loadAfter[0]!.toFixed(1)} | ${e.reconciled ? 'yes' : 'NO'} |`,
+      `| ${e.workers} | ${e.documentsPerSecond.toFixed(1)} | ${e.wallSeconds.toFixed(1)} | ${e.cpu.workers.map((s) => s.toFixed(1)).join(' + ')} | ${e.cpu.redis.toFixed(1)} | ${e.cpu.postgres.toFixed(1)} | ${e.cpu.sinks.toFixed(1)} | ${e.cpu.bench.toFixed(1)} | ${(total / e.wallSeconds).toFixed(2)} | ${((total / e.customers) * 1000).toFixed(1)} | ${e.rowWritesPerDocument.toFixed(1)} | ${e.commitsPerDocument.toFixed(1)} | ${kb(e.databaseBytesPerCustomer)} KB | ${mb(e.redis.peakBytes)} (${mb(e.redis.serverPeakBytes)}) | ${perChunk} | ${kb(e.archiveBytesPerCustomer)} | ${e.loadBefore[0]!.toFixed(1)} → ${e.loadAfter[0]!.toFixed(1)} | ${e.reconciled ? 'yes' : 'NO'}${e.failedRows ? `, ${e.failedRows} FAILED (left out of the means)` : ''} |`,
     );
   }
   console.log(
