@@ -11,7 +11,8 @@ import {
 import { type BlockBox, BlockMapper, type FlowMark } from './block-map.ts';
 import { drawBlock } from './blocks/index.ts';
 import type { DrawContext, Frame } from './context.ts';
-import type { StructElement, Tagger } from './tagging.ts';
+import type { StructElement } from './struct-element.ts';
+import type { Tagger } from './tagging.ts';
 
 function headerFor(layout: PrintLayout, pageIndex: number): Region | undefined {
   return pageIndex === 0 ? layout.header?.first : (layout.header?.following ?? layout.header?.first);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collectBytes, createPdfDocument } from './document.ts';
-import { pdfTextString, Tagger } from './tagging.ts';
+import { pdfTextString } from './struct-element.ts';
+import { Tagger } from './tagging.ts';
 
 /**
  * The Tagger writes the structure tree itself (issue 22 performance); these documents are drawn once

@@ -5,7 +5,7 @@ import { compileTemplate } from '../../templates/compile.ts';
 import { templatePackageFromFiles } from '../../templates/package-loader.ts';
 import { parsePrintLayout } from '../../templates/print-layout/parse.ts';
 import { renderPrint } from '../print.ts';
-import { createPdfDocument } from './document.ts';
+import { collectBytes, createPdfDocument } from './document.ts';
 import { Tagger } from './tagging.ts';
 
 const PAGE = 'page: { size: A4, margins: { top: 20mm, right: 20mm, bottom: 20mm, left: 20mm } }';
@@ -52,6 +52,64 @@ describe('Lang per span', () => {
     expect(tagger('zh-CN').langRuns('¥1,234.50，2026年11月')).toEqual([
       { text: '¥1,234.50，2026年11月', lang: undefined },
     ]);
+  });
+});
+
+/** The structure elements a Tagger wrote, as `S` or `S/Lang`, in the order they were written. */
+async function written(lang: string, draw: (tags: Tagger) => void): Promise<string[]> {
+  const doc = createPdfDocument({
+    asOf: '2026-11-30',
+    title: 't',
+    lang,
+    pdfa: false,
+    tagged: true,
+    fonts: [],
+  });
+  const bytes = collectBytes(doc);
+  doc.addPage({ size: 'A4', margin: 0 });
+  draw(new Tagger(doc, lang));
+  doc.end();
+  const text = Buffer.from(await bytes).toString('latin1');
+  return [...text.matchAll(/\/S \/(\w+)\n(?:\/Lang \(([^)]*)\)\n)?/g)].map(([, s, l]) =>
+    l ? `${s}/${l}` : `${s}`,
+  );
+}
+
+describe('Lang on the element that holds the text', () => {
+  const mark = (tags: Tagger, text: string) => tags.text(tags.langRuns(text), () => undefined);
+
+  it('an element whose text is all in the other script carries the Lang itself, without a Span', async () => {
+    const roles = await written('zh-CN', (tags) =>
+      tags.element('TR', {}, () => {
+        tags.element('TH', { scope: 'Row' }, () => mark(tags, 'SWIFT代码'));
+        tags.element('TD', {}, () => mark(tags, 'MSVBCNSH'));
+        tags.element('TD', {}, () => mark(tags, '¥1,234.50'));
+      }),
+    );
+    // The label is Chinese with an English word (a Span); the code is English; an amount has no script.
+    expect(roles).toEqual(['Span/en-GB', 'TH', 'TD/en-GB', 'TD', 'TR', 'Document']);
+  });
+
+  it('a Chinese name in an English letter: its own Lang when alone, a Span inside English text', async () => {
+    const roles = await written('en-GB', (tags) => {
+      tags.element('P', {}, () => mark(tags, '张伟'));
+      tags.element('P', {}, () => mark(tags, 'Dear 张伟,'));
+      tags.element('P', {}, () => {
+        mark(tags, 'Sincerely');
+        mark(tags, '罗娜');
+      });
+    });
+    expect(roles).toEqual(['P/zh-CN', 'Span/zh-CN', 'P', 'Span/zh-CN', 'P', 'Document']);
+  });
+
+  it('text in an artifact is one run: nothing there is tagged', async () => {
+    let runs: unknown;
+    await written('en-GB', (tags) =>
+      tags.artifact(() => {
+        runs = tags.langRuns('Wei 张伟');
+      }),
+    );
+    expect(runs).toEqual([{ text: 'Wei 张伟', lang: undefined }]);
   });
 });
 
