@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
+import { uploadAsset } from '../../src/studio/assets.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { bearer, seedUsers } from '../support/api.ts';
 import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
@@ -78,6 +80,32 @@ describe('studio e-mail designer routes', () => {
       `<mj-button href="https://bank.example/rates" background-color="{{@brand.colors.accent}}"`,
     );
     expect(JSON.parse(after['locales/zh-CN.json'] ?? '{}')['email.custom.button1']).toBe('查看利率');
+  });
+
+  it('sets an image from the asset library with its alt text in every locale', async () => {
+    const who = { actor: 'user:marketer1', user: 'marketer1', role: 'marketer' as const };
+    const png = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#0b3d6e' } })
+      .png()
+      .toBuffer();
+    const asset = await uploadAsset(temp.store.db, who, 'Spring banner.png', png);
+    const page = await get(`${base()}?block=0.0.0`);
+    expect(page.body).toContain(`<option value="${asset.name}">`);
+    const saved = await post(`${base()}/image?locale=en-GB&block=0.0.0`, {
+      asset: asset.name,
+      'alt.en-GB': 'Spring savings',
+      'alt.zh-CN': '春季储蓄',
+    });
+    expect(saved.statusCode).toBe(303);
+    const after = await files();
+    expect(after[`images/${asset.name}.b64`]).toBeTruthy();
+    expect(after['email.mjml']).toContain(`src="{{image '${asset.name}' 'images'}}"`);
+    expect(JSON.parse(after['locales/zh-CN.json'] ?? '{}')['email.custom.alt1']).toBe('春季储蓄');
+    // The preview frame draws it (as a data: URI, the frame's CSP allows nothing else).
+    const frame = await get(`/ui/studio/drafts/${draft}/email?locale=zh-CN`);
+    expect(frame.statusCode).toBe(200);
+    expect(frame.body).toMatch(
+      /<img[^>]*alt="春季储蓄"[^>]*src="data:image\/png;base64,|<img[^>]*src="data:image\/png;base64,[^"]*"[^>]*alt="春季储蓄"/,
+    );
   });
 
   it('speaks Chinese in the zh-CN interface', async () => {
