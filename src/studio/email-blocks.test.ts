@@ -123,6 +123,15 @@ describe('the e-mail designer’s blocks', () => {
     expect(JSON.parse(edited.changes['locales/en-GB.json']!)['email.custom.button1']).toBe('Go');
   });
 
+  it('keeps a button’s data-driven link when only its label changes', () => {
+    const statement = packageFiles('monthly-statement');
+    const button = emailBlocksOf(statement).blocks.find((b) => b.kind === 'button')!;
+    expect(button.attrs.href).toBe('{{portalUrl}}');
+    const edit = setButton(statement, button.path, { url: '{{portalUrl}}', texts: EN_ZH });
+    expect(edit.changes['email.mjml']).toBe(statement['email.mjml']);
+    expect(JSON.parse(edit.changes['locales/en-GB.json']!)[button.keys[0]!]).toBe(EN_ZH['en-GB']);
+  });
+
   it('removes a block’s whole lines and moves blocks by swapping their source', () => {
     const removed = removeEmailBlock(files, '4.0.1').changes['email.mjml']!;
     expect(changedLines(source, removed)).toEqual({

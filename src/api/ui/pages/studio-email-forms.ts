@@ -69,7 +69,7 @@ ${postForm(
   f,
   'button',
   'button-form',
-  html`<label>${e.link}<br><input type="url" name="url" value="${block.attrs.href ?? ''}" required maxlength="2000" size="50"></label>
+  html`<label>${e.link}<br><input type="text" inputmode="url" name="url" value="${block.attrs.href ?? ''}" required maxlength="2000" size="50"></label>
 ${localeFields(f, e.labelIn, (l) => (key ? (block.strings[key]?.[l] ?? '') : ''))}
 <button class="primary" type="submit">${e.saveButton}</button>`,
 )}`;
