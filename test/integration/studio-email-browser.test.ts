@@ -80,7 +80,11 @@ describe('studio e-mail designer in Chromium', () => {
   const shots = process.env.MISSIVE_UI_SCREENSHOTS;
 
   beforeAll(async () => {
-    studio = await openStudioBrowser('studio-email-ui', { trackingKey: TEST_TRACKING_KEY, height: 1100 });
+    studio = await openStudioBrowser('studio-email-ui', {
+      trackingKey: TEST_TRACKING_KEY,
+      height: 1100,
+      cjk: true,
+    });
     smtp = await startSmtpSink();
     twilio = await startTwilioSink(); // the campaign may send by SMS too; these customers have e-mail
     const db = studio.temp.store.db;
@@ -162,6 +166,8 @@ describe('studio e-mail designer in Chromium', () => {
     ]);
     await expect.poll(() => frameText(page, 'email-mobile')).toContain(HEADLINE['zh-CN']);
     expect(await frameText(page, 'email-desktop')).toContain('Customer 00003');
+    if (shots)
+      await page.screenshot({ path: `${shots}/studio-email-designer-zh-customer.png`, fullPage: true });
 
     const admin = await studio.signedIn('admin1');
     const published = await submitAndApprove(page, admin, draftUrl);

@@ -11,7 +11,7 @@ import type { DocumentData } from '../../src/templates/index.ts';
 import { loadPublishedTemplate } from '../../src/templates/load-published.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { seedUsers } from './api.ts';
-import { launchChromium, signedInPage } from './browser.ts';
+import { launchChromium, launchChromiumWithCjk, signedInPage } from './browser.ts';
 import { openTempStore, ROOT, type TempStore, testBatchDeps } from './stores.ts';
 
 /**
@@ -35,7 +35,12 @@ export interface StudioBrowser {
 
 export async function openStudioBrowser(
   prefix: string,
-  options: { trackingKey?: Uint8Array; height?: number } = {},
+  options: {
+    trackingKey?: Uint8Array;
+    height?: number;
+    /** Chromium with the npm package's Noto Sans SC (Chinese inside frames whose CSP loads no font). */
+    cjk?: boolean;
+  } = {},
 ): Promise<StudioBrowser> {
   const temp = await openTempStore(prefix);
   const firstVersion = (await publishTemplatePackage(temp.store.db, `${ROOT}/templates/monthly-statement`))
@@ -48,7 +53,7 @@ export async function openStudioBrowser(
     ...(options.trackingKey ? { feedback: { trackingKey: options.trackingKey } } : {}),
   });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
-  const browser = await launchChromium();
+  const browser = options.cjk ? await launchChromiumWithCjk(temp.dir) : await launchChromium();
   return {
     temp,
     batch,
