@@ -119,6 +119,19 @@ describe('studio canvas in Chromium: remove a table column', () => {
       for (const l of before.headers) expect(l.trimEnd().endsWith(balance), `${locale}: ${l}`).toBe(true);
       expect(after.headers.length, locale).toBe(before.headers.length);
       for (const l of after.headers) expect(l, `${locale}: ${l}`).not.toContain(balance);
+      if (locale === 'en-GB') {
+        // Where the amounts end (pdftotext -layout keeps columns; right-aligned columns end together):
+        // the carry lines' amount ended under Balance and now ends under Paid in.
+        const carryEnd = (text: string) =>
+          text
+            .split('\n')
+            .find((l) => l.includes(carried))
+            ?.trimEnd().length ?? -1;
+        const headerEnd = (l: string, header: string) => l.indexOf(header) + header.length;
+        const [beforeHeader = '', afterHeader = ''] = [before.headers[0], after.headers[0]];
+        expect(Math.abs(carryEnd(before.text) - headerEnd(beforeHeader, 'Balance'))).toBeLessThanOrEqual(2);
+        expect(Math.abs(carryEnd(after.text) - headerEnd(afterHeader, 'Paid in'))).toBeLessThanOrEqual(2);
+      }
       // The carried-forward and brought-forward lines still carry the balance, now in another column.
       for (const line of [carried, brought]) {
         const lines = after.text.split('\n').filter((l) => l.includes(line));
@@ -128,7 +141,7 @@ describe('studio canvas in Chromium: remove a table column', () => {
     }
   }, 120_000);
 
-  it('shows variables as chips and inserts a contract field into the chosen locale', async () => {
+  it('shows variables as chips, inserts a contract field into the chosen locale, adds and moves a table column', async () => {
     const page = await studio.signedIn('marketer1');
     const draftUrl = await newDraftFrom(page, studio.base, studio.firstVersion);
     await page.goto(`${draftUrl}/canvas?block=body%5B2%5D`);
@@ -155,5 +168,21 @@ describe('studio canvas in Chromium: remove a table column', () => {
     expect(chips.filter((c) => c === 'customer.name').length).toBe(
       (`${before}{{customer.name}}`.match(/\{\{customer\.name\}\}/g) ?? []).length,
     );
+
+    // A new column from the rows' contract fields, headers in both locales; then moved up one place.
+    await page.goto(`${draftUrl}/canvas?block=body%5B4%5D`);
+    await page.selectOption('#add-column-field', 'amount');
+    await page.fill('#add-column input[name="header.new.en-GB"]', 'Amount');
+    await page.fill('#add-column input[name="header.new.zh-CN"]', '金额');
+    await page.fill('#add-column input[name="width.new"]', '22mm');
+    await page.selectOption('#add-column select[name="align.new"]', 'right');
+    await posting(page, page.click('#add-column-button'));
+    expect(await page.textContent('#canvas-message')).toBe('Column added');
+    const columns = () =>
+      page.locator('#table-form fieldset').evaluateAll((f) => f.map((e) => e.getAttribute('data-column')));
+    expect(await columns()).toEqual(['date', 'description', 'paidOut', 'paidIn', 'balance', 'amount']);
+    expect(await page.inputValue('input[name="header.amount.zh-CN"]')).toBe('金额');
+    await posting(page, page.click('button[value="up:amount"]'));
+    expect(await columns()).toEqual(['date', 'description', 'paidOut', 'paidIn', 'amount', 'balance']);
   }, 60_000);
 });
