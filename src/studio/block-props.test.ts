@@ -23,6 +23,7 @@ describe("a body block's spacing and condition in print.yaml", () => {
   it('reads them in millimetres', () => {
     expect(blockPropsOf(files, 2)).toEqual({
       type: 'text',
+      count: 12,
       spaceBefore: undefined,
       spaceAfter: 2,
       when: undefined,

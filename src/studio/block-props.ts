@@ -13,6 +13,8 @@ type DraftFiles = Readonly<Record<string, string>>;
 /** What the block form shows. */
 export interface BlockProps {
   type: string;
+  /** How many blocks the body has. */
+  count: number;
   /** In millimetres, rounded to 0.1; undefined when the block has none. */
   spaceBefore: number | undefined;
   spaceAfter: number | undefined;
@@ -49,10 +51,11 @@ function mm(value: unknown): number | undefined {
 
 /** Body block `index`'s type, spacing (mm) and condition as print.yaml has them. */
 export function blockPropsOf(files: DraftFiles, index: number): BlockProps {
-  const { item } = bodyItem(files['print.yaml'] ?? '', index);
+  const { item, count } = bodyItem(files['print.yaml'] ?? '', index);
   const when = item.get('when');
   return {
     type: String(item.get('type') ?? ''),
+    count,
     spaceBefore: mm(item.get('spaceBefore')),
     spaceAfter: mm(item.get('spaceAfter')),
     when: typeof when === 'string' ? when : undefined,

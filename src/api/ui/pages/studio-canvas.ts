@@ -4,7 +4,14 @@ import type { ContractField, DraftCanvas, TableBlockView, TextBlockView } from '
 import { html, type SafeHtml } from '../html.ts';
 import { canvasStrings } from '../i18n/studio-canvas.ts';
 import { type PageContext, page } from '../layout.ts';
-import { type BlockFormView, bandBox, blockForm, type HistoryView, historyBar } from './studio-block-form.ts';
+import {
+  type BlockFormView,
+  bandBox,
+  blockForm,
+  type HistoryView,
+  hiddenBlocks,
+  historyBar,
+} from './studio-block-form.ts';
 import { type TableNotice, tableForm } from './studio-table-form.ts';
 
 export interface CanvasView {
@@ -135,6 +142,7 @@ ${
   <label>${ctx.t.studioLocale} <select name="locale">${canvas.locales.map((l) => html`<option ${l === locale ? 'selected' : ''}>${l}</option>`)}</select></label>
   <button type="submit">${ctx.t.studioRefresh}</button></form>
 ${draft.status === 'draft' && view.history ? historyBar(ctx, base, q, view.history) : ''}
+${hiddenBlocks(ctx, (path) => `${base}/canvas?${new URLSearchParams({ locale, block: path })}#block-form`, canvas)}
 <div class="canvas-layout"><div class="canvas-pages" id="canvas-pages">${pagesOf(ctx, draft, view, canvas)}</div>
 <aside class="card canvas-form" id="block-form">${
         chosen === undefined
