@@ -170,4 +170,46 @@ describe('editing a table block on the page', () => {
       ),
     ).toMatch(/^width/);
   });
+
+  it('edits a table written in block style, with a total line, and no right-aligned column left', () => {
+    const yaml = [
+      'page: { size: A4, margins: { top: 10mm, right: 10mm, bottom: 10mm, left: 10mm } }',
+      'body:',
+      '  - type: table',
+      '    rows: transactions',
+      '    columns:',
+      '      # the date first',
+      '      - id: date',
+      '        header: Date',
+      "        value: '{{row.date}}'",
+      '        width: 30mm',
+      '      - id: amount # money',
+      '        header: "{{t \'table.amount\'}}"',
+      "        value: '{{row.amount}}'",
+      '        width: 40mm',
+      '        align: right',
+      '    total: { label: Total, column: amount, value: "{{sum.amount}}" }',
+      '',
+    ].join('\n');
+    const small = { ...files, 'print.yaml': yaml };
+    const { changes, moved } = editTable(small, 0, { kind: 'remove', id: 'amount' });
+    expect(moved).toEqual([{ line: 'total', from: 'amount', to: 'date' }]);
+    expect(changes['print.yaml']).toBe(
+      yaml.replace(/ {6}- id: amount # money\n(.*\n){4}/, '').replace('column: amount', 'column: date'),
+    );
+    // A literal header becomes a string id when its text is changed on the page.
+    const saved = editTable(small, 0, {
+      kind: 'save',
+      columns: { date: { headers: { 'en-GB': 'Day', 'zh-CN': '日' }, width: '30mm', align: 'left' } },
+    }).changes;
+    expect(saved['print.yaml']).toContain(
+      `      - { id: date, header: "{{t 'table.date2'}}", value: "{{row.date}}", width: 30mm }\n      - id: amount`,
+    );
+    expect(strings(saved, 'zh-CN')['table.date2']).toBe('日');
+    expect(
+      fail(() =>
+        editTable({ ...small, 'print.yaml': changes['print.yaml'] ?? '' }, 0, { kind: 'remove', id: 'date' }),
+      ),
+    ).toMatch(/at least one column/);
+  });
 });
