@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.ts';
 import { pdfPageToPng, pdfPageToPpm } from './pdf-png.ts';
-import { encodePng, parsePpm, pixelDiff } from './pixel-diff.ts';
+import { pixelDiff } from './pixel-diff.ts';
 import type { FileSet } from './refs.ts';
 import { renderDraftChannel } from './render-draft.ts';
+import { encodePng, parsePpm } from './rgb-image.ts';
 
 /** How a version's first print page is rendered for the diff: the locale and the as-of date. */
 export interface PageOptions {
@@ -44,5 +45,5 @@ export async function firstPagesPixelDiff(
     firstPagePdf(db, b, options).then((pdf) => pdfPageToPpm(pdf, 1)),
   ]);
   const { image, changed } = pixelDiff(parsePpm(pa), parsePpm(pb));
-  return { png: encodePng(image), changed };
+  return { png: await encodePng(image), changed };
 }

@@ -1,35 +1,22 @@
 import { spawn } from 'node:child_process';
 import { MissiveError } from '../core/errors.ts';
+import { encodePng, parsePpm } from './rgb-image.ts';
 
 /**
- * One PDF page as a PNG, through poppler's `pdftoppm` (Debian poppler-utils): the PDF goes in on
- * stdin, the PNG comes out on stdout, nothing touches the disk. A modest resolution (default 60 dpi,
- * an A4 page ≈ 500×700 px) keeps the side-by-side preview fast.
+ * One PDF page as a PNG: poppler's `pdftoppm` (Debian poppler-utils) rasterises it (the PDF in on
+ * stdin, the pixels out on stdout, nothing touches the disk) and sharp encodes the PNG
+ * (rgb-image.ts says why not pdftoppm's own). Default 60 dpi, an A4 page ≈ 500×700 px.
  */
-export function pdfPageToPng(pdf: Uint8Array, page: number, dpi = 60): Promise<Buffer> {
-  return pdfPageImage(pdf, page, dpi, 'png');
+export async function pdfPageToPng(pdf: Uint8Array, page: number, dpi = 60): Promise<Buffer> {
+  return encodePng(parsePpm(await pdfPageToPpm(pdf, page, dpi)));
 }
 
 /** The same page as a binary PPM (P6): raw RGB, what the pixel diff reads without a PNG decoder. */
 export function pdfPageToPpm(pdf: Uint8Array, page: number, dpi = 60): Promise<Buffer> {
-  return pdfPageImage(pdf, page, dpi, 'ppm');
-}
-
-function pdfPageImage(pdf: Uint8Array, page: number, dpi: number, format: 'png' | 'ppm'): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'pdftoppm',
-      [
-        ...(format === 'png' ? ['-png'] : []),
-        '-r',
-        String(dpi),
-        '-f',
-        String(page),
-        '-l',
-        String(page),
-        '-singlefile',
-        '-',
-      ],
+      ['-r', String(dpi), '-f', String(page), '-l', String(page), '-singlefile', '-'],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
     const out: Buffer[] = [];

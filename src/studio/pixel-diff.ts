@@ -1,35 +1,10 @@
-import { crc32, deflateSync } from 'node:zlib';
-import { MissiveError } from '../core/errors.ts';
+import type { RgbImage } from './rgb-image.ts';
 
 /**
- * A visual diff of two rendered pages: pixels that differ are red over a faded copy of the first page.
- * Pages come in as binary PPM from pdftoppm and the result goes out as PNG, encoded here with
- * node:zlib — a PNG encoder is a few lines and no image library is among the dependencies.
+ * A visual diff of two rendered pages: pixels that differ beyond `threshold` (sum of channel
+ * differences) are red over a faded copy of the first page; sizes may differ. Pages come in as RGB
+ * images (src/studio/rgb-image.ts).
  */
-export interface RgbImage {
-  width: number;
-  height: number;
-  /** width × height × 3 bytes, row by row. */
-  data: Uint8Array;
-}
-
-export function parsePpm(buf: Uint8Array): RgbImage {
-  const text = Buffer.from(buf.subarray(0, 64)).toString('latin1');
-  const match = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(text);
-  if (match?.[3] !== '255') throw badPpm('not an 8-bit binary PPM (P6)');
-  const width = Number(match[1]);
-  const height = Number(match[2]);
-  const data = buf.subarray(match[0].length, match[0].length + width * height * 3);
-  if (data.length !== width * height * 3) throw badPpm('PPM shorter than its header says');
-  return { width, height, data };
-}
-
-/** pdftoppm wrote something else than the page asked for (as pdf-png.ts reports its failures). */
-function badPpm(reason: string): MissiveError {
-  return new MissiveError('MSV_RENDER_FAILED', `pdftoppm output: ${reason}`, { tool: 'pdftoppm' });
-}
-
-/** Per-pixel difference beyond `threshold` (sum of channel differences); sizes may differ. */
 export function pixelDiff(a: RgbImage, b: RgbImage, threshold = 48): { image: RgbImage; changed: number } {
   const width = Math.max(a.width, b.width);
   const height = Math.max(a.height, b.height);
@@ -56,32 +31,4 @@ export function pixelDiff(a: RgbImage, b: RgbImage, threshold = 48): { image: Rg
     }
   }
   return { image: { width, height, data }, changed };
-}
-
-export function encodePng(img: RgbImage): Buffer {
-  const chunk = (type: string, body: Buffer) => {
-    const head = Buffer.alloc(4);
-    head.writeUInt32BE(body.length);
-    const typed = Buffer.concat([Buffer.from(type, 'latin1'), body]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(typed) >>> 0);
-    return Buffer.concat([head, typed, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(img.width, 0);
-  ihdr.writeUInt32BE(img.height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // colour type: RGB
-  const stride = img.width * 3;
-  const raw = Buffer.alloc((stride + 1) * img.height);
-  for (let y = 0; y < img.height; y += 1) {
-    raw[y * (stride + 1)] = 0; // filter: none
-    raw.set(img.data.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
 }
