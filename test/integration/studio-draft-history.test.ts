@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openStoreAt, type Store } from '../../src/store/db.ts';
 import { DRAFT_HISTORY_LIMIT, draftHistoryCounts, listAudit } from '../../src/store/index.ts';
 import { stepDraftHistory } from '../../src/studio/draft-history.ts';
 import {
@@ -11,24 +14,40 @@ import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { seedUsers } from '../support/api.ts';
 import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
 
-/** Undo and redo of a draft's edits (issue 21 item 1), through the one save path every edit takes. */
-describe('studio draft history', () => {
-  let temp: TempStore;
+/**
+ * Undo and redo of a draft's edits (issue 21 item 1), through the one save path every edit takes;
+ * migration 0025 on SQLite and PostgreSQL.
+ */
+describe.each(['sqlite', 'postgres'] as const)('studio draft history on %s', (dialect) => {
+  let temp: TempStore | undefined;
+  let store: Store;
+  const schema = `draft_history_${randomUUID().replaceAll('-', '')}`;
   let version: string;
   const who = { actor: 'user:marketer1', user: 'marketer1', role: 'marketer' as const };
 
   beforeAll(async () => {
-    temp = await openTempStore('studio-draft-history');
-    await seedUsers(temp.store.db);
-    version = (await publishTemplatePackage(temp.store.db, `${ROOT}/templates/monthly-statement`)).id;
+    if (dialect === 'sqlite') {
+      temp = await openTempStore('studio-draft-history');
+      store = temp.store;
+    } else {
+      store = await openStoreAt({ databaseUrl: inject('databaseUrl'), schema, poolSize: 2 });
+    }
+    await seedUsers(store.db);
+    version = (await publishTemplatePackage(store.db, `${ROOT}/templates/monthly-statement`)).id;
   }, 60_000);
 
   afterAll(async () => {
-    await temp?.close();
+    if (temp) await temp.close();
+    else {
+      await store?.close();
+      const client = new pg.Client({ connectionString: inject('databaseUrl') });
+      await client.connect();
+      await client.query(`drop schema if exists ${schema} cascade`).finally(() => client.end());
+    }
   });
 
   it('undoes and redoes edits in order, a new edit drops the redo, an added file goes away on undo', async () => {
-    const db = temp.store.db;
+    const db = store.db;
     const draft = await createDraftFromVersion(db, who, version);
     const original = draft.files['print.yaml'] ?? '';
     await editDraftFiles(db, who, draft.id, { 'print.yaml': `${original}# one\n` });
@@ -57,7 +76,7 @@ describe('studio draft history', () => {
   }, 60_000);
 
   it(`keeps the newest ${DRAFT_HISTORY_LIMIT} edits, and refuses an undo once the draft is submitted`, async () => {
-    const db = temp.store.db;
+    const db = store.db;
     const draft = await createDraftFromVersion(db, who, version);
     const original = draft.files['print.yaml'] ?? '';
     for (let i = 0; i < DRAFT_HISTORY_LIMIT + 3; i++)

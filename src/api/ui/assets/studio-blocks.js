@@ -38,6 +38,10 @@
     if (!drag.moved && Math.hypot(event.clientX - drag.x, event.clientY - drag.y) < 6) return;
     drag.moved = true;
     drag.box.classList.add('dragging');
+    // Near the window's top or bottom edge the page scrolls, so a block can go to another page.
+    const edge = 60;
+    if (event.clientY < edge) window.scrollBy(0, -20);
+    else if (event.clientY > window.innerHeight - edge) window.scrollBy(0, 20);
     dropAt(event);
   });
   document.addEventListener('pointerup', (event) => {
