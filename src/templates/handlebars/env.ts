@@ -26,14 +26,29 @@ function compileOptions(context: TextContext) {
 }
 
 /**
+ * Compiled strings by context and source, process-wide: a delegate depends on nothing else (one
+ * environment, fixed options), so a template compiled again — the studio recompiles the whole
+ * package on every edit, runs compile each version once — reuses every string it shares with one
+ * compiled before. Bounded: the oldest entry goes first.
+ */
+const compiledTexts = new Map<string, TextDelegate>();
+const COMPILED_TEXTS_MAX = 20_000;
+
+/**
  * Compiles one string once. `precompile` runs the whole compiler now, so syntax errors and unknown
  * helpers surface at compile time; the returned delegate is compiled on its first call and reused.
  */
 export function compileText(source: string, context: TextContext): TextDelegate {
+  const key = `${context}\u0000${source}`;
+  const known = compiledTexts.get(key);
+  if (known) return known;
   const options = compileOptions(context);
   const ast = env.parse(source);
   env.precompile(ast, options);
-  return env.compile(ast, options) as TextDelegate;
+  const delegate = env.compile(ast, options) as TextDelegate;
+  compiledTexts.set(key, delegate);
+  if (compiledTexts.size > COMPILED_TEXTS_MAX) compiledTexts.delete(compiledTexts.keys().next().value!);
+  return delegate;
 }
 
 /** The parsed program, for lint-style walks (which locale ids a string uses). */

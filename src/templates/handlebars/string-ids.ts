@@ -15,8 +15,22 @@ export interface TextLint {
   problems: string[];
 }
 
-/** Walks one string's syntax tree once at compile time. */
+/** Lints by source, process-wide and bounded, as env.ts keeps compiled strings (same reason). */
+const linted = new Map<string, TextLint>();
+const LINTED_MAX = 20_000;
+
+/** Walks one string's syntax tree once at compile time (a copy: callers may keep or change it). */
 export function lintText(source: string): TextLint {
+  let lint = linted.get(source);
+  if (!lint) {
+    lint = walkText(source);
+    linted.set(source, lint);
+    if (linted.size > LINTED_MAX) linted.delete(linted.keys().next().value!);
+  }
+  return { ids: [...lint.ids], problems: [...lint.problems] };
+}
+
+function walkText(source: string): TextLint {
   const out: TextLint = { ids: [], problems: [] };
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) {
