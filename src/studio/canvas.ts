@@ -5,10 +5,9 @@ import type { Database } from '../store/index.ts';
 import { PAGE_SIZES } from '../templates/index.ts';
 import { type TextBlockView, textBlocksOf, withMissingFilled } from './block-edits.ts';
 import { pdfPageToPng } from './pdf-png.ts';
-import { PROOF_DPI } from './proofs.ts';
 import { compileDraft, type DraftPreviewRequest, draftData, renderDraftPrint } from './render-draft.ts';
 
-/** What the canvas view draws: the pages (as the proofs' 150 dpi images) and a box per body block. */
+/** What the canvas view draws: the pages (images at screen resolution) and a box per body block. */
 export interface DraftCanvas {
   locale: string;
   locales: string[];
@@ -56,7 +55,16 @@ export async function draftCanvas(db: Kysely<Database>, req: DraftPreviewRequest
 }
 
 /**
- * Page `page` of the canvas's document as a PNG at the proofs' 150 dpi: the same render as
+ * The canvas shows pages at screen resolution: 96 dpi is one image pixel per CSS pixel for a page
+ * drawn at its real size (A4: 794 px, the canvas column is at most 820 px), and `scale` 2 serves
+ * high-density screens (the page's srcset). The proofs keep their 150 dpi for zooming in.
+ */
+export const CANVAS_DPI = 96;
+export const CANVAS_SCALES = [1, 2] as const;
+export type CanvasScale = (typeof CANVAS_SCALES)[number];
+
+/**
+ * Page `page` of the canvas's document as a PNG at screen resolution × `scale`: the same render as
  * draftCanvas (kept by renderDraftPrint, so the canvas and its images render once), drawn even when a
  * translation is missing. Undefined when the document has no such page.
  */
@@ -64,8 +72,9 @@ export async function canvasPagePng(
   db: Kysely<Database>,
   req: DraftPreviewRequest,
   page: number,
+  scale: CanvasScale = 1,
 ): Promise<Buffer | undefined> {
   const { artifact } = await renderDraftPrint(db, { ...req, files: withMissingFilled(req.files) });
   if (page < 1 || page > (artifact.pages ?? 0)) return undefined;
-  return pdfPageToPng(artifact.bytes, page, PROOF_DPI);
+  return pdfPageToPng(artifact.bytes, page, CANVAS_DPI * scale);
 }

@@ -28,7 +28,7 @@ export {
   type ThemeForm,
   themeFormOf,
 } from './brand-theme.ts';
-export { canvasPagePng, type DraftCanvas, draftCanvas } from './canvas.ts';
+export { CANVAS_SCALES, type CanvasScale, canvasPagePng, type DraftCanvas, draftCanvas } from './canvas.ts';
 export { type ContractField, contractFields } from './contract-fields.ts';
 export { draftHistoryCounts, stepDraftHistory } from './draft-history.ts';
 export {

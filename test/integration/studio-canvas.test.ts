@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
@@ -80,6 +81,24 @@ describe('studio canvas routes', () => {
     const fixed = await get(`/ui/studio/drafts/${draft}/canvas?locale=en-GB&block=body%5B3%5D&done=saved`);
     expect(fixed.body).not.toContain('data-missing');
     expect(fixed.body).toContain('id="canvas-message"');
+  });
+
+  it('serves page images at screen resolution, twice that for high-density screens, and refuses other scales', async () => {
+    const page = await get(`/ui/studio/drafts/${draft}/canvas?locale=en-GB`);
+    expect(page.body).toMatch(
+      /<img src="[^"]*\/canvas\/page\/1\?locale=en-GB&amp;scale=1" srcset="[^"]*scale=2 2x"/,
+    );
+    const width = async (scale: string) => {
+      const image = await get(`/ui/studio/drafts/${draft}/canvas/page/1?locale=en-GB&scale=${scale}`);
+      expect(image.statusCode).toBe(200);
+      expect(image.headers['content-type']).toBe('image/png');
+      return (await sharp(image.rawPayload).metadata()).width;
+    };
+    expect(await width('1')).toBe(794); // A4 at 96 dpi: one pixel per CSS pixel
+    expect(await width('2')).toBe(1588);
+    const refused = await get(`/ui/studio/drafts/${draft}/canvas/page/1?locale=en-GB&scale=3`);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('scale');
   });
 
   it('refuses an empty locale and a block that does not exist, naming the field', async () => {

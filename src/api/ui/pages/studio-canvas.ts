@@ -74,7 +74,7 @@ function pagesOf(ctx: PageContext, draft: DraftRecord, view: CanvasView, canvas:
   return html`${Array.from({ length: canvas.pages }, (_, i) => i + 1).map(
     (
       n,
-    ) => html`<div class="canvas-page" data-page="${n}"><img src="${base}/canvas/page/${n}?${q()}" alt="${c.pageLabel} ${n}">
+    ) => html`<div class="canvas-page" data-page="${n}"><img src="${base}/canvas/page/${n}?${q({ scale: '1' })}" srcset="${base}/canvas/page/${n}?${q({ scale: '2' })} 2x" alt="${c.pageLabel} ${n}">
 <svg class="block-map" viewBox="0 0 ${canvas.pageWidth} ${canvas.pageHeight}" preserveAspectRatio="none" role="group" aria-label="${c.pageLabel} ${n}">${canvas.boxes
       .filter((b) => b.page === n)
       .map((b) =>

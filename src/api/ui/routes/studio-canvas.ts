@@ -5,6 +5,7 @@ import { lastDayOfPreviousMonth } from '../../../core/dates.ts';
 import { isMissiveError, MissiveError } from '../../../core/errors.ts';
 import {
   addParagraph,
+  CANVAS_SCALES,
   canvasPagePng,
   contractFields,
   type DraftCanvas,
@@ -27,7 +28,7 @@ const SCRIPT = fs.readFileSync(path.join(import.meta.dirname, '..', 'assets', 's
 const LOCALE = /^[a-z]{2}(-[A-Z]{2})?$/;
 const BLOCK = /^body\[\d{1,4}\]$/;
 
-type Query = { locale?: string; block?: string; done?: string; moved?: string };
+type Query = { locale?: string; block?: string; done?: string; moved?: string; scale?: string };
 type Params = { Params: { id: string }; Querystring: Query; Body: Record<string, string | undefined> };
 
 /** The texts of a form: `text.<locale>` fields. */
@@ -101,6 +102,11 @@ export function studioCanvasPages(app: FastifyInstance): void {
       const page = Number(request.params.page);
       const draft = await requireDraft(db, request.params.id);
       const locale = LOCALE.test(request.query.locale ?? '') ? request.query.locale : undefined;
+      const scale = CANVAS_SCALES.find((s) => String(s) === (request.query.scale ?? '1'));
+      if (scale === undefined)
+        throw new MissiveError('MSV_API_BAD_REQUEST', `scale: one of ${CANVAS_SCALES.join(', ')}`, {
+          field: 'scale',
+        });
       const png = Number.isInteger(page)
         ? await canvasPagePng(
             db,
@@ -112,6 +118,7 @@ export function studioCanvasPages(app: FastifyInstance): void {
               ...(locale ? { locale } : {}),
             },
             page,
+            scale,
           )
         : undefined;
       if (!png)
