@@ -10,7 +10,7 @@ import { decodeEmail, type SmsEncoding, smsSegments } from '../render/index.ts';
 import { previewOffers, withOffers } from '../rules/index.ts';
 import { type Database, getCustomer } from '../store/index.ts';
 import { type CompiledTemplate, compileTemplateAsync } from '../templates/heavy.ts';
-import { type DocumentData, templatePackageFromFiles } from '../templates/index.ts';
+import { type DocumentData, packageSha256, templatePackageFromFiles } from '../templates/index.ts';
 
 /** The as-of date when a caller gives none (the routes pass the end of last month). */
 export const STUDIO_AS_OF = '2026-10-31';
@@ -34,12 +34,14 @@ export async function compileDraft(
   name: string,
   files: Readonly<Record<string, string>>,
 ): Promise<CompiledTemplate> {
-  const pkg = templatePackageFromFiles(name, files);
-  let entry = compiled.get(pkg.sha256);
+  // The package's hash first: reading the package checks every file (print.yaml parsed whole), which
+  // a preview of a package compiled before need not do again.
+  const sha256 = packageSha256(files);
+  let entry = compiled.get(sha256);
   if (!entry) {
-    entry = compileTemplateAsync(pkg);
-    compiled.set(pkg.sha256, entry);
-    entry.catch(() => compiled.delete(pkg.sha256));
+    entry = Promise.resolve().then(() => compileTemplateAsync(templatePackageFromFiles(name, files)));
+    compiled.set(sha256, entry);
+    entry.catch(() => compiled.delete(sha256));
     if (compiled.size > COMPILED_CACHE) compiled.delete(compiled.keys().next().value!);
   }
   return entry;

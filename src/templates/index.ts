@@ -31,7 +31,7 @@ export type { TemplateText, TextLocation } from './handlebars/template-text.ts';
 export { maskDigits } from './helpers/mask.ts';
 export type { CorrectableField } from './manifest.ts';
 export { missingOfferImages, requireOfferImages } from './offer-images.ts';
-export { loadTemplatePackage, templatePackageFromFiles } from './package-loader.ts';
+export { loadTemplatePackage, packageSha256, templatePackageFromFiles } from './package-loader.ts';
 export type {
   AddressBlock,
   BarcodeBlock,

@@ -43,6 +43,30 @@ export function encodeMatrix(
   errorCorrection: string,
   field: string,
 ): Matrix {
+  const key = `${symbology}\u0000${errorCorrection}\u0000${text}`;
+  let matrix = recentMatrices.get(key);
+  if (!matrix) {
+    matrix = encodeMatrixNow(symbology, text, errorCorrection, field);
+    recentMatrices.set(key, matrix);
+    if (recentMatrices.size > RECENT_MATRICES_MAX) recentMatrices.delete(recentMatrices.keys().next().value!);
+  }
+  return matrix;
+}
+
+/**
+ * The last symbols encoded, by what decides them: a QR code takes bwip-js ~30 ms, and a studio
+ * preview or canvas renders the same sample's code on every edit. A run's codes differ per customer,
+ * so few are kept.
+ */
+const recentMatrices = new Map<string, Matrix>();
+const RECENT_MATRICES_MAX = 64;
+
+function encodeMatrixNow(
+  symbology: 'qrcode' | 'datamatrix',
+  text: string,
+  errorCorrection: string,
+  field: string,
+): Matrix {
   if (text === '') fail(symbology, field, 'empty value');
   const options = symbology === 'qrcode' ? { eclevel: errorCorrection } : {};
   const [raw] = encoded(symbology, field, () =>
