@@ -7,10 +7,9 @@ import { defineConfig } from 'vitest/config';
  *   again for each of ~110 files cost more than the tests themselves (387 s → 113 s measured).
  *   Two workers: these tests only use the CPU.
  * - `integration` (test/integration/): real servers started once (test/global-setup.ts), child
- *   processes and Chromium; one file at a time (they start processes and browsers that need the
- *   cores), in one worker that also keeps its imports (15 API files: import 160 s → 21 s, all
- *   passing). Files already isolate what they share: unique queue prefixes and schemas, temporary
- *   folders, environment variables restored in afterAll.
+ *   processes and Chromium; each file in its own process (a file's leftover clients and timers end
+ *   with it), two files at a time: one file keeps a core about 40 % busy — it waits for its child
+ *   processes, servers and browser — so a second file uses the other core.
  */
 export default defineConfig({
   test: {
@@ -35,8 +34,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
-          isolate: false,
-          maxWorkers: 1,
+          maxWorkers: 2,
           sequence: { groupOrder: 1 },
         },
       },
