@@ -1,13 +1,5 @@
-import { setStrings } from './block-edits.ts';
-import {
-  badInput,
-  type DraftFiles,
-  elementAt,
-  emailBody,
-  localeStrings,
-  manifestLocales,
-  T_CALL,
-} from './email-blocks.ts';
+import { badInput, type DraftFiles, localeStrings, manifestLocales, setStrings } from './block-edits.ts';
+import { elementAt, emailBody, T_CALL } from './email-blocks.ts';
 import type { MjmlElement } from './mjml-source.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { MissiveError } from '../core/errors.ts';
+import { badInput, type DraftFiles, localeStrings, manifestLocales } from './block-edits.ts';
 import { attrOf, childTagged, type MjmlElement, parseMjmlSource } from './mjml-source.ts';
 
 /**
@@ -7,7 +7,7 @@ import { attrOf, childTagged, type MjmlElement, parseMjmlSource } from './mjml-s
  * each with a stable path (`2`, `2.0`, `2.0.3`: indexes among the elements of mj-body, of the section,
  * of the column) and, for text and buttons, the strings their `{{t '…'}}` calls name in every locale.
  */
-export type DraftFiles = Readonly<Record<string, string>>;
+export type { DraftFiles };
 
 export type EmailBlockKind =
   | 'section'
@@ -67,36 +67,6 @@ export interface EmailOutline {
 
 export const T_CALL = /\{\{\s*t\s+'([^']+)'\s*\}\}/g;
 const PICTURE = /^\{\{\s*image\s+'([\w-]+\.(?:png|jpe?g))'\s+'images'\s*\}\}$/i;
-
-export function badInput(field: string, message: string): MissiveError {
-  return new MissiveError('MSV_API_BAD_REQUEST', `${field}: ${message}`, { field });
-}
-
-/** The manifest's locales (none when it does not parse: the lint says so). */
-export function manifestLocales(files: DraftFiles): string[] {
-  try {
-    const manifest = JSON.parse(files['manifest.json'] ?? '{}') as { locales?: unknown };
-    if (Array.isArray(manifest.locales)) return manifest.locales.filter((l) => typeof l === 'string');
-  } catch {
-    // fall through
-  }
-  return [];
-}
-
-/** A locale file's strings; a file that is not a JSON object is refused (fix it in the code view). */
-export function localeStrings(files: DraftFiles, locale: string): Record<string, unknown> {
-  const file = `locales/${locale}.json`;
-  const text = files[file];
-  if (text === undefined) return {};
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw badInput(file, 'is not a JSON object of strings; fix it in the code view first');
-}
 
 /** email.mjml's mj-body element and the source. */
 export function emailBody(files: DraftFiles): { source: string; body: MjmlElement } {
