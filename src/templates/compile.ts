@@ -10,8 +10,8 @@ import { TemplateText } from './handlebars/template-text.ts';
 import { formatPath, type Problem, problemsError, problemsFromZod } from './issues.ts';
 import { readLocaleStrings } from './locales.ts';
 import { localeFile, type Manifest, PRINT_LAYOUT_FILE } from './manifest.ts';
-import { attachImages, checkPackageImages } from './print-layout/images.ts';
-import { parsePrintLayout } from './print-layout/parse.ts';
+import { attachImages, checkPackageImages, type ImageAsset } from './print-layout/images.ts';
+import { takeParsedLayout } from './print-layout/parse.ts';
 import type { PrintLayout } from './print-layout/schema.ts';
 import { forEachText } from './print-layout/walk.ts';
 import type { DocumentData, TemplatePackage } from './types.ts';
@@ -58,7 +58,7 @@ function bindAll(file: string, context: TextContext, each: (bind: Binder) => voi
 }
 
 function compileLayout(pkg: TemplatePackage, ids: ReadonlySet<string>): PrintLayout {
-  const { layout, source } = parsePrintLayout(pkg.files[PRINT_LAYOUT_FILE] ?? '');
+  const { layout, source } = takeParsedLayout(pkg, pkg.files[PRINT_LAYOUT_FILE] ?? '');
   bindAll(PRINT_LAYOUT_FILE, 'print', (bind) =>
     forEachText(layout, (text, path) => bind(text, formatPath(path), source.lineOf(path))),
   );
@@ -77,11 +77,20 @@ function compileLayout(pkg: TemplatePackage, ids: ReadonlySet<string>): PrintLay
   return layout;
 }
 
+/** data: URIs by checked image (checked images are kept by their text, so a recompile finds them). */
+const dataUris = new WeakMap<ImageAsset, string>();
+
 /** The package's images as data: URIs (checked), for the `image` helper of e-mails. */
 function imageUris(pkg: TemplatePackage): ReadonlyMap<string, string> {
   const uris = new Map<string, string>();
-  for (const [src, image] of checkPackageImages(pkg.files))
-    uris.set(src, `data:image/${image.kind};base64,${image.bytes.toString('base64')}`);
+  for (const [src, image] of checkPackageImages(pkg.files)) {
+    let uri = dataUris.get(image);
+    if (uri === undefined) {
+      uri = `data:image/${image.kind};base64,${image.bytes.toString('base64')}`;
+      dataUris.set(image, uri);
+    }
+    uris.set(src, uri);
+  }
   return uris;
 }
 

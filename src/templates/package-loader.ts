@@ -7,7 +7,7 @@ import { MissiveError } from '../core/errors.ts';
 import { fileError, problemsError, problemsFromZod } from './issues.ts';
 import { checkSameIds, type LocaleStrings, readLocaleStrings } from './locales.ts';
 import { MANIFEST_FILE, type Manifest, manifestSchema, PRINT_LAYOUT_FILE } from './manifest.ts';
-import { parsePrintLayout } from './print-layout/parse.ts';
+import { keepParsedLayout, type ParsedLayout, parsePrintLayout } from './print-layout/parse.ts';
 import { parseJsonFile } from './source-file.ts';
 import type { TemplatePackage } from './types.ts';
 
@@ -65,18 +65,27 @@ export function templatePackageFromFiles(
   files: Readonly<Record<string, string>>,
 ): TemplatePackage {
   const manifest = readManifest(name, files);
+  let layout: { text: string; parsed: ParsedLayout } | undefined;
   if (manifest.channels.includes('print')) {
     const text = files[PRINT_LAYOUT_FILE];
     if (text === undefined)
       throw fileError(PRINT_LAYOUT_FILE, '(file)', 'missing: the manifest lists the print channel');
-    parsePrintLayout(text);
+    layout = { text, parsed: parsePrintLayout(text) };
   }
   const locales = new Map<string, LocaleStrings>(
     manifest.locales.map((l) => [l, readLocaleStrings(files, l)]),
   );
   checkSameIds(locales);
   const frozen = Object.freeze({ ...files });
-  return Object.freeze({ name, manifest, files: frozen, sha256: packageSha256(frozen) });
+  const pkg: TemplatePackage = Object.freeze({
+    name,
+    manifest,
+    files: frozen,
+    sha256: packageSha256(frozen),
+  });
+  // Its compile takes this parse instead of parsing print.yaml a second time.
+  if (layout) keepParsedLayout(pkg, layout.text, layout.parsed);
+  return pkg;
 }
 
 async function listFiles(root: string, dir = ''): Promise<string[]> {

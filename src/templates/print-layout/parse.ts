@@ -71,3 +71,23 @@ export function parsePrintLayout(text: string, file = PRINT_LAYOUT_FILE): Parsed
   if (problems.length > 0) throw problemsError('MSV_TEMPLATE_INVALID', file, problems);
   return { layout: parsed.data, source };
 }
+
+/** Layouts parsed while a package was read, by package, for its compile (see takeParsedLayout). */
+const parsedWith = new WeakMap<object, { text: string; parsed: ParsedLayout }>();
+
+/** Keeps the layout that `owner` (a package just read) was checked with, for takeParsedLayout. */
+export function keepParsedLayout(owner: object, text: string, parsed: ParsedLayout): void {
+  parsedWith.set(owner, { text, parsed });
+}
+
+/**
+ * The layout of `text` for `owner`'s compile: the one parsed when the package was read (reading checks
+ * print.yaml, parsed whole — ~20 ms for the statement's — and its compile needs the same result), else
+ * parsed now. Handed over once: compiling binds the layout's strings, so a second compile of the same
+ * package parses afresh.
+ */
+export function takeParsedLayout(owner: object, text: string): ParsedLayout {
+  const kept = parsedWith.get(owner);
+  parsedWith.delete(owner);
+  return kept?.text === text ? kept.parsed : parsePrintLayout(text);
+}
