@@ -21,6 +21,7 @@ export function openDispatch(deps: BatchDeps): DispatchStage | undefined {
       channels,
       policy: catalogDeliveryPolicy(deps.db),
       journal: deps.sendJournalDir ? openSendJournal(deps.sendJournalDir) : undefined,
+      stopping: deps.signal, // a lost Redis or a full disk: no new send starts
       // The feedback loop's exposures are counted when a message is sent, not only on `model update`.
       onSent: async (communicationId, trx) => void (await recordExposures(trx, communicationId)),
     },

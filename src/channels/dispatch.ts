@@ -56,6 +56,12 @@ export interface DispatchDeps {
   onSent?: (communicationId: string, trx: Kysely<Database>) => Promise<void>;
   /** Where a provider's acceptance is kept before the ledger has it (without: the old ambiguous window). */
   journal?: SendJournal | undefined;
+  /**
+   * Aborted when the process stops (a full disk, a lost Redis): no new send starts after it. Sends
+   * already handed to the provider finish and journal their answer (the dispatch stage waits for
+   * them before it closes the journal), so a stop never leaves an accepted send unrecorded.
+   */
+  stopping?: AbortSignal | undefined;
 }
 
 export interface DispatchOutcome {
@@ -90,6 +96,8 @@ export async function dispatchCommunication(deps: DispatchDeps, id: string): Pro
     const resolved = await resolveAmbiguous(deps, channel, comm, message, ctx);
     if (resolved) return resolved;
   }
+  // Stopping: this send waits for the next run (it is still `pending`/`archived`, nothing went out).
+  if (deps.stopping?.aborted) return { status: comm.status, skipped: true };
   // A place for the provider's answer first: without one nothing is sent (the journal is full).
   const slot = deps.journal?.reserve();
   const claimed = await transitionCommunicationStatus(deps.db, id, {

@@ -32,8 +32,9 @@ export async function withQueueRuntime<T>(fn: (rt: QueueRuntime) => Promise<T>):
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const work = fn(rt);
   try {
-    return await unlessAborted(fn(rt), rt.lost);
+    return await unlessAborted(work, rt.lost);
   } catch (err) {
     if (!rt.lost.aborted && isDiskFull(err)) rt.diskFull.report(err);
     throw rt.lost.aborted ? rt.lost.reason : err;
@@ -44,7 +45,11 @@ export async function withQueueRuntime<T>(fn: (rt: QueueRuntime) => Promise<T>):
       // Whatever still waits on Redis must not keep the process alive: the error is printed, then exit.
       const closeMs = Math.min(deadline, 5_000);
       exitWithin(closeMs + 3_000, 1);
-      await settledWithin(rt.close(), closeMs);
+      // The command's own clean-up first, within half the time: its sends already with a provider
+      // finish and journal their answer before the store and the journal close (RELIABILITY F7).
+      const started = Date.now();
+      await settledWithin(work, closeMs / 2);
+      await settledWithin(rt.close(), Math.max(closeMs - (Date.now() - started), 1_000));
       exitWithin(500, 1); // time for main() to print the error, then exit even if a worker still waits on Redis
     } else {
       await rt.close();

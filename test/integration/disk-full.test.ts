@@ -122,9 +122,35 @@ describe.skipIf(!canMount)('a run whose disk fills up (tmpfs)', () => {
     });
     expect(verify.status, `${verify.stdout}${verify.stderr}`).toBe(0);
     const ids = smtp.messages.map((m) => m.messageId);
-    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids).size, await explainTwice(temp, ids)).toBe(ids.length);
     expect(ids.length).toBe(report.byChannel.email?.sent ?? 0);
     expect(report.possibleDuplicates).toEqual({});
     execFileSync('sync');
   }, 240_000);
 });
+
+/** For a failure message: each e-mail that reached the sink twice, with its ledger history. */
+async function explainTwice(temp: TempStore, ids: string[]): Promise<string> {
+  const twice = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+  const lines: string[] = [];
+  for (const messageId of twice) {
+    const deliveryKey = messageId.replace(/^<|@.*$/g, '');
+    const comm = await temp.store.db
+      .selectFrom('communications')
+      .select(['id', 'status', 'attempts'])
+      .where('delivery_key', '=', deliveryKey)
+      .executeTakeFirst();
+    const history = comm
+      ? await temp.store.db
+          .selectFrom('communication_status_history')
+          .select(['status', 'reason', 'code', 'at'])
+          .where('communication_id', '=', comm.id)
+          .orderBy('id')
+          .execute()
+      : [];
+    lines.push(
+      `${messageId} ${JSON.stringify(comm)}: ${history.map((h) => `${h.at} ${h.status} ${h.reason ?? ''} ${h.code ?? ''}`).join(' | ')}`,
+    );
+  }
+  return `sent twice:\n${lines.join('\n')}`;
+}

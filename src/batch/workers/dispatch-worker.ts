@@ -1,5 +1,6 @@
 import { DelayedError, type Job, type Queue, Worker } from 'bullmq';
 import { type DispatchDeps, dispatchablePages, dispatchCommunication } from '../../channels/index.ts';
+import { settledWithin } from '../../core/abortable.ts';
 import { type DiskFullWatch, isDiskFull } from '../../core/disk-full.ts';
 import { throttled } from '../../core/log-throttle.ts';
 import type { RunStatus } from '../../core/types.ts';
@@ -16,6 +17,7 @@ import {
 import type { RedisClient } from '../redis-connection.ts';
 import { repeatKeyOf } from '../redis-fault.ts';
 import { type WatchedWorker, watchWorker } from '../worker-watchdog.ts';
+import { inFlight } from './in-flight.ts';
 
 /**
  * The dispatch stage of a run on BullMQ: one queue and one worker per channel, each with its own
@@ -38,6 +40,11 @@ export interface DispatchWorkerOptions {
   idleMs?: number | undefined;
   /** Told of a send that failed on a full disk: the run stops with one error, not one per send. */
   diskFull?: DiskFullWatch | undefined;
+  /**
+   * How long `close` waits for sends already handed to the provider (default 10 s): each one's
+   * answer is journaled before the journal closes (RELIABILITY F7).
+   */
+  drainMs?: number | undefined;
 }
 
 export interface DispatchStage {
@@ -121,13 +128,14 @@ export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOp
   const queues = new Map<DispatchChannel, Queue<DispatchJob>>(
     channels.map((c) => [c, createDispatchQueue(c, options.connect(), options.prefix)]),
   );
+  const sends = inFlight();
   const workers = channels.map((channel) => {
     // One client per channel for its worker (re-used by a recreated one) and its watchdog.
     const connection = options.connect();
     const create = () => {
       const worker: Worker<DispatchJob> = new Worker<DispatchJob>(
         DISPATCH_QUEUES[channel],
-        (job, token) => processJob(deps, worker, job, token, options.maxTries ?? 8, runStatus),
+        (job, token) => sends.track(processJob(deps, worker, job, token, options.maxTries ?? 8, runStatus)),
         {
           connection,
           prefix: options.prefix,
@@ -215,9 +223,17 @@ export function startDispatchStage(deps: DispatchDeps, options: DispatchWorkerOp
       while ((await pendingJobs()) > 0) await new Promise((r) => setTimeout(r, intervalMs));
     },
     async close() {
-      await Promise.allSettled(workers.map((w) => w.close()));
+      // Workers stop taking jobs; sends already with the provider finish (also after a forced close,
+      // which does not wait for them) and write their answer to the journal before it closes. A
+      // stop cut short here (a lost Redis, a full disk) then leaves no accepted send unrecorded.
+      await Promise.allSettled([
+        ...workers.map((w) => w.close()),
+        settledWithin(sends.settled(), options.drainMs ?? 10_000),
+      ]);
+      // The stage owns its send journal; a send still out keeps it open (the next run reads it).
+      if (sends.size() === 0) deps.journal?.close();
+      else deps.logger.warn({ sends: sends.size() }, 'stopped with sends still waiting for the provider');
       await Promise.allSettled([...queues.values()].map((q) => q.close()));
-      deps.journal?.close(); // the stage owns its send journal
     },
   };
 }
