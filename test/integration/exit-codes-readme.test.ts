@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as exitCodes from '../../src/cli/exit-codes.ts';
+import { cliStartEnv } from '../support/cli-start.ts';
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -36,7 +37,7 @@ describe('exit codes: README, code and CLI agree', () => {
       ...process.env,
       MISSIVE_DATA_DIR: dir,
       MISSIVE_LOG_LEVEL: 'silent',
-      MISSIVE_FROM_SOURCE: '1',
+      ...cliStartEnv(),
       REDIS_URL: inject('redisUrl'),
     };
     delete env.DATABASE_URL;

@@ -14,6 +14,7 @@ import { upsertCustomers } from '../../src/store/customers.ts';
 import { openStoreAt, type Store } from '../../src/store/db.ts';
 import { createRunIfAbsent } from '../../src/store/runs.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { cliStartEnv } from '../support/cli-start.ts';
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -32,7 +33,7 @@ describe('missive print-streams confirm', () => {
       ...process.env,
       MISSIVE_DATA_DIR: dir,
       MISSIVE_LOG_LEVEL: 'silent',
-      MISSIVE_FROM_SOURCE: '1',
+      ...cliStartEnv(),
     };
     delete env.DATABASE_URL;
     try {

@@ -9,6 +9,7 @@ import type { Customer } from '../../src/core/types.ts';
 import { importCustomers } from '../../src/customers/import.ts';
 import { publishCatalogDir } from '../../src/rules/publish.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { cliStartEnv } from '../support/cli-start.ts';
 import { STATEMENT_AS_OF } from '../support/run-process.ts';
 import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import { BANK_MAPPING, openTempStore, ROOT, type TempStore } from '../support/stores.ts';
@@ -77,7 +78,7 @@ describe('progress output of a 500-customer import and run', () => {
       ...process.env,
       MISSIVE_DATA_DIR: temp.dir,
       MISSIVE_LOG_LEVEL: 'silent',
-      MISSIVE_FROM_SOURCE: '1',
+      ...cliStartEnv(),
       MISSIVE_CHUNK_SIZE: '50',
       MISSIVE_QUEUE_PREFIX: `progress-${randomUUID().slice(0, 8)}`,
       REDIS_URL: inject('redisUrl'),
