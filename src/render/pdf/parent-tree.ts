@@ -12,18 +12,21 @@ export interface NumberTree {
   toString(): string;
 }
 
+/** A parent-tree item's entry: the object number of an MCID's element, or null (pdfkit's, never given one). */
+export type ParentEntry = number | null;
+
 /** Each item's entries: an element's `n 0 R`, or `null` for an MCID that was never given one. */
 function entries(items: readonly unknown[]): string {
   let out = '';
   for (let i = 0; i < items.length; i += 1) {
-    const item = items[i] as { readonly id: number } | null | undefined;
-    const entry = item ? `${item.id} 0 R` : 'null';
+    const item = items[i] as ParentEntry | undefined;
+    const entry = typeof item === 'number' ? `${item} 0 R` : 'null';
     out += i === 0 ? entry : ` ${entry}`;
   }
   return `[${out}]`;
 }
 
-/** What pdfkit's PDFTree.toString prints for a number tree whose items hold elements (with `id`). */
+/** What pdfkit's PDFTree.toString prints for a number tree whose items hold elements' object numbers. */
 export function printParentTree(tree: NumberTree): string {
   const keys = Object.keys(tree._items).sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10));
   const out = ['<<'];
@@ -37,7 +40,7 @@ export function printParentTree(tree: NumberTree): string {
   return out.join('\n');
 }
 
-/** Makes pdfkit print `tree` with `printParentTree` (its items must hold elements with an `id`). */
+/** Makes pdfkit print `tree` with `printParentTree` (its items must hold object numbers). */
 export function printParentTreeFast(tree: NumberTree): void {
   tree.toString = () => printParentTree(tree);
 }

@@ -69,12 +69,13 @@ export class StructElement {
   /** Whether the dictionary has a /Lang of its own (set when made, or by `claimLang` before any content). */
   #ownLang: string | undefined;
   readonly #doc: WritingDocument;
-  /** Alt, A and P: the dictionary's entries after S and Lang. */
-  readonly #tail: string;
+  /** The parent's object number (/P), and Alt and A: the dictionary's entries between Lang and P. */
+  readonly #parent: number;
+  readonly #options: string;
   /** The K array's entries so far, and the page (`n 0 R`) of the first marked content: /Pg. */
   #k = '';
   #pg: string | undefined;
-  /** Children not ended yet when added: ended (and so written) before this element. */
+  /** Children made ahead (`Tagger.create`) and not ended yet: ended (and so written) before this one. */
   #open: StructElement[] | undefined;
   #ended = false;
 
@@ -82,7 +83,7 @@ export class StructElement {
   constructor(
     doc: WritingDocument,
     role: string,
-    parent: string,
+    parent: number,
     options?: ElementOptions,
     inherited?: string,
     id?: number,
@@ -90,14 +91,15 @@ export class StructElement {
     this.role = role;
     this.id = id ?? newObjectId(doc);
     this.#doc = doc;
+    this.#parent = parent;
     this.#ownLang = options?.lang || undefined;
     this.lang = this.#ownLang ?? inherited;
-    let tail = '';
+    let extra = '';
     if (options) {
-      if (options.alt) tail += `\n/Alt ${pdfTextString(options.alt)}`;
-      if (options.scope) tail += `\n/A <<\n/O /Table\n/Scope /${options.scope}\n>>`;
+      if (options.alt) extra += `\n/Alt ${pdfTextString(options.alt)}`;
+      if (options.scope) extra += `\n/A <<\n/O /Table\n/Scope /${options.scope}\n>>`;
     }
-    this.#tail = `${tail}\n/P ${parent}`;
+    this.#options = extra;
   }
 
   /** True until content or a child is added: its /Lang can still be chosen. */
@@ -111,9 +113,14 @@ export class StructElement {
     this.lang = lang;
   }
 
-  /** A child element (made for this parent, in reading order). */
-  addElement(child: StructElement): void {
+  /**
+   * A child element (made for this parent, in reading order). `ahead`: it is not ended before this
+   * one is (`Tagger.create`), so this one ends it first; the others end as soon as they are drawn and
+   * are not kept here (issue 22 performance: nothing holds a written element until the document ends).
+   */
+  addElement(child: StructElement, ahead = false): void {
     this.#k += this.#k === '' ? `${child.id} 0 R` : ` ${child.id} 0 R`;
+    if (!ahead) return;
     if (this.#open) this.#open.push(child);
     else this.#open = [child];
   }
@@ -121,8 +128,10 @@ export class StructElement {
   /** A marked sequence of `page` (`n 0 R`): its MCID, or a marked-content reference on another page. */
   addContent(page: string, mcid: number): void {
     this.#pg ??= page;
-    const entry = this.#pg === page ? `${mcid}` : `<<\n/Type /MCR\n/Pg ${page}\n/MCID ${mcid}\n>>`;
-    this.#k += this.#k === '' ? entry : ` ${entry}`;
+    if (this.#pg !== page) {
+      const entry = `<<\n/Type /MCR\n/Pg ${page}\n/MCID ${mcid}\n>>`;
+      this.#k += this.#k === '' ? entry : ` ${entry}`;
+    } else this.#k += this.#k === '' ? `${mcid}` : ` ${mcid}`;
   }
 
   /** Ends the children still open, then writes the element's object (pdfkit's finalize, in one write). */
@@ -132,13 +141,24 @@ export class StructElement {
     if (open) for (const child of open) child.end();
     this.#ended = true;
     this.#open = undefined;
-    const lang = this.#ownLang ? `\n/Lang ${pdfTextString(this.#ownLang)}` : '';
+    const lang = this.#ownLang ? `\n/Lang ${langString(this.#ownLang)}` : '';
     const pg = this.#pg ? `\n/Pg ${this.#pg}` : '';
     const doc = this.#doc;
     const offset = doc._offset;
     doc._write(
-      `${this.id} 0 obj\n<<\n/S /${this.role}${lang}${this.#tail}\n/K [${this.#k}]${pg}\n>>\nendobj`,
+      `${this.id} 0 obj\n<<\n/S /${this.role}${lang}${this.#options}\n/P ${this.#parent} 0 R\n/K [${this.#k}]${pg}\n>>\nendobj`,
     );
     doc._refEnd({ id: this.id, offset });
   }
+}
+
+/** A /Lang's text string: a handful of languages, printed once each. */
+const langStrings = new Map<string, string>();
+function langString(lang: string): string {
+  let printed = langStrings.get(lang);
+  if (printed === undefined) {
+    printed = pdfTextString(lang);
+    if (langStrings.size < 64) langStrings.set(lang, printed);
+  }
+  return printed;
 }

@@ -10,7 +10,7 @@
 
 import { MissiveError } from '../../core/errors.ts';
 import { HAN, LATIN, type Script, scriptRuns } from './lang-runs.ts';
-import { type NumberTree, printParentTreeFast } from './parent-tree.ts';
+import { type NumberTree, type ParentEntry, printParentTreeFast } from './parent-tree.ts';
 import { type ElementOptions, StructElement, type WritingDocument } from './struct-element.ts';
 
 /** pdfkit's document internals the tree is written with (pdfkit ships no types for them). */
@@ -48,10 +48,13 @@ export class Tagger {
   readonly #langs: Readonly<Record<Script, string>>;
   #target: Target;
   readonly root: Element;
-  /** The page marked content was last opened on: its `n 0 R` and its parent-tree entry (MCID → element). */
+  /**
+   * The page marked content was last opened on: its `n 0 R` and its parent-tree entry (MCID → the
+   * element's object number: the number tree prints numbers, and no element is kept for it).
+   */
   #page: unknown;
   #pageRef = '';
-  #parents: (Element | null)[] = [];
+  #parents: ParentEntry[] = [];
 
   constructor(doc: PDFKit.PDFDocument, lang: string) {
     const pdf = doc as unknown as TaggedDocument;
@@ -62,7 +65,7 @@ export class Tagger {
     const treeRoot = pdf.getStructTreeRoot();
     printParentTreeFast(treeRoot.data.ParentTree);
     const ref = pdf.ref(NO_DATA);
-    this.root = new StructElement(pdf, 'Document', `${treeRoot.id} 0 R`, undefined, undefined, ref.id);
+    this.root = new StructElement(pdf, 'Document', treeRoot.id, undefined, undefined, ref.id);
     pdf.structChildren.push(this.root);
     treeRoot.data.K ??= [];
     treeRoot.data.K.push(ref);
@@ -73,12 +76,13 @@ export class Tagger {
   create(role: string, options?: ElementOptions): Element | undefined {
     const parent = this.#target;
     if (typeof parent === 'string') return undefined;
-    return this.#child(parent, role, options);
+    return this.#child(parent, role, options, true);
   }
 
-  #child(parent: Element, role: string, options: ElementOptions | undefined): Element {
-    const element = new StructElement(this.#pdf, role, `${parent.id} 0 R`, options, parent.lang);
-    parent.addElement(element);
+  /** `ahead`: made now, ended later by its parent (see StructElement.addElement). */
+  #child(parent: Element, role: string, options: ElementOptions | undefined, ahead = false): Element {
+    const element = new StructElement(this.#pdf, role, parent.id, options, parent.lang);
+    parent.addElement(element, ahead);
     return element;
   }
 
@@ -231,10 +235,10 @@ export class Tagger {
       this.#pageRef = `${page.dictionary.id} 0 R`;
       this.#parents = pdf.getStructTreeRoot().data.ParentTree._items[
         page.structParentTreeKey
-      ] as (Element | null)[];
+      ] as ParentEntry[];
     }
     const mcid = this.#parents.length;
-    this.#parents.push(element);
+    this.#parents.push(element.id);
     pdf.addContent(`/${element.role} <<\n/MCID ${mcid}\n>> BDC`);
     this.#target = 'inside';
     return mcid;
