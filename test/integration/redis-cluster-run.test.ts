@@ -209,7 +209,7 @@ describe('a statement run on Redis Cluster, PostgreSQL and S3 with two workers',
       ),
     };
     process.stdout.write(`[cluster-run] ${JSON.stringify(figures)}\n`);
-  });
+  }, 300_000); // its own waits allow minutes on a busy machine; vitest's 60 s default cut them short
 
   it('the surviving worker stops gracefully on SIGTERM', async () => {
     const survivor = workers[1]!;
