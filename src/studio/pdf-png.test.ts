@@ -1,7 +1,7 @@
 import { PDFDocument, rgb } from 'pdf-lib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { pdfPageToPng, pdfPageToPpm } from './pdf-png.ts';
+import { pdfPageToPng, pdfPageToPpm, withoutSrgbIntent } from './pdf-png.ts';
 import { encodePng, parsePpm } from './rgb-image.ts';
 
 /** Two A6 pages: the first white, the second filled with one colour. */
@@ -41,5 +41,22 @@ describe('PDF pages rasterised by pdftoppm in the helper child', () => {
       code: 'MSV_RENDER_FAILED',
     });
     expect((await pdfPageToPpm(pdf, 1, 30)).subarray(0, 2).toString()).toBe('P6');
+  });
+
+  it('hides an sRGB PDF/A output intent from pdftoppm (same length, a copy), and no other', () => {
+    const intent = (id: string) =>
+      `<< /Type /OutputIntent /S /GTS_PDFA1 /Info (${id}) /OutputConditionIdentifier (${id}) /DestOutputProfile 9 0 R >>`;
+    const pdf = (...ids: string[]) =>
+      Buffer.from(
+        `1 0 obj\n<< /Type /Catalog /OutputIntents [8 0 R] >>\nendobj\n${ids.map(intent).join('\n')}`,
+      );
+    const srgb = pdf('sRGB IEC61966-2.1');
+    const out = Buffer.from(withoutSrgbIntent(srgb));
+    expect(out.toString()).toBe(srgb.toString().replace('/OutputIntents', '/OutputIntentX'));
+    expect(srgb.toString()).toContain('/OutputIntents');
+    const cmyk = pdf('FOGRA39');
+    expect(withoutSrgbIntent(cmyk)).toBe(cmyk);
+    const two = pdf('sRGB IEC61966-2.1', 'FOGRA39');
+    expect(withoutSrgbIntent(two)).toBe(two);
   });
 });
