@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
+import type { Artifact } from '../core/types.ts';
 import type { BlockBox } from '../render/heavy.ts';
 import type { Database } from '../store/index.ts';
 import { PAGE_SIZES } from '../templates/index.ts';
 import { type TextBlockView, textBlocksOf, withMissingFilled } from './block-edits.ts';
+import { pageFingerprint } from './page-fingerprint.ts';
 import { pdfPageToPng } from './pdf-png.ts';
 import { compileDraft, type DraftPreviewRequest, draftData, renderDraftPrint } from './render-draft.ts';
 
@@ -39,6 +41,9 @@ export async function draftCanvas(db: Kysely<Database>, req: DraftPreviewRequest
   }
   const { locale } = await draftData(db, template, { ...req, files });
   const { artifact, boxes } = await renderDraftPrint(db, { ...req, files });
+  // The page will ask for its images next: start them now, beside the page's HTML (see pageImage).
+  for (let page = 1; page <= (artifact.pages ?? 0); page++)
+    pageImage(artifact, page, CANVAS_DPI * lastScale).catch(() => {}); // the image's GET reports it
   const [pageWidth, pageHeight] = PAGE_SIZES[layout.page.size];
   const texts = Object.fromEntries(textBlocksOf(req.files).map((b) => [b.path, b]));
   const types = Object.fromEntries(layout.body.map((b, i) => [`body[${i}]`, b.type]));
@@ -76,5 +81,35 @@ export async function canvasPagePng(
 ): Promise<Buffer | undefined> {
   const { artifact } = await renderDraftPrint(db, { ...req, files: withMissingFilled(req.files) });
   if (page < 1 || page > (artifact.pages ?? 0)) return undefined;
-  return pdfPageToPng(artifact.bytes, page, CANVAS_DPI * scale);
+  lastScale = scale;
+  return pageImage(artifact, page, CANVAS_DPI * scale);
+}
+
+/** The scale the canvas's images were last asked at (a high-density screen asks for 2); draftCanvas starts it. */
+let lastScale: CanvasScale = 1;
+
+/** Canvas page images by what the page looks like (pageFingerprint) and resolution, newest kept. */
+const pageImages = new Map<string, Promise<Buffer>>();
+const PAGE_IMAGES = 24;
+
+/**
+ * Page `page` of a rendered draft as a PNG at `dpi`, kept by the page's fingerprint: draftCanvas
+ * starts every page's image as soon as it has rendered, so the page's image requests find them ready
+ * or on their way, and a page that an edit did not change (same fingerprint) is not rasterised again
+ * — an edit of the statement's intro rasterises its first page only. A PDF the fingerprint cannot
+ * read is kept by its whole hash.
+ */
+function pageImage(artifact: Artifact, page: number, dpi: number): Promise<Buffer> {
+  const key = `${pageFingerprint(artifact.bytes, page) ?? `${artifact.sha256}#${page}`}@${dpi}`;
+  let image = pageImages.get(key);
+  if (image) {
+    pageImages.delete(key); // most recently used last
+  } else {
+    const made = pdfPageToPng(artifact.bytes, page, dpi);
+    made.catch(() => pageImages.get(key) === made && pageImages.delete(key));
+    image = made;
+  }
+  pageImages.set(key, image);
+  if (pageImages.size > PAGE_IMAGES) pageImages.delete(pageImages.keys().next().value!);
+  return image;
 }
