@@ -1,5 +1,7 @@
-import YAML, { isMap, isScalar, isSeq } from 'yaml';
+import type YAML from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
 import { MissiveError } from '../core/errors.ts';
+import { parsedYaml } from './parsed-yaml.ts';
 
 /**
  * Edits on the page (issue 21 items 1–2): a text block's strings in every locale, and a new paragraph
@@ -59,7 +61,7 @@ export function localeStrings(files: DraftFiles, locale: string): Record<string,
 function bodyItems(files: DraftFiles): { doc: YAML.Document.Parsed; items: unknown[] } {
   const text = files['print.yaml'];
   if (text === undefined) throw badInput('print.yaml', 'the draft has no print layout');
-  const doc = YAML.parseDocument(text);
+  const doc = parsedYaml(text);
   if (doc.errors.length > 0) throw badInput('print.yaml', `does not parse: ${doc.errors[0]?.message ?? ''}`);
   const body = doc.get('body');
   if (!isSeq(body)) throw badInput('print.yaml', 'has no body list');

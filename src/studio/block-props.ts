@@ -1,6 +1,7 @@
 import YAML, { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import { MissiveError } from '../core/errors.ts';
 import { parseCondition, toPoints } from '../templates/index.ts';
+import { parsedYaml } from './parsed-yaml.ts';
 
 /**
  * A body block's spacing and visibility on the canvas (issue 21 item 1): `spaceBefore`/`spaceAfter`
@@ -33,7 +34,7 @@ function bodyItem(
   source: string,
   index: number,
 ): { doc: YAML.Document.Parsed; item: YAMLMap; count: number } {
-  const doc = YAML.parseDocument(source);
+  const doc = parsedYaml(source);
   if (doc.errors.length > 0) throw badInput('print.yaml', `does not parse: ${doc.errors[0]?.message ?? ''}`);
   const body = doc.get('body', true);
   if (!isSeq(body)) throw badInput('print.yaml', 'has no body list');

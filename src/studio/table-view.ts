@@ -2,6 +2,7 @@ import YAML, { isMap, isSeq, type YAMLMap } from 'yaml';
 import { PAGE_SIZES, toPoints } from '../templates/index.ts';
 import { badInput, type DraftFiles, localeStrings, manifestLocales } from './block-edits.ts';
 import { type ContractField, listItemFields } from './contract-fields.ts';
+import { parsedYaml } from './parsed-yaml.ts';
 
 /** A table column as the canvas's table form shows it. */
 export interface TableColumnView {
@@ -41,7 +42,7 @@ const HEADER_KEY = /^\{\{\s*t\s+'([^']+)'\s*\}\}$/;
 export function tableNode(files: DraftFiles, index: number): { doc: YAML.Document.Parsed; table: YAMLMap } {
   const text = files['print.yaml'];
   if (text === undefined) throw badInput('print.yaml', 'the draft has no print layout');
-  const doc = YAML.parseDocument(text);
+  const doc = parsedYaml(text);
   if (doc.errors.length > 0) throw badInput('print.yaml', `does not parse: ${doc.errors[0]?.message ?? ''}`);
   const body = doc.get('body');
   const table = isSeq(body) ? body.items[index] : undefined;
