@@ -10,7 +10,7 @@ import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink
 import { getCustomers, upsertCustomers } from '../../src/store/customers.ts';
 import { listRuns } from '../../src/store/runs.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
-import { prepareStatementFolder, STATEMENT_AS_OF } from '../support/run-process.ts';
+import { BANK_CUSTOMERS_20, prepareStatementFolder, STATEMENT_AS_OF } from '../support/run-process.ts';
 import { ROOT, type TempStore } from '../support/stores.ts';
 
 const exec = promisify(execFile);
@@ -21,7 +21,9 @@ type Result = { code: number; stdout: string; stderr: string };
  * `runs failures` (a send refused for header injection too); a resumed run's summary has the run's
  * own wall time; a channel without a transport is paper for the statement (paper by law) and a
  * refusal for other types, never "balanced"; a second statement run for a month is refused unless
- * `--supersede` names the run it replaces, and the call-center timeline shows both.
+ * `--supersede` names the run it replaces, and the call-center timeline shows both. Each promise holds
+ * per customer or per run, so the runs are of the sample's first 20 customers, not all 200 (a
+ * statement run of 200 took ~12 s of the supersede test's 52 s in CI, and it runs two).
  */
 describe('honest runs: failures, summaries, transports and one statement per period', () => {
   const temps: TempStore[] = [];
@@ -66,7 +68,7 @@ describe('honest runs: failures, summaries, transports and one statement per per
     JSON.parse((await missive('runs', 'report', runId, '--json')).stdout) as RunReport;
 
   it('a send refused for header injection is in `runs failures`; a resumed run is timed as a whole', async () => {
-    const { temp, customers } = await prepareStatementFolder('honest-failures');
+    const { temp, customers } = await prepareStatementFolder('honest-failures', BANK_CUSTOMERS_20);
     temps.push(temp);
     const target = customers.find((c) => c.eDelivery && c.email && c.consent.email.service)!;
     const [stored] = await getCustomers(temp.store.db, [target.id]);
@@ -131,7 +133,7 @@ describe('honest runs: failures, summaries, transports and one statement per per
   }, 180_000);
 
   it('no e-mail transport: the statement goes on paper and says so; a campaign type is refused before rendering', async () => {
-    const { temp, customers } = await prepareStatementFolder('honest-paper');
+    const { temp, customers } = await prepareStatementFolder('honest-paper', BANK_CUSTOMERS_20);
     temps.push(temp);
     const missive = missiveIn(temp);
     const eDelivery = customers.filter((c) => c.eDelivery && c.email && c.consent.email.service);
@@ -180,7 +182,7 @@ describe('honest runs: failures, summaries, transports and one statement per per
   }, 180_000);
 
   it('a second statement run for the month is refused (exit 1) unless --supersede names the run it replaces', async () => {
-    const { temp, customers } = await prepareStatementFolder('honest-period');
+    const { temp, customers } = await prepareStatementFolder('honest-period', BANK_CUSTOMERS_20);
     temps.push(temp);
     const missive = missiveIn(temp);
     const first = await missive('run', 'monthly-statement', '--as-of', STATEMENT_AS_OF);

@@ -39,15 +39,22 @@ export function spawnStatementRun(env: Record<string, string>): RunProcess {
 }
 
 /**
- * A data folder ready for a statement run: the 200 bank customers (e-delivery by email, or paper),
- * their statement feeds loaded for the as-of date, the statement and the bank catalog (which names
- * the statement's channel policy) published.
+ * The shipped sample's first 20 bank rows: e-delivery and paper customers both, for a test whose
+ * promise holds per customer or per run (a refusal, a summary, a superseded run) and needs no volume.
+ */
+export const BANK_CUSTOMERS_20 = path.join(ROOT, 'test', 'fixtures', 'customers-bank-20.csv');
+
+/**
+ * A data folder ready for a statement run: the 200 bank customers (e-delivery by email, or paper) or
+ * those of `customersFile`, their statement feeds loaded for the as-of date, the statement and the
+ * bank catalog (which names the statement's channel policy) published.
  */
 export async function prepareStatementFolder(
   prefix: string,
+  customersFile?: string,
 ): Promise<{ temp: TempStore; customers: Customer[] }> {
   const temp = await openTempStore(prefix);
-  const customers = await importBankCustomers(temp.store);
+  const customers = await importBankCustomers(temp.store, customersFile);
   await loadStatementFeeds(temp.store.db, customers, STATEMENT_AS_OF);
   await publishTemplatePackage(temp.store.db, path.join(ROOT, 'templates', 'monthly-statement'));
   await publishCatalogDir(temp.store.db, path.join(ROOT, 'catalogs', 'bank'), STATEMENT_AS_OF);
