@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import { type Config, loadConfig } from '../core/config.ts';
 import { isMissiveError } from '../core/errors.ts';
 import { type Catalog, loadPublishedCatalog } from '../rules/index.ts';
-import type { Database, RunRecord } from '../store/index.ts';
+import { type Database, type RunRecord, setRunOptionIfAbsent } from '../store/index.ts';
 import { type BrandSource, compileBrand, loadBrandByName, loadBrandSource } from '../templates/index.ts';
 import type { BlobStore } from './blob-store.ts';
-import { type BrandRef, storeBrand } from './brand-store.ts';
+import { type BrandRef, loadStoredBrand, storeBrand } from './brand-store.ts';
 
 /** Where brands come from: MISSIVE_BRANDS_DIR (default: the brands Missive ships) and the default. */
 export interface BrandSettings {
@@ -40,34 +40,77 @@ export interface RunBrand {
 }
 
 export interface RunBrands {
-  forRun(run: Pick<RunRecord, 'communicationType'>, catalog: Catalog | undefined): Promise<RunBrand>;
+  /**
+   * The brand of `run`'s documents. A run keeps the brand it started with: the version is pinned once
+   * per run (in the run's options, `brand`, when the store is given — every worker of the run reads
+   * the same one), and a run that starts later, in this or any process, reads the brand folder again,
+   * so an approved theme change reaches new runs without restarting workers.
+   */
+  forRun(
+    run: Pick<RunRecord, 'communicationType'> & Partial<Pick<RunRecord, 'id' | 'options'>>,
+    catalog: Catalog | undefined,
+  ): Promise<RunBrand>;
+}
+
+/** Runs whose brand this process keeps in memory (a chunk reads it, not the folder). */
+const RUNS_KEPT = 256;
+
+function isBrandRef(value: unknown): value is BrandRef {
+  const ref = value as Partial<BrandRef> | undefined;
+  return typeof ref?.id === 'string' && typeof ref.sha256 === 'string';
 }
 
 /**
- * Brands read once per process and name (a brand edited on disk reaches runs in processes started
- * after the edit), checked (brand.yaml, logo) and stored in the blob store before the first document
- * names them, so every snapshot's brand can be read back.
+ * Brands for runs, checked (brand.yaml, logo) and stored in the blob store before the first document
+ * names them, so every snapshot's brand can be read back. Brand versions are kept by sha256 (they never
+ * change); the folder is read once per run. With `db`, the version a run's first chunk (or its start)
+ * found is pinned on the run, so chunks rendered by a worker started after a brand change still match
+ * the run's earlier documents.
  */
-export function createRunBrands(blobs: BlobStore, given?: BrandSettings): RunBrands {
+export function createRunBrands(blobs: BlobStore, given?: BrandSettings, db?: Kysely<Database>): RunBrands {
   // Without settings: MISSIVE_BRANDS_DIR / MISSIVE_DEFAULT_BRAND, read when a brand is first needed.
   let settings = given;
-  const loaded = new Map<string, Promise<RunBrand>>();
-  const load = async (dir: string, name: string): Promise<RunBrand> => {
+  const versions = new Map<string, Promise<RunBrand>>();
+  const runs = new Map<string, Promise<RunBrand>>();
+  const keep = <T>(map: Map<string, Promise<T>>, key: string, entry: Promise<T>) => {
+    entry.catch(() => map.delete(key));
+    map.set(key, entry);
+    return entry;
+  };
+  const version = (sha256: string, make: () => Promise<BrandSource>): Promise<RunBrand> =>
+    versions.get(sha256) ??
+    keep(
+      versions,
+      sha256,
+      make().then(async (source) => {
+        compileBrand(source); // MSV_BRAND_INVALID now, not at the first document
+        return { source, ref: await storeBrand(blobs, source) };
+      }),
+    );
+  const stored = (ref: BrandRef) => version(ref.sha256, () => loadStoredBrand(blobs, ref));
+  const current = async (dir: string, name: string): Promise<RunBrand> => {
     const source = await loadBrandSource(dir, name);
-    compileBrand(source); // MSV_BRAND_INVALID now, not at the first document
-    return { source, ref: await storeBrand(blobs, source) };
+    return version(source.sha256, async () => source);
+  };
+  const resolve = async (
+    run: Parameters<RunBrands['forRun']>[0],
+    catalog: Catalog | undefined,
+  ): Promise<RunBrand> => {
+    const pinned = run.options?.brand;
+    if (isBrandRef(pinned)) return stored(pinned);
+    settings ??= brandSettingsOf(loadConfig());
+    const now = await current(settings.dir, brandNameFor(run, catalog, settings));
+    if (!db || !run.id) return now;
+    const kept = await setRunOptionIfAbsent(db, run.id, 'brand', now.ref);
+    return isBrandRef(kept) && kept.sha256 !== now.ref.sha256 ? stored(kept) : now;
   };
   return {
     forRun(run, catalog) {
-      settings ??= brandSettingsOf(loadConfig());
-      const name = brandNameFor(run, catalog, settings);
-      let entry = loaded.get(name);
-      if (!entry) {
-        entry = load(settings.dir, name);
-        entry.catch(() => loaded.delete(name));
-        loaded.set(name, entry);
-      }
-      return entry;
+      if (!run.id) return resolve(run, catalog);
+      const entry = runs.get(run.id);
+      if (entry) return entry;
+      if (runs.size >= RUNS_KEPT) runs.delete(runs.keys().next().value as string);
+      return keep(runs, run.id, resolve(run, catalog));
     },
   };
 }

@@ -149,6 +149,35 @@ export async function setRunOptions(
   if (Number(result.numUpdatedRows) === 0) throw runNotFound(id);
 }
 
+/**
+ * Sets `options[key]` unless the run's options already have it, and returns the value they hold
+ * afterwards (yours, or the one another process set first): a compare-and-set on the options text,
+ * so two workers pinning a run's brand at once agree on one. MSV_RUN_NOT_FOUND without the run.
+ */
+export async function setRunOptionIfAbsent(
+  db: Kysely<Database>,
+  id: string,
+  key: string,
+  value: unknown,
+): Promise<unknown> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const row = await db.selectFrom('runs').select('options').where('id', '=', id).executeTakeFirst();
+    if (!row) throw runNotFound(id);
+    const options = parseJson<Record<string, unknown>>(row.options) ?? {};
+    if (options[key] !== undefined) return options[key];
+    const result = await db
+      .updateTable('runs')
+      .set({ options: canonicalJson({ ...options, [key]: value }) })
+      .where('id', '=', id)
+      .where('options', '=', row.options)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) > 0) return value;
+  }
+  throw new MissiveError('MSV_RUN_STATE', `run ${id}: its options kept changing while ${key} was set`, {
+    runId: id,
+  });
+}
+
 /** Freezes the run report (JSON) on the run. */
 export async function saveRunReport(db: Kysely<Database>, id: string, report: unknown): Promise<void> {
   await db

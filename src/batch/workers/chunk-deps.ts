@@ -29,7 +29,8 @@ export function createRenderChunkDeps(
     templates,
     data: createRunDataCache(db),
     decisions: createRunDecisions(db),
-    brands: createRunBrands(blobs, options.brands),
+    // With the store: each run's brand version pinned on the run, so all its chunks match.
+    brands: createRunBrands(blobs, options.brands, db),
     tracking: options.tracking,
   };
   if (options.limits) {
