@@ -21,9 +21,28 @@ function yamlLines(text: string) {
   return { doc, lineCounter, lineOf };
 }
 
+/** The last few YAML texts' parses, newest last (see parsedYaml). */
+const parsed = new Map<string, ReturnType<typeof yamlLines>>();
+const PARSED = 8;
+
+/**
+ * yamlLines, kept for the last few texts. A package is read again whenever any of its files changes —
+ * the studio reads the whole draft on every edit of a locale string, with print.yaml as it was — and
+ * parsing the statement's layout took ~15 ms. Only the Document is shared, and only read (its
+ * values are copied out by toJS for every caller, line numbers looked up).
+ */
+function parsedYaml(text: string): ReturnType<typeof yamlLines> {
+  let lines = parsed.get(text);
+  if (lines) parsed.delete(text);
+  else lines = yamlLines(text);
+  parsed.set(text, lines);
+  if (parsed.size > PARSED) parsed.delete(parsed.keys().next().value!);
+  return lines;
+}
+
 /** Parses YAML; a syntax error names the file and line. */
 export function parseYamlFile(file: string, text: string): SourceFile {
-  const { doc, lineCounter, lineOf } = yamlLines(text);
+  const { doc, lineCounter, lineOf } = parsedYaml(text);
   const error = doc.errors[0];
   if (error) {
     const line = lineCounter.linePos(error.pos[0]).line;
