@@ -31,7 +31,7 @@ export interface DraftCanvas {
 export async function draftCanvas(db: Kysely<Database>, req: DraftPreviewRequest): Promise<DraftCanvas> {
   // A missing translation is drawn from another locale and shown as a badge on its block.
   const files = withMissingFilled(req.files);
-  const template = await compileDraft(req.templateName, files);
+  const template = await compileDraft(req.templateName, files, 'print');
   const layout = template.print;
   if (!layout) {
     throw new MissiveError('MSV_TEMPLATE_INVALID', `template ${template.name} has no print layout`, {

@@ -9,7 +9,7 @@ import { type BlockBox, type ChannelRender, type LintIssue, renderForChannel } f
 import { decodeEmail, type SmsEncoding, smsSegments } from '../render/index.ts';
 import { previewOffers, withOffers } from '../rules/index.ts';
 import { type Database, getCustomer } from '../store/index.ts';
-import { type CompiledTemplate, compileTemplateAsync } from '../templates/heavy.ts';
+import { type CompiledTemplate, compileTemplate, compileTemplateAsync } from '../templates/heavy.ts';
 import { type DocumentData, packageSha256, templatePackageFromFiles } from '../templates/index.ts';
 
 /** The as-of date when a caller gives none (the routes pass the end of last month). */
@@ -33,15 +33,21 @@ const COMPILED_CACHE = 32;
 export async function compileDraft(
   name: string,
   files: Readonly<Record<string, string>>,
+  /** `print`: the print channel is all the caller renders (the canvas), so the e-mail is not compiled. */
+  channels: 'all' | 'print' = 'all',
 ): Promise<CompiledTemplate> {
   // The package's hash first: reading the package checks every file (print.yaml parsed whole), which
   // a preview of a package compiled before need not do again.
   const sha256 = packageSha256(files);
-  let entry = compiled.get(sha256);
+  const key = channels === 'print' ? `${sha256} print` : sha256;
+  let entry = compiled.get(sha256) ?? compiled.get(key);
   if (!entry) {
-    entry = Promise.resolve().then(() => compileTemplateAsync(templatePackageFromFiles(name, files)));
-    compiled.set(sha256, entry);
-    entry.catch(() => compiled.delete(sha256));
+    entry = Promise.resolve().then(() => {
+      const pkg = templatePackageFromFiles(name, files);
+      return channels === 'print' ? compileTemplate(pkg) : compileTemplateAsync(pkg);
+    });
+    compiled.set(key, entry);
+    entry.catch(() => compiled.delete(key));
     if (compiled.size > COMPILED_CACHE) compiled.delete(compiled.keys().next().value!);
   }
   return entry;
@@ -108,7 +114,7 @@ export async function renderDraftPrint(
   db: Kysely<Database>,
   req: DraftPreviewRequest,
 ): Promise<{ artifact: Artifact; boxes: BlockBox[] }> {
-  const template = await compileDraft(req.templateName, req.files);
+  const template = await compileDraft(req.templateName, req.files, 'print');
   const { data, locale, asOf } = await draftData(db, template, req);
   const brand = await brandForType(db, req.templateName);
   const render = async () => {
