@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 
 /** The PNG options of rgb-image.ts's encodePng (kept equal: the same page gives the same bytes). */
-const PNG = { compressionLevel: 6, adaptiveFiltering: false };
+const PNG = { compressionLevel: 3, adaptiveFiltering: false };
 
 let sharpModule;
 const sharp = async () => {
