@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { MissiveError } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
 import type { ChannelKind } from '../core/types.ts';
-import type { AttachmentPlan, TrackingPlan } from '../render/index.ts';
+import type { AttachmentPlan, EmailPurpose, TrackingPlan } from '../render/index.ts';
 import {
   type Database,
   type DataKey,
@@ -45,6 +45,11 @@ export interface RenderInput {
    * brand-store.ts): part of the hashed inputs, so the same data with another brand is another input.
    */
   brand?: BrandRef | undefined;
+  /**
+   * An e-mail's purpose (service or marketing): which of the brand's senders it carries. Absent in
+   * e-mails archived before senders per purpose (they carry the brand's `sender`).
+   */
+  purpose?: EmailPurpose | undefined;
 }
 
 export interface InputSnapshot {
@@ -80,6 +85,7 @@ export function snapshotInput(input: RenderInput): InputSnapshot {
     ...(input.tracking ? { tracking: input.tracking } : {}),
     ...(input.attachments?.length ? { attachments: input.attachments } : {}),
     ...(input.brand ? { brand: { id: input.brand.id, sha256: input.brand.sha256 } } : {}),
+    ...(input.purpose ? { purpose: input.purpose } : {}),
   });
   return { input, text, sha256: sha256Hex(text) };
 }

@@ -101,6 +101,7 @@ export async function verifyCommunication(deps: ReplayDeps, communicationId: str
       asOf: input.asOf,
       locale: input.locale,
       brand,
+      purpose: input.purpose,
     });
     // A marketing e-mail or SMS was archived with its links rewritten to short tracked links.
     const tracked =

@@ -19,6 +19,7 @@ const FACTORIES: Partial<Record<ChannelKind, Factory>> = {
       ? createSmtpChannel({
           url: c.smtpUrl,
           from: c.mailFrom,
+          serviceFrom: c.mailFromService,
           messageIdDomain: c.messageIdDomain,
           publicUrl: c.publicUrl,
           ratePerSecond: c.smtpRate,

@@ -39,6 +39,13 @@ describe('buildMail', () => {
     expect(service.headers).not.toHaveProperty('List-Unsubscribe');
     expect(service).toMatchObject({ subject: 'Hi', html: '<p>Hi</p>', text: 'Hi', to: 'a@b.test' });
   });
+  it('sends service mail without a brand sender from the service From, marketing from the From', () => {
+    const both = { ...options, serviceFrom: 'Bank <statements@bank.test>' };
+    const to = { artifact, to: { address: 'a@b.test' } };
+    expect(buildMail(both, to, ctx('service')).from).toBe('Bank <statements@bank.test>');
+    expect(buildMail(both, to, ctx('marketing')).from).toBe('Bank <news@bank.test>');
+    expect(buildMail(options, to, ctx('service')).from).toBe('Bank <news@bank.test>');
+  });
   it('refuses CR or LF in a name or an address', () => {
     const to = (name: string, address = 'a@b.test') => ({ artifact, to: { address, name } });
     expect(() => buildMail(options, to('X\r\nBcc: evil@example.com'), ctx('service'))).toThrow(

@@ -16,8 +16,13 @@ import { TokenBucket } from './token-bucket.ts';
 export interface SmtpChannelOptions {
   /** smtp://[user:pass@]host:port (STARTTLS when offered) or smtps:// (TLS from the start). */
   url: string;
-  /** The From header, e.g. `Missive Bank <statements@bank.example>`. */
+  /**
+   * The From header of e-mails rendered without a brand, e.g. `Missive Bank <news@bank.example>`
+   * (a brand's e-mails carry the brand's sender for their purpose: src/render/email.ts).
+   */
   from: string;
+  /** The same for service e-mails (ctx.purpose `service`), e.g. `<statements@bank.example>`; default `from`. */
+  serviceFrom?: string | undefined;
   /** The right-hand side of Message-IDs: `<deliveryKey@domain>`. */
   messageIdDomain: string;
   /** Base of the one-click unsubscribe link, e.g. https://missive.example. */
@@ -78,8 +83,10 @@ export function messageIdFor(deliveryKey: string, domain: string): string {
 export function buildMail(options: SmtpChannelOptions, message: Outbound, ctx: SendContext): SendMailOptions {
   const parts = decodeEmail(message.artifact.bytes);
   const name = message.to.name ?? '';
-  // A message rendered with a brand carries the brand's sender; older ones use the configured From.
-  const from = parts.fromAddress ? { name: parts.fromName ?? '', address: parts.fromAddress } : options.from;
+  // A message rendered with a brand carries the brand's sender (chosen for its purpose when it was
+  // rendered); older ones use the configured From of their purpose.
+  const configured = ctx.purpose === 'service' ? (options.serviceFrom ?? options.from) : options.from;
+  const from = parts.fromAddress ? { name: parts.fromName ?? '', address: parts.fromAddress } : configured;
   const replyTo = parts.replyTo || undefined;
   assertHeaderSafe(
     {

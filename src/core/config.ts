@@ -60,6 +60,7 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
   MISSIVE_MAIL_FROM: z.string().min(3).default('Missive <noreply@missive.localhost>'),
+  MISSIVE_MAIL_FROM_SERVICE: z.string().min(3).optional(),
   MISSIVE_MESSAGE_ID_DOMAIN: z.string().min(1).default('missive.localhost'),
   MISSIVE_SMTP_RATE: z.coerce.number().positive().default(200),
   MISSIVE_SMTP_TLS_VERIFY: z.enum(['on', 'off']).default('on'),
@@ -156,7 +157,10 @@ export interface Config {
 export interface ChannelConfig {
   readonly publicUrl: string;
   readonly smtpUrl: string | undefined;
+  /** The From of marketing e-mails rendered without a brand (a brand's e-mails carry its sender). */
   readonly mailFrom: string;
+  /** The same for service e-mails (statements, bills): MISSIVE_MAIL_FROM_SERVICE, else `mailFrom`. */
+  readonly mailFromService: string;
   readonly messageIdDomain: string;
   /** Messages per second per SMTP relay (the token bucket's top rate). */
   readonly smtpRate: number;
@@ -239,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       publicUrl: e.MISSIVE_PUBLIC_URL,
       smtpUrl: e.MISSIVE_SMTP_URL,
       mailFrom: e.MISSIVE_MAIL_FROM,
+      mailFromService: e.MISSIVE_MAIL_FROM_SERVICE ?? e.MISSIVE_MAIL_FROM,
       messageIdDomain: e.MISSIVE_MESSAGE_ID_DOMAIN,
       smtpRate: e.MISSIVE_SMTP_RATE,
       smtpTlsVerify: e.MISSIVE_SMTP_TLS_VERIFY === 'on',

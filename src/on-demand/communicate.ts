@@ -309,7 +309,8 @@ async function make(
         deps.now().getTime(),
       );
       const brand = await deps.brands.forRun(run, catalog);
-      const renderOptions = { asOf, locale: customer.locale, brand: brand.source };
+      const purpose = channel === 'email' ? accepted.purpose : undefined;
+      const renderOptions = { asOf, locale: customer.locale, brand: brand.source, purpose };
       const render = (ch: ChannelKind, d: DocumentData, o: RenderOptions) =>
         deps.renderDocument
           ? deps.renderDocument(run.templateVersionId, ch, d, o)
@@ -346,6 +347,7 @@ async function make(
         data,
         ...(attachPlan.length > 0 ? { attachments: attachPlan } : {}),
         brand: brand.ref,
+        purpose,
       });
       const stored = await storeDocument(deps.db, deps.blobs, {
         runId,

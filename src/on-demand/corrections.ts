@@ -391,7 +391,7 @@ async function apply(
   const data = applyData(input, changes);
   const template = await deps.templates.get(input.templateVersionId);
   const brand = input.brand ? await loadStoredBrand(deps.blobs, input.brand) : undefined;
-  const options: RenderOptions = { asOf: input.asOf, locale: input.locale, brand };
+  const options: RenderOptions = { asOf: input.asOf, locale: input.locale, brand, purpose: input.purpose };
   const render = (channel: ChannelKind, d: RenderInput['data'], o: RenderOptions) =>
     renderForChannel(template, channel, d, o);
   const rendered = await render(input.channel, data, options);

@@ -143,6 +143,29 @@ body:
       fromAddress: 'offers@missive-mobile.example',
       replyTo: 'care@missive-mobile.example',
     });
+    // A service e-mail (a bill) goes out from the brand's service sender, a marketing one from its
+    // marketing sender; the Reply-To is the brand's either way.
+    const from = (purpose: 'service' | 'marketing') =>
+      decodeEmail(
+        renderEmail(template, data, {
+          asOf: '2026-10-31',
+          locale: 'en-GB',
+          brand: testBrand('telco'),
+          purpose,
+        }).artifact.bytes,
+      );
+    expect(from('service')).toMatchObject({
+      fromName: 'Missive Mobile',
+      fromAddress: 'billing@missive-mobile.example',
+      replyTo: 'care@missive-mobile.example',
+    });
+    expect(from('marketing').fromAddress).toBe('offers@missive-mobile.example');
+    expect(testBrand('bank').view('en-GB').serviceSender.address).toBe('statements@bank.example');
+    // A brand without a service sender sends both from its one sender.
+    const bank = testBrandSource('bank');
+    const yaml = (bank.files['brand.yaml'] ?? '').replace(/^serviceSender:[^\n]*\n( {2}.*\n)+/m, '');
+    const single = compileBrand(brandSourceFromFiles('bank', { ...bank.files, 'brand.yaml': yaml }));
+    expect(single.view('en-GB').serviceSender).toEqual(single.view('en-GB').sender);
     expect(() => renderEmail(template, data, { asOf: '2026-10-31', locale: 'zh-CN' })).toThrow(
       expect.objectContaining({ code: 'MSV_BRAND_INVALID' }),
     );

@@ -12,7 +12,14 @@ export interface EmailOptions {
   locale: string;
   /** The run's brand: `@brand` in the template, and the sender (From, Reply-To) of the message. */
   brand?: CompiledBrand | undefined;
+  /**
+   * What the e-mail is for (the delivery policy's purpose): a service e-mail goes out from the brand's
+   * `serviceSender`, a marketing one from its `sender`. Unset (documents made before it was kept): `sender`.
+   */
+  purpose?: EmailPurpose | undefined;
 }
+
+export type EmailPurpose = 'service' | 'marketing';
 
 export interface EmailArtifact {
   subject: string;
@@ -60,9 +67,9 @@ export function renderEmail(
   const parts = email.locales.get(runtime.locale) ?? email;
   const html = parts.html.render(checked, runtime);
   const text = parts.text.render(checked, runtime);
-  const sender = brand
-    ? { fromName: brand.sender.name, fromAddress: brand.sender.address, replyTo: brand.replyTo }
-    : {};
+  const from = options.purpose === 'service' ? brand?.serviceSender : brand?.sender;
+  const sender =
+    brand && from ? { fromName: from.name, fromAddress: from.address, replyTo: brand.replyTo } : {};
   const { bytes, sizes } = encodeParts({ subject, html, text, ...sender });
   const sizeBytes = sizes.html;
   const warnings =

@@ -2,7 +2,7 @@ import { MissiveError } from '../core/errors.ts';
 import type { Artifact, ChannelKind } from '../core/types.ts';
 import type { CompiledTemplate } from '../templates/heavy.ts';
 import { type BrandSource, compileBrand, type DocumentData } from '../templates/index.ts';
-import { renderEmail } from './email.ts';
+import { type EmailPurpose, renderEmail } from './email.ts';
 import type { BlockBox } from './pdf/block-map.ts';
 import { renderPrint } from './print.ts';
 import { renderSms } from './sms.ts';
@@ -16,6 +16,8 @@ export interface RenderOptions {
    * It is part of the document's sealed inputs, so `missive verify` renders with the same brand.
    */
   brand?: BrandSource | undefined;
+  /** E-mail only: service or marketing, which decides the brand's sender (src/render/email.ts). */
+  purpose?: EmailPurpose | undefined;
   /** Print only: filled with each body block's box per page (the studio's canvas); same bytes. */
   blockMap?: BlockBox[] | undefined;
 }
@@ -52,7 +54,7 @@ export async function renderForChannel(
         warnings: [],
       };
     case 'email': {
-      const email = renderEmail(template, data, common);
+      const email = renderEmail(template, data, { ...common, purpose: options.purpose });
       return { artifact: email.artifact, warnings: email.warnings };
     }
     case 'sms': {

@@ -131,6 +131,9 @@ describe('a run that sends through the dispatch queues', () => {
     for (const row of delivered) {
       const mail = smtp.messages.find((m) => m.messageId === row.providerId)!;
       const pdf = mail.parsed!.attachments.find((a) => a.contentType === 'application/pdf')!;
+      // A statement is a service e-mail: the brand's service sender, and no List-Unsubscribe.
+      expect(mail.parsed!.from?.value[0]?.address).toBe('statements@bank.example');
+      expect(mail.parsed!.headerLines.some((h) => h.key.startsWith('list-unsubscribe'))).toBe(false);
       const [recorded] = await listAttachments(temp.store.db, row.id);
       expect(createHash('sha256').update(pdf.content).digest('hex')).toBe(recorded!.sha256);
       expect(Buffer.from(await batch.deps.blobs.get(recorded!.sha256)).equals(pdf.content)).toBe(true);
@@ -203,6 +206,8 @@ describe('a run that sends through the dispatch queues', () => {
     expect(twilio.messages).toHaveLength(byChannel('sms'));
     for (const mail of smtp.messages) {
       expect(mail.parsed!.headerLines.some((h) => h.key === 'list-unsubscribe-post')).toBe(true);
+      // Marketing goes out from the brand's marketing sender, not the statements' address.
+      expect(mail.parsed!.from?.value[0]?.address).toBe('news@bank.example');
     }
     expect(rows.filter((r) => ['pending', 'sending', 'unknown'].includes(r.status))).toEqual([]);
     // The feedback loop counts each sent offer as an exposure as soon as it is sent.

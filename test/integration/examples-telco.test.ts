@@ -154,7 +154,7 @@ describe('telecom-bill from the telco feeds', () => {
       ['en-GB', /^Your bill for 1 November 2026 to 30 November 2026 is ready$/],
       ['zh-CN', /^您 2026年11月1日 至 2026年11月30日 的账单已出$/],
     ] as const) {
-      const options = { asOf: AS_OF, locale, brand: testBrandSource('telco') };
+      const options = { asOf: AS_OF, locale, brand: testBrandSource('telco'), purpose: 'service' as const };
       const email = await renderForChannel(bill, 'email', data, options);
       const { artifact, attached } = await attachPlannedDocuments(
         email.artifact,
@@ -166,7 +166,8 @@ describe('telecom-bill from the telco feeds', () => {
       const parsed = decodeEmail(artifact.bytes);
       expect(parsed.subject).toMatch(subject);
       expect(parsed.html).toContain(`lang="${locale}"`);
-      expect(parsed.fromAddress).toBe('offers@missive-mobile.example');
+      // A bill is a service e-mail: the brand's service sender, not its marketing one.
+      expect(parsed.fromAddress).toBe('billing@missive-mobile.example');
       expect(parsed.text).toContain('Missive Mobile Ltd');
       expect(parsed.attachments).toEqual([
         expect.objectContaining({ name: 'telecom-bill-2026-11-30.pdf', sha256: attached[0]!.pdf.sha256 }),

@@ -213,6 +213,7 @@ export async function processRenderChunk(deps: RenderChunkDeps, job: RenderChunk
           data: emailData,
           offers,
           marketing,
+          purpose,
           printPlan: printed?.plan,
         };
         customerWrites.push(...(await renderAndStore(deps, customer, run, doc, keys)));
@@ -291,6 +292,8 @@ interface DocumentToMake {
   offers: readonly OfferContent[];
   /** Marketing e-mail and SMS get short tracked links and (e-mail) an open pixel. */
   marketing: boolean;
+  /** The delivery policy's purpose: an e-mail's sender (the brand's service or marketing sender). */
+  purpose: 'service' | 'marketing';
   /** A printed document's offer QR codes: their short links, already in `data` (print-links.ts). */
   printPlan?: TrackingPlan | undefined;
 }
@@ -312,7 +315,8 @@ async function renderAndStore(
   const { channel, data } = doc;
   const template = await deps.templates.get(run.templateVersionId);
   const brand = await runBrand(deps, run);
-  const renderOptions = { asOf: run.asOf, locale: customer.locale, brand: brand.source };
+  const purpose = channel === 'email' ? doc.purpose : undefined;
+  const renderOptions = { asOf: run.asOf, locale: customer.locale, brand: brand.source, purpose };
   const rendered = deps.renderDocument
     ? await deps.renderDocument(run.templateVersionId, channel, data, renderOptions)
     : await renderForChannel(template, channel, data, renderOptions);
@@ -354,6 +358,7 @@ async function renderAndStore(
     ...(plan ? { tracking: plan } : {}),
     ...(attachPlan.length > 0 ? { attachments: attachPlan } : {}),
     brand: brand.ref,
+    purpose,
   });
   const stored = await storeDocument(
     deps.db,

@@ -50,7 +50,14 @@ export const brandFileSchema = z.strictObject({
     /** The CSS font stack of e-mails. */
     email: z.string().min(1),
   }),
+  /** The From of marketing e-mails, and of service e-mails when there is no `serviceSender`. */
   sender: z.strictObject({ name: localized, address: email }),
+  /**
+   * The From of service e-mails (statements, bills, notices: the delivery policy's `purpose: service`),
+   * kept apart from the marketing sender so that unsubscribes, spam reports and reputation of one do not
+   * touch the other.
+   */
+  serviceSender: z.strictObject({ name: localized, address: email }).optional(),
   replyTo: email.optional(),
   website: z.string().url().optional(),
   phone: localized.optional(),

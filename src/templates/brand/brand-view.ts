@@ -11,7 +11,10 @@ export interface BrandView {
   logo: { src: string; alt: string; width: number; height: number };
   colors: Record<ThemeColor, string>;
   fonts: { heading: string; body: string; email: string };
+  /** The marketing sender (see brand-schema.ts `sender`). */
   sender: { name: string; address: string };
+  /** The sender of service e-mails: `serviceSender`, else `sender`. */
+  serviceSender: { name: string; address: string };
   replyTo: string;
   website: string;
   phone: string;

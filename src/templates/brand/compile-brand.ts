@@ -74,6 +74,10 @@ function compile(source: BrandSource): CompiledBrand {
         colors: { ...spec.colors },
         fonts: { ...spec.fonts },
         sender: { name: pick(spec.sender.name, locale), address: spec.sender.address },
+        serviceSender: {
+          name: pick((spec.serviceSender ?? spec.sender).name, locale),
+          address: (spec.serviceSender ?? spec.sender).address,
+        },
         replyTo: spec.replyTo ?? spec.sender.address,
         website: spec.website ?? '',
         phone: spec.phone === undefined ? '' : pick(spec.phone, locale),
