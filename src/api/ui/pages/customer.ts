@@ -10,6 +10,7 @@ import type { UiStrings } from '../i18n/en-GB.ts';
 import { statusLabel } from '../i18n/status-labels.ts';
 import { type PageContext, page } from '../layout.ts';
 import { formatTime, type Viewer } from '../time.ts';
+import { typeCell } from './catalog-names.ts';
 import { copyOfLink } from './copy-forms.ts';
 import { correctionLinks } from './correction-form.ts';
 import { holdingsCard } from './holdings.ts';
@@ -121,12 +122,6 @@ function timelineTable(
     ...timeline.events.map((e) => ({ at: e.occurredAt, html: eventRow(t, e, viewer, labels) })),
   ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   return html`<table id="timeline"><thead><tr><th>${t.date} (${viewer.timeZone})</th><th>${t.channel}</th><th>${t.type}</th><th>${t.status}</th><th>${t.offers}</th><th></th></tr></thead><tbody>${rows.map((r) => r.html)}</tbody></table>`;
-}
-
-/** A communication type by its catalog label, the id kept as a title and data attribute. */
-function typeCell(type: string | null, locale: string, labels: PageLabels): SafeHtml | string {
-  if (type === null) return '';
-  return html`<span class="comm-type" data-type-id="${type}" title="${type}">${labels.type(type, locale) ?? type}</span>`;
 }
 
 /** Offers by their names in the catalog, each with its id as a title and data attribute. */

@@ -1,14 +1,20 @@
 import type { CampaignReport, Interval, OfferSegmentRow } from '../../../feedback/index.ts';
 import type { RunRecord } from '../../../store/index.ts';
+import { NO_CATALOG_LABELS, type PageLabels } from '../../lookup/page-labels.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { type PageContext, page } from '../layout.ts';
 import { formatTime } from '../time.ts';
+import { typeCell } from './catalog-names.ts';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const range = (i: Interval) => `${pct(i.low)}–${pct(i.high)}`;
 
 /** Runs with a link to each one's model validation report. */
-export function reportsPage(ctx: PageContext, runs: RunRecord[]): SafeHtml {
+export function reportsPage(
+  ctx: PageContext,
+  runs: RunRecord[],
+  labels: PageLabels = NO_CATALOG_LABELS,
+): SafeHtml {
   const { t } = ctx;
   return page(
     ctx,
@@ -18,7 +24,7 @@ ${
   runs.length === 0
     ? html`<p>${t.reportNoRuns}</p>`
     : html`<table id="runs"><thead><tr><th>${t.reportRun}</th><th>${t.reportType}</th><th>${t.reportCreated}</th></tr></thead><tbody>
-${runs.map((r) => html`<tr><td><a href="/ui/reports/campaign/${r.id}">${r.id}</a></td><td>${r.communicationType}</td><td>${formatTime(r.createdAt, ctx)}</td></tr>`)}
+${runs.map((r) => html`<tr><td><a href="/ui/reports/campaign/${r.id}">${r.id}</a></td><td>${typeCell(r.communicationType, ctx.locale, labels)}</td><td>${formatTime(r.createdAt, ctx)}</td></tr>`)}
 </tbody></table>`
 }`,
   );
@@ -39,7 +45,11 @@ function rateChart(row: OfferSegmentRow, scale: number): SafeHtml {
 }
 
 /** The model validation report of a run (src/feedback/reports.ts) with its charts. */
-export function campaignReportPage(ctx: PageContext, report: CampaignReport): SafeHtml {
+export function campaignReportPage(
+  ctx: PageContext,
+  report: CampaignReport,
+  labels: PageLabels = NO_CATALOG_LABELS,
+): SafeHtml {
   const { t } = ctx;
   const { treated, holdout, test } = report.lift;
   const scale = Math.max(0.05, ...report.offers.map((r) => Math.max(r.interval.high, r.priorMean ?? 0)));
@@ -47,7 +57,7 @@ export function campaignReportPage(ctx: PageContext, report: CampaignReport): Sa
     ctx,
     `${t.reports} · ${report.runId}`,
     html`<h1>${t.reports}</h1>
-<p>${t.reportRun} <code>${report.runId}</code> · ${t.reportType} ${report.communicationType} · ${t.reportModel} <code>${report.modelVersion}</code></p>
+<p>${t.reportRun} <code>${report.runId}</code> · ${t.reportType} ${typeCell(report.communicationType, ctx.locale, labels)} · ${t.reportModel} <code>${report.modelVersion}</code></p>
 <section class="card"><h2>${t.reportLift}</h2>
 <table id="lift"><thead><tr><th></th><th>${t.reportExposures}</th><th>${t.reportSuccesses}</th><th>${t.reportResponse}</th></tr></thead><tbody>
 <tr><td>${t.reportTreated}</td><td>${treated.customers}</td><td>${treated.converted}</td><td>${pct(treated.rate)} (${range(treated.interval)})</td></tr>

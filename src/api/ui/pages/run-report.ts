@@ -2,12 +2,14 @@ import type { RunReport } from '../../../batch/index.ts';
 import type { RunStatus } from '../../../core/types.ts';
 import type { MinuteCount, RunFailure, RunRecord } from '../../../store/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
+import { NO_CATALOG_LABELS, type PageLabels } from '../../lookup/page-labels.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { UiStrings } from '../i18n/en-GB.ts';
 import { reconciliationProblem } from '../i18n/reconciliation-problems.ts';
 import { statusLabel } from '../i18n/status-labels.ts';
 import { type PageContext, page } from '../layout.ts';
 import { formatTime } from '../time.ts';
+import { offerCell, typeCell } from './catalog-names.ts';
 import { throughputChart } from './throughput-chart.ts';
 
 /** What a run's buttons do, in the order they are shown; the statuses each is allowed from (batch/run-control.ts). */
@@ -32,7 +34,11 @@ export function canControlRuns(ctx: PageContext): boolean {
 }
 
 /** Runs, newest first: a header row, template version, created and finished in the viewer's zone. */
-export function runsPage(ctx: PageContext, runs: RunRecord[]): SafeHtml {
+export function runsPage(
+  ctx: PageContext,
+  runs: RunRecord[],
+  labels: PageLabels = NO_CATALOG_LABELS,
+): SafeHtml {
   const { t } = ctx;
   return page(
     ctx,
@@ -41,7 +47,7 @@ export function runsPage(ctx: PageContext, runs: RunRecord[]): SafeHtml {
 <table id="runs"><thead><tr><th>${t.runReport}</th><th>${t.type}</th><th>${t.runTemplateVersion}</th><th>${t.asOf}</th><th>${t.status}</th><th>${t.customersIn}</th><th>${t.runCreated}</th><th>${t.runFinished}</th></tr></thead><tbody>
 ${runs.map(
   (r) =>
-    html`<tr data-run="${r.id}"><td><a href="/ui/runs/${encodeURIComponent(r.id)}">${r.id}</a></td><td>${r.communicationType}</td><td><code>${r.templateVersionId}</code></td><td>${r.asOf}</td><td class="status" data-status="${r.status}">${t[`runStatus.${r.status}`]}${r.supersededBy ? html` <span class="superseded">${t.supersededBy} ${r.supersededBy}</span>` : ''}</td><td>${String(r.customersTotal ?? '—')}</td><td>${formatTime(r.createdAt, ctx)}</td><td>${formatTime(r.finishedAt, ctx)}</td></tr>`,
+    html`<tr data-run="${r.id}"><td><a href="/ui/runs/${encodeURIComponent(r.id)}">${r.id}</a></td><td>${typeCell(r.communicationType, ctx.locale, labels)}</td><td><code>${r.templateVersionId}</code></td><td>${r.asOf}</td><td class="status" data-status="${r.status}">${t[`runStatus.${r.status}`]}${r.supersededBy ? html` <span class="superseded">${t.supersededBy} ${r.supersededBy}</span>` : ''}</td><td>${String(r.customersTotal ?? '—')}</td><td>${formatTime(r.createdAt, ctx)}</td><td>${formatTime(r.finishedAt, ctx)}</td></tr>`,
 )}
 </tbody></table>`,
   );
@@ -64,6 +70,8 @@ export interface RunPageData {
   filter: { stage?: string | undefined; code?: string | undefined };
   /** The action just done (after a button's redirect). */
   done?: string | undefined;
+  /** Communication types and offers by their catalog labels (default: by id). */
+  labels?: PageLabels | undefined;
 }
 
 /** The run report (the same data as `missive runs report --json`), its controls, live progress and failures. */
@@ -72,11 +80,12 @@ export function runReportPage(ctx: PageContext, d: RunPageData): SafeHtml {
   const r = d.report;
   const rec = r.reconciliation;
   const live = LIVE.includes(r.status);
+  const labels = d.labels ?? NO_CATALOG_LABELS;
   return page(
     ctx,
     t.runReport,
     html`<h1>${t.runReport}</h1>
-<p><code id="run-id">${r.runId}</code> · ${r.communicationType} · <code id="template">${r.templateVersionId}</code> · ${t.asOf} ${r.asOf} · <strong id="status" data-status="${r.status}">${t[`runStatus.${r.status}`]}</strong></p>
+<p><code id="run-id">${r.runId}</code> · ${typeCell(r.communicationType, ctx.locale, labels)} · <code id="template">${r.templateVersionId}</code> · ${t.asOf} ${r.asOf} · <strong id="status" data-status="${r.status}">${t[`runStatus.${r.status}`]}</strong></p>
 ${d.done ? html`<div class="alert ok" role="status" id="done">${t.runDone}: ${d.done} → ${t[`runStatus.${r.status}`]}</div>` : ''}
 <p id="times">${t.runCreated} ${formatTime(d.run.createdAt, ctx)} · ${t.runStarted} ${formatTime(r.startedAt, ctx)} · ${t.runFinished} ${formatTime(r.finishedAt, ctx)}</p>
 ${progressFigure(ctx, rec.customersIn, rec.customersAccounted, live)}
@@ -96,9 +105,9 @@ ${failuresSection(ctx, d)}
 <p>${t.holdout}: ${String(r.holdout)} / ${String(r.decisions)}</p>
 <ul>${Object.entries(r.offersBySegment).map(
       ([segment, offers]) =>
-        html`<li>${segment}: ${Object.entries(offers)
-          .map(([id, n]) => `${id} ${n}`)
-          .join(', ')}</li>`,
+        html`<li>${segment}: ${Object.entries(offers).map(
+          ([id, n], i) => html`${i > 0 ? ', ' : ''}${offerCell(id, ctx.locale, labels)} ${String(n)}`,
+        )}</li>`,
     )}</ul>
 <p>${t.printed}: ${r.print ? `${r.print.files} files, ${r.print.documents} documents, ${r.print.pages} pages, ${r.print.sheets} sheets` : '—'}</p>
 <p>${t.archivedBytes}: ${String(r.pagesArchived)} pages, ${(r.bytesArchived / 1024 / 1024).toFixed(1)} MiB</p>`,

@@ -3,6 +3,7 @@ import { buildRunReport } from '../../../batch/index.ts';
 import { MissiveError } from '../../../core/errors.ts';
 import { documentsPerMinuteByChannel, getRun, listRunFailures, listRuns } from '../../../store/index.ts';
 import { ROUTE_ROLES } from '../../auth/principal.ts';
+import { latestPageLabels } from '../../lookup/page-labels.ts';
 import { controlRun, isRunControlAction } from '../../routes/runs.ts';
 import { idParam } from '../../routes/schemas.ts';
 import { pageContext, sendPage } from '../layout.ts';
@@ -22,9 +23,11 @@ const runParams = { type: 'object', required: ['runId'], properties: { runId: id
 export function runPages(app: FastifyInstance): void {
   const deps = app.runs;
   const view = { config: { roles: ROUTE_ROLES.anyone }, schema: { hide: true } };
-  app.get('/ui/runs', view, async (request, reply) =>
-    sendPage(reply, runsPage(pageContext(request), await listRuns(deps.db))),
-  );
+  app.get('/ui/runs', view, async (request, reply) => {
+    const runs = await listRuns(deps.db);
+    const labels = await latestPageLabels(deps.db, [...new Set(runs.map((r) => r.communicationType))]);
+    return sendPage(reply, runsPage(pageContext(request), runs, labels));
+  });
   app.get<{ Params: { runId: string }; Querystring: { stage?: string; code?: string; done?: string } }>(
     '/ui/runs/:runId',
     {
@@ -46,10 +49,11 @@ export function runPages(app: FastifyInstance): void {
       const { runId } = request.params;
       const run = await getRun(deps.db, runId);
       if (!run) throw new MissiveError('MSV_RUN_NOT_FOUND', `no run with id ${runId}`, { runId });
-      const [report, throughput, all] = await Promise.all([
+      const [report, throughput, all, labels] = await Promise.all([
         buildRunReport(deps.db, runId),
         documentsPerMinuteByChannel(deps.db, runId),
         listRunFailures(deps.db, runId),
+        latestPageLabels(deps.db, [run.communicationType]),
       ]);
       const stage = request.query.stage || undefined;
       const code = request.query.code || undefined;
@@ -70,6 +74,7 @@ export function runPages(app: FastifyInstance): void {
           },
           filter: { stage, code },
           done: done && isRunControlAction(done) ? done : undefined,
+          labels,
         }),
       );
     },
