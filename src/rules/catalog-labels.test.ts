@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from './catalog.ts';
-import { offerName, pickLabel, traitLabel, typeLabel } from './catalog-labels.ts';
+import { offerName, pickLabel, traitLabel, traitValueLabel, typeLabel } from './catalog-labels.ts';
+import { loadCatalogDirOrThrow } from './catalog-loader.ts';
 
 const catalog = {
   traits: {
@@ -44,5 +46,25 @@ describe('catalog labels', () => {
     expect(offerName(catalog, 'gone', 'zh-CN')).toBeUndefined();
     expect(pickLabel({ 'en-GB': 'x' }, 'fr-FR')).toBe('x');
     expect(pickLabel(undefined, 'fr-FR')).toBeUndefined();
+  });
+
+  it("names a string trait's values by the catalog's labels; other values as stored (undefined)", async () => {
+    const catalogs = path.resolve(import.meta.dirname, '..', '..', 'catalogs');
+    const bank = await loadCatalogDirOrThrow(path.join(catalogs, 'bank'));
+    expect(traitValueLabel(bank, 'valueTier', 'plus', 'zh-CN')).toBe('增值');
+    expect(traitValueLabel(bank, 'valueTier', 'plus', 'en-GB')).toBe('Plus');
+    expect(traitValueLabel(bank, 'job', 'technician', 'zh')).toBe('技术员');
+    expect(traitValueLabel(bank, 'job', 'admin.', 'fr-FR')).toBe('Administrative');
+    expect(traitValueLabel(bank, 'job', 'astronaut', 'en-GB')).toBeUndefined();
+    expect(traitValueLabel(bank, 'age', 42, 'en-GB')).toBeUndefined();
+    expect(traitValueLabel(bank, 'job', 'toString', 'en-GB')).toBeUndefined();
+    // Every shipped catalog: each declared value is named in both languages the UI speaks.
+    for (const name of ['bank', 'telco', 'telecom']) {
+      const catalog = await loadCatalogDirOrThrow(path.join(catalogs, name));
+      const entries = [...Object.values(catalog.traits.traits), ...catalog.traits.computed];
+      for (const entry of entries)
+        for (const labels of Object.values(entry.values ?? {}))
+          expect(Object.keys(labels).sort(), name).toEqual(['en-GB', 'zh-CN']);
+    }
   });
 });

@@ -46,10 +46,31 @@ export function traitLabelIfKnown(catalog: CatalogPart, name: string, locale: st
   return entry?.description ? entry.description.split(',')[0]!.trim() : undefined;
 }
 
+/**
+ * A trait value's name for people in a locale (`plus` → "Plus" / "增值"), from the trait's `values`
+ * in the catalog, else undefined (the caller shows the value as stored).
+ */
+export function traitValueLabel(
+  catalog: CatalogPart,
+  name: string,
+  value: unknown,
+  locale: string,
+): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const values = traitEntry(catalog, name)?.values;
+  return values && Object.hasOwn(values, value) ? pickLabel(values[value], locale) : undefined;
+}
+
 function traitEntry(
   catalog: CatalogPart,
   name: string,
-): { label?: Record<string, string> | undefined; description?: string | undefined } | undefined {
+):
+  | {
+      label?: Record<string, string> | undefined;
+      description?: string | undefined;
+      values?: Record<string, Record<string, string>> | undefined;
+    }
+  | undefined {
   const file = catalog?.traits;
   if (!file) return undefined;
   const segment = /^segments\.(.+)$/.exec(name)?.[1];

@@ -19,6 +19,11 @@ const channel = z.enum(CHANNEL_KINDS as [ChannelKind, ...ChannelKind[]]);
  * "why this was sent" name a trait, segment or communication type (catalog-labels.ts).
  */
 const label = z.record(locale, z.string().min(1));
+/**
+ * A string trait's values for people, per value and locale (`{ plus: { en-GB: Plus, zh-CN: 增值 } }`):
+ * what the call center shows instead of the stored value (catalog-labels.ts `traitValueLabel`).
+ */
+const valueLabels = z.record(z.string().min(1), label);
 /** A json-logic rule: any JSON; validate.ts checks operators, variables and types. */
 const logic = z.unknown().refine((v) => v !== undefined, 'a json-logic rule is required');
 
@@ -57,6 +62,7 @@ export const traitsFileSchema = z.strictObject({
       type: z.enum(TRAIT_TYPES),
       description: z.string().optional(),
       label: label.optional(),
+      values: valueLabels.optional(),
     }),
   ),
   /** Derived features, evaluated in order (a later one may read an earlier one). */
@@ -67,6 +73,7 @@ export const traitsFileSchema = z.strictObject({
         type: z.enum(TRAIT_TYPES),
         description: z.string().optional(),
         label: label.optional(),
+        values: valueLabels.optional(),
         rule: logic,
       }),
     )

@@ -5,6 +5,7 @@ export {
   pickLabel,
   traitLabel,
   traitLabelIfKnown,
+  traitValueLabel,
   typeLabel,
   wordsFromName,
 } from './catalog-labels.ts';

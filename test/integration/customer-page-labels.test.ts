@@ -45,6 +45,9 @@ describe('the customer page in the agent’s language, from the catalog’s labe
     // Key traits by their catalog labels, the field name kept as a title.
     expect(body).toContain('<dt data-trait="balance" title="balance">平均年余额（欧元）</dt>');
     expect(body).toContain('<dt data-trait="job" title="job">职业</dt>');
+    // A trait's value by the catalog's label for it, the stored value kept as a title.
+    expect(body).toContain('<dd data-value="technician" title="technician">技术员</dd>');
+    expect(body).toContain('<dd>1000</dd>'); // a number: as stored
     // A trait the catalog does not know: its name in words.
     expect(body).toContain('<dt data-trait="card" title="card">Card</dt>');
     // Types and offers by name, ids as data attributes.
@@ -64,6 +67,7 @@ describe('the customer page in the agent’s language, from the catalog’s labe
     const body = await page('en-GB');
     expect(body).toContain('<dt data-trait="balance" title="balance">Average yearly balance (EUR)</dt>');
     expect(body).toContain('<dt data-trait="job" title="job">Job</dt>');
+    expect(body).toContain('<dd data-value="technician" title="technician">Technician</dd>');
     expect(body).toMatch(/data-type-id="monthly-statement"[^>]*>Monthly statement</);
     expect(body).toMatch(/data-offer="term-deposit"[^>]*>12-month Fixed Term Deposit</);
     expect(body).toMatch(/<h3 data-feed="accounts"[^>]*>Current accounts /);

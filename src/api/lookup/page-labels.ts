@@ -4,6 +4,7 @@ import {
   offerName,
   storedSuppressionReason,
   traitLabelIfKnown,
+  traitValueLabel,
   typeLabel,
   wordsFor,
   wordsFromName,
@@ -20,6 +21,8 @@ import { type Database, getCatalogVersion, listLatestCatalogVersionIds } from '.
  */
 export interface PageLabels {
   trait(name: string, locale: string): string;
+  /** A trait's value by the catalog's label for it (`plus` → "Plus"); undefined: show it as stored. */
+  traitValue(name: string, value: unknown, locale: string): string | undefined;
   type(typeId: string, locale: string): string | undefined;
   offer(offerId: string, locale: string): string | undefined;
   /** A suppressed row's `rule: detail` reason in the agent's words; undefined: show it as stored. */
@@ -53,6 +56,7 @@ function labelsFrom(catalogs: readonly Catalog[]): PageLabels {
   };
   return {
     trait: (name, locale) => first((c) => traitLabelIfKnown(c, name, locale)) ?? wordsFromName(name),
+    traitValue: (name, value, locale) => first((c) => traitValueLabel(c, name, value, locale)),
     type: (typeId, locale) => first((c) => typeLabel(c, typeId, locale)),
     offer: (offerId, locale) => first((c) => offerName(c, offerId, locale)),
     suppression: (stored, locale) => storedSuppressionReason(stored, wordsFor(locale)),

@@ -41,7 +41,7 @@ export function customerPage(
   <dt>${t.locale}</dt><dd>${customer.locale} · ${customer.timeZone}</dd>
   <dt>${t.accounts}</dt><dd>${customer.accounts.join(', ') || '—'}</dd>
 </dl></section>
-<section class="card"><h2>${t.keyTraits}</h2><dl class="kv">${traits.map(([k, v]) => html`<dt data-trait="${k}" title="${k}">${capitalised(labels.trait(k, ctx.locale), ctx.locale)}</dt><dd>${String(v)}</dd>`)}</dl></section>
+<section class="card"><h2>${t.keyTraits}</h2><dl class="kv">${traits.map(([k, v]) => html`<dt data-trait="${k}" title="${k}">${capitalised(labels.trait(k, ctx.locale), ctx.locale)}</dt>${traitValueCell(k, v, ctx.locale, labels)}`)}</dl></section>
 <section class="card"><h2>${t.consent}</h2><table><thead><tr><th>${t.channel}</th><th>${t.service}</th><th>${t.marketing}</th></tr></thead><tbody>
 ${CHANNEL_KINDS.map((ch) => html`<tr><td>${t[`channel.${ch}`]}</td><td>${yes(customer.consent[ch]?.service ?? false)}</td><td>${yes(customer.consent[ch]?.marketing ?? false)}</td></tr>`)}
 </tbody></table><p>${t.eDelivery}: ${yes(customer.eDelivery)}</p></section>
@@ -84,6 +84,13 @@ function noteForm(t: UiStrings, customerId: string, csrf: string): SafeHtml {
   <label>${t.callOutcome} <select name="outcome"><option value=""></option>${CALL_OUTCOMES.map((o) => html`<option value="${o}">${t[`callOutcome.${o}`]}</option>`)}</select></label>
   <button type="submit">${t.saveNote}</button>
 </form></section>`;
+}
+
+/** A trait's value by the catalog's label for it, the stored value kept as a title and data attribute. */
+function traitValueCell(name: string, value: unknown, locale: string, labels: PageLabels): SafeHtml {
+  const label = labels.traitValue(name, value, locale);
+  if (label === undefined) return html`<dd>${String(value)}</dd>`;
+  return html`<dd data-value="${String(value)}" title="${String(value)}">${label}</dd>`;
 }
 
 /** A label as a heading: "age" → "Age" (labels are written to read inside sentences too). */
