@@ -139,7 +139,7 @@ describe('progress output of a 500-customer import and run', () => {
     expect(counts.every((n, i) => n >= (counts[i - 1] ?? 0) && n <= CUSTOMERS)).toBe(true);
     expect(ran).not.toMatch(/NaN|Infinity|ETA N|ETA L/);
     await expectSummaryIsTheReport(temp, ran.replace(/\r/g, ''));
-  });
+  }, 240_000); // 500 statements: over vitest's 60 s default on a busy machine
 
   it('without a terminal: a line every 10 s at most, and the last one at 500/500', async () => {
     const temp = await folder('progress-pipe');
@@ -158,5 +158,5 @@ describe('progress output of a 500-customer import and run', () => {
     expect(rendering.length).toBeLessThanOrEqual(Math.floor(seconds / 10) + 1);
     expect(ran.stderr).not.toMatch(/NaN|Infinity/);
     await expectSummaryIsTheReport(temp, ran.stdout);
-  });
+  }, 240_000);
 });
