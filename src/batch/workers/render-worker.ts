@@ -14,6 +14,7 @@ import {
   recordCustomerFailure,
 } from './render-chunk.ts';
 import { type SandboxLocation, sandboxEnvironment } from './render-sandbox.ts';
+import { sandboxExecArgv } from './sandbox-fork.ts';
 
 export interface RenderWorkerOptions {
   connection: RedisClient;
@@ -62,7 +63,11 @@ function createRenderWorker(
   const worker = options.sandbox
     ? new Worker<RenderChunkJob, ChunkOutcome>(RENDER_QUEUE, SANDBOX_PROCESSOR, {
         ...common,
-        workerForkOptions: { env: { ...process.env, ...sandboxEnvironment(options.sandbox) } },
+        workerForkOptions: {
+          env: { ...process.env, ...sandboxEnvironment(options.sandbox) },
+          // The orphan guard, preloaded: a child is gone within a second of this process, whatever it does.
+          execArgv: sandboxExecArgv(),
+        },
       })
     : new Worker<RenderChunkJob, ChunkOutcome>(
         RENDER_QUEUE,
