@@ -40,6 +40,9 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
+          // Two files share the two cores with their servers, CLI processes and browsers: a test that
+          // takes 30 s alone can take 70 s beside a heavy one. A hang still ends in two minutes.
+          testTimeout: 120_000,
           maxWorkers: 2,
           sequence: { groupOrder: 1 },
         },
