@@ -7,6 +7,10 @@
  *   — this also catches a parent that died while the child was still loading;
  * - stdout or stderr fails with EPIPE (the reading end is gone): stop instead of writing again.
  * Returns a function that stops watching.
+ *
+ * It runs on the main thread, so it is the quick way out, not the guarantee: a busy main thread never
+ * runs its timer, and `process.exit` can itself hang in an `exit` handler (pino's flush to a dead
+ * pipe). In render sandboxes orphan-guard.mjs, preloaded, is the backstop (SIGKILL from its own thread).
  */
 export interface ParentWatchOptions {
   /** The parent's pid as the parent saw it (default: the parent pid now). */
@@ -54,7 +58,7 @@ export function exitWithParent(options: ParentWatchOptions = {}): () => void {
   return stop;
 }
 
-/** Exit without writing anything: the pipes may be gone. */
+/** Exit without writing anything ourselves: the pipes may be gone (exit handlers still run). */
 function defaultExit(): void {
   process.exit(0);
 }
