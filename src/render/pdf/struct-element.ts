@@ -33,7 +33,8 @@ const ESCAPES: Readonly<Record<string, string>> = {
  * the like escaped with a backslash.
  */
 export function pdfTextString(text: string): string {
-  let bytes = text;
+  // ASCII text as is, in a one-byte copy (see oneByteName: alt text comes from templates).
+  let bytes = Buffer.from(text, 'latin1').toString('latin1');
   for (let i = 0; i < text.length; i += 1) {
     if (text.charCodeAt(i) > 0x7f) {
       bytes = '\u00fe\u00ff';
@@ -45,6 +46,26 @@ export function pdfTextString(text: string): string {
     }
   }
   return `(${bytes.replace(ESCAPED, (c) => ESCAPES[c] ?? c)})`;
+}
+
+/**
+ * `name` (a role, a language) as a string V8 stores one byte per character. Names read from a
+ * template (`role: H1` in print.yaml) are slices of their file's text, and a file with any
+ * character beyond Latin-1 is kept two bytes per character: every string built with such a slice
+ * is two-byte too, and so is the whole page-content or document rope it joins, which V8 then
+ * flattens to UTF-16 before Node writes it as latin1 (issue 22 performance: the tagged statement's
+ * document rope and its BDC operators were two-byte from the first heading on). Names are few:
+ * each is copied once.
+ */
+const oneByteNames = new Map<string, string>();
+export function oneByteName(name: string): string {
+  let copy = oneByteNames.get(name);
+  if (copy === undefined) {
+    copy = Buffer.from(name, 'latin1').toString('latin1');
+    if (oneByteNames.size < 256 && copy === name) oneByteNames.set(name, copy);
+    else copy = name;
+  }
+  return copy;
 }
 
 /** A new object number, as pdfkit's `doc.ref()` takes one (written later through `_refEnd`). */
@@ -88,11 +109,11 @@ export class StructElement {
     inherited?: string,
     id?: number,
   ) {
-    this.role = role;
+    this.role = oneByteName(role);
     this.id = id ?? newObjectId(doc);
     this.#doc = doc;
     this.#parent = parent;
-    this.#ownLang = options?.lang || undefined;
+    this.#ownLang = options?.lang ? oneByteName(options.lang) : undefined;
     this.lang = this.#ownLang ?? inherited;
     let extra = '';
     if (options) {
@@ -109,7 +130,7 @@ export class StructElement {
 
   /** Gives an empty element its own /Lang (the language of the text it is about to hold). */
   claimLang(lang: string): void {
-    this.#ownLang = lang;
+    this.#ownLang = oneByteName(lang);
     this.lang = lang;
   }
 

@@ -11,7 +11,7 @@
 import { MissiveError } from '../../core/errors.ts';
 import { HAN, LATIN, type Script, scriptRuns } from './lang-runs.ts';
 import { type NumberTree, type ParentEntry, printParentTreeFast } from './parent-tree.ts';
-import { type ElementOptions, StructElement, type WritingDocument } from './struct-element.ts';
+import { type ElementOptions, oneByteName, StructElement, type WritingDocument } from './struct-element.ts';
 
 /** pdfkit's document internals the tree is written with (pdfkit ships no types for them). */
 interface TaggedDocument extends WritingDocument {
@@ -60,7 +60,8 @@ export class Tagger {
     const pdf = doc as unknown as TaggedDocument;
     this.#pdf = pdf;
     this.lang = lang;
-    this.#langs = HAN_LANG.test(lang) ? { han: lang, latin: 'en-GB' } : { han: 'zh-CN', latin: lang };
+    const own = oneByteName(lang);
+    this.#langs = HAN_LANG.test(own) ? { han: own, latin: 'en-GB' } : { han: 'zh-CN', latin: own };
     // pdfkit's addStructure: the tree root is the parent, and ends the element with the document.
     const treeRoot = pdf.getStructTreeRoot();
     printParentTreeFast(treeRoot.data.ParentTree);
