@@ -8,6 +8,7 @@ import { addUser, issueApiToken } from '../../src/api/lookup/users.ts';
 import type { BlobStore } from '../../src/archive/blob-store.ts';
 import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
 import { verifyCommunication } from '../../src/archive/replay.ts';
+import { loadPrintEntries } from '../../src/channels/print-stream/load-entries.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import type { Customer } from '../../src/core/types.ts';
 import { createOnDemandService, type OnDemandService } from '../../src/on-demand/on-demand-service.ts';
@@ -163,6 +164,16 @@ describe('corrected copies: a new version that names the one it corrects, four e
     expect(before).not.toContain('Harbourton');
     expect(after).toContain('Harbourton');
     expect(after).toContain('1 Quay Road');
+
+    // The re-print is mailed to the address in its window: the print stream's mailing index
+    // (manifest, postal sort, householding) takes the corrected document's address, not the
+    // customer record's (which the correction does not change).
+    const reprint = (await getCommunication(temp.store.db, body.sent.id))!;
+    const { entries } = await loadPrintEntries(temp.store.db, reprint.runId, blobs);
+    const entry = entries.find((e) => e.communicationId === reprint.id)!;
+    expect(entry).toMatchObject({ reprintOf: version.id });
+    expect(entry.address).toMatchObject({ lines: ['Flat 9', '1 Quay Road'], city: 'Harbourton' });
+    expect(entry.address.postalCode).toBe(customers[0]!.address!.postalCode);
 
     // A retried post returns the same correction; the links show both ways.
     const again = await correct(0, {

@@ -93,7 +93,7 @@ export async function buildPrintStreams(
     asOf: stored.asOf,
   };
   const optionsKey = sha256Hex(canonicalJson(options)).slice(0, 12);
-  const { entries, unprintable } = await loadPrintEntries(deps.db, run.id);
+  const { entries, unprintable } = await loadPrintEntries(deps.db, run.id, deps.blobs);
   const plan = planPrintStreams(entries, options);
   const failures: RunManifestFailure[] = unprintable.map((u) => ({ ...u }));
   await fs.mkdir(outDir, { recursive: true });

@@ -1,4 +1,7 @@
 import type { Kysely } from 'kysely';
+import { type BlobStore, loadInputSnapshot } from '../../archive/index.ts';
+import { isMissiveError } from '../../core/errors.ts';
+import type { PostalAddress } from '../../core/types.ts';
 import {
   type CommunicationRecord,
   type Database,
@@ -40,6 +43,7 @@ const PAGE = 1000;
 export async function loadPrintEntries(
   db: Kysely<Database>,
   runId: string,
+  blobs?: BlobStore,
 ): Promise<{ entries: PrintEntry[]; unprintable: Unprintable[] }> {
   const entries: PrintEntry[] = [];
   const unprintable: Unprintable[] = [];
@@ -63,25 +67,38 @@ export async function loadPrintEntries(
       print.filter((r) => mayBeElsewhere || r.copyKind !== null).map((r) => r.id),
     );
     await addEntries(
-      db,
+      { db, blobs, ownAddress: mayBeElsewhere },
       print.filter((r) => (elsewhere.get(r.id) ?? runId) === runId),
       entries,
       unprintable,
     );
     if (rows.length < PAGE) break;
   }
-  await addEntries(db, await listReprintsForPrint(db, runId), entries, unprintable);
+  await addEntries(
+    { db, blobs, ownAddress: true },
+    await listReprintsForPrint(db, runId),
+    entries,
+    unprintable,
+  );
   return { entries, unprintable };
 }
 
-/** Ledger rows → entries with their customers' addresses, or unprintable with the reason. */
+/**
+ * Ledger rows → entries with their addresses, or unprintable with the reason. The address is the one
+ * the document shows in its window: for copies (an agent's corrected copy, a re-print of one, a
+ * letter) and on-demand documents (`ownAddress`), the `customer.address` of the document's own sealed
+ * inputs — a corrected address is in the document, not in the customer record; for a batch run's
+ * own documents, made from the customer record moments before, the record (one key and snapshot
+ * read per document would cost a million reads on a statement run).
+ */
 async function addEntries(
-  db: Kysely<Database>,
+  source: { db: Kysely<Database>; blobs: BlobStore | undefined; ownAddress: boolean },
   print: readonly CommunicationRecord[],
   entries: PrintEntry[],
   unprintable: Unprintable[],
 ): Promise<void> {
   if (print.length === 0) return;
+  const { db } = source;
   const customers = new Map(
     (
       await getCustomers(
@@ -100,7 +117,11 @@ async function addEntries(
       });
       continue;
     }
-    const check = usableAddress(customers.get(row.customerId)?.address);
+    const own =
+      source.blobs && (source.ownAddress || row.copyKind !== null)
+        ? await documentAddress(db, source.blobs, row)
+        : undefined;
+    const check = usableAddress(own ?? customers.get(row.customerId)?.address);
     if (!check.ok) {
       unprintable.push({ ...base, code: 'MSV_PRINT_ADDRESS_INVALID', reason: check.reason });
       continue;
@@ -112,5 +133,28 @@ async function addEntries(
       address: check.address,
       ...(row.copyKind === 'reprint' && row.copyOf ? { reprintOf: row.copyOf } : {}),
     });
+  }
+}
+
+/**
+ * The postal address a print document was rendered with (`customer.address` of its sealed inputs; a
+ * re-print's are those of the document it re-prints), or undefined when its inputs hold none or can
+ * no longer be read (shredded, or made before inputs were kept): the customer record is used then.
+ */
+async function documentAddress(
+  db: Kysely<Database>,
+  blobs: BlobStore,
+  row: CommunicationRecord,
+): Promise<PostalAddress | undefined> {
+  const id = row.copyKind === 'reprint' && row.copyOf ? row.copyOf : row.id;
+  try {
+    const { input } = await loadInputSnapshot(db, blobs, id);
+    const customer = input.data.customer as { address?: unknown } | undefined;
+    const address = customer?.address as Partial<PostalAddress> | null | undefined;
+    return address && Array.isArray(address.lines) ? (address as PostalAddress) : undefined;
+  } catch (err) {
+    if (isMissiveError(err) && ['MSV_ARCHIVE_INPUT_MISSING', 'MSV_ARCHIVE_SHREDDED'].includes(err.code))
+      return undefined;
+    throw err;
   }
 }
