@@ -1,4 +1,5 @@
 import type { FlowProducer, Queue } from 'bullmq';
+import { createRunBrands } from '../archive/index.ts';
 import { SHIPPED_DATASOURCES_DIR } from '../core/config.ts';
 import { type RunRecord, setRunTotal, transitionRunStatus } from '../store/index.ts';
 import type { BatchDeps } from './batch-deps.ts';
@@ -6,6 +7,7 @@ import { planRun } from './planner.ts';
 import type { RenderChunkJob } from './queues.ts';
 import { explainRedisError } from './redis-connection.ts';
 import { prepareRunData } from './run-data.ts';
+import { createRunDecisions } from './run-decisions.ts';
 import { prepareRunSource } from './run-source.ts';
 import { createTemplateCache } from './template-cache.ts';
 
@@ -18,7 +20,7 @@ import { createTemplateCache } from './template-cache.ts';
  * and Redis errors explained (`explainRedisError`).
  */
 export async function planAndStart(
-  deps: Pick<BatchDeps, 'db' | 'logger' | 'chunkSize' | 'datasourcesDir'>,
+  deps: Pick<BatchDeps, 'db' | 'logger' | 'chunkSize' | 'datasourcesDir'> & Partial<Pick<BatchDeps, 'blobs'>>,
   queue: Queue<RenderChunkJob>,
   run: RunRecord,
   flow?: FlowProducer,
@@ -26,6 +28,7 @@ export async function planAndStart(
 ): Promise<{ customers: number; chunks: number }> {
   if (!options.prepared) await prepareRunSource(deps.db, run);
   await prepareData(deps, run);
+  if (deps.blobs) await pinBrand({ ...deps, blobs: deps.blobs }, run);
   const plan = await planRun(deps.db, queue, run, deps.chunkSize, run.generation, flow).catch(
     (err: unknown) => {
       throw explainRedisError(err);
@@ -57,5 +60,22 @@ async function prepareData(deps: Pick<BatchDeps, 'db' | 'logger' | 'datasourcesD
     );
     await transitionRunStatus(deps.db, run.id, ['planning'], 'failed');
     throw err;
+  }
+}
+
+/**
+ * The run keeps the brand version of its start: pinned on the run now (archive/run-brand.ts), so a
+ * brand change approved while it waits for workers reaches only runs started later. A brand that
+ * cannot be read is left to the first chunk, which fails its customers with the reason as before.
+ */
+async function pinBrand(deps: Pick<BatchDeps, 'db' | 'blobs' | 'logger'>, run: RunRecord): Promise<void> {
+  try {
+    const catalog = await createRunDecisions(deps.db).catalog();
+    await createRunBrands(deps.blobs, undefined, deps.db).forRun(run, catalog);
+  } catch (err) {
+    deps.logger.warn(
+      { runId: run.id, code: (err as { code?: string }).code },
+      'run brand not pinned at start',
+    );
   }
 }
