@@ -8,10 +8,15 @@ import { buildRunReport } from '../../src/batch/run-report.ts';
 import { dispatchCommunication } from '../../src/channels/dispatch.ts';
 import { openSendJournal, type SendJournal } from '../../src/channels/send-journal.ts';
 import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
-import { createSmtpChannel } from '../../src/channels/smtp.ts';
 import { getCommunication, listCommunicationStatusHistory } from '../../src/store/communications.ts';
 import { listEvents } from '../../src/store/events.ts';
-import { channelCustomer, dispatchDeps, seedRun } from '../support/channels.ts';
+import {
+  bankSmtpChannel,
+  channelCustomer,
+  dispatchDeps,
+  seedRun,
+  sqliteDiskFull,
+} from '../support/channels.ts';
 import { openTempStore, type TempStore } from '../support/stores.ts';
 
 /**
@@ -25,16 +30,8 @@ describe('exactly once after a store write fails after the send', () => {
   let temp: TempStore;
   let sink: SmtpSink;
   const journals: SendJournal[] = [];
-  const diskFull = () => Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-  const smtp = () =>
-    createSmtpChannel({
-      url: sink.url,
-      from: 'Missive Bank <news@bank.test>',
-      messageIdDomain: 'bank.test',
-      publicUrl: 'https://missive.test',
-      ratePerSecond: 1_000,
-      maxConnections: 1,
-    });
+  const diskFull = sqliteDiskFull;
+  const smtp = () => bankSmtpChannel(sink.url, { maxConnections: 1 });
   const journal = () => {
     const j = openSendJournal(path.join(temp.dir, 'send-journal'));
     journals.push(j);

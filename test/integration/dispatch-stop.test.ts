@@ -6,9 +6,14 @@ import { type DispatchStage, startDispatchStage } from '../../src/batch/workers/
 import type { Channel } from '../../src/channels/channel.ts';
 import { openSendJournal } from '../../src/channels/send-journal.ts';
 import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
-import { createSmtpChannel } from '../../src/channels/smtp.ts';
 import { getCommunication } from '../../src/store/communications.ts';
-import { channelCustomer, dispatchDeps, seedRun } from '../support/channels.ts';
+import {
+  bankSmtpChannel,
+  channelCustomer,
+  dispatchDeps,
+  seedRun,
+  sqliteDiskFull,
+} from '../support/channels.ts';
 import { openTempStore, type TempStore } from '../support/stores.ts';
 import { waitFor } from '../support/worker-process.ts';
 
@@ -25,14 +30,7 @@ describe('a dispatch stage stopped while sends wait for the server', () => {
   let sink: SmtpSink;
   const stages: DispatchStage[] = [];
   const prefix = `{dispatch-stop-${process.pid}}`;
-  const smtp = () =>
-    createSmtpChannel({
-      url: sink.url,
-      from: 'Missive Bank <news@bank.test>',
-      messageIdDomain: 'bank.test',
-      publicUrl: 'https://missive.test',
-      ratePerSecond: 1_000,
-    });
+  const smtp = () => bankSmtpChannel(sink.url);
 
   beforeAll(async () => {
     temp = await openTempStore('dispatch-stop');
@@ -79,14 +77,13 @@ describe('a dispatch stage stopped while sends wait for the server', () => {
         return result;
       },
     };
-    const diskFull = () => Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
     const first = start({
       ...dispatchDeps(temp.store.db, seeded.blobs, { email: slowAnswers }),
       journal: openSendJournal(journalDir),
       stopping: stop.signal,
       // Once the disk is full the ledger refuses every `sent`.
       onSent: async () => {
-        if (stop.signal.aborted) throw diskFull();
+        if (stop.signal.aborted) throw sqliteDiskFull();
       },
     });
     await first.enqueueRun(seeded.runId);

@@ -6,6 +6,7 @@ import { archiveDocument } from '../../src/archive/ledger.ts';
 import type { Channel } from '../../src/channels/channel.ts';
 import { policyByName } from '../../src/channels/delivery-policy.ts';
 import type { DispatchDeps } from '../../src/channels/dispatch.ts';
+import { createSmtpChannel } from '../../src/channels/smtp.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import type { ChannelKind, Customer } from '../../src/core/types.ts';
 import { makeArtifact } from '../../src/render/artifact.ts';
@@ -98,3 +99,19 @@ export function dispatchDeps(
     policy: async (type) => policyByName(type),
   };
 }
+
+/** The bank's e-mail channel on an SMTP sink (the dispatch tests' provider). */
+export function bankSmtpChannel(url: string, options: { maxConnections?: number } = {}) {
+  return createSmtpChannel({
+    url,
+    from: 'Missive Bank <news@bank.test>',
+    messageIdDomain: 'bank.test',
+    publicUrl: 'https://missive.test',
+    ratePerSecond: 1_000,
+    ...options,
+  });
+}
+
+/** The error SQLite raises on a full disk. */
+export const sqliteDiskFull = () =>
+  Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
