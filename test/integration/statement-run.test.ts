@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
 import type { BatchDeps } from '../../src/batch/batch-deps.ts';
 import { executeRun } from '../../src/batch/execute-run.ts';
 import type { RunRequest } from '../../src/batch/run-request.ts';
@@ -118,6 +119,9 @@ describe('a statement run through BullMQ on real Redis', () => {
         {
           ...deps,
           db: sandboxed.db,
+          // The run's process and its children share one archive, as the CLI gives them (batchDeps):
+          // the brand version pinned when the run is planned is a blob the children read.
+          blobs: createFsBlobStore(path.join(dir, 'sandboxed-archive')),
           queuePrefix: `test-${randomUUID()}`,
           sandbox: {
             store: { sqlitePath },
