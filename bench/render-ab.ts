@@ -7,12 +7,13 @@
  *   AB=deflate,decode N=100 REPS=2 node --import tsx bench/render-ab.ts
  *
  * AB names: deflate, decode, layout, subset, metrics, png, writes (collectBytes' direct writes),
- * contents (page contents kept as strings, content-writes.ts).
+ * contents (page contents kept as strings, content-writes.ts), transform (one-byte `cm` operators,
+ * content-writes.ts).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { synthesizeIdentity } from '../src/customers/synthetic-identity.ts';
-import { setContentWritesEnabled } from '../src/render/pdf/content-writes.ts';
+import { setContentWritesEnabled, setOneByteTransformEnabled } from '../src/render/pdf/content-writes.ts';
 import { setDeflateCacheEnabled } from '../src/render/pdf/deflate-cache.ts';
 import { setDirectWritesEnabled } from '../src/render/pdf/document.ts';
 import { setGlyphDecodeCacheEnabled } from '../src/render/pdf/glyph-decode-cache.ts';
@@ -37,6 +38,7 @@ const TOGGLES: Readonly<Record<string, (on: boolean) => void>> = {
   png: setPngSplitCacheEnabled,
   writes: setDirectWritesEnabled,
   contents: setContentWritesEnabled,
+  transform: setOneByteTransformEnabled,
 };
 const names = (process.env.AB ?? 'deflate').split(',');
 const unknown = names.filter((n) => !(n in TOGGLES));

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { synthesizeIdentity } from '../src/customers/synthetic-identity.ts';
-import { setContentWritesEnabled } from '../src/render/pdf/content-writes.ts';
+import { setContentWritesEnabled, setOneByteTransformEnabled } from '../src/render/pdf/content-writes.ts';
 import { setDeflateCacheEnabled } from '../src/render/pdf/deflate-cache.ts';
 import { setDirectWritesEnabled } from '../src/render/pdf/document.ts';
 import { setGlyphDecodeCacheEnabled } from '../src/render/pdf/glyph-decode-cache.ts';
@@ -136,6 +136,7 @@ const first = await hashes(items, forward);
 const second = await hashes(items, [...forward].reverse());
 const caches = [
   setContentWritesEnabled,
+  setOneByteTransformEnabled,
   setDeflateCacheEnabled,
   setDirectWritesEnabled,
   setGlyphDecodeCacheEnabled,

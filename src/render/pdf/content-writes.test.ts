@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { serialize } from 'node:v8';
 import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
-import { keepContentWrites, setContentWritesEnabled } from './content-writes.ts';
+import { keepContentWrites, setContentWritesEnabled, setOneByteTransformEnabled } from './content-writes.ts';
 import { collectBytes, createPdfDocument } from './document.ts';
 import { getFont } from './fonts.ts';
 
@@ -63,5 +64,64 @@ describe('page contents kept until the page is written', () => {
     }
     expect([await tagged(), await uncompressed()]).toEqual(before);
     expect([await uncompressed(), await tagged()]).toEqual([before[1], before[0]]);
+  });
+});
+
+/** V8's serializer tags a string by its representation: `"` one byte per character, `c` two. */
+const twoByte = (s: string): boolean => serialize(s)[2] === 0x63;
+
+describe('transform operators', () => {
+  it('give the bytes of pdfkit’s own transform', async () => {
+    setOneByteTransformEnabled(false);
+    let before: string[];
+    try {
+      before = [await tagged(), await uncompressed()];
+    } finally {
+      setOneByteTransformEnabled(true);
+    }
+    expect([await tagged(), await uncompressed()]).toEqual(before);
+  });
+
+  it('are one-byte strings even when pdfkit’s Array.join gives two-byte ones', () => {
+    // A number used as a property key leaves its cached string thin, and V8's join then answers
+    // two-byte: this is what made every page's `1 0 0 -1 0 841.89 cm` (and its rope) two-byte.
+    const keyed: Record<number, number> = {};
+    keyed[-1] = 1;
+    keyed[841.89] = 1;
+    const operators = (): string[] => {
+      const doc = createPdfDocument({
+        asOf: '2026-10-31',
+        title: 't',
+        lang: 'en-GB',
+        pdfa: false,
+        fonts: [],
+      });
+      const written: string[] = [];
+      const write = doc.addContent.bind(doc);
+      doc.addContent = (data: string) => {
+        written.push(data);
+        return write(data);
+      };
+      doc.addPage({ size: 'A4' });
+      doc.transform(1, 0, 0, -1, 0, 841.89).rotate(-90).scale(-0.5).translate(-0, 1e-7).translate(0, 0);
+      doc.transform(1.23456789, -2.5e-7, 3, 4, -5, 6).translate(1e20, 0);
+      expect(() => doc.translate(Number.NaN, 0)).toThrow(/unsupported number/);
+      expect(() => doc.translate(2e21, 0)).toThrow(/unsupported number/);
+      return written;
+    };
+    setOneByteTransformEnabled(false);
+    let pdfkits: string[];
+    try {
+      pdfkits = operators();
+    } finally {
+      setOneByteTransformEnabled(true);
+    }
+    const ours = operators();
+    expect(ours).toEqual(pdfkits);
+    expect(ours[0]).toBe('1 0 0 -1 0 841.89 cm');
+    expect(ours.filter(twoByte)).toEqual([]);
+    // Only that the test reproduces what it guards against: pdfkit's own operators came out
+    // two-byte here (if a V8 upgrade makes join one-byte, this line may go).
+    expect(pdfkits.filter(twoByte).length).toBeGreaterThan(0);
   });
 });
