@@ -8,7 +8,7 @@
  *
  * AB names: deflate, decode, layout, subset, metrics, png, writes (collectBytes' direct writes),
  * contents (page contents kept as strings, content-writes.ts), transform (one-byte `cm` operators,
- * content-writes.ts).
+ * content-writes.ts), setup (one Handlebars set-up for every string, handlebars/shared-setup.ts).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ import { setPngSplitCacheEnabled } from '../src/render/pdf/png-alpha-cache.ts';
 import { setSubsetCacheEnabled } from '../src/render/pdf/subset-cache.ts';
 import { renderPrint } from '../src/render/print.ts';
 import { compileTemplate } from '../src/templates/compile.ts';
+import { setSharedSetupEnabled } from '../src/templates/handlebars/env.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
 import { statementDataFor } from '../test/support/statement-feeds.ts';
 import { testBrand } from '../test/support/test-brand.ts';
@@ -39,6 +40,7 @@ const TOGGLES: Readonly<Record<string, (on: boolean) => void>> = {
   writes: setDirectWritesEnabled,
   contents: setContentWritesEnabled,
   transform: setOneByteTransformEnabled,
+  setup: setSharedSetupEnabled,
 };
 const names = (process.env.AB ?? 'deflate').split(',');
 const unknown = names.filter((n) => !(n in TOGGLES));

@@ -27,6 +27,7 @@ import { setPngSplitCacheEnabled } from '../src/render/pdf/png-alpha-cache.ts';
 import { setSubsetCacheEnabled } from '../src/render/pdf/subset-cache.ts';
 import { renderPrint } from '../src/render/print.ts';
 import { type CompiledTemplate, compileTemplate } from '../src/templates/compile.ts';
+import { setSharedSetupEnabled } from '../src/templates/handlebars/env.ts';
 import type { DocumentData } from '../src/templates/index.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
 import { statementDataFor } from '../test/support/statement-feeds.ts';
@@ -144,6 +145,7 @@ const caches = [
   setSubsetCacheEnabled,
   setGlyphMetricsCacheEnabled,
   setPngSplitCacheEnabled,
+  setSharedSetupEnabled,
 ];
 for (const set of caches) set(false);
 const cold = await hashes(items, forward);

@@ -1,6 +1,7 @@
 import { isMissiveError, MissiveError } from '../../core/errors.ts';
 import { InvariantError } from '../../core/invariant.ts';
 import type { BrandView } from '../brand/brand-view.ts';
+import { evaluateText } from './env.ts';
 import { HelperError } from './helper-error.ts';
 
 /** Where a template string lives: `print.yaml` `body[3].text`, line 42; or `locales/zh-CN.json` `greeting`. */
@@ -66,10 +67,10 @@ export class TemplateText {
     const delegate = this.#delegate;
     if (!delegate) throw new InvariantError('template text used before compileTemplate bound it');
     try {
-      return delegate(context, {
-        data: { missive: runtime, brand: runtime.brand, locale: runtime.locale },
-        allowProtoPropertiesByDefault: false,
-        allowProtoMethodsByDefault: false,
+      return evaluateText(delegate, context, {
+        missive: runtime,
+        brand: runtime.brand,
+        locale: runtime.locale,
       });
     } catch (error) {
       if (!runtime.brand && this.source.includes('@brand')) {
