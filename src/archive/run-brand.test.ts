@@ -44,4 +44,17 @@ describe('the brand of a run', () => {
       brands.forRun({ communicationType: 'x' }, { brand: 'nope', communicationTypes: { x: {} } } as never),
     ).rejects.toMatchObject({ code: 'MSV_BRAND_NOT_FOUND', message: expect.stringContaining('bank, telco') });
   });
+
+  it("says a run's pinned brand is missing from this process's archive, not only a sha256", async () => {
+    const planner = createRunBrands(createFsBlobStore(dir), settings);
+    const { ref } = await planner.forRun({ communicationType: 'monthly-statement' }, undefined);
+    const elsewhere = createFsBlobStore(mkdtempSync(path.join(dir, 'other-archive-')));
+    const worker = createRunBrands(elsewhere, settings);
+    const run = { id: 'run-1', communicationType: 'monthly-statement', options: { brand: ref } };
+    await expect(worker.forRun(run as never, undefined)).rejects.toMatchObject({
+      code: 'MSV_ARCHIVE_NOT_FOUND',
+      details: { runId: 'run-1' },
+      message: expect.stringMatching(/brand bank .* pinned on run run-1 .* the planner's archive/),
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { type Config, loadConfig } from '../core/config.ts';
-import { isMissiveError } from '../core/errors.ts';
+import { isMissiveError, MissiveError } from '../core/errors.ts';
 import { type Catalog, loadPublishedCatalog } from '../rules/index.ts';
 import { type Database, type RunRecord, setRunOptionIfAbsent } from '../store/index.ts';
 import { type BrandSource, compileBrand, loadBrandByName, loadBrandSource } from '../templates/index.ts';
@@ -61,6 +61,21 @@ function isBrandRef(value: unknown): value is BrandRef {
 }
 
 /**
+ * A run's pinned brand missing from this process's archive says why: the planner stored it in its
+ * archive, so a worker (or render child) reading another folder or bucket cannot render the run.
+ * The blob store's own error only names a sha256.
+ */
+function rethrowMissingRunBrand(err: unknown, ref: BrandRef, runId: string | undefined): never {
+  if (!isMissiveError(err) || err.code !== 'MSV_ARCHIVE_NOT_FOUND') throw err;
+  throw new MissiveError(
+    'MSV_ARCHIVE_NOT_FOUND',
+    `the brand ${ref.id} (sha256 ${ref.sha256}) pinned on ${runId ? `run ${runId}` : 'this run'} when it was planned is not in this process's archive: every worker of a run must use the planner's archive (the same MISSIVE_DATA_DIR, or the same MISSIVE_ARCHIVE_S3_BUCKET) [${err.message}]`,
+    runId ? { runId } : {},
+    { cause: err },
+  );
+}
+
+/**
  * Brands for runs, checked (brand.yaml, logo) and stored in the blob store before the first document
  * names them, so every snapshot's brand can be read back. Brand versions are kept by sha256 (they never
  * change); the folder is read once per run. With `db`, the version a run's first chunk (or its start)
@@ -87,7 +102,10 @@ export function createRunBrands(blobs: BlobStore, given?: BrandSettings, db?: Ky
         return { source, ref: await storeBrand(blobs, source) };
       }),
     );
-  const stored = (ref: BrandRef) => version(ref.sha256, () => loadStoredBrand(blobs, ref));
+  const stored = (ref: BrandRef, runId?: string) =>
+    version(ref.sha256, () =>
+      loadStoredBrand(blobs, ref).catch((err) => rethrowMissingRunBrand(err, ref, runId)),
+    );
   const current = async (dir: string, name: string): Promise<RunBrand> => {
     const source = await loadBrandSource(dir, name);
     return version(source.sha256, async () => source);
@@ -97,12 +115,12 @@ export function createRunBrands(blobs: BlobStore, given?: BrandSettings, db?: Ky
     catalog: Catalog | undefined,
   ): Promise<RunBrand> => {
     const pinned = run.options?.brand;
-    if (isBrandRef(pinned)) return stored(pinned);
+    if (isBrandRef(pinned)) return stored(pinned, run.id);
     settings ??= brandSettingsOf(loadConfig());
     const now = await current(settings.dir, brandNameFor(run, catalog, settings));
     if (!db || !run.id) return now;
     const kept = await setRunOptionIfAbsent(db, run.id, 'brand', now.ref);
-    return isBrandRef(kept) && kept.sha256 !== now.ref.sha256 ? stored(kept) : now;
+    return isBrandRef(kept) && kept.sha256 !== now.ref.sha256 ? stored(kept, run.id) : now;
   };
   return {
     forRun(run, catalog) {
