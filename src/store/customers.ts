@@ -205,14 +205,25 @@ export async function getCustomer(db: Kysely<Database>, id: string): Promise<Cus
 
 /** The customers with these ids, in the order asked; unknown ids are left out. */
 export async function getCustomers(db: Kysely<Database>, ids: readonly string[]): Promise<Customer[]> {
-  const found = new Map<string, Customer>();
+  return (await getCustomersWithChangeTime(db, ids)).map((r) => r.customer);
+}
+
+/**
+ * Customers by id, each with when its record last changed (`updated_at`: an import that changed it,
+ * a consent, trait or language change). The print stream compares it with its documents' ledger rows.
+ */
+export async function getCustomersWithChangeTime(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Array<{ customer: Customer; changedAt: string }>> {
+  const found = new Map<string, { customer: Customer; changedAt: string }>();
   for (let i = 0; i < ids.length; i += BATCH) {
     const rows = await db
       .selectFrom('customers')
       .selectAll()
       .where('id', 'in', ids.slice(i, i + BATCH))
       .execute();
-    for (const row of rows) found.set(row.id, rowToCustomer(row));
+    for (const row of rows) found.set(row.id, { customer: rowToCustomer(row), changedAt: row.updated_at });
   }
   return ids.flatMap((id) => found.get(id) ?? []);
 }

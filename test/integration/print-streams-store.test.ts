@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
+import { snapshotInput } from '../../src/archive/input-snapshot.ts';
+import { archiveDocument } from '../../src/archive/ledger.ts';
 import { loadPrintEntries } from '../../src/channels/print-stream/load-entries.ts';
 import { synthesizeIdentity } from '../../src/customers/synthetic-identity.ts';
+import { makeArtifact } from '../../src/render/artifact.ts';
 import { insertCommunicationIfAbsent, recordRunFailure } from '../../src/store/communications.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
 import { openStoreAt, type Store, type StoreLocation } from '../../src/store/db.ts';
@@ -13,6 +20,7 @@ import {
   replacePrintStreams,
 } from '../../src/store/print-streams.ts';
 import { createRunIfAbsent } from '../../src/store/runs.ts';
+import type { JsonValue } from '../../src/templates/types.ts';
 import { openTempStore, type TempStore } from '../support/stores.ts';
 
 /** The print_streams table (migration 0004) and the print stream's ledger reads, on SQLite and PostgreSQL. */
@@ -31,7 +39,7 @@ describe.each(['sqlite', 'postgres'] as const)('print streams in the store on %s
       const location: StoreLocation = { databaseUrl: url(), schema, poolSize: 2 };
       store = await openStoreAt(location);
     }
-    for (const id of ['run_1', 'run_2']) {
+    for (const id of ['run_1', 'run_2', 'run_3']) {
       await createRunIfAbsent(store.db, {
         id,
         communicationType: 'monthly-statement',
@@ -121,5 +129,46 @@ describe.each(['sqlite', 'postgres'] as const)('print streams in the store on %s
     expect(unprintable.map((u) => [u.customerId, u.code, u.reason])).toEqual([
       ['d', 'MSV_PRINT_ADDRESS_INVALID', 'no postal address'],
     ]);
+  });
+
+  it('mails a batch document to the address in its window when the customer moved during the run', async () => {
+    const blobsDir = fs.mkdtempSync(path.join(os.tmpdir(), `print-moved-${dialect}-`));
+    const blobs = createFsBlobStore(blobsDir);
+    const [moved, stayed] = ['m', 'n'].map((id) => ({
+      ...synthesizeIdentity(`${dialect}-${id}`),
+      traits: {},
+    }));
+    await upsertCustomers(store.db, [moved!, stayed!]);
+    // Rendered from the records as they were: the sealed inputs hold the address in the window.
+    for (const customer of [moved!, stayed!]) {
+      const input = snapshotInput({
+        templateVersionId: 't@1',
+        communicationType: 'monthly-statement',
+        channel: 'print',
+        asOf: '2026-10-31',
+        locale: customer.locale,
+        // A PostalAddress is JSON; its interface has no index signature, hence the cast.
+        data: { customer: { name: customer.name, address: customer.address as unknown as JsonValue } },
+      });
+      await archiveDocument(store.db, blobs, {
+        runId: 'run_3',
+        customerId: customer.id,
+        channel: 'print',
+        templateVersionId: 't@1',
+        inputSha256: input.sha256,
+        input,
+        artifact: { ...makeArtifact(Buffer.from(`%PDF-1.7 ${customer.id}`), 'application/pdf'), pages: 1 },
+      });
+    }
+    // An import during the run moves one customer; the print stream is built afterwards.
+    const newAddress = { ...moved!.address!, lines: ['Flat 2', '9 New Road'], postalCode: 'ZZ9 9ZZ' };
+    await new Promise((r) => setTimeout(r, 5)); // a later updated_at than the ledger row's created_at
+    await upsertCustomers(store.db, [{ ...moved!, address: newAddress }]);
+    const { entries } = await loadPrintEntries(store.db, 'run_3', blobs);
+    const byCustomer = new Map(entries.map((e) => [e.customerId, e.address]));
+    expect(byCustomer.get(moved!.id)?.postalCode).toBe(moved!.address!.postalCode);
+    expect(byCustomer.get(moved!.id)?.lines).toEqual(moved!.address!.lines);
+    expect(byCustomer.get(stayed!.id)?.postalCode).toBe(stayed!.address!.postalCode);
+    fs.rmSync(blobsDir, { recursive: true, force: true });
   });
 });

@@ -5,7 +5,7 @@ import type { PostalAddress } from '../../core/types.ts';
 import {
   type CommunicationRecord,
   type Database,
-  getCustomers,
+  getCustomersWithChangeTime,
   getRun,
   listCommunicationsForRun,
   listReprintsForPrint,
@@ -89,7 +89,9 @@ export async function loadPrintEntries(
  * letter) and on-demand documents (`ownAddress`), the `customer.address` of the document's own sealed
  * inputs — a corrected address is in the document, not in the customer record; for a batch run's
  * own documents, made from the customer record moments before, the record (one key and snapshot
- * read per document would cost a million reads on a statement run).
+ * read per document would cost a million reads on a statement run), unless the record changed
+ * after the document's ledger row was written (a customer who moved during the run): then the
+ * document's own.
  */
 async function addEntries(
   source: { db: Kysely<Database>; blobs: BlobStore | undefined; ownAddress: boolean },
@@ -101,11 +103,11 @@ async function addEntries(
   const { db } = source;
   const customers = new Map(
     (
-      await getCustomers(
+      await getCustomersWithChangeTime(
         db,
         print.map((r) => r.customerId),
       )
-    ).map((c) => [c.id, c]),
+    ).map((c) => [c.customer.id, c]),
   );
   for (const row of print) {
     const base = { communicationId: row.id, customerId: row.customerId };
@@ -117,11 +119,12 @@ async function addEntries(
       });
       continue;
     }
+    const record = customers.get(row.customerId);
     const own =
-      source.blobs && (source.ownAddress || row.copyKind !== null)
+      source.blobs && (source.ownAddress || row.copyKind !== null || changedSince(record, row))
         ? await documentAddress(db, source.blobs, row)
         : undefined;
-    const check = usableAddress(own ?? customers.get(row.customerId)?.address);
+    const check = usableAddress(own ?? record?.customer.address);
     if (!check.ok) {
       unprintable.push({ ...base, code: 'MSV_PRINT_ADDRESS_INVALID', reason: check.reason });
       continue;
@@ -134,6 +137,15 @@ async function addEntries(
       ...(row.copyKind === 'reprint' && row.copyOf ? { reprintOf: row.copyOf } : {}),
     });
   }
+}
+
+/**
+ * Whether the customer record changed after the ledger row was written (an import during the run):
+ * its address may then differ from the one the document was rendered with, so the document's own is
+ * read. Both are ISO-8601 UTC texts, compared as text.
+ */
+function changedSince(record: { changedAt: string } | undefined, row: CommunicationRecord): boolean {
+  return record !== undefined && record.changedAt >= row.createdAt;
 }
 
 /**
