@@ -1,7 +1,6 @@
 import { isMissiveError, MissiveError } from '../../core/errors.ts';
 import { InvariantError } from '../../core/invariant.ts';
 import type { BrandView } from '../brand/brand-view.ts';
-import { evaluateText } from './env.ts';
 import { HelperError } from './helper-error.ts';
 
 /** Where a template string lives: `print.yaml` `body[3].text`, line 42; or `locales/zh-CN.json` `greeting`. */
@@ -11,7 +10,8 @@ export interface TextLocation {
   readonly line?: number;
 }
 
-export type TextDelegate = (context: unknown, options: object) => string;
+/** A compiled string (env.ts compileText): evaluates with `context` as `this` and `data` as `@` data. */
+export type TextDelegate = (context: unknown, data: object) => string;
 
 interface HandlebarsExceptionLike {
   message: string;
@@ -67,11 +67,7 @@ export class TemplateText {
     const delegate = this.#delegate;
     if (!delegate) throw new InvariantError('template text used before compileTemplate bound it');
     try {
-      return evaluateText(delegate, context, {
-        missive: runtime,
-        brand: runtime.brand,
-        locale: runtime.locale,
-      });
+      return delegate(context, { missive: runtime, brand: runtime.brand, locale: runtime.locale });
     } catch (error) {
       if (!runtime.brand && this.source.includes('@brand')) {
         const where = this.location;
