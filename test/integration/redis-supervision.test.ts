@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedRedis, startEmbeddedRedis } from '../../src/batch/embedded-redis.ts';
 import { connectRedis } from '../../src/batch/redis-connection.ts';
 import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
 import { freeLoopbackPort } from '../../src/core/free-port.ts';
+import { openStoreAt } from '../../src/store/db.ts';
 import { countRunByChannel } from '../../src/store/run-ledger-counts.ts';
 import {
   childPids,
@@ -16,7 +18,7 @@ import {
   type RunProcess,
   spawnStatementRun,
 } from '../support/run-process.ts';
-import type { TempStore } from '../support/stores.ts';
+import { SAMPLE_CUSTOMERS, type TempStore } from '../support/stores.ts';
 import { waitFor } from '../support/worker-process.ts';
 
 /**
@@ -33,17 +35,50 @@ describe('missive run when Redis or the run itself dies', () => {
   const temps: TempStore[] = [];
   const runs: RunProcess[] = [];
   const servers: EmbeddedRedis[] = [];
-  const customersIn = 200;
+  /**
+   * The sample's first 120 customers: killed or stopped after 10–40 ledger rows, a run is mid-way
+   * with chunks queued, in flight and done, as with all 200; the two runs that finish render 80 fewer.
+   */
+  const customersIn = 120;
+  /** A statement data folder made once (customers, feeds, template, catalog); each test runs in a copy. */
+  let prepared: TempStore;
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
+    const file = path.join(os.tmpdir(), `missive-redis-supervision-${process.pid}.csv`);
+    const lines = fs.readFileSync(SAMPLE_CUSTOMERS, 'utf8').trimEnd().split('\n');
+    fs.writeFileSync(file, `${lines.slice(0, customersIn + 1).join('\n')}\n`);
+    try {
+      ({ temp: prepared } = await prepareStatementFolder('redis-prepared', file));
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    await prepared.store.close(); // every write in missive.sqlite, none left in a WAL file
   });
   afterAll(async () => {
     for (const r of runs) r.child.kill('SIGKILL');
     await Promise.allSettled(servers.map((s) => s.stop()));
     await smtp?.close();
     for (const t of temps) await t.close();
+    if (prepared) fs.rmSync(prepared.dir, { recursive: true, force: true });
   });
+
+  /** A copy of the prepared data folder, the test's own. */
+  const folder = async (prefix: string): Promise<TempStore> => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `missive-${prefix}-`));
+    fs.cpSync(prepared.dir, dir, { recursive: true });
+    const store = await openStoreAt({ sqlitePath: path.join(dir, 'missive.sqlite') });
+    const temp: TempStore = {
+      dir,
+      store,
+      close: async () => {
+        await store.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+    temps.push(temp);
+    return temp;
+  };
 
   const start = (env: Record<string, string>) => {
     const run = spawnStatementRun({
@@ -98,8 +133,7 @@ describe('missive run when Redis or the run itself dies', () => {
   };
 
   it('restarts a killed embedded Redis from its append-only file and completes exactly once', async () => {
-    const { temp } = await prepareStatementFolder('redis-kill');
-    temps.push(temp);
+    const temp = await folder('redis-kill');
     const sentBefore = smtp.messages.length;
     const run = start({ MISSIVE_DATA_DIR: temp.dir });
     await rowsAtLeast(temp, 40, run);
@@ -113,8 +147,7 @@ describe('missive run when Redis or the run itself dies', () => {
   }, 120_000);
 
   it('exits 1 with MSV_REDIS_UNAVAILABLE when its REDIS_URL stops, then resumes once Redis is back', async () => {
-    const { temp } = await prepareStatementFolder('redis-lost');
-    temps.push(temp);
+    const temp = await folder('redis-lost');
     const redisDir = path.join(temp.dir, 'external-redis');
     let redis = await startEmbeddedRedis({ bin: 'redis-server', dir: redisDir });
     servers.push(redis);
@@ -145,8 +178,7 @@ describe('missive run when Redis or the run itself dies', () => {
   }, 150_000);
 
   it('stops with one MSV_REDIS_CANNOT_PERSIST error when Redis answers MISCONF, not in a loop', async () => {
-    const { temp } = await prepareStatementFolder('redis-misconf');
-    temps.push(temp);
+    const temp = await folder('redis-misconf');
     // A Redis whose snapshot cannot be written: its file name is taken by a folder (as a full disk
     // would fail it), so after BGSAVE it refuses every write with MISCONF.
     const dir = path.join(temp.dir, 'misconf-redis');
@@ -183,8 +215,7 @@ describe('missive run when Redis or the run itself dies', () => {
   }, 90_000);
 
   it('stops within its shutdown deadline on SIGTERM while its Redis is gone', async () => {
-    const { temp } = await prepareStatementFolder('redis-sigterm');
-    temps.push(temp);
+    const temp = await folder('redis-sigterm');
     const redis = await startEmbeddedRedis({
       bin: 'redis-server',
       dir: path.join(temp.dir, 'r'),
@@ -198,7 +229,12 @@ describe('missive run when Redis or the run itself dies', () => {
     });
     await rowsAtLeast(temp, 20, run);
     await redis.stop();
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Signalled once the run has seen its Redis gone (its watch probes every second), not after a fixed wait.
+    await waitFor(
+      async () => (run.stderr().includes('redis unreachable') ? true : undefined),
+      10_000,
+      'the run to see its Redis gone',
+    );
     const signalledAt = Date.now();
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(130);
@@ -206,8 +242,7 @@ describe('missive run when Redis or the run itself dies', () => {
   }, 90_000);
 
   it('leaves no render child, redis-server or watcher alive 5 s after kill -9 of the run', async () => {
-    const { temp } = await prepareStatementFolder('run-kill');
-    temps.push(temp);
+    const temp = await folder('run-kill');
     const run = start({ MISSIVE_DATA_DIR: temp.dir, MISSIVE_RENDER_SANDBOX: 'on', MISSIVE_SMTP_URL: '' });
     await rowsAtLeast(temp, 10, run);
     const pid = run.child.pid!;
