@@ -52,22 +52,22 @@ describe('a statement run on Redis Cluster, PostgreSQL and S3 with two workers',
   const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
+    // The servers start while the database is made and migrated (they do not depend on each other).
+    const databaseUrl = new URL(inject('databaseUrl'));
+    databaseUrl.pathname = `/${database}`;
+    const openStore = async () => {
+      const client = admin();
+      await client.connect();
+      await client.query(`create database ${database}`).finally(() => client.end());
+      store = await openStoreAt({ databaseUrl: databaseUrl.href });
+    };
     [cluster, s3, smtp, temp] = await Promise.all([
       startRedisCluster(3),
       startS3(BUCKET),
       startSmtpSink(),
       openTempStore('cluster-run'),
+      openStore(),
     ]);
-    const client = admin();
-    await client.connect();
-    await client.query(`create database ${database}`).finally(() => client.end());
-    const databaseUrl = new URL(inject('databaseUrl'));
-    databaseUrl.pathname = `/${database}`;
-    store = await openStoreAt({ databaseUrl: databaseUrl.href });
-    const imported = await importBankCustomers(store);
-    customers = imported.length;
-    await loadStatementFeeds(store.db, imported, AS_OF);
-    await publishCatalogDir(store.db, path.join(ROOT, 'catalogs', 'bank'), AS_OF);
     env = {
       REDIS_URL: cluster.url,
       DATABASE_URL: databaseUrl.href,
@@ -84,10 +84,18 @@ describe('a statement run on Redis Cluster, PostgreSQL and S3 with two workers',
       MISSIVE_LOG_LEVEL: 'warn',
       MISSIVE_TRACKING_KEY: 'cluster-run-test-tracking-key-0123456789abcdef',
     };
+    // The workers start (seconds of loading modules) while this process imports the customers and
+    // loads their feeds; the run is created only once all is ready (second test).
     workers.push(
       spawnWorker(env, ['--concurrency', '1']),
       spawnWorker(env, ['--concurrency', '1', '--shutdown-timeout', '5000']),
     );
+    // (A set-up that fails below must not leave an unhandled rejection of a worker killed in afterAll.)
+    for (const w of workers) w.ready.catch(() => {});
+    const imported = await importBankCustomers(store);
+    customers = imported.length;
+    await loadStatementFeeds(store.db, imported, AS_OF);
+    await publishCatalogDir(store.db, path.join(ROOT, 'catalogs', 'bank'), AS_OF);
     await Promise.all(workers.map((w) => w.ready));
   });
 
