@@ -1,13 +1,16 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { customerTimeline } from '../../src/api/lookup/timeline.ts';
 import type { RunReport } from '../../src/batch/run-report.ts';
 import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
+import type { Customer } from '../../src/core/types.ts';
 import { getCustomers, upsertCustomers } from '../../src/store/customers.ts';
+import { openStoreAt } from '../../src/store/db.ts';
 import { listRuns } from '../../src/store/runs.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { BANK_CUSTOMERS_20, prepareStatementFolder, STATEMENT_AS_OF } from '../support/run-process.ts';
@@ -28,14 +31,37 @@ type Result = { code: number; stdout: string; stderr: string };
 describe('honest runs: failures, summaries, transports and one statement per period', () => {
   const temps: TempStore[] = [];
   let smtp: SmtpSink;
+  /** A statement data folder of the 20 customers made once (feeds, template, catalog); each test runs in a copy. */
+  let prepared: TempStore;
+  let customers: Customer[];
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
+    ({ temp: prepared, customers } = await prepareStatementFolder('honest-prepared', BANK_CUSTOMERS_20));
+    await prepared.store.close(); // every write in missive.sqlite, none left in a WAL file
   });
   afterAll(async () => {
     await smtp?.close();
     for (const t of temps) await t.close();
+    if (prepared) fs.rmSync(prepared.dir, { recursive: true, force: true });
   });
+
+  /** A copy of the prepared data folder, the test's own. */
+  const folder = async (prefix: string): Promise<TempStore> => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `missive-${prefix}-`));
+    fs.cpSync(prepared.dir, dir, { recursive: true });
+    const store = await openStoreAt({ sqlitePath: path.join(dir, 'missive.sqlite') });
+    const temp: TempStore = {
+      dir,
+      store,
+      close: async () => {
+        await store.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+    temps.push(temp);
+    return temp;
+  };
 
   const missiveIn =
     (temp: TempStore, extra: Record<string, string> = {}) =>
@@ -68,8 +94,7 @@ describe('honest runs: failures, summaries, transports and one statement per per
     JSON.parse((await missive('runs', 'report', runId, '--json')).stdout) as RunReport;
 
   it('a send refused for header injection is in `runs failures`; a resumed run is timed as a whole', async () => {
-    const { temp, customers } = await prepareStatementFolder('honest-failures', BANK_CUSTOMERS_20);
-    temps.push(temp);
+    const temp = await folder('honest-failures');
     const target = customers.find((c) => c.eDelivery && c.email && c.consent.email.service)!;
     const [stored] = await getCustomers(temp.store.db, [target.id]);
     // Written straight to the store (an import refuses a name with a line break). The statement e-mail
@@ -133,8 +158,7 @@ describe('honest runs: failures, summaries, transports and one statement per per
   }, 180_000);
 
   it('no e-mail transport: the statement goes on paper and says so; a campaign type is refused before rendering', async () => {
-    const { temp, customers } = await prepareStatementFolder('honest-paper', BANK_CUSTOMERS_20);
-    temps.push(temp);
+    const temp = await folder('honest-paper');
     const missive = missiveIn(temp);
     const eDelivery = customers.filter((c) => c.eDelivery && c.email && c.consent.email.service);
     expect(eDelivery.length).toBeGreaterThan(0);
@@ -182,8 +206,7 @@ describe('honest runs: failures, summaries, transports and one statement per per
   }, 180_000);
 
   it('a second statement run for the month is refused (exit 1) unless --supersede names the run it replaces', async () => {
-    const { temp, customers } = await prepareStatementFolder('honest-period', BANK_CUSTOMERS_20);
-    temps.push(temp);
+    const temp = await folder('honest-period');
     const missive = missiveIn(temp);
     const first = await missive('run', 'monthly-statement', '--as-of', STATEMENT_AS_OF);
     expect([0, 3], first.stderr).toContain(first.code);
