@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
+import { setCustomerTrait } from '../../src/store/customer-feedback.ts';
 import { bearer, seedUsers } from '../support/api.ts';
 import { seedLabelledCustomer } from '../support/labelled-customer.ts';
 import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
@@ -32,6 +33,8 @@ describe('the customer page in the agent’s language, from the catalog’s labe
     const blobs = createFsBlobStore(path.join(temp.dir, 'archive'));
     tokens = await seedUsers(db);
     await seedLabelledCustomer(db, blobs);
+    // A true/false trait no catalog names: the page's own yes/no.
+    await setCustomerTrait(db, 'C0001', 'paperless', true);
     app = buildApp({ db, blobs, datasourcesDir: path.join(ROOT, 'datasources') });
     await app.ready();
   });
@@ -48,6 +51,7 @@ describe('the customer page in the agent’s language, from the catalog’s labe
     // A trait's value by the catalog's label for it, the stored value kept as a title.
     expect(body).toContain('<dd data-value="technician" title="technician">技术员</dd>');
     expect(body).toContain('<dd>1000</dd>'); // a number: as stored
+    expect(body).toContain('<dd data-value="true" title="true">是</dd>'); // true/false: yes/no
     // A trait the catalog does not know: its name in words.
     expect(body).toContain('<dt data-trait="card" title="card">Card</dt>');
     // Types and offers by name, ids as data attributes.
@@ -68,6 +72,7 @@ describe('the customer page in the agent’s language, from the catalog’s labe
     expect(body).toContain('<dt data-trait="balance" title="balance">Average yearly balance (EUR)</dt>');
     expect(body).toContain('<dt data-trait="job" title="job">Job</dt>');
     expect(body).toContain('<dd data-value="technician" title="technician">Technician</dd>');
+    expect(body).toContain('<dd data-value="true" title="true">yes</dd>');
     expect(body).toMatch(/data-type-id="monthly-statement"[^>]*>Monthly statement</);
     expect(body).toMatch(/data-offer="term-deposit"[^>]*>12-month Fixed Term Deposit</);
     expect(body).toMatch(/<h3 data-feed="accounts"[^>]*>Current accounts /);

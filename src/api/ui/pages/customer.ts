@@ -41,7 +41,7 @@ export function customerPage(
   <dt>${t.locale}</dt><dd>${customer.locale} · ${customer.timeZone}</dd>
   <dt>${t.accounts}</dt><dd>${customer.accounts.join(', ') || '—'}</dd>
 </dl></section>
-<section class="card"><h2>${t.keyTraits}</h2><dl class="kv">${traits.map(([k, v]) => html`<dt data-trait="${k}" title="${k}">${capitalised(labels.trait(k, ctx.locale), ctx.locale)}</dt>${traitValueCell(k, v, ctx.locale, labels)}`)}</dl></section>
+<section class="card"><h2>${t.keyTraits}</h2><dl class="kv">${traits.map(([k, v]) => html`<dt data-trait="${k}" title="${k}">${capitalised(labels.trait(k, ctx.locale), ctx.locale)}</dt>${traitValueCell(k, v, ctx.locale, labels, t)}`)}</dl></section>
 <section class="card"><h2>${t.consent}</h2><table><thead><tr><th>${t.channel}</th><th>${t.service}</th><th>${t.marketing}</th></tr></thead><tbody>
 ${CHANNEL_KINDS.map((ch) => html`<tr><td>${t[`channel.${ch}`]}</td><td>${yes(customer.consent[ch]?.service ?? false)}</td><td>${yes(customer.consent[ch]?.marketing ?? false)}</td></tr>`)}
 </tbody></table><p>${t.eDelivery}: ${yes(customer.eDelivery)}</p></section>
@@ -87,8 +87,17 @@ function noteForm(t: UiStrings, customerId: string, csrf: string): SafeHtml {
 }
 
 /** A trait's value by the catalog's label for it, the stored value kept as a title and data attribute. */
-function traitValueCell(name: string, value: unknown, locale: string, labels: PageLabels): SafeHtml {
-  const label = labels.traitValue(name, value, locale);
+function traitValueCell(
+  name: string,
+  value: unknown,
+  locale: string,
+  labels: PageLabels,
+  t: Pick<UiStrings, 'yes' | 'no'>,
+): SafeHtml {
+  // A true/false trait the catalog does not name reads as the page's own yes/no in the agent's language.
+  const label =
+    labels.traitValue(name, value, locale) ??
+    (typeof value === 'boolean' ? (value ? t.yes : t.no) : undefined);
   if (label === undefined) return html`<dd>${String(value)}</dd>`;
   return html`<dd data-value="${String(value)}" title="${String(value)}">${label}</dd>`;
 }
