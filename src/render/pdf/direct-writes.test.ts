@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { collectBytes, createPdfDocument, setDirectWritesEnabled } from './document.ts';
+import { collectBytes, createPdfDocument, setDirectWritesEnabled, xrefEntries } from './document.ts';
 import { getFont } from './fonts.ts';
 
 /** A small tagged PDF/A document with Chinese and Latin text, a Chinese title and a vector shape. */
@@ -43,5 +43,19 @@ describe('collectBytes direct writes', () => {
     expect(direct).toEqual(streamed);
     expect(reversed.reverse()).toEqual(streamed);
     expect(direct.every((d) => d.head.startsWith('%PDF-1.7'))).toBe(true);
+  });
+});
+
+describe('xrefEntries', () => {
+  it('prints each offset as pdfkit’s _finalize does, 20 bytes a line', () => {
+    const offsets = [0, 7, 15, 123_456, 9_999_999_999];
+    // pdfkit: `0000000000${offset}`.slice(-10) + ' 00000 n ', written with its newline.
+    const pdfkit = offsets.map((o) => `${`0000000000${o}`.slice(-10)} 00000 n \n`).join('');
+    expect(xrefEntries(offsets)?.toString('latin1')).toBe(pdfkit);
+    expect(xrefEntries([])?.length).toBe(0);
+  });
+
+  it('leaves to pdfkit an object that was never written', () => {
+    expect(xrefEntries([15, null, 40])).toBeUndefined();
   });
 });

@@ -86,6 +86,36 @@ export function setDirectWritesEnabled(on: boolean): void {
 interface WritingDocument {
   _write(data: unknown): void;
   _offset: number;
+  _offsets: (number | null)[];
+  _security?: unknown;
+  _finalize(): void;
+  _root: { toString(): string };
+  _info: { toString(): string };
+  _id: Uint8Array;
+  push(chunk: null): boolean;
+}
+
+/** One xref entry as pdfkit prints it: the offset in 10 digits, ` 00000 n `, its newline (20 bytes). */
+const XREF_ENTRY = Buffer.from('0000000000 00000 n \n', 'latin1');
+
+/**
+ * The xref table's entries in one buffer, the bytes pdfkit's `_finalize` writes one line at a time
+ * (a padded string, a slice and a write per object: a tagged statement has ~300 objects, most of
+ * them structure elements). Undefined when an object was never written (pdfkit prints it as is).
+ */
+export function xrefEntries(offsets: readonly (number | null)[]): Buffer | undefined {
+  const out = Buffer.allocUnsafe(offsets.length * 20);
+  for (let i = 0; i < offsets.length; i += 1) {
+    let offset = offsets[i];
+    if (typeof offset !== 'number' || !(offset >= 0 && offset < 1e10) || offset % 1 !== 0) return undefined;
+    const at = i * 20;
+    XREF_ENTRY.copy(out, at);
+    for (let d = at + 9; offset > 0; d -= 1) {
+      out[d] = 0x30 + (offset % 10);
+      offset = Math.floor(offset / 10);
+    }
+  }
+  return out;
 }
 
 /** One buffer of the parts in order: strings one byte per UTF-16 unit (its low byte), as pdfkit. */
@@ -144,6 +174,28 @@ export function collectBytes(doc: PDFKit.PDFDocument): Promise<Uint8Array> {
         length += line.length;
         writing._offset += line.length;
       }
+    };
+    // pdfkit's _finalize (the xref table and trailer) with the entries written as one buffer.
+    const finalize = writing._finalize;
+    writing._finalize = function (this: WritingDocument): void {
+      const entries = this._security ? undefined : xrefEntries(this._offsets);
+      if (!entries) {
+        finalize.call(this);
+        return;
+      }
+      const xref = this._offset;
+      const size = this._offsets.length + 1;
+      const id = Buffer.from(this._id.buffer, this._id.byteOffset, this._id.byteLength).toString('hex');
+      this._write('xref');
+      this._write(`0 ${size}`);
+      this._write('0000000000 65535 f ');
+      this._write(entries);
+      this._write('trailer');
+      this._write(`<<\n/Size ${size}\n/Root ${this._root}\n/Info ${this._info}\n/ID [<${id}> <${id}>]\n>>`);
+      this._write('startxref');
+      this._write(`${xref}`);
+      this._write('%%EOF');
+      this.push(null);
     };
   }
   return new Promise((resolve, reject) => {

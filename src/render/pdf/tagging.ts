@@ -37,6 +37,26 @@ export interface LangRun {
   readonly lang: string | undefined;
 }
 
+/**
+ * pdfkit's `/Role <<\n/MCID n\n>> BDC` for a role and MCID, made once per process: a statement opens
+ * ~200 marked sequences, each a new string of 4 pieces in its page's content (issue 22 performance).
+ * Roles are few (the layout language's) and MCIDs count from 0 on each page.
+ */
+const BDC = new Map<string, string[]>();
+function beginMarked(role: string, mcid: number): string {
+  let byMcid = BDC.get(role);
+  if (byMcid === undefined) {
+    byMcid = [];
+    if (BDC.size < 64) BDC.set(role, byMcid);
+  }
+  let operator = byMcid[mcid];
+  if (operator === undefined) {
+    operator = `/${role} <<\n/MCID ${mcid}\n>> BDC`;
+    if (mcid < 1024) byMcid[mcid] = operator;
+  }
+  return operator;
+}
+
 /** A language written in Han characters (Chinese, Japanese). */
 const HAN_LANG = /^(zh|ja)\b/i;
 
@@ -240,7 +260,7 @@ export class Tagger {
     }
     const mcid = this.#parents.length;
     this.#parents.push(element.id);
-    pdf.addContent(`/${element.role} <<\n/MCID ${mcid}\n>> BDC`);
+    pdf.addContent(beginMarked(element.role, mcid));
     this.#target = 'inside';
     return mcid;
   }
