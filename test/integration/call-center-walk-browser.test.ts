@@ -123,14 +123,19 @@ describe('call-center walk in the browser (issue 19 acceptance)', () => {
   let temp: TempStore;
   let blobs: BlobStore;
   let sink: SmtpSink;
+  let email: ReturnType<typeof createSmtpChannel> | undefined;
   let service: OnDemandService;
   let app: FastifyInstance;
   let base: string;
   let browser: Browser;
+  let launching: Promise<Browser> | undefined;
   const statements = new Map<string, string>();
 
   beforeAll(async () => {
     temp = await openTempStore('call-center-walk');
+    // Chromium starts while the store, the server and the statements are made.
+    launching = launchChromiumWithCjk(temp.dir);
+    launching.catch(() => {}); // awaited below; a set-up failure before that must not leave it unhandled
     blobs = createFsBlobStore(path.join(temp.dir, 'archive'));
     sink = await startSmtpSink();
     await publishCatalogDir(temp.store.db, path.join(ROOT, 'catalogs', 'bank'), AS_OF);
@@ -140,7 +145,7 @@ describe('call-center walk in the browser (issue 19 acceptance)', () => {
     for (const name of ['monthly-statement', 'general-letter', 'cross-sell-promotion'])
       await publishTemplatePackage(temp.store.db, path.join(ROOT, 'templates', name));
     await seedUsers(temp.store.db);
-    const email = createSmtpChannel({
+    email = createSmtpChannel({
       url: sink.url,
       from: 'Missive Bank <service@bank.test>',
       messageIdDomain: 'bank.test',
@@ -174,14 +179,17 @@ describe('call-center walk in the browser (issue 19 acceptance)', () => {
       expect(made.communication.status).toBe('archived');
       statements.set(customer.id, made.communication.id);
     }
-    browser = await launchChromiumWithCjk(temp.dir);
+    browser = await launching;
     fs.mkdirSync(SAMPLES, { recursive: true });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
+    // Also a browser launched for a set-up that failed before it was needed.
+    await (browser ?? (await launching?.catch(() => undefined)))?.close();
     await app?.close();
     await service?.close();
+    // Its pooled connection closed first: the sink's close waits for its clients to hang up (30 s).
+    await email?.close?.();
     await sink?.close();
     await temp?.close();
   });
