@@ -7,7 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
 import { startTwilioSink, type TwilioSink } from '../../src/channels/sinks/twilio-sink.ts';
 import type { Customer } from '../../src/core/types.ts';
-import { writeStatementFeeds } from '../support/statement-feeds.ts';
+import { publishCatalogDir } from '../../src/rules/publish.ts';
+import { openStoreAt } from '../../src/store/db.ts';
+import { publishTemplatePackage } from '../../src/templates/publish.ts';
+import { loadStatementFeeds } from '../support/statement-feeds.ts';
+import { importBankCustomers } from '../support/stores.ts';
 
 const exec = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -87,9 +91,14 @@ describe('missive run --customers FILE with 1 % malformed rows', () => {
     const customers = goodIds.map(
       (id) => ({ id: String(id), locale: 'en-GB', traits: {} }) as unknown as Customer,
     );
-    const feeds = writeStatementFeeds(dataDir, customers, '2026-10-31');
-    for (const [feed, feedFile] of Object.entries(feeds))
-      await missive('feeds', 'load', 'monthly-statement', feed, feedFile, '--as-of', '2026-10-31');
+    // Loaded in this process, as `missive feeds load` would (loadFeed; that command has tests of its
+    // own): three commands fewer to start.
+    const store = await openStoreAt({ sqlitePath: path.join(dataDir, 'missive.sqlite') });
+    try {
+      await loadStatementFeeds(store.db, customers, '2026-10-31');
+    } finally {
+      await store.close();
+    }
     const args = [
       'run',
       'monthly-statement',
@@ -153,9 +162,16 @@ describe('missive run --customers FILE with 1 % malformed rows', () => {
 
   it('runs a named segment of the published catalog, and refuses one the catalog does not name', async () => {
     const sample = path.join(root, 'examples', 'customers-sample.csv');
-    await missive('customers', 'import', sample, '--mapping', MAPPING);
-    await missive('offers', 'publish', path.join(root, 'catalogs', 'bank'), '--as-of', '2026-10-31');
-    await missive('templates', 'publish', path.join(root, 'templates', 'cross-sell-promotion'));
+    // The sample, the bank catalog and the campaign put in the store from this process, as `customers
+    // import`, `offers publish` and `templates publish` would (those commands have tests of their own).
+    const store = await openStoreAt({ sqlitePath: path.join(dataDir, 'missive.sqlite') });
+    try {
+      await importBankCustomers(store, sample);
+      await publishCatalogDir(store.db, path.join(root, 'catalogs', 'bank'), '2026-10-31');
+      await publishTemplatePackage(store.db, path.join(root, 'templates', 'cross-sell-promotion'));
+    } finally {
+      await store.close();
+    }
     // catalogs/bank/traits.yaml: preRetirement = 50 ≤ age ≤ 64; the store now holds the sample and the
     // 297 good rows of the first test, whose ids (row numbers) overlap: count the members by id.
     const ages = new Map<string, number>();
