@@ -76,6 +76,9 @@ function rawMessageId(raw: Buffer): string {
   return /^message-id:[ \t]*(<[^>\r\n]+>)/im.exec(headers)?.[1] ?? '';
 }
 
+/** How long close() lets connected senders finish before it closes their connections. */
+const CLOSE_GRACE_MS = 1_000;
+
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const messages: SinkMail[] = [];
   const recipientsSeen: string[] = [];
@@ -126,6 +129,10 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     });
   };
   const server = new SMTPServer({
+    // close() stops accepting at once, then waits this long for connected clients (a sender's idle
+    // pooled connection never hangs up by itself) before answering them 421 and closing them:
+    // smtp-server's default, 30 s, held every stop of `missive sinks` and every test's clean-up.
+    closeTimeout: CLOSE_GRACE_MS,
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     disableReverseLookup: true,
