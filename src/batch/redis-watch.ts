@@ -54,6 +54,12 @@ export function watchRedis(options: RedisWatchOptions): RedisWatch {
   client.on('ready', () => {
     connectionError = undefined;
   });
+  // The first connection attempt ends ready or failed: before that, a probe would find the client
+  // still connecting and call a Redis that is merely slow to answer (a busy machine) unreachable.
+  const firstAttempt = new Promise<void>((resolve) => {
+    client.once('ready', resolve);
+    client.once('error', () => resolve());
+  });
   client.connect().catch(() => {});
   const controller = new AbortController();
   let state: Availability = { kind: 'up' };
@@ -83,7 +89,9 @@ export function watchRedis(options: RedisWatchOptions): RedisWatch {
     }
   };
   const loop = (async () => {
-    await sleep(every); // the first probe once the client had time to connect
+    // The first probe once the client had time to connect and its first attempt has ended (at most
+    // the connect timeout).
+    await Promise.all([sleep(every), Promise.race([firstAttempt, sleep(CONNECT_TIMEOUT_MS)])]);
     while (!closed && !controller.signal.aborted) {
       const result = await probe();
       if (closed) break;
@@ -106,10 +114,12 @@ export function watchRedis(options: RedisWatchOptions): RedisWatch {
   };
 }
 
+const CONNECT_TIMEOUT_MS = 2_000;
+
 /** A client that never queues commands offline: a probe on a dead Redis fails at once. */
 function probeClient(url: string, retryMs: number): RedisClient {
   const target = parseRedisTarget(url);
-  const timeouts = { connectTimeout: 2_000, commandTimeout: 2_000, maxRetriesPerRequest: 0 };
+  const timeouts = { connectTimeout: CONNECT_TIMEOUT_MS, commandTimeout: 2_000, maxRetriesPerRequest: 0 };
   if (target.kind === 'single')
     return new Redis(target.url, {
       ...timeouts,
