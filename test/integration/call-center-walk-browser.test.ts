@@ -25,12 +25,17 @@ import {
 import { upsertCustomers } from '../../src/store/customers.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { seedUsers } from '../support/api.ts';
-import { launchChromiumWithCjk, seriousViolations, signedInPage } from '../support/browser.ts';
+import {
+  launchChromiumWithCjk,
+  screenshotsDir,
+  seriousViolations,
+  signedInPage,
+} from '../support/browser.ts';
 import { channelCustomer } from '../support/channels.ts';
 import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import { openTempStore, ROOT, type TempStore, testBatchDeps } from '../support/stores.ts';
 
-const SAMPLES = path.join(ROOT, 'docs', 'samples');
+const SAMPLES = screenshotsDir();
 const AS_OF = '2026-10-31';
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 

@@ -9,7 +9,7 @@ import type { Customer } from '../../src/core/types.ts';
 import { synthesizeIdentity } from '../../src/customers/synthetic-identity.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
 import { seedUsers } from '../support/api.ts';
-import { launchChromium, signedInPage } from '../support/browser.ts';
+import { launchChromium, screenshotsDir, signedInPage } from '../support/browser.ts';
 import { type PortalSinks, startPortalApp, startPortalSinks, testClock } from '../support/portal.ts';
 import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
 
@@ -107,12 +107,12 @@ describe('CJK web font', () => {
       expect(
         await page.evaluate(`document.fonts.check('14px "${CJK_FONT_FAMILY}"', '${customer.name}')`),
       ).toBe(true);
-      await page.screenshot({ path: path.join(ROOT, 'docs', 'samples', 'cjk-font-agent-customer.png') });
+      await page.screenshot({ path: path.join(screenshotsDir(), 'cjk-font-agent-customer.png') });
       // The same page in Chinese: the UI's own strings are drawn with the font too.
       await Promise.all([page.waitForURL(/\/ui\/customers\//), page.click('header a[lang="zh-CN"]')]);
       await page.evaluate('document.fonts.ready');
       expect(await page.textContent('html')).toContain('联系偏好');
-      await page.screenshot({ path: path.join(ROOT, 'docs', 'samples', 'cjk-font-agent-customer-zh.png') });
+      await page.screenshot({ path: path.join(screenshotsDir(), 'cjk-font-agent-customer-zh.png') });
     } finally {
       await page.context().close();
     }

@@ -13,12 +13,17 @@ import { getCommunication } from '../../src/store/communications.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { seedUsers } from '../support/api.ts';
-import { launchChromiumWithCjk, seriousViolations, signedInPage } from '../support/browser.ts';
+import {
+  launchChromiumWithCjk,
+  screenshotsDir,
+  seriousViolations,
+  signedInPage,
+} from '../support/browser.ts';
 import { channelCustomer } from '../support/channels.ts';
 import { loadStatementFeeds } from '../support/statement-feeds.ts';
 import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
 
-const SAMPLES = path.join(ROOT, 'docs', 'samples');
+const SAMPLES = screenshotsDir();
 
 /**
  * Issue 19 item 1, corrected copy in the agent's browser (Debian's Chromium): from the viewer of a

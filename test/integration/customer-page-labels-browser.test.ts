@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { createFsBlobStore } from '../../src/archive/fs-blob-store.ts';
 import { seedUsers } from '../support/api.ts';
-import { launchChromium, signedInPage } from '../support/browser.ts';
+import { launchChromium, screenshotsDir, signedInPage } from '../support/browser.ts';
 import { seedLabelledCustomer } from '../support/labelled-customer.ts';
 import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
 
@@ -43,7 +43,7 @@ describe('customer page labels in the browser', () => {
       expect(await texts('dl.kv dt[data-trait]')).toContain('Average yearly balance (EUR)');
       expect(await texts('#holdings th')).toContain('Opening balance');
       await page.screenshot({
-        path: path.join(ROOT, 'docs', 'samples', 'customer-labels-en.png'),
+        path: path.join(screenshotsDir(), 'customer-labels-en.png'),
         fullPage: true,
       });
       await Promise.all([page.waitForURL(/\/ui\/customers\//), page.click('header a[lang="zh-CN"]')]);
@@ -57,7 +57,7 @@ describe('customer page labels in the browser', () => {
       expect(await texts('#timeline .offer')).toContain('十二个月定期存款');
       expect(await texts('#timeline .reason')).toContain('客户要求不再联系');
       await page.screenshot({
-        path: path.join(ROOT, 'docs', 'samples', 'customer-labels-zh.png'),
+        path: path.join(screenshotsDir(), 'customer-labels-zh.png'),
         fullPage: true,
       });
     } finally {

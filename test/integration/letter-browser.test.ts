@@ -16,11 +16,16 @@ import { getCommunication } from '../../src/store/communications.ts';
 import { upsertCustomers } from '../../src/store/customers.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { seedUsers } from '../support/api.ts';
-import { launchChromiumWithCjk, seriousViolations, signedInPage } from '../support/browser.ts';
+import {
+  launchChromiumWithCjk,
+  screenshotsDir,
+  seriousViolations,
+  signedInPage,
+} from '../support/browser.ts';
 import { channelCustomer } from '../support/channels.ts';
 import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
 
-const SAMPLES = path.join(ROOT, 'docs', 'samples');
+const SAMPLES = screenshotsDir();
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /**

@@ -17,12 +17,12 @@ import { getCustomer, upsertCustomers } from '../../src/store/customers.ts';
 import { saveDecisionIfAbsent } from '../../src/store/decisions.ts';
 import { listEvents } from '../../src/store/events.ts';
 import { createRunIfAbsent } from '../../src/store/runs.ts';
-import { seriousViolations } from '../support/browser.ts';
+import { screenshotsDir, seriousViolations } from '../support/browser.ts';
 import { type PortalSinks, smsCode, startPortalApp, startPortalSinks, testClock } from '../support/portal.ts';
 import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
 import { testBrandSource } from '../support/test-brand.ts';
 
-const SAMPLES = path.join(ROOT, 'docs', 'samples');
+const SAMPLES = screenshotsDir();
 
 /**
  * Debian's Chromium with the Noto Sans SC of the npm package visible through a private fontconfig

@@ -9,11 +9,11 @@ import { simpleParser } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
-import { launchChromiumWithCjk, seriousViolations } from '../support/browser.ts';
+import { launchChromiumWithCjk, screenshotsDir, seriousViolations } from '../support/browser.ts';
 import { ROOT } from '../support/stores.ts';
 
 const run = promisify(execFile);
-const SAMPLES = path.join(ROOT, 'docs', 'samples');
+const SAMPLES = screenshotsDir();
 const MISSIVE = path.join(ROOT, 'bin', 'missive.js');
 
 function freePort(): Promise<number> {

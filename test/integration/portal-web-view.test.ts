@@ -9,7 +9,7 @@ import { documentWebView } from '../../src/portal/web-view.ts';
 import { listAttachments } from '../../src/store/communication-attachments.ts';
 import { type CommunicationRecord, transitionCommunicationStatus } from '../../src/store/communications.ts';
 import { runBankStatements } from '../support/bank-statement-run.ts';
-import { launchChromium, seriousViolations } from '../support/browser.ts';
+import { launchChromium, screenshotsDir, seriousViolations } from '../support/browser.ts';
 import {
   PortalClient,
   type PortalSinks,
@@ -18,7 +18,7 @@ import {
   startPortalSinks,
   testClock,
 } from '../support/portal.ts';
-import { openTempStore, ROOT, type TempStore, type testBatchDeps } from '../support/stores.ts';
+import { openTempStore, type TempStore, type testBatchDeps } from '../support/stores.ts';
 
 /**
  * Issue 20, e-presentment: a statement made by a real run opens in the portal as a web page built
@@ -146,7 +146,7 @@ describe('portal: a statement as a web page', () => {
       expect(label).toBe('"Date"');
       expect(await seriousViolations(page)).toEqual([]);
       await page.screenshot({
-        path: path.join(ROOT, 'docs', 'samples', 'portal-statement-web-375.png'),
+        path: path.join(screenshotsDir(), 'portal-statement-web-375.png'),
         fullPage: true,
       });
     } finally {

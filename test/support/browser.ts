@@ -1,9 +1,24 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { PASSWORD } from './api.ts';
+
+/**
+ * Where browser tests put their screenshots: MISSIVE_UI_SCREENSHOTS when set, relative to the
+ * checkout (`MISSIVE_UI_SCREENSHOTS=docs/samples npx vitest run test/integration` refreshes the
+ * documentation's pictures), else a temporary folder, so a test run leaves the checkout as it was.
+ */
+export function screenshotsDir(): string {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const wanted = process.env.MISSIVE_UI_SCREENSHOTS;
+  const dir = wanted ? path.resolve(root, wanted) : path.join(os.tmpdir(), 'missive-screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 /** Debian's Chromium with the house flags (never a downloaded browser): one per browser test file. */
 export function launchChromium(): Promise<Browser> {
