@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -10,11 +9,10 @@ import type { RunReport } from '../../src/batch/run-report.ts';
 import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
 import type { Customer } from '../../src/core/types.ts';
 import { getCustomers, upsertCustomers } from '../../src/store/customers.ts';
-import { openStoreAt } from '../../src/store/db.ts';
 import { listRuns } from '../../src/store/runs.ts';
 import { publishTemplatePackage } from '../../src/templates/publish.ts';
 import { BANK_CUSTOMERS_20, prepareStatementFolder, STATEMENT_AS_OF } from '../support/run-process.ts';
-import { ROOT, type TempStore } from '../support/stores.ts';
+import { openTempStore, ROOT, type TempStore } from '../support/stores.ts';
 
 const exec = promisify(execFile);
 type Result = { code: number; stdout: string; stderr: string };
@@ -48,17 +46,7 @@ describe('honest runs: failures, summaries, transports and one statement per per
 
   /** A copy of the prepared data folder, the test's own. */
   const folder = async (prefix: string): Promise<TempStore> => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `missive-${prefix}-`));
-    fs.cpSync(prepared.dir, dir, { recursive: true });
-    const store = await openStoreAt({ sqlitePath: path.join(dir, 'missive.sqlite') });
-    const temp: TempStore = {
-      dir,
-      store,
-      close: async () => {
-        await store.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    const temp = await openTempStore(prefix, prepared.dir);
     temps.push(temp);
     return temp;
   };

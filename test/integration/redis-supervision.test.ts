@@ -7,7 +7,6 @@ import { type EmbeddedRedis, startEmbeddedRedis } from '../../src/batch/embedded
 import { connectRedis } from '../../src/batch/redis-connection.ts';
 import { type SmtpSink, startSmtpSink } from '../../src/channels/sinks/smtp-sink.ts';
 import { freeLoopbackPort } from '../../src/core/free-port.ts';
-import { openStoreAt } from '../../src/store/db.ts';
 import { countRunByChannel } from '../../src/store/run-ledger-counts.ts';
 import {
   childPids,
@@ -18,7 +17,7 @@ import {
   type RunProcess,
   spawnStatementRun,
 } from '../support/run-process.ts';
-import { SAMPLE_CUSTOMERS, type TempStore } from '../support/stores.ts';
+import { openTempStore, SAMPLE_CUSTOMERS, type TempStore } from '../support/stores.ts';
 import { waitFor } from '../support/worker-process.ts';
 
 /**
@@ -65,17 +64,7 @@ describe('missive run when Redis or the run itself dies', () => {
 
   /** A copy of the prepared data folder, the test's own. */
   const folder = async (prefix: string): Promise<TempStore> => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `missive-${prefix}-`));
-    fs.cpSync(prepared.dir, dir, { recursive: true });
-    const store = await openStoreAt({ sqlitePath: path.join(dir, 'missive.sqlite') });
-    const temp: TempStore = {
-      dir,
-      store,
-      close: async () => {
-        await store.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    const temp = await openTempStore(prefix, prepared.dir);
     temps.push(temp);
     return temp;
   };

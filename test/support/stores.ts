@@ -28,8 +28,11 @@ export interface TempStore {
   close(): Promise<void>;
 }
 
-export async function openTempStore(prefix: string): Promise<TempStore> {
+/** A temporary data folder with its SQLite store: empty, or a copy of `copyOf`. */
+export async function openTempStore(prefix: string, copyOf?: string): Promise<TempStore> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `missive-${prefix}-`));
+  // A copy of a data folder prepared once (its store closed, nothing left in a WAL file).
+  if (copyOf) fs.cpSync(copyOf, dir, { recursive: true });
   const store = await openStoreAt({ sqlitePath: path.join(dir, 'missive.sqlite') });
   return {
     dir,
