@@ -33,8 +33,7 @@ const ESCAPES: Readonly<Record<string, string>> = {
  * the like escaped with a backslash.
  */
 export function pdfTextString(text: string): string {
-  // ASCII text as is, in a one-byte copy (see oneByteName: alt text comes from templates).
-  let bytes = Buffer.from(text, 'latin1').toString('latin1');
+  let bytes: string | undefined;
   for (let i = 0; i < text.length; i += 1) {
     if (text.charCodeAt(i) > 0x7f) {
       bytes = '\u00fe\u00ff';
@@ -45,6 +44,8 @@ export function pdfTextString(text: string): string {
       break;
     }
   }
+  // ASCII text as is, in a one-byte copy (see oneByteName: alt text comes from templates).
+  bytes ??= Buffer.from(text, 'latin1').toString('latin1');
   return `(${bytes.replace(ESCAPED, (c) => ESCAPES[c] ?? c)})`;
 }
 
@@ -62,8 +63,8 @@ export function oneByteName(name: string): string {
   let copy = oneByteNames.get(name);
   if (copy === undefined) {
     copy = Buffer.from(name, 'latin1').toString('latin1');
-    if (oneByteNames.size < 256 && copy === name) oneByteNames.set(name, copy);
-    else copy = name;
+    if (copy !== name) return name; // beyond Latin-1: kept as it is
+    if (oneByteNames.size < 256) oneByteNames.set(name, copy);
   }
   return copy;
 }
