@@ -1,9 +1,9 @@
-import twilio from 'twilio';
+import type twilio from 'twilio';
+import { MissiveError } from '../core/errors.ts';
 import { smsSegments } from '../render/index.ts';
 import type { Channel, Outbound, ReconcileResult, SendContext, SendResult } from './channel.ts';
 import { classifyTwilioError, type TwilioErrorLike } from './classify.ts';
 import { msUntilQuietHoursEnd } from './quiet-hours.ts';
-import { RedirectingRequestClient, withIdempotencyKey } from './twilio-request-client.ts';
 
 /**
  * SMS with the real `twilio` client. Its transport is the library's own RequestClient pointed at
@@ -38,10 +38,54 @@ function estimateCost(segments: number, pricePerSegment: string | undefined): st
   return (-segments * Number(pricePerSegment)).toFixed(5);
 }
 
-export function createTwilioChannel(options: TwilioChannelOptions): Channel {
-  const client = twilio(options.accountSid, options.authToken, {
-    httpClient: new RedirectingRequestClient(options.apiBase, { timeoutMs: options.timeoutMs ?? 30_000 }),
+type Transport = typeof import('./twilio-request-client.ts');
+interface OpenedClient {
+  client: ReturnType<typeof twilio>;
+  withIdempotencyKey: Transport['withIdempotencyKey'];
+}
+
+/**
+ * The `twilio` SDK (~0.1 s to load: its REST client, axios, jsonwebtoken…) comes in with
+ * twilio-request-client.ts at a channel's first send or reconcile, not when the channel is made: a run,
+ * worker or command that sends no SMS never loads it. What the SDK's constructor refused (an account
+ * SID not starting with AC, an API base that is not a URL) is still refused when the channel is made.
+ */
+async function openClient(options: TwilioChannelOptions): Promise<OpenedClient> {
+  const [{ default: createClient }, transport] = await Promise.all([
+    import('twilio'),
+    import('./twilio-request-client.ts'),
+  ]);
+  const client = createClient(options.accountSid, options.authToken, {
+    httpClient: new transport.RedirectingRequestClient(options.apiBase, {
+      timeoutMs: options.timeoutMs ?? 30_000,
+    }),
   });
+  return { client, withIdempotencyKey: transport.withIdempotencyKey };
+}
+
+function checkOptions(options: TwilioChannelOptions): void {
+  if (options.accountSid && !options.accountSid.startsWith('AC')) {
+    const apiKey = options.accountSid.startsWith('SK')
+      ? '. The given SID indicates an API Key which requires the accountSid to be passed as an additional option'
+      : '';
+    throw new MissiveError('MSV_CONFIG_INVALID', `accountSid must start with AC${apiKey}`, {
+      field: 'TWILIO_ACCOUNT_SID',
+    });
+  }
+  if (options.apiBase !== undefined && !URL.canParse(options.apiBase)) {
+    throw new MissiveError('MSV_CONFIG_INVALID', `not a URL: ${options.apiBase}`, {
+      field: 'MISSIVE_TWILIO_API_BASE',
+    });
+  }
+}
+
+export function createTwilioChannel(options: TwilioChannelOptions): Channel {
+  checkOptions(options);
+  let opened: Promise<OpenedClient> | undefined;
+  const open = (): Promise<OpenedClient> => {
+    opened ??= openClient(options);
+    return opened;
+  };
   const senderField = options.from.startsWith('MG') ? 'messagingServiceSid' : 'from';
 
   async function send(message: Outbound, ctx: SendContext): Promise<SendResult> {
@@ -61,6 +105,7 @@ export function createTwilioChannel(options: TwilioChannelOptions): Channel {
     }
     const body = Buffer.from(message.artifact.bytes).toString('utf8');
     const ours = smsSegments(body).segments;
+    const { client, withIdempotencyKey } = await open();
     try {
       const created = await withIdempotencyKey(ctx.deliveryKey, () =>
         client.messages.create({
@@ -89,6 +134,7 @@ export function createTwilioChannel(options: TwilioChannelOptions): Channel {
   async function reconcile(message: Outbound, _ctx: SendContext): Promise<ReconcileResult> {
     const body = Buffer.from(message.artifact.bytes).toString('utf8');
     try {
+      const { client } = await open();
       const found = await client.messages.list({ to: message.to.address, limit: 200 });
       const match = found.find((m) => m.body === body);
       return match

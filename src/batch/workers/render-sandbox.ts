@@ -1,5 +1,4 @@
 import type { SandboxedJob } from 'bullmq';
-import { openBlobStore } from '../../archive/heavy.ts';
 import { createFsBlobStore } from '../../archive/index.ts';
 import { loadConfig } from '../../core/config.ts';
 import { InvariantError } from '../../core/invariant.ts';
@@ -56,8 +55,11 @@ async function openDeps(): Promise<RenderChunkDeps> {
   const config = loadConfig();
   return createRenderChunkDeps(
     opened.db,
-    // The parent's environment names an S3 archive the same way; otherwise the folder it passed.
-    config.archiveS3 ? openBlobStore(config) : createFsBlobStore(archiveDir),
+    // The parent's environment names an S3 archive the same way; otherwise the folder it passed. The
+    // AWS SDK (~0.1 s to load) only then: not in every worker and run that imports the batch stage.
+    config.archiveS3
+      ? (await import('../../archive/heavy.ts')).openBlobStore(config)
+      : createFsBlobStore(archiveDir),
     createLogger(process.env.MISSIVE_LOG_LEVEL ?? 'warn', 'render-sandbox'),
     { limits: config.renderLimits, tracking: linkTrackingFromConfig(config) },
   );

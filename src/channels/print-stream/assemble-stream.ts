@@ -1,4 +1,4 @@
-import { PDFDocument } from 'pdf-lib';
+import type { PDFDocument } from 'pdf-lib';
 import { errorMessage, isMissiveError } from '../../core/errors.ts';
 import type { Envelope } from './envelopes.ts';
 import { shortRunId } from './mark-payload.ts';
@@ -48,6 +48,9 @@ interface Loaded {
  * every sheet. Only this file's pages are held in memory; source PDFs are dropped after copying.
  */
 export async function assembleStream(input: AssembleInput): Promise<AssembledStream> {
+  // pdf-lib (~0.12 s to load) comes in with the first print file, not with every run, worker and
+  // command that imports the channels stage.
+  const { PDFDocument } = await import('pdf-lib');
   const out = await PDFDocument.create({ updateMetadata: false });
   setMetadata(out, input);
   const cursor = emptyCursor();
@@ -57,7 +60,7 @@ export async function assembleStream(input: AssembleInput): Promise<AssembledStr
   for (const envelope of input.envelopes) {
     const loaded: Loaded[] = [];
     for (const entry of envelope.entries) {
-      const result = await loadDocument(entry, input.load);
+      const result = await loadDocument(PDFDocument, entry, input.load);
       if ('reason' in result) leftOut.push(result);
       else loaded.push(result);
     }
@@ -75,6 +78,7 @@ export async function assembleStream(input: AssembleInput): Promise<AssembledStr
 }
 
 async function loadDocument(
+  pdfDocument: typeof PDFDocument,
   entry: PrintEntry,
   load: (entry: PrintEntry) => Promise<Uint8Array>,
 ): Promise<Loaded | LeftOut> {
@@ -86,7 +90,7 @@ async function loadDocument(
     return { entry, code, reason: errorMessage(error) };
   }
   try {
-    const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
+    const pdf = await pdfDocument.load(bytes, { updateMetadata: false });
     const pages = pdf.getPageCount();
     if (pages !== entry.pages) {
       return {

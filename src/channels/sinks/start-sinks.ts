@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ChannelConfig } from '../../core/config.ts';
-import { type SmtpSink, startSmtpSink } from './smtp-sink.ts';
-import { startTwilioSink, type TwilioSink } from './twilio-sink.ts';
+import type { SmtpSink } from './smtp-sink.ts';
+import type { TwilioSink } from './twilio-sink.ts';
 
 /** Both sinks on loopback, for `missive sinks` and `missive demo`. */
 export interface Sinks {
@@ -14,13 +14,21 @@ export interface Sinks {
   close(): Promise<void>;
 }
 
-/** Starts the local SMTP and Twilio-compatible sinks (`missive sinks`), writing what arrives under `dir`. */
+/**
+ * Starts the local SMTP and Twilio-compatible sinks (`missive sinks`), writing what arrives under `dir`.
+ * The sinks' packages (smtp-server, mailparser, the `twilio` SDK: ~0.25 s) are loaded here, when the
+ * sinks start, not by the commands and workers that import the channels stage and never start them.
+ */
 export async function startSinks(options: {
   dir: string;
   smtpPort?: number;
   twilioPort?: number;
   publicUrl: string;
 }): Promise<Sinks> {
+  const [{ startSmtpSink }, { startTwilioSink }] = await Promise.all([
+    import('./smtp-sink.ts'),
+    import('./twilio-sink.ts'),
+  ]);
   const smtp = await startSmtpSink({
     dir: path.join(options.dir, 'mail'),
     port: options.smtpPort ?? 0,
