@@ -85,9 +85,19 @@ describe('transform operators', () => {
   it('are one-byte strings even when pdfkit’s Array.join gives two-byte ones', () => {
     // A number used as a property key leaves its cached string thin, and V8's join then answers
     // two-byte: this is what made every page's `1 0 0 -1 0 841.89 cm` (and its rope) two-byte.
-    const keyed: Record<number, number> = {};
-    keyed[-1] = 1;
-    keyed[841.89] = 1;
+    // Each number's cached string is made thin right before the operators are printed: interned
+    // through a property key while an equal string (the literal) is already interned. Earlier
+    // conversions in the same process (other test files share it) can replace the cache's entry.
+    const keyed: Record<string, number> = {};
+    const thin = (): void => {
+      for (const [n, literal] of [
+        [-1, '-1'],
+        [841.89, '841.89'],
+      ] as const) {
+        keyed[literal] = 1;
+        keyed[n] = 1;
+      }
+    };
     const operators = (): string[] => {
       const doc = createPdfDocument({
         asOf: '2026-10-31',
@@ -103,6 +113,7 @@ describe('transform operators', () => {
         return write(data);
       };
       doc.addPage({ size: 'A4' });
+      thin();
       doc.transform(1, 0, 0, -1, 0, 841.89).rotate(-90).scale(-0.5).translate(-0, 1e-7).translate(0, 0);
       doc.transform(1.23456789, -2.5e-7, 3, 4, -5, 6).translate(1e20, 0);
       expect(() => doc.translate(Number.NaN, 0)).toThrow(/unsupported number/);

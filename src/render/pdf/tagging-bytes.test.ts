@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectBytes, createPdfDocument } from './document.ts';
+import { collectBytes, createPdfDocument, setDirectWritesEnabled } from './document.ts';
 import { pdfTextString } from './struct-element.ts';
 import { Tagger } from './tagging.ts';
 
@@ -114,6 +114,40 @@ describe('the structure tree written by the Tagger', () => {
     expect(text).toContain('/Type /MCR');
     expect(text).toContain('/Scope /Column');
     expect(Buffer.from(ours).equals(Buffer.from(pdfkit))).toBe(true);
+  });
+
+  it('gives the same bytes with direct writes as through pdfkit’s stream, for many elements', async () => {
+    // Many elements (with cross-page references, Lang and Alt); with direct writes off every object
+    // goes through pdfkit's own stream writes.
+    const many = (): Promise<Uint8Array> => {
+      const doc = newDoc();
+      const bytes = collectBytes(doc);
+      doc.addPage({ size: 'A4', margin: 0 });
+      doc.addPage({ size: 'A4', margin: 0 });
+      const tags = new Tagger(doc, 'zh-CN');
+      for (let i = 0; i < 1500; i += 1) {
+        doc.switchToPage(i % 2);
+        tags.element(i % 3 ? 'P' : 'TD', i % 7 ? {} : { lang: 'en-GB', alt: `图 ${i}` }, () => {
+          tags.content(() => doc.rect(i % 500, 1, 1, 1).fill());
+          if (i % 11 === 0) {
+            doc.switchToPage((i + 1) % 2);
+            tags.content(() => doc.rect(2, 2, 1, 1).fill());
+          }
+        });
+      }
+      doc.end();
+      return bytes;
+    };
+    const direct = await many();
+    setDirectWritesEnabled(false);
+    let streamed: Uint8Array;
+    try {
+      streamed = await many();
+    } finally {
+      setDirectWritesEnabled(true);
+    }
+    expect(Buffer.from(direct).equals(Buffer.from(streamed))).toBe(true);
+    expect(Buffer.from(await drawOurs()).equals(Buffer.from(await drawOurs()))).toBe(true);
   });
 
   it('writes text strings as pdfkit: ASCII as is, else UTF-16BE with a byte order mark, escaped', () => {
