@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: Missive's throughput against a reference measured in the same run, on this machine.
  *   render: the monthly statement through the template engine vs the same content hand-drawn with raw
- *           pdfkit (same fonts, created once) — the floor any pdfkit-based layout engine pays.
+ *           pdfkit (same fonts, created once) — the floor any pdfkit-based layout engine pays; and
+ *           tagged vs untagged, as a batch renders (bench/tagging-throughput.ts, issue 22).
  *   import: bank-full.csv through the import stage (mapping, validation, synthetic identities) vs a
  *           bare csv-parse of the same file.
  *   scaling: 1 and 2 render threads, and 1 and 2 `missive worker` processes on shared Redis and PostgreSQL (bench/scaling.ts).
@@ -33,11 +34,14 @@ import { benchSimulate } from './simulate.ts';
 import { benchStartup, printStartup } from './startup.ts';
 import { drawStatementByHand } from './statement-by-hand.ts';
 import { CHROMIUM, openChromiumReference } from './statement-chromium.ts';
+import { describeTaggingThroughput, measureTaggingThroughput } from './tagging-throughput.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BANK = path.resolve(root, '..', 'shared', 'data', 'bank-marketing', 'bank-full.csv');
 const DOCS = Number(process.env.BENCH_DOCS ?? 200);
 const CHROMIUM_DOCS = Number(process.env.BENCH_CHROMIUM_DOCS ?? 40);
+/** Pairs per process of the tagging throughput measure (two processes per locale). */
+const TAGGING_DOCS = Number(process.env.BENCH_TAGGING_DOCS ?? 300);
 const AS_OF = '2026-10-31';
 
 interface Row {
@@ -108,12 +112,23 @@ async function benchRender(locale: 'zh-CN' | 'en-GB'): Promise<Row[]> {
   const rows: Row[] = [
     { name: `render statement ${locale} (tagged) vs hand-drawn pdfkit`, missive, reference, unit: 'docs/s' },
     {
-      name: `render statement ${locale} tagged (PDF/UA-1) vs the same untagged`,
+      name: `render statement ${locale} tagged (PDF/UA-1) vs the same untagged, interleaved with the above`,
       missive,
       reference: withoutTags,
       unit: 'docs/s',
     },
   ];
+  // Issue 22's measure: throughput as a batch renders, each statement once (bench/tagging-ab.ts).
+  const [tagging] = measureTaggingThroughput([locale], TAGGING_DOCS);
+  if (tagging) {
+    console.log(describeTaggingThroughput(tagging));
+    rows.push({
+      name: `render statement ${locale} tagged vs untagged, throughput (${tagging.docs} different statements per side, each once)`,
+      missive: tagging.tagged,
+      reference: tagging.untagged,
+      unit: 'docs/s',
+    });
+  }
   if (fs.existsSync(CHROMIUM)) {
     const browser = await openChromiumReference(root);
     try {

@@ -22,7 +22,6 @@
  *
  * PROFILE=1 renders only the tagged side, PROFILE=untagged only the untagged one (for `node --cpu-prof`).
  */
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { synthesizeIdentity } from '../src/customers/synthetic-identity.ts';
@@ -31,6 +30,7 @@ import { type CompiledTemplate, compileTemplate } from '../src/templates/compile
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
 import { statementDataFor } from '../test/support/statement-feeds.ts';
 import { testBrand } from '../test/support/test-brand.ts';
+import { describeTaggingThroughput, measureTaggingThroughput, type SplitSums } from './tagging-throughput.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const AS_OF = '2026-10-31';
@@ -43,38 +43,8 @@ const LOCALES = (process.env.LOCALES ?? 'zh-CN,en-GB').split(',');
 const SPLIT = process.env.SPLIT === undefined ? undefined : Number(process.env.SPLIT);
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
 
-/** One split's sums for a locale (wall and CPU ms per side: tagged, untagged), as a child prints them. */
-interface SplitSums {
-  locale: string;
-  split: number;
-  wall: [number, number];
-  cpu: [number, number];
-}
-
 if (BEST === 0 && !PROFILE && SPLIT === undefined) {
-  const sums: SplitSums[] = [];
-  for (let round = 0; round < ROUNDS; round += 1) {
-    for (const split of [0, 1]) {
-      const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
-        env: { ...process.env, SPLIT: String(split) },
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      for (const line of out.split('\n')) if (line.startsWith('{')) sums.push(JSON.parse(line) as SplitSums);
-    }
-  }
-  for (const locale of LOCALES) {
-    const mine = sums.filter((s) => s.locale === locale);
-    const total = (pick: (s: SplitSums) => number): number => mine.reduce((a, s) => a + pick(s), 0);
-    const docs = N * mine.length;
-    const [onWall, offWall] = [total((s) => s.wall[0]), total((s) => s.wall[1])];
-    const [onCpu, offCpu] = [total((s) => s.cpu[0]), total((s) => s.cpu[1])];
-    const ratio = offWall / onWall;
-    const each = mine.map((s) => (s.wall[1] / s.wall[0]).toFixed(3)).join(', ');
-    console.log(
-      `${locale} throughput, ${docs} statements per side: tagged ${((docs * 1000) / onWall).toFixed(1)} docs/s, untagged ${((docs * 1000) / offWall).toFixed(1)} docs/s (wall); tagged/untagged ${ratio.toFixed(3)} (tagging costs ${((1 - ratio) * 100).toFixed(1)} % of throughput; each process ${each}); CPU ${(onCpu / docs).toFixed(2)} / ${(offCpu / docs).toFixed(2)} ms/doc (+${((onCpu / offCpu - 1) * 100).toFixed(1)} %)`,
-    );
-  }
+  for (const t of measureTaggingThroughput(LOCALES, N, ROUNDS)) console.log(describeTaggingThroughput(t));
   process.exit(0);
 }
 
