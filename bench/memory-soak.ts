@@ -12,11 +12,14 @@ import { renderPrint } from '../src/render/print.ts';
 import { compileTemplate } from '../src/templates/compile.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
 import { statementDataFor } from '../test/support/statement-feeds.ts';
+import { testBrand } from '../test/support/test-brand.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const total = Number(process.argv[2] ?? 100_000);
 const every = 5_000;
 const AS_OF = '2026-10-31';
+// The statement reads the brand (colours, fonts, logo): the bank's, as a run has it.
+const brand = testBrand('bank');
 const template = compileTemplate(
   await loadTemplatePackage(path.join(root, 'templates', 'monthly-statement')),
 );
@@ -31,7 +34,7 @@ for (let i = 1; i <= total; i += 1) {
     { ...customer, traits: { balance: (i * 7919) % 20_000, job: 'admin.' } },
     AS_OF,
   );
-  const artifact = await renderPrint(template, data, { asOf: AS_OF, locale: customer.locale });
+  const artifact = await renderPrint(template, data, { asOf: AS_OF, locale: customer.locale, brand });
   pages += artifact.pages ?? 0;
   if (i % every === 0 || i === 1) {
     global.gc?.();

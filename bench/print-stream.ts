@@ -21,6 +21,7 @@ import { renderPrint } from '../src/render/print.ts';
 import { compileTemplate } from '../src/templates/compile.ts';
 import { loadTemplatePackage } from '../src/templates/package-loader.ts';
 import { statementDataFor } from '../test/support/statement-feeds.ts';
+import { testBrand } from '../test/support/test-brand.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DOCS = Number(process.env.BENCH_PRINT_DOCS ?? 1000);
@@ -35,6 +36,8 @@ interface Row {
 }
 
 async function statements(): Promise<Artifact[]> {
+  // The statement reads the brand (colours, fonts, logo): the bank's, as a run has it.
+  const brand = testBrand('bank');
   const template = compileTemplate(
     await loadTemplatePackage(path.join(root, 'templates', 'monthly-statement')),
   );
@@ -42,7 +45,7 @@ async function statements(): Promise<Artifact[]> {
   for (let i = 1; i <= DISTINCT; i += 1) {
     const c = { ...synthesizeIdentity(String(i)), traits: { balance: i * 311 } };
     out.push(
-      await renderPrint(template, await statementDataFor(c, AS_OF), { asOf: AS_OF, locale: c.locale }),
+      await renderPrint(template, await statementDataFor(c, AS_OF), { asOf: AS_OF, locale: c.locale, brand }),
     );
   }
   return out;
