@@ -7,8 +7,8 @@
  *
  * Throughput (the default): as a batch renders them, every statement a different customer's and
  * rendered once, first seen (text shaping not yet cached for that customer's own strings), garbage
- * collection included. Pairs of customers: one tagged, the other untagged, the order alternating
- * every two pairs; 20 warm-up pairs first. Statements differ in length (8–60 bookings), so each run
+ * collection included. Pairs of customers: one tagged, the other untagged, which goes first
+ * alternating from pair to pair; 20 warm-up pairs first. Statements differ in length (8–60 bookings), so each run
  * is two processes, one per split: in the second, every customer is on the other side. Summed
  * over both, each side rendered the same statements, each in a fresh process. ROUNDS=k repeats the
  * two (default 1). Prints docs/s (wall clock) and CPU per statement for each side, the throughput
@@ -114,7 +114,7 @@ for (const locale of LOCALES) {
     continue;
   }
   // Throughput (one split): pair p renders customers 2p and 2p+1, one tagged and one untagged
-  // (SPLIT says which); which side goes first alternates every two pairs.
+  // (SPLIT says which); which side goes first alternates from pair to pair.
   const wall: [number, number] = [0, 0];
   const cpu: [number, number] = [0, 0];
   for (let p = 0; p < N + WARM_PAIRS; p += 1) {
